@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/main.js';
+import type { StageRecord } from '../../src/report/record.js';
+
+export interface StageResult {
+  exitCode: number;
+  outputs: Record<string, string>;
+  record: StageRecord;
+  stdout: string;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `ju-${prefix}-`));
+}
+
+/** Parses the runner's GITHUB_OUTPUT file format (name<<delimiter / value / delimiter). */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!m) continue;
+    const end = lines.indexOf(m[2] ?? '', i + 1);
+    outputs[m[1] ?? ''] = lines.slice(i + 1, end).join('\n');
+    i = end;
+  }
+  return outputs;
+}
+
+/**
+ * Runs the action in-process exactly as the runner would (INPUT_* variables, GITHUB_OUTPUT), with the real
+ * PowerShell host against the lab, and returns its exit code, outputs and record.
+ */
+export async function runStage(
+  lab: string,
+  runFolder: string,
+  inputs: Record<string, string>,
+): Promise<StageResult> {
+  const saved = { ...process.env };
+  process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
+  const outputFile = join(runFolder, `outputs-${Date.now()}-${Math.random().toString(16).slice(2)}.txt`);
+  writeFileSync(outputFile, '');
+  process.env['GITHUB_OUTPUT'] = outputFile;
+  delete process.env['GITHUB_STEP_SUMMARY'];
+  process.env['JAMS_UPGRADE_LAB'] = lab;
+  process.env['INPUT_RUN-FOLDER'] = runFolder;
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  const written: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    written.push(chunk.toString());
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await run();
+  } finally {
+    process.stdout.write = write;
+    process.env = saved;
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
+  rmSync(outputFile);
+  const recordPath = outputs['record-path'];
+  const record = recordPath
+    ? (JSON.parse(readFileSync(recordPath, 'utf8')) as StageRecord)
+    : ({} as StageRecord);
+  return { exitCode, outputs, record, stdout: written.join('') };
+}

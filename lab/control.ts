@@ -1,0 +1,97 @@
+// Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
+// The lab itself (Platform.Lab.ps1) owns the simulation; this only edits its JSON while no stage runs.
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PowerShellHost } from '../src/host/powershell-host.js';
+
+export interface LabService {
+  status: string;
+  account: string;
+  pending: { to: string; at: number | null } | null;
+}
+
+export interface LabNode {
+  hostName: string;
+  version: string;
+  role: 'Active' | 'Standby' | 'Stopped';
+  services: Record<string, LabService>;
+  faults: {
+    stuckStopPending: string[];
+    stuckStartPending: string[];
+    neverActive: boolean;
+    claimsActive: boolean;
+  };
+}
+
+export interface LabState {
+  timing: { stopMs: number; startMs: number; activationMs: number; failoverMs: number };
+  nodes: { primary: LabNode; secondary: LabNode };
+  resources: Record<string, { quantityAvailable: number; requiredByRoot: boolean }>;
+  entries: { name: string; state: string; finishAt: number | null }[];
+}
+
+/** Named faults, for tests and `npm run rehearse -- --fault <name>`. */
+export const FAULTS: Record<string, { description: string; apply: (s: LabState) => void }> = {
+  'stuck-stop': {
+    description: 'JAMS Scheduler on the primary hangs in StopPending',
+    apply: (s) => s.nodes.primary.faults.stuckStopPending.push('JAMSScheduler'),
+  },
+  'never-active': {
+    description: 'the primary never becomes active after a start',
+    apply: (s) => (s.nodes.primary.faults.neverActive = true),
+  },
+  'both-active': {
+    description: 'the secondary claims Running while the primary is active (split brain)',
+    apply: (s) => (s.nodes.secondary.faults.claimsActive = true),
+  },
+};
+
+/** Creates the healthy pair (the lab's own default) by asking the lab once, as a stage would. */
+export async function createLab(folder: string, shell: 'pwsh' | 'powershell' = 'pwsh'): Promise<LabState> {
+  rmSync(folder, { recursive: true, force: true });
+  const host = new PowerShellHost({
+    shell,
+    installFolder: 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
+    callTimeoutMs: 60_000,
+    lab: { folder, node: 'primary' },
+  });
+  try {
+    await host.platform();
+  } finally {
+    await host.close();
+  }
+  return readLab(folder);
+}
+
+export function readLab(folder: string): LabState {
+  return JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8')) as LabState;
+}
+
+/** Edits the state under the lab's own lock file, so a running stage never sees half a write. */
+export function editLab(folder: string, edit: (state: LabState) => void): LabState {
+  const lock = join(folder, 'state.lock');
+  const fd = openSync(lock, 'wx');
+  try {
+    const state = readLab(folder);
+    edit(state);
+    writeFileSync(join(folder, 'state.json'), JSON.stringify(state, null, 2));
+    return state;
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+  }
+}
+
+export function injectFault(folder: string, name: string): void {
+  const fault = FAULTS[name];
+  if (!fault) throw new Error(`Unknown lab fault '${name}'. Known: ${Object.keys(FAULTS).join(', ')}.`);
+  if (!existsSync(join(folder, 'state.json'))) throw new Error(`No lab in ${folder}: create it first.`);
+  editLab(folder, fault.apply);
+}
+
+/** A node's folder path for a Windows path, as the lab maps it (C:\X -> <lab>/<node>/C/X). */
+export function labPath(folder: string, node: 'primary' | 'secondary', windowsPath: string): string {
+  const m = /^([A-Za-z]):[\\/](.*)$/.exec(windowsPath);
+  if (!m) return windowsPath;
+  return join(folder, node, (m[1] ?? 'C').toUpperCase(), ...(m[2] ?? '').split(/[\\/]/));
+}

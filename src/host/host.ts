@@ -1,0 +1,45 @@
+import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
+import type { FailoverStatus } from '../jams/roles.js';
+import type { VersionSources } from '../jams/version.js';
+
+export interface PlatformInfo {
+  platform: 'windows' | 'lab';
+  computerName: string;
+  user: string;
+  isAdmin: boolean;
+  psVersion: string;
+  psEdition: string;
+}
+
+export interface FileEntry {
+  name: string;
+  size: number;
+  sha256: string;
+  lastWriteTime: string;
+}
+
+/**
+ * What a stage may ask of the scheduler host. It reads or changes one thing per call and makes no decisions;
+ * the stages decide. The PowerShell implementation is the only one the action uses.
+ */
+export interface Host {
+  platform(): Promise<PlatformInfo>;
+  findServices(
+    candidates: Record<ServiceKind, readonly string[]>,
+  ): Promise<Record<ServiceKind, string | null>>;
+  serviceStates(names: readonly string[]): Promise<ServiceState[]>;
+  /** Requests a stop (dependents stop too) and returns at once. */
+  stopService(name: string): Promise<ServiceState>;
+  startService(name: string): Promise<ServiceState>;
+  failoverStatus(): Promise<FailoverStatus>;
+  installedVersion(): Promise<VersionSources>;
+  files(
+    folder: string,
+    include: readonly string[],
+  ): Promise<{ folder: string; exists: boolean; files: FileEntry[] }>;
+  saveState(folder: string, name: string, data: unknown): Promise<{ path: string }>;
+  readState<T>(folder: string, name: string): Promise<{ path: string; data: T | null }>;
+  close(): Promise<void>;
+}
+
+export type { ServiceNames };

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Host, PlatformInfo, FileEntry } from './host.js';
+import { PowerShellSession, type ShellKind } from './powershell-session.js';
+import type { ServiceKind, ServiceState } from '../jams/services.js';
+import type { FailoverStatus } from '../jams/roles.js';
+import type { VersionSources } from '../jams/version.js';
+
+export interface PowerShellHostOptions {
+  shell: ShellKind;
+  installFolder: string;
+  callTimeoutMs: number;
+  /** The lab folder when JAMS_UPGRADE_LAB is set; never set on a real host. */
+  lab?: { folder: string; node: 'primary' | 'secondary' };
+  transcript?: (line: string) => void;
+}
+
+/**
+ * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle,
+ * src/host/ps and lab/ in the repository (tests, bench).
+ */
+export function assetPaths(): { module: string; windows: string; lab: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = { ps: join(here, 'ps'), lab: join(here, 'lab') };
+  const source = { ps: join(here, 'ps'), lab: resolve(here, '..', '..', 'lab') };
+  const base = existsSync(join(bundled.lab, 'Platform.Lab.ps1')) ? bundled : source;
+  return {
+    module: join(base.ps, 'JamsUpgrade.psm1'),
+    windows: join(base.ps, 'Platform.Windows.ps1'),
+    lab: join(base.lab, 'Platform.Lab.ps1'),
+  };
+}
+
+export class PowerShellHost implements Host {
+  private readonly session: PowerShellSession;
+
+  constructor(options: PowerShellHostOptions) {
+    const paths = assetPaths();
+    this.session = new PowerShellSession({
+      shell: options.shell,
+      modulePath: paths.module,
+      platformPath: options.lab ? paths.lab : paths.windows,
+      platformOptions: {
+        installFolder: options.installFolder,
+        ...(options.lab ? { labFolder: options.lab.folder, node: options.lab.node } : {}),
+      },
+      callTimeoutMs: options.callTimeoutMs,
+      transcript: options.transcript,
+    });
+  }
+
+  platform(): Promise<PlatformInfo> {
+    return this.session.call('Get-JuPlatform');
+  }
+
+  findServices(
+    candidates: Record<ServiceKind, readonly string[]>,
+  ): Promise<Record<ServiceKind, string | null>> {
+    return this.session.call('Find-JuServices', { Candidates: candidates });
+  }
+
+  serviceStates(names: readonly string[]): Promise<ServiceState[]> {
+    return this.session.call('Get-JuServiceStates', { Names: names });
+  }
+
+  stopService(name: string): Promise<ServiceState> {
+    return this.session.call('Stop-JuService', { Name: name });
+  }
+
+  startService(name: string): Promise<ServiceState> {
+    return this.session.call('Start-JuService', { Name: name });
+  }
+
+  failoverStatus(): Promise<FailoverStatus> {
+    return this.session.call('Get-JuNodeRole');
+  }
+
+  installedVersion(): Promise<VersionSources> {
+    return this.session.call('Get-JuInstalledVersion');
+  }
+
+  files(
+    folder: string,
+    include: readonly string[],
+  ): Promise<{ folder: string; exists: boolean; files: FileEntry[] }> {
+    return this.session.call('Get-JuFiles', { Folder: folder, Include: include });
+  }
+
+  saveState(folder: string, name: string, data: unknown): Promise<{ path: string }> {
+    return this.session.call('Save-JuStateFile', {
+      Folder: folder,
+      Name: name,
+      Json: JSON.stringify(data, null, 2),
+    });
+  }
+
+  async readState<T>(folder: string, name: string): Promise<{ path: string; data: T | null }> {
+    const found = await this.session.call<{ path: string; exists: boolean; json: string | null }>(
+      'Read-JuStateFile',
+      { Folder: folder, Name: name },
+    );
+    return { path: found.path, data: found.exists && found.json ? (JSON.parse(found.json) as T) : null };
+  }
+
+  close(): Promise<void> {
+    return this.session.dispose();
+  }
+}

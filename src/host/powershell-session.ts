@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { PowerShell } from 'node-powershell';
+
+/** Which PowerShell runs the module: Windows PowerShell 5.1 (`powershell`) or PowerShell 7 (`pwsh`). */
+export type ShellKind = 'powershell' | 'pwsh';
+
+export interface SessionOptions {
+  shell: ShellKind;
+  /** The module file and the platform file it dot-sources (Windows, or the lab). */
+  modulePath: string;
+  platformPath: string;
+  platformOptions: Record<string, unknown>;
+  /** Upper bound for one primitive call; a call past it kills the session. */
+  callTimeoutMs: number;
+  /** Receives one line per call (name, redacted arguments, outcome) for the transcript. */
+  transcript?: (line: string) => void;
+}
+
+/** A primitive that ran and threw inside PowerShell: the host is alive, the operation failed. */
+export class PrimitiveError extends Error {
+  constructor(
+    readonly command: string,
+    message: string,
+    readonly psType: string,
+  ) {
+    super(`${command}: ${message}`);
+    this.name = 'PrimitiveError';
+  }
+}
+
+/** The PowerShell process is gone, hung, or answered with something that is not the protocol. */
+export class SessionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
+
+interface Envelope {
+  ok: boolean;
+  data?: unknown;
+  error?: { message: string; type: string };
+}
+
+/** Base64 of UTF-8 JSON: the only form in which a value ever reaches PowerShell text. */
+export function encodeArgs(args: unknown): string {
+  return Buffer.from(JSON.stringify(args ?? {}), 'utf8').toString('base64');
+}
+
+/**
+ * One long-lived PowerShell process running the jams-upgrade module. Each call sends one line that names
+ * a primitive and carries its arguments as base64 JSON, and reads back one JSON envelope between markers.
+ */
+export class PowerShellSession {
+  private shell: PowerShell | undefined;
+  private exited: Error | undefined;
+  private readonly marker = `JU-${randomBytes(8).toString('hex')}`;
+
+  constructor(private readonly options: SessionOptions) {}
+
+  /** Starts the process and imports the module; a missing executable becomes a clear error here. */
+  async start(): Promise<void> {
+    if (this.shell) return;
+    for (const file of [this.options.modulePath, this.options.platformPath]) {
+      if (!existsSync(file)) throw new SessionError(`The PowerShell module file ${file} is missing.`);
+    }
+    this.exited = undefined;
+    // node-powershell lets NODE_POWERSHELL override the executable; the `shell` input is the one choice.
+    const override = process.env['NODE_POWERSHELL'];
+    delete process.env['NODE_POWERSHELL'];
+    let shell: PowerShell;
+    try {
+      shell = new PowerShell({
+        executable: this.options.shell,
+        executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
+        throwOnInvocationError: false,
+        // A dumb terminal keeps pwsh from writing cursor escape codes into the output.
+        spawnOptions: { env: { ...process.env, TERM: 'dumb', NO_COLOR: '1' } },
+      });
+    } finally {
+      if (override !== undefined) process.env['NODE_POWERSHELL'] = override;
+    }
+    this.shell = shell;
+    // A spawn failure rejects this promise; without a handler it would be an unhandled rejection.
+    const exitPromise = (shell as unknown as { exitPromise: Promise<void> }).exitPromise;
+    exitPromise.then(
+      () => (this.exited ??= new SessionError(`${this.options.shell} exited.`)),
+      (err: Error) =>
+        (this.exited ??= new SessionError(
+          `${this.options.shell} could not be started or died: ${err.message}. ` +
+            `Check that '${this.options.shell}' is installed and on PATH, or choose another with the 'shell' input.`,
+        )),
+    );
+    const setup = {
+      module: this.options.modulePath,
+      platform: this.options.platformPath,
+      options: JSON.stringify(this.options.platformOptions),
+    };
+    const line =
+      `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
+      `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
+      `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options -DisableNameChecking -Force; ` +
+      `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
+    const reply = await this.send('Import-Module', line);
+    if (!reply.ok) throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
+  }
+
+  /** Runs one primitive; arguments cross as data. `secrets` are redacted from the transcript. */
+  async call<T>(
+    command: string,
+    args: Record<string, unknown> = {},
+    secrets: readonly string[] = [],
+  ): Promise<T> {
+    if (!COMMAND_NAME.test(command)) throw new Error(`Refusing to call '${command}': not a primitive name.`);
+    await this.start();
+    const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
+    const shown = JSON.stringify(args, (key, value: unknown) => (secrets.includes(key) ? '***' : value));
+    this.options.transcript?.(`> ${command} ${shown}`);
+    const reply = await this.send(command, line);
+    this.options.transcript?.(`< ${command} ${JSON.stringify(reply)}`);
+    if (!reply.ok) {
+      throw new PrimitiveError(command, reply.error?.message ?? 'failed', reply.error?.type ?? 'unknown');
+    }
+    return reply.data as T;
+  }
+
+  async dispose(): Promise<void> {
+    const shell = this.shell;
+    this.shell = undefined;
+    if (shell) await shell.dispose().catch(() => undefined);
+  }
+
+  private async send(what: string, line: string): Promise<Envelope> {
+    const shell = this.shell;
+    if (!shell) throw new SessionError('The PowerShell session is not started.');
+    if (this.exited) throw this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.callTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([shell.invoke(line), timeout]);
+      if (result === 'timeout') {
+        // The command keeps running inside the shell; only a new process is clean.
+        await this.dispose();
+        throw new SessionError(
+          `${what} did not answer within ${Math.round(this.options.callTimeoutMs / 1000)} s; the PowerShell session was ended.`,
+        );
+      }
+      if (this.exited) throw this.exited;
+      return this.parse(what, result.stdout?.toString('utf8') ?? '', result.stderr?.toString('utf8') ?? '');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private parse(what: string, stdout: string, stderr: string): Envelope {
+    const parts = stdout.split(this.marker);
+    const body = parts.length >= 3 ? parts[1]?.trim() : undefined;
+    const noise = [parts[0], parts.slice(2).join('')].join('').trim();
+    if (noise) this.options.transcript?.(`! ${what} printed: ${noise}`);
+    if (stderr.trim()) this.options.transcript?.(`! ${what} stderr: ${stderr.trim()}`);
+    if (!body) {
+      throw new SessionError(
+        `${what} returned no result. PowerShell said: ${(stderr || stdout).trim().slice(0, 2000) || '(nothing)'}`,
+      );
+    }
+    try {
+      return JSON.parse(body) as Envelope;
+    } catch {
+      throw new SessionError(`${what} returned text that is not JSON: ${body.slice(0, 500)}`);
+    }
+  }
+}

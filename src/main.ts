@@ -1,0 +1,108 @@
+import * as core from '@actions/core';
+import { getSettings, InputError, type Settings } from './inputs.js';
+import type { Host } from './host/host.js';
+import { PowerShellHost } from './host/powershell-host.js';
+import { readRoles } from './jams/roles.js';
+import { RunFolder, runInfo, type StageRecord } from './report/record.js';
+import { headline, writeSummary } from './report/summary.js';
+import { StageContext, StageError } from './stages/context.js';
+import { STAGES } from './stages/registry.js';
+
+export type HostFactory = (settings: Settings, transcript: (line: string) => void) => Host;
+
+export const powerShellHost: HostFactory = (settings, transcript) =>
+  new PowerShellHost({
+    shell: settings.shell,
+    installFolder: settings.installFolder,
+    callTimeoutMs: settings.callTimeoutMs,
+    lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+    transcript,
+  });
+
+/**
+ * The action: read the inputs once, run one stage on this host, then write the record, outputs and job
+ * summary whatever happened. core.setFailed is called in one place.
+ */
+export async function run(makeHost: HostFactory = powerShellHost): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = getSettings();
+  } catch (err) {
+    core.setOutput('status', 'failed');
+    core.setFailed(
+      err instanceof InputError ? err.message : `Could not read the inputs: ${(err as Error).message}`,
+    );
+    return;
+  }
+
+  const folder = new RunFolder(settings.runFolder, settings.stage, settings.role);
+  const record: StageRecord = {
+    tool: 'jams-upgrade',
+    stage: settings.stage,
+    role: settings.role,
+    dryRun: settings.dryRun,
+    lab: settings.labFolder !== null,
+    run: runInfo(),
+    startedAt: new Date().toISOString(),
+    status: 'running',
+    actions: [],
+    warnings: [],
+    data: {},
+  };
+  const host = makeHost(settings, (line) => folder.transcript(line));
+  const ctx = new StageContext(settings, host, record, folder);
+  try {
+    if (record.lab) ctx.log.info(`LAB: running against the simulated JAMS pair in ${settings.labFolder}`);
+    else if (process.platform !== 'win32') {
+      throw new StageError(
+        `jams-upgrade runs on the Windows scheduler host, and this runner is ${process.platform}.`,
+        'Nothing was changed.',
+        'Run this job on the self-hosted Windows runner of the scheduler (runs-on with its labels).',
+      );
+    }
+    record.host = await host.platform();
+    ctx.log.info(
+      `${settings.stage} on ${record.host.computerName} (${settings.role}), PowerShell ${record.host.psVersion}` +
+        `${settings.dryRun ? ', dry-run: nothing will be changed' : ''}`,
+    );
+    await core.group(`${settings.stage} (${settings.role})`, () => STAGES[settings.stage].run(ctx));
+    record.status = 'succeeded';
+  } catch (err) {
+    record.status = 'failed';
+    record.failure =
+      err instanceof StageError
+        ? err.toFailure()
+        : {
+            message: (err as Error).message,
+            hostState:
+              'Unknown: the stage stopped on an unexpected error; see the services table and stage.log.',
+            nextStep:
+              'Read stage.log and powershell-transcript.log in this job artifact, fix the cause, then re-run this job ' +
+              '(every stage is safe to re-run).',
+          };
+  } finally {
+    await host.close();
+    record.finishedAt = new Date().toISOString();
+    folder.writeRecord(record);
+    setOutputs(record, folder.recordPath);
+    folder.log(headline(record));
+    await writeSummary(record, folder.recordPath, folder.summaryPath).catch((e: Error) =>
+      core.warning(`No job summary: ${e.message}`),
+    );
+  }
+  if (record.failure) {
+    core.setFailed(
+      `${record.failure.message}\nLeft in: ${record.failure.hostState}\nNext step: ${record.failure.nextStep}`,
+    );
+  }
+}
+
+function setOutputs(record: StageRecord, recordPath: string): void {
+  core.setOutput('status', record.dryRun && record.status === 'succeeded' ? 'dry-run' : record.status);
+  core.setOutput('record-path', recordPath);
+  const installed = record.data['installedVersion'] as { version: string } | null | undefined;
+  if (installed) core.setOutput('installed-version', installed.version);
+  const roles = record.data['roles'] as ReturnType<typeof readRoles> | undefined;
+  if (roles) core.setOutput('node-role', roles.self);
+  if (record.servicesAfter) core.setOutput('services', JSON.stringify(record.servicesAfter));
+}

@@ -1,0 +1,83 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlatformInfo } from '../host/host.js';
+import type { ServiceState } from '../jams/services.js';
+
+export interface ActionEntry {
+  at: string;
+  what: string;
+  target: string;
+  outcome: 'done' | 'skipped' | 'would' | 'failed';
+  detail?: string;
+}
+
+export interface Failure {
+  message: string;
+  /** What each host was left in, in words an operator can act on. */
+  hostState: string;
+  nextStep: string;
+}
+
+/** The JSON record each stage leaves in its run folder; the report stage reads these back. */
+export interface StageRecord {
+  tool: 'jams-upgrade';
+  stage: string;
+  role: string;
+  dryRun: boolean;
+  lab: boolean;
+  run: Record<string, string | number | undefined>;
+  host?: PlatformInfo;
+  startedAt: string;
+  finishedAt?: string;
+  status: 'running' | 'succeeded' | 'failed';
+  servicesBefore?: ServiceState[];
+  servicesAfter?: ServiceState[];
+  actions: ActionEntry[];
+  warnings: string[];
+  data: Record<string, unknown>;
+  failure?: Failure;
+}
+
+/** One stage's folder under the run folder: record.json, summary.md, stage.log, powershell-transcript.log. */
+export class RunFolder {
+  readonly path: string;
+
+  constructor(root: string, stage: string, role: string) {
+    this.path = join(root, `${stage}-${role}`);
+    mkdirSync(this.path, { recursive: true });
+  }
+
+  get recordPath(): string {
+    return join(this.path, 'record.json');
+  }
+
+  get summaryPath(): string {
+    return join(this.path, 'summary.md');
+  }
+
+  log(line: string): void {
+    appendFileSync(join(this.path, 'stage.log'), `${new Date().toISOString()} ${line}\n`);
+  }
+
+  transcript(line: string): void {
+    appendFileSync(join(this.path, 'powershell-transcript.log'), `${new Date().toISOString()} ${line}\n`);
+  }
+
+  writeRecord(record: StageRecord): void {
+    writeFileSync(this.recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  }
+}
+
+/** Who ran this, from the runner's environment; empty outside a workflow run. */
+export function runInfo(env: NodeJS.ProcessEnv = process.env): StageRecord['run'] {
+  return {
+    id: env['GITHUB_RUN_ID'],
+    attempt: env['GITHUB_RUN_ATTEMPT'],
+    actor: env['GITHUB_ACTOR'],
+    triggeringActor: env['GITHUB_TRIGGERING_ACTOR'],
+    repository: env['GITHUB_REPOSITORY'],
+    workflow: env['GITHUB_WORKFLOW'],
+    job: env['GITHUB_JOB'],
+    serverUrl: env['GITHUB_SERVER_URL'],
+  };
+}

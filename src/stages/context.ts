@@ -1,0 +1,106 @@
+import * as core from '@actions/core';
+import type { Host } from '../host/host.js';
+import type { Settings } from '../inputs.js';
+import type { Failure, RunFolder, StageRecord } from '../report/record.js';
+
+/** A stage that failed on purpose: says what the host was left in and what to do next. */
+export class StageError extends Error {
+  constructor(
+    message: string,
+    readonly hostState: string,
+    readonly nextStep: string,
+  ) {
+    super(message);
+    this.name = 'StageError';
+  }
+
+  toFailure(): Failure {
+    return { message: this.message, hostState: this.hostState, nextStep: this.nextStep };
+  }
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Everything a stage works with. Stages decide; the host only reads and changes. */
+export class StageContext {
+  constructor(
+    readonly settings: Settings,
+    readonly host: Host,
+    readonly record: StageRecord,
+    private readonly folder: RunFolder,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  readonly log: Logger = {
+    info: (message) => {
+      core.info(message);
+      this.folder.log(message);
+    },
+    warn: (message) => {
+      core.warning(message);
+      this.folder.log(`WARNING ${message}`);
+      this.record.warnings.push(message);
+    },
+  };
+
+  /**
+   * Every change goes through here: in a dry run it is printed and recorded as "would", never made.
+   * Returns whether the change was made; a string the change returns is kept as its detail.
+   */
+  async change(what: string, target: string, apply: () => Promise<unknown>): Promise<boolean> {
+    const at = new Date().toISOString();
+    if (this.settings.dryRun) {
+      this.log.info(`[dry-run] would ${what}: ${target}`);
+      this.record.actions.push({ at, what, target, outcome: 'would' });
+      return false;
+    }
+    this.log.info(`${what}: ${target}`);
+    try {
+      const result = await apply();
+      const detail = typeof result === 'string' ? result : undefined;
+      this.record.actions.push({ at, what, target, outcome: 'done', ...(detail ? { detail } : {}) });
+      return true;
+    } catch (err) {
+      this.record.actions.push({ at, what, target, outcome: 'failed', detail: (err as Error).message });
+      throw err;
+    }
+  }
+
+  /** Records something found already done, so a re-run shows why it did nothing. */
+  skip(what: string, target: string, why: string): void {
+    this.log.info(`${what}: ${target}: ${why}`);
+    this.record.actions.push({ at: new Date().toISOString(), what, target, outcome: 'skipped', detail: why });
+  }
+
+  /**
+   * Polls `probe` until `done` holds or the timeout passes. Returns the last value and whether it held;
+   * the caller turns a timeout into a StageError with the host state.
+   */
+  async waitFor<T>(
+    probe: () => Promise<T>,
+    done: (value: T) => boolean,
+    timeoutMs: number,
+    progress?: (value: T, elapsedMs: number) => string,
+  ): Promise<{ value: T; ok: boolean }> {
+    const start = Date.now();
+    let lastReport = 0;
+    for (;;) {
+      const value = await probe();
+      if (done(value)) return { value, ok: true };
+      const elapsed = Date.now() - start;
+      if (elapsed >= timeoutMs) return { value, ok: false };
+      if (progress && elapsed - lastReport >= 10_000) {
+        lastReport = elapsed;
+        this.log.info(progress(value, elapsed));
+      }
+      await this.sleep(Math.min(this.settings.pollIntervalMs, Math.max(0, timeoutMs - elapsed)));
+    }
+  }
+}
+
+export interface Stage {
+  run(ctx: StageContext): Promise<void>;
+}

@@ -1,0 +1,104 @@
+import { ACCOUNT_RECORD_FILE, shouldKeepStoredRecord, type AccountRecord } from '../jams/accounts.js';
+import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
+import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
+import { StageError, type Stage, type StageContext } from './context.js';
+import { describeRoles, readRoleView } from './roles.js';
+import { hostLabel, readServices, resolveServices } from './services.js';
+
+/**
+ * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
+ * restore), installed version, failover roles and the config files. Fails when the pair is not in a state
+ * an upgrade can safely start from.
+ */
+export const preflight: Stage = {
+  async run(ctx) {
+    const platform = ctx.record.host;
+    if (platform?.platform === 'windows' && !platform.isAdmin) {
+      ctx.log.warn(
+        `The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`,
+      );
+    }
+    const names = await resolveServices(ctx);
+    const states = await readServices(ctx, names);
+    ctx.record.servicesBefore = Object.values(states);
+    ctx.record.servicesAfter = Object.values(states);
+    for (const kind of Object.keys(states) as ServiceKind[]) {
+      const s = states[kind];
+      ctx.log.info(
+        `${SERVICE_LABELS[kind]} (${s.name}): ${s.status}, start ${s.startType}, Log On As ${s.account}`,
+      );
+    }
+
+    await recordAccounts(ctx, states);
+
+    const installed = pickInstalledVersion(await ctx.host.installedVersion());
+    ctx.record.data['installedVersion'] = installed;
+    if (installed) ctx.log.info(`installed JAMS version ${installed.version} (${installed.source})`);
+    else
+      ctx.log.warn(
+        'The installed JAMS version could not be read from the Uninstall key or JAMSScheduler.exe.',
+      );
+    const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+    if (installed && target && target.compare(installed.version) < 0) {
+      ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
+    }
+
+    const roles = await readRoleView(ctx);
+    ctx.log.info(`failover: ${describeRoles(roles)}`);
+    const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
+    if (active > 1) {
+      throw new StageError(
+        `More than one node reports Running (active): ${describeRoles(roles)}.`,
+        'Nothing was changed.',
+        'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
+          'the failover port and Failover.config on both nodes, then re-run preflight.',
+      );
+    }
+    if (roles.self === 'Unknown') ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
+
+    const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
+    ctx.record.data['configFiles'] = config;
+    if (!config.exists) {
+      throw new StageError(
+        `The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`,
+        'Nothing was changed.',
+        "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.",
+      );
+    }
+    ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+  },
+};
+
+/** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
+async function recordAccounts(
+  ctx: StageContext,
+  states: Awaited<ReturnType<typeof readServices>>,
+): Promise<void> {
+  const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
+  ctx.record.data['logOnAs'] = accounts;
+  const stored = await ctx.host.readState<AccountRecord>(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+  if (shouldKeepStoredRecord(stored.data, accounts)) {
+    ctx.log.warn(
+      `Services run as LocalSystem where ${stored.path} (recorded ${stored.data?.recordedAt}) has real accounts: ` +
+        'this looks like a node an upgrade already reset. The stored record is kept for the restore.',
+    );
+    ctx.skip('record Log On As accounts', stored.path, 'kept the earlier record');
+    ctx.record.data['logOnAsRecord'] = stored.data;
+    return;
+  }
+  const record: AccountRecord = {
+    recordedAt: new Date().toISOString(),
+    runId: ctx.record.run['id'] === undefined ? undefined : String(ctx.record.run['id']),
+    computerName: ctx.record.host?.computerName ?? '',
+    accounts,
+  };
+  ctx.record.data['logOnAsRecord'] = record;
+  await ctx.change(
+    'record Log On As accounts',
+    `${ctx.settings.stateFolder}\\${ACCOUNT_RECORD_FILE}`,
+    async () => {
+      const saved = await ctx.host.saveState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE, record);
+      return `saved to ${saved.path}`;
+    },
+  );
+}

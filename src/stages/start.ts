@@ -1,0 +1,106 @@
+import { START_ORDER, describeService } from '../jams/services.js';
+import { expectedRole } from '../jams/roles.js';
+import { StageError, type Stage } from './context.js';
+import { describeRoles, readRoleView } from './roles.js';
+import { describeStates, hostLabel, readServices, resolveServices } from './services.js';
+
+/**
+ * The procedure's restart: the primary first, so it becomes the active scheduler; then the secondary,
+ * which must come up in Backup Mode. Waits until this node reports the role it should have.
+ */
+export const start: Stage = {
+  async run(ctx) {
+    const names = await resolveServices(ctx);
+    const before = await readServices(ctx, names);
+    ctx.record.servicesBefore = Object.values(before);
+    const want = expectedRole(ctx.settings.role);
+    const roles = await readRoleView(ctx);
+    const activePeer = roles.peers.find((p) => p.role === 'Active');
+    const allRunning = Object.values(before).every((s) => s.status === 'Running');
+
+    if (allRunning && roles.self === want) {
+      ctx.skip('start', hostLabel(ctx), `already running and ${roles.selfLabel}`);
+      ctx.record.servicesAfter = Object.values(before);
+      return;
+    }
+    // Preconditions, proven before anything starts.
+    if (ctx.settings.role === 'primary' && activePeer && roles.self !== 'Active') {
+      throw new StageError(
+        `${activePeer.name} is ${activePeer.label}: if the primary starts now it comes up in Backup Mode.`,
+        `${describeStates(hostLabel(ctx), before)} Nothing was started.`,
+        `Stop the JAMS services on ${activePeer.name} (the stop stage with role: secondary), then re-run this job.`,
+      );
+    }
+    if (ctx.settings.role === 'secondary' && !activePeer && roles.peers.length > 0) {
+      throw new StageError(
+        `No peer is active (${describeRoles(roles)}): the secondary would take over instead of standing by.`,
+        `${describeStates(hostLabel(ctx), before)} Nothing was started.`,
+        'Run the start stage on the primary first and wait until it reports Running, then re-run this job.',
+      );
+    }
+
+    for (const kind of START_ORDER) {
+      const name = names[kind];
+      const label = describeService(kind, name);
+      const [state] = await ctx.host.serviceStates([name]);
+      if (state?.status === 'Running') {
+        ctx.skip('start', label, 'already running');
+        continue;
+      }
+      const changed = await ctx.change('start', label, async () => {
+        if (state?.status === 'StopPending') {
+          await ctx.waitFor(
+            () => ctx.host.serviceStates([name]),
+            (s) => s[0]?.status === 'Stopped',
+            ctx.settings.serviceTimeoutMs,
+          );
+        }
+        await ctx.host.startService(name);
+      });
+      if (!changed) continue;
+      const waited = await ctx.waitFor(
+        () => ctx.host.serviceStates([name]),
+        (s) => s[0]?.status === 'Running',
+        ctx.settings.serviceTimeoutMs,
+        (s, ms) => `waiting for ${name} to run: ${s[0]?.status} (${Math.round(ms / 1000)} s)`,
+      );
+      if (!waited.ok) {
+        const now = await readServices(ctx, names);
+        ctx.record.servicesAfter = Object.values(now);
+        throw new StageError(
+          `${label} on ${hostLabel(ctx)} is ${waited.value[0]?.status} ${Math.round(ctx.settings.serviceTimeoutMs / 1000)} s after the start request.`,
+          describeStates(hostLabel(ctx), now),
+          `Read the JAMS logs and Event Viewer > System for why ${name} does not start (a wrong Log On As account ` +
+            `or password is the usual cause after an upgrade), fix it, then re-run this job.`,
+        );
+      }
+    }
+
+    if (!ctx.settings.dryRun) {
+      ctx.log.info(`waiting for ${hostLabel(ctx)} to report ${want}`);
+      const waited = await ctx.waitFor(
+        () => readRoleView(ctx),
+        (v) => v.self === want,
+        ctx.settings.roleTimeoutMs,
+        (v, ms) => `waiting for ${want}: ${describeRoles(v)} (${Math.round(ms / 1000)} s)`,
+      );
+      const now = await readServices(ctx, names);
+      ctx.record.servicesAfter = Object.values(now);
+      if (!waited.ok) {
+        throw new StageError(
+          `${hostLabel(ctx)} did not become ${want} within ${Math.round(ctx.settings.roleTimeoutMs / 1000)} s: ` +
+            `${describeRoles(waited.value)}.`,
+          `${describeStates(hostLabel(ctx), now)} The services are running; the failover role is wrong.`,
+          ctx.settings.role === 'primary'
+            ? 'Check in the JAMS Client (About > JAMS Servers > Status) which node is Running, and that Failover.config ' +
+                'names this host as Primary. Stop the JAMS services on the secondary if it took over, then re-run this job.'
+            : 'Check in the JAMS Client (About > JAMS Servers > Status) that the primary is Running and that both ' +
+                'nodes reach each other on the failover port, then re-run this job.',
+        );
+      }
+      ctx.log.info(`${hostLabel(ctx)} reports ${waited.value.selfLabel}`);
+    } else {
+      ctx.record.servicesAfter = Object.values(before);
+    }
+  },
+};
