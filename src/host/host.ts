@@ -18,6 +18,11 @@ export interface FileEntry {
   lastWriteTime: string;
 }
 
+export interface CopiedFiles {
+  folder: string;
+  files: { name: string; sha256: string; size: number }[];
+}
+
 /**
  * What a stage may ask of the scheduler host. It reads or changes one thing per call and makes no decisions;
  * the stages decide. The PowerShell implementation is the only one the action uses.
@@ -37,6 +42,9 @@ export interface Host {
     folder: string,
     include: readonly string[],
   ): Promise<{ folder: string; exists: boolean; files: FileEntry[] }>;
+  /** Copies named files between folders on the host, each copy proven by its SHA-256. */
+  copyFiles(source: string, destination: string, names: readonly string[]): Promise<CopiedFiles>;
+  readTextFiles(folder: string, names: readonly string[]): Promise<{ name: string; text: string }[]>;
   saveState(folder: string, name: string, data: unknown): Promise<{ path: string }>;
   readState<T>(folder: string, name: string): Promise<{ path: string; data: T | null }>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Host, PlatformInfo, FileEntry } from './host.js';
+import type { CopiedFiles, Host, PlatformInfo, FileEntry } from './host.js';
 import { PowerShellSession, type ShellKind } from './powershell-session.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { FailoverStatus } from '../jams/roles.js';
@@ -13,6 +13,8 @@ export interface PowerShellHostOptions {
   callTimeoutMs: number;
   /** The lab folder when JAMS_UPGRADE_LAB is set; never set on a real host. */
   lab?: { folder: string; node: 'primary' | 'secondary' };
+  /** Secrets for the PowerShell process's environment; primitives receive only the variable names. */
+  secretEnv?: Record<string, string>;
   transcript?: (line: string) => void;
 }
 
@@ -46,6 +48,7 @@ export class PowerShellHost implements Host {
         ...(options.lab ? { labFolder: options.lab.folder, node: options.lab.node } : {}),
       },
       callTimeoutMs: options.callTimeoutMs,
+      secretEnv: options.secretEnv,
       transcript: options.transcript,
     });
   }
@@ -85,6 +88,14 @@ export class PowerShellHost implements Host {
     include: readonly string[],
   ): Promise<{ folder: string; exists: boolean; files: FileEntry[] }> {
     return this.session.call('Get-JuFiles', { Folder: folder, Include: include });
+  }
+
+  copyFiles(source: string, destination: string, names: readonly string[]): Promise<CopiedFiles> {
+    return this.session.call('Copy-JuFiles', { Source: source, Destination: destination, Names: names });
+  }
+
+  readTextFiles(folder: string, names: readonly string[]): Promise<{ name: string; text: string }[]> {
+    return this.session.call('Read-JuTextFiles', { Folder: folder, Names: names });
   }
 
   saveState(folder: string, name: string, data: unknown): Promise<{ path: string }> {

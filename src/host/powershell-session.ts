@@ -13,6 +13,11 @@ export interface SessionOptions {
   platformOptions: Record<string, unknown>;
   /** Upper bound for one primitive call; a call past it kills the session. */
   callTimeoutMs: number;
+  /**
+   * Secrets reach PowerShell only through its process environment, never through command text (which
+   * script-block logging would keep); a primitive is told the variable name and reads it itself.
+   */
+  secretEnv?: Record<string, string>;
   /** Receives one line per call (name, redacted arguments, outcome) for the transcript. */
   transcript?: (line: string) => void;
 }
@@ -78,7 +83,7 @@ export class PowerShellSession {
         executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
         throwOnInvocationError: false,
         // A dumb terminal keeps pwsh from writing cursor escape codes into the output.
-        spawnOptions: { env: { ...process.env, TERM: 'dumb', NO_COLOR: '1' } },
+        spawnOptions: { env: { ...process.env, ...this.options.secretEnv, TERM: 'dumb', NO_COLOR: '1' } },
       });
     } finally {
       if (override !== undefined) process.env['NODE_POWERSHELL'] = override;

@@ -30,18 +30,23 @@ export class StageContext {
     readonly settings: Settings,
     readonly host: Host,
     readonly record: StageRecord,
-    private readonly folder: RunFolder,
+    private readonly runFolder: RunFolder,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
+
+  /** This stage's folder in the run folder, uploaded as the job's artifact. */
+  get folder(): string {
+    return this.runFolder.path;
+  }
 
   readonly log: Logger = {
     info: (message) => {
       core.info(message);
-      this.folder.log(message);
+      this.runFolder.log(message);
     },
     warn: (message) => {
       core.warning(message);
-      this.folder.log(`WARNING ${message}`);
+      this.runFolder.log(`WARNING ${message}`);
       this.record.warnings.push(message);
     },
   };

@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLab, labPath } from '../lab/control.js';
+import { PowerShellHost } from '../src/host/powershell-host.js';
+import { RunFolder, type StageRecord } from '../src/report/record.js';
+import { StageContext } from '../src/stages/context.js';
+import { saveConfigFiles } from '../src/stages/config-files.js';
+import { DEFAULT_INSTALL_FOLDER, SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
+import type { Settings } from '../src/inputs.js';
+import { tempDir } from './helpers/run-stage.js';
+
+let lab: string;
+let host: PowerShellHost;
+
+function context(dryRun = false): StageContext {
+  const settings: Settings = {
+    stage: 'preflight',
+    role: 'primary',
+    dryRun,
+    runFolder: tempDir('cfg-run'),
+    shell: 'pwsh',
+    installFolder: DEFAULT_INSTALL_FOLDER,
+    stateFolder: 'C:\\ProgramData\\jams-upgrade',
+    serviceCandidates: SERVICE_NAME_CANDIDATES,
+    configPatterns: ['JAMS*.config'],
+    serviceTimeoutMs: 5000,
+    roleTimeoutMs: 5000,
+    callTimeoutMs: 30000,
+    pollIntervalMs: 100,
+    targetVersion: null,
+    labFolder: lab,
+  };
+  const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;
+  return new StageContext(settings, host, record, new RunFolder(settings.runFolder, 'backup', 'primary'));
+}
+
+beforeEach(async () => {
+  lab = join(tempDir('cfg'), 'pair');
+  await createLab(lab);
+  host = new PowerShellHost({
+    shell: 'pwsh',
+    installFolder: DEFAULT_INSTALL_FOLDER,
+    callTimeoutMs: 30000,
+    lab: { folder: lab, node: 'primary' },
+  });
+});
+
+afterEach(() => host.close());
+
+test('saves the customised config files on the host and in the run folder, once per run', async () => {
+  const ctx = context();
+  const saved = await saveConfigFiles(ctx);
+  expect(saved?.files.map((f) => f.name).sort()).toEqual(['JAMSHost.exe.config', 'JAMSScheduler.exe.config']);
+  const onHost = labPath(
+    lab,
+    'primary',
+    'C:\\ProgramData\\jams-upgrade\\config\\run-42\\JAMSHost.exe.config',
+  );
+  const original = labPath(lab, 'primary', `${DEFAULT_INSTALL_FOLDER}\\JAMSHost.exe.config`);
+  expect(readFileSync(onHost, 'utf8')).toBe(readFileSync(original, 'utf8'));
+  expect(readFileSync(join(ctx.folder, 'config', 'JAMSHost.exe.config'), 'utf8')).toContain('WebClientUrl');
+
+  // The installer overwrites the file; a re-run of the same run must keep the customised copy.
+  writeFileSync(original, '<configuration />');
+  const again = context();
+  await saveConfigFiles(again);
+  expect(again.record.actions).toEqual([
+    expect.objectContaining({ what: 'save config files', outcome: 'skipped' }),
+  ]);
+  expect(readFileSync(onHost, 'utf8')).toContain('WebClientUrl');
+});
+
+test('a dry-run saves nothing', async () => {
+  const ctx = context(true);
+  expect(await saveConfigFiles(ctx)).toBeNull();
+  expect(ctx.record.actions).toEqual([expect.objectContaining({ outcome: 'would' })]);
+});

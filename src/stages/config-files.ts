@@ -1,0 +1,68 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CopiedFiles } from '../host/host.js';
+import type { StageContext } from './context.js';
+
+export const CONFIG_SAVE_MANIFEST = 'config-saved.json';
+
+export interface ConfigSave extends CopiedFiles {
+  savedAt: string;
+  runKey: string;
+  installFolder: string;
+}
+
+/** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
+export function runKey(ctx: StageContext): string {
+  const id = ctx.record.run['id'];
+  return id === undefined ? 'local' : `run-${String(id)}`;
+}
+
+/**
+ * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
+ * the state folder (proven by SHA-256) and in this stage's run folder. The backup and upgrade stages both call
+ * this; the first call of a run saves, later calls find the save and keep it.
+ */
+export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | null> {
+  const key = runKey(ctx);
+  const stored = await ctx.host.readState<Record<string, ConfigSave>>(
+    ctx.settings.stateFolder,
+    CONFIG_SAVE_MANIFEST,
+  );
+  const existing = stored.data?.[key];
+  if (existing) {
+    ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
+    ctx.record.data['configSave'] = existing;
+    return existing;
+  }
+  const listing = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
+  const names = listing.files.map((f) => f.name);
+  if (names.length === 0) {
+    ctx.log.warn(
+      `No config files matched ${ctx.settings.configPatterns.join(', ')} in ${ctx.settings.installFolder}.`,
+    );
+    return null;
+  }
+  const destination = `${ctx.settings.stateFolder}\\config\\${key}`;
+  let save: ConfigSave | null = null;
+  await ctx.change('save config files', `${names.join(', ')} to ${destination}`, async () => {
+    const copied = await ctx.host.copyFiles(ctx.settings.installFolder, destination, names);
+    save = {
+      ...copied,
+      savedAt: new Date().toISOString(),
+      runKey: key,
+      installFolder: ctx.settings.installFolder,
+    };
+    await ctx.host.saveState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST, {
+      ...(stored.data ?? {}),
+      [key]: save,
+    });
+    const local = join(ctx.folder, 'config');
+    mkdirSync(local, { recursive: true });
+    for (const file of await ctx.host.readTextFiles(ctx.settings.installFolder, names)) {
+      writeFileSync(join(local, file.name), file.text);
+    }
+    return `${copied.files.length} files, SHA-256 verified`;
+  });
+  ctx.record.data['configSave'] = save;
+  return save;
+}
