@@ -8,7 +8,7 @@ import { StageContext } from '../src/stages/context.js';
 import { saveConfigFiles } from '../src/stages/config-files.js';
 import { DEFAULT_INSTALL_FOLDER, SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
 import type { Settings } from '../src/inputs.js';
-import { tempDir } from './helpers/run-stage.js';
+import { tempDir, testShell } from './helpers/run-stage.js';
 
 let lab: string;
 let host: PowerShellHost;
@@ -19,7 +19,7 @@ function context(dryRun = false): StageContext {
     role: 'primary',
     dryRun,
     runFolder: tempDir('cfg-run'),
-    shell: 'pwsh',
+    shell: testShell(),
     installFolder: DEFAULT_INSTALL_FOLDER,
     stateFolder: 'C:\\ProgramData\\jams-upgrade',
     serviceCandidates: SERVICE_NAME_CANDIDATES,
@@ -39,7 +39,7 @@ beforeEach(async () => {
   lab = join(tempDir('cfg'), 'pair');
   await createLab(lab);
   host = new PowerShellHost({
-    shell: 'pwsh',
+    shell: testShell(),
     installFolder: DEFAULT_INSTALL_FOLDER,
     callTimeoutMs: 30000,
     lab: { folder: lab, node: 'primary' },

@@ -47,7 +47,12 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
 };
 
 /** Creates the healthy pair (the lab's own default) by asking the lab once, as a stage would. */
-export async function createLab(folder: string, shell: 'pwsh' | 'powershell' = 'pwsh'): Promise<LabState> {
+export async function createLab(
+  folder: string,
+  shell: 'pwsh' | 'powershell' = process.env['JAMS_UPGRADE_TEST_SHELL'] === 'powershell'
+    ? 'powershell'
+    : 'pwsh',
+): Promise<LabState> {
   rmSync(folder, { recursive: true, force: true });
   const host = new PowerShellHost({
     shell,

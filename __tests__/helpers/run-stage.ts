@@ -11,6 +11,11 @@ export interface StageResult {
   stdout: string;
 }
 
+/** The PowerShell the lab tests drive: pwsh here, Windows PowerShell 5.1 in the Windows CI job. */
+export function testShell(): 'pwsh' | 'powershell' {
+  return process.env['JAMS_UPGRADE_TEST_SHELL'] === 'powershell' ? 'powershell' : 'pwsh';
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `ju-${prefix}-`));
 }
@@ -46,6 +51,7 @@ export async function runStage(
   delete process.env['GITHUB_STEP_SUMMARY'];
   process.env['JAMS_UPGRADE_LAB'] = lab;
   process.env['INPUT_RUN-FOLDER'] = runFolder;
+  process.env['INPUT_SHELL'] = testShell();
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
   const written: string[] = [];
   const write = process.stdout.write.bind(process.stdout);

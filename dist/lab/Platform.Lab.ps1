@@ -67,9 +67,19 @@ function LabNewState {
     return $state
 }
 
+$script:LabCache = @{ stamp = $null; state = $null }
+
+function LabStamp {
+    param([string]$Path)
+    $item = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
+    if ($null -eq $item) { return $null }
+    return '{0}-{1}' -f $item.LastWriteTimeUtc.Ticks, $item.Length
+}
+
 function LabWithState {
-    # Runs $Action on the advanced state under a lock file, then saves it. Two nodes share the folder.
-    param([scriptblock]$Action)
+    # Runs $Action on the advanced state under a lock file, then saves it if anything changed (-Write, or
+    # an event that came due). Two nodes share the folder.
+    param([scriptblock]$Action, [switch]$Write)
     [void](New-Item -ItemType Directory -Path $script:LabFolder -Force)
     $lockPath = Join-Path $script:LabFolder 'state.lock'
     $lock = $null
@@ -83,13 +93,21 @@ function LabWithState {
     }
     try {
         $path = LabStatePath
-        if (Test-Path -LiteralPath $path) { $state = ConvertTo-JuPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText($path))) }
-        else { $state = LabNewState }
-        LabAdvance -State $state
+        $dirty = $Write.IsPresent
+        $stamp = LabStamp $path
+        if ($null -ne $stamp -and $stamp -eq $script:LabCache.stamp) { $state = $script:LabCache.state }
+        elseif ($null -ne $stamp) { $state = ConvertTo-JuPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText($path))) }
+        else { $state = LabNewState; $dirty = $true }
+        # Parsing dominates a call's cost; the parsed state is reused while the file is unchanged.
+        $script:LabCache = @{ stamp = $null; state = $null }
+        if (LabAdvance -State $state) { $dirty = $true }
         $result = & $Action $state
-        $temp = $path + '.tmp'
-        [System.IO.File]::WriteAllText($temp, (ConvertTo-Json -InputObject $state -Depth 20), (New-Object System.Text.UTF8Encoding($false)))
-        Move-Item -LiteralPath $temp -Destination $path -Force
+        if ($dirty) {
+            $temp = $path + '.tmp'
+            [System.IO.File]::WriteAllText($temp, (ConvertTo-Json -InputObject $state -Depth 20), (New-Object System.Text.UTF8Encoding($false)))
+            Move-Item -LiteralPath $temp -Destination $path -Force
+        }
+        $script:LabCache = @{ stamp = (LabStamp $path); state = $state }
         return $result
     }
     finally {
@@ -102,6 +120,7 @@ function LabAdvance {
     # Applies pending events up to now, earliest first, so a chain (stop -> failover) lands in order.
     param([hashtable]$State)
     $now = LabNow
+    $changed = $false
     while ($true) {
         $next = $null
         foreach ($nodeName in @('primary', 'secondary')) {
@@ -117,6 +136,7 @@ function LabAdvance {
             }
         }
         if ($null -eq $next) { break }
+        $changed = $true
         $node = $State.nodes[$next.node]
         $peer = $State.nodes[$node.peer]
         if ($null -eq $next.service) {
@@ -141,8 +161,12 @@ function LabAdvance {
         }
     }
     foreach ($entry in @($State.entries)) {
-        if ($entry.state -eq 'Executing' -and $null -ne $entry.finishAt -and [long]$entry.finishAt -le $now) { $entry.state = 'Completed' }
+        if ($entry.state -eq 'Executing' -and $null -ne $entry.finishAt -and [long]$entry.finishAt -le $now) {
+            $entry.state = 'Completed'
+            $changed = $true
+        }
     }
+    return $changed
 }
 
 function LabServiceView {
@@ -213,12 +237,12 @@ function PlatformGetService {
 
 function PlatformStopService {
     param([string]$Name)
-    LabWithState { param($s) LabStopOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
+    LabWithState -Write { param($s) LabStopOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
 }
 
 function PlatformStartService {
     param([string]$Name)
-    LabWithState { param($s) LabStartOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
+    LabWithState -Write { param($s) LabStartOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
 }
 
 function PlatformGetInstalledVersion {

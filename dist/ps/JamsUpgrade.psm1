@@ -25,7 +25,8 @@ $script:PlatformOptions = ConvertFrom-Json -InputObject $PlatformOptionsJson
 # The names a caller may invoke. Anything else is refused before it runs.
 $script:Commands = @(
     'Get-JuPlatform', 'Get-JuServiceStates', 'Find-JuServices', 'Stop-JuService', 'Start-JuService',
-    'Get-JuNodeRole', 'Get-JuInstalledVersion', 'Get-JuFiles', 'Save-JuStateFile', 'Read-JuStateFile'
+    'Get-JuNodeRole', 'Get-JuInstalledVersion', 'Get-JuFiles', 'Save-JuStateFile', 'Read-JuStateFile',
+    'Copy-JuFiles', 'Read-JuTextFiles'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 
@@ -55,6 +56,11 @@ function Invoke-JuCall {
         $json = [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($ArgsBase64))
         $arguments = ConvertTo-JuPlain (ConvertFrom-Json -InputObject $json)
         if ($null -eq $arguments) { $arguments = @{} }
+        # A misspelt argument would otherwise land silently in $args.
+        $known = (Get-Command -Name $Command).Parameters.Keys
+        foreach ($key in $arguments.Keys) {
+            if ($known -notcontains $key) { throw "Primitive '$Command' has no parameter '$key'." }
+        }
         $data = & $Command @arguments
         $envelope = [ordered]@{ ok = $true; data = $data }
     }
@@ -155,10 +161,48 @@ function Get-JuFiles {
     return [ordered]@{ folder = $Folder; exists = (Test-Path -LiteralPath $root); files = $files.ToArray() }
 }
 
+function Assert-JuFileName {
+    param([string]$Name)
+    if ($Name -notmatch '^[A-Za-z0-9_.\-]{1,100}$') { throw "'$Name' is not a plain file name." }
+}
+
+function Copy-JuFiles {
+    # Copies named files between folders and proves each copy by its SHA-256.
+    param([string]$Source, [string]$Destination, [string[]]$Names)
+    $from = PlatformResolvePath -Path $Source
+    $to = PlatformResolvePath -Path $Destination
+    if (-not (Test-Path -LiteralPath $to)) { [void](New-Item -ItemType Directory -Path $to -Force) }
+    $copied = New-Object System.Collections.ArrayList
+    foreach ($name in $Names) {
+        Assert-JuFileName $name
+        $src = Join-Path $from $name
+        $dst = Join-Path $to $name
+        Copy-Item -LiteralPath $src -Destination $dst -Force
+        $a = (Get-FileHash -LiteralPath $src -Algorithm SHA256).Hash
+        $b = (Get-FileHash -LiteralPath $dst -Algorithm SHA256).Hash
+        if ($a -ne $b) { throw "The copy of $name in $Destination does not match the original." }
+        [void]$copied.Add([ordered]@{ name = $name; sha256 = $b; size = (Get-Item -LiteralPath $dst).Length })
+    }
+    return [ordered]@{ folder = $Destination; files = $copied.ToArray() }
+}
+
+function Read-JuTextFiles {
+    # Returns the text of small files (config files) so the Node side can keep copies in the run folder.
+    param([string]$Folder, [string[]]$Names)
+    $root = PlatformResolvePath -Path $Folder
+    $files = New-Object System.Collections.ArrayList
+    foreach ($name in $Names) {
+        Assert-JuFileName $name
+        $path = Join-Path $root $name
+        [void]$files.Add([ordered]@{ name = $name; text = [System.IO.File]::ReadAllText($path) })
+    }
+    return , $files.ToArray()
+}
+
 function Save-JuStateFile {
     # Durable host-side state (for example the Log On As accounts), written atomically.
     param([string]$Folder, [string]$Name, [string]$Json)
-    if ($Name -notmatch '^[A-Za-z0-9_.\-]{1,100}$') { throw "State file name '$Name' is not a plain file name." }
+    Assert-JuFileName $Name
     $root = PlatformResolvePath -Path $Folder
     if (-not (Test-Path -LiteralPath $root)) { [void](New-Item -ItemType Directory -Path $root -Force) }
     $path = Join-Path $root $Name
@@ -170,7 +214,7 @@ function Save-JuStateFile {
 
 function Read-JuStateFile {
     param([string]$Folder, [string]$Name)
-    if ($Name -notmatch '^[A-Za-z0-9_.\-]{1,100}$') { throw "State file name '$Name' is not a plain file name." }
+    Assert-JuFileName $Name
     $path = Join-Path (PlatformResolvePath -Path $Folder) $Name
     if (-not (Test-Path -LiteralPath $path)) { return [ordered]@{ path = $path; exists = $false; json = $null } }
     return [ordered]@{ path = $path; exists = $true; json = [System.IO.File]::ReadAllText($path) }

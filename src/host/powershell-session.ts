@@ -93,11 +93,7 @@ export class PowerShellSession {
     const exitPromise = (shell as unknown as { exitPromise: Promise<void> }).exitPromise;
     exitPromise.then(
       () => (this.exited ??= new SessionError(`${this.options.shell} exited.`)),
-      (err: Error) =>
-        (this.exited ??= new SessionError(
-          `${this.options.shell} could not be started or died: ${err.message}. ` +
-            `Check that '${this.options.shell}' is installed and on PATH, or choose another with the 'shell' input.`,
-        )),
+      (err: Error) => (this.exited ??= this.died(err)),
     );
     const setup = {
       module: this.options.modulePath,
@@ -147,7 +143,12 @@ export class PowerShellSession {
       timer = setTimeout(() => resolve('timeout'), this.options.callTimeoutMs);
     });
     try {
-      const result = await Promise.race([shell.invoke(line), timeout]);
+      const result = await Promise.race([
+        shell.invoke(line).catch((err: Error) => {
+          throw this.exited ?? this.died(err);
+        }),
+        timeout,
+      ]);
       if (result === 'timeout') {
         // The command keeps running inside the shell; only a new process is clean.
         await this.dispose();
@@ -160,6 +161,13 @@ export class PowerShellSession {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private died(err: Error): SessionError {
+    return new SessionError(
+      `${this.options.shell} could not be started or died: ${err.message.replace(/\s+/g, ' ')}. ` +
+        `Check that '${this.options.shell}' is installed and on PATH, or choose another with the 'shell' input.`,
+    );
   }
 
   private parse(what: string, stdout: string, stderr: string): Envelope {

@@ -56,6 +56,11 @@ function Invoke-JuCall {
         $json = [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($ArgsBase64))
         $arguments = ConvertTo-JuPlain (ConvertFrom-Json -InputObject $json)
         if ($null -eq $arguments) { $arguments = @{} }
+        # A misspelt argument would otherwise land silently in $args.
+        $known = (Get-Command -Name $Command).Parameters.Keys
+        foreach ($key in $arguments.Keys) {
+            if ($known -notcontains $key) { throw "Primitive '$Command' has no parameter '$key'." }
+        }
         $data = & $Command @arguments
         $envelope = [ordered]@{ ok = $true; data = $data }
     }

@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLab, injectFault } from '../lab/control.js';
+import { parseOutputs, tempDir, testShell } from './helpers/run-stage.js';
+
+// The built bundle, started the way the runner starts it: `node dist/index.js` with INPUT_* variables.
+function runDist(lab: string, runs: string, inputs: Record<string, string>) {
+  const outputs = join(runs, `out-${Object.values(inputs).join('-')}.txt`);
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')),
+  );
+  writeFileSync(outputs, '');
+  Object.assign(env, {
+    JAMS_UPGRADE_LAB: lab,
+    GITHUB_OUTPUT: outputs,
+    'INPUT_RUN-FOLDER': runs,
+    INPUT_SHELL: testShell(),
+  });
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const r = spawnSync(process.execPath, ['dist/index.js'], { env, encoding: 'utf8', timeout: 120_000 });
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    outputs: existsSync(outputs) ? parseOutputs(readFileSync(outputs, 'utf8')) : {},
+  };
+}
+
+const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '20' };
+
+describe('dist/index.js against the lab', () => {
+  let lab: string;
+  let runs: string;
+  beforeAll(async () => {
+    lab = join(tempDir('dist'), 'pair');
+    runs = tempDir('dist-run');
+    await createLab(lab);
+  });
+
+  test('runs preflight, stop, start and verify on both nodes and exits 0', () => {
+    const steps: [string, string][] = [
+      ['preflight', 'primary'],
+      ['preflight', 'secondary'],
+      ['stop', 'primary'],
+      ['stop', 'secondary'],
+      ['start', 'primary'],
+      ['start', 'secondary'],
+      ['verify', 'primary'],
+      ['verify', 'secondary'],
+    ];
+    for (const [stage, role] of steps) {
+      const r = runDist(lab, runs, { stage, role, ...fast });
+      expect({ stage, role, status: r.status, out: r.status === 0 ? '' : r.stdout }).toEqual({
+        stage,
+        role,
+        status: 0,
+        out: '',
+      });
+      expect(r.outputs['status']).toBe('succeeded');
+    }
+  });
+
+  test('with an injected fault it exits non-zero and names the service, its state and the next step', async () => {
+    const faulty = join(tempDir('dist-fault'), 'pair');
+    await createLab(faulty);
+    injectFault(faulty, 'stuck-stop');
+    const r = runDist(faulty, runs, { stage: 'stop', role: 'primary', 'service-timeout-seconds': '5' });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toMatch(/::error::JAMSScheduler is still StopPending on JAMS-PRI \(primary\)/);
+    expect(r.stdout).toMatch(
+      /Left in: JAMS-PRI \(primary\): JAMS Executor Stopped, JAMS Server Running, JAMS Scheduler StopPending/,
+    );
+    expect(r.stdout).toMatch(/Next step: Find out why JAMSScheduler does not stop/);
+  });
+});

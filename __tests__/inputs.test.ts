@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { getSettings, InputError } from '../src/inputs.js';
+
+let saved: NodeJS.ProcessEnv;
+beforeEach(() => {
+  saved = { ...process.env };
+  process.env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
+});
+afterEach(() => {
+  process.env = saved;
+});
+
+function withInputs(inputs: Record<string, string>) {
+  for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
+  return getSettings({ RUNNER_TEMP: '/runner/temp' });
+}
+
+describe('inputs', () => {
+  test('defaults make a usable primary preflight', () => {
+    const s = withInputs({ stage: 'preflight' });
+    expect(s).toMatchObject({
+      stage: 'preflight',
+      role: 'primary',
+      dryRun: false,
+      runFolder: '/runner/temp/jams-upgrade',
+      installFolder: 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
+      serviceTimeoutMs: 180_000,
+      labFolder: null,
+    });
+    expect(s.serviceCandidates.server).toEqual(['JAMSServer', 'JAMSHost']);
+  });
+
+  test('a service name override replaces the candidates', () => {
+    const s = withInputs({ stage: 'stop', 'server-service': 'JAMSHost' });
+    expect(s.serviceCandidates.server).toEqual(['JAMSHost']);
+  });
+
+  test('every bad input is named in one error with its value and the fix', () => {
+    let error: unknown;
+    try {
+      withInputs({ stage: 'upgrad', role: 'tertiary', 'dry-run': 'yes', 'service-timeout-seconds': '2' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/input 'stage' has the value 'upgrad': use one of: preflight, .*verify/);
+    expect(message).toMatch(/input 'role' has the value 'tertiary': use primary or secondary/);
+    expect(message).toMatch(/input 'dry-run' has the value 'yes': use true or false/);
+    expect(message).toMatch(/input 'service-timeout-seconds' has the value '2': use 5 to 3600/);
+  });
+
+  test('a missing stage says which values it takes', () => {
+    expect(() => withInputs({})).toThrow(/input 'stage' is empty: set it to one of preflight/);
+  });
+
+  test('config file patterns are read one per line or comma-separated, and must be plain names', () => {
+    expect(
+      withInputs({ stage: 'preflight', 'config-files': 'JAMSHost.exe.config\nA.config, B.config' })
+        .configPatterns,
+    ).toEqual(['JAMSHost.exe.config', 'A.config', 'B.config']);
+    expect(() => withInputs({ stage: 'preflight', 'config-files': '..\\..\\secrets.txt' })).toThrow(
+      /input 'config-files'/,
+    );
+  });
+});

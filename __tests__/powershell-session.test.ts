@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { assetPaths } from '../src/host/powershell-host.js';
+import {
+  PowerShellSession,
+  PrimitiveError,
+  SessionError,
+  type ShellKind,
+} from '../src/host/powershell-session.js';
+import { tempDir, testShell } from './helpers/run-stage.js';
+
+const sessions: PowerShellSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.dispose()));
+});
+
+function session(
+  overrides: Partial<{ shell: string; callTimeoutMs: number; transcript: (l: string) => void }> = {},
+) {
+  const paths = assetPaths();
+  const s = new PowerShellSession({
+    shell: (overrides.shell ?? testShell()) as ShellKind,
+    modulePath: paths.module,
+    platformPath: paths.lab,
+    platformOptions: { labFolder: join(tempDir('sess'), 'pair'), node: 'primary', installFolder: 'C:\\JAMS' },
+    callTimeoutMs: overrides.callTimeoutMs ?? 60_000,
+    transcript: overrides.transcript,
+  });
+  sessions.push(s);
+  return s;
+}
+
+describe('PowerShell session', () => {
+  test('values cross as data: quotes, subexpressions and non-ASCII text come back unchanged and run nothing', async () => {
+    const dir = tempDir('inject');
+    const hostile = `C:\\x'; New-Item ${join(dir, 'a')} #$(New-Item ${join(dir, 'b')})"; New-Item ${join(dir, 'c')}; \`$x Zürich ✓`;
+    const s = session();
+    const result = await s.call<{ folder: string; exists: boolean }>('Get-JuFiles', {
+      Folder: hostile,
+      Include: ['*'],
+    });
+    expect(result).toEqual({ folder: hostile, exists: false, files: [] });
+    for (const f of ['a', 'b', 'c']) expect(existsSync(join(dir, f))).toBe(false);
+  });
+
+  test('only module primitives can be called', async () => {
+    const s = session();
+    await expect(s.call('Remove-Item')).rejects.toThrow(/not a primitive name/);
+    await expect(s.call('Get-JuNothing')).rejects.toThrow(PrimitiveError);
+    await expect(s.call('Get-JuNothing')).rejects.toThrow(/Unknown primitive 'Get-JuNothing'/);
+  });
+
+  test('a primitive that throws is a PrimitiveError and the session stays usable', async () => {
+    const s = session();
+    await expect(s.call('Stop-JuService', { Name: 'JAMS*' })).rejects.toThrow(/not a plain service name/);
+    const platform = await s.call<{ platform: string }>('Get-JuPlatform');
+    expect(platform.platform).toBe('lab');
+  });
+
+  test('a call past its time limit ends the session with a clear error; the next call gets a new, equally bounded session', async () => {
+    const s = session({ callTimeoutMs: 50 });
+    await expect(s.call('Get-JuPlatform')).rejects.toThrow(SessionError);
+    await expect(s.call('Get-JuPlatform')).rejects.toThrow(
+      /did not answer within 0 s; the PowerShell session was ended/,
+    );
+  });
+
+  test('a missing PowerShell executable is a clear error, not a hang or an unhandled rejection', async () => {
+    const s = session({ shell: 'pwsh-that-does-not-exist' });
+    await expect(s.call('Get-JuPlatform')).rejects.toThrow(/could not be started or died.*'shell' input/);
+  });
+
+  test('the transcript shows each call and hides secret arguments', async () => {
+    const lines: string[] = [];
+    const s = session({ transcript: (l) => lines.push(l) });
+    await expect(
+      s.call('Get-JuFiles', { Folder: 'C:\\none', Include: ['*'], Password: 'hunter2' }, ['Password']),
+    ).rejects.toThrow(/has no parameter 'Password'/);
+    expect(lines.join('\n')).toContain('> Get-JuFiles');
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+});
