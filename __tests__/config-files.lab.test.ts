@@ -29,6 +29,18 @@ function context(dryRun = false): StageContext {
     callTimeoutMs: 30000,
     pollIntervalMs: 100,
     targetVersion: null,
+    maintenance: {
+      resource: 'Maintenance_Window',
+      jamsServer: 'localhost',
+      drainTimeoutMs: 5000,
+      onDrainTimeout: 'fail',
+      create: false,
+    },
+    database: { server: null, name: null, auth: 'windows', user: null, password: null, timeoutSeconds: 60 },
+    backupPath: null,
+    snapshot: { script: null, timeoutSeconds: 60 },
+    minFreeGb: 0,
+    requireBackup: true,
     labFolder: lab,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;

@@ -27,7 +27,7 @@ function runDist(lab: string, runs: string, inputs: Record<string, string>) {
   };
 }
 
-const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '20' };
+const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '20', 'require-backup': 'false' };
 
 describe('dist/index.js against the lab', () => {
   let lab: string;
@@ -65,7 +65,12 @@ describe('dist/index.js against the lab', () => {
     const faulty = join(tempDir('dist-fault'), 'pair');
     await createLab(faulty);
     injectFault(faulty, 'stuck-stop');
-    const r = runDist(faulty, runs, { stage: 'stop', role: 'primary', 'service-timeout-seconds': '5' });
+    const r = runDist(faulty, runs, {
+      stage: 'stop',
+      role: 'primary',
+      'service-timeout-seconds': '5',
+      'require-backup': 'false',
+    });
     expect(r.status).not.toBe(0);
     expect(r.stdout).toMatch(/::error::JAMSScheduler is still StopPending on JAMS-PRI \(primary\)/);
     expect(r.stdout).toMatch(

@@ -15,6 +15,8 @@ beforeEach(async () => {
 });
 
 const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };
+// Stop refuses without a verified backup of the run; tests about the services opt out, the first stop test backs up.
+const noBackup = { 'require-backup': 'false' };
 
 describe('preflight', () => {
   test('records the Log On As accounts on the host and in the run record', async () => {
@@ -62,6 +64,12 @@ describe('preflight', () => {
 
 describe('stop', () => {
   test('stops the Executor, which takes the Scheduler with it, then the Server; a re-run changes nothing', async () => {
+    const backup = await runStage(lab, runs, {
+      stage: 'backup',
+      role: 'primary',
+      'backup-path': '\\\\FILES\\backup\\jams',
+    });
+    expect(backup.exitCode).toBe(0);
     const r = await runStage(lab, runs, { stage: 'stop', role: 'primary', ...fast });
     expect(r.exitCode).toBe(0);
     const services = readLab(lab).nodes.primary.services;
@@ -83,7 +91,12 @@ describe('stop', () => {
 
   test('a service stuck in StopPending fails with the service, its state and the next step', async () => {
     injectFault(lab, 'stuck-stop');
-    const r = await runStage(lab, runs, { stage: 'stop', role: 'primary', 'service-timeout-seconds': '5' });
+    const r = await runStage(lab, runs, {
+      stage: 'stop',
+      role: 'primary',
+      'service-timeout-seconds': '5',
+      ...noBackup,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['status']).toBe('failed');
     expect(r.record.failure?.message).toMatch(
@@ -111,7 +124,7 @@ describe('stop', () => {
 describe('start and verify', () => {
   test('the procedure order: stop both, start the primary (Running), then the secondary (Backup Mode)', async () => {
     for (const role of ['primary', 'secondary']) {
-      expect((await runStage(lab, runs, { stage: 'stop', role, ...fast })).exitCode).toBe(0);
+      expect((await runStage(lab, runs, { stage: 'stop', role, ...fast, ...noBackup })).exitCode).toBe(0);
     }
     const primary = await runStage(lab, runs, { stage: 'start', role: 'primary', ...fast });
     expect(primary.exitCode).toBe(0);
@@ -129,7 +142,8 @@ describe('start and verify', () => {
   });
 
   test('start on the secondary is refused while no node is active', async () => {
-    for (const role of ['primary', 'secondary']) await runStage(lab, runs, { stage: 'stop', role, ...fast });
+    for (const role of ['primary', 'secondary'])
+      await runStage(lab, runs, { stage: 'stop', role, ...fast, ...noBackup });
     const r = await runStage(lab, runs, { stage: 'start', role: 'secondary', ...fast });
     expect(r.exitCode).toBe(1);
     expect(r.record.failure?.nextStep).toMatch(/start stage on the primary first/);
@@ -138,7 +152,8 @@ describe('start and verify', () => {
 
   test('a primary that never becomes active fails after the role timeout', async () => {
     injectFault(lab, 'never-active');
-    for (const role of ['primary', 'secondary']) await runStage(lab, runs, { stage: 'stop', role, ...fast });
+    for (const role of ['primary', 'secondary'])
+      await runStage(lab, runs, { stage: 'stop', role, ...fast, ...noBackup });
     const r = await runStage(lab, runs, { stage: 'start', role: 'primary', 'role-timeout-seconds': '5' });
     expect(r.exitCode).toBe(1);
     expect(r.record.failure?.message).toMatch(/did not become Active within 5 s/);
@@ -147,7 +162,7 @@ describe('start and verify', () => {
 
   test('verify fails when both nodes report Running', async () => {
     injectFault(lab, 'both-active');
-    await runStage(lab, runs, { stage: 'stop', role: 'secondary', ...fast });
+    await runStage(lab, runs, { stage: 'stop', role: 'secondary', ...fast, ...noBackup });
     const start = await runStage(lab, runs, {
       stage: 'start',
       role: 'secondary',

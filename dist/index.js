@@ -34705,7 +34705,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6183);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7077);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -34716,7 +34716,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6183:
+/***/ 7077:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44319,10 +44319,40 @@ const FAILOVER_STATUS_LABELS = {
 };
 /** Accounts that mean "no Log On As to restore": the upgrade's own default. */
 const BUILTIN_ACCOUNTS = ['localsystem', 'nt authority\\system', '.\\localsystem'];
+/**
+ * The maintenance-window Resource the root folder requires. The vendor KB names it Maintenance_Window; the
+ * vendor's own script (JAMSScheduler/PowerShell ManageMaintenanceWindow.ps1) uses MaintenanceWindow, so it is
+ * the `maintenance-resource` input.
+ * CHECK: `Get-ChildItem JAMS::localhost\Resources` on the primary lists the name in use.
+ */
+const DEFAULT_MAINTENANCE_RESOURCE = 'Maintenance_Window';
+/** The KB's Quantity Available for a new maintenance resource, used only by create-maintenance-resource. */
+const NEW_MAINTENANCE_QUANTITY = 999999;
+/**
+ * The connection strings in common.config that name the JAMS database, tried in order when common.config
+ * holds more than one.
+ * CHECK: open common.config in the Scheduler folder: it is XML with <connectionStrings><add name=...
+ * connectionString=...>, and the name JAMS uses for its database.
+ */
+const DATABASE_CONNECTION_NAMES = ['JAMSDatabase', 'JAMS', 'DefaultConnection'];
+/**
+ * The MSMQ private queues the 7.3.338 note is about: each failover peer needs Send Message on the other's
+ * `jamsrequests`.
+ * CHECK: `Get-MsmqQueue -QueueType Private | Select QueueName` on a scheduler lists these names.
+ */
+const JAMS_QUEUES = ['jamsrequests', 'jamsrequestssubmitcancel'];
 
 ;// CONCATENATED MODULE: ./src/stages/names.ts
-/** The stages the action's `stage` input accepts. */
-const STAGE_NAMES = ['preflight', 'stop', 'start', 'verify'];
+/** The stages the action's `stage` input accepts, in the procedure's order. */
+const STAGE_NAMES = [
+    'preflight',
+    'maintenance-on',
+    'backup',
+    'stop',
+    'start',
+    'verify',
+    'maintenance-off',
+];
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -44344,6 +44374,20 @@ class InputError extends Error {
 const SERVICE_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
+/** JAMS object and host names travel into provider paths (JAMS::server\Resources\name): plain names only. */
+const JAMS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/;
+/** SQL Server instance forms: SQL01, SQL01\INST, tcp:SQL01,1433, (local), . */
+const SQL_SERVER = /^[A-Za-z0-9_.\\,:()-]{1,128}$/;
+/** A sysname: up to 128 characters with no control characters; it travels as a T-SQL parameter. */
+const SQL_NAME = schemas_string()
+    .max(128)
+    .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
+/** A local folder (D:\Backups) or a UNC share (\\server\share\folder), with no wildcard or control characters. */
+const WINDOWS_PATH = schemas_string()
+    .max(260)
+    .regex(/^([A-Za-z]:\\|\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+)[^/*?"<>|]*$/)
+    .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
 /** Each input: its schema and the fix to print when a value does not fit. */
 const INPUTS = {
     stage: { schema: schemas_enum(STAGE_NAMES), fix: `use one of: ${STAGE_NAMES.join(', ')}` },
@@ -44370,6 +44414,39 @@ const INPUTS = {
     'install-folder': { schema: schemas_string().min(3).max(260), fix: 'give an absolute Windows path' },
     'state-folder': { schema: schemas_string().min(3).max(260), fix: 'give an absolute Windows path' },
     'run-folder': { schema: schemas_string().min(1).max(400), fix: 'give a folder path' },
+    'maintenance-resource': {
+        schema: schemas_string().regex(JAMS_NAME),
+        fix: 'give the name of the JAMS resource the root folder requires, such as Maintenance_Window',
+    },
+    'jams-server': { schema: schemas_string().regex(HOST_NAME), fix: 'give a host name such as localhost' },
+    'drain-timeout-seconds': { schema: coerce_number().int().min(0).max(86400), fix: 'use 0 to 86400' },
+    'on-drain-timeout': { schema: schemas_enum(['fail', 'continue']), fix: 'use fail or continue' },
+    'create-maintenance-resource': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
+    'sql-server': {
+        schema: schemas_string().regex(SQL_SERVER),
+        fix: 'give a SQL Server name such as SQL01, SQL01\\INSTANCE or tcp:SQL01,1433',
+    },
+    'sql-database': { schema: SQL_NAME, fix: 'give the database name (up to 128 characters)' },
+    'sql-auth': {
+        schema: schemas_enum(['windows', 'sql']),
+        fix: "use windows (the runner's account) or sql (sql-user and sql-password)",
+    },
+    'sql-user': { schema: SQL_NAME, fix: 'give the SQL login name (up to 128 characters)' },
+    'backup-path': {
+        schema: WINDOWS_PATH,
+        fix: 'give an absolute folder such as D:\\Backups\\JAMS or a UNC share such as \\\\FILES\\backup\\jams',
+    },
+    'backup-timeout-seconds': { schema: coerce_number().int().min(60).max(86400), fix: 'use 60 to 86400' },
+    'snapshot-script': {
+        schema: WINDOWS_PATH.regex(/\.ps1$/i),
+        fix: 'give the absolute path of a .ps1 script on the host',
+    },
+    'snapshot-timeout-seconds': { schema: coerce_number().int().min(5).max(7200), fix: 'use 5 to 7200' },
+    'min-free-gb': {
+        schema: coerce_number().min(0).max(100000),
+        fix: 'use a number of GB, 0 to skip the check',
+    },
+    'require-backup': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
 };
 const DEFAULTS = {
     role: 'primary',
@@ -44378,6 +44455,16 @@ const DEFAULTS = {
     'service-timeout-seconds': '180',
     'role-timeout-seconds': '600',
     'call-timeout-seconds': '300',
+    'maintenance-resource': DEFAULT_MAINTENANCE_RESOURCE,
+    'jams-server': 'localhost',
+    'drain-timeout-seconds': '3600',
+    'on-drain-timeout': 'fail',
+    'create-maintenance-resource': 'false',
+    'sql-auth': 'windows',
+    'backup-timeout-seconds': '3600',
+    'snapshot-timeout-seconds': '900',
+    'min-free-gb': '10',
+    'require-backup': 'true',
 };
 function inputs_describe(value) {
     return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
@@ -44421,6 +44508,32 @@ function getSettings(env = process.env) {
     const installFolder = read('install-folder') ?? DEFAULT_INSTALL_FOLDER;
     const stateFolder = read('state-folder') ?? DEFAULT_STATE_FOLDER;
     const runFolderInput = read('run-folder');
+    const maintenance = {
+        resource: read('maintenance-resource') ?? DEFAULT_MAINTENANCE_RESOURCE,
+        jamsServer: read('jams-server') ?? 'localhost',
+        drainTimeoutMs: (read('drain-timeout-seconds') ?? 3600) * 1000,
+        onDrainTimeout: read('on-drain-timeout') ?? 'fail',
+        create: read('create-maintenance-resource') === 'true',
+    };
+    const database = {
+        server: read('sql-server') ?? null,
+        name: read('sql-database') ?? null,
+        auth: read('sql-auth') ?? 'windows',
+        user: read('sql-user') ?? null,
+        password: readSecret('sql-password'),
+        timeoutSeconds: read('backup-timeout-seconds') ?? 3600,
+    };
+    if (database.auth === 'sql' && (!database.user || !database.password)) {
+        problems.push("input 'sql-auth' is 'sql' but 'sql-user' or 'sql-password' is empty: give both (the password as a secret), " +
+            'or use sql-auth: windows.');
+    }
+    const backupPath = read('backup-path') ?? null;
+    const snapshot = {
+        script: read('snapshot-script') ?? null,
+        timeoutSeconds: read('snapshot-timeout-seconds') ?? 900,
+    };
+    const minFreeGb = read('min-free-gb') ?? 10;
+    const requireBackup = read('require-backup') !== 'false';
     if (problems.length > 0 || stage === undefined || role === undefined)
         throw new InputError(problems);
     const lab = env['JAMS_UPGRADE_LAB']?.trim() || null;
@@ -44444,8 +44557,22 @@ function getSettings(env = process.env) {
         callTimeoutMs: callTimeout * 1000,
         pollIntervalMs: lab ? 200 : 2000,
         targetVersion,
+        maintenance,
+        database,
+        backupPath,
+        snapshot,
+        minFreeGb,
+        requireBackup,
         labFolder: lab ? (0,external_node_path_namespaceObject.resolve)(lab) : null,
     };
+}
+/** A secret input: masked at once, kept as given (spaces too), never put into a message. */
+function readSecret(name) {
+    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
+    if (!value)
+        return null;
+    lib_core/* setSecret */.Pq(value);
+    return value;
 }
 /** Windows PowerShell 5.1 on Windows (the JAMS cmdlets need it), pwsh elsewhere. */
 function resolveShell(choice) {
@@ -44453,6 +44580,10 @@ function resolveShell(choice) {
         return choice;
     return process.platform === 'win32' ? 'powershell' : 'pwsh';
 }
+
+;// CONCATENATED MODULE: ./src/host/host.ts
+/** The PowerShell process's environment variable that carries the SQL login's password. */
+const SQL_PASSWORD_VARIABLE = 'JU_SQL_PASSWORD';
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -44544,15 +44675,18 @@ class PowerShellSession {
         if (!reply.ok)
             throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
     }
-    /** Runs one primitive; arguments cross as data. `secrets` are redacted from the transcript. */
-    async call(command, args = {}, secrets = []) {
+    /**
+     * Runs one primitive; arguments cross as data. `secrets` are redacted from the transcript. `timeoutMs`
+     * replaces the session's call timeout for a call known to take long (a database backup, a hook).
+     */
+    async call(command, args = {}, secrets = [], timeoutMs = this.options.callTimeoutMs) {
         if (!COMMAND_NAME.test(command))
             throw new Error(`Refusing to call '${command}': not a primitive name.`);
         await this.start();
         const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
         const shown = JSON.stringify(args, (key, value) => (secrets.includes(key) ? '***' : value));
         this.options.transcript?.(`> ${command} ${shown}`);
-        const reply = await this.send(command, line);
+        const reply = await this.send(command, line, timeoutMs);
         this.options.transcript?.(`< ${command} ${JSON.stringify(reply)}`);
         if (!reply.ok) {
             throw new PrimitiveError(command, reply.error?.message ?? 'failed', reply.error?.type ?? 'unknown');
@@ -44565,7 +44699,7 @@ class PowerShellSession {
         if (shell)
             await shell.dispose().catch(() => undefined);
     }
-    async send(what, line) {
+    async send(what, line, timeoutMs = this.options.callTimeoutMs) {
         const shell = this.shell;
         if (!shell)
             throw new SessionError('The PowerShell session is not started.');
@@ -44573,7 +44707,7 @@ class PowerShellSession {
             throw this.exited;
         let timer;
         const timeout = new Promise((resolve) => {
-            timer = setTimeout(() => resolve('timeout'), this.options.callTimeoutMs);
+            timer = setTimeout(() => resolve('timeout'), timeoutMs);
         });
         try {
             const result = await Promise.race([
@@ -44585,7 +44719,7 @@ class PowerShellSession {
             if (result === 'timeout') {
                 // The command keeps running inside the shell; only a new process is clean.
                 await this.dispose();
-                throw new SessionError(`${what} did not answer within ${Math.round(this.options.callTimeoutMs / 1000)} s; the PowerShell session was ended.`);
+                throw new SessionError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s; the PowerShell session was ended.`);
             }
             if (this.exited)
                 throw this.exited;
@@ -44624,6 +44758,8 @@ class PowerShellSession {
 
 
 
+/** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
+const GRACE_MS = 60_000;
 /**
  * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle,
  * src/host/ps and lab/ in the repository (tests, bench).
@@ -44697,9 +44833,54 @@ class PowerShellHost {
         const found = await this.session.call('Read-JuStateFile', { Folder: folder, Name: name });
         return { path: found.path, data: found.exists && found.json ? JSON.parse(found.json) : null };
     }
+    resource(server, name) {
+        return this.session.call('Get-JuResource', { Server: server, Name: name });
+    }
+    createResource(server, name, quantity) {
+        return this.session.call('New-JuResource', { Server: server, Name: name, Quantity: quantity });
+    }
+    requireAtRoot(server, name) {
+        return this.session.call('Add-JuRootRequirement', { Server: server, Name: name });
+    }
+    setResourceQuantity(server, name, quantity) {
+        return this.session.call('Set-JuResourceQuantity', { Server: server, Name: name, Quantity: quantity });
+    }
+    executingEntries(server) {
+        return this.session.call('Get-JuExecutingEntries', { Server: server });
+    }
+    databaseConnections(folder) {
+        return this.session.call('Get-JuDatabaseConnections', { Folder: folder });
+    }
+    backupDatabase(target, path) {
+        return this.session.call('Backup-JuDatabase', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
+    }
+    verifyBackup(target, path) {
+        return this.session.call('Test-JuDatabaseBackup', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
+    }
+    runHook(path, parameters, timeoutSeconds) {
+        return this.session.call('Invoke-JuHook', { Path: path, Parameters: parameters, TimeoutSeconds: timeoutSeconds }, [], timeoutSeconds * 1000 + GRACE_MS);
+    }
+    freeSpace(paths) {
+        return this.session.call('Get-JuFreeSpace', { Paths: paths });
+    }
+    queuePermissions(names) {
+        return this.session.call('Get-JuQueuePermissions', { Names: names });
+    }
     close() {
         return this.session.dispose();
     }
+}
+/** The arguments of the SQL primitives: the password travels only as the name of an environment variable. */
+function sqlArgs(target, path) {
+    return {
+        Server: target.server,
+        Database: target.database,
+        Auth: target.auth,
+        User: target.user ?? '',
+        PasswordVariable: target.passwordVariable ?? '',
+        TimeoutSeconds: target.timeoutSeconds,
+        Path: path,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/record.ts
@@ -44896,6 +45077,764 @@ class StageContext {
     }
 }
 
+;// CONCATENATED MODULE: ./src/stages/config-files.ts
+
+
+const CONFIG_SAVE_MANIFEST = 'config-saved.json';
+/** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
+function runKey(ctx) {
+    const id = ctx.record.run['id'];
+    return id === undefined ? 'local' : `run-${String(id)}`;
+}
+/**
+ * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
+ * the state folder (proven by SHA-256) and in this stage's run folder. The backup and upgrade stages both call
+ * this; the first call of a run saves, later calls find the save and keep it.
+ */
+async function saveConfigFiles(ctx) {
+    const key = runKey(ctx);
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST);
+    const existing = stored.data?.[key];
+    if (existing) {
+        ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
+        ctx.record.data['configSave'] = existing;
+        return existing;
+    }
+    const listing = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
+    const names = listing.files.map((f) => f.name);
+    if (names.length === 0) {
+        ctx.log.warn(`No config files matched ${ctx.settings.configPatterns.join(', ')} in ${ctx.settings.installFolder}.`);
+        return null;
+    }
+    const destination = `${ctx.settings.stateFolder}\\config\\${key}`;
+    let save = null;
+    await ctx.change('save config files', `${names.join(', ')} to ${destination}`, async () => {
+        const copied = await ctx.host.copyFiles(ctx.settings.installFolder, destination, names);
+        save = {
+            ...copied,
+            savedAt: new Date().toISOString(),
+            runKey: key,
+            installFolder: ctx.settings.installFolder,
+        };
+        await ctx.host.saveState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST, {
+            ...(stored.data ?? {}),
+            [key]: save,
+        });
+        const local = (0,external_node_path_namespaceObject.join)(ctx.folder, 'config');
+        (0,external_node_fs_namespaceObject.mkdirSync)(local, { recursive: true });
+        for (const file of await ctx.host.readTextFiles(ctx.settings.installFolder, names)) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(local, file.name), file.text);
+        }
+        return `${copied.files.length} files, SHA-256 verified`;
+    });
+    ctx.record.data['configSave'] = save;
+    return save;
+}
+
+;// CONCATENATED MODULE: ./src/jams/services.ts
+const SERVICE_LABELS = {
+    executor: 'JAMS Executor',
+    server: 'JAMS Server',
+    scheduler: 'JAMS Scheduler',
+};
+/** The procedure: stop JAMS Executor (it takes JAMS Scheduler with it), then JAMS Server, then JAMS Scheduler. */
+const STOP_ORDER = ['executor', 'server', 'scheduler'];
+/** Dependencies first: JAMS Scheduler depends on JAMS Executor. */
+const START_ORDER = ['executor', 'server', 'scheduler'];
+function describeService(kind, name) {
+    return `${SERVICE_LABELS[kind]} (${name})`;
+}
+
+;// CONCATENATED MODULE: ./src/stages/services.ts
+
+
+const KINDS = Object.keys(SERVICE_LABELS);
+/** Finds the three JAMS services on this host, or stops the stage before it changes anything. */
+async function resolveServices(ctx) {
+    const found = await ctx.host.findServices(ctx.settings.serviceCandidates);
+    const missing = KINDS.filter((kind) => !found[kind]);
+    if (missing.length > 0) {
+        const list = missing
+            .map((k) => `${SERVICE_LABELS[k]} (tried ${ctx.settings.serviceCandidates[k].join(', ')})`)
+            .join('; ');
+        throw new StageError(`The JAMS services were not all found on this host: ${list}.`, 'Nothing was changed.', `Run "Get-Service 'JAMS *' | Select-Object Name, DisplayName" on the host and set the ` +
+            `${missing.map((k) => `'${k}-service'`).join(', ')} input to the short name it shows.`);
+    }
+    ctx.record.data['services'] = found;
+    return found;
+}
+/** The current state of the three services, keyed by kind. */
+async function readServices(ctx, names) {
+    const states = await ctx.host.serviceStates(KINDS.map((k) => names[k]));
+    return Object.fromEntries(KINDS.map((k, i) => [k, states[i]]));
+}
+/** "JAMS Executor Stopped, JAMS Server Running, JAMS Scheduler StopPending" for failure messages. */
+function describeStates(host, states) {
+    const parts = KINDS.map((k) => `${SERVICE_LABELS[k]} ${states[k].status ?? 'missing'}`);
+    return `${host}: ${parts.join(', ')}.`;
+}
+function hostLabel(ctx) {
+    return `${ctx.record.host?.computerName ?? 'this host'} (${ctx.settings.role})`;
+}
+
+;// CONCATENATED MODULE: ./src/stages/backup-record.ts
+
+
+
+/** The backup record in the state folder: one entry per run, so stop can prove a verified backup exists. */
+const BACKUP_RECORD_FILE = 'backup-record.json';
+async function readBackupRecords(ctx) {
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, BACKUP_RECORD_FILE);
+    return { path: stored.path, all: stored.data ?? {} };
+}
+/** Why this host may not stop yet, or null when this run's backup is complete (and verified on the primary). */
+function missingBackup(record, role) {
+    if (!record)
+        return 'no backup was taken on this host for this run';
+    if (role === 'primary' && !record.database)
+        return 'the backup of this run has no database backup';
+    if (record.database && !record.database.verified) {
+        return `the database backup ${record.database.file} is not verified${record.database.verifyError ? `: ${record.database.verifyError}` : ''}`;
+    }
+    if (!record.complete)
+        return 'the backup stage of this run did not finish';
+    return null;
+}
+/**
+ * The stop stage's precondition: a complete, verified backup of this run. A dry-run only warns;
+ * `require-backup: false` skips the check with a warning.
+ */
+async function requireVerifiedBackup(ctx, states) {
+    if (!ctx.settings.requireBackup) {
+        ctx.log.warn('require-backup is false: stopping without checking for a verified backup of this run.');
+        return;
+    }
+    const key = runKey(ctx);
+    const stored = await readBackupRecords(ctx);
+    const entry = stored.all[key];
+    ctx.record.data['backupCheck'] = { runKey: key, path: stored.path, found: entry ?? null };
+    const reason = missingBackup(entry, ctx.settings.role);
+    if (!reason) {
+        ctx.log.info(`backup of ${key} on this host: ${entry?.database ? `${entry.database.file} verified at ${entry.database.verifiedAt}` : 'config files saved'}`);
+        return;
+    }
+    if (ctx.settings.dryRun) {
+        ctx.log.warn(`[dry-run] stop would refuse: ${reason} (${stored.path}, ${key}).`);
+        return;
+    }
+    ctx.record.servicesAfter = Object.values(states);
+    throw new StageError(`Refusing to stop the JAMS services on ${hostLabel(ctx)}: ${reason} (${stored.path}, ${key}).`, `${describeStates(hostLabel(ctx), states)} Nothing was stopped.`, `Run the backup stage for this run on this host (role: ${ctx.settings.role}) until it ends with a verified backup, ` +
+        'then re-run this job. To stop without a backup, set require-backup: false.');
+}
+
+;// CONCATENATED MODULE: ./src/stages/database-backup.ts
+
+
+
+
+const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';
+/** The JAMS database: from the inputs, else from the connection string in common.config. */
+async function resolveDatabase(ctx) {
+    const wanted = ctx.settings.database;
+    let server = wanted.server;
+    let database = wanted.name;
+    let source = 'inputs sql-server and sql-database';
+    if (!server || !database) {
+        const found = await ctx.host.databaseConnections(ctx.settings.installFolder);
+        const usable = found.connections.filter((c) => c.dataSource && c.initialCatalog);
+        const rank = (name) => {
+            const i = DATABASE_CONNECTION_NAMES.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+            return i < 0 ? DATABASE_CONNECTION_NAMES.length : i;
+        };
+        const picked = [...usable].sort((a, b) => rank(a.name) - rank(b.name))[0];
+        if (!picked) {
+            throw new StageError(`The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`, `Nothing was changed. ${NOTHING_STOPPED}`, "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).");
+        }
+        server ??= picked.dataSource;
+        database ??= picked.initialCatalog;
+        source = `${found.path} (connection string ${picked.name})`;
+    }
+    return {
+        server,
+        database,
+        auth: wanted.auth,
+        ...(wanted.auth === 'sql' ? { user: wanted.user ?? '', passwordVariable: SQL_PASSWORD_VARIABLE } : {}),
+        timeoutSeconds: wanted.timeoutSeconds,
+        source,
+    };
+}
+/** True when the SQL Server instance runs on this host, so a local backup folder is one both can see. */
+function isLocalSqlServer(server, computerName) {
+    const hostPart = server
+        .replace(/^(tcp|np|lpc):/i, '')
+        .split(/[\\,]/)[0]
+        ?.trim()
+        .toLowerCase();
+    const me = computerName.toLowerCase();
+    return (['.', '(local)', 'localhost', '127.0.0.1', me].includes(hostPart ?? '') ||
+        hostPart?.startsWith(`${me}.`) === true);
+}
+/** A Windows path and a file name, joined with one backslash. */
+function windowsJoin(folder, name) {
+    return `${folder.replace(/[\\/]+$/, '')}\\${name}`;
+}
+/** The backup file's name: the database and the run, in characters any file system accepts. */
+function backupFileName(database, key) {
+    return `${database.replace(/[^A-Za-z0-9_.-]/g, '_')}_${key}.bak`;
+}
+/**
+ * Takes the copy-only backup and verifies it, unless this run already has a verified backup whose file is
+ * unchanged. `persist` saves the record after each step, so a failure leaves an honest record.
+ */
+async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
+    const name = backupFileName(target.database, key);
+    const path = windowsJoin(folder, name);
+    const what = `${target.database} on ${target.server}`;
+    if (!isLocalSqlServer(target.server, ctx.record.host?.computerName ?? '') && !path.startsWith('\\\\')) {
+        throw new StageError(`backup-path ${folder} is a local folder, but SQL Server ${target.server} runs on another machine: it would write ` +
+            'the file on its own disk, where this host cannot check it.', `Nothing was changed. ${NOTHING_STOPPED}`, "Set 'backup-path' to a UNC share (\\\\server\\share\\folder) that SQL Server's service account can write and " +
+            "this runner's account can read.");
+    }
+    if (earlier?.verified && earlier.file === path) {
+        const listing = await ctx.host.files(folder, [name]);
+        if (listing.files[0]?.sha256 === earlier.sha256) {
+            ctx.skip('back up database', `${what} to ${path}`, `verified at ${earlier.verifiedAt}, file unchanged`);
+            return earlier;
+        }
+        ctx.log.warn(`The verified backup ${path} of this run is missing or changed: taking it again.`);
+    }
+    let taken = null;
+    await guard(ctx, `The backup of ${what} to ${path} failed`, () => ctx.change('back up database', `${what} to ${path} (COPY_ONLY, CHECKSUM)`, async () => {
+        taken = await ctx.host.backupDatabase(target, path);
+        return `${size(taken.size)}, SHA-256 ${taken.sha256}, ${seconds(taken.durationMs)}`;
+    }));
+    if (!taken)
+        return null;
+    const done = taken;
+    const db = {
+        server: target.server,
+        database: target.database,
+        file: path,
+        size: done.size,
+        sha256: done.sha256,
+        sql: done.sql,
+        takenAt: new Date().toISOString(),
+        backupMs: done.durationMs,
+        messages: done.messages,
+        verified: false,
+    };
+    await persist(db);
+    try {
+        await ctx.change('verify backup', `RESTORE VERIFYONLY of ${path} (CHECKSUM)`, async () => {
+            const check = await ctx.host.verifyBackup(target, path);
+            db.verifyMs = check.durationMs;
+            db.verifyMessages = check.messages;
+            if (check.sha256 !== db.sha256) {
+                throw new Error(`the file changed between the backup (SHA-256 ${db.sha256}) and the check (${check.sha256})`);
+            }
+            return `${check.messages.join(' ') || 'valid'} (${seconds(check.durationMs)})`;
+        });
+    }
+    catch (err) {
+        db.verifyError = messageOf(err);
+        await persist(db);
+        throw new StageError(`The backup ${path} of ${what} failed verification: ${db.verifyError}`, `${NOTHING_STOPPED} The unverified file is kept for inspection; the stop stage refuses to run without a verified backup.`, "Check the backup folder's storage and SQL Server's error log, then re-run this job: it takes the backup again.");
+    }
+    db.verified = true;
+    db.verifiedAt = new Date().toISOString();
+    await persist(db);
+    ctx.log.info(`database backup: ${path}, ${size(db.size)}, SHA-256 ${db.sha256}, verified`);
+    return db;
+}
+/** Turns a failed backup into the stage's failure, saying that nothing was stopped. */
+async function guard(ctx, what, step) {
+    try {
+        await step();
+    }
+    catch (err) {
+        if (err instanceof StageError)
+            throw err;
+        throw new StageError(`${what} on ${hostLabel(ctx)}: ${messageOf(err)}`, `${NOTHING_STOPPED} No verified backup exists for this run, so the stop stage refuses to run.`, "Fix what SQL Server reports (free space in the backup folder, the rights of SQL Server's service account on it, " +
+            'the BACKUP DATABASE permission of the login), then re-run this job.');
+    }
+}
+function messageOf(err) {
+    return err instanceof Error ? err.message.replace(/^[A-Za-z]+-Ju[A-Za-z]+: /, '') : String(err);
+}
+function size(bytes) {
+    if (bytes >= 1024 ** 3)
+        return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+    if (bytes >= 1024 ** 2)
+        return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+    return `${bytes} bytes`;
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/stages/disk-space.ts
+
+
+const GB = 1024 ** 3;
+/**
+ * Checks that each folder's drive or share has at least `min-free-gb` free. A folder whose free space
+ * cannot be read is a warning; too little space fails the stage before anything changes.
+ */
+async function checkFreeSpace(ctx, folders) {
+    const min = ctx.settings.minFreeGb;
+    if (min <= 0 || folders.length === 0) {
+        if (min <= 0)
+            ctx.log.info('min-free-gb is 0: free space not checked');
+        return;
+    }
+    const found = await ctx.host.freeSpace(folders.map((f) => f.path));
+    ctx.record.data['freeSpace'] = found;
+    const short = [];
+    found.forEach((space, i) => {
+        const purpose = folders[i]?.purpose ?? '';
+        if (!space.available || space.freeBytes === undefined) {
+            ctx.log.warn(`The free space of ${space.path} (${purpose}) could not be read: ${space.reason ?? 'unknown'}.`);
+            return;
+        }
+        const free = space.freeBytes / GB;
+        ctx.log.info(`free space: ${space.root ?? space.path} ${free.toFixed(1)} GB (${purpose}; at least ${min} GB needed)`);
+        if (free < min)
+            short.push(`${space.root ?? space.path} has ${free.toFixed(1)} GB free for ${purpose}`);
+    });
+    if (short.length > 0) {
+        throw new StageError(`Not enough free space on ${hostLabel(ctx)}: ${short.join('; ')}; at least ${min} GB is needed (min-free-gb).`, 'Nothing was changed.', 'Free space on that drive or share (or choose another backup-path), then re-run this job. Lower min-free-gb only ' +
+            'when you know the backup and the installer fit.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stages/snapshot-hook.ts
+
+
+
+/**
+ * Runs the user's VM-snapshot hook with -HostName -Role -RunId, bounded by snapshot-timeout-seconds. Its
+ * output goes to snapshot-hook.log in the run folder; a failure or a timeout fails the stage before any
+ * service is stopped. A hook that succeeded for this run is not run again.
+ */
+async function runSnapshotHook(ctx, script, earlier, persist) {
+    if (earlier?.ok && earlier.path === script) {
+        ctx.skip('run snapshot hook', script, `succeeded at ${earlier.ranAt} for this run`);
+        return earlier;
+    }
+    const parameters = {
+        HostName: ctx.record.host?.computerName ?? '',
+        Role: ctx.settings.role,
+        RunId: String(ctx.record.run['id'] ?? 'local'),
+    };
+    const timeout = ctx.settings.snapshot.timeoutSeconds;
+    let run = null;
+    await ctx.change('run snapshot hook', `${script} -HostName ${parameters.HostName} -Role ${parameters.Role} -RunId ${parameters.RunId}`, async () => {
+        let result;
+        try {
+            result = await ctx.host.runHook(script, parameters, timeout);
+        }
+        catch (err) {
+            throw snapshot_hook_failure(script, err.message.replace(/^Invoke-JuHook: /, ''), false);
+        }
+        run = { ...result, parameters, ranAt: new Date().toISOString() };
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(ctx.folder, 'snapshot-hook.log'), [...result.output, ...result.errors.map((e) => `ERROR ${e}`)].join('\n') + '\n');
+        await persist(run);
+        if (result.timedOut)
+            throw snapshot_hook_failure(script, `it did not finish within ${timeout} s and was stopped`, true);
+        if (!result.ok)
+            throw snapshot_hook_failure(script, result.errors.at(-1) ?? 'it reported an error', false);
+        return `succeeded in ${(result.durationMs / 1000).toFixed(1)} s`;
+    });
+    return run;
+}
+function snapshot_hook_failure(script, why, timedOut) {
+    return new StageError(`The snapshot hook ${script} failed: ${why}.`, 'No JAMS service was stopped. The config files (and on the primary the verified database backup) are saved; ' +
+        `the VM snapshot may not exist${timedOut ? ', or the hypervisor may still be taking it' : ''}.`, 'Read snapshot-hook.log in this job artifact and check the hypervisor, fix the cause, then re-run this job: ' +
+        'the saved backup is kept and only the hook runs again.');
+}
+
+;// CONCATENATED MODULE: ./src/stages/backup.ts
+
+
+
+
+
+
+
+/**
+ * The procedure's "Create backups or snapshots": on the primary a verified copy-only backup of the JAMS
+ * database (shared by both nodes), on both the customised config files, and the optional VM-snapshot hook.
+ * Writes the backup record the stop stage requires. Re-runs keep what this run already saved.
+ */
+const backup = {
+    async run(ctx) {
+        const primary = ctx.settings.role === 'primary';
+        const folder = ctx.settings.backupPath;
+        if (primary && !folder) {
+            throw new StageError("The backup stage on the primary needs the 'backup-path' input: the folder for the database backup.", 'Nothing was changed.', "Set 'backup-path' to a UNC share (\\\\server\\share\\jams) that SQL Server's service account can write and " +
+                'this runner can read, or to a local folder when SQL Server runs on this host.');
+        }
+        const target = primary ? await resolveDatabase(ctx) : null;
+        if (target) {
+            ctx.record.data['database'] = {
+                server: target.server,
+                database: target.database,
+                auth: target.auth,
+                source: target.source,
+            };
+            ctx.log.info(`JAMS database: ${target.database} on ${target.server} (${target.auth} authentication, from ${target.source})`);
+        }
+        await proveHookExists(ctx);
+        if (folder)
+            await checkFreeSpace(ctx, [{ path: folder, purpose: 'the backup' }]);
+        const key = runKey(ctx);
+        const stored = await readBackupRecords(ctx);
+        const entry = stored.all[key] ?? {
+            runKey: key,
+            role: ctx.settings.role,
+            computerName: ctx.record.host?.computerName ?? '',
+            startedAt: new Date().toISOString(),
+            complete: false,
+            database: null,
+            config: null,
+            snapshot: null,
+        };
+        ctx.record.data['backup'] = entry;
+        ctx.record.data['backupRecordPath'] = stored.path;
+        const persist = async () => {
+            if (ctx.settings.dryRun)
+                return;
+            await ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry });
+        };
+        await saveConfig(ctx, entry, folder, key);
+        await persist();
+        if (target && folder) {
+            entry.database = await backUpDatabase(ctx, target, folder, key, entry.database, async (db) => {
+                entry.database = db;
+                await persist();
+            });
+        }
+        const script = ctx.settings.snapshot.script;
+        if (script) {
+            entry.snapshot = await runSnapshotHook(ctx, script, entry.snapshot, async (run) => {
+                entry.snapshot = run;
+                await persist();
+            });
+        }
+        if (ctx.settings.dryRun)
+            return;
+        entry.complete = true;
+        entry.finishedAt = new Date().toISOString();
+        await persist();
+        if (entry.database && folder) {
+            // A manifest next to the .bak file, for whoever restores it.
+            const manifest = `${entry.database.file.slice(entry.database.file.lastIndexOf('\\') + 1)}.json`;
+            await ctx.host.saveState(folder, manifest, {
+                ...entry.database,
+                computerName: entry.computerName,
+                runKey: key,
+            });
+        }
+        ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
+    },
+};
+/** The shared save of the config files, then a copy of the saved set into the backup folder. */
+async function saveConfig(ctx, entry, folder, key) {
+    const save = await saveConfigFiles(ctx);
+    if (!save)
+        return;
+    const names = save.files.map((f) => f.name);
+    entry.config = { ...(entry.config ?? {}), folder: save.folder, files: names };
+    if (!folder)
+        return;
+    const destination = windowsJoin(folder, `config\\${entry.computerName || 'host'}-${key}`);
+    if (entry.config.backupFolder === destination) {
+        ctx.skip('copy config files to the backup folder', destination, 'already copied for this run');
+        return;
+    }
+    await ctx.change('copy config files to the backup folder', `${names.join(', ')} to ${destination}`, async () => {
+        const copied = await ctx.host.copyFiles(save.folder, destination, names);
+        if (entry.config)
+            entry.config.backupFolder = destination;
+        return `${copied.files.length} files, SHA-256 verified`;
+    });
+}
+/** A hook that is not there fails the stage before the first change. */
+async function proveHookExists(ctx) {
+    const script = ctx.settings.snapshot.script;
+    if (!script)
+        return;
+    const cut = script.lastIndexOf('\\');
+    const listing = await ctx.host.files(script.slice(0, cut), [script.slice(cut + 1)]);
+    if (listing.files.length === 0) {
+        throw new StageError(`The snapshot hook ${script} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Copy the hook script to that path on this host, or correct the 'snapshot-script' input.");
+    }
+}
+
+;// CONCATENATED MODULE: ./src/jams/maintenance.ts
+/**
+ * The JAMS maintenance window (vendor KB "Creating a Maintenance Window in JAMS"): a Resource the root folder
+ * requires. Quantity Available 0 holds every new job; executing jobs finish. The quantity before the window
+ * is kept in a durable record on the host, so maintenance-off restores that number and not a constant.
+ */
+/** The record file in the state folder. */
+const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
+function windowKey(server, resource) {
+    return `${server}\\${resource}`.toLowerCase();
+}
+/** maintenance-on: never lets a re-run record 0 over the quantity it must restore. */
+function decideClose(current, record) {
+    if (current > 0)
+        return { action: 'record-and-close', quantity: current };
+    if (record && !record.restoredAt && record.quantity > 0)
+        return { action: 'already-closed', record };
+    return { action: 'closed-without-record' };
+}
+/** maintenance-off: restores the recorded quantity; idempotent. */
+function decideOpen(current, record) {
+    if (!record || record.quantity <= 0)
+        return { action: 'no-record' };
+    if (current === record.quantity)
+        return { action: 'already-open', quantity: current };
+    if (current === 0)
+        return { action: 'restore', quantity: record.quantity };
+    return { action: 'changed-by-hand', current, recorded: record.quantity };
+}
+/** "Nightly-Billing, GL-Close" with a cap, for progress lines and failure messages. */
+function describeEntries(names, max = 20) {
+    if (names.length === 0)
+        return 'none';
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+;// CONCATENATED MODULE: ./src/stages/maintenance-window.ts
+
+
+/** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
+function requirePrimary(ctx) {
+    if (ctx.settings.role !== 'primary') {
+        throw new StageError(`${ctx.settings.stage} runs on the primary: the maintenance window is one resource of the JAMS server, and its ` +
+            'record is kept on the primary.', 'Nothing was changed.', `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`);
+    }
+}
+/** The recorded windows on this host, and this resource's record if there is one. */
+async function readWindowRecord(ctx) {
+    const { jamsServer, resource } = ctx.settings.maintenance;
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE);
+    const key = windowKey(jamsServer, resource);
+    const all = stored.data ?? {};
+    return { path: stored.path, all, key, record: all[key] };
+}
+/** The KB's set-up, for messages that ask the user to create the window. */
+function setupSteps(resource) {
+    return (`In the JAMS Client: Resources > New, name it ${resource}, Quantity Available 999999; then open the root ` +
+        `folder's Properties > Resources and add ${resource} with Quantity Required 1 (vendor KB "Creating a Maintenance ` +
+        `Window in JAMS"). Or set create-maintenance-resource: true and re-run this job. If your window has another ` +
+        `name (the vendor's script uses MaintenanceWindow), set maintenance-resource.`);
+}
+
+;// CONCATENATED MODULE: ./src/stages/maintenance-off.ts
+
+
+
+
+/**
+ * The procedure's last step, "Disable the maintenance window": restores the Quantity Available that
+ * maintenance-on recorded on this host. Idempotent: a window already back at that quantity is left alone.
+ */
+const maintenanceOff = {
+    async run(ctx) {
+        requirePrimary(ctx);
+        const { resource: name, jamsServer: server } = ctx.settings.maintenance;
+        let state = await ctx.host.resource(server, name);
+        if (!state.exists) {
+            throw new StageError(`The JAMS server ${server} has no resource ${name}: there is no maintenance window to reopen.`, 'Nothing was changed.', "Check the 'maintenance-resource' and 'jams-server' inputs: they must name the resource maintenance-on closed.");
+        }
+        const current = state.quantityAvailable ?? 0;
+        const stored = await readWindowRecord(ctx);
+        const data = {
+            server,
+            resource: name,
+            quantityBefore: current,
+            recorded: stored.record ?? null,
+            recordPath: stored.path,
+        };
+        ctx.record.data['maintenance'] = data;
+        const decision = decideOpen(current, stored.record);
+        const markRestored = () => stored.record && !stored.record.restoredAt
+            ? ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
+                ...stored.all,
+                [stored.key]: { ...stored.record, restoredAt: new Date().toISOString() },
+            })
+            : Promise.resolve();
+        switch (decision.action) {
+            case 'no-record':
+                if (current > 0) {
+                    ctx.log.warn(`${stored.path} has no record for ${name}; the window is open anyway (Quantity Available ${current}).`);
+                    ctx.skip('reopen maintenance window', `${name} on ${server}`, `already open at ${current}, nothing recorded`);
+                    break;
+                }
+                throw new StageError(`${stored.path} on ${hostLabel(ctx)} has no record of ${name}'s quantity before the window, so jams-upgrade ` +
+                    'does not know what to restore.', `${name} Quantity Available is 0 on ${server}: the window is still closed and no job starts.`, `Set Quantity Available by hand in the JAMS Client (Resources > ${name} > Available) to its value before the ` +
+                    'upgrade (the KB uses 999999). maintenance-on writes the record on the primary; check that both stages use ' +
+                    "the same 'state-folder', 'jams-server' and 'maintenance-resource'.");
+            case 'already-open':
+                ctx.skip('reopen maintenance window', `${name} on ${server}`, `already at the recorded ${decision.quantity}`);
+                if (!ctx.settings.dryRun)
+                    await markRestored();
+                break;
+            case 'changed-by-hand':
+                ctx.log.warn(`${name} is ${decision.current}, neither 0 nor the recorded ${decision.recorded}: someone reopened the window ` +
+                    'by hand. It is left as it is.');
+                ctx.skip('reopen maintenance window', `${name} on ${server}`, `changed by hand to ${decision.current}`);
+                break;
+            case 'restore':
+                await ctx.change('reopen maintenance window', `${name} Quantity Available 0 -> ${decision.quantity} on ${server}`, async () => {
+                    state = await ctx.host.setResourceQuantity(server, name, decision.quantity);
+                    if (state.quantityAvailable !== decision.quantity) {
+                        throw new Error(`JAMS reports Quantity Available ${state.quantityAvailable} after setting ${decision.quantity}.`);
+                    }
+                    await markRestored();
+                });
+                break;
+        }
+        data['quantityAfter'] = ctx.settings.dryRun ? current : state.quantityAvailable;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/stages/maintenance-on.ts
+
+
+
+
+
+/**
+ * The procedure's "Create a maintenance window and allow currently running Jobs to complete": records the
+ * resource's Quantity Available on the host, sets it to 0 so no new job starts, then waits for the executing
+ * entries to finish.
+ */
+const maintenanceOn = {
+    async run(ctx) {
+        requirePrimary(ctx);
+        const { resource: name, jamsServer: server } = ctx.settings.maintenance;
+        let state = await ensureResource(ctx, await ctx.host.resource(server, name));
+        const before = state.quantityAvailable ?? 0;
+        const stored = await readWindowRecord(ctx);
+        const data = {
+            server,
+            resource: name,
+            quantityBefore: before,
+            recordPath: stored.path,
+        };
+        ctx.record.data['maintenance'] = data;
+        ctx.log.info(`${name} on ${server}: Quantity Available ${before}, required by the root folder`);
+        const decision = decideClose(before, stored.record);
+        if (decision.action === 'record-and-close') {
+            const record = {
+                server,
+                resource: name,
+                quantity: decision.quantity,
+                recordedAt: new Date().toISOString(),
+                computerName: ctx.record.host?.computerName ?? '',
+                ...(ctx.record.run['id'] === undefined ? {} : { runId: String(ctx.record.run['id']) }),
+            };
+            data['recorded'] = record;
+            // The record is durable before the quantity changes: a failure in between leaves the window open.
+            await ctx.change('record maintenance quantity', `${name} Quantity Available ${before} in ${stored.path}`, () => ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
+                ...stored.all,
+                [stored.key]: record,
+            }));
+            await ctx.change('close maintenance window', `${name} Quantity Available ${before} -> 0 on ${server}`, async () => {
+                state = await ctx.host.setResourceQuantity(server, name, 0);
+                if (state.quantityAvailable !== 0) {
+                    throw new Error(`JAMS reports Quantity Available ${state.quantityAvailable} after setting 0.`);
+                }
+            });
+        }
+        else if (decision.action === 'already-closed') {
+            data['recorded'] = decision.record;
+            ctx.skip('close maintenance window', `${name} on ${server}`, `already 0; the quantity before the window (${decision.record.quantity}, recorded ${decision.record.recordedAt}) is kept`);
+        }
+        else {
+            ctx.log.warn(`${name} is already 0 on ${server} and ${stored.path} has no record of its normal quantity (closed by hand?). ` +
+                'maintenance-off will not know what to restore: note the normal Quantity Available (the KB uses 999999).');
+            ctx.skip('close maintenance window', `${name} on ${server}`, 'already 0, no record to keep');
+        }
+        data['quantityAfter'] = ctx.settings.dryRun ? before : state.quantityAvailable;
+        await drain(ctx, data);
+    },
+};
+/** Proves the window exists and the root folder requires it, or creates it when asked to. */
+async function ensureResource(ctx, found) {
+    const { resource: name, jamsServer: server, create } = ctx.settings.maintenance;
+    if (found.exists && found.requiredByRoot)
+        return found;
+    const problem = found.exists
+        ? `The root folder does not require the resource ${name} on ${server}, so setting it to 0 would not hold any job.`
+        : `The JAMS server ${server} has no resource ${name}, the maintenance window this stage closes.`;
+    if (!create)
+        throw new StageError(problem, 'Nothing was changed: jobs keep starting.', setupSteps(name));
+    let state = found;
+    if (!found.exists) {
+        await ctx.change('create maintenance resource', `${name} on ${server}, Quantity Available ${NEW_MAINTENANCE_QUANTITY}, required (1) by the root folder`, async () => {
+            state = await ctx.host.createResource(server, name, NEW_MAINTENANCE_QUANTITY);
+        });
+    }
+    else {
+        await ctx.change('require maintenance resource', `root folder requires ${name} (quantity 1) on ${server}`, async () => {
+            state = await ctx.host.requireAtRoot(server, name);
+        });
+    }
+    if (ctx.settings.dryRun) {
+        return {
+            ...found,
+            exists: true,
+            requiredByRoot: true,
+            quantityAvailable: found.quantityAvailable ?? NEW_MAINTENANCE_QUANTITY,
+        };
+    }
+    if (!state.exists || !state.requiredByRoot) {
+        throw new StageError(`${name} on ${server} was created or changed, but JAMS still reports exists ${state.exists}, required by the root folder ${state.requiredByRoot}.`, 'The maintenance window is not in force: jobs keep starting.', setupSteps(name));
+    }
+    return state;
+}
+/** Waits for the executing entries, printing how many remain and which, whenever that changes. */
+async function drain(ctx, data) {
+    const { jamsServer: server, resource: name, drainTimeoutMs, onDrainTimeout } = ctx.settings.maintenance;
+    let shown = '';
+    const read = async () => {
+        const entries = await ctx.host.executingEntries(server);
+        const names = entries.map((e) => e.name);
+        if (names.join('\n') !== shown) {
+            shown = names.join('\n');
+            ctx.log.info(entries.length ? `${entries.length} executing: ${describeEntries(names)}` : 'no entries executing');
+        }
+        return entries;
+    };
+    const first = await read();
+    data['executingAtStart'] = first;
+    if (ctx.settings.dryRun) {
+        if (first.length)
+            ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
+        return;
+    }
+    const waited = await ctx.waitFor(read, (e) => e.length === 0, drainTimeoutMs, (e, ms) => `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`);
+    data['drained'] = waited.ok;
+    data['stillExecuting'] = waited.value;
+    if (waited.ok)
+        return;
+    const names = describeEntries(waited.value.map((e) => e.name));
+    const message = `${waited.value.length} entries still execute ${drainTimeoutMs / 1000} s after the window closed: ${names}`;
+    if (onDrainTimeout === 'continue') {
+        ctx.log.warn(`${message}. on-drain-timeout is continue: the upgrade goes on, and they may fail when the services stop.`);
+        return;
+    }
+    throw new StageError(`${message}.`, `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
+        `recorded in ${String(data['recordPath'])}): no new job starts. Still executing: ${names}.`, 'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
+        'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.');
+}
+
 ;// CONCATENATED MODULE: ./src/jams/accounts.ts
 
 const ACCOUNT_RECORD_FILE = 'logon-accounts.json';
@@ -44914,20 +45853,6 @@ function shouldKeepStoredRecord(stored, current) {
         const before = stored.accounts[service];
         return before !== undefined && isBuiltinAccount(account) && !isBuiltinAccount(before);
     });
-}
-
-;// CONCATENATED MODULE: ./src/jams/services.ts
-const SERVICE_LABELS = {
-    executor: 'JAMS Executor',
-    server: 'JAMS Server',
-    scheduler: 'JAMS Scheduler',
-};
-/** The procedure: stop JAMS Executor (it takes JAMS Scheduler with it), then JAMS Server, then JAMS Scheduler. */
-const STOP_ORDER = ['executor', 'server', 'scheduler'];
-/** Dependencies first: JAMS Scheduler depends on JAMS Executor. */
-const START_ORDER = ['executor', 'server', 'scheduler'];
-function describeService(kind, name) {
-    return `${SERVICE_LABELS[kind]} (${name})`;
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -44951,6 +45876,68 @@ function pickInstalledVersion(found) {
 }
 function rank(source) {
     return source === 'uninstall-key' ? 0 : 1;
+}
+
+;// CONCATENATED MODULE: ./src/jams/mq-permissions.ts
+
+
+/** The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue permissions." */
+const MQ_NOTE_VERSION = '7.3.338';
+/**
+ * True when an upgrade crosses 7.3.338: from a 7.x version at or before it, to a version after it. An
+ * upgrade that starts after 7.3.338 already went through the change, so the note does not apply to it.
+ */
+function mqNoteApplies(from, to) {
+    const installed = parseJamsVersion(from);
+    const target = parseJamsVersion(to);
+    if (!installed || !target)
+        return false;
+    return (installed.major === 7 && semver_default().lte(installed, MQ_NOTE_VERSION) && semver_default().gt(target, MQ_NOTE_VERSION));
+}
+/** Accounts that may send to a queue: an Allow entry with Send Message (WriteMessage) or Full Control. */
+function sendersOf(entries) {
+    return entries
+        .filter((e) => /allow/i.test(e.type) && /(send|write|fullcontrol|genericwrite|genericall)/i.test(e.rights))
+        .map((e) => e.account);
+}
+
+;// CONCATENATED MODULE: ./src/stages/queue-permissions.ts
+
+
+/**
+ * The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue
+ * permissions". Reports the JAMS queues' permissions where this host can read them, and raises a warning
+ * annotation when the upgrade crosses 7.3.338.
+ */
+async function reviewQueuePermissions(ctx, installed, roles) {
+    const permissions = await ctx.host.queuePermissions(JAMS_QUEUES);
+    ctx.record.data['queuePermissions'] = permissions;
+    const lines = [];
+    if (!permissions.available) {
+        ctx.log.info(`message queue permissions could not be read on this host: ${permissions.reason ?? 'unknown'}`);
+    }
+    for (const queue of permissions.available ? permissions.queues : []) {
+        const line = queue.exists
+            ? `private$\\${queue.name}: Send Message for ${sendersOf(queue.entries).join(', ') || 'nobody'}`
+            : `private$\\${queue.name}: no such queue`;
+        lines.push(line);
+        ctx.log.info(`message queue ${line}`);
+    }
+    const target = ctx.settings.targetVersion;
+    if (!installed || !target) {
+        ctx.record.data['mqNote'] = { applies: null, from: installed, to: target };
+        ctx.log.info(`The ${MQ_NOTE_VERSION} Message Queue note was not checked: ${installed ? "set the 'target-version' input" : 'the installed version is unknown'}.`);
+        return;
+    }
+    const applies = mqNoteApplies(installed, target);
+    ctx.record.data['mqNote'] = { applies, from: installed, to: target };
+    if (!applies)
+        return;
+    const peers = roles.peers.map((p) => p.name).join(', ') || 'the other scheduler';
+    ctx.log.warn(`Upgrading JAMS from ${installed} to ${target} crosses ${MQ_NOTE_VERSION}: review the Message Queue permissions ` +
+        `before the upgrade (the procedure's note). Each failover node needs Send Message on its peer's private queue ` +
+        `jamsrequests: the peer's machine account (such as ${peers}$) when the JAMS services run as LocalSystem, ` +
+        `otherwise their service account. ${lines.length ? `On this host: ${lines.join('; ')}.` : 'The queues could not be read on this host.'}`);
 }
 
 ;// CONCATENATED MODULE: ./src/jams/roles.ts
@@ -44991,39 +45978,9 @@ function describeRoles(view) {
     return `this node reports ${view.selfLabel}${peers ? `; peers: ${peers}` : ''} (source: ${view.source})`;
 }
 
-;// CONCATENATED MODULE: ./src/stages/services.ts
-
-
-const KINDS = Object.keys(SERVICE_LABELS);
-/** Finds the three JAMS services on this host, or stops the stage before it changes anything. */
-async function resolveServices(ctx) {
-    const found = await ctx.host.findServices(ctx.settings.serviceCandidates);
-    const missing = KINDS.filter((kind) => !found[kind]);
-    if (missing.length > 0) {
-        const list = missing
-            .map((k) => `${SERVICE_LABELS[k]} (tried ${ctx.settings.serviceCandidates[k].join(', ')})`)
-            .join('; ');
-        throw new StageError(`The JAMS services were not all found on this host: ${list}.`, 'Nothing was changed.', `Run "Get-Service 'JAMS *' | Select-Object Name, DisplayName" on the host and set the ` +
-            `${missing.map((k) => `'${k}-service'`).join(', ')} input to the short name it shows.`);
-    }
-    ctx.record.data['services'] = found;
-    return found;
-}
-/** The current state of the three services, keyed by kind. */
-async function readServices(ctx, names) {
-    const states = await ctx.host.serviceStates(KINDS.map((k) => names[k]));
-    return Object.fromEntries(KINDS.map((k, i) => [k, states[i]]));
-}
-/** "JAMS Executor Stopped, JAMS Server Running, JAMS Scheduler StopPending" for failure messages. */
-function describeStates(host, states) {
-    const parts = KINDS.map((k) => `${SERVICE_LABELS[k]} ${states[k].status ?? 'missing'}`);
-    return `${host}: ${parts.join(', ')}.`;
-}
-function hostLabel(ctx) {
-    return `${ctx.record.host?.computerName ?? 'this host'} (${ctx.settings.role})`;
-}
-
 ;// CONCATENATED MODULE: ./src/stages/preflight.ts
+
+
 
 
 
@@ -45032,8 +45989,8 @@ function hostLabel(ctx) {
 
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
- * restore), installed version, failover roles and the config files. Fails when the pair is not in a state
- * an upgrade can safely start from.
+ * restore), installed version, failover roles, the config files, the Message Queue note and the free space
+ * for the backup and the installer. Fails when the pair is not in a state an upgrade can safely start from.
  */
 const preflight = {
     async run(ctx) {
@@ -45069,12 +46026,17 @@ const preflight = {
         }
         if (roles.self === 'Unknown')
             ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
+        await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
         const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
         ctx.record.data['configFiles'] = config;
         if (!config.exists) {
             throw new StageError(`The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.");
         }
         ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+        await checkFreeSpace(ctx, [
+            { path: ctx.settings.installFolder, purpose: 'the installer' },
+            ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+        ]);
     },
 };
 /** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
@@ -45182,15 +46144,18 @@ const start = {
 
 
 
+
 /**
  * The procedure's "Stop the JAMS Services": JAMS Executor (which takes JAMS Scheduler with it), then JAMS
  * Server, then JAMS Scheduler, each verified stopped. A service already stopped is recorded, not an error.
+ * Refuses to stop anything until this run has a verified backup on this host (require-backup).
  */
 const stop = {
     async run(ctx) {
         const names = await resolveServices(ctx);
         const before = await readServices(ctx, names);
         ctx.record.servicesBefore = Object.values(before);
+        await requireVerifiedBackup(ctx, before);
         const covered = new Set();
         for (const kind of STOP_ORDER) {
             const name = names[kind];
@@ -45314,9 +46279,21 @@ const verify = {
 
 
 
-const STAGES = { preflight: preflight, stop: stop, start: start, verify: verify };
+
+
+
+const STAGES = {
+    preflight: preflight,
+    'maintenance-on': maintenanceOn,
+    backup: backup,
+    stop: stop,
+    start: start,
+    verify: verify,
+    'maintenance-off': maintenanceOff,
+};
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -45329,6 +46306,9 @@ const powerShellHost = (settings, transcript) => new PowerShellHost({
     installFolder: settings.installFolder,
     callTimeoutMs: settings.callTimeoutMs,
     lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+    secretEnv: settings.database.password
+        ? { [SQL_PASSWORD_VARIABLE]: settings.database.password }
+        : undefined,
     transcript,
 });
 /**
@@ -45408,6 +46388,12 @@ function setOutputs(record, recordPath) {
         lib_core/* setOutput */.uH('node-role', roles.self);
     if (record.servicesAfter)
         lib_core/* setOutput */.uH('services', JSON.stringify(record.servicesAfter));
+    const backup = record.data['backup'];
+    if (backup?.database?.verified)
+        lib_core/* setOutput */.uH('backup-file', backup.database.file);
+    const window = record.data['maintenance'];
+    if (window?.recorded)
+        lib_core/* setOutput */.uH('maintenance-quantity', String(window.recorded.quantity));
 }
 
 
@@ -45744,11 +46730,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -48455,7 +49442,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -15,6 +15,8 @@ export interface LabNode {
   version: string;
   role: 'Active' | 'Standby' | 'Stopped';
   services: Record<string, LabService>;
+  disks: Record<string, { freeGb: number; totalGb: number }>;
+  queues: Record<string, { account: string; type: string; rights: string }[]>;
   faults: {
     stuckStopPending: string[];
     stuckStartPending: string[];
@@ -23,11 +25,40 @@ export interface LabNode {
   };
 }
 
+export interface LabEntry {
+  id: number;
+  name: string;
+  state: 'Scheduled' | 'Executing' | 'Completed';
+  runsForMs: number;
+  /** A Scheduled entry starts at this time unless the maintenance window holds it. */
+  startAt: number | null;
+  finishAt: number | null;
+  /** Ends after this many reads of the executing entries: a drain that does not depend on the clock. */
+  finishAfterReads?: number;
+}
+
+/** One call the SQL stand-in received: the T-SQL text and its parameters, as SQL Server would see them. */
+export interface LabSqlCall {
+  sql: string;
+  parameters: Record<string, string>;
+  node: string;
+  integratedSecurity: boolean;
+  user: string;
+}
+
 export interface LabState {
   timing: { stopMs: number; startMs: number; activationMs: number; failoverMs: number };
   nodes: { primary: LabNode; secondary: LabNode };
   resources: Record<string, { quantityAvailable: number; requiredByRoot: boolean }>;
-  entries: { name: string; state: string; finishAt: number | null }[];
+  entries: LabEntry[];
+  sql: {
+    server: string;
+    databases: string[];
+    logins: Record<string, string>;
+    faults: { backupFails: boolean; backupDamaged: boolean };
+    log: LabSqlCall[];
+  };
+  shares: Record<string, { freeGb: number; totalGb: number }>;
 }
 
 /** Named faults, for tests and `npm run rehearse -- --fault <name>`. */
@@ -43,6 +74,30 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
   'both-active': {
     description: 'the secondary claims Running while the primary is active (split brain)',
     apply: (s) => (s.nodes.secondary.faults.claimsActive = true),
+  },
+  'no-maintenance-resource': {
+    description: 'JAMS has no Maintenance_Window resource',
+    apply: (s) => delete s.resources['Maintenance_Window'],
+  },
+  'root-not-required': {
+    description: 'the root folder does not require Maintenance_Window',
+    apply: (s) => Object.assign(s.resources['Maintenance_Window'] ?? {}, { requiredByRoot: false }),
+  },
+  'stuck-job': {
+    description: 'the entry Nightly-Billing keeps executing and never finishes',
+    apply: (s) => s.entries.filter((e) => e.name === 'Nightly-Billing').forEach((e) => (e.finishAt = null)),
+  },
+  'backup-fails': {
+    description: 'SQL Server fails the BACKUP DATABASE (disk full)',
+    apply: (s) => (s.sql.faults.backupFails = true),
+  },
+  'backup-damaged': {
+    description: 'the backup file is written damaged, so RESTORE VERIFYONLY fails',
+    apply: (s) => (s.sql.faults.backupDamaged = true),
+  },
+  'low-disk': {
+    description: 'drive C: of the primary has 1 GB free',
+    apply: (s) => Object.assign(s.nodes.primary.disks['C'] ?? {}, { freeGb: 1 }),
   },
 };
 

@@ -7,6 +7,7 @@ import type { ServiceKind } from './jams/services.js';
 import {
   DEFAULT_CONFIG_PATTERNS,
   DEFAULT_INSTALL_FOLDER,
+  DEFAULT_MAINTENANCE_RESOURCE,
   DEFAULT_STATE_FOLDER,
   SERVICE_NAME_CANDIDATES,
 } from './jams/unverified.js';
@@ -28,6 +29,26 @@ export interface Settings {
   callTimeoutMs: number;
   pollIntervalMs: number;
   targetVersion: string | null;
+  maintenance: {
+    resource: string;
+    jamsServer: string;
+    drainTimeoutMs: number;
+    onDrainTimeout: 'fail' | 'continue';
+    create: boolean;
+  };
+  /** Empty server or database: read from common.config. The password is a secret: it only feeds secretEnv. */
+  database: {
+    server: string | null;
+    name: string | null;
+    auth: 'windows' | 'sql';
+    user: string | null;
+    password: string | null;
+    timeoutSeconds: number;
+  };
+  backupPath: string | null;
+  snapshot: { script: string | null; timeoutSeconds: number };
+  minFreeGb: number;
+  requireBackup: boolean;
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
   labFolder: string | null;
 }
@@ -47,6 +68,22 @@ export class InputError extends Error {
 const SERVICE_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
+/** JAMS object and host names travel into provider paths (JAMS::server\Resources\name): plain names only. */
+const JAMS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/;
+/** SQL Server instance forms: SQL01, SQL01\INST, tcp:SQL01,1433, (local), . */
+const SQL_SERVER = /^[A-Za-z0-9_.\\,:()-]{1,128}$/;
+/** A sysname: up to 128 characters with no control characters; it travels as a T-SQL parameter. */
+const SQL_NAME = z
+  .string()
+  .max(128)
+  .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
+/** A local folder (D:\Backups) or a UNC share (\\server\share\folder), with no wildcard or control characters. */
+const WINDOWS_PATH = z
+  .string()
+  .max(260)
+  .regex(/^([A-Za-z]:\\|\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+)[^/*?"<>|]*$/)
+  .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
 
 /** Each input: its schema and the fix to print when a value does not fit. */
 const INPUTS = {
@@ -74,6 +111,39 @@ const INPUTS = {
   'install-folder': { schema: z.string().min(3).max(260), fix: 'give an absolute Windows path' },
   'state-folder': { schema: z.string().min(3).max(260), fix: 'give an absolute Windows path' },
   'run-folder': { schema: z.string().min(1).max(400), fix: 'give a folder path' },
+  'maintenance-resource': {
+    schema: z.string().regex(JAMS_NAME),
+    fix: 'give the name of the JAMS resource the root folder requires, such as Maintenance_Window',
+  },
+  'jams-server': { schema: z.string().regex(HOST_NAME), fix: 'give a host name such as localhost' },
+  'drain-timeout-seconds': { schema: z.coerce.number().int().min(0).max(86400), fix: 'use 0 to 86400' },
+  'on-drain-timeout': { schema: z.enum(['fail', 'continue']), fix: 'use fail or continue' },
+  'create-maintenance-resource': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  'sql-server': {
+    schema: z.string().regex(SQL_SERVER),
+    fix: 'give a SQL Server name such as SQL01, SQL01\\INSTANCE or tcp:SQL01,1433',
+  },
+  'sql-database': { schema: SQL_NAME, fix: 'give the database name (up to 128 characters)' },
+  'sql-auth': {
+    schema: z.enum(['windows', 'sql']),
+    fix: "use windows (the runner's account) or sql (sql-user and sql-password)",
+  },
+  'sql-user': { schema: SQL_NAME, fix: 'give the SQL login name (up to 128 characters)' },
+  'backup-path': {
+    schema: WINDOWS_PATH,
+    fix: 'give an absolute folder such as D:\\Backups\\JAMS or a UNC share such as \\\\FILES\\backup\\jams',
+  },
+  'backup-timeout-seconds': { schema: z.coerce.number().int().min(60).max(86400), fix: 'use 60 to 86400' },
+  'snapshot-script': {
+    schema: WINDOWS_PATH.regex(/\.ps1$/i),
+    fix: 'give the absolute path of a .ps1 script on the host',
+  },
+  'snapshot-timeout-seconds': { schema: z.coerce.number().int().min(5).max(7200), fix: 'use 5 to 7200' },
+  'min-free-gb': {
+    schema: z.coerce.number().min(0).max(100000),
+    fix: 'use a number of GB, 0 to skip the check',
+  },
+  'require-backup': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
 } as const;
 
 type InputName = keyof typeof INPUTS;
@@ -85,6 +155,16 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'service-timeout-seconds': '180',
   'role-timeout-seconds': '600',
   'call-timeout-seconds': '300',
+  'maintenance-resource': DEFAULT_MAINTENANCE_RESOURCE,
+  'jams-server': 'localhost',
+  'drain-timeout-seconds': '3600',
+  'on-drain-timeout': 'fail',
+  'create-maintenance-resource': 'false',
+  'sql-auth': 'windows',
+  'backup-timeout-seconds': '3600',
+  'snapshot-timeout-seconds': '900',
+  'min-free-gb': '10',
+  'require-backup': 'true',
 };
 
 function describe(value: unknown): string {
@@ -132,6 +212,34 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const installFolder = read('install-folder') ?? DEFAULT_INSTALL_FOLDER;
   const stateFolder = read('state-folder') ?? DEFAULT_STATE_FOLDER;
   const runFolderInput = read('run-folder');
+  const maintenance = {
+    resource: read('maintenance-resource') ?? DEFAULT_MAINTENANCE_RESOURCE,
+    jamsServer: read('jams-server') ?? 'localhost',
+    drainTimeoutMs: (read('drain-timeout-seconds') ?? 3600) * 1000,
+    onDrainTimeout: read('on-drain-timeout') ?? 'fail',
+    create: read('create-maintenance-resource') === 'true',
+  };
+  const database = {
+    server: read('sql-server') ?? null,
+    name: read('sql-database') ?? null,
+    auth: read('sql-auth') ?? 'windows',
+    user: read('sql-user') ?? null,
+    password: readSecret('sql-password'),
+    timeoutSeconds: read('backup-timeout-seconds') ?? 3600,
+  };
+  if (database.auth === 'sql' && (!database.user || !database.password)) {
+    problems.push(
+      "input 'sql-auth' is 'sql' but 'sql-user' or 'sql-password' is empty: give both (the password as a secret), " +
+        'or use sql-auth: windows.',
+    );
+  }
+  const backupPath = read('backup-path') ?? null;
+  const snapshot = {
+    script: read('snapshot-script') ?? null,
+    timeoutSeconds: read('snapshot-timeout-seconds') ?? 900,
+  };
+  const minFreeGb = read('min-free-gb') ?? 10;
+  const requireBackup = read('require-backup') !== 'false';
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -159,8 +267,22 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     callTimeoutMs: callTimeout * 1000,
     pollIntervalMs: lab ? 200 : 2000,
     targetVersion,
+    maintenance,
+    database,
+    backupPath,
+    snapshot,
+    minFreeGb,
+    requireBackup,
     labFolder: lab ? resolve(lab) : null,
   };
+}
+
+/** A secret input: masked at once, kept as given (spaces too), never put into a message. */
+function readSecret(name: string): string | null {
+  const value = core.getInput(name, { trimWhitespace: false });
+  if (!value) return null;
+  core.setSecret(value);
+  return value;
 }
 
 /** Windows PowerShell 5.1 on Windows (the JAMS cmdlets need it), pwsh elsewhere. */

@@ -1,10 +1,12 @@
 import * as core from '@actions/core';
 import { getSettings, InputError, type Settings } from './inputs.js';
-import type { Host } from './host/host.js';
+import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
 import { PowerShellHost } from './host/powershell-host.js';
+import type { WindowRecord } from './jams/maintenance.js';
 import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
+import type { BackupRecord } from './stages/backup-record.js';
 import { StageContext, StageError } from './stages/context.js';
 import { STAGES } from './stages/registry.js';
 
@@ -16,6 +18,9 @@ export const powerShellHost: HostFactory = (settings, transcript) =>
     installFolder: settings.installFolder,
     callTimeoutMs: settings.callTimeoutMs,
     lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+    secretEnv: settings.database.password
+      ? { [SQL_PASSWORD_VARIABLE]: settings.database.password }
+      : undefined,
     transcript,
   });
 
@@ -105,4 +110,8 @@ function setOutputs(record: StageRecord, recordPath: string): void {
   const roles = record.data['roles'] as ReturnType<typeof readRoles> | undefined;
   if (roles) core.setOutput('node-role', roles.self);
   if (record.servicesAfter) core.setOutput('services', JSON.stringify(record.servicesAfter));
+  const backup = record.data['backup'] as BackupRecord | undefined;
+  if (backup?.database?.verified) core.setOutput('backup-file', backup.database.file);
+  const window = record.data['maintenance'] as { recorded?: WindowRecord | null } | undefined;
+  if (window?.recorded) core.setOutput('maintenance-quantity', String(window.recorded.quantity));
 }

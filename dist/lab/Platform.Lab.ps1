@@ -45,11 +45,24 @@ function LabCopyTemplateFiles {
     }
 }
 
+function LabCopyHooks {
+    # The snapshot-hook fixtures (lab/hooks), where a user would keep their own hook: C:\Hooks on each node.
+    param([hashtable]$State, [string]$Node)
+    $target = LabMapPath -Path ([string]$State.hookFolder) -Node $Node
+    [void](New-Item -ItemType Directory -Path $target -Force)
+    foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $script:LabTemplateFolder 'hooks') -File)) {
+        Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $target $file.Name) -Force
+    }
+}
+
 function LabNewState {
     # A healthy pair: every service running under a domain account, the primary active.
     $template = ConvertTo-JuPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText((Join-Path $script:LabTemplateFolder 'default-state.json'))))
     $now = LabNow
-    $state = @{ timing = $template.timing; installFolder = $template.installFolder; resources = $template.resources; nodes = @{} }
+    $state = @{
+        timing = $template.timing; installFolder = $template.installFolder; hookFolder = $template.hookFolder
+        resources = $template.resources; sql = $template.sql; shares = $template.shares; nodes = @{}
+    }
     foreach ($node in @('primary', 'secondary')) {
         $n = ConvertTo-JuPlain (ConvertFrom-Json (ConvertTo-Json -InputObject $template.node -Depth 20))
         $n.hostName = $template.nodes[$node].hostName
@@ -58,10 +71,11 @@ function LabNewState {
         if ($node -eq 'primary') { $n.role = 'Active' }
         $state.nodes[$node] = $n
         LabCopyTemplateFiles -State $state -Node $node
+        LabCopyHooks -State $state -Node $node
     }
     $entries = New-Object System.Collections.ArrayList
     foreach ($e in @($template.entries)) {
-        [void]$entries.Add(@{ name = $e.name; state = $e.state; finishAt = $now + [long]$e.runsForMs })
+        [void]$entries.Add(@{ id = $e.id; name = $e.name; state = $e.state; runsForMs = $e.runsForMs; startAt = $null; finishAt = $now + [long]$e.runsForMs })
     }
     $state.entries = $entries.ToArray()
     return $state
@@ -77,9 +91,9 @@ function LabStamp {
 }
 
 function LabWithState {
-    # Runs $Action on the advanced state under a lock file, then saves it if anything changed (-Write, or
-    # an event that came due). Two nodes share the folder.
-    param([scriptblock]$Action, [switch]$Write)
+    # Runs $Action on the advanced state under a lock file, then saves it, unless the caller promised only to
+    # read (-ReadOnly) and no event came due. Two nodes share the folder.
+    param([scriptblock]$Action, [switch]$ReadOnly)
     [void](New-Item -ItemType Directory -Path $script:LabFolder -Force)
     $lockPath = Join-Path $script:LabFolder 'state.lock'
     $lock = $null
@@ -93,7 +107,7 @@ function LabWithState {
     }
     try {
         $path = LabStatePath
-        $dirty = $Write.IsPresent
+        $dirty = -not $ReadOnly.IsPresent
         $stamp = LabStamp $path
         if ($null -ne $stamp -and $stamp -eq $script:LabCache.stamp) { $state = $script:LabCache.state }
         elseif ($null -ne $stamp) { $state = ConvertTo-JuPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText($path))) }
@@ -160,7 +174,15 @@ function LabAdvance {
             if ($peer.role -eq 'Standby') { $peer.activateAt = $next.at + [long]$State.timing.failoverMs }
         }
     }
+    # A scheduled entry starts when it is due, unless a resource the root folder requires is at 0 (the window).
+    $held = $false
+    foreach ($r in @($State.resources.Values)) { if ($r.requiredByRoot -and [long]$r.quantityAvailable -lt 1) { $held = $true } }
     foreach ($entry in @($State.entries)) {
+        if ($entry.state -eq 'Scheduled' -and -not $held -and $entry.ContainsKey('startAt') -and $null -ne $entry.startAt -and [long]$entry.startAt -le $now) {
+            $entry.state = 'Executing'
+            $entry.finishAt = $now + [long]$entry.runsForMs
+            $changed = $true
+        }
         if ($entry.state -eq 'Executing' -and $null -ne $entry.finishAt -and [long]$entry.finishAt -le $now) {
             $entry.state = 'Completed'
             $changed = $true
@@ -216,7 +238,7 @@ function LabStartOne {
 }
 
 function PlatformInfo {
-    $hostName = LabWithState { param($s) $s.nodes[$script:LabNode].hostName }
+    $hostName = LabWithState -ReadOnly { param($s) $s.nodes[$script:LabNode].hostName }
     return [ordered]@{ platform = 'lab'; computerName = $hostName; user = 'LAB\runner'; isAdmin = $true; labFolder = $script:LabFolder; node = $script:LabNode }
 }
 
@@ -227,7 +249,7 @@ function PlatformResolvePath {
 
 function PlatformGetService {
     param([string]$Name)
-    return LabWithState {
+    return LabWithState -ReadOnly {
         param($s)
         $node = $s.nodes[$script:LabNode]
         if (-not $node.services.ContainsKey($Name)) { return $null }
@@ -237,16 +259,16 @@ function PlatformGetService {
 
 function PlatformStopService {
     param([string]$Name)
-    LabWithState -Write { param($s) LabStopOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
+    LabWithState { param($s) LabStopOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
 }
 
 function PlatformStartService {
     param([string]$Name)
-    LabWithState -Write { param($s) LabStartOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
+    LabWithState { param($s) LabStartOne -State $s -Node $s.nodes[$script:LabNode] -Name $Name }
 }
 
 function PlatformGetInstalledVersion {
-    return LabWithState {
+    return LabWithState -ReadOnly {
         param($s)
         $sources = @([ordered]@{ source = 'uninstall-key'; name = 'JAMS Scheduler (lab)'; version = $s.nodes[$script:LabNode].version })
         [ordered]@{ sources = $sources }
@@ -255,7 +277,7 @@ function PlatformGetInstalledVersion {
 
 function PlatformGetNodeRole {
     # The same shape Get-JAMSFailoverStatus gives on a real node, with the JAMS Client's labels.
-    return LabWithState {
+    return LabWithState -ReadOnly {
         param($s)
         $labels = @{ Active = 'Running'; Standby = 'Backup Mode'; Stopped = 'Stopped' }
         $nodes = New-Object System.Collections.ArrayList
@@ -266,5 +288,164 @@ function PlatformGetNodeRole {
             [void]$nodes.Add([ordered]@{ name = $n.hostName; status = $labels[[string]$n.role]; role = $role })
         }
         [ordered]@{ source = 'lab'; available = $true; self = $s.nodes[$script:LabNode].hostName; nodes = $nodes.ToArray() }
+    }
+}
+
+function LabAssertJamsServer {
+    # The JAMS cmdlets reach the local server as localhost or by the host's name.
+    param([hashtable]$State, [string]$Server)
+    $names = @('localhost', '.', [string]$State.nodes[$script:LabNode].hostName)
+    if ($names -notcontains $Server) { throw "Could not connect to the JAMS server '$Server' (lab: use localhost or $($State.nodes[$script:LabNode].hostName))." }
+}
+
+function LabResourceView {
+    param([hashtable]$State, [string]$Server, [string]$Name)
+    $r = $null
+    if ($State.resources.ContainsKey($Name)) { $r = $State.resources[$Name] }
+    $quantity = $null
+    $required = $false
+    if ($null -ne $r) { $quantity = [int]$r.quantityAvailable; $required = [bool]$r.requiredByRoot }
+    $rootQuantity = $null
+    if ($required) { $rootQuantity = 1 }
+    return [ordered]@{ server = $Server; name = $Name; exists = ($null -ne $r); quantityAvailable = $quantity; requiredByRoot = $required; rootQuantityRequired = $rootQuantity }
+}
+
+function PlatformGetResource {
+    param([string]$Server, [string]$Name)
+    return LabWithState -ReadOnly { param($s) LabAssertJamsServer -State $s -Server $Server; LabResourceView -State $s -Server $Server -Name $Name }
+}
+
+function PlatformSetResourceQuantity {
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    LabWithState {
+        param($s)
+        LabAssertJamsServer -State $s -Server $Server
+        if (-not $s.resources.ContainsKey($Name)) { throw "Cannot find path 'JAMS::$Server\Resources\$Name' because it does not exist." }
+        $s.resources[$Name].quantityAvailable = $Quantity
+    }
+}
+
+function PlatformNewResource {
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    LabWithState {
+        param($s)
+        LabAssertJamsServer -State $s -Server $Server
+        if ($s.resources.ContainsKey($Name)) { throw "The resource $Name already exists." }
+        $s.resources[$Name] = @{ quantityAvailable = $Quantity; requiredByRoot = $true }
+    }
+}
+
+function PlatformAddRootRequirement {
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    LabWithState {
+        param($s)
+        LabAssertJamsServer -State $s -Server $Server
+        if (-not $s.resources.ContainsKey($Name)) { throw "The resource $Name does not exist." }
+        $s.resources[$Name].requiredByRoot = $true
+    }
+}
+
+function PlatformGetExecutingEntries {
+    param([string]$Server)
+    return LabWithState {
+        param($s)
+        LabAssertJamsServer -State $s -Server $Server
+        $found = New-Object System.Collections.ArrayList
+        foreach ($e in @($s.entries)) {
+            # finishAfterReads: an entry that ends after this many looks, so a test does not depend on the clock.
+            if ($e.state -eq 'Executing' -and $e.ContainsKey('finishAfterReads')) {
+                $e.finishAfterReads = [int]$e.finishAfterReads - 1
+                if ($e.finishAfterReads -le 0) { $e.state = 'Completed' }
+            }
+            if ($e.state -eq 'Executing') { [void]$found.Add([ordered]@{ entry = [string]$e.id; name = [string]$e.name }) }
+        }
+        , $found.ToArray()
+    }
+}
+
+function LabBackupChecksum {
+    param([string[]]$Lines)
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes(($Lines -join "`n"))
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return ([System.BitConverter]::ToString($sha.ComputeHash($bytes)) -replace '-', '') }
+    finally { $sha.Dispose() }
+}
+
+function PlatformInvokeSql {
+    # The SQL stand-in: understands exactly the two statements jams-upgrade sends, logs each call (text,
+    # parameters, login kind; never the password), writes a real backup file and verifies it.
+    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
+    $builder = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
+    $builder.set_ConnectionString($ConnectionString)
+    $server = $builder.get_DataSource()
+    $integrated = $builder.get_IntegratedSecurity()
+    $user = $builder.get_UserID()
+    $password = $builder.get_Password()
+    return LabWithState {
+        param($s)
+        $stand = $s.sql  # not $sql: PowerShell names ignore case, and $Sql is the statement
+        if ($server -ne $stand.server) {
+            throw "A network-related or instance-specific error occurred while establishing a connection to SQL Server. The server was not found or was not accessible. (lab: the SQL stand-in is '$($stand.server)', asked for '$server')"
+        }
+        if (-not $integrated) {
+            if (-not $stand.logins.ContainsKey($user) -or [string]$stand.logins[$user] -cne $password) { throw "Login failed for user '$user'." }
+        }
+        $values = [ordered]@{}
+        foreach ($key in @($Parameters.Keys)) { $values[$key] = [string]$Parameters[$key] }
+        $stand.log = @($stand.log) + @(@{ sql = $Sql; parameters = $values; node = $script:LabNode; integratedSecurity = $integrated; user = $user })
+        $path = [string]$Parameters['path']
+        $file = LabMapPath -Path $path -Node $script:LabNode
+        if ($Sql -ceq 'BACKUP DATABASE @db TO DISK = @path WITH COPY_ONLY, CHECKSUM, INIT') {
+            $db = [string]$Parameters['db']
+            if (@($stand.databases) -notcontains $db) { throw "Database '$db' does not exist. Make sure that the name is entered correctly." }
+            if ($stand.faults.backupFails) { throw "Write on `"$path`" failed: 112(There is not enough space on the disk.) BACKUP DATABASE is terminating abnormally." }
+            if (-not (Test-Path -LiteralPath (Split-Path -Parent $file))) { throw "Cannot open backup device '$path'. Operating system error 3(The system cannot find the path specified.)." }
+            $lines = @('JAMS-UPGRADE LAB BACKUP', "database: $db", 'copyOnly: true', "takenAt: $([DateTime]::UtcNow.ToString('o'))", "payload: $([guid]::NewGuid())$([guid]::NewGuid())")
+            $checksum = LabBackupChecksum -Lines $lines
+            if ($stand.faults.backupDamaged) { $checksum = LabBackupChecksum -Lines @('damaged') }
+            [System.IO.File]::WriteAllText($file, (($lines + @("checksum: $checksum")) -join "`n"), (New-Object System.Text.UTF8Encoding($false)))
+            , @("Processed 1 pages for database '$db', file 'JAMS' on file 1.", "BACKUP DATABASE successfully processed 1 pages (lab).")
+        }
+        elseif ($Sql -ceq 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM') {
+            if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "Cannot open backup device '$path'. Operating system error 2(The system cannot find the file specified.)." }
+            $lines = @([System.IO.File]::ReadAllText($file) -split "`n")
+            $body = @($lines | Select-Object -First ($lines.Count - 1))
+            if ($lines[0] -ne 'JAMS-UPGRADE LAB BACKUP' -or $lines[-1] -ne ('checksum: ' + (LabBackupChecksum -Lines $body))) {
+                throw 'Damage to the backup set was detected. VERIFY DATABASE is terminating abnormally.'
+            }
+            , @('The backup set on file 1 is valid.')
+        }
+        else { throw "Incorrect syntax (lab: the SQL stand-in does not run this statement: $Sql)." }
+    }
+}
+
+function PlatformGetFreeSpace {
+    param([string]$Path)
+    $asked = $Path  # LabWithState has its own $path, which would shadow $Path inside the block
+    return LabWithState -ReadOnly {
+        param($s)
+        $space = $null
+        $root = $null
+        if ($asked -match '^([A-Za-z]):') {
+            $root = $Matches[1].ToUpper() + ':\'
+            $space = $s.nodes[$script:LabNode].disks[$Matches[1].ToUpper()]
+        }
+        elseif ($asked -match '^\\\\([^\\]+\\[^\\]+)') {
+            $root = '\\' + $Matches[1]
+            $space = $s.shares[$Matches[1]]
+        }
+        if ($null -eq $space) { throw "The network path or drive of '$asked' was not found." }
+        $gb = [double]1073741824
+        [ordered]@{ root = $root; freeBytes = [double]$space.freeGb * $gb; totalBytes = [double]$space.totalGb * $gb }
+    }
+}
+
+function PlatformGetQueuePermissions {
+    param([string]$Name)
+    return LabWithState -ReadOnly {
+        param($s)
+        $queues = $s.nodes[$script:LabNode].queues
+        if (-not $queues.ContainsKey($Name)) { return [ordered]@{ name = $Name; exists = $false; entries = @() } }
+        [ordered]@{ name = $Name; exists = $true; entries = @($queues[$Name]) }
     }
 }

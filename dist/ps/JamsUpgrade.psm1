@@ -26,9 +26,19 @@ $script:PlatformOptions = ConvertFrom-Json -InputObject $PlatformOptionsJson
 $script:Commands = @(
     'Get-JuPlatform', 'Get-JuServiceStates', 'Find-JuServices', 'Stop-JuService', 'Start-JuService',
     'Get-JuNodeRole', 'Get-JuInstalledVersion', 'Get-JuFiles', 'Save-JuStateFile', 'Read-JuStateFile',
-    'Copy-JuFiles', 'Read-JuTextFiles'
+    'Copy-JuFiles', 'Read-JuTextFiles', 'Get-JuResource', 'New-JuResource', 'Add-JuRootRequirement',
+    'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuDatabaseConnections', 'Backup-JuDatabase',
+    'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
+# JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
+$script:JamsNamePattern = '^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$'
+$script:ServerNamePattern = '^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}$'
+$script:QueueNamePattern = '^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,123}$'
+$script:SecretVariablePattern = '^JU_[A-Z0-9_]{1,60}$'
+# Fixed T-SQL: the database name and the file path are parameters, never part of the text.
+$script:BackupSql = 'BACKUP DATABASE @db TO DISK = @path WITH COPY_ONLY, CHECKSUM, INIT'
+$script:VerifySql = 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM'
 
 function ConvertTo-JuPlain {
     # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); splatting needs hashtables.
@@ -218,6 +228,227 @@ function Read-JuStateFile {
     $path = Join-Path (PlatformResolvePath -Path $Folder) $Name
     if (-not (Test-Path -LiteralPath $path)) { return [ordered]@{ path = $path; exists = $false; json = $null } }
     return [ordered]@{ path = $path; exists = $true; json = [System.IO.File]::ReadAllText($path) }
+}
+
+function Assert-JuPattern {
+    param([string]$Value, [string]$Pattern, [string]$What)
+    if ($Value -notmatch $Pattern) { throw "$What '$Value' is not a plain name (letters, digits, '_', '.', '-')." }
+}
+
+function Get-JuResource {
+    param([string]$Server, [string]$Name)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    Assert-JuPattern $Name $script:JamsNamePattern 'Resource'
+    return PlatformGetResource -Server $Server -Name $Name
+}
+
+function New-JuResource {
+    # Creates the resource with its quantity and makes the root folder require one of it.
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    Assert-JuPattern $Name $script:JamsNamePattern 'Resource'
+    PlatformNewResource -Server $Server -Name $Name -Quantity $Quantity
+    return PlatformGetResource -Server $Server -Name $Name
+}
+
+function Add-JuRootRequirement {
+    param([string]$Server, [string]$Name)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    Assert-JuPattern $Name $script:JamsNamePattern 'Resource'
+    PlatformAddRootRequirement -Server $Server -Name $Name -Quantity 1
+    return PlatformGetResource -Server $Server -Name $Name
+}
+
+function Set-JuResourceQuantity {
+    # Sets Quantity Available and reads it back, so the caller sees what JAMS holds now.
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    Assert-JuPattern $Name $script:JamsNamePattern 'Resource'
+    if ($Quantity -lt 0) { throw "Quantity $Quantity is negative." }
+    PlatformSetResourceQuantity -Server $Server -Name $Name -Quantity $Quantity
+    return PlatformGetResource -Server $Server -Name $Name
+}
+
+function Get-JuExecutingEntries {
+    param([string]$Server)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    return , @(PlatformGetExecutingEntries -Server $Server)
+}
+
+function Get-JuDatabaseConnections {
+    # The connection strings of common.config, parsed by SqlConnectionStringBuilder. Users and passwords stay
+    # here: only the server, the database and the authentication kind are returned.
+    param([string]$Folder)
+    $path = Join-Path (PlatformResolvePath -Path $Folder) 'common.config'
+    $found = New-Object System.Collections.ArrayList
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+        return [ordered]@{ path = $path; exists = $false; connections = $found.ToArray() }
+    }
+    $document = New-Object System.Xml.XmlDocument
+    $document.XmlResolver = $null
+    $document.Load($path)
+    foreach ($node in @($document.SelectNodes('//connectionStrings/add'))) {
+        # The builder is a dictionary: PowerShell turns $builder.X = v into a keyword lookup, so use the accessors.
+        $builder = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
+        try { $builder.set_ConnectionString($node.GetAttribute('connectionString')) }
+        catch { continue }
+        [void]$found.Add([ordered]@{
+                name               = $node.GetAttribute('name')
+                dataSource         = $builder.get_DataSource()
+                initialCatalog     = $builder.get_InitialCatalog()
+                integratedSecurity = $builder.get_IntegratedSecurity()
+            })
+    }
+    return [ordered]@{ path = $path; exists = $true; connections = $found.ToArray() }
+}
+
+function New-JuSqlConnectionString {
+    # Built by SqlConnectionStringBuilder, so no value can change the string's structure. The password comes
+    # from this process's environment (set by the caller), never from the call's arguments.
+    param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable)
+    # The accessors, not $builder.X = v: PowerShell treats the builder as a dictionary of keywords.
+    $builder = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
+    $builder.set_DataSource($Server)
+    $builder.set_InitialCatalog('master')
+    $builder.set_ApplicationName('jams-upgrade')
+    $builder.set_ConnectTimeout(30)
+    if ($Auth -eq 'sql') {
+        Assert-JuPattern $PasswordVariable $script:SecretVariablePattern 'Environment variable'
+        $password = [System.Environment]::GetEnvironmentVariable($PasswordVariable)
+        if ([string]::IsNullOrEmpty($password)) { throw "The SQL password is missing: the environment variable $PasswordVariable is empty." }
+        if ([string]::IsNullOrEmpty($User)) { throw 'The SQL login name is empty.' }
+        $builder.set_IntegratedSecurity($false)
+        $builder.set_UserID($User)
+        $builder.set_Password($password)
+    }
+    else { $builder.set_IntegratedSecurity($true) }
+    return $builder.get_ConnectionString()
+}
+
+function Get-JuBackupFileFacts {
+    param([string]$Path)
+    $local = PlatformResolvePath -Path $Path
+    if (-not (Test-Path -LiteralPath $local -PathType Leaf)) {
+        throw "The backup file $Path cannot be seen from this host. SQL Server writes it on its own machine: use a UNC share both can reach."
+    }
+    return [ordered]@{
+        size   = (Get-Item -LiteralPath $local).Length
+        sha256 = (Get-FileHash -LiteralPath $local -Algorithm SHA256).Hash
+    }
+}
+
+function Backup-JuDatabase {
+    # BACKUP DATABASE ... WITH COPY_ONLY, CHECKSUM, INIT, then the file's size and SHA-256.
+    param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
+    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
+    $folder = [System.IO.Path]::GetDirectoryName((PlatformResolvePath -Path $Path))
+    if (-not (Test-Path -LiteralPath $folder)) { [void](New-Item -ItemType Directory -Path $folder -Force) }
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $messages = PlatformInvokeSql -ConnectionString $connection -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -TimeoutSeconds $TimeoutSeconds
+    $watch.Stop()
+    $facts = Get-JuBackupFileFacts -Path $Path
+    return [ordered]@{ path = $Path; sql = $script:BackupSql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages); size = $facts.size; sha256 = $facts.sha256 }
+}
+
+function Test-JuDatabaseBackup {
+    # RESTORE VERIFYONLY ... WITH CHECKSUM, then the file's facts again so the caller can compare them.
+    param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
+    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $messages = PlatformInvokeSql -ConnectionString $connection -Sql $script:VerifySql -Parameters ([ordered]@{ path = $Path }) -TimeoutSeconds $TimeoutSeconds
+    $watch.Stop()
+    $facts = Get-JuBackupFileFacts -Path $Path
+    return [ordered]@{ path = $Path; sql = $script:VerifySql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages); size = $facts.size; sha256 = $facts.sha256 }
+}
+
+function ConvertTo-JuLines {
+    param($Items, [int]$Max = 200)
+    $lines = New-Object System.Collections.ArrayList
+    foreach ($item in @($Items)) {
+        if ($lines.Count -ge $Max) { [void]$lines.Add('(more output cut)'); break }
+        if ($null -ne $item) { [void]$lines.Add(([string]$item).TrimEnd()) }
+    }
+    return , $lines.ToArray()
+}
+
+function Invoke-JuHook {
+    # Runs a user's script with named parameters in a runspace of its own, so a timeout can stop it without
+    # ending this session. The path and the parameters are data: the script text below is fixed.
+    param([string]$Path, [hashtable]$Parameters, [int]$TimeoutSeconds)
+    $file = PlatformResolvePath -Path $Path
+    if ($file -notmatch '\.ps1$') { throw "The hook $Path is not a .ps1 script." }
+    if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "The hook $Path does not exist on this host." }
+    $shell = [System.Management.Automation.PowerShell]::Create()
+    try {
+        [void]$shell.AddScript('param($HookPath, $HookParameters) $ErrorActionPreference = ''Stop''; $global:LASTEXITCODE = 0; & $HookPath @HookParameters; if ($LASTEXITCODE -ne 0) { throw "the hook exited with code $LASTEXITCODE" }')
+        [void]$shell.AddArgument($file)
+        [void]$shell.AddArgument($Parameters)
+        # An output collection keeps what the hook printed before it failed or timed out.
+        $inputs = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
+        $output = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $async = $shell.BeginInvoke($inputs, $output)
+        $finished = $async.AsyncWaitHandle.WaitOne($TimeoutSeconds * 1000)
+        $failure = $null
+        if ($finished) {
+            try { [void]$shell.EndInvoke($async) }
+            catch {
+                $failure = $_.Exception
+                while ($null -ne $failure.InnerException -and $failure -is [System.Management.Automation.MethodInvocationException]) { $failure = $failure.InnerException }
+            }
+        }
+        else {
+            # Stop without waiting forever: a hook blocked in a native call may ignore the stop request.
+            [void]$shell.BeginStop($null, $null)
+        }
+        $watch.Stop()
+        $errors = New-Object System.Collections.ArrayList
+        foreach ($e in @($shell.Streams.Error)) { [void]$errors.Add([string]$e) }
+        if ($null -ne $failure) { [void]$errors.Add($failure.Message) }
+        $exitCode = $null
+        if ($null -ne $failure -and $failure.Message -match 'exited with code (-?\d+)$') { $exitCode = [int]$Matches[1] }
+        $info = @()
+        if ($null -ne $shell.Streams.PSObject.Properties['Information']) { $info = @($shell.Streams.Information) }
+        return [ordered]@{
+            path       = $Path
+            ok         = ($finished -and $null -eq $failure -and $errors.Count -eq 0)
+            timedOut   = (-not $finished)
+            exitCode   = $exitCode
+            durationMs = $watch.ElapsedMilliseconds
+            output     = (ConvertTo-JuLines (@($info) + @($output.ReadAll()) + @($shell.Streams.Warning)))
+            errors     = (ConvertTo-JuLines $errors)
+        }
+    }
+    finally {
+        if ($shell.InvocationStateInfo.State -ne 'Running' -and $shell.InvocationStateInfo.State -ne 'Stopping') { $shell.Dispose() }
+    }
+}
+
+function Get-JuFreeSpace {
+    param([string[]]$Paths)
+    $found = New-Object System.Collections.ArrayList
+    foreach ($path in $Paths) {
+        try {
+            $space = PlatformGetFreeSpace -Path $path
+            [void]$found.Add([ordered]@{ path = $path; available = $true; root = $space.root; freeBytes = $space.freeBytes; totalBytes = $space.totalBytes })
+        }
+        catch { [void]$found.Add([ordered]@{ path = $path; available = $false; reason = $_.Exception.Message }) }
+    }
+    return , $found.ToArray()
+}
+
+function Get-JuQueuePermissions {
+    # Reads the access entries of private message queues; unavailable (with the reason) where MSMQ cannot be read.
+    param([string[]]$Names)
+    $queues = New-Object System.Collections.ArrayList
+    try {
+        foreach ($name in $Names) {
+            Assert-JuPattern $name $script:QueueNamePattern 'Queue'
+            [void]$queues.Add((PlatformGetQueuePermissions -Name $name))
+        }
+    }
+    catch { return [ordered]@{ available = $false; reason = $_.Exception.Message; queues = $queues.ToArray() } }
+    return [ordered]@{ available = $true; queues = $queues.ToArray() }
 }
 
 Export-ModuleMember -Function 'Invoke-JuCall'

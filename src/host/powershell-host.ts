@@ -1,11 +1,27 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CopiedFiles, Host, PlatformInfo, FileEntry } from './host.js';
+import type {
+  CopiedFiles,
+  DatabaseConnection,
+  ExecutingEntry,
+  FileEntry,
+  FreeSpace,
+  HookResult,
+  Host,
+  PlatformInfo,
+  SqlOutcome,
+  SqlTarget,
+} from './host.js';
 import { PowerShellSession, type ShellKind } from './powershell-session.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { FailoverStatus } from '../jams/roles.js';
 import type { VersionSources } from '../jams/version.js';
+import type { ResourceState } from '../jams/maintenance.js';
+import type { QueuePermissions } from '../jams/mq-permissions.js';
+
+/** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
+const GRACE_MS = 60_000;
 
 export interface PowerShellHostOptions {
   shell: ShellKind;
@@ -114,7 +130,81 @@ export class PowerShellHost implements Host {
     return { path: found.path, data: found.exists && found.json ? (JSON.parse(found.json) as T) : null };
   }
 
+  resource(server: string, name: string): Promise<ResourceState> {
+    return this.session.call('Get-JuResource', { Server: server, Name: name });
+  }
+
+  createResource(server: string, name: string, quantity: number): Promise<ResourceState> {
+    return this.session.call('New-JuResource', { Server: server, Name: name, Quantity: quantity });
+  }
+
+  requireAtRoot(server: string, name: string): Promise<ResourceState> {
+    return this.session.call('Add-JuRootRequirement', { Server: server, Name: name });
+  }
+
+  setResourceQuantity(server: string, name: string, quantity: number): Promise<ResourceState> {
+    return this.session.call('Set-JuResourceQuantity', { Server: server, Name: name, Quantity: quantity });
+  }
+
+  executingEntries(server: string): Promise<ExecutingEntry[]> {
+    return this.session.call('Get-JuExecutingEntries', { Server: server });
+  }
+
+  databaseConnections(
+    folder: string,
+  ): Promise<{ path: string; exists: boolean; connections: DatabaseConnection[] }> {
+    return this.session.call('Get-JuDatabaseConnections', { Folder: folder });
+  }
+
+  backupDatabase(target: SqlTarget, path: string): Promise<SqlOutcome> {
+    return this.session.call(
+      'Backup-JuDatabase',
+      sqlArgs(target, path),
+      [],
+      target.timeoutSeconds * 1000 + GRACE_MS,
+    );
+  }
+
+  verifyBackup(target: SqlTarget, path: string): Promise<SqlOutcome> {
+    return this.session.call(
+      'Test-JuDatabaseBackup',
+      sqlArgs(target, path),
+      [],
+      target.timeoutSeconds * 1000 + GRACE_MS,
+    );
+  }
+
+  runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult> {
+    return this.session.call(
+      'Invoke-JuHook',
+      { Path: path, Parameters: parameters, TimeoutSeconds: timeoutSeconds },
+      [],
+      timeoutSeconds * 1000 + GRACE_MS,
+    );
+  }
+
+  freeSpace(paths: readonly string[]): Promise<FreeSpace[]> {
+    return this.session.call('Get-JuFreeSpace', { Paths: paths });
+  }
+
+  queuePermissions(names: readonly string[]): Promise<QueuePermissions> {
+    return this.session.call('Get-JuQueuePermissions', { Names: names });
+  }
+
   close(): Promise<void> {
     return this.session.dispose();
   }
+}
+
+/** The arguments of the SQL primitives: the password travels only as the name of an environment variable. */
+function sqlArgs(target: SqlTarget, path: string): Record<string, unknown> {
+  return {
+    Server: target.server,
+    Database: target.database,
+    Auth: target.auth,
+    User: target.user ?? '',
+    PasswordVariable: target.passwordVariable ?? '',
+    TimeoutSeconds: target.timeoutSeconds,
+    Path: path,
+  };
 }

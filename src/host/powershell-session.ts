@@ -109,18 +109,22 @@ export class PowerShellSession {
     if (!reply.ok) throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
   }
 
-  /** Runs one primitive; arguments cross as data. `secrets` are redacted from the transcript. */
+  /**
+   * Runs one primitive; arguments cross as data. `secrets` are redacted from the transcript. `timeoutMs`
+   * replaces the session's call timeout for a call known to take long (a database backup, a hook).
+   */
   async call<T>(
     command: string,
     args: Record<string, unknown> = {},
     secrets: readonly string[] = [],
+    timeoutMs: number = this.options.callTimeoutMs,
   ): Promise<T> {
     if (!COMMAND_NAME.test(command)) throw new Error(`Refusing to call '${command}': not a primitive name.`);
     await this.start();
     const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
     const shown = JSON.stringify(args, (key, value: unknown) => (secrets.includes(key) ? '***' : value));
     this.options.transcript?.(`> ${command} ${shown}`);
-    const reply = await this.send(command, line);
+    const reply = await this.send(command, line, timeoutMs);
     this.options.transcript?.(`< ${command} ${JSON.stringify(reply)}`);
     if (!reply.ok) {
       throw new PrimitiveError(command, reply.error?.message ?? 'failed', reply.error?.type ?? 'unknown');
@@ -134,13 +138,17 @@ export class PowerShellSession {
     if (shell) await shell.dispose().catch(() => undefined);
   }
 
-  private async send(what: string, line: string): Promise<Envelope> {
+  private async send(
+    what: string,
+    line: string,
+    timeoutMs: number = this.options.callTimeoutMs,
+  ): Promise<Envelope> {
     const shell = this.shell;
     if (!shell) throw new SessionError('The PowerShell session is not started.');
     if (this.exited) throw this.exited;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.options.callTimeoutMs);
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
       const result = await Promise.race([
@@ -153,7 +161,7 @@ export class PowerShellSession {
         // The command keeps running inside the shell; only a new process is clean.
         await this.dispose();
         throw new SessionError(
-          `${what} did not answer within ${Math.round(this.options.callTimeoutMs / 1000)} s; the PowerShell session was ended.`,
+          `${what} did not answer within ${Math.round(timeoutMs / 1000)} s; the PowerShell session was ended.`,
         );
       }
       if (this.exited) throw this.exited;

@@ -45,3 +45,29 @@ export const FAILOVER_STATUS_LABELS: Readonly<Record<string, 'Active' | 'Standby
 
 /** Accounts that mean "no Log On As to restore": the upgrade's own default. */
 export const BUILTIN_ACCOUNTS = ['localsystem', 'nt authority\\system', '.\\localsystem'];
+
+/**
+ * The maintenance-window Resource the root folder requires. The vendor KB names it Maintenance_Window; the
+ * vendor's own script (JAMSScheduler/PowerShell ManageMaintenanceWindow.ps1) uses MaintenanceWindow, so it is
+ * the `maintenance-resource` input.
+ * CHECK: `Get-ChildItem JAMS::localhost\Resources` on the primary lists the name in use.
+ */
+export const DEFAULT_MAINTENANCE_RESOURCE = 'Maintenance_Window';
+
+/** The KB's Quantity Available for a new maintenance resource, used only by create-maintenance-resource. */
+export const NEW_MAINTENANCE_QUANTITY = 999999;
+
+/**
+ * The connection strings in common.config that name the JAMS database, tried in order when common.config
+ * holds more than one.
+ * CHECK: open common.config in the Scheduler folder: it is XML with <connectionStrings><add name=...
+ * connectionString=...>, and the name JAMS uses for its database.
+ */
+export const DATABASE_CONNECTION_NAMES = ['JAMSDatabase', 'JAMS', 'DefaultConnection'];
+
+/**
+ * The MSMQ private queues the 7.3.338 note is about: each failover peer needs Send Message on the other's
+ * `jamsrequests`.
+ * CHECK: `Get-MsmqQueue -QueueType Private | Select QueueName` on a scheduler lists these names.
+ */
+export const JAMS_QUEUES = ['jamsrequests', 'jamsrequestssubmitcancel'];

@@ -1,4 +1,12 @@
-/** The stages the action's `stage` input accepts. */
-export const STAGE_NAMES = ['preflight', 'stop', 'start', 'verify'] as const;
+/** The stages the action's `stage` input accepts, in the procedure's order. */
+export const STAGE_NAMES = [
+  'preflight',
+  'maintenance-on',
+  'backup',
+  'stop',
+  'start',
+  'verify',
+  'maintenance-off',
+] as const;
 
 export type StageName = (typeof STAGE_NAMES)[number];

@@ -2,13 +2,15 @@ import { ACCOUNT_RECORD_FILE, shouldKeepStoredRecord, type AccountRecord } from 
 import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
 import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
 import { StageError, type Stage, type StageContext } from './context.js';
+import { checkFreeSpace } from './disk-space.js';
+import { reviewQueuePermissions } from './queue-permissions.js';
 import { describeRoles, readRoleView } from './roles.js';
 import { hostLabel, readServices, resolveServices } from './services.js';
 
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
- * restore), installed version, failover roles and the config files. Fails when the pair is not in a state
- * an upgrade can safely start from.
+ * restore), installed version, failover roles, the config files, the Message Queue note and the free space
+ * for the backup and the installer. Fails when the pair is not in a state an upgrade can safely start from.
  */
 export const preflight: Stage = {
   async run(ctx) {
@@ -55,6 +57,7 @@ export const preflight: Stage = {
       );
     }
     if (roles.self === 'Unknown') ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
+    await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
 
     const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
     ctx.record.data['configFiles'] = config;
@@ -66,6 +69,11 @@ export const preflight: Stage = {
       );
     }
     ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+
+    await checkFreeSpace(ctx, [
+      { path: ctx.settings.installFolder, purpose: 'the installer' },
+      ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+    ]);
   },
 };
 

@@ -1,8 +1,19 @@
+import { backup } from './backup.js';
 import type { Stage } from './context.js';
+import { maintenanceOff } from './maintenance-off.js';
+import { maintenanceOn } from './maintenance-on.js';
 import type { StageName } from './names.js';
 import { preflight } from './preflight.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { verify } from './verify.js';
 
-export const STAGES: Readonly<Record<StageName, Stage>> = { preflight, stop, start, verify };
+export const STAGES: Readonly<Record<StageName, Stage>> = {
+  preflight,
+  'maintenance-on': maintenanceOn,
+  backup,
+  stop,
+  start,
+  verify,
+  'maintenance-off': maintenanceOff,
+};

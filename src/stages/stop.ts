@@ -1,16 +1,19 @@
 import { STOP_ORDER, describeService } from '../jams/services.js';
+import { requireVerifiedBackup } from './backup-record.js';
 import { StageError, type Stage } from './context.js';
 import { describeStates, hostLabel, readServices, resolveServices } from './services.js';
 
 /**
  * The procedure's "Stop the JAMS Services": JAMS Executor (which takes JAMS Scheduler with it), then JAMS
  * Server, then JAMS Scheduler, each verified stopped. A service already stopped is recorded, not an error.
+ * Refuses to stop anything until this run has a verified backup on this host (require-backup).
  */
 export const stop: Stage = {
   async run(ctx) {
     const names = await resolveServices(ctx);
     const before = await readServices(ctx, names);
     ctx.record.servicesBefore = Object.values(before);
+    await requireVerifiedBackup(ctx, before);
     const covered = new Set<string>();
 
     for (const kind of STOP_ORDER) {

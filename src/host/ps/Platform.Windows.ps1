@@ -101,3 +101,176 @@ function PlatformGetNodeRole {
     }
     return [ordered]@{ source = 'Get-JAMSFailoverStatus'; available = $true; self = $env:COMPUTERNAME; nodes = $nodes.ToArray() }
 }
+
+function PlatformProperty {
+    # Reads a member that may not exist on this JAMS version without tripping strict mode.
+    param($Object, [string[]]$Names)
+    foreach ($name in $Names) {
+        $p = $Object.PSObject.Properties[$name]
+        if ($null -ne $p -and $null -ne $p.Value) { return $p.Value }
+    }
+    return $null
+}
+
+function PlatformJams {
+    # CHECK: the JAMS module (C:\Program Files\MVPSI\Modules\JAMS) loads in Windows PowerShell 5.1 and registers
+    # the JAMS provider, so JAMS::<server>\... paths work without New-PSDrive.
+    if ($null -eq (Get-Module -Name JAMS)) { Import-Module JAMS -ErrorAction Stop }
+}
+
+function PlatformJamsItem {
+    # Returns $null for a missing item; any other error (server unreachable, no rights) is thrown.
+    param([string]$Path)
+    try { return Get-Item -LiteralPath $Path -ErrorAction Stop }
+    catch [System.Management.Automation.ItemNotFoundException] { return $null }
+}
+
+function PlatformRootRequirement {
+    # CHECK: the root folder is the item JAMS::<server>\ and its resource requirements (Properties > Resources in
+    # the JAMS Client) are in .Resources, each with .ResourceName and .QuantityRequired.
+    param([string]$Server, [string]$Name)
+    $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
+    foreach ($request in @(PlatformProperty $root @('Resources', 'ResourceRequirements'))) {
+        if ($null -eq $request) { continue }
+        if ([string](PlatformProperty $request @('ResourceName', 'Name')) -eq $Name) { return $request }
+    }
+    return $null
+}
+
+function PlatformGetResource {
+    # CHECK: resources are items JAMS::<server>\Resources\<name> with a QuantityAvailable property (vendor
+    # script ManageMaintenanceWindow.ps1; the KB's Resource "Quantity Available").
+    param([string]$Server, [string]$Name)
+    PlatformJams
+    $resource = PlatformJamsItem -Path ('JAMS::' + $Server + '\Resources\' + $Name)
+    $request = PlatformRootRequirement -Server $Server -Name $Name
+    $quantity = $null
+    if ($null -ne $resource) { $quantity = [int]$resource.QuantityAvailable }
+    $required = $null
+    if ($null -ne $request) { $required = [int](PlatformProperty $request @('QuantityRequired', 'Quantity')) }
+    return [ordered]@{
+        server               = $Server
+        name                 = $Name
+        exists               = ($null -ne $resource)
+        quantityAvailable    = $quantity
+        requiredByRoot       = ($null -ne $request -and $required -gt 0)
+        rootQuantityRequired = $required
+    }
+}
+
+function PlatformSetResourceQuantity {
+    # The vendor's way: $r = Get-Item JAMS::<server>\Resources\<name>; $r.QuantityAvailable = n; $r.Update().
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    PlatformJams
+    $resource = Get-Item -LiteralPath ('JAMS::' + $Server + '\Resources\' + $Name) -ErrorAction Stop
+    $resource.QuantityAvailable = $Quantity
+    $resource.Update()
+}
+
+function PlatformNewResource {
+    # CHECK: New-Item on the JAMS provider with -ItemType Resource creates a resource (the vendor snippets create
+    # triggers and jobs this way), and QuantityAvailable can be set before Update().
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    PlatformJams
+    $resource = New-Item -Path ('JAMS::' + $Server + '\Resources\' + $Name) -ItemType Resource -ErrorAction Stop
+    $resource.QuantityAvailable = $Quantity
+    $resource.Update()
+    PlatformAddRootRequirement -Server $Server -Name $Name -Quantity 1
+}
+
+function PlatformAddRootRequirement {
+    # CHECK: a folder's resource requirement is an MVPSI.JAMS.ResourceRequest (ResourceName, QuantityRequired)
+    # added to the folder's .Resources collection and saved with the folder's Update().
+    param([string]$Server, [string]$Name, [int]$Quantity)
+    PlatformJams
+    if ($null -ne (PlatformRootRequirement -Server $Server -Name $Name)) { return }
+    $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
+    $request = New-Object MVPSI.JAMS.ResourceRequest
+    $request.ResourceName = $Name
+    $request.QuantityRequired = $Quantity
+    $root.Resources.Add($request)
+    $root.Update()
+}
+
+function PlatformGetExecutingEntries {
+    # CHECK: Get-JAMSEntry -Server <s> -State Executing lists the executing entries, each with .JAMSEntry (the
+    # entry number) and .JobName (public scripts; REST GET /api/entry carries currentState too).
+    param([string]$Server)
+    PlatformJams
+    $entries = New-Object System.Collections.ArrayList
+    foreach ($e in @(Get-JAMSEntry -Server $Server -State Executing -ErrorAction Stop)) {
+        if ($null -eq $e) { continue }
+        [void]$entries.Add([ordered]@{
+                entry = [string](PlatformProperty $e @('JAMSEntry', 'Entry'))
+                name  = [string](PlatformProperty $e @('JobName', 'DisplayName', 'Name'))
+            })
+    }
+    return $entries.ToArray()
+}
+
+function PlatformInvokeSql {
+    # Runs one fixed statement through System.Data.SqlClient (part of .NET Framework) with its values as
+    # parameters, and returns SQL Server's informational messages ("Processed 123 pages ...").
+    # CHECK: the runner's account (Windows authentication) or the SQL login may run BACKUP DATABASE
+    # (db_backupoperator or sysadmin), and SQL Server's service account can write to the backup folder.
+    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
+    $messages = New-Object System.Collections.ArrayList
+    $connection = New-Object System.Data.SqlClient.SqlConnection($ConnectionString)
+    $handler = [System.Data.SqlClient.SqlInfoMessageEventHandler] {
+        param($source, $e)
+        foreach ($m in @($e.Errors)) { [void]$messages.Add([string]$m.Message) }
+    }.GetNewClosure()
+    $connection.add_InfoMessage($handler)
+    try {
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = $Sql
+        $command.CommandTimeout = $TimeoutSeconds
+        foreach ($key in @($Parameters.Keys)) {
+            $parameter = $command.Parameters.Add('@' + $key, [System.Data.SqlDbType]::NVarChar, 4000)
+            $parameter.Value = [string]$Parameters[$key]
+        }
+        [void]$command.ExecuteNonQuery()
+    }
+    finally { $connection.Dispose() }
+    return , $messages.ToArray()
+}
+
+function PlatformGetFreeSpace {
+    # Local drives through DriveInfo; UNC shares through Scripting.FileSystemObject, which DriveInfo cannot read.
+    # CHECK: FileSystemObject.GetDrive('\\server\share') reports the share's AvailableSpace for the runner's account.
+    param([string]$Path)
+    if ($Path -match '^([A-Za-z]):') {
+        $drive = New-Object System.IO.DriveInfo($Matches[1])
+        return [ordered]@{ root = $drive.Name; freeBytes = [double]$drive.AvailableFreeSpace; totalBytes = [double]$drive.TotalSize }
+    }
+    if ($Path -match '^\\\\[^\\]+\\[^\\]+') {
+        $root = $Matches[0]
+        $fso = New-Object -ComObject Scripting.FileSystemObject
+        $share = $fso.GetDrive($root)
+        return [ordered]@{ root = $root; freeBytes = [double]$share.AvailableSpace; totalBytes = [double]$share.TotalSize }
+    }
+    throw "'$Path' is neither a drive path nor a UNC path."
+}
+
+function PlatformGetQueuePermissions {
+    # CHECK: the MSMQ module is present where the MSMQ feature is installed (JAMS Executor needs MSMQ), and
+    # Get-MsmqQueueACL objects carry AccountName, AccessControlEntryType (Allow/Deny) and Right.
+    param([string]$Name)
+    if ($null -eq (Get-Module -Name MSMQ)) { Import-Module MSMQ -ErrorAction Stop }
+    $queue = $null
+    foreach ($q in @(Get-MsmqQueue -QueueType Private -ErrorAction Stop)) {
+        if ($null -ne $q -and ([string]$q.QueueName -eq ('private$\' + $Name))) { $queue = $q }
+    }
+    $entries = New-Object System.Collections.ArrayList
+    if ($null -eq $queue) { return [ordered]@{ name = $Name; exists = $false; entries = $entries.ToArray() } }
+    foreach ($ace in @($queue | Get-MsmqQueueACL -ErrorAction Stop)) {
+        if ($null -eq $ace) { continue }
+        [void]$entries.Add([ordered]@{
+                account = [string](PlatformProperty $ace @('AccountName', 'Trustee'))
+                type    = [string](PlatformProperty $ace @('AccessControlEntryType', 'EntryType'))
+                rights  = [string](PlatformProperty $ace @('Right', 'Rights'))
+            })
+    }
+    return [ordered]@{ name = $Name; exists = $true; entries = $entries.ToArray() }
+}

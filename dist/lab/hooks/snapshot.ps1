@@ -1,0 +1,10 @@
+# Lab fixture for the snapshot hook: stands in for a script that asks the hypervisor for a VM snapshot.
+# It logs the call next to itself (snapshots.log), so a test can see exactly which parameters arrived.
+param(
+    [Parameter(Mandatory = $true)][string]$HostName,
+    [Parameter(Mandatory = $true)][string]$Role,
+    [Parameter(Mandatory = $true)][string]$RunId
+)
+$line = "snapshot of $HostName ($Role) for run $RunId"
+Add-Content -LiteralPath (Join-Path $PSScriptRoot 'snapshots.log') -Value $line
+Write-Output "hypervisor: $line taken"

@@ -1,0 +1,179 @@
+import { SQL_PASSWORD_VARIABLE, type SqlOutcome, type SqlTarget } from '../host/host.js';
+import { DATABASE_CONNECTION_NAMES } from '../jams/unverified.js';
+import type { DatabaseBackup } from './backup-record.js';
+import { StageError, type StageContext } from './context.js';
+import { hostLabel } from './services.js';
+
+const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';
+
+/** The JAMS database: from the inputs, else from the connection string in common.config. */
+export async function resolveDatabase(ctx: StageContext): Promise<SqlTarget & { source: string }> {
+  const wanted = ctx.settings.database;
+  let server = wanted.server;
+  let database = wanted.name;
+  let source = 'inputs sql-server and sql-database';
+  if (!server || !database) {
+    const found = await ctx.host.databaseConnections(ctx.settings.installFolder);
+    const usable = found.connections.filter((c) => c.dataSource && c.initialCatalog);
+    const rank = (name: string) => {
+      const i = DATABASE_CONNECTION_NAMES.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+      return i < 0 ? DATABASE_CONNECTION_NAMES.length : i;
+    };
+    const picked = [...usable].sort((a, b) => rank(a.name) - rank(b.name))[0];
+    if (!picked) {
+      throw new StageError(
+        `The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`,
+        `Nothing was changed. ${NOTHING_STOPPED}`,
+        "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).",
+      );
+    }
+    server ??= picked.dataSource;
+    database ??= picked.initialCatalog;
+    source = `${found.path} (connection string ${picked.name})`;
+  }
+  return {
+    server,
+    database,
+    auth: wanted.auth,
+    ...(wanted.auth === 'sql' ? { user: wanted.user ?? '', passwordVariable: SQL_PASSWORD_VARIABLE } : {}),
+    timeoutSeconds: wanted.timeoutSeconds,
+    source,
+  };
+}
+
+/** True when the SQL Server instance runs on this host, so a local backup folder is one both can see. */
+export function isLocalSqlServer(server: string, computerName: string): boolean {
+  const hostPart = server
+    .replace(/^(tcp|np|lpc):/i, '')
+    .split(/[\\,]/)[0]
+    ?.trim()
+    .toLowerCase();
+  const me = computerName.toLowerCase();
+  return (
+    ['.', '(local)', 'localhost', '127.0.0.1', me].includes(hostPart ?? '') ||
+    hostPart?.startsWith(`${me}.`) === true
+  );
+}
+
+/** A Windows path and a file name, joined with one backslash. */
+export function windowsJoin(folder: string, name: string): string {
+  return `${folder.replace(/[\\/]+$/, '')}\\${name}`;
+}
+
+/** The backup file's name: the database and the run, in characters any file system accepts. */
+export function backupFileName(database: string, key: string): string {
+  return `${database.replace(/[^A-Za-z0-9_.-]/g, '_')}_${key}.bak`;
+}
+
+/**
+ * Takes the copy-only backup and verifies it, unless this run already has a verified backup whose file is
+ * unchanged. `persist` saves the record after each step, so a failure leaves an honest record.
+ */
+export async function backUpDatabase(
+  ctx: StageContext,
+  target: SqlTarget,
+  folder: string,
+  key: string,
+  earlier: DatabaseBackup | null,
+  persist: (db: DatabaseBackup) => Promise<void>,
+): Promise<DatabaseBackup | null> {
+  const name = backupFileName(target.database, key);
+  const path = windowsJoin(folder, name);
+  const what = `${target.database} on ${target.server}`;
+  if (!isLocalSqlServer(target.server, ctx.record.host?.computerName ?? '') && !path.startsWith('\\\\')) {
+    throw new StageError(
+      `backup-path ${folder} is a local folder, but SQL Server ${target.server} runs on another machine: it would write ` +
+        'the file on its own disk, where this host cannot check it.',
+      `Nothing was changed. ${NOTHING_STOPPED}`,
+      "Set 'backup-path' to a UNC share (\\\\server\\share\\folder) that SQL Server's service account can write and " +
+        "this runner's account can read.",
+    );
+  }
+  if (earlier?.verified && earlier.file === path) {
+    const listing = await ctx.host.files(folder, [name]);
+    if (listing.files[0]?.sha256 === earlier.sha256) {
+      ctx.skip('back up database', `${what} to ${path}`, `verified at ${earlier.verifiedAt}, file unchanged`);
+      return earlier;
+    }
+    ctx.log.warn(`The verified backup ${path} of this run is missing or changed: taking it again.`);
+  }
+
+  let taken: SqlOutcome | null = null;
+  await guard(ctx, `The backup of ${what} to ${path} failed`, () =>
+    ctx.change('back up database', `${what} to ${path} (COPY_ONLY, CHECKSUM)`, async () => {
+      taken = await ctx.host.backupDatabase(target, path);
+      return `${size(taken.size)}, SHA-256 ${taken.sha256}, ${seconds(taken.durationMs)}`;
+    }),
+  );
+  if (!taken) return null;
+  const done: SqlOutcome = taken;
+  const db: DatabaseBackup = {
+    server: target.server,
+    database: target.database,
+    file: path,
+    size: done.size,
+    sha256: done.sha256,
+    sql: done.sql,
+    takenAt: new Date().toISOString(),
+    backupMs: done.durationMs,
+    messages: done.messages,
+    verified: false,
+  };
+  await persist(db);
+
+  try {
+    await ctx.change('verify backup', `RESTORE VERIFYONLY of ${path} (CHECKSUM)`, async () => {
+      const check = await ctx.host.verifyBackup(target, path);
+      db.verifyMs = check.durationMs;
+      db.verifyMessages = check.messages;
+      if (check.sha256 !== db.sha256) {
+        throw new Error(
+          `the file changed between the backup (SHA-256 ${db.sha256}) and the check (${check.sha256})`,
+        );
+      }
+      return `${check.messages.join(' ') || 'valid'} (${seconds(check.durationMs)})`;
+    });
+  } catch (err) {
+    db.verifyError = messageOf(err);
+    await persist(db);
+    throw new StageError(
+      `The backup ${path} of ${what} failed verification: ${db.verifyError}`,
+      `${NOTHING_STOPPED} The unverified file is kept for inspection; the stop stage refuses to run without a verified backup.`,
+      "Check the backup folder's storage and SQL Server's error log, then re-run this job: it takes the backup again.",
+    );
+  }
+  db.verified = true;
+  db.verifiedAt = new Date().toISOString();
+  await persist(db);
+  ctx.log.info(`database backup: ${path}, ${size(db.size)}, SHA-256 ${db.sha256}, verified`);
+  return db;
+}
+
+/** Turns a failed backup into the stage's failure, saying that nothing was stopped. */
+async function guard(ctx: StageContext, what: string, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    if (err instanceof StageError) throw err;
+    throw new StageError(
+      `${what} on ${hostLabel(ctx)}: ${messageOf(err)}`,
+      `${NOTHING_STOPPED} No verified backup exists for this run, so the stop stage refuses to run.`,
+      "Fix what SQL Server reports (free space in the backup folder, the rights of SQL Server's service account on it, " +
+        'the BACKUP DATABASE permission of the login), then re-run this job.',
+    );
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message.replace(/^[A-Za-z]+-Ju[A-Za-z]+: /, '') : String(err);
+}
+
+function size(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${bytes} bytes`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,40 @@
+import {
+  MAINTENANCE_RECORD_FILE,
+  windowKey,
+  type WindowRecord,
+  type WindowRecords,
+} from '../jams/maintenance.js';
+import { StageError, type StageContext } from './context.js';
+
+/** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
+export function requirePrimary(ctx: StageContext): void {
+  if (ctx.settings.role !== 'primary') {
+    throw new StageError(
+      `${ctx.settings.stage} runs on the primary: the maintenance window is one resource of the JAMS server, and its ` +
+        'record is kept on the primary.',
+      'Nothing was changed.',
+      `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`,
+    );
+  }
+}
+
+/** The recorded windows on this host, and this resource's record if there is one. */
+export async function readWindowRecord(
+  ctx: StageContext,
+): Promise<{ path: string; all: WindowRecords; key: string; record: WindowRecord | undefined }> {
+  const { jamsServer, resource } = ctx.settings.maintenance;
+  const stored = await ctx.host.readState<WindowRecords>(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE);
+  const key = windowKey(jamsServer, resource);
+  const all = stored.data ?? {};
+  return { path: stored.path, all, key, record: all[key] };
+}
+
+/** The KB's set-up, for messages that ask the user to create the window. */
+export function setupSteps(resource: string): string {
+  return (
+    `In the JAMS Client: Resources > New, name it ${resource}, Quantity Available 999999; then open the root ` +
+    `folder's Properties > Resources and add ${resource} with Quantity Required 1 (vendor KB "Creating a Maintenance ` +
+    `Window in JAMS"). Or set create-maintenance-resource: true and re-run this job. If your window has another ` +
+    `name (the vendor's script uses MaintenanceWindow), set maintenance-resource.`
+  );
+}
