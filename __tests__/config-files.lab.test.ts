@@ -29,6 +29,17 @@ function context(dryRun = false): StageContext {
     callTimeoutMs: 30000,
     pollIntervalMs: 100,
     targetVersion: null,
+    upgrade: {
+      installerPath: null,
+      installerSha256: null,
+      installerArguments: [],
+      installTimeoutMs: 60000,
+      allowReinstall: false,
+      allowDowngrade: false,
+      primaryUpgradedVersion: null,
+    },
+    configMode: 'merge',
+    passwords: {},
     labFolder: lab,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;

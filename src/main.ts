@@ -2,11 +2,13 @@ import * as core from '@actions/core';
 import { getSettings, InputError, type Settings } from './inputs.js';
 import type { Host } from './host/host.js';
 import { PowerShellHost } from './host/powershell-host.js';
+import { PASSWORD_VARIABLES } from './jams/accounts.js';
 import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
 import { StageContext, StageError } from './stages/context.js';
 import { STAGES } from './stages/registry.js';
+import type { UpgradeData } from './stages/upgrade.js';
 
 export type HostFactory = (settings: Settings, transcript: (line: string) => void) => Host;
 
@@ -16,8 +18,19 @@ export const powerShellHost: HostFactory = (settings, transcript) =>
     installFolder: settings.installFolder,
     callTimeoutMs: settings.callTimeoutMs,
     lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+    secretEnv: passwordEnv(settings),
     transcript,
   });
+
+/** The Log On As passwords as PowerShell environment variables; PowerShell is told only their names. */
+function passwordEnv(settings: Settings): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kind of ['scheduler', 'server'] as const) {
+    const secret = settings.passwords[kind];
+    if (secret !== undefined) env[PASSWORD_VARIABLES[kind]] = secret;
+  }
+  return env;
+}
 
 /**
  * The action: read the inputs once, run one stage on this host, then write the record, outputs and job
@@ -105,4 +118,10 @@ function setOutputs(record: StageRecord, recordPath: string): void {
   const roles = record.data['roles'] as ReturnType<typeof readRoles> | undefined;
   if (roles) core.setOutput('node-role', roles.self);
   if (record.servicesAfter) core.setOutput('services', JSON.stringify(record.servicesAfter));
+  const upgrade = record.data['upgrade'] as UpgradeData | undefined;
+  if (upgrade) {
+    core.setOutput('reboot-required', String(upgrade.rebootRequired));
+    if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
+    if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
+  }
 }
