@@ -172,6 +172,24 @@ describe('upgrade', () => {
     );
   });
 
+  test('config-mode replace copies the saved files back whole', async () => {
+    await prepare(['primary', 'secondary']);
+    expect((await runStage(lab, runs, upgradeInputs('primary'))).exitCode).toBe(0);
+    const start = await runStage(lab, runs, {
+      stage: 'start',
+      role: 'primary',
+      'config-mode': 'replace',
+      ...fast,
+    });
+    expect(start.record.failure).toBeUndefined();
+    expect(start.record.actions.filter((a) => a.what === 'replace config file').map((a) => a.target)).toEqual(
+      ['JAMSHost.exe.config with the saved copy', 'JAMSScheduler.exe.config with the saved copy'],
+    );
+    expect(configText('primary', 'JAMSHost.exe.config')).toBe(
+      readFileSync(new URL('../lab/files/JAMSHost.exe.config', import.meta.url), 'utf8'),
+    );
+  });
+
   test('a re-run after success skips the install and still restores an account that changed', async () => {
     await prepare();
     const first = await runStage(lab, runs, upgradeInputs('primary'));

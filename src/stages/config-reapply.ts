@@ -97,6 +97,12 @@ export async function planConfigReapply(ctx: StageContext): Promise<ConfigReappl
       installed.find((i) => i.name === s.name),
     ),
   );
+  for (const f of files.filter((x) => x.action === 'missing')) {
+    ctx.log.warn(
+      `${f.name} was customised before the upgrade and the new version has no such file: it is not recreated ` +
+        `(the saved copy is in ${save.folder}).`,
+    );
+  }
   const plan = {
     mode,
     save,

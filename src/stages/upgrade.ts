@@ -129,9 +129,8 @@ export const upgrade: Stage = {
         if (outcome.outcome === 'reboot') {
           ctx.log.warn(
             `The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
-              'jams-upgrade does not reboot. Reboot the host yourself when it suits; the JAMS services start at boot, ' +
-              'so reboot before the start stage only if the customisations may start without being reapplied first, ' +
-              'or after verify.',
+              'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
+              "at boot, so a reboot before the start stage would run them with the installer's config files.",
           );
         }
       }
