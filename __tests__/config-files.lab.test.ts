@@ -41,6 +41,17 @@ function context(dryRun = false): StageContext {
     snapshot: { script: null, timeoutSeconds: 60 },
     minFreeGb: 0,
     requireBackup: true,
+    upgrade: {
+      installerPath: null,
+      installerSha256: null,
+      installerArguments: [],
+      installTimeoutMs: 60000,
+      allowReinstall: false,
+      allowDowngrade: false,
+      primaryUpgradedVersion: null,
+    },
+    configMode: 'merge',
+    passwords: {},
     labFolder: lab,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;

@@ -37,10 +37,11 @@ function LabMapPath {
 }
 
 function LabCopyTemplateFiles {
-    param([hashtable]$State, [string]$Node)
+    # files/: the customised config files of the running version; new-version-files/: what the installer writes.
+    param([hashtable]$State, [string]$Node, [string]$From = 'files')
     $target = LabMapPath -Path ([string]$State.installFolder) -Node $Node
     [void](New-Item -ItemType Directory -Path $target -Force)
-    foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $script:LabTemplateFolder 'files') -File)) {
+    foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $script:LabTemplateFolder $From) -File)) {
         Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $target $file.Name) -Force
     }
 }
@@ -61,7 +62,8 @@ function LabNewState {
     $now = LabNow
     $state = @{
         timing = $template.timing; installFolder = $template.installFolder; hookFolder = $template.hookFolder
-        resources = $template.resources; sql = $template.sql; shares = $template.shares; nodes = @{}
+        accounts = $template.accounts; resources = $template.resources; sql = $template.sql; shares = $template.shares
+        nodes = @{}
     }
     foreach ($node in @('primary', 'secondary')) {
         $n = ConvertTo-JuPlain (ConvertFrom-Json (ConvertTo-Json -InputObject $template.node -Depth 20))
@@ -148,9 +150,17 @@ function LabAdvance {
             if ($null -ne $node.activateAt -and [long]$node.activateAt -le $now) {
                 if ($null -eq $next -or [long]$node.activateAt -lt $next.at) { $next = @{ at = [long]$node.activateAt; node = $nodeName; service = $null } }
             }
+            $install = $node.install
+            if ($null -ne $install -and -not $install.done -and $null -ne $install.at -and [long]$install.at -le $now) {
+                if ($null -eq $next -or [long]$install.at -lt $next.at) { $next = @{ at = [long]$install.at; node = $nodeName; service = $null; install = $true } }
+            }
         }
         if ($null -eq $next) { break }
         $changed = $true
+        if ($next['install']) {
+            LabCompleteInstall -State $State -NodeName $next.node
+            continue
+        }
         $node = $State.nodes[$next.node]
         $peer = $State.nodes[$node.peer]
         if ($null -eq $next.service) {
@@ -228,6 +238,7 @@ function LabStartOne {
     $svc = $Node.services[$Name]
     if ($svc.status -eq 'Running' -or $svc.status -eq 'StartPending') { return }
     if ($svc.status -eq 'StopPending') { throw "Service '$Name' cannot accept control messages at this time (StopPending)." }
+    if ($svc.logonFails) { throw "Service '$Name' did not start due to a logon failure (1069): the Log On As password is wrong." }
     foreach ($dependency in @($svc.dependsOn)) {
         if ($Node.services.ContainsKey($dependency)) { LabStartOne -State $State -Node $Node -Name $dependency }
     }
@@ -447,5 +458,188 @@ function PlatformGetQueuePermissions {
         $queues = $s.nodes[$script:LabNode].queues
         if (-not $queues.ContainsKey($Name)) { return [ordered]@{ name = $Name; exists = $false; entries = @() } }
         [ordered]@{ name = $Name; exists = $true; entries = @($queues[$Name]) }
+    }
+}
+
+function LabSha256Text {
+    param([string]$Text)
+    return Get-JuSha256 -Bytes ([System.Text.Encoding]::UTF8.GetBytes($Text))
+}
+
+function LabSecret {
+    # The lab reads a password the way the Windows platform does: from this process's environment.
+    param([string]$Variable)
+    if ([string]::IsNullOrEmpty($Variable)) { return $null }
+    return [Environment]::GetEnvironmentVariable($Variable)
+}
+
+function LabIsPasswordless {
+    param([string]$Account)
+    $lower = $Account.ToLowerInvariant()
+    return ($lower -eq 'localsystem' -or $lower.StartsWith('nt authority\') -or $lower.StartsWith('nt service\') -or $lower.EndsWith('$'))
+}
+
+function LabReadInstaller {
+    # A lab installer is a small JSON file: {"labInstaller":"jams","version":"7.3.500","signature":"Valid",...}.
+    param([string]$File)
+    try { $doc = ConvertFrom-Json ([System.IO.File]::ReadAllText($File)) } catch { return $null }
+    if ($null -eq $doc -or $null -eq $doc.PSObject.Properties['labInstaller'] -or $doc.labInstaller -ne 'jams') { return $null }
+    return ConvertTo-JuPlain $doc
+}
+
+function LabSplitCommandLine {
+    # Splits a command line as Windows does for arguments without embedded quotes.
+    param([string]$Line)
+    $tokens = New-Object System.Collections.ArrayList
+    foreach ($m in [regex]::Matches($Line, '"([^"]*)"|(\S+)')) {
+        if ($m.Groups[1].Success) {
+            $value = $m.Groups[1].Value
+            if ($value -match '(\\+)$') {
+                $count = $Matches[1].Length
+                $value = $value.Substring(0, $value.Length - $count) + ('\' * [int]($count / 2))
+            }
+            [void]$tokens.Add($value)
+        }
+        else { [void]$tokens.Add($m.Groups[2].Value) }
+    }
+    return , $tokens.ToArray()
+}
+
+function LabAppendLog {
+    # msiexec writes its verbose log in UTF-16 (Unicode); the lab does the same.
+    param([string]$File, [string[]]$Lines)
+    if ([string]::IsNullOrEmpty($File)) { return }
+    $stamp = [DateTime]::UtcNow.ToString('HH:mm:ss:fff')
+    $text = (($Lines | ForEach-Object { "MSI (s) (LAB) [$stamp]: $_" }) -join "`r`n") + "`r`n"
+    [System.IO.File]::AppendAllText($File, $text, [System.Text.Encoding]::Unicode)
+}
+
+function LabCompleteInstall {
+    # What the JAMS installer does to a node: a new version, Scheduler and Server reset to LocalSystem, the
+    # config files replaced by the new version's defaults, the services started. A failure changes nothing.
+    param([hashtable]$State, [string]$NodeName)
+    $node = $State.nodes[$NodeName]
+    $install = $node.install
+    $install.done = $true
+    $code = [int]$install.exitCode
+    if ($code -eq 0 -or $code -eq 3010 -or $code -eq 1641) {
+        $node.version = $install.version
+        foreach ($svcName in @($node.services.Keys)) {
+            $svc = $node.services[$svcName]
+            if ($svc.displayName -eq 'JAMS Scheduler' -or $svc.displayName -eq 'JAMS Server') {
+                $svc.account = 'LocalSystem'
+                $svc.logonFails = $false
+            }
+        }
+        LabCopyTemplateFiles -State $State -Node $NodeName -From 'new-version-files'
+        foreach ($svcName in @($node.services.Keys)) {
+            $svc = $node.services[$svcName]
+            if ($svc.status -eq 'Stopped' -and -not $svc.logonFails) { LabStartOne -State $State -Node $node -Name $svcName }
+        }
+        $lines = @("Product: JAMS Scheduler -- Installation completed successfully.",
+            "Windows Installer installed the product. Product Name: JAMS Scheduler. Product Version: $($install.version). Installation success or error status: $code.")
+        if ($code -ne 0) { $lines += 'Windows Installer requires a system restart to complete the installation.' }
+    }
+    else {
+        $lines = @('Note: 1: 1708',
+            'Action ended: InstallFinalize. Return value 3.',
+            "Product: JAMS Scheduler -- Installation failed.",
+            "Windows Installer installed the product. Product Name: JAMS Scheduler. Installation success or error status: $code.")
+    }
+    LabAppendLog -File $install.log -Lines ($lines + @("MainEngineThread is returning $code", '=== Logging stopped ==='))
+}
+
+function PlatformGetInstallerInfo {
+    # The lab's stand-in for the file version and Get-AuthenticodeSignature: the lab installer's own fields.
+    param([string]$Path)
+    $doc = LabReadInstaller -File $Path
+    if ($null -eq $doc) {
+        return [ordered]@{ version = $null; versionSource = 'lab'; signature = 'NotSigned'; signer = $null; signatureMessage = 'not a lab installer' }
+    }
+    return [ordered]@{
+        version          = [string]$doc.version
+        versionSource    = 'lab installer'
+        signature        = [string]$doc.signature
+        signer           = [string]$doc.signer
+        signatureMessage = 'lab stand-in for Get-AuthenticodeSignature'
+    }
+}
+
+function PlatformStartInstaller {
+    # The simulated installer: reads its log file from the command line as the real one would, finishes after
+    # timing.installMs with the node's configured exit code (faults.installerExitCode), or never (installerHangs).
+    param([string]$Path, [string]$CommandLine)
+    $installerDoc = LabReadInstaller -File $Path
+    if ($null -eq $installerDoc) { throw "$Path is not a valid application for this OS platform (not a lab installer)." }
+    $tokens = LabSplitCommandLine -Line $CommandLine
+    $logFile = $null
+    for ($i = 0; $i -lt $tokens.Count - 1; $i++) {
+        if ($tokens[$i] -eq '/log') { $logFile = LabMapPath -Path $tokens[$i + 1] -Node $script:LabNode }
+    }
+    $isQuiet = ($tokens -contains '/quiet') -or ($tokens -contains '/qn')
+    $shownCommand = "$Path $CommandLine"
+    LabAppendLog -File $logFile -Lines @("=== Verbose logging started (lab) ===", "Command Line: $CommandLine",
+        "Product: JAMS Scheduler $($installerDoc.version) -- Installation started.")
+    return LabWithState {
+        param($s)
+        $node = $s.nodes[$script:LabNode]
+        if ($null -ne $node.install -and -not $node.install.done) { throw 'Lab: an installer is already running on this node (1618).' }
+        $now = LabNow
+        $code = [int]$node.faults.installerExitCode
+        # Without /quiet the real setup would wait for a click nobody sees; the lab says "cancelled".
+        if (-not $isQuiet) { $code = 1602 }
+        $at = $now + [long]$s.timing.installMs
+        if ($node.faults.installerHangs) { $at = $null }
+        $processId = Get-Random -Minimum 1000 -Maximum 60000
+        $startedAt = [DateTimeOffset]::FromUnixTimeMilliseconds($now).UtcDateTime.ToString('o')
+        $node.install = @{ pid = $processId; startedAt = $startedAt; at = $at; exitCode = $code; version = [string]$installerDoc.version; log = $logFile; done = $false }
+        [ordered]@{ processId = $processId; startedAt = $startedAt; commandLine = $shownCommand }
+    }
+}
+
+function PlatformGetInstallerStatus {
+    param([int]$ProcessId, [string]$StartedAt)
+    return LabWithState {
+        param($s)
+        $current = $s.nodes[$script:LabNode].install
+        if ($null -eq $current -or [int]$current.pid -ne $ProcessId) { [ordered]@{ running = $false; exitCode = $null } }
+        elseif (-not $current.done) { [ordered]@{ running = $true; exitCode = $null } }
+        else { [ordered]@{ running = $false; exitCode = [int]$current.exitCode } }
+    }
+}
+
+function PlatformTestCredential {
+    # The lab knows its domain accounts by the SHA-256 of their password (state.json accounts).
+    param([string]$Account, [string]$PasswordVariable)
+    $secret = LabSecret -Variable $PasswordVariable
+    $known = LabWithState { param($s) $s.accounts[$Account] }
+    if ($null -eq $known) { return [ordered]@{ checked = $true; valid = $false; reason = 'the account does not exist' } }
+    if ([string]::IsNullOrEmpty($secret)) { return [ordered]@{ checked = $true; valid = $false; reason = 'no password was given' } }
+    return [ordered]@{ checked = $true; valid = ((LabSha256Text -Text $secret) -eq $known.passwordSha256); reason = $null }
+}
+
+function PlatformSetServiceAccount {
+    # Like Win32_Service.Change: 22 for an unknown account; a wrong password is accepted here and makes the
+    # service fail to start later with a logon failure, as on Windows.
+    param([string]$Name, [string]$Account, [string]$PasswordVariable)
+    $secret = LabSecret -Variable $PasswordVariable
+    $digest = $null
+    if (-not [string]::IsNullOrEmpty($secret)) { $digest = LabSha256Text -Text $secret }
+    return LabWithState {
+        param($s)
+        $node = $s.nodes[$script:LabNode]
+        if (-not $node.services.ContainsKey($Name)) { throw "Service '$Name' was not found." }
+        $svc = $node.services[$Name]
+        if (LabIsPasswordless -Account $Account) {
+            $svc.account = $Account
+            $svc.logonFails = $false
+            [ordered]@{ returnValue = 0 }
+        }
+        elseif ($null -eq $s.accounts[$Account]) { [ordered]@{ returnValue = 22 } }
+        else {
+            $svc.account = $Account
+            $svc.logonFails = ($digest -ne $s.accounts[$Account].passwordSha256)
+            [ordered]@{ returnValue = 0 }
+        }
     }
 }

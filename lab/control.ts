@@ -1,14 +1,20 @@
 // Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
 // The lab itself (Platform.Lab.ps1) owns the simulation; this only edits its JSON while no stage runs.
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 
 export interface LabService {
   status: string;
   account: string;
   pending: { to: string; at: number | null } | null;
+  /** Set when the Log On As was given a wrong password: the service then fails to start (1069). */
+  logonFails: boolean;
 }
+
+/** The password the lab knows for CORP\svc-jams (state.json keeps only its SHA-256). */
+export const LAB_PASSWORD = `Lab's pa$$ "w0rd"; #7`;
 
 export interface LabNode {
   hostName: string;
@@ -17,11 +23,22 @@ export interface LabNode {
   services: Record<string, LabService>;
   disks: Record<string, { freeGb: number; totalGb: number }>;
   queues: Record<string, { account: string; type: string; rights: string }[]>;
+  /** The simulated installer's last run on this node. */
+  install: {
+    pid: number;
+    at: number | null;
+    exitCode: number;
+    version: string;
+    log: string | null;
+    done: boolean;
+  } | null;
   faults: {
     stuckStopPending: string[];
     stuckStartPending: string[];
     neverActive: boolean;
     claimsActive: boolean;
+    installerExitCode: number;
+    installerHangs: boolean;
   };
 }
 
@@ -47,7 +64,8 @@ export interface LabSqlCall {
 }
 
 export interface LabState {
-  timing: { stopMs: number; startMs: number; activationMs: number; failoverMs: number };
+  timing: { stopMs: number; startMs: number; activationMs: number; failoverMs: number; installMs: number };
+  accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
   resources: Record<string, { quantityAvailable: number; requiredByRoot: boolean }>;
   entries: LabEntry[];
@@ -99,7 +117,25 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
     description: 'drive C: of the primary has 1 GB free',
     apply: (s) => Object.assign(s.nodes.primary.disks['C'] ?? {}, { freeGb: 1 }),
   },
+  'installer-1603': {
+    description:
+      'the JAMS installer fails with exit code 1603 (fatal error) on both nodes and changes nothing',
+    apply: (s) => forBoth(s, (n) => (n.faults.installerExitCode = 1603)),
+  },
+  'installer-3010': {
+    description: 'the JAMS installer succeeds with exit code 3010 (reboot required) on both nodes',
+    apply: (s) => forBoth(s, (n) => (n.faults.installerExitCode = 3010)),
+  },
+  'installer-hang': {
+    description: 'the JAMS installer never ends on both nodes',
+    apply: (s) => forBoth(s, (n) => (n.faults.installerHangs = true)),
+  },
 };
+
+function forBoth(s: LabState, edit: (node: LabNode) => void): void {
+  edit(s.nodes.primary);
+  edit(s.nodes.secondary);
+}
 
 /** Creates the healthy pair (the lab's own default) by asking the lab once, as a stage would. */
 export async function createLab(
@@ -154,4 +190,31 @@ export function labPath(folder: string, node: 'primary' | 'secondary', windowsPa
   const m = /^([A-Za-z]):[\\/](.*)$/.exec(windowsPath);
   if (!m) return windowsPath;
   return join(folder, node, (m[1] ?? 'C').toUpperCase(), ...(m[2] ?? '').split(/[\\/]/));
+}
+
+/** A simulated JAMS installer the lab understands; Windows paths in the lab map as labPath/LabMapPath do. */
+export interface LabInstaller {
+  /** The path to give the installer-path input, e.g. \\fileserver\jams\JAMS-7.3.500.exe. */
+  windowsPath: string;
+  file: string;
+  sha256: string;
+}
+
+export function writeLabInstaller(
+  folder: string,
+  version: string,
+  options: { signature?: string; name?: string } = {},
+): LabInstaller {
+  const name = options.name ?? `JAMS-${version}-setup.exe`;
+  const windowsPath = `\\\\fileserver\\jams\\${name}`;
+  const file = join(folder, 'unc', 'fileserver', 'jams', name);
+  mkdirSync(dirname(file), { recursive: true });
+  const body = JSON.stringify({
+    labInstaller: 'jams',
+    version,
+    signature: options.signature ?? 'Valid',
+    signer: 'CN=JAMS Software (lab), O=Lab',
+  });
+  writeFileSync(file, body);
+  return { windowsPath, file, sha256: createHash('sha256').update(body).digest('hex').toUpperCase() };
 }

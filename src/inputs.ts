@@ -2,12 +2,14 @@ import * as core from '@actions/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ShellKind } from './host/powershell-session.js';
+import { installerArgumentProblem, isInstallerPath } from './jams/installer.js';
 import type { HostRole } from './jams/roles.js';
 import type { ServiceKind } from './jams/services.js';
 import {
   DEFAULT_CONFIG_PATTERNS,
   DEFAULT_INSTALL_FOLDER,
   DEFAULT_MAINTENANCE_RESOURCE,
+  DEFAULT_INSTALLER_ARGUMENTS,
   DEFAULT_STATE_FOLDER,
   SERVICE_NAME_CANDIDATES,
 } from './jams/unverified.js';
@@ -49,8 +51,28 @@ export interface Settings {
   snapshot: { script: string | null; timeoutSeconds: number };
   minFreeGb: number;
   requireBackup: boolean;
+  upgrade: UpgradeSettings;
+  /** How start reapplies the config customisations saved before the upgrade. */
+  configMode: ConfigMode;
+  /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */
+  passwords: Partial<Record<'scheduler' | 'server', string>>;
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
   labFolder: string | null;
+}
+
+export type ConfigMode = 'merge' | 'replace' | 'none';
+
+export interface UpgradeSettings {
+  installerPath: string | null;
+  /** Upper-case hex. */
+  installerSha256: string | null;
+  /** The installer's arguments, one per item, with the {log} placeholder. */
+  installerArguments: string[];
+  installTimeoutMs: number;
+  allowReinstall: boolean;
+  allowDowngrade: boolean;
+  /** The primary job's version-after output; the secondary refuses to upgrade without it. */
+  primaryUpgradedVersion: string | null;
 }
 
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
@@ -144,7 +166,44 @@ const INPUTS = {
     fix: 'use a number of GB, 0 to skip the check',
   },
   'require-backup': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  'installer-path': {
+    schema: z.string().refine(isInstallerPath),
+    fix:
+      'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
+      '(\\\\fileserver\\jams\\JAMS.exe), with no double quote or wildcard',
+  },
+  'installer-sha256': {
+    schema: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{64}$/)
+      .transform((h) => h.toUpperCase()),
+    fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
+  },
+  'installer-arguments': {
+    schema: z.array(z.string()).superRefine((args, ctx) => {
+      const problem = installerArgumentProblem(args);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { fix: true } });
+    }),
+    fix: 'give the installer arguments separated by spaces or lines',
+  },
+  'install-timeout-seconds': { schema: z.coerce.number().int().min(5).max(14400), fix: 'use 5 to 14400' },
+  'allow-reinstall': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  'allow-downgrade': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  'config-mode': {
+    schema: z.enum(['merge', 'replace', 'none']),
+    fix: 'use merge (reapply appSettings and connectionStrings by key), replace (copy the saved files back) or none',
+  },
+  'primary-upgraded-version': {
+    schema: z.string().regex(VERSION),
+    fix: "pass the primary upgrade job's version-after output, a dotted version such as 7.4.0",
+  },
 } as const;
+
+/**
+ * Secret inputs: masked as soon as they are read, never validated against a pattern (so never echoed in a
+ * problem) and never placed in Settings' printable parts.
+ */
+const SECRET_INPUTS = { scheduler: 'scheduler-password', server: 'server-password' } as const;
 
 type InputName = keyof typeof INPUTS;
 
@@ -165,6 +224,10 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'snapshot-timeout-seconds': '900',
   'min-free-gb': '10',
   'require-backup': 'true',
+  'install-timeout-seconds': '3600',
+  'allow-reinstall': 'false',
+  'allow-downgrade': 'false',
+  'config-mode': 'merge',
 };
 
 function describe(value: unknown): string {
@@ -177,20 +240,35 @@ function describe(value: unknown): string {
  */
 export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const problems: string[] = [];
+  /** `list`: lines and commas; `words`: lines and white space (installer arguments). */
   const read = <N extends InputName>(
     name: N,
-    list = false,
+    mode: 'value' | 'list' | 'words' = 'value',
   ): z.infer<(typeof INPUTS)[N]['schema']> | undefined => {
-    const raw = list ? core.getMultilineInput(name).flatMap((l) => l.split(',')) : core.getInput(name);
-    const value = list
-      ? (raw as string[]).map((s) => s.trim()).filter(Boolean)
-      : (raw as string).trim() || DEFAULTS[name];
+    const lines = mode === 'value' ? [] : core.getMultilineInput(name);
+    const value =
+      mode === 'value'
+        ? core.getInput(name).trim() || DEFAULTS[name]
+        : lines
+            .flatMap((l) => l.split(mode === 'list' ? ',' : /\s+/))
+            .map((s) => s.trim())
+            .filter(Boolean);
     if (value === undefined || (Array.isArray(value) && value.length === 0)) return undefined;
     const parsed = INPUTS[name].schema.safeParse(value);
     if (parsed.success) return parsed.data as z.infer<(typeof INPUTS)[N]['schema']>;
-    problems.push(`input '${name}' has the value ${describe(value)}: ${INPUTS[name].fix}.`);
+    // A schema may name the exact fix (params.fix); otherwise the input's general fix is printed.
+    const custom = parsed.error.issues.find((i) => i.code === 'custom' && i.params?.['fix'])?.message;
+    problems.push(`input '${name}' has the value ${describe(value)}: ${custom ?? INPUTS[name].fix}.`);
     return undefined;
   };
+  const passwords: Settings['passwords'] = {};
+  for (const [kind, name] of Object.entries(SECRET_INPUTS) as [keyof typeof SECRET_INPUTS, string][]) {
+    const secret = core.getInput(name, { trimWhitespace: false });
+    if (secret) {
+      core.setSecret(secret);
+      passwords[kind] = secret;
+    }
+  }
 
   const stage = read('stage');
   if (stage === undefined && !problems.some((p) => p.includes("'stage'"))) {
@@ -204,7 +282,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     server: read('server-service'),
     executor: read('executor-service'),
   };
-  const configPatterns = read('config-files', true) ?? [...DEFAULT_CONFIG_PATTERNS];
+  const configPatterns = read('config-files', 'list') ?? [...DEFAULT_CONFIG_PATTERNS];
   const serviceTimeout = read('service-timeout-seconds') ?? 180;
   const roleTimeout = read('role-timeout-seconds') ?? 600;
   const callTimeout = read('call-timeout-seconds') ?? 300;
@@ -240,6 +318,23 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   const minFreeGb = read('min-free-gb') ?? 10;
   const requireBackup = read('require-backup') !== 'false';
+  const upgrade: UpgradeSettings = {
+    installerPath: read('installer-path') ?? null,
+    installerSha256: read('installer-sha256') ?? null,
+    installerArguments: read('installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
+    installTimeoutMs: (read('install-timeout-seconds') ?? 3600) * 1000,
+    allowReinstall: read('allow-reinstall') === 'true',
+    allowDowngrade: read('allow-downgrade') === 'true',
+    primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
+  };
+  const configMode = read('config-mode') ?? 'merge';
+  if (stage === 'upgrade') {
+    for (const name of ['installer-path', 'installer-sha256'] as const) {
+      if (!core.getInput(name).trim()) {
+        problems.push(`input '${name}' is empty: the upgrade stage needs it to check the JAMS installer.`);
+      }
+    }
+  }
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -273,6 +368,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     snapshot,
     minFreeGb,
     requireBackup,
+    upgrade,
+    configMode,
+    passwords,
     labFolder: lab ? resolve(lab) : null,
   };
 }

@@ -3,12 +3,14 @@ import { getSettings, InputError, type Settings } from './inputs.js';
 import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
 import { PowerShellHost } from './host/powershell-host.js';
 import type { WindowRecord } from './jams/maintenance.js';
+import { PASSWORD_VARIABLES } from './jams/accounts.js';
 import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
 import type { BackupRecord } from './stages/backup-record.js';
 import { StageContext, StageError } from './stages/context.js';
 import { STAGES } from './stages/registry.js';
+import type { UpgradeData } from './stages/upgrade.js';
 
 export type HostFactory = (settings: Settings, transcript: (line: string) => void) => Host;
 
@@ -18,11 +20,20 @@ export const powerShellHost: HostFactory = (settings, transcript) =>
     installFolder: settings.installFolder,
     callTimeoutMs: settings.callTimeoutMs,
     lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
-    secretEnv: settings.database.password
-      ? { [SQL_PASSWORD_VARIABLE]: settings.database.password }
-      : undefined,
+    secretEnv: secretEnv(settings),
     transcript,
   });
+
+/** The secrets as PowerShell environment variables (Log On As and SQL passwords); PowerShell is told only their names. */
+function secretEnv(settings: Settings): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kind of ['scheduler', 'server'] as const) {
+    const secret = settings.passwords[kind];
+    if (secret !== undefined) env[PASSWORD_VARIABLES[kind]] = secret;
+  }
+  if (settings.database.password) env[SQL_PASSWORD_VARIABLE] = settings.database.password;
+  return env;
+}
 
 /**
  * The action: read the inputs once, run one stage on this host, then write the record, outputs and job
@@ -114,4 +125,10 @@ function setOutputs(record: StageRecord, recordPath: string): void {
   if (backup?.database?.verified) core.setOutput('backup-file', backup.database.file);
   const window = record.data['maintenance'] as { recorded?: WindowRecord | null } | undefined;
   if (window?.recorded) core.setOutput('maintenance-quantity', String(window.recorded.quantity));
+  const upgrade = record.data['upgrade'] as UpgradeData | undefined;
+  if (upgrade) {
+    core.setOutput('reboot-required', String(upgrade.rebootRequired));
+    if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
+    if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
+  }
 }

@@ -274,3 +274,126 @@ function PlatformGetQueuePermissions {
     }
     return [ordered]@{ name = $Name; exists = $true; entries = $entries.ToArray() }
 }
+
+# The installers this session started, by process id: the exit code is read from the Process object.
+$script:JuInstallers = @{}
+
+function PlatformGetInstallerInfo {
+    # CHECK: the JAMS setup's version is the ProductVersion of the .exe (a Burn bundle carries the bundle
+    # version there); for an .msi it is the ProductVersion property of the package. Compare with the version
+    # the JAMS Client shows after a test install.
+    # CHECK: the signer subject of a genuine JAMS installer (recorded, not yet pinned).
+    param([string]$Path)
+    $version = $null
+    $source = $null
+    if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
+        $installer = New-Object -ComObject WindowsInstaller.Installer
+        $database = $installer.GetType().InvokeMember('OpenDatabase', 'InvokeMethod', $null, $installer, @($Path, 0))
+        $view = $database.GetType().InvokeMember('OpenView', 'InvokeMethod', $null, $database, @("SELECT Value FROM Property WHERE Property = 'ProductVersion'"))
+        [void]$view.GetType().InvokeMember('Execute', 'InvokeMethod', $null, $view, $null)
+        $row = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
+        if ($null -ne $row) { $version = [string]$row.GetType().InvokeMember('StringData', 'GetProperty', $null, $row, 1) }
+        [void]$view.GetType().InvokeMember('Close', 'InvokeMethod', $null, $view, $null)
+        $source = 'msi ProductVersion'
+    }
+    else {
+        $info = (Get-Item -LiteralPath $Path).VersionInfo
+        $version = [string]$info.ProductVersion
+        $source = 'file ProductVersion'
+        if ([string]::IsNullOrEmpty($version)) { $version = [string]$info.FileVersion; $source = 'file FileVersion' }
+    }
+    $signature = Get-AuthenticodeSignature -LiteralPath $Path
+    $signer = $null
+    if ($null -ne $signature.SignerCertificate) { $signer = $signature.SignerCertificate.Subject }
+    return [ordered]@{
+        version          = $version
+        versionSource    = $source
+        signature        = [string]$signature.Status
+        signer           = $signer
+        signatureMessage = [string]$signature.StatusMessage
+    }
+}
+
+function PlatformStartInstaller {
+    # System.Diagnostics.Process, not Start-Process: its ExitCode is reliable and the wait is bounded.
+    # The runner must already be elevated ("Run As Administrator"): the child inherits its token.
+    # CHECK: an .msi runs through msiexec /i; the JAMS setup is expected to be an .exe (see unverified.ts).
+    param([string]$Path, [string]$CommandLine)
+    $info = New-Object System.Diagnostics.ProcessStartInfo
+    $info.UseShellExecute = $false
+    $info.CreateNoWindow = $true
+    if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
+        $info.FileName = Join-Path $env:SystemRoot 'System32\msiexec.exe'
+        $info.Arguments = (Join-JuCommandLine -Arguments @('/i', $Path)) + ' ' + $CommandLine
+    }
+    else {
+        $info.FileName = $Path
+        $info.Arguments = $CommandLine
+    }
+    $process = [System.Diagnostics.Process]::Start($info)
+    $script:JuInstallers[$process.Id] = $process
+    return [ordered]@{
+        processId   = $process.Id
+        startedAt   = $process.StartTime.ToUniversalTime().ToString('o')
+        commandLine = ($info.FileName + ' ' + $info.Arguments)
+    }
+}
+
+function PlatformGetInstallerStatus {
+    # Waits up to 2 s for the exit. A process from an earlier session is found by id and start time; its
+    # exit code is then unknown, and the Node side decides by the installed version.
+    param([int]$ProcessId, [string]$StartedAt)
+    $process = $script:JuInstallers[$ProcessId]
+    if ($null -ne $process) {
+        if (-not $process.WaitForExit(2000)) { return [ordered]@{ running = $true; exitCode = $null } }
+        return [ordered]@{ running = $false; exitCode = $process.ExitCode }
+    }
+    $other = Get-Process -Id $ProcessId -ErrorAction SilentlyContinue
+    if ($null -ne $other -and $other.StartTime.ToUniversalTime().ToString('o') -eq $StartedAt) {
+        return [ordered]@{ running = $true; exitCode = $null }
+    }
+    return [ordered]@{ running = $false; exitCode = $null }
+}
+
+function PlatformTestCredential {
+    # CHECK: PrincipalContext.ValidateCredentials against the account's domain (a bind, not a logon) works from
+    # the scheduler host for the JAMS service account. A wrong password counts towards the lockout threshold.
+    param([string]$Account, [string]$PasswordVariable)
+    $password = [Environment]::GetEnvironmentVariable($PasswordVariable)
+    if ([string]::IsNullOrEmpty($password)) { return [ordered]@{ checked = $true; valid = $false; reason = 'no password was given' } }
+    try {
+        Add-Type -AssemblyName System.DirectoryServices.AccountManagement
+        $type = [System.DirectoryServices.AccountManagement.ContextType]::Domain
+        $domain = $null
+        $user = $Account
+        if ($Account -match '^([^\\]+)\\(.+)$') {
+            $domain = $Matches[1]
+            $user = $Matches[2]
+            if ($domain -eq '.' -or $domain -eq $env:COMPUTERNAME) { $type = [System.DirectoryServices.AccountManagement.ContextType]::Machine; $domain = $env:COMPUTERNAME }
+        }
+        $context = New-Object System.DirectoryServices.AccountManagement.PrincipalContext($type, $domain)
+        try { $valid = $context.ValidateCredentials($user, $password) }
+        finally { $context.Dispose() }
+        return [ordered]@{ checked = $true; valid = [bool]$valid; reason = $null }
+    }
+    catch {
+        return [ordered]@{ checked = $false; valid = $null; reason = $_.Exception.Message }
+    }
+}
+
+function PlatformSetServiceAccount {
+    # Windows PowerShell 5.1 has no Set-Service -Credential; Win32_Service.Change takes StartName/StartPassword.
+    # The password never appears in a command line: it is read here from this process's environment.
+    # CHECK: a managed service account (DOMAIN\name$) is accepted with an empty StartPassword, and Change keeps
+    # the account's "Log on as a service" right (it does not grant it; the account had it before the upgrade).
+    param([string]$Name, [string]$Account, [string]$PasswordVariable)
+    $password = ''
+    if ($PasswordVariable -ne '') {
+        $password = [Environment]::GetEnvironmentVariable($PasswordVariable)
+        if ($null -eq $password) { $password = '' }
+    }
+    $service = Get-CimInstance -ClassName Win32_Service | Where-Object { $_.Name -eq $Name } | Select-Object -First 1
+    if ($null -eq $service) { throw "Service '$Name' was not found." }
+    $result = Invoke-CimMethod -InputObject $service -MethodName Change -Arguments @{ StartName = $Account; StartPassword = $password }
+    return [ordered]@{ returnValue = [int]$result.ReturnValue }
+}

@@ -84,6 +84,49 @@ export interface FreeSpace {
   reason?: string;
 }
 
+export interface TextFile {
+  name: string;
+  text: string;
+  sha256: string;
+  /** The file starts with a UTF-8 byte order mark; a rewrite keeps it. */
+  bom: boolean;
+}
+
+/** The installer file as the host sees it; version and signature are null where they could not be read. */
+export interface InstallerInfo {
+  path: string;
+  exists: boolean;
+  readable: boolean;
+  reason: string | null;
+  size: number | null;
+  sha256: string | null;
+  version: string | null;
+  versionSource: string | null;
+  /** Get-AuthenticodeSignature's Status (Valid, NotSigned, HashMismatch, ...); the lab reports a stand-in. */
+  signature: string | null;
+  signer: string | null;
+  signatureMessage: string | null;
+}
+
+export interface InstallerProcess {
+  processId: number;
+  startedAt: string;
+  commandLine: string;
+}
+
+export interface InstallerStatus {
+  running: boolean;
+  /** null when the exit code cannot be known (the process was started by an earlier session). */
+  exitCode: number | null;
+}
+
+export interface CredentialCheck {
+  /** false when the check itself could not run (for example no domain controller answered). */
+  checked: boolean;
+  valid: boolean | null;
+  reason: string | null;
+}
+
 /**
  * What a stage may ask of the scheduler host. It reads or changes one thing per call and makes no decisions;
  * the stages decide. The PowerShell implementation is the only one the action uses.
@@ -105,7 +148,26 @@ export interface Host {
   ): Promise<{ folder: string; exists: boolean; files: FileEntry[] }>;
   /** Copies named files between folders on the host, each copy proven by its SHA-256. */
   copyFiles(source: string, destination: string, names: readonly string[]): Promise<CopiedFiles>;
-  readTextFiles(folder: string, names: readonly string[]): Promise<{ name: string; text: string }[]>;
+  readTextFiles(folder: string, names: readonly string[]): Promise<TextFile[]>;
+  /** Replaces a text file atomically, refusing when its SHA-256 is no longer `expectSha256`. */
+  writeTextFile(
+    folder: string,
+    name: string,
+    text: string,
+    options: { bom: boolean; expectSha256: string },
+  ): Promise<{ path: string; sha256: string }>;
+  installer(path: string): Promise<InstallerInfo>;
+  /** Starts the installer with these arguments (quoted on the host) and returns at once. */
+  startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess>;
+  installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
+  /** Checks an account's password, read on the host from the named environment variable. */
+  testCredential(account: string, passwordVariable: string): Promise<CredentialCheck>;
+  /** Sets a service's Log On As; the password (if any) is read on the host from the named variable. */
+  setServiceAccount(
+    name: string,
+    account: string,
+    passwordVariable: string | null,
+  ): Promise<{ returnValue: number; service: ServiceState }>;
   saveState(folder: string, name: string, data: unknown): Promise<{ path: string }>;
   readState<T>(folder: string, name: string): Promise<{ path: string; data: T | null }>;
   /** The maintenance-window resource on a JAMS server, and whether the root folder requires it. */

@@ -3,15 +3,20 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   CopiedFiles,
+  CredentialCheck,
   DatabaseConnection,
   ExecutingEntry,
   FileEntry,
   FreeSpace,
   HookResult,
   Host,
+  InstallerInfo,
+  InstallerProcess,
+  InstallerStatus,
   PlatformInfo,
   SqlOutcome,
   SqlTarget,
+  TextFile,
 } from './host.js';
 import { PowerShellSession, type ShellKind } from './powershell-session.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
@@ -110,8 +115,49 @@ export class PowerShellHost implements Host {
     return this.session.call('Copy-JuFiles', { Source: source, Destination: destination, Names: names });
   }
 
-  readTextFiles(folder: string, names: readonly string[]): Promise<{ name: string; text: string }[]> {
+  readTextFiles(folder: string, names: readonly string[]): Promise<TextFile[]> {
     return this.session.call('Read-JuTextFiles', { Folder: folder, Names: names });
+  }
+
+  writeTextFile(
+    folder: string,
+    name: string,
+    text: string,
+    options: { bom: boolean; expectSha256: string },
+  ): Promise<{ path: string; sha256: string }> {
+    return this.session.call(
+      'Write-JuTextFile',
+      { Folder: folder, Name: name, Text: text, Bom: options.bom, ExpectSha256: options.expectSha256 },
+      ['Text'], // config text can hold connection-string passwords: kept out of the transcript
+    );
+  }
+
+  installer(path: string): Promise<InstallerInfo> {
+    return this.session.call('Get-JuInstaller', { Path: path });
+  }
+
+  startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess> {
+    return this.session.call('Start-JuInstaller', { Path: path, Arguments: args });
+  }
+
+  installerStatus(processId: number, startedAt: string): Promise<InstallerStatus> {
+    return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
+  }
+
+  testCredential(account: string, passwordVariable: string): Promise<CredentialCheck> {
+    return this.session.call('Test-JuCredential', { Account: account, PasswordVariable: passwordVariable });
+  }
+
+  setServiceAccount(
+    name: string,
+    account: string,
+    passwordVariable: string | null,
+  ): Promise<{ returnValue: number; service: ServiceState }> {
+    return this.session.call('Set-JuServiceAccount', {
+      Name: name,
+      Account: account,
+      PasswordVariable: passwordVariable ?? '',
+    });
   }
 
   saveState(folder: string, name: string, data: unknown): Promise<{ path: string }> {

@@ -50,6 +50,10 @@ interface Envelope {
   error?: { message: string; type: string };
 }
 
+function withoutInputs(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('INPUT_')));
+}
+
 /** Base64 of UTF-8 JSON: the only form in which a value ever reaches PowerShell text. */
 export function encodeArgs(args: unknown): string {
   return Buffer.from(JSON.stringify(args ?? {}), 'utf8').toString('base64');
@@ -83,7 +87,11 @@ export class PowerShellSession {
         executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
         throwOnInvocationError: false,
         // A dumb terminal keeps pwsh from writing cursor escape codes into the output.
-        spawnOptions: { env: { ...process.env, ...this.options.secretEnv, TERM: 'dumb', NO_COLOR: '1' } },
+        // The action's INPUT_* variables (secret inputs among them) stay out of PowerShell's environment: it gets
+        // only the secrets it is meant to read, by name.
+        spawnOptions: {
+          env: { ...withoutInputs(process.env), ...this.options.secretEnv, TERM: 'dumb', NO_COLOR: '1' },
+        },
       });
     } finally {
       if (override !== undefined) process.env['NODE_POWERSHELL'] = override;

@@ -71,3 +71,53 @@ export const DATABASE_CONNECTION_NAMES = ['JAMSDatabase', 'JAMS', 'DefaultConnec
  * CHECK: `Get-MsmqQueue -QueueType Private | Select QueueName` on a scheduler lists these names.
  */
 export const JAMS_QUEUES = ['jamsrequests', 'jamsrequestssubmitcancel'];
+
+/**
+ * The installer's command line, one argument per item; `{log}` becomes the verbose log in the run folder.
+ * No feature list is given, so an upgrade keeps every installed component (a cleared checkbox removes one).
+ * CHECK: whether the JAMS setup is a Burn bundle (.exe) or an MSI, and that it accepts /quiet, /norestart and
+ * /log <file> as standard Burn and msiexec packages do; run it once on a test host with these arguments.
+ */
+export const DEFAULT_INSTALLER_ARGUMENTS: readonly string[] = ['/quiet', '/norestart', '/log', '{log}'];
+
+/**
+ * Windows Installer exit codes. CHECK: that the JAMS setup returns the standard codes (Burn bundles pass
+ * their packages' codes through). Every code not listed is a failure.
+ */
+export const INSTALLER_EXIT_CODES: Readonly<
+  Record<number, { outcome: 'success' | 'reboot'; meaning: string }>
+> = {
+  0: { outcome: 'success', meaning: 'success' },
+  3010: {
+    outcome: 'reboot',
+    meaning: 'success, a reboot is required to finish (ERROR_SUCCESS_REBOOT_REQUIRED)',
+  },
+  1641: {
+    outcome: 'reboot',
+    meaning: 'success, the installer started a reboot (ERROR_SUCCESS_REBOOT_INITIATED)',
+  },
+};
+
+export const INSTALLER_FAILURES: Readonly<Record<number, string>> = {
+  1602: 'the installation was cancelled (ERROR_INSTALL_USEREXIT)',
+  1603: 'a fatal error during installation (ERROR_INSTALL_FAILURE)',
+  1618: 'another installation is already in progress (ERROR_INSTALL_ALREADY_RUNNING)',
+  1619: 'the installation package could not be opened (ERROR_INSTALL_PACKAGE_OPEN_FAILED)',
+  1625: 'the installation is forbidden by system policy (ERROR_INSTALL_PACKAGE_REJECTED)',
+  1633: 'the package is not supported on this platform (ERROR_INSTALL_PLATFORM_UNSUPPORTED)',
+  1638: 'another version of this product is already installed (ERROR_PRODUCT_VERSION)',
+  1639: 'invalid command line arguments (ERROR_INVALID_COMMAND_LINE)',
+};
+
+/**
+ * Lines of a verbose installer log that report the error, tried in order. "Return value 3" is the action
+ * that failed in an MSI log; Burn logs write "Error 0x..." lines.
+ * CHECK: the JAMS setup's log format, by reading the log of a failed test install.
+ */
+export const INSTALLER_LOG_ERROR_PATTERNS: readonly RegExp[] = [
+  /Return value 3\b/,
+  /\bError \d{4}\b/,
+  /\berror 0x[0-9a-f]+/i,
+  /Installation (operation )?failed/i,
+  /\bcertificate\b.*\btrust/i,
+];

@@ -3,6 +3,41 @@ import { writeFileSync } from 'node:fs';
 import type { ServiceState } from '../jams/services.js';
 import type { StageRecord } from './record.js';
 
+/** The parts of record.data the summary shows when a stage left them (upgrade, and start's config reapply). */
+interface UpgradeView {
+  versionBefore: string | null;
+  versionAfter: string | null;
+  install: string;
+  installer?: { path: string; sha256: string | null; signer: string | null };
+  exitCode?: number | null;
+  exitMeaning?: string;
+  rebootRequired: boolean;
+  log?: string;
+  errorLine?: { line: number; text: string } | null;
+  accounts?: { service: string; recorded: string; before: string; after: string; outcome: string }[];
+}
+
+interface ConfigView {
+  mode: string;
+  savedIn: string;
+  files: { name: string; action: string; diff: string[] }[];
+}
+
+function upgradeRows(u: UpgradeView): string[][] {
+  const rows = [
+    ['Version', `${u.versionBefore ?? '?'} -> ${u.versionAfter ?? '?'}`],
+    ['Installer', `${u.install}${u.installer ? `: ${u.installer.path}` : ''}`],
+  ];
+  if (u.installer?.sha256) rows.push(['SHA-256', u.installer.sha256]);
+  if (u.installer?.signer) rows.push(['Signed by', u.installer.signer]);
+  if (u.exitCode !== undefined)
+    rows.push(['Exit code', `${u.exitCode ?? 'unknown'}: ${u.exitMeaning ?? ''}`]);
+  rows.push(['Reboot required', u.rebootRequired ? 'yes (not rebooted)' : 'no']);
+  if (u.log) rows.push(['Installer log', u.log]);
+  if (u.errorLine) rows.push(['Error line', `${u.errorLine.line}: ${u.errorLine.text}`]);
+  return rows;
+}
+
 function serviceRows(before: ServiceState[] = [], after: ServiceState[] = []): string[][] {
   const names = [...new Set([...before, ...after].map((s) => s.name))];
   return names.map((name) => {
@@ -53,9 +88,39 @@ export async function writeSummary(
       ...record.actions.map((a) => [a.what, a.target, a.outcome, a.detail ?? '']),
     ]);
   }
+  const upgrade = record.data['upgrade'] as UpgradeView | undefined;
+  if (upgrade) {
+    s.addHeading('Upgrade', 4).addTable(upgradeRows(upgrade));
+    if (upgrade.accounts?.length) {
+      s.addTable([
+        ['Service', 'Recorded Log On As', 'Before', 'After', 'Outcome'].map((h) => ({
+          data: h,
+          header: true,
+        })),
+        ...upgrade.accounts.map((a) => [a.service, a.recorded, a.before, a.after, a.outcome]),
+      ]);
+    }
+  }
+  const config = record.data['configReapply'] as ConfigView | undefined;
+  if (config) {
+    s.addHeading(`Config customisations (config-mode ${config.mode})`, 4);
+    s.addRaw(`<p>Saved copies: <code>${config.savedIn}</code></p>`, true);
+    s.addTable([
+      ['File', 'Action', 'Reapplied'].map((h) => ({ data: h, header: true })),
+      ...config.files.map((f) => [
+        f.name,
+        f.action,
+        f.diff.length ? `<pre>${escape(f.diff.join('\n'))}</pre>` : '',
+      ]),
+    ]);
+  }
   if (record.warnings.length) s.addList(record.warnings);
   s.addRaw(`<p>Record: <code>${recordPath}</code></p>`, true);
   writeFileSync(markdownPath, s.stringify());
   if (process.env['GITHUB_STEP_SUMMARY']) await s.write();
   else s.emptyBuffer();
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

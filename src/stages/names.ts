@@ -4,6 +4,7 @@ export const STAGE_NAMES = [
   'maintenance-on',
   'backup',
   'stop',
+  'upgrade',
   'start',
   'verify',
   'maintenance-off',

@@ -6,6 +6,7 @@ import type { StageName } from './names.js';
 import { preflight } from './preflight.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
+import { upgrade } from './upgrade.js';
 import { verify } from './verify.js';
 
 export const STAGES: Readonly<Record<StageName, Stage>> = {
@@ -13,6 +14,7 @@ export const STAGES: Readonly<Record<StageName, Stage>> = {
   'maintenance-on': maintenanceOn,
   backup,
   stop,
+  upgrade,
   start,
   verify,
   'maintenance-off': maintenanceOff,

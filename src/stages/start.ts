@@ -1,12 +1,14 @@
 import { START_ORDER, describeService } from '../jams/services.js';
 import { expectedRole } from '../jams/roles.js';
+import { applyConfigReapply, planConfigReapply } from './config-reapply.js';
 import { StageError, type Stage } from './context.js';
 import { describeRoles, readRoleView } from './roles.js';
 import { describeStates, hostLabel, readServices, resolveServices } from './services.js';
 
 /**
- * The procedure's restart: the primary first, so it becomes the active scheduler; then the secondary,
- * which must come up in Backup Mode. Waits until this node reports the role it should have.
+ * The procedure's restart: the config customisations saved before the upgrade are reapplied, then the primary
+ * starts first, so it becomes the active scheduler; then the secondary, which must come up in Backup Mode.
+ * Waits until this node reports the role it should have.
  */
 export const start: Stage = {
   async run(ctx) {
@@ -17,8 +19,19 @@ export const start: Stage = {
     const roles = await readRoleView(ctx);
     const activePeer = roles.peers.find((p) => p.role === 'Active');
     const allRunning = Object.values(before).every((s) => s.status === 'Running');
+    const reapply = await planConfigReapply(ctx);
 
     if (allRunning && roles.self === want) {
+      if (reapply?.pending) {
+        throw new StageError(
+          `The JAMS services on ${hostLabel(ctx)} already run, with the installed config files: the customisations ` +
+            'saved before the upgrade are not reapplied yet.',
+          `${describeStates(hostLabel(ctx), before)} Nothing was changed.`,
+          `Run the stop stage for this host (role: ${ctx.settings.role}), then re-run this job: it reapplies the ` +
+            'customisations before it starts the services.',
+        );
+      }
+      if (reapply) await applyConfigReapply(ctx, reapply);
       ctx.skip('start', hostLabel(ctx), `already running and ${roles.selfLabel}`);
       ctx.record.servicesAfter = Object.values(before);
       return;
@@ -38,6 +51,9 @@ export const start: Stage = {
         'Run the start stage on the primary first and wait until it reports Running, then re-run this job.',
       );
     }
+
+    // The procedure: apply the customised config files, then start the services.
+    if (reapply) await applyConfigReapply(ctx, reapply);
 
     for (const kind of START_ORDER) {
       const name = names[kind];

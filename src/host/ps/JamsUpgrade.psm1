@@ -28,7 +28,9 @@ $script:Commands = @(
     'Get-JuNodeRole', 'Get-JuInstalledVersion', 'Get-JuFiles', 'Save-JuStateFile', 'Read-JuStateFile',
     'Copy-JuFiles', 'Read-JuTextFiles', 'Get-JuResource', 'New-JuResource', 'Add-JuRootRequirement',
     'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuDatabaseConnections', 'Backup-JuDatabase',
-    'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions'
+    'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
+    'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
+    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -196,17 +198,128 @@ function Copy-JuFiles {
     return [ordered]@{ folder = $Destination; files = $copied.ToArray() }
 }
 
+function Get-JuSha256 {
+    param([byte[]]$Bytes)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return ([System.BitConverter]::ToString($sha.ComputeHash($Bytes))).Replace('-', '') }
+    finally { $sha.Dispose() }
+}
+
 function Read-JuTextFiles {
-    # Returns the text of small files (config files) so the Node side can keep copies in the run folder.
+    # Returns the text of small files (config files) with their SHA-256 and whether they start with a UTF-8
+    # byte order mark, so a rewrite can keep the encoding and refuse a file that changed in between.
     param([string]$Folder, [string[]]$Names)
     $root = PlatformResolvePath -Path $Folder
     $files = New-Object System.Collections.ArrayList
     foreach ($name in $Names) {
         Assert-JuFileName $name
         $path = Join-Path $root $name
-        [void]$files.Add([ordered]@{ name = $name; text = [System.IO.File]::ReadAllText($path) })
+        $bytes = [System.IO.File]::ReadAllBytes($path)
+        $bom = ($bytes.Length -ge 3 -and $bytes[0] -eq 0xEF -and $bytes[1] -eq 0xBB -and $bytes[2] -eq 0xBF)
+        [void]$files.Add([ordered]@{
+                name   = $name
+                text   = [System.IO.File]::ReadAllText($path)
+                sha256 = Get-JuSha256 -Bytes $bytes
+                bom    = $bom
+            })
     }
     return , $files.ToArray()
+}
+
+function Write-JuTextFile {
+    # Replaces a small text file atomically, only if it still has the SHA-256 the caller read.
+    param([string]$Folder, [string]$Name, [string]$Text, [bool]$Bom, [string]$ExpectSha256)
+    Assert-JuFileName $Name
+    $path = Join-Path (PlatformResolvePath -Path $Folder) $Name
+    $current = Get-JuSha256 -Bytes ([System.IO.File]::ReadAllBytes($path))
+    if ($current -ne $ExpectSha256) { throw "$Name changed since it was read (SHA-256 $current); nothing was written." }
+    $temp = $path + '.ju-tmp'
+    [System.IO.File]::WriteAllText($temp, $Text, (New-Object System.Text.UTF8Encoding($Bom)))
+    Move-Item -LiteralPath $temp -Destination $path -Force
+    return [ordered]@{ path = $path; sha256 = (Get-JuSha256 -Bytes ([System.IO.File]::ReadAllBytes($path))) }
+}
+
+function Join-JuCommandLine {
+    # One Windows command line from separate arguments: an argument with white space is quoted, and
+    # backslashes before the closing quote are doubled so they do not escape it. Quotes are refused.
+    param([string[]]$Arguments)
+    $parts = New-Object System.Collections.ArrayList
+    foreach ($a in $Arguments) {
+        if ($a.Contains('"')) { throw "The installer argument '$a' contains a double quote." }
+        if ($a -eq '') { [void]$parts.Add('""') }
+        elseif ($a -match '\s') {
+            $trail = ''
+            if ($a -match '(\\+)$') { $trail = $Matches[1] }
+            [void]$parts.Add('"' + $a + $trail + '"')
+        }
+        else { [void]$parts.Add($a) }
+    }
+    return ($parts.ToArray() -join ' ')
+}
+
+function Get-JuInstaller {
+    # Existence, readability, size and SHA-256 of the installer; its version and signature come from the platform.
+    param([string]$Path)
+    $file = PlatformResolvePath -Path $Path
+    $result = [ordered]@{
+        path = $Path; exists = $false; readable = $false; reason = $null; size = $null; sha256 = $null
+        version = $null; versionSource = $null; signature = $null; signer = $null; signatureMessage = $null
+    }
+    if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $result.reason = 'not found, or the runner account cannot see it'; return $result }
+    $result.exists = $true
+    try {
+        $stream = [System.IO.File]::OpenRead($file)
+        try {
+            $result.size = $stream.Length
+            $sha = [System.Security.Cryptography.SHA256]::Create()
+            $result.sha256 = ([System.BitConverter]::ToString($sha.ComputeHash($stream))).Replace('-', '')
+            $sha.Dispose()
+        }
+        finally { $stream.Dispose() }
+        $result.readable = $true
+    }
+    catch { $result.reason = $_.Exception.Message; return $result }
+    $info = PlatformGetInstallerInfo -Path $file
+    foreach ($key in @($info.Keys)) { $result[$key] = $info[$key] }
+    return $result
+}
+
+function Start-JuInstaller {
+    # Starts the installer and returns at once with its process id; the caller polls Get-JuInstallerStatus.
+    param([string]$Path, [string[]]$Arguments)
+    $file = PlatformResolvePath -Path $Path
+    return PlatformStartInstaller -Path $file -CommandLine (Join-JuCommandLine -Arguments $Arguments)
+}
+
+function Get-JuInstallerStatus {
+    param([int]$ProcessId, [string]$StartedAt)
+    return PlatformGetInstallerStatus -ProcessId $ProcessId -StartedAt $StartedAt
+}
+
+function Assert-JuAccount {
+    param([string]$Account, [string]$PasswordVariable)
+    if ($Account -notmatch '^[^\x00-\x1f"]{1,256}$') { throw 'The account name is empty, too long or has control characters.' }
+    # Only the jams-upgrade password variables may be read: a caller cannot point at another variable.
+    if ($PasswordVariable -ne '' -and $PasswordVariable -cnotmatch '^JU_[A-Z0-9_]{1,60}$') {
+        throw "'$PasswordVariable' is not a jams-upgrade password variable."
+    }
+}
+
+function Test-JuCredential {
+    # Checks an account's password (read from the named environment variable) without changing anything.
+    param([string]$Account, [string]$PasswordVariable)
+    Assert-JuAccount -Account $Account -PasswordVariable $PasswordVariable
+    return PlatformTestCredential -Account $Account -PasswordVariable $PasswordVariable
+}
+
+function Set-JuServiceAccount {
+    # Sets a service's Log On As account; the password is read from the named environment variable.
+    param([string]$Name, [string]$Account, [string]$PasswordVariable = '')
+    Assert-JuServiceName $Name
+    Assert-JuAccount -Account $Account -PasswordVariable $PasswordVariable
+    $result = PlatformSetServiceAccount -Name $Name -Account $Account -PasswordVariable $PasswordVariable
+    $result['service'] = PlatformGetService -Name $Name
+    return $result
 }
 
 function Save-JuStateFile {
