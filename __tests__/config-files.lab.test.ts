@@ -29,6 +29,7 @@ function context(dryRun = false): StageContext {
     callTimeoutMs: 30000,
     pollIntervalMs: 100,
     targetVersion: null,
+    report: { recordsFolder: '', token: null },
     labFolder: lab,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;

@@ -28,6 +28,8 @@ export interface Settings {
   callTimeoutMs: number;
   pollIntervalMs: number;
   targetVersion: string | null;
+  /** The report stage: where the stage records are, and the token that reads the run's approvals. */
+  report: { recordsFolder: string; token: string | null };
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
   labFolder: string | null;
 }
@@ -74,6 +76,7 @@ const INPUTS = {
   'install-folder': { schema: z.string().min(3).max(260), fix: 'give an absolute Windows path' },
   'state-folder': { schema: z.string().min(3).max(260), fix: 'give an absolute Windows path' },
   'run-folder': { schema: z.string().min(1).max(400), fix: 'give a folder path' },
+  'records-folder': { schema: z.string().min(1).max(400), fix: 'give a folder path' },
 } as const;
 
 type InputName = keyof typeof INPUTS;
@@ -132,6 +135,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const installFolder = read('install-folder') ?? DEFAULT_INSTALL_FOLDER;
   const stateFolder = read('state-folder') ?? DEFAULT_STATE_FOLDER;
   const runFolderInput = read('run-folder');
+  const recordsFolderInput = read('records-folder');
+  // A token is a secret: masked at once, never validated against a pattern (so never echoed in a problem).
+  const token = core.getInput('github-token') || null;
+  if (token) core.setSecret(token);
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -144,11 +151,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     }),
   ) as Record<ServiceKind, readonly string[]>;
 
+  const runFolder = isAbsolute(runRoot) ? runRoot : resolve(runRoot);
   return {
     stage,
     role,
     dryRun,
-    runFolder: isAbsolute(runRoot) ? runRoot : resolve(runRoot),
+    runFolder,
     shell: resolveShell(shellInput ?? 'auto'),
     installFolder,
     stateFolder,
@@ -159,6 +167,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     callTimeoutMs: callTimeout * 1000,
     pollIntervalMs: lab ? 200 : 2000,
     targetVersion,
+    report: { recordsFolder: recordsFolderInput ? resolve(recordsFolderInput) : runFolder, token },
     labFolder: lab ? resolve(lab) : null,
   };
 }
