@@ -52,6 +52,7 @@ function context(dryRun = false): StageContext {
     },
     configMode: 'merge',
     passwords: {},
+    report: { recordsFolder: '', token: null },
     labFolder: lab,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;

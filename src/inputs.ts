@@ -56,6 +56,8 @@ export interface Settings {
   configMode: ConfigMode;
   /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */
   passwords: Partial<Record<'scheduler' | 'server', string>>;
+  /** The report stage: where the stage records are, and the token that reads the run's approvals. */
+  report: { recordsFolder: string; token: string | null };
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
   labFolder: string | null;
 }
@@ -197,6 +199,7 @@ const INPUTS = {
     schema: z.string().regex(VERSION),
     fix: "pass the primary upgrade job's version-after output, a dotted version such as 7.4.0",
   },
+  'records-folder': { schema: z.string().min(1).max(400), fix: 'give a folder path' },
 } as const;
 
 /**
@@ -335,6 +338,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       }
     }
   }
+  const recordsFolderInput = read('records-folder');
+  // A token is a secret: masked at once, never validated against a pattern (so never echoed in a problem).
+  const token = core.getInput('github-token') || null;
+  if (token) core.setSecret(token);
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -347,11 +354,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     }),
   ) as Record<ServiceKind, readonly string[]>;
 
+  const runFolder = isAbsolute(runRoot) ? runRoot : resolve(runRoot);
   return {
     stage,
     role,
     dryRun,
-    runFolder: isAbsolute(runRoot) ? runRoot : resolve(runRoot),
+    runFolder,
     shell: resolveShell(shellInput ?? 'auto'),
     installFolder,
     stateFolder,
@@ -371,6 +379,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     upgrade,
     configMode,
     passwords,
+    report: { recordsFolder: recordsFolderInput ? resolve(recordsFolderInput) : runFolder, token },
     labFolder: lab ? resolve(lab) : null,
   };
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { getSettings, InputError, type Settings } from './inputs.js';
 import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
+import { noHost } from './host/no-host.js';
 import { PowerShellHost } from './host/powershell-host.js';
 import type { WindowRecord } from './jams/maintenance.js';
 import { PASSWORD_VARIABLES } from './jams/accounts.js';
@@ -51,11 +52,13 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
     return;
   }
 
-  const folder = new RunFolder(settings.runFolder, settings.stage, settings.role);
+  const stage = STAGES[settings.stage];
+  const role = stage.hostless ? null : settings.role;
+  const folder = new RunFolder(settings.runFolder, settings.stage, role);
   const record: StageRecord = {
     tool: 'jams-upgrade',
     stage: settings.stage,
-    role: settings.role,
+    role: role ?? 'none',
     dryRun: settings.dryRun,
     lab: settings.labFolder !== null,
     run: runInfo(),
@@ -65,23 +68,17 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
     warnings: [],
     data: {},
   };
-  const host = makeHost(settings, (line) => folder.transcript(line));
+  const host = stage.hostless
+    ? noHost(settings.stage)
+    : makeHost(settings, (line) => folder.transcript(line));
   const ctx = new StageContext(settings, host, record, folder);
   try {
     if (record.lab) ctx.log.info(`LAB: running against the simulated JAMS pair in ${settings.labFolder}`);
-    else if (process.platform !== 'win32') {
-      throw new StageError(
-        `jams-upgrade runs on the Windows scheduler host, and this runner is ${process.platform}.`,
-        'Nothing was changed.',
-        'Run this job on the self-hosted Windows runner of the scheduler (runs-on with its labels).',
-      );
-    }
-    record.host = await host.platform();
-    ctx.log.info(
-      `${settings.stage} on ${record.host.computerName} (${settings.role}), PowerShell ${record.host.psVersion}` +
-        `${settings.dryRun ? ', dry-run: nothing will be changed' : ''}`,
+    if (stage.hostless) ctx.log.info(`${settings.stage}: runs without a JAMS host`);
+    else await connect(ctx, host);
+    await core.group(stage.hostless ? settings.stage : `${settings.stage} (${settings.role})`, () =>
+      stage.run(ctx),
     );
-    await core.group(`${settings.stage} (${settings.role})`, () => STAGES[settings.stage].run(ctx));
     record.status = 'succeeded';
   } catch (err) {
     record.status = 'failed';
@@ -102,7 +99,7 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
     folder.writeRecord(record);
     setOutputs(record, folder.recordPath);
     folder.log(headline(record));
-    await writeSummary(record, folder.recordPath, folder.summaryPath).catch((e: Error) =>
+    await writeSummary(record, folder.recordPath, folder.summaryPath, ctx.summarySections).catch((e: Error) =>
       core.warning(`No job summary: ${e.message}`),
     );
   }
@@ -111,6 +108,23 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
       `${record.failure.message}\nLeft in: ${record.failure.hostState}\nNext step: ${record.failure.nextStep}`,
     );
   }
+}
+
+/** Refuses a non-Windows runner outside the lab, then reads which host this is. */
+async function connect(ctx: StageContext, host: Host): Promise<void> {
+  const { settings, record } = ctx;
+  if (!record.lab && process.platform !== 'win32') {
+    throw new StageError(
+      `jams-upgrade runs on the Windows scheduler host, and this runner is ${process.platform}.`,
+      'Nothing was changed.',
+      'Run this job on the self-hosted Windows runner of the scheduler (runs-on with its labels).',
+    );
+  }
+  record.host = await host.platform();
+  ctx.log.info(
+    `${settings.stage} on ${record.host.computerName} (${settings.role}), PowerShell ${record.host.psVersion}` +
+      `${settings.dryRun ? ', dry-run: nothing will be changed' : ''}`,
+  );
 }
 
 function setOutputs(record: StageRecord, recordPath: string): void {
@@ -130,5 +144,10 @@ function setOutputs(record: StageRecord, recordPath: string): void {
     core.setOutput('reboot-required', String(upgrade.rebootRequired));
     if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
     if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
+  }
+  const report = record.data['report'] as { path: string; result: string } | undefined;
+  if (report) {
+    core.setOutput('report-path', report.path);
+    core.setOutput('result', report.result);
   }
 }

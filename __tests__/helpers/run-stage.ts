@@ -1,8 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseOutputs } from '../../lab/runner.js';
 import { run } from '../../src/main.js';
 import type { StageRecord } from '../../src/report/record.js';
+
+// Shared with the rehearsal, which reads the outputs of the built action the same way.
+export { parseOutputs };
 
 export interface StageResult {
   exitCode: number;
@@ -18,20 +22,6 @@ export function testShell(): 'pwsh' | 'powershell' {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `ju-${prefix}-`));
-}
-
-/** Parses the runner's GITHUB_OUTPUT file format (name<<delimiter / value / delimiter). */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m) continue;
-    const end = lines.indexOf(m[2] ?? '', i + 1);
-    outputs[m[1] ?? ''] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return outputs;
 }
 
 /**

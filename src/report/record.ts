@@ -22,6 +22,7 @@ export interface Failure {
 export interface StageRecord {
   tool: 'jams-upgrade';
   stage: string;
+  /** primary or secondary; 'none' for a stage with no host (the report). */
   role: string;
   dryRun: boolean;
   lab: boolean;
@@ -38,12 +39,15 @@ export interface StageRecord {
   failure?: Failure;
 }
 
-/** One stage's folder under the run folder: record.json, summary.md, stage.log, powershell-transcript.log. */
+/**
+ * One stage's folder under the run folder (<stage>-<role>, or <stage> for a stage with no host): record.json,
+ * summary.md, stage.log, powershell-transcript.log.
+ */
 export class RunFolder {
   readonly path: string;
 
-  constructor(root: string, stage: string, role: string) {
-    this.path = join(root, `${stage}-${role}`);
+  constructor(root: string, stage: string, role: string | null) {
+    this.path = join(root, role ? `${stage}-${role}` : stage);
     mkdirSync(this.path, { recursive: true });
   }
 

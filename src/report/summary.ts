@@ -55,22 +55,31 @@ function serviceRows(before: ServiceState[] = [], after: ServiceState[] = []): s
 
 /** One-line outcome used in the summary heading and the log. */
 export function headline(record: StageRecord): string {
-  const where = `${record.stage} on ${record.host?.computerName ?? '?'} (${record.role})`;
+  const where =
+    record.role === 'none'
+      ? record.stage
+      : `${record.stage} on ${record.host?.computerName ?? '?'} (${record.role})`;
   const mode = record.dryRun ? ' [dry-run]' : '';
   return record.status === 'succeeded' ? `${where}: succeeded${mode}` : `${where}: FAILED${mode}`;
 }
 
 /**
- * The job summary: outcome, services before and after, what was done, and on failure what to do next.
- * Kept as summary.md in the stage folder too, so the artifact and the rehearsal show it.
+ * The job summary: outcome, services before and after, what was done, on failure what to do next, then any
+ * sections the stage added. Kept as summary.md in the stage folder too, so the artifact and the rehearsal show it.
+ * A stage with no host that succeeded and wrote its own sections (the report) gets those alone.
  */
 export async function writeSummary(
   record: StageRecord,
   recordPath: string,
   markdownPath: string,
+  sections: readonly string[] = [],
 ): Promise<void> {
-  const s = core.summary.emptyBuffer().addHeading(`jams-upgrade: ${headline(record)}`, 3);
-  if (record.lab) s.addRaw('<p><b>LAB</b>: ran against the simulated JAMS pair, not a real host.</p>', true);
+  const s = core.summary.emptyBuffer();
+  if (record.role !== 'none' || record.status !== 'succeeded' || sections.length === 0) {
+    s.addHeading(`jams-upgrade: ${headline(record)}`, 3);
+    if (record.lab)
+      s.addRaw('<p><b>LAB</b>: ran against the simulated JAMS pair, not a real host.</p>', true);
+  }
   if (record.failure) {
     s.addTable([
       [{ data: 'Failure', header: true }, { data: record.failure.message }],
@@ -78,10 +87,12 @@ export async function writeSummary(
       [{ data: 'Next step', header: true }, { data: record.failure.nextStep }],
     ]);
   }
-  s.addTable([
-    ['Service', 'Before', 'After', 'Log On As', 'Start type'].map((h) => ({ data: h, header: true })),
-    ...serviceRows(record.servicesBefore, record.servicesAfter),
-  ]);
+  if (record.servicesBefore || record.servicesAfter) {
+    s.addTable([
+      ['Service', 'Before', 'After', 'Log On As', 'Start type'].map((h) => ({ data: h, header: true })),
+      ...serviceRows(record.servicesBefore, record.servicesAfter),
+    ]);
+  }
   if (record.actions.length) {
     s.addTable([
       ['Action', 'Target', 'Outcome', 'Detail'].map((h) => ({ data: h, header: true })),
@@ -115,6 +126,8 @@ export async function writeSummary(
     ]);
   }
   if (record.warnings.length) s.addList(record.warnings);
+  // A blank line ends the HTML block before it, so GitHub renders the section as Markdown.
+  for (const section of sections) s.addRaw(`\n${section}`, true);
   s.addRaw(`<p>Record: <code>${recordPath}</code></p>`, true);
   writeFileSync(markdownPath, s.stringify());
   if (process.env['GITHUB_STEP_SUMMARY']) await s.write();

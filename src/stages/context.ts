@@ -34,6 +34,9 @@ export class StageContext {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
+  /** Markdown a stage adds to its job summary, after the standard tables. */
+  readonly summarySections: string[] = [];
+
   /** This stage's folder in the run folder, uploaded as the job's artifact. */
   get folder(): string {
     return this.runFolder.path;
@@ -107,5 +110,7 @@ export class StageContext {
 }
 
 export interface Stage {
+  /** true: the stage needs no JAMS host (no PowerShell, any runner); ctx.host then refuses every call. */
+  readonly hostless?: boolean;
   run(ctx: StageContext): Promise<void>;
 }

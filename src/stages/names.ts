@@ -8,6 +8,7 @@ export const STAGE_NAMES = [
   'start',
   'verify',
   'maintenance-off',
+  'report',
 ] as const;
 
 export type StageName = (typeof STAGE_NAMES)[number];

@@ -4,6 +4,7 @@ import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
 import type { StageName } from './names.js';
 import { preflight } from './preflight.js';
+import { report } from './report.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { upgrade } from './upgrade.js';
@@ -18,4 +19,5 @@ export const STAGES: Readonly<Record<StageName, Stage>> = {
   start,
   verify,
   'maintenance-off': maintenanceOff,
+  report,
 };

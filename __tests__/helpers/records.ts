@@ -1,0 +1,118 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceState } from '../../src/jams/services.js';
+import type { ActionEntry, StageRecord } from '../../src/report/record.js';
+import type { FoundRecord } from '../../src/report/records.js';
+
+/** A time `s` seconds after 02:00:00 on the fixture day. */
+export const at = (s: number): string => new Date(Date.UTC(2026, 10, 25, 2, 0, s)).toISOString();
+
+const HOSTS = { primary: 'JAMS-PRI', secondary: 'JAMS-SEC' } as const;
+
+/** A stage record as the action writes it, with only what a test sets differing from a quiet success. */
+export function stageRecord(
+  stage: string,
+  role: 'primary' | 'secondary' | 'none',
+  from: number,
+  to: number,
+  extra: Partial<StageRecord> & { attempt?: number } = {},
+): StageRecord {
+  const { attempt = 1, ...rest } = extra;
+  return {
+    tool: 'jams-upgrade',
+    stage,
+    role,
+    dryRun: false,
+    lab: true,
+    run: { id: '900', attempt: String(attempt), actor: 'alice', triggeringActor: 'alice' },
+    ...(role === 'none'
+      ? {}
+      : {
+          host: {
+            computerName: HOSTS[role],
+            platform: 'lab' as const,
+            user: 'CORP\\runner',
+            psVersion: '7.6.0',
+            psEdition: 'Core',
+            isAdmin: true,
+          },
+        }),
+    startedAt: at(from),
+    finishedAt: at(to),
+    status: 'succeeded',
+    actions: [],
+    warnings: [],
+    data: {},
+    ...rest,
+  };
+}
+
+export const done = (s: number, what: string, target = ''): ActionEntry => ({
+  at: at(s),
+  what,
+  target,
+  outcome: 'done',
+});
+
+export const service = (name: string, status: string): ServiceState => ({
+  name,
+  exists: true,
+  status,
+  startType: 'Auto',
+  account: 'CORP\\svc-jams',
+});
+const SERVICES = ['JAMSExecutor', 'JAMSServer', 'JAMSScheduler'];
+export const allRunning = SERVICES.map((name) => service(name, 'Running'));
+export const allStopped = SERVICES.map((name) => service(name, 'Stopped'));
+
+/** A whole successful upgrade, 7.2.100 to 7.4.0: stop at 02:01:40, the primary active again at 02:06:40. */
+export function successfulRun(): StageRecord[] {
+  const version = (v: string) => ({ installedVersion: { version: v, source: 'lab' } });
+  const upgrade = (before: string, after: string) => ({
+    upgrade: { versionBefore: before, versionAfter: after, rebootRequired: false },
+  });
+  return [
+    stageRecord('preflight', 'primary', 0, 5, { data: version('7.2.100'), servicesAfter: allRunning }),
+    stageRecord('preflight', 'secondary', 0, 6, { data: version('7.2.100'), servicesAfter: allRunning }),
+    stageRecord('maintenance-on', 'primary', 60, 75, {
+      actions: [done(61, 'set quantity', 'Maintenance_Window')],
+    }),
+    stageRecord('backup', 'primary', 80, 95),
+    stageRecord('backup', 'secondary', 80, 90),
+    stageRecord('stop', 'primary', 100, 110, {
+      actions: [done(100, 'stop', 'JAMS Executor'), done(104, 'stop', 'JAMS Server')],
+      servicesAfter: allStopped,
+    }),
+    stageRecord('stop', 'secondary', 112, 120, { actions: [done(113, 'stop', 'JAMS Executor')] }),
+    stageRecord('upgrade', 'primary', 121, 250, { data: upgrade('7.2.100', '7.4.0') }),
+    stageRecord('upgrade', 'secondary', 251, 380, { data: upgrade('7.2.100', '7.4.0') }),
+    stageRecord('start', 'primary', 381, 400, { actions: [done(382, 'start', 'JAMS Server')] }),
+    stageRecord('start', 'secondary', 401, 420),
+    stageRecord('verify', 'primary', 421, 425, { data: version('7.4.0'), servicesAfter: allRunning }),
+    stageRecord('verify', 'secondary', 421, 426, { data: version('7.4.0'), servicesAfter: allRunning }),
+    stageRecord('maintenance-off', 'primary', 500, 505, {
+      actions: [done(501, 'restore quantity', '999999')],
+    }),
+  ];
+}
+
+export const found = (records: StageRecord[]): FoundRecord[] =>
+  records.map((record, i) => ({
+    record,
+    path: `r${i}/${record.stage}-${record.role}/record.json`,
+    artifact: `r${i}`,
+  }));
+
+/** Writes records the way download-artifact lays them out: <artifact>/<stage>-<role>/record.json. */
+export function writeArtifacts(folder: string, records: StageRecord[]): void {
+  for (const record of records) {
+    const attempt = String(record.run['attempt'] ?? '1');
+    const dir = join(
+      folder,
+      `jams-upgrade-${record.stage}-${record.role}-attempt-${attempt}`,
+      `${record.stage}-${record.role}`,
+    );
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'record.json'), JSON.stringify(record, null, 2));
+  }
+}

@@ -1,0 +1,350 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STEPS, type GateStep } from '../src/pipeline.js';
+import { gateApprovals } from '../src/report/approvals.js';
+import { buildAudit, type AuditInput } from '../src/report/audit.js';
+import { formatSeconds, renderAudit } from '../src/report/audit-markdown.js';
+import { measureDowntime, measureMaintenanceWindow } from '../src/report/downtime.js';
+import { readRunFacts, type ActionsApi, type RunFacts } from '../src/report/github-run.js';
+import { readRecords } from '../src/report/records.js';
+import { buildTimeline } from '../src/report/timeline.js';
+import { versionsByHost } from '../src/report/versions.js';
+import { service, at, done, found, stageRecord, successfulRun, writeArtifacts } from './helpers/records.js';
+import { tempDir } from './helpers/run-stage.js';
+
+const notRead: RunFacts = {
+  reviews: { read: false, reason: 'no token' },
+  jobs: { read: false, reason: 'no token' },
+  artifacts: { read: false, reason: 'no token' },
+};
+
+function audit(records: ReturnType<typeof successfulRun>, extra: Partial<AuditInput> = {}) {
+  return buildAudit({
+    records: found(records),
+    problems: [],
+    facts: notRead,
+    run: null,
+    runInfo: { actor: 'alice', triggeringActor: 'bob', workflow: 'upgrade-jams' },
+    recordsFolder: '/records',
+    now: at(900),
+    ...extra,
+  });
+}
+
+const gates = STEPS.filter((s): s is GateStep => s.kind === 'gate');
+
+describe('readRecords', () => {
+  test('reads the downloaded artifacts, names their artifact, skips the report and says what it could not read', () => {
+    const folder = tempDir('records');
+    writeArtifacts(folder, [...successfulRun(), stageRecord('report', 'none', 600, 601)]);
+    mkdirSync(join(folder, 'jams-upgrade-broken-attempt-1', 'stop-primary'), { recursive: true });
+    writeFileSync(join(folder, 'jams-upgrade-broken-attempt-1', 'stop-primary', 'record.json'), '{"tool":');
+    mkdirSync(join(folder, 'other'), { recursive: true });
+    writeFileSync(join(folder, 'other', 'record.json'), '{"tool":"something else"}');
+
+    const { records, problems } = readRecords(folder);
+    expect(records).toHaveLength(14);
+    expect(records.map((r) => r.record.stage)).not.toContain('report');
+    expect(records.find((r) => r.record.stage === 'stop' && r.record.role === 'primary')).toMatchObject({
+      artifact: 'jams-upgrade-stop-primary-attempt-1',
+      path: 'jams-upgrade-stop-primary-attempt-1/stop-primary/record.json',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^jams-upgrade-broken-attempt-1\/stop-primary\/record.json is not JSON/),
+      expect.stringMatching(/^other\/record.json is not a jams-upgrade stage record/),
+    ]);
+  });
+
+  test('a missing folder is a problem, not a crash', () => {
+    expect(readRecords('/no/such/folder').problems[0]).toMatch(/could not be read/);
+  });
+});
+
+describe('a successful upgrade', () => {
+  const report = audit(successfulRun());
+
+  test('the timeline lists every pipeline step but the report, in order, each succeeded or passed', () => {
+    const steps = STEPS.filter((s) => s.job !== 'report');
+    expect(report.result).toBe('succeeded');
+    expect(report.timeline.map((r) => [r.job, r.status])).toEqual(
+      steps.map((s) => [s.job, s.kind === 'gate' ? 'passed' : 'succeeded']),
+    );
+    expect(report.timeline.find((r) => r.job === 'upgrade-primary')).toMatchObject({
+      host: 'JAMS-PRI',
+      startedAt: at(121),
+      finishedAt: at(250),
+      seconds: 129,
+      attempts: 1,
+    });
+  });
+
+  test('downtime runs from the first service stopped to the primary active again; the window is measured', () => {
+    expect(report.downtime).toMatchObject({ from: at(100), to: at(400), seconds: 300, open: false });
+    expect(report.maintenanceWindow).toMatchObject({ from: at(61), to: at(501), seconds: 440, open: false });
+  });
+
+  test('versions before and after on both hosts, and who triggered the run', () => {
+    expect(report.versions).toEqual([
+      expect.objectContaining({ role: 'primary', host: 'JAMS-PRI', before: '7.2.100', after: '7.4.0' }),
+      expect.objectContaining({ role: 'secondary', host: 'JAMS-SEC', before: '7.2.100', after: '7.4.0' }),
+    ]);
+    expect(report.run.triggeredBy).toBe('bob');
+    expect(report.failures).toEqual([]);
+    expect(report.nextSteps).toEqual([]);
+  });
+
+  test('without GitHub it says the approvals were not read, and lists the artifacts it found', () => {
+    expect(report.approvals.note).toBe('Approvals not read: no token.');
+    expect(report.approvals.gates.map((g) => [g.job, g.state, g.by])).toEqual([
+      ['approve-downtime', 'passed', null],
+      ['approve-resume', 'passed', null],
+    ]);
+    expect(report.artifacts.items).toHaveLength(14);
+    expect(report.artifacts.note).toMatch(/Artifact links not read: no token/);
+  });
+
+  test('the versions fall back to the upgrade records when preflight and verify did not read them', () => {
+    const records = successfulRun().filter((r) => r.stage !== 'preflight' && r.stage !== 'verify');
+    expect(versionsByHost(found(records))[0]).toMatchObject({
+      before: '7.2.100',
+      after: '7.4.0',
+      source: 'before: upgrade; after: upgrade',
+    });
+  });
+});
+
+describe('a failed upgrade', () => {
+  const records = successfulRun().slice(0, 5);
+  records.push(
+    stageRecord('stop', 'primary', 100, 300, {
+      status: 'failed',
+      actions: [done(100, 'stop', 'JAMS Executor')],
+      servicesAfter: [
+        service('JAMSExecutor', 'Stopped'),
+        service('JAMSServer', 'Running'),
+        service('JAMSScheduler', 'StopPending'),
+      ],
+      failure: {
+        message: 'JAMSScheduler is still StopPending on JAMS-PRI (primary) 180 s after the stop request.',
+        hostState:
+          'JAMS-PRI (primary): JAMS Executor Stopped, JAMS Server Running, JAMS Scheduler StopPending.',
+        nextStep: 'Find out why JAMSScheduler does not stop, then re-run this job.',
+      },
+    }),
+  );
+  const report = audit(records);
+
+  test('names the failed stage, the state it left and its next step; later steps did not run', () => {
+    expect(report.result).toBe('failed');
+    expect(report.failures).toEqual([
+      expect.objectContaining({
+        job: 'stop-primary',
+        host: 'JAMS-PRI',
+        hostState: expect.stringMatching(/JAMS Scheduler StopPending/),
+      }),
+    ]);
+    expect(report.timeline.find((r) => r.job === 'stop-secondary')?.status).toBe('not run');
+    expect(report.timeline.find((r) => r.job === 'approve-resume')?.status).toBe('not reached');
+  });
+
+  test('each host as last seen, and the outage and the open window in the next steps', () => {
+    expect(report.hosts[0]).toMatchObject({
+      host: 'JAMS-PRI',
+      seenBy: 'stop (primary)',
+      services: [
+        { name: 'JAMSExecutor', status: 'Stopped' },
+        { name: 'JAMSServer', status: 'Running' },
+        { name: 'JAMSScheduler', status: 'StopPending' },
+      ],
+    });
+    expect(report.hosts[1]).toMatchObject({ host: 'JAMS-SEC', seenBy: 'preflight (secondary)' });
+    expect(report.downtime).toMatchObject({ from: at(100), to: null, open: true, seconds: 800 });
+    expect(report.maintenanceWindow).toMatchObject({ from: at(61), open: true });
+    expect(report.nextSteps).toEqual([
+      'stop (primary): Find out why JAMSScheduler does not stop, then re-run this job.',
+      expect.stringMatching(/^Once the cause is fixed, use 'Re-run failed jobs'/),
+      expect.stringMatching(/^JAMS has been down since 2026-11-25T02:01:40.000Z/),
+      expect.stringMatching(/^The maintenance window has held new jobs since 2026-11-25T02:01:01.000Z/),
+    ]);
+  });
+
+  test('the summary shows the failure, the hosts and the next steps', () => {
+    const markdown = renderAudit(report);
+    expect(markdown).toMatch(/^## JAMS upgrade report: FAILED \[LAB\]/);
+    expect(markdown).toContain('### Failed: stop (primary) on JAMS-PRI');
+    expect(markdown).toContain(
+      '- **Left in**: JAMS-PRI (primary): JAMS Executor Stopped, JAMS Server Running',
+    );
+    expect(markdown).toContain('### Hosts as last seen');
+    expect(markdown).toContain('| Downtime | **13 min 20 s so far** (2026-11-25 02:01:40Z to still open).');
+  });
+});
+
+describe('re-runs and dry runs', () => {
+  test('a re-run shows the latest attempt and keeps the first stop of the earlier attempt', () => {
+    const records = successfulRun().map((r) =>
+      r.stage === 'stop' && r.role === 'primary' ? { ...r, status: 'failed' as const } : r,
+    );
+    records.push(
+      stageRecord('stop', 'primary', 700, 710, {
+        attempt: 2,
+        actions: [{ at: at(701), what: 'stop', target: 'JAMS Scheduler', outcome: 'skipped' }],
+      }),
+    );
+    const row = buildTimeline(STEPS, found(records)).find((r) => r.job === 'stop-primary');
+    expect(row).toMatchObject({ status: 'succeeded', attempts: 2, startedAt: at(700) });
+    expect(measureDowntime(found(records), at(900)).from).toBe(at(100));
+  });
+
+  test('a dry run measures no downtime and no window', () => {
+    const records = successfulRun().map((r) => ({
+      ...r,
+      dryRun: true,
+      actions: r.actions.map((a) => ({ ...a, outcome: 'would' as const })),
+    }));
+    expect(measureDowntime(found(records), at(900))).toMatchObject({ from: null, seconds: null });
+    expect(measureMaintenanceWindow(found(records), at(900)).note).toMatch(/not opened by this run/);
+    expect(audit(records).dryRun).toBe(true);
+  });
+
+  test("a step that left no record takes its job's result from GitHub", () => {
+    const jobs = {
+      read: true as const,
+      items: [
+        {
+          name: 'upgrade / approve downtime',
+          conclusion: 'success',
+          startedAt: at(50),
+          completedAt: at(52),
+          url: 'g',
+        },
+        {
+          name: 'upgrade / maintenance-on (primary)',
+          conclusion: 'failure',
+          startedAt: at(60),
+          completedAt: at(61),
+          url: 'm',
+        },
+      ],
+    };
+    const report = audit(successfulRun().slice(0, 2), { facts: { ...notRead, jobs } });
+    expect(report.timeline.slice(2, 4).map((r) => [r.job, r.status, r.seconds])).toEqual([
+      ['approve-downtime', 'passed', 2],
+      ['maintenance-on', 'failed', 1],
+    ]);
+    expect(report.result).toBe('failed');
+    expect(report.failures[0]?.message).toBe(
+      'The job ended before the stage wrote its record (an input error, or the runner): m.',
+    );
+  });
+
+  test('a rejected gate is not approved, and the run incomplete', () => {
+    const jobs = {
+      read: true as const,
+      items: [
+        { name: 'approve downtime', conclusion: 'failure', startedAt: null, completedAt: at(70), url: 'g' },
+      ],
+    };
+    const report = audit(successfulRun().slice(0, 2), { facts: { ...notRead, jobs } });
+    expect(report.timeline[2]?.status).toBe('not approved');
+    expect(report.result).toBe('incomplete');
+  });
+
+  test('a run stopped at a gate is incomplete and says where it ended', () => {
+    const report = audit(successfulRun().slice(0, 2));
+    expect(report.result).toBe('incomplete');
+    expect(report.nextSteps[0]).toMatch(/^The run stopped at approve downtime: an approval was rejected/);
+  });
+});
+
+describe('approvals from GitHub', () => {
+  const rows = buildTimeline(STEPS, found(successfulRun()));
+  const jobs = {
+    read: true as const,
+    items: [
+      {
+        name: 'upgrade / approve downtime',
+        conclusion: 'success',
+        startedAt: at(55),
+        completedAt: at(58),
+        url: 'u1',
+      },
+      {
+        name: 'upgrade / approve resume',
+        conclusion: 'success',
+        startedAt: at(490),
+        completedAt: at(492),
+        url: 'u2',
+      },
+    ],
+  };
+
+  test('two reviews for two gates are paired in order, with the time each gate job started', () => {
+    const reviews = {
+      read: true as const,
+      items: [
+        { user: 'carol', state: 'approved', comment: 'window agreed', environments: ['prod'] },
+        { user: 'dave', state: 'approved', comment: '', environments: ['prod'] },
+      ],
+    };
+    const result = gateApprovals(gates, rows, reviews, jobs);
+    expect(result.note).toBeNull();
+    expect(result.gates.map((g) => [g.job, g.state, g.by, g.at, g.comment])).toEqual([
+      ['approve-downtime', 'approved', 'carol', at(55), 'window agreed'],
+      ['approve-resume', 'approved', 'dave', at(490), null],
+    ]);
+  });
+
+  test('reviews that do not match the gates one to one are listed unpaired, not guessed', () => {
+    const reviews = {
+      read: true as const,
+      items: ['carol', 'dave', 'erin'].map((user) => ({
+        user,
+        state: 'approved',
+        comment: '',
+        environments: ['prod'],
+      })),
+    };
+    const result = gateApprovals(gates, rows, reviews, jobs);
+    expect(result.gates.map((g) => g.by)).toEqual([null, null]);
+    expect(result.unpaired.map((r) => r.user)).toEqual(['carol', 'dave', 'erin']);
+    expect(result.note).toMatch(/3 review\(s\) for 2 gate\(s\) reached/);
+  });
+
+  test('a token without actions: read is reported as such', async () => {
+    const denied = Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
+    const api: ActionsApi = {
+      reviews: () => Promise.reject(denied),
+      jobs: () => Promise.resolve([]),
+      artifacts: () =>
+        Promise.resolve([{ name: 'jams-upgrade-stop-primary-attempt-1', url: 'a1', expired: false }]),
+    };
+    const facts = await readRunFacts(api);
+    expect(facts.reviews).toEqual({ read: false, reason: expect.stringMatching(/HTTP 403.*actions: read/) });
+    const report = audit(successfulRun(), { facts });
+    expect(report.approvals.note).toMatch(
+      /^Approvals not read: the token may not read this run \(HTTP 403\)/,
+    );
+    expect(report.artifacts).toEqual({
+      items: [{ name: 'jams-upgrade-stop-primary-attempt-1', url: 'a1' }],
+      note: null,
+    });
+  });
+
+  test('with no API at all every part says why', async () => {
+    const facts = await readRunFacts({ reason: 'this is not a GitHub Actions run' });
+    expect([facts.reviews, facts.jobs, facts.artifacts]).toEqual(
+      Array(3).fill({ read: false, reason: 'this is not a GitHub Actions run' }),
+    );
+  });
+});
+
+test('durations read as an operator writes them', () => {
+  expect([formatSeconds(42), formatSeconds(252), formatSeconds(3725), formatSeconds(null)]).toEqual([
+    '42 s',
+    '4 min 12 s',
+    '1 h 02 min 05 s',
+    '',
+  ]);
+});

@@ -1,0 +1,150 @@
+import type { AuditReport } from './audit.js';
+import type { Span } from './downtime.js';
+
+/** "1 h 02 min 05 s", "4 min 12 s", "42 s". */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null) return '';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h) return `${h} h ${String(m).padStart(2, '0')} min ${String(s).padStart(2, '0')} s`;
+  return m ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+}
+
+/** ISO time as "2026-11-25 02:04:05Z". */
+export function formatTime(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+}
+
+const cell = (value: string | number | null | undefined): string =>
+  String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+
+function table(header: string[], rows: (string | number | null | undefined)[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+function describeSpan(span: Span): string {
+  if (!span.from) return span.note;
+  const to = span.to ? formatTime(span.to) : 'still open';
+  const length = span.open ? `${formatSeconds(span.seconds)} so far` : formatSeconds(span.seconds);
+  return `**${length}** (${formatTime(span.from)} to ${to}). ${span.note}`;
+}
+
+const RESULT_MARK = { succeeded: 'succeeded', failed: 'FAILED', incomplete: 'incomplete' } as const;
+
+/** The job summary: GitHub Flavored Markdown, readable as plain text in a terminal too. */
+export function renderAudit(a: AuditReport): string {
+  const out: string[] = [];
+  const flags = [a.lab ? 'LAB' : '', a.dryRun ? 'dry-run' : ''].filter(Boolean);
+  out.push(`## JAMS upgrade report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`);
+  const run = a.run.url
+    ? `[run ${a.run.id}, attempt ${a.run.attempt}](${a.run.url})`
+    : 'not a GitHub Actions run';
+  out.push(
+    `${run}. Triggered by **${a.run.triggeredBy ?? 'unknown'}**` +
+      `${a.run.workflow ? ` (workflow ${a.run.workflow})` : ''}. Report written ${formatTime(a.generatedAt)}.`,
+  );
+  out.push(
+    table(
+      ['Measure', 'Value'],
+      [
+        ['Downtime', describeSpan(a.downtime)],
+        ['Maintenance window', describeSpan(a.maintenanceWindow)],
+      ],
+    ),
+  );
+
+  out.push('### Timeline');
+  out.push(
+    table(
+      ['Step', 'Host', 'Result', 'Start', 'End', 'Duration', 'Attempts'],
+      a.timeline.map((r) => [
+        r.title,
+        r.host,
+        `${r.status}${r.dryRun ? ' (dry-run)' : ''}`,
+        formatTime(r.startedAt),
+        formatTime(r.finishedAt),
+        formatSeconds(r.seconds),
+        r.attempts || '',
+      ]),
+    ),
+  );
+
+  out.push('### Versions');
+  out.push(
+    table(
+      ['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'],
+      a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source]),
+    ),
+  );
+
+  out.push('### Approvals');
+  out.push(
+    table(
+      ['Gate', 'Approves', 'Decision', 'By', 'When', 'Comment'],
+      a.approvals.gates.map((g) => [
+        g.jobUrl ? `[${g.title}](${g.jobUrl})` : g.title,
+        g.approves,
+        g.state,
+        g.by,
+        formatTime(g.at),
+        g.comment,
+      ]),
+    ),
+  );
+  if (a.approvals.unpaired.length) {
+    out.push(
+      table(
+        ['Reviewer', 'Decision', 'Environments', 'Comment'],
+        a.approvals.unpaired.map((r) => [r.user, r.state, r.environments.join(', '), r.comment]),
+      ),
+    );
+  }
+  if (a.approvals.note) out.push(a.approvals.note);
+
+  for (const f of a.failures) {
+    out.push(`### Failed: ${f.title}${f.host ? ` on ${f.host}` : ''}`);
+    out.push(
+      [`- **Failure**: ${f.message}`, `- **Left in**: ${f.hostState}`, `- **Next step**: ${f.nextStep}`].join(
+        '\n',
+      ),
+    );
+  }
+  if (a.failures.length || a.result !== 'succeeded') {
+    out.push('### Hosts as last seen');
+    out.push(
+      table(
+        ['Role', 'Host', 'Seen by', 'At', 'Services', 'Failover role'],
+        a.hosts.map((h) => [
+          h.role,
+          h.host,
+          h.seenBy,
+          formatTime(h.seenAt),
+          h.services.map((s) => `${s.name} ${s.status ?? 'missing'}`).join(', '),
+          h.failoverRole,
+        ]),
+      ),
+    );
+  }
+  if (a.nextSteps.length) {
+    out.push('### Next steps');
+    out.push(a.nextSteps.map((s, i) => `${i + 1}. ${s}`).join('\n'));
+  }
+
+  out.push('### Artifacts');
+  out.push(
+    a.artifacts.items.map((i) => (i.url ? `- [${i.name}](${i.url})` : `- ${i.name}`)).join('\n') || '- none',
+  );
+  if (a.artifacts.note) out.push(a.artifacts.note);
+  if (a.problems.length) {
+    out.push('### Problems reading the records');
+    out.push(a.problems.map((p) => `- ${p}`).join('\n'));
+  }
+  return `${out.join('\n\n')}\n`;
+}

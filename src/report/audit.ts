@@ -1,0 +1,119 @@
+import { dirname } from 'node:path';
+import { STEPS, type GateStep } from '../pipeline.js';
+import { gateApprovals, type GateApproval } from './approvals.js';
+import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
+import { runUrl, type Review, type RunFacts, type RunRef } from './github-run.js';
+import { failures, hostStates, type HostState, type StepFailure } from './host-state.js';
+import { nextSteps } from './next-steps.js';
+import type { StageRecord } from './record.js';
+import type { FoundRecord } from './records.js';
+import { buildTimeline, overallResult, type TimelineRow } from './timeline.js';
+import { versionsByHost, type HostVersions } from './versions.js';
+
+/** The audit record of one upgrade run: report.json, and the job summary rendered from it. */
+export interface AuditReport {
+  tool: 'jams-upgrade';
+  kind: 'audit-report';
+  generatedAt: string;
+  result: 'succeeded' | 'failed' | 'incomplete';
+  dryRun: boolean;
+  lab: boolean;
+  run: {
+    id: string | null;
+    attempt: string | null;
+    repository: string | null;
+    workflow: string | null;
+    url: string | null;
+    triggeredBy: string | null;
+    actor: string | null;
+  };
+  timeline: TimelineRow[];
+  downtime: Span;
+  maintenanceWindow: Span;
+  versions: HostVersions[];
+  approvals: { gates: GateApproval[]; unpaired: Review[]; note: string | null };
+  artifacts: { items: { name: string; url: string | null }[]; note: string | null };
+  failures: StepFailure[];
+  hosts: HostState[];
+  nextSteps: string[];
+  /** Records that could not be read, and other limits of this report. */
+  problems: string[];
+}
+
+export interface AuditInput {
+  records: FoundRecord[];
+  problems: string[];
+  facts: RunFacts;
+  run: RunRef | null;
+  /** The report job's own run information (who triggered it). */
+  runInfo: StageRecord['run'];
+  recordsFolder: string;
+  now: string;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+function artifacts(input: AuditInput): AuditReport['artifacts'] {
+  const { facts, records, recordsFolder } = input;
+  if (facts.artifacts.read) {
+    return {
+      items: facts.artifacts.items.map((a) => ({ name: a.name, url: a.expired ? null : a.url })),
+      note: null,
+    };
+  }
+  const downloaded = [...new Set(records.map((r) => r.artifact).filter((a): a is string => a !== null))];
+  if (downloaded.length) {
+    return {
+      items: downloaded.map((name) => ({ name, url: null })),
+      note: `Artifact links not read: ${facts.artifacts.reason}. They are listed on the run page.`,
+    };
+  }
+  return {
+    items: [...new Set(records.map((r) => dirname(r.path)))].map((folder) => ({
+      name: `${recordsFolder}/${folder}`,
+      url: null,
+    })),
+    note: 'Not a GitHub Actions run: these are the local run folders.',
+  };
+}
+
+/** Everything the report says, from the stage records and what GitHub knows of the run. No I/O. */
+export function buildAudit(input: AuditInput): AuditReport {
+  const { records, facts, run, runInfo, now } = input;
+  const timeline = buildTimeline(STEPS, records, facts.jobs);
+  const result = overallResult(timeline);
+  const downtime = measureDowntime(records, now);
+  const maintenanceWindow = measureMaintenanceWindow(records, now);
+  const failed = failures(timeline, records);
+  const gates = STEPS.filter((s): s is GateStep => s.kind === 'gate');
+  return {
+    tool: 'jams-upgrade',
+    kind: 'audit-report',
+    generatedAt: now,
+    result,
+    dryRun: records.length > 0 && records.every((r) => r.record.dryRun),
+    lab: records.some((r) => r.record.lab),
+    run: {
+      id: run?.runId ?? null,
+      attempt: run?.attempt ?? null,
+      repository: run?.repository ?? null,
+      workflow: str(runInfo['workflow']),
+      url: run ? runUrl(run) : null,
+      triggeredBy: str(runInfo['triggeringActor']) ?? str(runInfo['actor']),
+      actor: str(runInfo['actor']),
+    },
+    timeline,
+    downtime,
+    maintenanceWindow,
+    versions: versionsByHost(records),
+    approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
+    artifacts: artifacts(input),
+    failures: failed,
+    hosts: hostStates(records),
+    nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow),
+    problems: [
+      ...input.problems,
+      ...(records.length ? [] : [`No stage records were found in ${input.recordsFolder}.`]),
+    ],
+  };
+}

@@ -1,0 +1,42 @@
+import type { Span } from './downtime.js';
+import type { StepFailure } from './host-state.js';
+import type { TimelineRow } from './timeline.js';
+
+/** What the operator does next, most urgent first: the failed stage's own advice, then what the pair is left in. */
+export function nextSteps(
+  result: 'succeeded' | 'failed' | 'incomplete',
+  rows: readonly TimelineRow[],
+  failed: readonly StepFailure[],
+  downtime: Span,
+  window: Span,
+): string[] {
+  const steps = failed.map((f) => `${f.title}: ${f.nextStep}`);
+  if (result === 'failed') {
+    steps.push(
+      "Once the cause is fixed, use 'Re-run failed jobs' on the run page: the failed job and every job after it " +
+        'run again in order, jobs that succeeded keep their results, and every stage skips work already done.',
+    );
+  }
+  if (result === 'incomplete' && failed.length === 0) {
+    const stopped = rows.find((r) => ['not run', 'not reached', 'not approved'].includes(r.status));
+    if (stopped) {
+      steps.push(
+        `The run stopped at ${stopped.title}: an approval was rejected or expired, or the run was cancelled. ` +
+          'Nothing after it ran; start a new run when the pair is ready.',
+      );
+    }
+  }
+  if (downtime.open) {
+    steps.push(
+      `JAMS has been down since ${downtime.from}. Finish the upgrade (re-run the failed job), or end the outage ` +
+        'without it by running the start stage for the primary and then the secondary, once both run the same version.',
+    );
+  }
+  if (window.open) {
+    steps.push(
+      `The maintenance window has held new jobs since ${window.from}. Close it with maintenance-off (the resume ` +
+        'approval) once verify passes on both hosts; it restores the quantity recorded before the upgrade.',
+    );
+  }
+  return steps;
+}
