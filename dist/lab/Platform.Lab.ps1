@@ -16,7 +16,7 @@ if ($script:LabNode -ne 'primary' -and $script:LabNode -ne 'secondary') {
 
 function LabNow { return [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
 
-function LabStatePath { return Join-Path $script:LabFolder 'state.json' }
+function LabStatePath { return [System.IO.Path]::Combine($script:LabFolder, 'state.json') }
 
 function LabNodeFolder {
     param([string]$Node)
@@ -87,8 +87,8 @@ $script:LabCache = @{ stamp = $null; state = $null }
 
 function LabStamp {
     param([string]$Path)
-    $item = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
-    if ($null -eq $item) { return $null }
+    $item = New-Object System.IO.FileInfo($Path)
+    if (-not $item.Exists) { return $null }
     return '{0}-{1}' -f $item.LastWriteTimeUtc.Ticks, $item.Length
 }
 
@@ -96,8 +96,9 @@ function LabWithState {
     # Runs $Action on the advanced state under a lock file, then saves it, unless the caller promised only to
     # read (-ReadOnly) and no event came due. Two nodes share the folder.
     param([scriptblock]$Action, [switch]$ReadOnly)
-    [void](New-Item -ItemType Directory -Path $script:LabFolder -Force)
-    $lockPath = Join-Path $script:LabFolder 'state.lock'
+    # .NET calls, not cmdlets, on this hot path: every primitive call in the lab passes through here.
+    [void][System.IO.Directory]::CreateDirectory($script:LabFolder)
+    $lockPath = [System.IO.Path]::Combine($script:LabFolder, 'state.lock')
     $lock = $null
     $deadline = (LabNow) + 10000
     while ($null -eq $lock) {
@@ -128,7 +129,7 @@ function LabWithState {
     }
     finally {
         $lock.Dispose()
-        Remove-Item -LiteralPath $lockPath -Force -ErrorAction SilentlyContinue
+        [System.IO.File]::Delete($lockPath)
     }
 }
 
