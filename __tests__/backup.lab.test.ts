@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, editLab, injectFault, labPath, readLab } from '../lab/control.js';
-import { runStage, tempDir } from './helpers/run-stage.js';
+import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
+import { runStage, freshLab } from './helpers/run-stage.js';
 
 // Real pwsh, the real module, the lab's SQL stand-in (a real backup file) and hook fixtures.
 let lab: string;
@@ -15,9 +15,7 @@ const VERIFY_SQL = 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM';
 const fast = { 'service-timeout-seconds': '10' };
 
 beforeEach(async () => {
-  lab = join(tempDir('lab'), 'pair');
-  runs = tempDir('run');
-  await createLab(lab);
+  ({ lab, runs } = await freshLab());
 });
 
 /** The run key the action derives from GITHUB_RUN_ID (set when these tests run in a workflow). */

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, editLab, injectFault, labPath, readLab } from '../lab/control.js';
-import { runStage, tempDir } from './helpers/run-stage.js';
+import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
+import { runStage, freshLab } from './helpers/run-stage.js';
 
 // Real pwsh, the real module, the lab's JAMS resource and entries.
 let lab: string;
@@ -10,9 +10,7 @@ let runs: string;
 const RECORD = 'C:\\ProgramData\\jams-upgrade\\maintenance-window.json';
 
 beforeEach(async () => {
-  lab = join(tempDir('lab'), 'pair');
-  runs = tempDir('run');
-  await createLab(lab);
+  ({ lab, runs } = await freshLab());
 });
 
 function windowRecord(): Record<string, { quantity: number; restoredAt?: string }> {

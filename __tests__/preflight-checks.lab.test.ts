@@ -1,16 +1,14 @@
 import { beforeEach, expect, test } from '@jest/globals';
-import { join } from 'node:path';
-import { createLab, editLab, injectFault } from '../lab/control.js';
-import { runStage, tempDir } from './helpers/run-stage.js';
+
+import { editLab, injectFault } from '../lab/control.js';
+import { runStage, freshLab } from './helpers/run-stage.js';
 
 // The procedure's notes as preflight checks, through real pwsh against the lab.
 let lab: string;
 let runs: string;
 
 beforeEach(async () => {
-  lab = join(tempDir('lab'), 'pair');
-  runs = tempDir('run');
-  await createLab(lab);
+  ({ lab, runs } = await freshLab());
 });
 
 const preflight = (extra: Record<string, string>) =>

@@ -1,17 +1,15 @@
 import { describe, expect, test, beforeEach } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, editLab, injectFault, labPath, readLab } from '../lab/control.js';
-import { runStage, tempDir } from './helpers/run-stage.js';
+import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
+import { runStage, freshLab } from './helpers/run-stage.js';
 
 // Real pwsh, the real module, the lab platform: the same code path the action takes on a Windows host.
 let lab: string;
 let runs: string;
 
 beforeEach(async () => {
-  lab = join(tempDir('lab'), 'pair');
-  runs = tempDir('run');
-  await createLab(lab);
+  ({ lab, runs } = await freshLab());
 });
 
 const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOutputs } from '../../lab/runner.js';
+import { createLab } from '../../lab/control.js';
 import { run } from '../../src/main.js';
 import type { StageRecord } from '../../src/report/record.js';
 
@@ -22,6 +23,13 @@ export function testShell(): 'pwsh' | 'powershell' {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `ju-${prefix}-`));
+}
+
+/** A fresh healthy lab pair and an empty run folder, for one test. */
+export async function freshLab(): Promise<{ lab: string; runs: string }> {
+  const lab = join(tempDir('lab'), 'pair');
+  await createLab(lab);
+  return { lab, runs: tempDir('run') };
 }
 
 /**
