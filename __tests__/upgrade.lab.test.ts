@@ -160,7 +160,9 @@ describe('upgrade', () => {
 
     const second = await runStage(lab, runs, { stage: 'start', role: 'secondary', ...fast });
     expect(second.outputs['node-role']).toBe('Standby');
-    expect(second.record.data['configReapply']).toBeDefined();
+    expect(configText('secondary', 'JAMSHost.exe.config')).toContain(
+      '<add key="WebClientUrl" value="https://jams.corp.example/jams"/>',
+    );
     for (const role of ['primary', 'secondary']) {
       const v = await runStage(lab, runs, { stage: 'verify', role, 'target-version': '7.3.500' });
       expect(v.record.failure).toBeUndefined();

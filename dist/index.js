@@ -54280,11 +54280,9 @@ function getSettings(env = process.env) {
     };
     const passwords = {};
     for (const [kind, name] of Object.entries(SECRET_INPUTS)) {
-        const secret = lib_core/* getInput */.V4(name, { trimWhitespace: false });
-        if (secret) {
-            lib_core/* setSecret */.Pq(secret);
+        const secret = readSecret(name);
+        if (secret)
             passwords[kind] = secret;
-        }
     }
     const stage = read('stage');
     if (stage === undefined && !problems.some((p) => p.includes("'stage'"))) {
@@ -54350,10 +54348,7 @@ function getSettings(env = process.env) {
         }
     }
     const recordsFolderInput = read('records-folder');
-    // A token is a secret: masked at once, never validated against a pattern (so never echoed in a problem).
-    const token = lib_core/* getInput */.V4('github-token') || null;
-    if (token)
-        lib_core/* setSecret */.Pq(token);
+    const token = readSecret('github-token', true);
     if (problems.length > 0 || stage === undefined || role === undefined)
         throw new InputError(problems);
     const lab = env['JAMS_UPGRADE_LAB']?.trim() || null;
@@ -54391,9 +54386,12 @@ function getSettings(env = process.env) {
         labFolder: lab ? (0,external_node_path_namespaceObject.resolve)(lab) : null,
     };
 }
-/** A secret input: masked at once, kept as given (spaces too), never put into a message. */
-function readSecret(name) {
-    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
+/**
+ * A secret input: masked at once, never validated against a pattern (so never echoed in a problem). Kept as
+ * given, spaces too, unless `trim` (a token never has them).
+ */
+function readSecret(name, trim = false) {
+    const value = lib_core/* getInput */.V4(name, { trimWhitespace: trim });
     if (!value)
         return null;
     lib_core/* setSecret */.Pq(value);

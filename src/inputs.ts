@@ -266,11 +266,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   const passwords: Settings['passwords'] = {};
   for (const [kind, name] of Object.entries(SECRET_INPUTS) as [keyof typeof SECRET_INPUTS, string][]) {
-    const secret = core.getInput(name, { trimWhitespace: false });
-    if (secret) {
-      core.setSecret(secret);
-      passwords[kind] = secret;
-    }
+    const secret = readSecret(name);
+    if (secret) passwords[kind] = secret;
   }
 
   const stage = read('stage');
@@ -339,9 +336,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     }
   }
   const recordsFolderInput = read('records-folder');
-  // A token is a secret: masked at once, never validated against a pattern (so never echoed in a problem).
-  const token = core.getInput('github-token') || null;
-  if (token) core.setSecret(token);
+  const token = readSecret('github-token', true);
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -384,9 +379,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
-/** A secret input: masked at once, kept as given (spaces too), never put into a message. */
-function readSecret(name: string): string | null {
-  const value = core.getInput(name, { trimWhitespace: false });
+/**
+ * A secret input: masked at once, never validated against a pattern (so never echoed in a problem). Kept as
+ * given, spaces too, unless `trim` (a token never has them).
+ */
+function readSecret(name: string, trim = false): string | null {
+  const value = core.getInput(name, { trimWhitespace: trim });
   if (!value) return null;
   core.setSecret(value);
   return value;
