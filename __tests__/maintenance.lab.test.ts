@@ -26,7 +26,9 @@ const off = (extra: Record<string, string> = {}) =>
 describe('maintenance-on', () => {
   test('records the quantity, closes the window, waits for the executing entries; a re-run keeps the record', async () => {
     editLab(lab, (s) =>
-      s.entries.forEach((e, i) => Object.assign(e, { finishAt: null, finishAfterReads: 3 + 2 * i })),
+      s.entries.forEach((e, i) =>
+        Object.assign(e, { state: 'Executing', finishAt: null, finishAfterReads: 3 + 2 * i }),
+      ),
     );
     const r = await on();
     expect(r.exitCode).toBe(0);

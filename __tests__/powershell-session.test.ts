@@ -22,8 +22,14 @@ function session(
   const s = new PowerShellSession({
     shell: (overrides.shell ?? testShell()) as ShellKind,
     modulePath: paths.module,
-    platformPath: paths.lab,
-    platformOptions: { labFolder: join(tempDir('sess'), 'pair'), node: 'primary', installFolder: 'C:\\JAMS' },
+    platformPath: paths.windows,
+    platformOptions: { installFolder: 'C:\\JAMS' },
+    lab: {
+      fakes: paths.labFakes,
+      seams: paths.labSeams,
+      folder: join(tempDir('sess'), 'pair'),
+      node: 'primary',
+    },
     callTimeoutMs: overrides.callTimeoutMs ?? 60_000,
     transcript: overrides.transcript,
   });
@@ -54,8 +60,8 @@ describe('PowerShell session', () => {
   test('a primitive that throws is a PrimitiveError and the session stays usable', async () => {
     const s = session();
     await expect(s.call('Stop-JuService', { Name: 'JAMS*' })).rejects.toThrow(/not a plain service name/);
-    const platform = await s.call<{ platform: string }>('Get-JuPlatform');
-    expect(platform.platform).toBe('lab');
+    const platform = await s.call<{ computerName: string }>('Get-JuPlatform');
+    expect(platform.computerName).toBe('JAMS-PRI');
   });
 
   test('a call past its time limit ends the session with a clear error; the next call gets a new, equally bounded session', async () => {

@@ -12,11 +12,8 @@ import { encodeArgs, PowerShellSession } from '../src/host/powershell-session.js
 const shell = process.platform === 'win32' ? 'powershell' : 'pwsh';
 const lab = join(mkdtempSync(join(tmpdir(), 'ju-bench-')), 'pair');
 const paths = assetPaths();
-const platformOptions = {
-  labFolder: lab,
-  node: 'primary',
-  installFolder: 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
-};
+const platformOptions = { installFolder: 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler' };
+const labSetup = { fakes: paths.labFakes, seams: paths.labSeams, folder: lab, node: 'primary' as const };
 const command = 'Get-JuServiceStates';
 const args = { Names: ['JAMSExecutor', 'JAMSServer', 'JAMSScheduler'] };
 
@@ -30,8 +27,9 @@ async function persistent(samples: number): Promise<number[]> {
   const session = new PowerShellSession({
     shell,
     modulePath: paths.module,
-    platformPath: paths.lab,
+    platformPath: paths.windows,
     platformOptions,
+    lab: labSetup,
     callTimeoutMs: 60_000,
   });
   try {
@@ -51,12 +49,14 @@ async function persistent(samples: number): Promise<number[]> {
 function fresh(samples: number): number[] {
   const setup = encodeArgs({
     module: paths.module,
-    platform: paths.lab,
+    platform: paths.windows,
     options: JSON.stringify(platformOptions),
+    ...labSetup,
   });
   const script =
     `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${setup}'))); ` +
-    `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options -DisableNameChecking; ` +
+    `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` +
+    `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking; ` +
     `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker 'M'`;
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7689);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8734);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7689:
+/***/ 8734:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53942,16 +53942,16 @@ const DEFAULT_STATE_FOLDER = 'C:\\ProgramData\\jams-upgrade';
  */
 const DEFAULT_CONFIG_PATTERNS = ['*.config'];
 /**
- * The JAMS Client's failover labels as Get-JAMSFailoverStatus is expected to report them.
- * CHECK: `Get-JAMSFailoverStatus | Format-List *` on both nodes: the property names and these labels.
+ * Get-JAMSFailoverStatus's Status, trimmed and lower-cased, to a role. Public scripts (2016 on) compare it with Active;
+ * a Set-JAMSFailoverStatus sample says the standby "should read: passive". The JAMS Client's own words are accepted
+ * too, in case a version reports them.
+ * CHECK: `Get-JAMSFailoverStatus -Server localhost | Format-List *` on both nodes (preflight's contract records it).
  */
 const FAILOVER_STATUS_LABELS = {
-    running: 'Active',
     active: 'Active',
+    passive: 'Standby',
+    running: 'Active',
     'backup mode': 'Standby',
-    backup: 'Standby',
-    standby: 'Standby',
-    stopped: 'Stopped',
 };
 /** Accounts that mean "no Log On As to restore": the upgrade's own default. */
 const BUILTIN_ACCOUNTS = ['localsystem', 'nt authority\\system', '.\\localsystem'];
@@ -54433,6 +54433,7 @@ var dist = __nccwpck_require__(2835);
 
 
 
+
 /** A primitive that ran and threw inside PowerShell: the host is alive, the operation failed. */
 class PrimitiveError extends Error {
     command;
@@ -54452,6 +54453,8 @@ class SessionError extends Error {
     }
 }
 const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
+/** The folder lab sessions write their platform-file coverage into (npm run coverage:ps). */
+const COVERAGE_VARIABLE = 'JAMS_UPGRADE_PS_COVERAGE';
 function withoutInputs(env) {
     return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('INPUT_')));
 }
@@ -54467,6 +54470,8 @@ class PowerShellSession {
     options;
     shell;
     exited;
+    /** Lab sessions record the platform file's line coverage when JAMS_UPGRADE_PS_COVERAGE names a folder. */
+    coverage = false;
     marker = `JU-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
     constructor(options) {
         this.options = options;
@@ -54475,7 +54480,12 @@ class PowerShellSession {
     async start() {
         if (this.shell)
             return;
-        for (const file of [this.options.modulePath, this.options.platformPath]) {
+        const lab = this.options.lab;
+        for (const file of [
+            this.options.modulePath,
+            this.options.platformPath,
+            ...(lab ? [lab.fakes, lab.seams] : []),
+        ]) {
             if (!(0,external_node_fs_namespaceObject.existsSync)(file))
                 throw new SessionError(`The PowerShell module file ${file} is missing.`);
         }
@@ -54505,14 +54515,20 @@ class PowerShellSession {
         // A spawn failure rejects this promise; without a handler it would be an unhandled rejection.
         const exitPromise = shell.exitPromise;
         exitPromise.then(() => (this.exited ??= new SessionError(`${this.options.shell} exited.`)), (err) => (this.exited ??= this.died(err)));
+        this.coverage = lab !== undefined && !!process.env[COVERAGE_VARIABLE];
         const setup = {
             module: this.options.modulePath,
             platform: this.options.platformPath,
             options: JSON.stringify(this.options.platformOptions),
+            seams: lab?.seams ?? '',
+            ...(lab ? { fakes: lab.fakes, folder: lab.folder, node: lab.node } : {}),
+            ...(lab ? { coverage: (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(lab.fakes), 'Lab.Coverage.ps1') } : {}),
         };
         const line = `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
             `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
-            `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options -DisableNameChecking -Force; ` +
+            (lab ? `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` : '') +
+            `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking -Force; ` +
+            (this.coverage ? `. $ju.coverage; Start-LabCoverage -Script $ju.platform; ` : '') +
             `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
         const reply = await this.send('Import-Module', line);
         if (!reply.ok)
@@ -54539,11 +54555,13 @@ class PowerShellSession {
     async dispose() {
         const shell = this.shell;
         this.shell = undefined;
+        if (shell && this.coverage && !this.exited) {
+            await this.send('Save-LabCoverage', 'Save-LabCoverage -Folder $env:JAMS_UPGRADE_PS_COVERAGE', 10_000, shell).catch(() => undefined);
+        }
         if (shell)
             await shell.dispose().catch(() => undefined);
     }
-    async send(what, line, timeoutMs = this.options.callTimeoutMs) {
-        const shell = this.shell;
+    async send(what, line, timeoutMs = this.options.callTimeoutMs, shell = this.shell) {
         if (!shell)
             throw new SessionError('The PowerShell session is not started.');
         if (this.exited)
@@ -54609,13 +54627,14 @@ const GRACE_MS = 60_000;
  */
 function assetPaths() {
     const here = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    const bundled = { ps: (0,external_node_path_namespaceObject.join)(here, 'ps'), lab: (0,external_node_path_namespaceObject.join)(here, 'lab') };
-    const source = { ps: (0,external_node_path_namespaceObject.join)(here, 'ps'), lab: (0,external_node_path_namespaceObject.resolve)(here, '..', '..', 'lab') };
-    const base = (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(bundled.lab, 'Platform.Lab.ps1')) ? bundled : source;
+    const bundled = { ps: (0,external_node_path_namespaceObject.join)(here, 'ps'), lab: (0,external_node_path_namespaceObject.join)(here, 'lab', 'ps') };
+    const source = { ps: (0,external_node_path_namespaceObject.join)(here, 'ps'), lab: (0,external_node_path_namespaceObject.resolve)(here, '..', '..', 'lab', 'ps') };
+    const base = (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(bundled.lab, 'Lab.Fakes.ps1')) ? bundled : source;
     return {
         module: (0,external_node_path_namespaceObject.join)(base.ps, 'JamsUpgrade.psm1'),
         windows: (0,external_node_path_namespaceObject.join)(base.ps, 'Platform.Windows.ps1'),
-        lab: (0,external_node_path_namespaceObject.join)(base.lab, 'Platform.Lab.ps1'),
+        labFakes: (0,external_node_path_namespaceObject.join)(base.lab, 'Lab.Fakes.ps1'),
+        labSeams: (0,external_node_path_namespaceObject.join)(base.lab, 'Lab.Seams.ps1'),
     };
 }
 class PowerShellHost {
@@ -54625,11 +54644,9 @@ class PowerShellHost {
         this.session = new PowerShellSession({
             shell: options.shell,
             modulePath: paths.module,
-            platformPath: options.lab ? paths.lab : paths.windows,
-            platformOptions: {
-                installFolder: options.installFolder,
-                ...(options.lab ? { labFolder: options.lab.folder, node: options.lab.node } : {}),
-            },
+            platformPath: paths.windows,
+            platformOptions: { installFolder: options.installFolder },
+            lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
             callTimeoutMs: options.callTimeoutMs,
             secretEnv: options.secretEnv,
             transcript: options.transcript,
@@ -54730,6 +54747,9 @@ class PowerShellHost {
     }
     queuePermissions(names) {
         return this.session.call('Get-JuQueuePermissions', { Names: names });
+    }
+    contract(server, resource, queues) {
+        return this.session.call('Get-JuContract', { Server: server, Resource: resource, Queues: queues });
     }
     close() {
         return this.session.dispose();
@@ -54947,6 +54967,19 @@ async function writeSummary(record, recordPath, markdownPath, sections = []) {
             ]),
         ]);
     }
+    const contract = record.data['contract'];
+    if (contract) {
+        s.addHeading('What this host shows (the unverified assumptions, docs/unverified.md)', 4);
+        s.addTable([
+            ['Assumption', 'Holds', 'Seen', 'To settle it'].map((h) => ({ data: h, header: true })),
+            ...contract.map((v) => [
+                v.id,
+                v.holds === null ? 'not judged' : v.holds ? 'yes' : '<b>NO</b>',
+                summary_escape(v.seen),
+                summary_escape(v.settle),
+            ]),
+        ]);
+    }
     if (record.warnings.length)
         s.addList(record.warnings);
     // A blank line ends the HTML block before it, so GitHub renders the section as Markdown.
@@ -55135,14 +55168,15 @@ function describeService(kind, name) {
 const KINDS = Object.keys(SERVICE_LABELS);
 /** Finds the three JAMS services on this host, or stops the stage before it changes anything. */
 async function resolveServices(ctx) {
-    const found = await ctx.host.findServices(ctx.settings.serviceCandidates);
+    const { found, jamsServices } = await ctx.host.findServices(ctx.settings.serviceCandidates);
     const missing = KINDS.filter((kind) => !found[kind]);
     if (missing.length > 0) {
         const list = missing
             .map((k) => `${SERVICE_LABELS[k]} (tried ${ctx.settings.serviceCandidates[k].join(', ')})`)
             .join('; ');
-        throw new StageError(`The JAMS services were not all found on this host: ${list}.`, 'Nothing was changed.', `Run "Get-Service 'JAMS *' | Select-Object Name, DisplayName" on the host and set the ` +
-            `${missing.map((k) => `'${k}-service'`).join(', ')} input to the short name it shows.`);
+        const seen = jamsServices.map((s) => `${s.name} (${s.displayName})`).join(', ') || 'none';
+        throw new StageError(`The JAMS services were not all found on this host: ${list}. Services named JAMS * on the host: ${seen}.`, 'Nothing was changed.', `Set the ${missing.map((k) => `'${k}-service'`).join(', ')} input to the short name the host shows ` +
+            `("Get-Service 'JAMS *' | Select-Object Name, DisplayName"), then re-run this job.`);
     }
     ctx.record.data['services'] = found;
     return found;
@@ -55197,12 +55231,21 @@ async function stopJamsServices(ctx, names) {
         const watched = [name, ...dependents];
         const waited = await ctx.waitFor(() => ctx.host.serviceStates(watched), (states) => states.every((s) => s.status === 'Stopped'), ctx.settings.serviceTimeoutMs, (states, ms) => `waiting for ${states.map((s) => `${s.name} ${s.status}`).join(', ')} (${Math.round(ms / 1000)} s)`);
         if (!waited.ok) {
+            // Windows stops a service only once the services that depend on it have stopped: the one stuck in StopPending
+            // is the cause, a service still Running is waiting for it.
             const stuck = waited.value.filter((s) => s.status !== 'Stopped');
+            const pending = stuck.filter((s) => s.status === 'StopPending');
+            const cause = pending.length ? pending : stuck;
+            const waiting = stuck.filter((s) => !cause.includes(s));
             const now = await readServices(ctx, names);
             ctx.record.servicesAfter = Object.values(now);
-            throw new StageError(`${stuck.map((s) => `${s.name} is still ${s.status}`).join('; ')} on ${hostLabel(ctx)} ` +
-                `${Math.round(ctx.settings.serviceTimeoutMs / 1000)} s after the stop request.`, describeStates(hostLabel(ctx), now), `Find out why ${stuck.map((s) => s.name).join(', ')} does not stop (Event Viewer > System, the JAMS logs). ` +
-                `Once it has stopped, or after ending its process (taskkill /F /FI "SERVICES eq ${stuck[0]?.name}"), ` +
+            throw new StageError(`${cause.map((s) => `${s.name} is still ${s.status}`).join('; ')} on ${hostLabel(ctx)} ` +
+                `${Math.round(ctx.settings.serviceTimeoutMs / 1000)} s after the stop request` +
+                (waiting.length
+                    ? `, and ${waiting.map((s) => `${s.name} is still ${s.status}`).join('; ')}: Windows stops a service only ` +
+                        'after the services that depend on it.'
+                    : '.'), describeStates(hostLabel(ctx), now), `Find out why ${cause.map((s) => s.name).join(', ')} does not stop (Event Viewer > System, the JAMS logs). ` +
+                `Once it has stopped, or after ending its process (taskkill /F /FI "SERVICES eq ${cause[0]?.name}"), ` +
                 `re-run this job: it skips services already stopped. Do not start the upgrade while any JAMS service runs.`);
         }
     }
@@ -55650,11 +55693,26 @@ function describeEntries(names, max = 20) {
 ;// CONCATENATED MODULE: ./src/stages/maintenance-window.ts
 
 
+
 /** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
 function requirePrimary(ctx) {
     if (ctx.settings.role !== 'primary') {
         throw new StageError(`${ctx.settings.stage} runs on the primary: the maintenance window is one resource of the JAMS server, and its ` +
             'record is kept on the primary.', 'Nothing was changed.', `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`);
+    }
+}
+/** The maintenance resource as JAMS holds it now; a resource of another shape stops the stage before any change. */
+async function readResource(ctx) {
+    const { jamsServer, resource } = ctx.settings.maintenance;
+    try {
+        return await ctx.host.resource(jamsServer, resource);
+    }
+    catch (err) {
+        if (!(err instanceof PrimitiveError))
+            throw err;
+        throw new StageError(`The maintenance resource ${resource} on ${jamsServer} could not be read: ${err.message}`, 'Nothing was changed.', `Check the resource on the host (Get-Item JAMS::${jamsServer}\\Resources\\${resource} | Format-List *): preflight's ` +
+            "table of assumptions (maintenance-resource) shows what this host returned. Fix the name with 'maintenance-resource', " +
+            'or report the shape if your JAMS version differs, then re-run this job.');
     }
 }
 /** The recorded windows on this host, and this resource's record if there is one. */
@@ -55686,7 +55744,7 @@ const maintenanceOff = {
     async run(ctx) {
         requirePrimary(ctx);
         const { resource: name, jamsServer: server } = ctx.settings.maintenance;
-        let state = await ctx.host.resource(server, name);
+        let state = await readResource(ctx);
         if (!state.exists) {
             throw new StageError(`The JAMS server ${server} has no resource ${name}: there is no maintenance window to reopen.`, 'Nothing was changed.', "Check the 'maintenance-resource' and 'jams-server' inputs: they must name the resource maintenance-on closed.");
         }
@@ -55757,7 +55815,7 @@ const maintenanceOn = {
     async run(ctx) {
         requirePrimary(ctx);
         const { resource: name, jamsServer: server } = ctx.settings.maintenance;
-        let state = await ensureResource(ctx, await ctx.host.resource(server, name));
+        let state = await ensureResource(ctx, await readResource(ctx));
         const before = state.quantityAvailable ?? 0;
         const stored = await readWindowRecord(ctx);
         const data = {
@@ -55897,6 +55955,182 @@ function rank(source) {
     return source === 'uninstall-key' ? 0 : 1;
 }
 
+;// CONCATENATED MODULE: ./src/jams/contract.ts
+/**
+ * The contract between jams-upgrade and a real JAMS host: each assumption the platform file makes that no session could
+ * verify, judged against what preflight saw on the host (Get-JuContract). docs/unverified.md lists the same assumptions
+ * by id; a user's first dry-run on their own pair records which of them hold.
+ */
+
+
+const missing = (members, wanted) => wanted.filter((w) => !members.includes(w));
+/** A probe that failed is no verdict on the shape: it says what stopped it. */
+function judged(probe, judge) {
+    return probe.ok ? judge(probe.observed) : { holds: null, seen: `could not look: ${probe.error}` };
+}
+function shape(sample, wanted) {
+    const absent = missing(sample.members, wanted);
+    const values = Object.entries(sample.sample)
+        .map(([k, v]) => `${k}='${v}'`)
+        .join(', ');
+    return {
+        holds: absent.length === 0,
+        seen: `${absent.length ? `no ${absent.join(', ')}; ` : ''}members: ${sample.members.join(', ') || 'none'}${values ? `; ${values}` : ''}`,
+    };
+}
+const ASSUMPTIONS = [
+    {
+        id: 'service-names',
+        assumption: 'The JAMS services are JAMS Executor, JAMS Server and JAMS Scheduler under the short names jams-upgrade tries.',
+        settle: "set the 'executor-service', 'server-service' or 'scheduler-service' input to the short name seen",
+        judge: (o, s) => judged(o.services, (list) => {
+            const parts = Object.keys(SERVICE_LABELS).map((kind) => {
+                const svc = list.find((x) => x.displayName === SERVICE_LABELS[kind]);
+                const ok = svc !== undefined &&
+                    s.serviceCandidates[kind].some((c) => c.toLowerCase() === svc.name.toLowerCase());
+                return {
+                    ok,
+                    text: `${SERVICE_LABELS[kind]} = ${svc?.name ?? 'none'}${ok ? '' : ` (tried ${s.serviceCandidates[kind].join(', ')})`}`,
+                };
+            });
+            return { holds: parts.every((p) => p.ok), seen: parts.map((p) => p.text).join('; ') };
+        }),
+    },
+    {
+        id: 'log-on-as',
+        assumption: "Win32_Service carries a service's Log On As account (StartName) and start type (StartMode).",
+        settle: "check `Get-CimInstance Win32_Service | Where-Object DisplayName -like 'JAMS *' | Format-List *`",
+        judge: (o) => judged(o.logOnAs, (sample) => shape(sample, ['StartName', 'StartMode'])),
+    },
+    {
+        id: 'uninstall-key',
+        assumption: 'An Uninstall key whose DisplayName starts with JAMS carries the installed version (DisplayVersion).',
+        settle: 'nothing to set: the version is then read from JAMSScheduler.exe; check Programs and Features',
+        judge: (o) => judged(o.uninstall, (entries) => {
+            const withVersion = entries.filter((e) => e.version);
+            return {
+                holds: withVersion.length > 0,
+                seen: entries.length
+                    ? entries.map((e) => `'${e.name}' ${e.version || '(no DisplayVersion)'}`).join('; ')
+                    : 'no Uninstall entry named JAMS*',
+            };
+        }),
+    },
+    {
+        id: 'failover-config',
+        assumption: 'Failover.config in the install folder names the Primary and the Secondary.',
+        settle: "set 'install-folder' to the folder that holds Failover.config, or configure failover in the JAMS Client",
+        judge: (o) => judged(o.failoverConfig, (c) => ({
+            holds: c.exists && !!c.primary && !!c.secondary,
+            seen: c.exists
+                ? `Primary '${c.primary ?? ''}', Secondary '${c.secondary ?? ''}'`
+                : 'no Failover.config',
+        })),
+    },
+    {
+        id: 'jams-module',
+        assumption: 'The JAMS PowerShell module loads in the PowerShell that runs the stage.',
+        settle: "install the JAMS Client's PowerShell module on the host, and keep 'shell' on auto (Windows PowerShell 5.1)",
+        judge: (o) => judged(o.jamsModule, (m) => ({ holds: true, seen: `JAMS ${m.version} from ${m.path}` })),
+    },
+    {
+        id: 'failover-status',
+        assumption: 'Get-JAMSFailoverStatus -Server <node> returns one object with Status (Active or Passive), Role, Primary and Secondary.',
+        settle: 'compare with the JAMS Client (About > JAMS Servers > Status); until it holds, start and verify cannot judge roles',
+        judge: (o) => judged(o.failoverStatus, (sample) => {
+            const result = shape(sample, ['Status', 'Role', 'Primary', 'Secondary']);
+            const status = (sample.sample['Status'] ?? '').trim().toLowerCase();
+            const known = status in FAILOVER_STATUS_LABELS;
+            return {
+                holds: result.holds && known,
+                seen: `${result.seen}${known ? '' : ' (Status not understood)'}`,
+            };
+        }),
+    },
+    {
+        id: 'maintenance-resource',
+        assumption: 'The maintenance window is a resource JAMS::<server>\\Resources\\<name> with QuantityAvailable.',
+        settle: "set 'maintenance-resource' to the resource the root folder requires, and check `Get-Item JAMS::localhost\\Resources\\<name> | Format-List *`",
+        judge: (o, s) => judged(o.resource, (r) => r.exists
+            ? shape(r.item, ['QuantityAvailable'])
+            : {
+                holds: null,
+                seen: `no resource ${s.resource} on ${s.server} yet (maintenance-on says how to create it)`,
+            }),
+    },
+    {
+        id: 'root-requirement',
+        assumption: "The root folder's resource requirements are in .Resources, each with ResourceName and QuantityRequired.",
+        settle: 'check `(Get-Item JAMS::localhost\\).Resources | Format-List *`',
+        judge: (o) => judged(o.resource, (r) => {
+            if (!r.root.members.includes('Resources'))
+                return shape(r.root, ['Resources']);
+            if (r.request.members.length === 0)
+                return { holds: null, seen: 'the root folder requires no resource yet' };
+            return shape(r.request, ['ResourceName', 'QuantityRequired']);
+        }),
+    },
+    {
+        id: 'entry',
+        assumption: 'Get-JAMSEntry lists entries with JAMSEntry (the entry number) and JobName.',
+        settle: 'check `Get-JAMSEntry -Server localhost | Select-Object -First 1 | Format-List *`',
+        judge: (o) => judged(o.entry, (sample) => sample.members.length
+            ? shape(sample, ['JAMSEntry', 'JobName'])
+            : { holds: null, seen: 'no entry to look at' }),
+    },
+    {
+        id: 'queues',
+        assumption: 'The MSMQ private queues jamsrequests and jamsrequestssubmitcancel exist, and their ACL entries carry AccountName, AccessControlEntryType and Right.',
+        settle: 'check `Get-MsmqQueue -QueueType Private | Get-MsmqQueueACL`; the 7.3.338 note in preflight depends on it',
+        judge: (o) => judged(o.queues, (q) => {
+            if (!q)
+                return { holds: null, seen: 'no queue was looked at' };
+            const absent = q.queues.filter((x) => !x.exists).map((x) => x.name);
+            const result = shape(q.ace, ['AccountName', 'AccessControlEntryType', 'Right']);
+            return {
+                holds: absent.length === 0 && result.holds,
+                seen: `${absent.length ? `missing queues: ${absent.join(', ')}; ` : ''}${result.seen}`,
+            };
+        }),
+    },
+];
+function judgeContract(observation, settings) {
+    return ASSUMPTIONS.map((a) => ({
+        id: a.id,
+        assumption: a.assumption,
+        settle: a.settle,
+        ...a.judge(observation, settings),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/stages/host-contract.ts
+
+
+/**
+ * Looks at what the host really shows for each assumption in docs/unverified.md, records the verdicts and warns on each
+ * that does not hold, before the stage changes anything. A user's first dry-run on a real pair is then the evidence.
+ */
+async function checkContract(ctx) {
+    const { maintenance, serviceCandidates } = ctx.settings;
+    const observed = await ctx.host.contract(maintenance.jamsServer, maintenance.resource, JAMS_QUEUES);
+    const verdicts = judgeContract(observed, {
+        serviceCandidates,
+        resource: maintenance.resource,
+        server: maintenance.jamsServer,
+    });
+    ctx.record.data['contract'] = verdicts;
+    ctx.record.data['contractObserved'] = observed;
+    for (const v of verdicts) {
+        if (v.holds === false) {
+            ctx.log.warn(`Assumption '${v.id}' does not hold on this host: ${v.assumption} Seen: ${v.seen}. To settle it: ${v.settle}.`);
+        }
+        else {
+            ctx.log.info(`assumption ${v.id}: ${v.holds === null ? 'not judged' : 'holds'} (${v.seen})`);
+        }
+    }
+    return verdicts;
+}
+
 ;// CONCATENATED MODULE: ./src/jams/mq-permissions.ts
 
 
@@ -55965,22 +56199,43 @@ async function reviewQueuePermissions(ctx, installed, roles) {
 function expectedRole(role) {
     return role === 'primary' ? 'Active' : 'Standby';
 }
-function normaliseRole(label) {
-    return FAILOVER_STATUS_LABELS[label.trim().toLowerCase()] ?? 'Unknown';
+/** The JAMS Client's words for a role. */
+const ROLE_LABELS = {
+    Active: 'Running',
+    Standby: 'Backup Mode',
+    Stopped: 'Stopped',
+    Unknown: 'Unknown',
+};
+/** An answer's role: a node that does not answer is stopped; Active and Passive are the cmdlet's words. */
+function answerRole(answer) {
+    if (!answer.reachable)
+        return 'Stopped';
+    return FAILOVER_STATUS_LABELS[(answer.status ?? '').trim().toLowerCase()] ?? 'Unknown';
+}
+function answerLabel(answer) {
+    const role = answerRole(answer);
+    if (!answer.reachable)
+        return `Stopped (not answering: ${answer.error ?? 'no reason given'})`;
+    return role === 'Unknown' ? `Unknown (status '${answer.status ?? ''}')` : ROLE_LABELS[role];
 }
 function readRoles(status) {
-    if (!status.available) {
-        return { self: 'Unknown', selfLabel: status.reason ?? 'unavailable', peers: [], source: status.source };
+    if (!status.available || !status.self) {
+        return {
+            self: 'Unknown',
+            selfLabel: status.reason ?? 'unavailable',
+            configuredRole: null,
+            peers: [],
+            source: status.source,
+        };
     }
-    const self = status.nodes.find((n) => n.name.toLowerCase() === status.self.toLowerCase());
-    const peers = status.nodes
-        .filter((n) => n !== self)
-        .map((n) => ({ name: n.name, role: normaliseRole(n.status), label: n.status }));
+    const configured = (status.self.role ?? '').trim().toLowerCase();
+    const peer = status.peer;
     return {
-        self: self ? normaliseRole(self.status) : 'Unknown',
-        selfLabel: self?.status ?? `this host (${status.self}) is not in the failover status`,
-        peers,
-        source: status.source,
+        self: answerRole(status.self),
+        selfLabel: answerLabel(status.self),
+        configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
+        peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
+        source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
     };
 }
 
@@ -56006,6 +56261,7 @@ function describeRoles(view) {
 
 
 
+
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
  * restore), installed version, failover roles, the config files, the Message Queue note and the free space
@@ -56017,6 +56273,8 @@ const preflight = {
         if (platform?.platform === 'windows' && !platform.isAdmin) {
             ctx.log.warn(`The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`);
         }
+        // First, and even if a later check fails: what the host shows for each unverified assumption.
+        await checkContract(ctx);
         const names = await resolveServices(ctx);
         const states = await readServices(ctx, names);
         ctx.record.servicesBefore = Object.values(states);
@@ -56025,7 +56283,21 @@ const preflight = {
             const s = states[kind];
             ctx.log.info(`${SERVICE_LABELS[kind]} (${s.name}): ${s.status}, start ${s.startType}, Log On As ${s.account}`);
         }
-        await recordAccounts(ctx, states);
+        // The pair must be one a safe upgrade can start from.
+        const roles = await readRoleView(ctx);
+        ctx.log.info(`failover: ${describeRoles(roles)}`);
+        const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
+        if (active > 1) {
+            throw new StageError(`More than one node reports Running (active): ${describeRoles(roles)}.`, 'Nothing was changed.', 'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
+                'the failover port and Failover.config on both nodes, then re-run preflight.');
+        }
+        if (roles.configuredRole && roles.configuredRole !== ctx.settings.role) {
+            throw new StageError(`JAMS says ${hostLabel(ctx)} is the ${roles.configuredRole} of the pair, but this job runs it as role: ` +
+                `${ctx.settings.role}.`, 'Nothing was changed.', "Check the runner labels: each job's runs-on must reach the host its role names (the primary's runner for role: " +
+                'primary). Fix the labels or the caller, then re-run preflight.');
+        }
+        if (roles.self === 'Unknown')
+            ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
         const installed = pickInstalledVersion(await ctx.host.installedVersion());
         ctx.record.data['installedVersion'] = installed;
         if (installed)
@@ -56036,15 +56308,6 @@ const preflight = {
         if (installed && target && target.compare(installed.version) < 0) {
             ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
         }
-        const roles = await readRoleView(ctx);
-        ctx.log.info(`failover: ${describeRoles(roles)}`);
-        const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
-        if (active > 1) {
-            throw new StageError(`More than one node reports Running (active): ${describeRoles(roles)}.`, 'Nothing was changed.', 'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
-                'the failover port and Failover.config on both nodes, then re-run preflight.');
-        }
-        if (roles.self === 'Unknown')
-            ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
         await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
         const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
         ctx.record.data['configFiles'] = config;
@@ -56056,6 +56319,8 @@ const preflight = {
             { path: ctx.settings.installFolder, purpose: 'the installer' },
             ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
         ]);
+        // Preflight's one durable write, once every check above has passed.
+        await recordAccounts(ctx, states);
     },
 };
 /** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
@@ -62364,8 +62629,11 @@ const start = {
         if (ctx.settings.role === 'primary' && activePeer && roles.self !== 'Active') {
             throw new StageError(`${activePeer.name} is ${activePeer.label}: if the primary starts now it comes up in Backup Mode.`, `${describeStates(hostLabel(ctx), before)} Nothing was started.`, `Stop the JAMS services on ${activePeer.name} (the stop stage with role: secondary), then re-run this job.`);
         }
-        if (ctx.settings.role === 'secondary' && !activePeer && roles.peers.length > 0) {
-            throw new StageError(`No peer is active (${describeRoles(roles)}): the secondary would take over instead of standing by.`, `${describeStates(hostLabel(ctx), before)} Nothing was started.`, 'Run the start stage on the primary first and wait until it reports Running, then re-run this job.');
+        if (ctx.settings.role === 'secondary' && !activePeer) {
+            throw new StageError(roles.peers.length
+                ? `No peer is active (${describeRoles(roles)}): the secondary would take over instead of standing by.`
+                : `The primary could not be named (${describeRoles(roles)}), so it cannot be proven active: the secondary ` +
+                    'could take over instead of standing by.', `${describeStates(hostLabel(ctx), before)} Nothing was started.`, 'Run the start stage on the primary first and wait until it reports Running, then re-run this job.');
         }
         // The procedure: apply the customised config files, then start the services.
         if (reapply)

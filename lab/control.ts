@@ -1,7 +1,7 @@
 // Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
-// The lab itself (Platform.Lab.ps1) owns the simulation; this only edits its JSON while no stage runs.
+// The lab itself (lab/ps/) owns the simulation; this only edits its JSON while no stage runs.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 
@@ -20,17 +20,20 @@ export interface LabNode {
   hostName: string;
   version: string;
   role: 'Active' | 'Standby' | 'Stopped';
-  services: Record<string, LabService>;
+  services: Record<string, LabService & { displayName: string; dependsOn: string[] }>;
+  /** The Uninstall registry keys; the one marked jams shows the node's version. */
+  uninstall: { key: string; displayName?: string; jams?: boolean; wow6432: boolean }[];
   disks: Record<string, { freeGb: number; totalGb: number }>;
   queues: Record<string, { account: string; type: string; rights: string }[]>;
-  /** The simulated installer's last run on this node. */
+  /** The lab installer's last run on this node, written by its own process. */
   install: {
     pid: number;
-    at: number | null;
-    exitCode: number;
+    exitCode: number | null;
     version: string;
     log: string | null;
     done: boolean;
+    /** Names of JU_* (secret) variables the installer's environment held: must stay empty. */
+    secretVariablesSeen: string[];
   } | null;
   faults: {
     stuckStopPending: string[];
@@ -39,6 +42,15 @@ export interface LabNode {
     claimsActive: boolean;
     installerExitCode: number;
     installerHangs: boolean;
+    /** Get-JAMSFailoverStatus answers without .Role ('no-role') or in the JAMS Client's words ('gui-words'). */
+    failoverShape: '' | 'no-role' | 'gui-words';
+    /** Resource items come without QuantityAvailable. */
+    resourceShape: boolean;
+    /** JAMS names this node by the other role: the pair's Failover.config disagrees with the runners' roles. */
+    rolesSwapped: boolean;
+    notElevated: boolean;
+    /** Win32_Service.Change answers 2 (access denied). */
+    changeAccessDenied: boolean;
   };
 }
 
@@ -64,7 +76,15 @@ export interface LabSqlCall {
 }
 
 export interface LabState {
-  timing: { stopMs: number; startMs: number; activationMs: number; failoverMs: number; installMs: number };
+  timing: {
+    stopMs: number;
+    startMs: number;
+    activationMs: number;
+    failoverMs: number;
+    installMs: number;
+    /** How long ServiceController.Stop() waits for each dependent service (30 s on Windows). */
+    dependentStopWaitMs: number;
+  };
   accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
   resources: Record<string, { quantityAvailable: number; requiredByRoot: boolean }>;
@@ -130,7 +150,36 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
     description: 'the JAMS installer never ends on both nodes',
     apply: (s) => forBoth(s, (n) => (n.faults.installerHangs = true)),
   },
+  'failover-no-role': {
+    description: 'Get-JAMSFailoverStatus answers without a Role member on both nodes',
+    apply: (s) => forBoth(s, (n) => (n.faults.failoverShape = 'no-role')),
+  },
+  'services-renamed': {
+    description: 'the JAMS services have other short names (JAMS_Executor, JAMS_Server, JAMS_Scheduler)',
+    apply: (s) =>
+      forBoth(s, (n) => {
+        for (const name of ['JAMSExecutor', 'JAMSServer', 'JAMSScheduler'])
+          renameService(n, name, name.replace('JAMS', 'JAMS_'));
+      }),
+  },
+  'roles-swapped': {
+    description: 'JAMS names JAMS-PRI the Secondary and JAMS-SEC the Primary (the runner labels are swapped)',
+    apply: (s) => forBoth(s, (n) => (n.faults.rolesSwapped = true)),
+  },
+  'resource-no-quantity': {
+    description: 'JAMS resource items have no QuantityAvailable member',
+    apply: (s) => forBoth(s, (n) => (n.faults.resourceShape = true)),
+  },
 };
+
+function renameService(node: LabNode, from: string, to: string): void {
+  node.services = Object.fromEntries(
+    Object.entries(node.services).map(([name, svc]) => [
+      name === from ? to : name,
+      { ...svc, dependsOn: svc.dependsOn.map((d) => (d === from ? to : d)) },
+    ]),
+  );
+}
 
 function forBoth(s: LabState, edit: (node: LabNode) => void): void {
   edit(s.nodes.primary);
@@ -163,19 +212,17 @@ export function readLab(folder: string): LabState {
   return JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8')) as LabState;
 }
 
-/** Edits the state under the lab's own lock file, so a running stage never sees half a write. */
+/**
+ * Edits the state between stages. The file is replaced whole (write, then rename), so a stage never reads half a write;
+ * the lab's own writers hold an OS lock Node cannot take, so edit only while no stage and no lab installer runs.
+ */
 export function editLab(folder: string, edit: (state: LabState) => void): LabState {
-  const lock = join(folder, 'state.lock');
-  const fd = openSync(lock, 'wx');
-  try {
-    const state = readLab(folder);
-    edit(state);
-    writeFileSync(join(folder, 'state.json'), JSON.stringify(state, null, 2));
-    return state;
-  } finally {
-    closeSync(fd);
-    rmSync(lock, { force: true });
-  }
+  const state = readLab(folder);
+  edit(state);
+  const temp = join(folder, `state.json.${process.pid}.node.tmp`);
+  writeFileSync(temp, JSON.stringify(state, null, 2));
+  renameSync(temp, join(folder, 'state.json'));
+  return state;
 }
 
 export function injectFault(folder: string, name: string): void {
@@ -194,27 +241,45 @@ export function labPath(folder: string, node: 'primary' | 'secondary', windowsPa
 
 /** A simulated JAMS installer the lab understands; Windows paths in the lab map as labPath/LabMapPath do. */
 export interface LabInstaller {
-  /** The path to give the installer-path input, e.g. \\fileserver\jams\JAMS-7.3.500.exe. */
+  /** The path to give the installer-path input, e.g. \\fileserver\jams\JAMS-7.3.500-setup.exe. */
   windowsPath: string;
   file: string;
   sha256: string;
 }
 
+/**
+ * Writes a lab installer: an executable stub that starts the lab's installer process (lab/ps/Install-LabJams.ps1), with
+ * its version and signature on its lab line, where the lab's VersionInfo and Get-AuthenticodeSignature read them.
+ * The stub is a POSIX shell script: Windows starts only real executables for an .exe path, so the Windows test job
+ * leaves out the tests that run the installer.
+ */
 export function writeLabInstaller(
   folder: string,
   version: string,
   options: { signature?: string; name?: string } = {},
 ): LabInstaller {
+  if (process.platform === 'win32') {
+    throw new Error(
+      'The lab installer is a POSIX shell script; on Windows the tests that run it are left out.',
+    );
+  }
   const name = options.name ?? `JAMS-${version}-setup.exe`;
   const windowsPath = `\\\\fileserver\\jams\\${name}`;
   const file = join(folder, 'unc', 'fileserver', 'jams', name);
   mkdirSync(dirname(file), { recursive: true });
-  const body = JSON.stringify({
-    labInstaller: 'jams',
+  const facts = JSON.stringify({
+    kind: 'installer',
     version,
     signature: options.signature ?? 'Valid',
     signer: 'CN=JAMS Software (lab), O=Lab',
   });
-  writeFileSync(file, body);
+  // $$: the process the platform file started; pwsh may run as its child (a dotnet tool shim).
+  const body = [
+    '#!/bin/sh',
+    `# jams-upgrade-lab ${facts}`,
+    'exec pwsh -NoProfile -NonInteractive -File "$JAMS_UPGRADE_LAB_INSTALLER" "$0" "$$" "$@" </dev/null >/dev/null 2>&1',
+    '',
+  ].join('\n');
+  writeFileSync(file, body, { mode: 0o755 });
   return { windowsPath, file, sha256: createHash('sha256').update(body).digest('hex').toUpperCase() };
 }

@@ -3,11 +3,12 @@
 # Keep this file ASCII: Windows PowerShell 5.1 reads BOM-less files in the ANSI code page.
 #
 # Values arrive only as data: Invoke-JuCall decodes one base64 JSON argument and splats it.
-# The platform file (real Windows, or the lab when JAMS_UPGRADE_LAB is set) is chosen by the caller
-# and supplies the Platform* functions; nothing else here touches Windows or JAMS directly.
+# The platform file (Platform.Windows.ps1) supplies the Platform* and Seam* functions; nothing else here touches Windows
+# or JAMS directly. In the lab (JAMS_UPGRADE_LAB set) the caller names a seams file that replaces the Seam* functions.
 param(
     [Parameter(Mandatory = $true)][string]$PlatformFile,
-    [string]$PlatformOptionsJson = '{}'
+    [string]$PlatformOptionsJson = '{}',
+    [string]$SeamsFile = ''
 )
 
 Set-StrictMode -Version 2.0
@@ -21,6 +22,7 @@ if ($PSVersionTable.PSVersion.Major -lt 6) {
 
 $script:PlatformOptions = ConvertFrom-Json -InputObject $PlatformOptionsJson
 . $PlatformFile
+if ($SeamsFile -ne '') { . $SeamsFile }
 
 # The names a caller may invoke. Anything else is refused before it runs.
 $script:Commands = @(
@@ -30,7 +32,7 @@ $script:Commands = @(
     'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuDatabaseConnections', 'Backup-JuDatabase',
     'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
-    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount'
+    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -108,29 +110,29 @@ function Get-JuPlatform {
 }
 
 function Find-JuServices {
-    # Resolves each JAMS service kind to the first candidate name that exists on this host.
+    # Resolves each JAMS service kind to the first candidate name that exists on this host, and lists the services whose
+    # display name starts with JAMS, so a miss can name what the host really has.
     param([hashtable]$Candidates)
     $found = [ordered]@{}
     foreach ($kind in $Candidates.Keys) {
         $found[$kind] = $null
-        foreach ($name in @($Candidates[$kind])) {
-            Assert-JuServiceName $name
-            if ($null -ne (PlatformGetService -Name $name)) { $found[$kind] = $name; break }
+        foreach ($name in @($Candidates[$kind])) { Assert-JuServiceName $name }
+        foreach ($svc in @(PlatformGetServices -Names @($Candidates[$kind]))) {
+            if ($svc.exists) { $found[$kind] = $svc.name; break }
         }
     }
-    return $found
+    return [ordered]@{ found = $found; jamsServices = @(PlatformFindServices) }
 }
 
 function Get-JuServiceStates {
     param([string[]]$Names)
-    $states = New-Object System.Collections.ArrayList
-    foreach ($name in $Names) {
-        Assert-JuServiceName $name
-        $svc = PlatformGetService -Name $name
-        if ($null -eq $svc) { $svc = [ordered]@{ name = $name; exists = $false } }
-        [void]$states.Add($svc)
-    }
-    return , $states.ToArray()
+    foreach ($name in $Names) { Assert-JuServiceName $name }
+    return , @(PlatformGetServices -Names $Names)
+}
+
+function Get-JuService {
+    param([string]$Name)
+    return @(PlatformGetServices -Names @($Name))[0]
 }
 
 function Stop-JuService {
@@ -138,14 +140,14 @@ function Stop-JuService {
     param([string]$Name)
     Assert-JuServiceName $Name
     PlatformStopService -Name $Name
-    return PlatformGetService -Name $Name
+    return Get-JuService -Name $Name
 }
 
 function Start-JuService {
     param([string]$Name)
     Assert-JuServiceName $Name
     PlatformStartService -Name $Name
-    return PlatformGetService -Name $Name
+    return Get-JuService -Name $Name
 }
 
 function Get-JuNodeRole { return PlatformGetNodeRole }
@@ -155,7 +157,7 @@ function Get-JuInstalledVersion { return PlatformGetInstalledVersion }
 function Get-JuFiles {
     # Lists files in a folder with size and SHA-256, so the record can prove what was saved.
     param([string]$Folder, [string[]]$Include)
-    $root = PlatformResolvePath -Path $Folder
+    $root = SeamMapPath -Path $Folder
     $files = New-Object System.Collections.ArrayList
     if (Test-Path -LiteralPath $root -PathType Container) {
         foreach ($item in @(Get-ChildItem -LiteralPath $root -File)) {
@@ -181,8 +183,8 @@ function Assert-JuFileName {
 function Copy-JuFiles {
     # Copies named files between folders and proves each copy by its SHA-256.
     param([string]$Source, [string]$Destination, [string[]]$Names)
-    $from = PlatformResolvePath -Path $Source
-    $to = PlatformResolvePath -Path $Destination
+    $from = SeamMapPath -Path $Source
+    $to = SeamMapPath -Path $Destination
     if (-not (Test-Path -LiteralPath $to)) { [void](New-Item -ItemType Directory -Path $to -Force) }
     $copied = New-Object System.Collections.ArrayList
     foreach ($name in $Names) {
@@ -209,7 +211,7 @@ function Read-JuTextFiles {
     # Returns the text of small files (config files) with their SHA-256 and whether they start with a UTF-8
     # byte order mark, so a rewrite can keep the encoding and refuse a file that changed in between.
     param([string]$Folder, [string[]]$Names)
-    $root = PlatformResolvePath -Path $Folder
+    $root = SeamMapPath -Path $Folder
     $files = New-Object System.Collections.ArrayList
     foreach ($name in $Names) {
         Assert-JuFileName $name
@@ -230,7 +232,7 @@ function Write-JuTextFile {
     # Replaces a small text file atomically, only if it still has the SHA-256 the caller read.
     param([string]$Folder, [string]$Name, [string]$Text, [bool]$Bom, [string]$ExpectSha256)
     Assert-JuFileName $Name
-    $path = Join-Path (PlatformResolvePath -Path $Folder) $Name
+    $path = Join-Path (SeamMapPath -Path $Folder) $Name
     $current = Get-JuSha256 -Bytes ([System.IO.File]::ReadAllBytes($path))
     if ($current -ne $ExpectSha256) { throw "$Name changed since it was read (SHA-256 $current); nothing was written." }
     $temp = $path + '.ju-tmp'
@@ -260,7 +262,7 @@ function Join-JuCommandLine {
 function Get-JuInstaller {
     # Existence, readability, size and SHA-256 of the installer; its version and signature come from the platform.
     param([string]$Path)
-    $file = PlatformResolvePath -Path $Path
+    $file = SeamMapPath -Path $Path
     $result = [ordered]@{
         path = $Path; exists = $false; readable = $false; reason = $null; size = $null; sha256 = $null
         version = $null; versionSource = $null; signature = $null; signer = $null; signatureMessage = $null
@@ -287,7 +289,7 @@ function Get-JuInstaller {
 function Start-JuInstaller {
     # Starts the installer and returns at once with its process id; the caller polls Get-JuInstallerStatus.
     param([string]$Path, [string[]]$Arguments)
-    $file = PlatformResolvePath -Path $Path
+    $file = SeamMapPath -Path $Path
     return PlatformStartInstaller -Path $file -CommandLine (Join-JuCommandLine -Arguments $Arguments)
 }
 
@@ -318,7 +320,7 @@ function Set-JuServiceAccount {
     Assert-JuServiceName $Name
     Assert-JuAccount -Account $Account -PasswordVariable $PasswordVariable
     $result = PlatformSetServiceAccount -Name $Name -Account $Account -PasswordVariable $PasswordVariable
-    $result['service'] = PlatformGetService -Name $Name
+    $result['service'] = Get-JuService -Name $Name
     return $result
 }
 
@@ -326,7 +328,7 @@ function Save-JuStateFile {
     # Durable host-side state (for example the Log On As accounts), written atomically.
     param([string]$Folder, [string]$Name, [string]$Json)
     Assert-JuFileName $Name
-    $root = PlatformResolvePath -Path $Folder
+    $root = SeamMapPath -Path $Folder
     if (-not (Test-Path -LiteralPath $root)) { [void](New-Item -ItemType Directory -Path $root -Force) }
     $path = Join-Path $root $Name
     $temp = $path + '.tmp'
@@ -338,7 +340,7 @@ function Save-JuStateFile {
 function Read-JuStateFile {
     param([string]$Folder, [string]$Name)
     Assert-JuFileName $Name
-    $path = Join-Path (PlatformResolvePath -Path $Folder) $Name
+    $path = Join-Path (SeamMapPath -Path $Folder) $Name
     if (-not (Test-Path -LiteralPath $path)) { return [ordered]@{ path = $path; exists = $false; json = $null } }
     return [ordered]@{ path = $path; exists = $true; json = [System.IO.File]::ReadAllText($path) }
 }
@@ -392,7 +394,7 @@ function Get-JuDatabaseConnections {
     # The connection strings of common.config, parsed by SqlConnectionStringBuilder. Users and passwords stay
     # here: only the server, the database and the authentication kind are returned.
     param([string]$Folder)
-    $path = Join-Path (PlatformResolvePath -Path $Folder) 'common.config'
+    $path = Join-Path (SeamMapPath -Path $Folder) 'common.config'
     $found = New-Object System.Collections.ArrayList
     if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
         return [ordered]@{ path = $path; exists = $false; connections = $found.ToArray() }
@@ -440,7 +442,7 @@ function New-JuSqlConnectionString {
 
 function Get-JuBackupFileFacts {
     param([string]$Path)
-    $local = PlatformResolvePath -Path $Path
+    $local = SeamMapPath -Path $Path
     if (-not (Test-Path -LiteralPath $local -PathType Leaf)) {
         throw "The backup file $Path cannot be seen from this host. SQL Server writes it on its own machine: use a UNC share both can reach."
     }
@@ -454,10 +456,10 @@ function Backup-JuDatabase {
     # BACKUP DATABASE ... WITH COPY_ONLY, CHECKSUM, INIT, then the file's size and SHA-256.
     param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
     $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
-    $folder = [System.IO.Path]::GetDirectoryName((PlatformResolvePath -Path $Path))
+    $folder = [System.IO.Path]::GetDirectoryName((SeamMapPath -Path $Path))
     if (-not (Test-Path -LiteralPath $folder)) { [void](New-Item -ItemType Directory -Path $folder -Force) }
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $messages = PlatformInvokeSql -ConnectionString $connection -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -TimeoutSeconds $TimeoutSeconds
+    $messages = SeamInvokeSql -ConnectionString $connection -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -TimeoutSeconds $TimeoutSeconds
     $watch.Stop()
     $facts = Get-JuBackupFileFacts -Path $Path
     return [ordered]@{ path = $Path; sql = $script:BackupSql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages); size = $facts.size; sha256 = $facts.sha256 }
@@ -468,7 +470,7 @@ function Test-JuDatabaseBackup {
     param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
     $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $messages = PlatformInvokeSql -ConnectionString $connection -Sql $script:VerifySql -Parameters ([ordered]@{ path = $Path }) -TimeoutSeconds $TimeoutSeconds
+    $messages = SeamInvokeSql -ConnectionString $connection -Sql $script:VerifySql -Parameters ([ordered]@{ path = $Path }) -TimeoutSeconds $TimeoutSeconds
     $watch.Stop()
     $facts = Get-JuBackupFileFacts -Path $Path
     return [ordered]@{ path = $Path; sql = $script:VerifySql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages); size = $facts.size; sha256 = $facts.sha256 }
@@ -488,7 +490,7 @@ function Invoke-JuHook {
     # Runs a user's script with named parameters in a runspace of its own, so a timeout can stop it without
     # ending this session. The path and the parameters are data: the script text below is fixed.
     param([string]$Path, [hashtable]$Parameters, [int]$TimeoutSeconds)
-    $file = PlatformResolvePath -Path $Path
+    $file = SeamMapPath -Path $Path
     if ($file -notmatch '\.ps1$') { throw "The hook $Path is not a .ps1 script." }
     if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "The hook $Path does not exist on this host." }
     $shell = [System.Management.Automation.PowerShell]::Create()
@@ -562,6 +564,15 @@ function Get-JuQueuePermissions {
     }
     catch { return [ordered]@{ available = $false; reason = $_.Exception.Message; queues = $queues.ToArray() } }
     return [ordered]@{ available = $true; queues = $queues.ToArray() }
+}
+
+function Get-JuContract {
+    # What the host shows for each unverified assumption (docs/unverified.md); read-only.
+    param([string]$Server, [string]$Resource, [string[]]$Queues)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    Assert-JuPattern $Resource $script:JamsNamePattern 'Resource'
+    foreach ($name in $Queues) { Assert-JuPattern $name $script:QueueNamePattern 'Queue' }
+    return PlatformProbeContract -Server $Server -Resource $Resource -Queues $Queues
 }
 
 Export-ModuleMember -Function 'Invoke-JuCall'

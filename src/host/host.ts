@@ -3,6 +3,7 @@ import type { FailoverStatus } from '../jams/roles.js';
 import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
+import type { ContractObservation } from '../jams/contract.js';
 
 export interface PlatformInfo {
   platform: 'windows' | 'lab';
@@ -127,15 +128,19 @@ export interface CredentialCheck {
   reason: string | null;
 }
 
+export interface FoundServices {
+  found: Record<ServiceKind, string | null>;
+  jamsServices: { name: string; displayName: string; status: string }[];
+}
+
 /**
  * What a stage may ask of the scheduler host. It reads or changes one thing per call and makes no decisions;
  * the stages decide. The PowerShell implementation is the only one the action uses.
  */
 export interface Host {
   platform(): Promise<PlatformInfo>;
-  findServices(
-    candidates: Record<ServiceKind, readonly string[]>,
-  ): Promise<Record<ServiceKind, string | null>>;
+  /** The first candidate name of each kind that exists, and every service whose display name starts with JAMS. */
+  findServices(candidates: Record<ServiceKind, readonly string[]>): Promise<FoundServices>;
   serviceStates(names: readonly string[]): Promise<ServiceState[]>;
   /** Requests a stop (dependents stop too) and returns at once. */
   stopService(name: string): Promise<ServiceState>;
@@ -188,6 +193,8 @@ export interface Host {
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult>;
   freeSpace(paths: readonly string[]): Promise<FreeSpace[]>;
   queuePermissions(names: readonly string[]): Promise<QueuePermissions>;
+  /** What the host shows for each unverified assumption: member names and non-secret samples. Read-only. */
+  contract(server: string, resource: string, queues: readonly string[]): Promise<ContractObservation>;
   close(): Promise<void>;
 }
 

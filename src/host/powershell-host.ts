@@ -7,6 +7,7 @@ import type {
   DatabaseConnection,
   ExecutingEntry,
   FileEntry,
+  FoundServices,
   FreeSpace,
   HookResult,
   Host,
@@ -24,6 +25,7 @@ import type { FailoverStatus } from '../jams/roles.js';
 import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
+import type { ContractObservation } from '../jams/contract.js';
 
 /** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
 const GRACE_MS = 60_000;
@@ -43,15 +45,16 @@ export interface PowerShellHostOptions {
  * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle,
  * src/host/ps and lab/ in the repository (tests, bench).
  */
-export function assetPaths(): { module: string; windows: string; lab: string } {
+export function assetPaths(): { module: string; windows: string; labFakes: string; labSeams: string } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = { ps: join(here, 'ps'), lab: join(here, 'lab') };
-  const source = { ps: join(here, 'ps'), lab: resolve(here, '..', '..', 'lab') };
-  const base = existsSync(join(bundled.lab, 'Platform.Lab.ps1')) ? bundled : source;
+  const bundled = { ps: join(here, 'ps'), lab: join(here, 'lab', 'ps') };
+  const source = { ps: join(here, 'ps'), lab: resolve(here, '..', '..', 'lab', 'ps') };
+  const base = existsSync(join(bundled.lab, 'Lab.Fakes.ps1')) ? bundled : source;
   return {
     module: join(base.ps, 'JamsUpgrade.psm1'),
     windows: join(base.ps, 'Platform.Windows.ps1'),
-    lab: join(base.lab, 'Platform.Lab.ps1'),
+    labFakes: join(base.lab, 'Lab.Fakes.ps1'),
+    labSeams: join(base.lab, 'Lab.Seams.ps1'),
   };
 }
 
@@ -63,11 +66,9 @@ export class PowerShellHost implements Host {
     this.session = new PowerShellSession({
       shell: options.shell,
       modulePath: paths.module,
-      platformPath: options.lab ? paths.lab : paths.windows,
-      platformOptions: {
-        installFolder: options.installFolder,
-        ...(options.lab ? { labFolder: options.lab.folder, node: options.lab.node } : {}),
-      },
+      platformPath: paths.windows,
+      platformOptions: { installFolder: options.installFolder },
+      lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
       callTimeoutMs: options.callTimeoutMs,
       secretEnv: options.secretEnv,
       transcript: options.transcript,
@@ -78,9 +79,7 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuPlatform');
   }
 
-  findServices(
-    candidates: Record<ServiceKind, readonly string[]>,
-  ): Promise<Record<ServiceKind, string | null>> {
+  findServices(candidates: Record<ServiceKind, readonly string[]>): Promise<FoundServices> {
     return this.session.call('Find-JuServices', { Candidates: candidates });
   }
 
@@ -235,6 +234,10 @@ export class PowerShellHost implements Host {
 
   queuePermissions(names: readonly string[]): Promise<QueuePermissions> {
     return this.session.call('Get-JuQueuePermissions', { Names: names });
+  }
+
+  contract(server: string, resource: string, queues: readonly string[]): Promise<ContractObservation> {
+    return this.session.call('Get-JuContract', { Server: server, Resource: resource, Queues: queues });
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PowerShell } from 'node-powershell';
 
 /** Which PowerShell runs the module: Windows PowerShell 5.1 (`powershell`) or PowerShell 7 (`pwsh`). */
@@ -7,10 +8,15 @@ export type ShellKind = 'powershell' | 'pwsh';
 
 export interface SessionOptions {
   shell: ShellKind;
-  /** The module file and the platform file it dot-sources (Windows, or the lab). */
+  /** The module file and the platform file it dot-sources. */
   modulePath: string;
   platformPath: string;
   platformOptions: Record<string, unknown>;
+  /**
+   * The lab (only with JAMS_UPGRADE_LAB set): its fakes of the Windows cmdlets are loaded first, at the global scope,
+   * and its seams file replaces the platform file's Seam* functions.
+   */
+  lab?: { fakes: string; seams: string; folder: string; node: 'primary' | 'secondary' };
   /** Upper bound for one primitive call; a call past it kills the session. */
   callTimeoutMs: number;
   /**
@@ -44,6 +50,9 @@ export class SessionError extends Error {
 
 const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
 
+/** The folder lab sessions write their platform-file coverage into (npm run coverage:ps). */
+export const COVERAGE_VARIABLE = 'JAMS_UPGRADE_PS_COVERAGE';
+
 interface Envelope {
   ok: boolean;
   data?: unknown;
@@ -66,6 +75,8 @@ export function encodeArgs(args: unknown): string {
 export class PowerShellSession {
   private shell: PowerShell | undefined;
   private exited: Error | undefined;
+  /** Lab sessions record the platform file's line coverage when JAMS_UPGRADE_PS_COVERAGE names a folder. */
+  private coverage = false;
   private readonly marker = `JU-${randomBytes(8).toString('hex')}`;
 
   constructor(private readonly options: SessionOptions) {}
@@ -73,7 +84,12 @@ export class PowerShellSession {
   /** Starts the process and imports the module; a missing executable becomes a clear error here. */
   async start(): Promise<void> {
     if (this.shell) return;
-    for (const file of [this.options.modulePath, this.options.platformPath]) {
+    const lab = this.options.lab;
+    for (const file of [
+      this.options.modulePath,
+      this.options.platformPath,
+      ...(lab ? [lab.fakes, lab.seams] : []),
+    ]) {
       if (!existsSync(file)) throw new SessionError(`The PowerShell module file ${file} is missing.`);
     }
     this.exited = undefined;
@@ -103,15 +119,21 @@ export class PowerShellSession {
       () => (this.exited ??= new SessionError(`${this.options.shell} exited.`)),
       (err: Error) => (this.exited ??= this.died(err)),
     );
+    this.coverage = lab !== undefined && !!process.env[COVERAGE_VARIABLE];
     const setup = {
       module: this.options.modulePath,
       platform: this.options.platformPath,
       options: JSON.stringify(this.options.platformOptions),
+      seams: lab?.seams ?? '',
+      ...(lab ? { fakes: lab.fakes, folder: lab.folder, node: lab.node } : {}),
+      ...(lab ? { coverage: join(dirname(lab.fakes), 'Lab.Coverage.ps1') } : {}),
     };
     const line =
       `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
       `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
-      `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options -DisableNameChecking -Force; ` +
+      (lab ? `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` : '') +
+      `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking -Force; ` +
+      (this.coverage ? `. $ju.coverage; Start-LabCoverage -Script $ju.platform; ` : '') +
       `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
     const reply = await this.send('Import-Module', line);
     if (!reply.ok) throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
@@ -143,6 +165,14 @@ export class PowerShellSession {
   async dispose(): Promise<void> {
     const shell = this.shell;
     this.shell = undefined;
+    if (shell && this.coverage && !this.exited) {
+      await this.send(
+        'Save-LabCoverage',
+        'Save-LabCoverage -Folder $env:JAMS_UPGRADE_PS_COVERAGE',
+        10_000,
+        shell,
+      ).catch(() => undefined);
+    }
     if (shell) await shell.dispose().catch(() => undefined);
   }
 
@@ -150,8 +180,8 @@ export class PowerShellSession {
     what: string,
     line: string,
     timeoutMs: number = this.options.callTimeoutMs,
+    shell: PowerShell | undefined = this.shell,
   ): Promise<Envelope> {
-    const shell = this.shell;
     if (!shell) throw new SessionError('The PowerShell session is not started.');
     if (this.exited) throw this.exited;
     let timer: NodeJS.Timeout | undefined;

@@ -31,16 +31,16 @@ export const DEFAULT_STATE_FOLDER = 'C:\\ProgramData\\jams-upgrade';
 export const DEFAULT_CONFIG_PATTERNS = ['*.config'];
 
 /**
- * The JAMS Client's failover labels as Get-JAMSFailoverStatus is expected to report them.
- * CHECK: `Get-JAMSFailoverStatus | Format-List *` on both nodes: the property names and these labels.
+ * Get-JAMSFailoverStatus's Status, trimmed and lower-cased, to a role. Public scripts (2016 on) compare it with Active;
+ * a Set-JAMSFailoverStatus sample says the standby "should read: passive". The JAMS Client's own words are accepted
+ * too, in case a version reports them.
+ * CHECK: `Get-JAMSFailoverStatus -Server localhost | Format-List *` on both nodes (preflight's contract records it).
  */
-export const FAILOVER_STATUS_LABELS: Readonly<Record<string, 'Active' | 'Standby' | 'Stopped'>> = {
-  running: 'Active',
+export const FAILOVER_STATUS_LABELS: Readonly<Record<string, 'Active' | 'Standby'>> = {
   active: 'Active',
+  passive: 'Standby',
+  running: 'Active',
   'backup mode': 'Standby',
-  backup: 'Standby',
-  standby: 'Standby',
-  stopped: 'Stopped',
 };
 
 /** Accounts that mean "no Log On As to restore": the upgrade's own default. */

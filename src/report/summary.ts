@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
+import type { Verdict } from '../jams/contract.js';
 import type { ServiceState } from '../jams/services.js';
 import type { StageRecord } from './record.js';
 
@@ -122,6 +123,19 @@ export async function writeSummary(
         f.name,
         f.action,
         f.diff.length ? `<pre>${escape(f.diff.join('\n'))}</pre>` : '',
+      ]),
+    ]);
+  }
+  const contract = record.data['contract'] as Verdict[] | undefined;
+  if (contract) {
+    s.addHeading('What this host shows (the unverified assumptions, docs/unverified.md)', 4);
+    s.addTable([
+      ['Assumption', 'Holds', 'Seen', 'To settle it'].map((h) => ({ data: h, header: true })),
+      ...contract.map((v) => [
+        v.id,
+        v.holds === null ? 'not judged' : v.holds ? 'yes' : '<b>NO</b>',
+        escape(v.seen),
+        escape(v.settle),
       ]),
     ]);
   }

@@ -1,6 +1,6 @@
 import { decideOpen, MAINTENANCE_RECORD_FILE } from '../jams/maintenance.js';
 import { StageError, type Stage } from './context.js';
-import { readWindowRecord, requirePrimary } from './maintenance-window.js';
+import { readResource, readWindowRecord, requirePrimary } from './maintenance-window.js';
 import { hostLabel } from './services.js';
 
 /**
@@ -11,7 +11,7 @@ export const maintenanceOff: Stage = {
   async run(ctx) {
     requirePrimary(ctx);
     const { resource: name, jamsServer: server } = ctx.settings.maintenance;
-    let state = await ctx.host.resource(server, name);
+    let state = await readResource(ctx);
     if (!state.exists) {
       throw new StageError(
         `The JAMS server ${server} has no resource ${name}: there is no maintenance window to reopen.`,

@@ -8,7 +8,7 @@ import {
 } from '../jams/maintenance.js';
 import { NEW_MAINTENANCE_QUANTITY } from '../jams/unverified.js';
 import { StageError, type Stage, type StageContext } from './context.js';
-import { readWindowRecord, requirePrimary, setupSteps } from './maintenance-window.js';
+import { readResource, readWindowRecord, requirePrimary, setupSteps } from './maintenance-window.js';
 import { hostLabel } from './services.js';
 
 /**
@@ -20,7 +20,7 @@ export const maintenanceOn: Stage = {
   async run(ctx) {
     requirePrimary(ctx);
     const { resource: name, jamsServer: server } = ctx.settings.maintenance;
-    let state = await ensureResource(ctx, await ctx.host.resource(server, name));
+    let state = await ensureResource(ctx, await readResource(ctx));
     const before = state.quantityAvailable ?? 0;
     const stored = await readWindowRecord(ctx);
     const data: Record<string, unknown> = {

@@ -4,6 +4,8 @@ import {
   type WindowRecord,
   type WindowRecords,
 } from '../jams/maintenance.js';
+import type { ResourceState } from '../jams/maintenance.js';
+import { PrimitiveError } from '../host/powershell-session.js';
 import { StageError, type StageContext } from './context.js';
 
 /** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
@@ -14,6 +16,23 @@ export function requirePrimary(ctx: StageContext): void {
         'record is kept on the primary.',
       'Nothing was changed.',
       `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`,
+    );
+  }
+}
+
+/** The maintenance resource as JAMS holds it now; a resource of another shape stops the stage before any change. */
+export async function readResource(ctx: StageContext): Promise<ResourceState> {
+  const { jamsServer, resource } = ctx.settings.maintenance;
+  try {
+    return await ctx.host.resource(jamsServer, resource);
+  } catch (err) {
+    if (!(err instanceof PrimitiveError)) throw err;
+    throw new StageError(
+      `The maintenance resource ${resource} on ${jamsServer} could not be read: ${err.message}`,
+      'Nothing was changed.',
+      `Check the resource on the host (Get-Item JAMS::${jamsServer}\\Resources\\${resource} | Format-List *): preflight's ` +
+        "table of assumptions (maintenance-resource) shows what this host returned. Fix the name with 'maintenance-resource', " +
+        'or report the shape if your JAMS version differs, then re-run this job.',
     );
   }
 }

@@ -3,6 +3,7 @@ import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
 import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
 import { StageError, type Stage, type StageContext } from './context.js';
 import { checkFreeSpace } from './disk-space.js';
+import { checkContract } from './host-contract.js';
 import { reviewQueuePermissions } from './queue-permissions.js';
 import { describeRoles, readRoleView } from './roles.js';
 import { hostLabel, readServices, resolveServices } from './services.js';
@@ -20,6 +21,8 @@ export const preflight: Stage = {
         `The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`,
       );
     }
+    // First, and even if a later check fails: what the host shows for each unverified assumption.
+    await checkContract(ctx);
     const names = await resolveServices(ctx);
     const states = await readServices(ctx, names);
     ctx.record.servicesBefore = Object.values(states);
@@ -31,7 +34,28 @@ export const preflight: Stage = {
       );
     }
 
-    await recordAccounts(ctx, states);
+    // The pair must be one a safe upgrade can start from.
+    const roles = await readRoleView(ctx);
+    ctx.log.info(`failover: ${describeRoles(roles)}`);
+    const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
+    if (active > 1) {
+      throw new StageError(
+        `More than one node reports Running (active): ${describeRoles(roles)}.`,
+        'Nothing was changed.',
+        'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
+          'the failover port and Failover.config on both nodes, then re-run preflight.',
+      );
+    }
+    if (roles.configuredRole && roles.configuredRole !== ctx.settings.role) {
+      throw new StageError(
+        `JAMS says ${hostLabel(ctx)} is the ${roles.configuredRole} of the pair, but this job runs it as role: ` +
+          `${ctx.settings.role}.`,
+        'Nothing was changed.',
+        "Check the runner labels: each job's runs-on must reach the host its role names (the primary's runner for role: " +
+          'primary). Fix the labels or the caller, then re-run preflight.',
+      );
+    }
+    if (roles.self === 'Unknown') ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
 
     const installed = pickInstalledVersion(await ctx.host.installedVersion());
     ctx.record.data['installedVersion'] = installed;
@@ -45,18 +69,6 @@ export const preflight: Stage = {
       ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
     }
 
-    const roles = await readRoleView(ctx);
-    ctx.log.info(`failover: ${describeRoles(roles)}`);
-    const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
-    if (active > 1) {
-      throw new StageError(
-        `More than one node reports Running (active): ${describeRoles(roles)}.`,
-        'Nothing was changed.',
-        'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
-          'the failover port and Failover.config on both nodes, then re-run preflight.',
-      );
-    }
-    if (roles.self === 'Unknown') ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
     await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
 
     const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
@@ -74,6 +86,9 @@ export const preflight: Stage = {
       { path: ctx.settings.installFolder, purpose: 'the installer' },
       ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
     ]);
+
+    // Preflight's one durable write, once every check above has passed.
+    await recordAccounts(ctx, states);
   },
 };
 

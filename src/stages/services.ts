@@ -12,17 +12,18 @@ const KINDS = Object.keys(SERVICE_LABELS) as ServiceKind[];
 
 /** Finds the three JAMS services on this host, or stops the stage before it changes anything. */
 export async function resolveServices(ctx: StageContext): Promise<ServiceNames> {
-  const found = await ctx.host.findServices(ctx.settings.serviceCandidates);
+  const { found, jamsServices } = await ctx.host.findServices(ctx.settings.serviceCandidates);
   const missing = KINDS.filter((kind) => !found[kind]);
   if (missing.length > 0) {
     const list = missing
       .map((k) => `${SERVICE_LABELS[k]} (tried ${ctx.settings.serviceCandidates[k].join(', ')})`)
       .join('; ');
+    const seen = jamsServices.map((s) => `${s.name} (${s.displayName})`).join(', ') || 'none';
     throw new StageError(
-      `The JAMS services were not all found on this host: ${list}.`,
+      `The JAMS services were not all found on this host: ${list}. Services named JAMS * on the host: ${seen}.`,
       'Nothing was changed.',
-      `Run "Get-Service 'JAMS *' | Select-Object Name, DisplayName" on the host and set the ` +
-        `${missing.map((k) => `'${k}-service'`).join(', ')} input to the short name it shows.`,
+      `Set the ${missing.map((k) => `'${k}-service'`).join(', ')} input to the short name the host shows ` +
+        `("Get-Service 'JAMS *' | Select-Object Name, DisplayName"), then re-run this job.`,
     );
   }
   ctx.record.data['services'] = found;
@@ -97,15 +98,24 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
         `waiting for ${states.map((s) => `${s.name} ${s.status}`).join(', ')} (${Math.round(ms / 1000)} s)`,
     );
     if (!waited.ok) {
+      // Windows stops a service only once the services that depend on it have stopped: the one stuck in StopPending
+      // is the cause, a service still Running is waiting for it.
       const stuck = waited.value.filter((s) => s.status !== 'Stopped');
+      const pending = stuck.filter((s) => s.status === 'StopPending');
+      const cause = pending.length ? pending : stuck;
+      const waiting = stuck.filter((s) => !cause.includes(s));
       const now = await readServices(ctx, names);
       ctx.record.servicesAfter = Object.values(now);
       throw new StageError(
-        `${stuck.map((s) => `${s.name} is still ${s.status}`).join('; ')} on ${hostLabel(ctx)} ` +
-          `${Math.round(ctx.settings.serviceTimeoutMs / 1000)} s after the stop request.`,
+        `${cause.map((s) => `${s.name} is still ${s.status}`).join('; ')} on ${hostLabel(ctx)} ` +
+          `${Math.round(ctx.settings.serviceTimeoutMs / 1000)} s after the stop request` +
+          (waiting.length
+            ? `, and ${waiting.map((s) => `${s.name} is still ${s.status}`).join('; ')}: Windows stops a service only ` +
+              'after the services that depend on it.'
+            : '.'),
         describeStates(hostLabel(ctx), now),
-        `Find out why ${stuck.map((s) => s.name).join(', ')} does not stop (Event Viewer > System, the JAMS logs). ` +
-          `Once it has stopped, or after ending its process (taskkill /F /FI "SERVICES eq ${stuck[0]?.name}"), ` +
+        `Find out why ${cause.map((s) => s.name).join(', ')} does not stop (Event Viewer > System, the JAMS logs). ` +
+          `Once it has stopped, or after ending its process (taskkill /F /FI "SERVICES eq ${cause[0]?.name}"), ` +
           `re-run this job: it skips services already stopped. Do not start the upgrade while any JAMS service runs.`,
       );
     }

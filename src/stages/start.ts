@@ -44,9 +44,12 @@ export const start: Stage = {
         `Stop the JAMS services on ${activePeer.name} (the stop stage with role: secondary), then re-run this job.`,
       );
     }
-    if (ctx.settings.role === 'secondary' && !activePeer && roles.peers.length > 0) {
+    if (ctx.settings.role === 'secondary' && !activePeer) {
       throw new StageError(
-        `No peer is active (${describeRoles(roles)}): the secondary would take over instead of standing by.`,
+        roles.peers.length
+          ? `No peer is active (${describeRoles(roles)}): the secondary would take over instead of standing by.`
+          : `The primary could not be named (${describeRoles(roles)}), so it cannot be proven active: the secondary ` +
+              'could take over instead of standing by.',
         `${describeStates(hostLabel(ctx), before)} Nothing was started.`,
         'Run the start stage on the primary first and wait until it reports Running, then re-run this job.',
       );

@@ -1,110 +1,102 @@
-# UNVERIFIED ON A REAL JAMS INSTALL: every call into Windows or JAMS that jams-upgrade makes lives here.
-# No session that wrote this could see a Windows host or a real JAMS. docs/unverified.md lists, for each
-# function below, the one thing to check on a real install. The lab (lab/Platform.Lab.ps1) implements the
-# same functions over a simulated pair; keep the two in step.
+# Every call jams-upgrade makes into Windows and JAMS lives here. The same file runs on the scheduler host and in the
+# lab, which fakes one level down: the Windows cmdlets, the JAMS and MSMQ modules, and the Seam* functions below.
+# What no session could verify on a real install is marked CHECK: and listed in docs/unverified.md; the first preflight
+# on a real pair records what the host actually showed (PlatformProbeContract).
 #
 # Dot-sourced by JamsUpgrade.psm1. Windows PowerShell 5.1 compatible, ASCII only.
 
-function PlatformInfo {
-    $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
-    $principal = New-Object System.Security.Principal.WindowsPrincipal($identity)
-    return [ordered]@{
-        platform     = 'windows'
-        computerName = $env:COMPUTERNAME
-        user         = $identity.Name
-        isAdmin      = $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
-    }
-}
+# ---- Seams: the only code that runs on Windows alone. The lab replaces exactly these (lab/ps/Lab.Seams.ps1). ----
 
-function PlatformResolvePath {
+function SeamMapPath {
+    # A host path as this process opens it.
     param([string]$Path)
     return $Path
 }
 
-function PlatformGetService {
-    # ServiceController gives status and dependents; Win32_Service gives the Log On As account (StartName).
-    # CHECK: the JAMS service short names (see src/jams/unverified.ts) exist under these names.
-    param([string]$Name)
-    $controller = Get-Service -Name $Name -ErrorAction SilentlyContinue
-    if ($null -eq $controller) { return $null }
-    # Where-Object, not -Filter: a WQL filter would splice the name into query text.
-    $cim = Get-CimInstance -ClassName Win32_Service | Where-Object { $_.Name -eq $Name } | Select-Object -First 1
-    $dependents = New-Object System.Collections.ArrayList
-    foreach ($d in @($controller.DependentServices)) { [void]$dependents.Add($d.Name) }
-    return [ordered]@{
-        name              = $controller.Name
-        exists            = $true
-        displayName       = $controller.DisplayName
-        status            = [string]$controller.Status
-        startType         = [string]$cim.StartMode
-        account           = [string]$cim.StartName
-        dependentServices = $dependents.ToArray()
-    }
+function SeamIsElevated {
+    return ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 
-function PlatformStopService {
-    # ServiceController.Stop() stops the running dependents first (JAMS Scheduler depends on JAMS Executor),
-    # then sends the stop control and returns without waiting; the Node side polls for Stopped.
-    param([string]$Name)
-    $controller = New-Object System.ServiceProcess.ServiceController($Name)
-    if ($controller.Status -ne 'Stopped' -and $controller.Status -ne 'StopPending') { $controller.Stop() }
+function SeamShareSpace {
+    # DriveInfo cannot read a UNC share; Scripting.FileSystemObject can.
+    # CHECK: GetDrive('\\server\share') reports the share's AvailableSpace for the runner's account.
+    param([string]$Root)
+    $drive = (New-Object -ComObject Scripting.FileSystemObject).GetDrive($Root)
+    return [ordered]@{ freeBytes = [double]$drive.AvailableSpace; totalBytes = [double]$drive.TotalSize }
 }
 
-function PlatformStartService {
-    # Start() makes the Service Control Manager start the services this one depends on first.
-    param([string]$Name)
-    $controller = New-Object System.ServiceProcess.ServiceController($Name)
-    if ($controller.Status -ne 'Running' -and $controller.Status -ne 'StartPending') { $controller.Start() }
+function SeamMsiProductVersion {
+    # The ProductVersion property of an .msi, read through the WindowsInstaller COM object.
+    param([string]$Path)
+    $installer = New-Object -ComObject WindowsInstaller.Installer
+    $database = $installer.GetType().InvokeMember('OpenDatabase', 'InvokeMethod', $null, $installer, @($Path, 0))
+    $view = $database.GetType().InvokeMember('OpenView', 'InvokeMethod', $null, $database, @("SELECT Value FROM Property WHERE Property = 'ProductVersion'"))
+    [void]$view.GetType().InvokeMember('Execute', 'InvokeMethod', $null, $view, $null)
+    $row = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
+    [void]$view.GetType().InvokeMember('Close', 'InvokeMethod', $null, $view, $null)
+    if ($null -eq $row) { return $null }
+    return [string]$row.GetType().InvokeMember('StringData', 'GetProperty', $null, $row, 1)
 }
 
-function PlatformGetInstalledVersion {
-    # CHECK: which source carries the JAMS version: the Uninstall key's DisplayVersion, or the file version
-    # of JAMSScheduler.exe. Both are read; the Node side prefers the Uninstall key.
-    $sources = New-Object System.Collections.ArrayList
-    $keys = @('HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*',
-        'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\*')
-    foreach ($entry in @(Get-ItemProperty -Path $keys -ErrorAction SilentlyContinue)) {
-        $nameProp = $entry.PSObject.Properties['DisplayName']
-        if ($null -eq $nameProp -or [string]$nameProp.Value -notlike 'JAMS*') { continue }
-        $versionProp = $entry.PSObject.Properties['DisplayVersion']
-        if ($null -eq $versionProp) { continue }
-        [void]$sources.Add([ordered]@{ source = 'uninstall-key'; name = [string]$nameProp.Value; version = [string]$versionProp.Value })
-    }
-    $exe = Join-Path ([string]$script:PlatformOptions.installFolder) 'JAMSScheduler.exe'
-    if (Test-Path -LiteralPath $exe) {
-        [void]$sources.Add([ordered]@{ source = 'file-version'; name = $exe; version = (Get-Item -LiteralPath $exe).VersionInfo.ProductVersion })
-    }
-    return [ordered]@{ sources = $sources.ToArray() }
+function SeamValidateCredential {
+    # CHECK: PrincipalContext.ValidateCredentials (a bind, not a logon) works from the scheduler host for the JAMS service
+    # account. A wrong password counts towards the account's lockout threshold.
+    param([string]$ContextType, [string]$Domain, [string]$User, [string]$Password)
+    Add-Type -AssemblyName System.DirectoryServices.AccountManagement
+    $context = New-Object System.DirectoryServices.AccountManagement.PrincipalContext([System.DirectoryServices.AccountManagement.ContextType]$ContextType, $Domain)
+    try { return [bool]$context.ValidateCredentials($User, $Password) }
+    finally { $context.Dispose() }
 }
 
-function PlatformGetNodeRole {
-    # CHECK: Get-JAMSFailoverStatus exists in the JAMS module and its objects carry .Role and .Status
-    # ("Running" on the active node, "Backup Mode" on the standby, as the JAMS Client shows them).
-    # The JAMS provider and cmdlets work only in Windows PowerShell 5.1, which is this session's default.
-    $nodes = New-Object System.Collections.ArrayList
+function SeamExitCode {
+    # A process's exit code: 32 bits on Windows, where Windows Installer's 1603 and 3010 live.
+    param([System.Diagnostics.Process]$Process)
+    return $Process.ExitCode
+}
+
+function SeamInvokeSql {
+    # One fixed statement through System.Data.SqlClient (part of .NET Framework) with its values as parameters; returns
+    # SQL Server's informational messages ("Processed 123 pages ...").
+    # CHECK: the runner's account (Windows authentication) or the SQL login may run BACKUP DATABASE (db_backupoperator or
+    # sysadmin), and SQL Server's service account can write to the backup folder.
+    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
+    $messages = New-Object System.Collections.ArrayList
+    $connection = New-Object System.Data.SqlClient.SqlConnection($ConnectionString)
+    $handler = [System.Data.SqlClient.SqlInfoMessageEventHandler] {
+        param($source, $e)
+        foreach ($m in @($e.Errors)) { [void]$messages.Add([string]$m.Message) }
+    }.GetNewClosure()
+    $connection.add_InfoMessage($handler)
     try {
-        Import-Module JAMS -ErrorAction Stop
-        foreach ($s in @(Get-JAMSFailoverStatus -ErrorAction Stop)) {
-            $nameProp = $s.PSObject.Properties['Name']
-            if ($null -eq $nameProp) { $nameProp = $s.PSObject.Properties['ServerName'] }
-            $nodeName = ''
-            if ($null -ne $nameProp) { $nodeName = [string]$nameProp.Value }
-            [void]$nodes.Add([ordered]@{
-                    name   = $nodeName
-                    status = [string]$s.Status
-                    role   = [string]$s.Role
-                })
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = $Sql
+        $command.CommandTimeout = $TimeoutSeconds
+        foreach ($key in @($Parameters.Keys)) {
+            $parameter = $command.Parameters.Add('@' + $key, [System.Data.SqlDbType]::NVarChar, 4000)
+            $parameter.Value = [string]$Parameters[$key]
         }
+        [void]$command.ExecuteNonQuery()
     }
-    catch {
-        return [ordered]@{ source = 'Get-JAMSFailoverStatus'; available = $false; reason = $_.Exception.Message; self = $env:COMPUTERNAME; nodes = @() }
+    finally { $connection.Dispose() }
+    return , $messages.ToArray()
+}
+
+# ---- The platform ----
+
+function PlatformInfo {
+    return [ordered]@{
+        platform     = 'windows'
+        computerName = $env:COMPUTERNAME
+        user         = ('{0}\{1}' -f $env:USERDOMAIN, $env:USERNAME)
+        isAdmin      = [bool](SeamIsElevated)
     }
-    return [ordered]@{ source = 'Get-JAMSFailoverStatus'; available = $true; self = $env:COMPUTERNAME; nodes = $nodes.ToArray() }
 }
 
 function PlatformProperty {
     # Reads a member that may not exist on this JAMS version without tripping strict mode.
     param($Object, [string[]]$Names)
+    if ($null -eq $Object) { return $null }
     foreach ($name in $Names) {
         $p = $Object.PSObject.Properties[$name]
         if ($null -ne $p -and $null -ne $p.Value) { return $p.Value }
@@ -112,10 +104,202 @@ function PlatformProperty {
     return $null
 }
 
+function PlatformMembers {
+    # The member names of an object, for the contract record.
+    param($Object)
+    if ($null -eq $Object) { return , @() }
+    return , @($Object.PSObject.Properties | ForEach-Object { $_.Name })
+}
+
+function PlatformGetServices {
+    # ServiceController gives the status and the dependents; Win32_Service gives the Log On As account (StartName) and
+    # the start type (StartMode). Where-Object, not a WQL -Filter: a filter would splice the name into query text.
+    # CHECK: the JAMS service short names (see src/jams/unverified.ts) exist under these names.
+    param([string[]]$Names)
+    $cim = @{}
+    foreach ($s in @(Get-CimInstance -ClassName Win32_Service)) {
+        if ($null -ne $s -and $Names -contains [string]$s.Name) { $cim[([string]$s.Name).ToLowerInvariant()] = $s }
+    }
+    $found = New-Object System.Collections.ArrayList
+    foreach ($name in $Names) {
+        $controller = Get-Service -Name $name -ErrorAction SilentlyContinue
+        if ($null -eq $controller) { [void]$found.Add([ordered]@{ name = $name; exists = $false }); continue }
+        $wmi = $cim[$name.ToLowerInvariant()]
+        $dependents = New-Object System.Collections.ArrayList
+        foreach ($d in @($controller.DependentServices)) { if ($null -ne $d) { [void]$dependents.Add([string]$d.Name) } }
+        [void]$found.Add([ordered]@{
+                name              = [string]$controller.Name
+                exists            = $true
+                displayName       = [string]$controller.DisplayName
+                status            = [string]$controller.Status
+                startType         = [string](PlatformProperty $wmi @('StartMode'))
+                account           = [string](PlatformProperty $wmi @('StartName'))
+                dependentServices = $dependents.ToArray()
+            })
+    }
+    return $found.ToArray()
+}
+
+function PlatformFindServices {
+    # The services whose display name starts with JAMS, by short name: what the host really calls them.
+    $found = New-Object System.Collections.ArrayList
+    foreach ($s in @(Get-Service -DisplayName 'JAMS *' -ErrorAction SilentlyContinue)) {
+        if ($null -ne $s) { [void]$found.Add([ordered]@{ name = [string]$s.Name; displayName = [string]$s.DisplayName; status = [string]$s.Status }) }
+    }
+    return $found.ToArray()
+}
+
+function PlatformIsTimeout {
+    param($Exception)
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) { if ($e.GetType().Name -eq 'TimeoutException') { return $true } }
+    return $false
+}
+
+function PlatformStopService {
+    # ServiceController.Stop() first stops the running services that depend on this one (JAMS Scheduler depends on
+    # JAMS Executor) and waits up to 30 s for each, then sends the stop control and returns; the Node side polls.
+    # A dependent that takes longer makes Stop() throw a TimeoutException before this service is told to stop: that is
+    # not an error here, since the Node side's wait then names the service that is stuck.
+    param([string]$Name)
+    $controller = Get-Service -Name $Name -ErrorAction Stop
+    $status = [string]$controller.Status
+    if ($status -eq 'Stopped' -or $status -eq 'StopPending') { return }
+    try { $controller.Stop() }
+    catch { if (-not (PlatformIsTimeout $_.Exception)) { throw } }
+}
+
+function PlatformStartService {
+    # Start() makes the Service Control Manager start the services this one depends on first.
+    param([string]$Name)
+    $controller = Get-Service -Name $Name -ErrorAction Stop
+    $status = [string]$controller.Status
+    if ($status -ne 'Running' -and $status -ne 'StartPending') { $controller.Start() }
+}
+
+function PlatformUninstallEntries {
+    # The Uninstall keys (64- and 32-bit) whose DisplayName starts with JAMS.
+    # CHECK: which entry carries the JAMS Scheduler's version, and its DisplayName.
+    $entries = New-Object System.Collections.ArrayList
+    $keys = @('HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*',
+        'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\*')
+    foreach ($entry in @(Get-ItemProperty -Path $keys -ErrorAction SilentlyContinue)) {
+        $name = [string](PlatformProperty $entry @('DisplayName'))
+        if ($name -notlike 'JAMS*') { continue }
+        [void]$entries.Add([ordered]@{
+                key             = [string](PlatformProperty $entry @('PSChildName'))
+                name            = $name
+                version         = [string](PlatformProperty $entry @('DisplayVersion'))
+                publisher       = [string](PlatformProperty $entry @('Publisher'))
+                hasUninstall    = ($null -ne (PlatformProperty $entry @('UninstallString')))
+            })
+    }
+    return $entries.ToArray()
+}
+
+function PlatformGetInstalledVersion {
+    # CHECK: which source carries the JAMS version: the Uninstall key's DisplayVersion, or the file version of
+    # JAMSScheduler.exe. Both are read; the Node side prefers the Uninstall key.
+    $sources = New-Object System.Collections.ArrayList
+    foreach ($entry in @(PlatformUninstallEntries)) {
+        if ($entry.version -ne '') { [void]$sources.Add([ordered]@{ source = 'uninstall-key'; name = $entry.name; version = $entry.version }) }
+    }
+    $exe = Join-Path (SeamMapPath -Path ([string]$script:PlatformOptions.installFolder)) 'JAMSScheduler.exe'
+    if (Test-Path -LiteralPath $exe) {
+        [void]$sources.Add([ordered]@{ source = 'file-version'; name = 'JAMSScheduler.exe'; version = [string](Get-Item -LiteralPath $exe).VersionInfo.ProductVersion })
+    }
+    return [ordered]@{ sources = $sources.ToArray() }
+}
+
 function PlatformJams {
-    # CHECK: the JAMS module (C:\Program Files\MVPSI\Modules\JAMS) loads in Windows PowerShell 5.1 and registers
-    # the JAMS provider, so JAMS::<server>\... paths work without New-PSDrive.
+    # CHECK: the JAMS module (C:\Program Files\MVPSI\Modules\JAMS) loads in Windows PowerShell 5.1 and registers the JAMS
+    # provider, so JAMS::<server>\... paths work without New-PSDrive.
     if ($null -eq (Get-Module -Name JAMS)) { Import-Module JAMS -ErrorAction Stop }
+}
+
+function PlatformFailoverConfig {
+    # Failover.config in the Scheduler folder names the pair: <FailoverConfig><Primary/><Secondary/><Port/><Interval/>.
+    $path = Join-Path (SeamMapPath -Path ([string]$script:PlatformOptions.installFolder)) 'Failover.config'
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { return [ordered]@{ exists = $false } }
+    $document = New-Object System.Xml.XmlDocument
+    $document.XmlResolver = $null
+    $document.Load($path)
+    $config = [ordered]@{ exists = $true }
+    foreach ($name in @('Primary', 'Secondary', 'Port', 'Interval')) {
+        $node = $document.SelectSingleNode('/FailoverConfig/' + $name)
+        $config[$name.ToLowerInvariant()] = $null
+        if ($null -ne $node) { $config[$name.ToLowerInvariant()] = $node.InnerText.Trim() }
+    }
+    return $config
+}
+
+function PlatformTrim {
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    return ([string]$Value).Trim()
+}
+
+function PlatformAskFailover {
+    # Get-JAMSFailoverStatus -Server <node> returns one object for the node asked, its members space-padded (public
+    # scripts from 2016 on): Status Active or Passive, Role Primary or Secondary, Primary and Secondary the host names.
+    # A node whose JAMS Server is stopped cannot answer: that is data (reachable: false), not a failure.
+    param([string]$Server)
+    try { $answer = @(Get-JAMSFailoverStatus -Server $Server -ErrorAction Stop) | Select-Object -First 1 }
+    catch { return [ordered]@{ server = $Server; reachable = $false; error = $_.Exception.Message } }
+    return [ordered]@{
+        server    = $Server
+        reachable = $true
+        status    = PlatformTrim (PlatformProperty $answer @('Status'))
+        role      = PlatformTrim (PlatformProperty $answer @('Role'))
+        primary   = PlatformTrim (PlatformProperty $answer @('Primary'))
+        secondary = PlatformTrim (PlatformProperty $answer @('Secondary'))
+        members   = (PlatformMembers $answer)
+    }
+}
+
+function PlatformSameHost {
+    # JAMS may name a host by its short name or its FQDN.
+    param([string]$A, [string]$B)
+    if ([string]::IsNullOrEmpty($A) -or [string]::IsNullOrEmpty($B)) { return $false }
+    return ($A.Split('.')[0] -eq $B.Split('.')[0])
+}
+
+function PlatformPeerName {
+    # The other node of the pair: named by this node's answer (its Role says which of Primary/Secondary it is), else by
+    # the two names compared with this host's, else by Failover.config.
+    param($Self)
+    $names = $null
+    $source = $null
+    if ($Self.reachable -and -not [string]::IsNullOrEmpty($Self.primary)) { $names = $Self; $source = 'Get-JAMSFailoverStatus' }
+    else {
+        $config = PlatformFailoverConfig
+        if ($config.exists) { $names = $config; $source = 'Failover.config' }
+    }
+    if ($null -eq $names) { return [ordered]@{ name = $null; source = $null } }
+    $peer = $null
+    if ($Self.reachable -and $Self.role -eq 'Primary') { $peer = $names.secondary }
+    elseif ($Self.reachable -and $Self.role -eq 'Secondary') { $peer = $names.primary }
+    elseif (PlatformSameHost $names.primary $env:COMPUTERNAME) { $peer = $names.secondary }
+    elseif (PlatformSameHost $names.secondary $env:COMPUTERNAME) { $peer = $names.primary }
+    return [ordered]@{ name = $peer; source = $source }
+}
+
+function PlatformGetNodeRole {
+    # This node (-Server localhost) and its peer, each asked directly.
+    # The JAMS provider and cmdlets work only in Windows PowerShell 5.1, which is this session's default on a host.
+    try { PlatformJams }
+    catch { return [ordered]@{ source = 'Get-JAMSFailoverStatus'; available = $false; reason = $_.Exception.Message; computerName = $env:COMPUTERNAME } }
+    $self = PlatformAskFailover -Server 'localhost'
+    $peer = PlatformPeerName -Self $self
+    $peerAnswer = $null
+    if (-not [string]::IsNullOrEmpty($peer.name)) { $peerAnswer = PlatformAskFailover -Server $peer.name }
+    return [ordered]@{
+        source       = 'Get-JAMSFailoverStatus'
+        available    = $true
+        computerName = $env:COMPUTERNAME
+        self         = $self
+        peer         = $peerAnswer
+        peerSource   = $peer.source
+    }
 }
 
 function PlatformJamsItem {
@@ -126,8 +310,8 @@ function PlatformJamsItem {
 }
 
 function PlatformRootRequirement {
-    # CHECK: the root folder is the item JAMS::<server>\ and its resource requirements (Properties > Resources in
-    # the JAMS Client) are in .Resources, each with .ResourceName and .QuantityRequired.
+    # CHECK: the root folder is the item JAMS::<server>\ and its resource requirements (Properties > Resources in the
+    # JAMS Client) are in .Resources, each with .ResourceName and .QuantityRequired.
     param([string]$Server, [string]$Name)
     $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
     foreach ($request in @(PlatformProperty $root @('Resources', 'ResourceRequirements'))) {
@@ -138,11 +322,14 @@ function PlatformRootRequirement {
 }
 
 function PlatformGetResource {
-    # CHECK: resources are items JAMS::<server>\Resources\<name> with a QuantityAvailable property (vendor
-    # script ManageMaintenanceWindow.ps1; the KB's Resource "Quantity Available").
+    # CHECK: resources are items JAMS::<server>\Resources\<name> with a QuantityAvailable property (vendor script
+    # ManageMaintenanceWindow.ps1; the KB's Resource "Quantity Available").
     param([string]$Server, [string]$Name)
     PlatformJams
     $resource = PlatformJamsItem -Path ('JAMS::' + $Server + '\Resources\' + $Name)
+    if ($null -ne $resource -and $null -eq $resource.PSObject.Properties['QuantityAvailable']) {
+        throw "The resource JAMS::$Server\Resources\$Name has no QuantityAvailable member (it has: $((PlatformMembers $resource) -join ', '))."
+    }
     $request = PlatformRootRequirement -Server $Server -Name $Name
     $quantity = $null
     if ($null -ne $resource) { $quantity = [int]$resource.QuantityAvailable }
@@ -168,8 +355,8 @@ function PlatformSetResourceQuantity {
 }
 
 function PlatformNewResource {
-    # CHECK: New-Item on the JAMS provider with -ItemType Resource creates a resource (the vendor snippets create
-    # triggers and jobs this way), and QuantityAvailable can be set before Update().
+    # CHECK: New-Item on the JAMS provider with -ItemType Resource creates a resource (the vendor snippets create triggers
+    # and jobs this way), and QuantityAvailable can be set before Update().
     param([string]$Server, [string]$Name, [int]$Quantity)
     PlatformJams
     $resource = New-Item -Path ('JAMS::' + $Server + '\Resources\' + $Name) -ItemType Resource -ErrorAction Stop
@@ -179,8 +366,8 @@ function PlatformNewResource {
 }
 
 function PlatformAddRootRequirement {
-    # CHECK: a folder's resource requirement is an MVPSI.JAMS.ResourceRequest (ResourceName, QuantityRequired)
-    # added to the folder's .Resources collection and saved with the folder's Update().
+    # CHECK: a folder's resource requirement is an MVPSI.JAMS.ResourceRequest (ResourceName, QuantityRequired) added to
+    # the folder's .Resources collection and saved with the folder's Update().
     param([string]$Server, [string]$Name, [int]$Quantity)
     PlatformJams
     if ($null -ne (PlatformRootRequirement -Server $Server -Name $Name)) { return }
@@ -188,67 +375,43 @@ function PlatformAddRootRequirement {
     $request = New-Object MVPSI.JAMS.ResourceRequest
     $request.ResourceName = $Name
     $request.QuantityRequired = $Quantity
-    $root.Resources.Add($request)
+    [void]$root.Resources.Add($request)
     $root.Update()
 }
 
+function PlatformEntryView {
+    param($Entry)
+    return [ordered]@{
+        entry = [string](PlatformProperty $Entry @('JAMSEntry', 'Entry'))
+        name  = [string](PlatformProperty $Entry @('JobName', 'DisplayName', 'Name'))
+    }
+}
+
 function PlatformGetExecutingEntries {
-    # CHECK: Get-JAMSEntry -Server <s> -State Executing lists the executing entries, each with .JAMSEntry (the
-    # entry number) and .JobName (public scripts; REST GET /api/entry carries currentState too).
+    # CHECK: Get-JAMSEntry -Server <s> -State Executing lists the executing entries, each with .JAMSEntry (the entry
+    # number) and .JobName (public scripts; REST GET /api/entry carries currentState too).
     param([string]$Server)
     PlatformJams
     $entries = New-Object System.Collections.ArrayList
     foreach ($e in @(Get-JAMSEntry -Server $Server -State Executing -ErrorAction Stop)) {
-        if ($null -eq $e) { continue }
-        [void]$entries.Add([ordered]@{
-                entry = [string](PlatformProperty $e @('JAMSEntry', 'Entry'))
-                name  = [string](PlatformProperty $e @('JobName', 'DisplayName', 'Name'))
-            })
+        if ($null -ne $e) { [void]$entries.Add((PlatformEntryView $e)) }
     }
     return $entries.ToArray()
 }
 
-function PlatformInvokeSql {
-    # Runs one fixed statement through System.Data.SqlClient (part of .NET Framework) with its values as
-    # parameters, and returns SQL Server's informational messages ("Processed 123 pages ...").
-    # CHECK: the runner's account (Windows authentication) or the SQL login may run BACKUP DATABASE
-    # (db_backupoperator or sysadmin), and SQL Server's service account can write to the backup folder.
-    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
-    $messages = New-Object System.Collections.ArrayList
-    $connection = New-Object System.Data.SqlClient.SqlConnection($ConnectionString)
-    $handler = [System.Data.SqlClient.SqlInfoMessageEventHandler] {
-        param($source, $e)
-        foreach ($m in @($e.Errors)) { [void]$messages.Add([string]$m.Message) }
-    }.GetNewClosure()
-    $connection.add_InfoMessage($handler)
-    try {
-        $connection.Open()
-        $command = $connection.CreateCommand()
-        $command.CommandText = $Sql
-        $command.CommandTimeout = $TimeoutSeconds
-        foreach ($key in @($Parameters.Keys)) {
-            $parameter = $command.Parameters.Add('@' + $key, [System.Data.SqlDbType]::NVarChar, 4000)
-            $parameter.Value = [string]$Parameters[$key]
-        }
-        [void]$command.ExecuteNonQuery()
-    }
-    finally { $connection.Dispose() }
-    return , $messages.ToArray()
-}
-
 function PlatformGetFreeSpace {
-    # Local drives through DriveInfo; UNC shares through Scripting.FileSystemObject, which DriveInfo cannot read.
-    # CHECK: FileSystemObject.GetDrive('\\server\share') reports the share's AvailableSpace for the runner's account.
+    # Local drives through Win32_LogicalDisk; UNC shares through the share seam.
     param([string]$Path)
     if ($Path -match '^([A-Za-z]):') {
-        $drive = New-Object System.IO.DriveInfo($Matches[1])
-        return [ordered]@{ root = $drive.Name; freeBytes = [double]$drive.AvailableFreeSpace; totalBytes = [double]$drive.TotalSize }
+        $id = $Matches[1].ToUpper() + ':'
+        $disk = @(Get-CimInstance -ClassName Win32_LogicalDisk | Where-Object { [string]$_.DeviceID -eq $id }) | Select-Object -First 1
+        if ($null -eq $disk) { throw "Drive $id does not exist on this host." }
+        return [ordered]@{ root = $id + '\'; freeBytes = [double]$disk.FreeSpace; totalBytes = [double]$disk.Size }
     }
     if ($Path -match '^\\\\[^\\]+\\[^\\]+') {
         $root = $Matches[0]
-        $fso = New-Object -ComObject Scripting.FileSystemObject
-        $share = $fso.GetDrive($root)
-        return [ordered]@{ root = $root; freeBytes = [double]$share.AvailableSpace; totalBytes = [double]$share.TotalSize }
+        $space = SeamShareSpace -Root $root
+        return [ordered]@{ root = $root; freeBytes = $space.freeBytes; totalBytes = $space.totalBytes }
     }
     throw "'$Path' is neither a drive path nor a UNC path."
 }
@@ -279,21 +442,13 @@ function PlatformGetQueuePermissions {
 $script:JuInstallers = @{}
 
 function PlatformGetInstallerInfo {
-    # CHECK: the JAMS setup's version is the ProductVersion of the .exe (a Burn bundle carries the bundle
-    # version there); for an .msi it is the ProductVersion property of the package. Compare with the version
-    # the JAMS Client shows after a test install.
+    # CHECK: the JAMS setup's version is the ProductVersion of the .exe (a Burn bundle carries the bundle version there);
+    # for an .msi it is the ProductVersion property of the package. Compare with the version the JAMS Client shows after a
+    # test install.
     # CHECK: the signer subject of a genuine JAMS installer (recorded, not yet pinned).
     param([string]$Path)
-    $version = $null
-    $source = $null
     if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
-        $installer = New-Object -ComObject WindowsInstaller.Installer
-        $database = $installer.GetType().InvokeMember('OpenDatabase', 'InvokeMethod', $null, $installer, @($Path, 0))
-        $view = $database.GetType().InvokeMember('OpenView', 'InvokeMethod', $null, $database, @("SELECT Value FROM Property WHERE Property = 'ProductVersion'"))
-        [void]$view.GetType().InvokeMember('Execute', 'InvokeMethod', $null, $view, $null)
-        $row = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
-        if ($null -ne $row) { $version = [string]$row.GetType().InvokeMember('StringData', 'GetProperty', $null, $row, 1) }
-        [void]$view.GetType().InvokeMember('Close', 'InvokeMethod', $null, $view, $null)
+        $version = SeamMsiProductVersion -Path $Path
         $source = 'msi ProductVersion'
     }
     else {
@@ -304,7 +459,7 @@ function PlatformGetInstallerInfo {
     }
     $signature = Get-AuthenticodeSignature -LiteralPath $Path
     $signer = $null
-    if ($null -ne $signature.SignerCertificate) { $signer = $signature.SignerCertificate.Subject }
+    if ($null -ne $signature.SignerCertificate) { $signer = [string]$signature.SignerCertificate.Subject }
     return [ordered]@{
         version          = $version
         versionSource    = $source
@@ -315,13 +470,18 @@ function PlatformGetInstallerInfo {
 }
 
 function PlatformStartInstaller {
-    # System.Diagnostics.Process, not Start-Process: its ExitCode is reliable and the wait is bounded.
-    # The runner must already be elevated ("Run As Administrator"): the child inherits its token.
+    # System.Diagnostics.Process, not Start-Process: its ExitCode is reliable and the wait is bounded. The runner must
+    # already be elevated ("Run As Administrator"): the child inherits its token. The child gets an empty standard input
+    # (it must not read this session's commands) and none of the secrets in this process's environment.
     # CHECK: an .msi runs through msiexec /i; the JAMS setup is expected to be an .exe (see unverified.ts).
     param([string]$Path, [string]$CommandLine)
     $info = New-Object System.Diagnostics.ProcessStartInfo
     $info.UseShellExecute = $false
     $info.CreateNoWindow = $true
+    $info.RedirectStandardInput = $true
+    foreach ($key in @($info.EnvironmentVariables.Keys)) {
+        if ([string]$key -like 'JU_*') { $info.EnvironmentVariables.Remove([string]$key) }
+    }
     if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
         $info.FileName = Join-Path $env:SystemRoot 'System32\msiexec.exe'
         $info.Arguments = (Join-JuCommandLine -Arguments @('/i', $Path)) + ' ' + $CommandLine
@@ -331,6 +491,7 @@ function PlatformStartInstaller {
         $info.Arguments = $CommandLine
     }
     $process = [System.Diagnostics.Process]::Start($info)
+    $process.StandardInput.Close()
     $script:JuInstallers[$process.Id] = $process
     return [ordered]@{
         processId   = $process.Id
@@ -340,60 +501,130 @@ function PlatformStartInstaller {
 }
 
 function PlatformGetInstallerStatus {
-    # Waits up to 2 s for the exit. A process from an earlier session is found by id and start time; its
-    # exit code is then unknown, and the Node side decides by the installed version.
+    # Waits up to 2 s for the exit. A process from an earlier session is found by id and start time; its exit code is
+    # then unknown, and the Node side decides by the installed version.
     param([int]$ProcessId, [string]$StartedAt)
     $process = $script:JuInstallers[$ProcessId]
     if ($null -ne $process) {
         if (-not $process.WaitForExit(2000)) { return [ordered]@{ running = $true; exitCode = $null } }
-        return [ordered]@{ running = $false; exitCode = $process.ExitCode }
+        return [ordered]@{ running = $false; exitCode = (SeamExitCode -Process $process) }
     }
+    # The same process if it started then: a second's tolerance, since some systems derive StartTime from a boot time
+    # that differs by milliseconds between readers, and an id is not reused that fast.
     $other = Get-Process -Id $ProcessId -ErrorAction SilentlyContinue
-    if ($null -ne $other -and $other.StartTime.ToUniversalTime().ToString('o') -eq $StartedAt) {
-        return [ordered]@{ running = $true; exitCode = $null }
+    if ($null -ne $other) {
+        $then = [DateTime]::Parse($StartedAt, [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::RoundtripKind)
+        if ([Math]::Abs(($other.StartTime.ToUniversalTime() - $then.ToUniversalTime()).TotalSeconds) -lt 1) {
+            return [ordered]@{ running = $true; exitCode = $null }
+        }
     }
     return [ordered]@{ running = $false; exitCode = $null }
 }
 
 function PlatformTestCredential {
-    # CHECK: PrincipalContext.ValidateCredentials against the account's domain (a bind, not a logon) works from
-    # the scheduler host for the JAMS service account. A wrong password counts towards the lockout threshold.
+    # A domain account is checked against its domain, a local one (.\name or HOST\name) against this machine.
     param([string]$Account, [string]$PasswordVariable)
     $password = [Environment]::GetEnvironmentVariable($PasswordVariable)
     if ([string]::IsNullOrEmpty($password)) { return [ordered]@{ checked = $true; valid = $false; reason = 'no password was given' } }
+    $type = 'Domain'
+    $domain = $null
+    $user = $Account
+    if ($Account -match '^([^\\]+)\\(.+)$') {
+        $domain = $Matches[1]
+        $user = $Matches[2]
+        if ($domain -eq '.' -or $domain -eq $env:COMPUTERNAME) { $type = 'Machine'; $domain = $env:COMPUTERNAME }
+    }
     try {
-        Add-Type -AssemblyName System.DirectoryServices.AccountManagement
-        $type = [System.DirectoryServices.AccountManagement.ContextType]::Domain
-        $domain = $null
-        $user = $Account
-        if ($Account -match '^([^\\]+)\\(.+)$') {
-            $domain = $Matches[1]
-            $user = $Matches[2]
-            if ($domain -eq '.' -or $domain -eq $env:COMPUTERNAME) { $type = [System.DirectoryServices.AccountManagement.ContextType]::Machine; $domain = $env:COMPUTERNAME }
-        }
-        $context = New-Object System.DirectoryServices.AccountManagement.PrincipalContext($type, $domain)
-        try { $valid = $context.ValidateCredentials($user, $password) }
-        finally { $context.Dispose() }
+        $valid = SeamValidateCredential -ContextType $type -Domain $domain -User $user -Password $password
         return [ordered]@{ checked = $true; valid = [bool]$valid; reason = $null }
     }
-    catch {
-        return [ordered]@{ checked = $false; valid = $null; reason = $_.Exception.Message }
-    }
+    catch { return [ordered]@{ checked = $false; valid = $null; reason = $_.Exception.Message } }
 }
 
 function PlatformSetServiceAccount {
-    # Windows PowerShell 5.1 has no Set-Service -Credential; Win32_Service.Change takes StartName/StartPassword.
-    # The password never appears in a command line: it is read here from this process's environment.
-    # CHECK: a managed service account (DOMAIN\name$) is accepted with an empty StartPassword, and Change keeps
-    # the account's "Log on as a service" right (it does not grant it; the account had it before the upgrade).
+    # Windows PowerShell 5.1 has no Set-Service -Credential; Win32_Service.Change takes StartName/StartPassword. The
+    # password never appears in a command line: it is read here from this process's environment.
+    # CHECK: a managed service account (DOMAIN\name$) is accepted with an empty StartPassword, and Change keeps the
+    # account's "Log on as a service" right (it does not grant it; the account had it before the upgrade).
     param([string]$Name, [string]$Account, [string]$PasswordVariable)
     $password = ''
     if ($PasswordVariable -ne '') {
         $password = [Environment]::GetEnvironmentVariable($PasswordVariable)
         if ($null -eq $password) { $password = '' }
     }
-    $service = Get-CimInstance -ClassName Win32_Service | Where-Object { $_.Name -eq $Name } | Select-Object -First 1
+    $service = @(Get-CimInstance -ClassName Win32_Service | Where-Object { $_.Name -eq $Name }) | Select-Object -First 1
     if ($null -eq $service) { throw "Service '$Name' was not found." }
     $result = Invoke-CimMethod -InputObject $service -MethodName Change -Arguments @{ StartName = $Account; StartPassword = $password }
     return [ordered]@{ returnValue = [int]$result.ReturnValue }
+}
+
+function PlatformProbe {
+    # One contract probe: its observation, or the error that stopped it.
+    param([scriptblock]$Probe)
+    try { return [ordered]@{ ok = $true; observed = (& $Probe) } }
+    catch { return [ordered]@{ ok = $false; error = $_.Exception.Message } }
+}
+
+function PlatformSample {
+    # Member names and the non-secret sample values of one object.
+    param($Object, [string[]]$Sample)
+    $values = [ordered]@{}
+    foreach ($name in $Sample) {
+        $p = $null
+        if ($null -ne $Object) { $p = $Object.PSObject.Properties[$name] }
+        if ($null -ne $p) { $values[$name] = [string]$p.Value }
+    }
+    return [ordered]@{ members = (PlatformMembers $Object); sample = $values }
+}
+
+function PlatformProbeContract {
+    # What this host really shows for each assumption in docs/unverified.md: member names and non-secret sample values.
+    # Read-only; the Node side compares it with the assumptions and warns on each that does not hold.
+    param([string]$Server, [string]$Resource, [string[]]$Queues)
+    $contract = [ordered]@{}
+    $contract['services'] = PlatformProbe { , @(PlatformFindServices) }
+    $contract['logOnAs'] = PlatformProbe {
+        $first = @(Get-CimInstance -ClassName Win32_Service | Where-Object { [string]$_.DisplayName -like 'JAMS *' }) | Select-Object -First 1
+        PlatformSample $first @('Name', 'StartMode', 'StartName', 'State')
+    }
+    $contract['uninstall'] = PlatformProbe { , @(PlatformUninstallEntries) }
+    $contract['failoverConfig'] = PlatformProbe { PlatformFailoverConfig }
+    $contract['jamsModule'] = PlatformProbe {
+        PlatformJams
+        $module = Get-Module -Name JAMS
+        [ordered]@{ path = [string]$module.Path; version = [string]$module.Version }
+    }
+    $contract['failoverStatus'] = PlatformProbe {
+        PlatformJams
+        PlatformSample (@(Get-JAMSFailoverStatus -Server 'localhost' -ErrorAction Stop) | Select-Object -First 1) @('Status', 'Role', 'Primary', 'Secondary')
+    }
+    $contract['resource'] = PlatformProbe {
+        PlatformJams
+        $item = PlatformJamsItem -Path ('JAMS::' + $Server + '\Resources\' + $Resource)
+        $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
+        $request = @(PlatformProperty $root @('Resources', 'ResourceRequirements')) | Select-Object -First 1
+        [ordered]@{
+            exists  = ($null -ne $item)
+            item    = (PlatformSample $item @('QuantityAvailable'))
+            root    = (PlatformSample $root @())
+            request = (PlatformSample $request @('ResourceName', 'QuantityRequired'))
+        }
+    }
+    $contract['entry'] = PlatformProbe {
+        PlatformJams
+        $entry = @(Get-JAMSEntry -Server $Server -ErrorAction Stop) | Select-Object -First 1
+        PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState')
+    }
+    $contract['queues'] = PlatformProbe {
+        $found = New-Object System.Collections.ArrayList
+        foreach ($name in $Queues) {
+            $q = PlatformGetQueuePermissions -Name $name
+            [void]$found.Add([ordered]@{ name = $name; exists = $q.exists; entry = (@($q.entries) | Select-Object -First 1) })
+        }
+        if ($found.Count -gt 0) {
+            $ace = @(Get-MsmqQueue -QueueType Private -ErrorAction Stop | Get-MsmqQueueACL -ErrorAction Stop) | Select-Object -First 1
+            [ordered]@{ queues = $found.ToArray(); ace = (PlatformSample $ace @('AccountName', 'AccessControlEntryType', 'Right')) }
+        }
+    }
+    return $contract
 }

@@ -1,0 +1,130 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { ASSUMPTIONS, judgeContract, type ContractObservation } from '../src/jams/contract.js';
+import { SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
+
+const settings = {
+  serviceCandidates: SERVICE_NAME_CANDIDATES,
+  resource: 'Maintenance_Window',
+  server: 'localhost',
+};
+
+/** What a host that matches every assumption shows. */
+function healthy(): ContractObservation {
+  return {
+    services: {
+      ok: true,
+      observed: [
+        { name: 'JAMSExecutor', displayName: 'JAMS Executor', status: 'Running' },
+        { name: 'JAMSServer', displayName: 'JAMS Server', status: 'Running' },
+        { name: 'JAMSScheduler', displayName: 'JAMS Scheduler', status: 'Running' },
+      ],
+    },
+    logOnAs: {
+      ok: true,
+      observed: { members: ['Name', 'StartMode', 'StartName'], sample: { StartName: 'CORP\\svc' } },
+    },
+    uninstall: {
+      ok: true,
+      observed: [
+        { key: '{1}', name: 'JAMS Scheduler', version: '7.2.100', publisher: 'Fortra', hasUninstall: true },
+      ],
+    },
+    failoverConfig: { ok: true, observed: { exists: true, primary: 'JAMS-PRI', secondary: 'JAMS-SEC' } },
+    jamsModule: { ok: true, observed: { path: 'C:\\JAMS.psd1', version: '7.2.100' } },
+    failoverStatus: {
+      ok: true,
+      observed: {
+        members: ['Status', 'Role', 'Primary', 'Secondary'],
+        sample: { Status: 'Active      ', Role: 'Primary' },
+      },
+    },
+    resource: {
+      ok: true,
+      observed: {
+        exists: true,
+        item: { members: ['ResourceName', 'QuantityAvailable'], sample: { QuantityAvailable: '999999' } },
+        root: { members: ['Resources'], sample: {} },
+        request: { members: ['ResourceName', 'QuantityRequired'], sample: {} },
+      },
+    },
+    entry: { ok: true, observed: { members: ['JAMSEntry', 'JobName'], sample: { JobName: 'Nightly' } } },
+    queues: {
+      ok: true,
+      observed: {
+        queues: [
+          { name: 'jamsrequests', exists: true },
+          { name: 'jamsrequestssubmitcancel', exists: true },
+        ],
+        ace: { members: ['AccountName', 'AccessControlEntryType', 'Right'], sample: {} },
+      },
+    },
+  };
+}
+
+const verdict = (o: ContractObservation, id: string) => judgeContract(o, settings).find((v) => v.id === id);
+
+describe('the contract with a real host', () => {
+  test('a host that shows every assumed shape: every assumption holds', () => {
+    expect(judgeContract(healthy(), settings).map((v) => [v.id, v.holds])).toEqual(
+      ASSUMPTIONS.map((a) => [a.id, true]),
+    );
+  });
+
+  test('a failover status without Role does not hold, and says what is missing and how to settle it', () => {
+    const o = healthy();
+    o.failoverStatus = {
+      ok: true,
+      observed: { members: ['Status', 'Primary', 'Secondary'], sample: { Status: 'Active' } },
+    };
+    const v = verdict(o, 'failover-status');
+    expect(v?.holds).toBe(false);
+    expect(v?.seen).toMatch(/^no Role; members: Status, Primary, Secondary/);
+    expect(v?.settle).toMatch(/JAMS Client/);
+  });
+
+  test('services under other short names name the input that settles it', () => {
+    const o = healthy();
+    o.services = {
+      ok: true,
+      observed: [{ name: 'JAMS_Scheduler', displayName: 'JAMS Scheduler', status: 'Running' }],
+    };
+    const v = verdict(o, 'service-names');
+    expect(v?.holds).toBe(false);
+    expect(v?.seen).toContain('JAMS Scheduler = JAMS_Scheduler (tried JAMSScheduler)');
+    expect(v?.seen).toContain('JAMS Executor = none');
+    expect(v?.settle).toMatch(/'scheduler-service'/);
+  });
+
+  test('a resource item without QuantityAvailable does not hold; a missing resource is not judged', () => {
+    const o = healthy();
+    if (!o.resource.ok) throw new Error('fixture');
+    o.resource.observed.item = { members: ['ResourceName'], sample: {} };
+    expect(verdict(o, 'maintenance-resource')?.holds).toBe(false);
+    o.resource.observed.exists = false;
+    expect(verdict(o, 'maintenance-resource')?.holds).toBeNull();
+  });
+
+  test('a probe that could not look is not a verdict on the shape', () => {
+    const o = healthy();
+    o.failoverStatus = { ok: false, error: 'Could not connect' };
+    expect(verdict(o, 'failover-status')).toMatchObject({
+      holds: null,
+      seen: 'could not look: Could not connect',
+    });
+  });
+
+  test('an unknown Status word does not hold', () => {
+    const o = healthy();
+    o.failoverStatus = {
+      ok: true,
+      observed: { members: ['Status', 'Role', 'Primary', 'Secondary'], sample: { Status: 'Online' } },
+    };
+    expect(verdict(o, 'failover-status')?.holds).toBe(false);
+  });
+
+  test('docs/unverified.md lists every assumption by its id', () => {
+    const doc = readFileSync('docs/unverified.md', 'utf8');
+    for (const a of ASSUMPTIONS) expect(doc).toContain(`\`${a.id}\``);
+  });
+});

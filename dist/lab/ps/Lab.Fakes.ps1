@@ -1,0 +1,211 @@
+# The lab's stand-ins for the Windows cmdlets that src/host/ps/Platform.Windows.ps1 calls. The session dot-sources this
+# file at the global scope before it imports the module (only with JAMS_UPGRADE_LAB set), so these functions shadow the
+# cmdlets of the same name, and the lab's JAMS and MSMQ modules come first on the module path. The platform file then
+# runs unchanged against the simulated pair. Each fake says what public evidence its shape follows.
+# Windows PowerShell 5.1 compatible, ASCII only.
+param(
+    [Parameter(Mandatory = $true)][string]$Folder,
+    [Parameter(Mandatory = $true)][ValidateSet('primary', 'secondary')][string]$Node
+)
+
+$global:JuLab = @{ folder = $Folder; node = $Node; template = (Split-Path -Parent $PSScriptRoot) }
+. (Join-Path $PSScriptRoot 'Lab.State.ps1')
+
+# The host's identity as Windows sets it for the runner's process; the lab installer inherits the lab's whereabouts.
+$hostName = LabWithState -ReadOnly { param($s) [string]$s.nodes[$global:JuLab.node].hostName }
+$env:COMPUTERNAME = $hostName
+$env:USERDOMAIN = 'LAB'
+$env:USERNAME = 'runner'
+$env:JAMS_UPGRADE_LAB_FOLDER = $Folder
+$env:JAMS_UPGRADE_LAB_NODE = $Node
+$env:JAMS_UPGRADE_LAB_INSTALLER = Join-Path $PSScriptRoot 'Install-LabJams.ps1'
+$env:PSModulePath = (Join-Path $PSScriptRoot 'modules') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+
+# FileInfo.VersionInfo (Get-Item's) reads a lab binary's version line; any other file keeps the real FileVersionInfo.
+function global:LabFileVersionInfo {
+    param([string]$File)
+    $facts = LabReadBinary -File $File
+    if ($null -eq $facts) { return [System.Diagnostics.FileVersionInfo]::GetVersionInfo($File) }
+    return [pscustomobject]@{ ProductVersion = [string]$facts.version; FileVersion = [string]$facts.version; FileName = $File }
+}
+Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptProperty -MemberName VersionInfo -Value { LabFileVersionInfo -File $this.FullName } -Force
+
+function global:LabServiceController {
+    # Shaped as System.ServiceProcess.ServiceController (Microsoft docs): Name, DisplayName, Status, DependentServices,
+    # and Stop()/Start() with the documented behaviour (see LabStopController).
+    param([hashtable]$Node, [string]$Name, [switch]$Shallow)
+    $svc = $Node.services[$Name]
+    $controller = [pscustomobject]@{
+        Name              = $Name
+        ServiceName       = $Name
+        DisplayName       = [string]$svc.displayName
+        Status            = [string]$svc.status
+        StartType         = [string]$svc.startType
+        MachineName       = '.'
+        DependentServices = @()
+    }
+    $controller.PSObject.TypeNames.Insert(0, 'System.ServiceProcess.ServiceController')
+    if (-not $Shallow.IsPresent) {
+        $controller.DependentServices = @(LabDependents -Node $Node -Name $Name | ForEach-Object { LabServiceController -Node $Node -Name $_ -Shallow })
+        $controller | Add-Member -MemberType ScriptMethod -Name Stop -Value { LabStopController -Name $this.Name }
+        $controller | Add-Member -MemberType ScriptMethod -Name Start -Value { LabWithState { param($s) LabRequestStart -State $s -Node $s.nodes[$global:JuLab.node] -Name $this.Name } }
+    }
+    return $controller
+}
+
+function global:LabStopController {
+    # ServiceController.Stop(): first stops each running dependent and waits up to 30 s for it (timing.dependentStopWaitMs
+    # in the lab), throwing a TimeoutException if it does not stop; then sends this service the stop control and returns.
+    param([string]$Name)
+    $dependents = LabWithState -ReadOnly {
+        param($s)
+        $n = $s.nodes[$global:JuLab.node]
+        @(LabDependents -Node $n -Name $Name | Where-Object { $n.services[$_].status -ne 'Stopped' })
+    }
+    foreach ($dependent in @($dependents)) {
+        LabStopController -Name $dependent
+        $deadline = (LabNow) + (LabWithState -ReadOnly { param($s) [long]$s.timing.dependentStopWaitMs })
+        while ((LabWithState -ReadOnly { param($s) [string]$s.nodes[$global:JuLab.node].services[$dependent].status }) -ne 'Stopped') {
+            if ((LabNow) -gt $deadline) { throw (New-Object System.TimeoutException('Time out has expired and the operation has not been completed.')) }
+            Start-Sleep -Milliseconds 25
+        }
+    }
+    LabWithState { param($s) LabRequestStop -State $s -Node $s.nodes[$global:JuLab.node] -Name $Name }
+}
+
+function global:Get-Service {
+    # Get-Service -Name <exact> | -DisplayName <pattern>: a missing name is a non-terminating error, as in the cmdlet.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Name, [string[]]$DisplayName)
+    $found = LabWithState -ReadOnly {
+        param($s)
+        $n = $s.nodes[$global:JuLab.node]
+        $list = New-Object System.Collections.ArrayList
+        $missing = New-Object System.Collections.ArrayList
+        if ($null -ne $DisplayName) {
+            foreach ($key in @($n.services.Keys)) {
+                foreach ($pattern in $DisplayName) { if ([string]$n.services[$key].displayName -like $pattern) { [void]$list.Add((LabServiceController -Node $n -Name $key)); break } }
+            }
+        }
+        else {
+            foreach ($want in @($Name)) {
+                $key = @($n.services.Keys) | Where-Object { $_ -eq $want } | Select-Object -First 1
+                if ($null -eq $key) { [void]$missing.Add($want) } else { [void]$list.Add((LabServiceController -Node $n -Name $key)) }
+            }
+        }
+        @{ list = $list.ToArray(); missing = $missing.ToArray() }
+    }
+    foreach ($m in @($found.missing)) {
+        Write-Error -Message "Cannot find any service with service name '$m'." -Category ObjectNotFound -ErrorId 'NoServiceFoundForGivenName'
+    }
+    return $found.list
+}
+
+function global:Get-CimInstance {
+    # Win32_Service (Name, State with spaces as CIM writes it, StartMode, StartName) and Win32_LogicalDisk (DeviceID,
+    # FreeSpace, Size), as the CIM classes document them.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string]$ClassName, [string]$Namespace = 'root/cimv2')
+    return LabWithState -ReadOnly {
+        param($s)
+        $n = $s.nodes[$global:JuLab.node]
+        if ($ClassName -eq 'Win32_Service') {
+            foreach ($key in @($n.services.Keys)) {
+                $svc = $n.services[$key]
+                $o = [pscustomobject]@{
+                    Name        = $key
+                    DisplayName = [string]$svc.displayName
+                    State       = ([string]$svc.status -creplace '([a-z])([A-Z])', '$1 $2')
+                    StartMode   = [string]$svc.startType
+                    StartName   = [string]$svc.account
+                }
+                $o.PSObject.TypeNames.Insert(0, 'Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Service')
+                $o
+            }
+        }
+        elseif ($ClassName -eq 'Win32_LogicalDisk') {
+            $gb = [double]1073741824
+            foreach ($letter in @($n.disks.Keys)) {
+                [pscustomobject]@{ DeviceID = ($letter + ':'); DriveType = 3; FreeSpace = [uint64]([double]$n.disks[$letter].freeGb * $gb); Size = [uint64]([double]$n.disks[$letter].totalGb * $gb) }
+            }
+        }
+        else { throw "Invalid class '$ClassName' (lab: only Win32_Service and Win32_LogicalDisk are simulated)." }
+    }
+}
+
+function global:Invoke-CimMethod {
+    # Win32_Service.Change(StartName, StartPassword): ReturnValue 0 success, 2 access denied, 22 invalid account (Microsoft
+    # docs). As on Windows, a wrong password is accepted here and fails the service's next start (1069).
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)]$InputObject, [Parameter(Mandatory = $true)][string]$MethodName, [System.Collections.IDictionary]$Arguments)
+    if ($MethodName -ne 'Change') { throw "Lab: Win32_Service.$MethodName is not simulated." }
+    $account = [string]$Arguments['StartName']
+    $password = [string]$Arguments['StartPassword']
+    $digest = $null
+    if ($password -ne '') { $digest = LabSha256Text -Text $password }
+    $code = LabWithState {
+        param($s)
+        $n = $s.nodes[$global:JuLab.node]
+        $svc = $n.services[[string]$InputObject.Name]
+        if ($n.faults.changeAccessDenied) { return 2 }
+        if (LabIsPasswordless -Account $account) { $svc.account = $account; $svc.logonFails = $false; return 0 }
+        if ($null -eq $s.accounts[$account]) { return 22 }
+        $svc.account = $account
+        $svc.logonFails = ($digest -ne $s.accounts[$account].passwordSha256)
+        return 0
+    }
+    return [pscustomobject]@{ ReturnValue = [uint32]$code }
+}
+
+function global:LabSha256Text {
+    param([string]$Text)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return ([System.BitConverter]::ToString($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($Text)))).Replace('-', '') }
+    finally { $sha.Dispose() }
+}
+
+function global:LabIsPasswordless {
+    param([string]$Account)
+    $lower = $Account.ToLowerInvariant()
+    return ($lower -eq 'localsystem' -or $lower.StartsWith('nt authority\') -or $lower.StartsWith('nt service\') -or $lower.EndsWith('$'))
+}
+
+function global:Get-ItemProperty {
+    # The Uninstall keys under HKLM: are the lab's (DisplayName, DisplayVersion, Publisher, UninstallString, as Windows
+    # Installer writes them; entries without a DisplayName exist on real hosts too). Other paths go to the real cmdlet.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Path, [string[]]$LiteralPath, [Parameter(Position = 1)][string[]]$Name)
+    $asked = @(@($Path) + @($LiteralPath) | Where-Object { $_ })
+    if (@($asked | Where-Object { $_ -notlike 'HKLM:\*' }).Count -gt 0) { return Microsoft.PowerShell.Management\Get-ItemProperty @PSBoundParameters }
+    return LabWithState -ReadOnly {
+        param($s)
+        $n = $s.nodes[$global:JuLab.node]
+        foreach ($key in $asked) {
+            $wow = $key -like '*\WOW6432Node\*'
+            foreach ($entry in @($n.uninstall)) {
+                if ([bool]$entry.wow6432 -ne $wow) { continue }
+                $o = [ordered]@{ PSChildName = [string]$entry.key }
+                if ($entry.ContainsKey('displayName')) { $o['DisplayName'] = [string]$entry.displayName }
+                if ($entry.jams) { $o['DisplayVersion'] = [string]$n.version }
+                elseif ($entry.ContainsKey('displayVersion')) { $o['DisplayVersion'] = [string]$entry.displayVersion }
+                if ($entry.ContainsKey('publisher')) { $o['Publisher'] = [string]$entry.publisher }
+                if ($entry.ContainsKey('uninstallString')) { $o['UninstallString'] = [string]$entry.uninstallString }
+                [pscustomobject]$o
+            }
+        }
+    }
+}
+
+function global:Get-AuthenticodeSignature {
+    # Status (Valid, NotSigned, HashMismatch, ...), StatusMessage and SignerCertificate.Subject, as the cmdlet returns them;
+    # a lab installer carries its signature facts on its lab line, and every other file is NotSigned.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][Alias('FilePath')][string]$LiteralPath)
+    $facts = LabReadBinary -File $LiteralPath
+    if ($null -eq $facts -or -not $facts.ContainsKey('signature')) {
+        return [pscustomobject]@{ Status = 'NotSigned'; StatusMessage = 'The file is not digitally signed.'; SignerCertificate = $null; Path = $LiteralPath }
+    }
+    $certificate = $null
+    if ($facts.signature -ne 'NotSigned') { $certificate = [pscustomobject]@{ Subject = [string]$facts.signer } }
+    return [pscustomobject]@{ Status = [string]$facts.signature; StatusMessage = "lab signature: $($facts.signature)"; SignerCertificate = $certificate; Path = $LiteralPath }
+}

@@ -1,0 +1,111 @@
+# The lab's stand-ins for the Seam* functions of src/host/ps/Platform.Windows.ps1: the only code there that cannot run
+# off Windows (COM, WindowsIdentity, PrincipalContext, a real SQL Server, drive letters and UNC shares). The module
+# dot-sources this file after the platform file (only with JAMS_UPGRADE_LAB set), so these replace exactly those.
+# Windows PowerShell 5.1 compatible, ASCII only.
+
+function SeamMapPath {
+    # C:\... and \\server\share\... are folders of the lab.
+    param([string]$Path)
+    return LabMapPath -Path $Path
+}
+
+function SeamIsElevated {
+    return (LabWithState -ReadOnly { param($s) -not [bool]$s.nodes[$global:JuLab.node].faults.notElevated })
+}
+
+function SeamShareSpace {
+    param([string]$Root)
+    $share = $Root.TrimStart('\')
+    return LabWithState -ReadOnly {
+        param($s)
+        $space = $s.shares[$share]
+        if ($null -eq $space) { throw "The network path $Root was not found." }
+        $gb = [double]1073741824
+        [ordered]@{ freeBytes = [double]$space.freeGb * $gb; totalBytes = [double]$space.totalGb * $gb }
+    }
+}
+
+function SeamMsiProductVersion {
+    # A lab .msi is a lab binary: its ProductVersion is on its lab line.
+    param([string]$Path)
+    $facts = LabReadBinary -File $Path
+    if ($null -eq $facts) { throw "$Path is not a Windows Installer package (lab)." }
+    return [string]$facts.version
+}
+
+function SeamValidateCredential {
+    # The lab knows its domain accounts by the SHA-256 of their password (state.json accounts).
+    param([string]$ContextType, [string]$Domain, [string]$User, [string]$Password)
+    $account = $User
+    if (-not [string]::IsNullOrEmpty($Domain) -and $ContextType -eq 'Domain') { $account = $Domain + '\' + $User }
+    $known = LabWithState -ReadOnly { param($s) $s.accounts[$account] }
+    return ($null -ne $known -and (LabSha256Text -Text $Password) -eq $known.passwordSha256)
+}
+
+function SeamExitCode {
+    # A POSIX exit status keeps only the low 8 bits (1603 arrives as 67): the lab installer records its whole code, and
+    # the two must agree.
+    param([System.Diagnostics.Process]$Process)
+    $status = $Process.ExitCode
+    $recorded = LabWithState -ReadOnly {
+        param($s)
+        $install = $s.nodes[$global:JuLab.node].install
+        if ($null -ne $install -and [int]$install.pid -eq $Process.Id -and $install.done) { [int]$install.exitCode }
+    }
+    if ($null -ne $recorded -and ($recorded -band 255) -eq $status) { return $recorded }
+    return $status
+}
+
+function SeamInvokeSql {
+    # The SQL stand-in: understands exactly the statements jams-upgrade sends, logs each call (text, parameters, login
+    # kind; never the password), writes a real backup file and verifies it.
+    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
+    $builder = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
+    $builder.set_ConnectionString($ConnectionString)
+    $server = $builder.get_DataSource()
+    $integrated = $builder.get_IntegratedSecurity()
+    $user = $builder.get_UserID()
+    $password = $builder.get_Password()
+    $statement = $Sql
+    return LabWithState {
+        param($s)
+        $stand = $s.sql
+        if ($server -ne $stand.server) {
+            throw "A network-related or instance-specific error occurred while establishing a connection to SQL Server. The server was not found or was not accessible. (lab: the SQL stand-in is '$($stand.server)', asked for '$server')"
+        }
+        if (-not $integrated) {
+            if (-not $stand.logins.ContainsKey($user) -or [string]$stand.logins[$user] -cne $password) { throw "Login failed for user '$user'." }
+        }
+        $values = [ordered]@{}
+        foreach ($key in @($Parameters.Keys)) { $values[$key] = [string]$Parameters[$key] }
+        $stand.log = @($stand.log) + @(@{ sql = $statement; parameters = $values; node = $global:JuLab.node; integratedSecurity = $integrated; user = $user })
+        $device = [string]$Parameters['path']
+        $file = LabMapPath -Path $device
+        if ($statement -ceq 'BACKUP DATABASE @db TO DISK = @path WITH COPY_ONLY, CHECKSUM, INIT') {
+            $db = [string]$Parameters['db']
+            if (@($stand.databases) -notcontains $db) { throw "Database '$db' does not exist. Make sure that the name is entered correctly." }
+            if ($stand.faults.backupFails) { throw "Write on `"$device`" failed: 112(There is not enough space on the disk.) BACKUP DATABASE is terminating abnormally." }
+            if (-not (Test-Path -LiteralPath (Split-Path -Parent $file))) { throw "Cannot open backup device '$device'. Operating system error 3(The system cannot find the path specified.)." }
+            $lines = @('JAMS-UPGRADE LAB BACKUP', "database: $db", 'copyOnly: true', "takenAt: $([DateTime]::UtcNow.ToString('o'))", "payload: $([guid]::NewGuid())$([guid]::NewGuid())")
+            $checksum = LabBackupChecksum -Lines $lines
+            if ($stand.faults.backupDamaged) { $checksum = LabBackupChecksum -Lines @('damaged') }
+            [System.IO.File]::WriteAllText($file, (($lines + @("checksum: $checksum")) -join "`n"), (New-Object System.Text.UTF8Encoding($false)))
+            , @("Processed 1 pages for database '$db', file 'JAMS' on file 1.", 'BACKUP DATABASE successfully processed 1 pages (lab).')
+        }
+        elseif ($statement -ceq 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM') {
+            if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "Cannot open backup device '$device'. Operating system error 2(The system cannot find the file specified.)." }
+            $lines = @([System.IO.File]::ReadAllText($file) -split "`n")
+            $body = @($lines | Select-Object -First ($lines.Count - 1))
+            if ($lines[0] -ne 'JAMS-UPGRADE LAB BACKUP' -or $lines[-1] -ne ('checksum: ' + (LabBackupChecksum -Lines $body))) {
+                throw 'Damage to the backup set was detected. VERIFY DATABASE is terminating abnormally.'
+            }
+            , @('The backup set on file 1 is valid.')
+        }
+        else { throw "Incorrect syntax (lab: the SQL stand-in does not run this statement: $statement)." }
+    }
+}
+
+function LabBackupChecksum {
+    param([string[]]$Lines)
+    return LabSha256Text -Text ($Lines -join "`n")
+}

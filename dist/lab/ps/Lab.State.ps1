@@ -1,0 +1,326 @@
+# The lab's engine: one simulated JAMS primary/failover pair in one state.json, shared by both nodes' stages and by the
+# lab installer's own process. The fakes (Lab.Fakes.ps1, the JAMS and MSMQ modules) read and change it through here.
+#
+# Time is simulated lazily: every access first applies the events that came due (service transitions, role changes,
+# entries starting and ending), earliest first. Writers hold an OS lock (a handle opened with no sharing), so a killed
+# process never leaves the lab locked, and replace the file whole (write, then rename), so readers need no lock.
+# Expects $global:JuLab = @{ folder; node; template }. Windows PowerShell 5.1 compatible, ASCII only.
+
+function LabNow { return [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
+
+function LabPeerOf {
+    param([string]$Node)
+    if ($Node -eq 'primary') { return 'secondary' }
+    return 'primary'
+}
+
+function LabMapPath {
+    # C:\Program Files\X -> <lab>/<node>/C/Program Files/X ; \\server\share\X -> <lab>/unc/server/share/X
+    param([string]$Path, [string]$Node = $global:JuLab.node)
+    if ($Path -match '^([A-Za-z]):[\\/](.*)$') {
+        $rest = $Matches[2] -replace '\\', '/'
+        return [System.IO.Path]::Combine($global:JuLab.folder, $Node, $Matches[1].ToUpper(), $rest)
+    }
+    if ($Path -match '^\\\\(.*)$') {
+        return [System.IO.Path]::Combine($global:JuLab.folder, 'unc', ($Matches[1] -replace '\\', '/'))
+    }
+    return $Path
+}
+
+function LabReadBinary {
+    # A lab "binary" (an installer, JAMSScheduler.exe) carries its facts on one line: jams-upgrade-lab {json}.
+    param([string]$File)
+    if (-not [System.IO.File]::Exists($File)) { return $null }
+    $reader = New-Object System.IO.StreamReader($File)
+    try {
+        for ($i = 0; $i -lt 3; $i++) {
+            $line = $reader.ReadLine()
+            if ($null -eq $line) { break }
+            $at = $line.IndexOf('jams-upgrade-lab {')
+            if ($at -ge 0) { return ConvertTo-LabPlain (ConvertFrom-Json $line.Substring($at + 'jams-upgrade-lab '.Length)) }
+        }
+    }
+    catch { return $null }
+    finally { $reader.Dispose() }
+    return $null
+}
+
+function ConvertTo-LabPlain {
+    # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); the engine works on hashtables.
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [System.Management.Automation.PSCustomObject]) {
+        $table = @{}
+        foreach ($p in $Value.PSObject.Properties) { $table[$p.Name] = ConvertTo-LabPlain $p.Value }
+        return $table
+    }
+    if ($Value -is [System.Array]) {
+        $items = New-Object System.Collections.ArrayList
+        foreach ($item in $Value) { [void]$items.Add((ConvertTo-LabPlain $item)) }
+        return , $items.ToArray()
+    }
+    return $Value
+}
+
+function LabWriteBinary {
+    # JAMSScheduler.exe in the lab: a text file whose version the fake VersionInfo reads.
+    param([string]$File, [string]$Version)
+    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($File))
+    $facts = ConvertTo-Json -Compress -InputObject ([ordered]@{ kind = 'binary'; version = $Version })
+    [System.IO.File]::WriteAllText($File, "jams-upgrade-lab $facts`n", (New-Object System.Text.UTF8Encoding($false)))
+}
+
+function LabCopyTemplateFiles {
+    # files/: the customised config files of the running version; new-version-files/: what the installer writes.
+    param([hashtable]$State, [string]$Node, [string]$From = 'files')
+    $target = LabMapPath -Path ([string]$State.installFolder) -Node $Node
+    [void][System.IO.Directory]::CreateDirectory($target)
+    foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $global:JuLab.template $From) -File)) {
+        Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $target $file.Name) -Force
+    }
+    LabWriteBinary -File (Join-Path $target 'JAMSScheduler.exe') -Version ([string]$State.nodes[$Node].version)
+}
+
+function LabCopyHooks {
+    # The snapshot-hook fixtures (lab/hooks), where a user would keep their own hook: C:\Hooks on each node.
+    param([hashtable]$State, [string]$Node)
+    $target = LabMapPath -Path ([string]$State.hookFolder) -Node $Node
+    [void][System.IO.Directory]::CreateDirectory($target)
+    foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $global:JuLab.template 'hooks') -File)) {
+        Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $target $file.Name) -Force
+    }
+}
+
+function LabNewState {
+    # A healthy pair: every service running under a domain account, the primary active.
+    $template = ConvertTo-LabPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText((Join-Path $global:JuLab.template 'default-state.json'))))
+    $now = LabNow
+    $state = @{
+        timing = $template.timing; installFolder = $template.installFolder; hookFolder = $template.hookFolder
+        accounts = $template.accounts; resources = $template.resources; sql = $template.sql; shares = $template.shares
+        nodes = @{}
+    }
+    foreach ($node in @('primary', 'secondary')) {
+        $n = ConvertTo-LabPlain (ConvertFrom-Json (ConvertTo-Json -InputObject $template.node -Depth 20))
+        $n.hostName = $template.nodes[$node].hostName
+        $n.role = 'Standby'
+        if ($node -eq 'primary') { $n.role = 'Active' }
+        $state.nodes[$node] = $n
+        LabCopyTemplateFiles -State $state -Node $node
+        LabCopyHooks -State $state -Node $node
+    }
+    $entries = New-Object System.Collections.ArrayList
+    foreach ($e in @($template.entries)) {
+        [void]$entries.Add(@{ id = $e.id; name = $e.name; state = $e.state; runsForMs = $e.runsForMs; startAt = $null; finishAt = $now + [long]$e.runsForMs })
+    }
+    $state.entries = $entries.ToArray()
+    return $state
+}
+
+$global:JuLabCache = @{ stamp = $null; state = $null }
+
+function LabStatePath { return [System.IO.Path]::Combine($global:JuLab.folder, 'state.json') }
+
+function LabStamp {
+    param([string]$Path)
+    $item = New-Object System.IO.FileInfo($Path)
+    if (-not $item.Exists) { return $null }
+    return '{0}-{1}' -f $item.LastWriteTimeUtc.Ticks, $item.Length
+}
+
+function LabLoad {
+    # The parsed state, reused while the file is unchanged: parsing dominates a call's cost. $null when there is none.
+    $path = LabStatePath
+    $stamp = LabStamp $path
+    if ($null -eq $stamp) { return $null }
+    if ($stamp -eq $global:JuLabCache.stamp) { return $global:JuLabCache.state }
+    $state = ConvertTo-LabPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText($path)))
+    $global:JuLabCache = @{ stamp = $stamp; state = $state }
+    return $state
+}
+
+function LabWithState {
+    # Runs $Action on the state advanced to now. -ReadOnly: the caller promises not to change it; while no event is due
+    # it runs without the lock. Otherwise the lock is held and a changed state is written back. The locals carry a lab
+    # prefix: $Action sees this scope, and a plain $path here would shadow a caller's $Path.
+    param([scriptblock]$Action, [switch]$ReadOnly)
+    if ($ReadOnly.IsPresent) {
+        $labState = LabLoad
+        if ($null -ne $labState) {
+            if (-not (LabAdvance -State $labState)) { return & $Action $labState }
+            $global:JuLabCache = @{ stamp = $null; state = $null }
+        }
+    }
+    [void][System.IO.Directory]::CreateDirectory($global:JuLab.folder)
+    $labLock = LabLock
+    try {
+        $labPath = LabStatePath
+        $labState = LabLoad
+        $labDirty = -not $ReadOnly.IsPresent
+        if ($null -eq $labState) { $labState = LabNewState; $labDirty = $true }
+        $global:JuLabCache = @{ stamp = $null; state = $null }
+        if (LabAdvance -State $labState) { $labDirty = $true }
+        $labResult = & $Action $labState
+        if ($labDirty) {
+            $labTemp = $labPath + '.' + $PID + '.tmp'
+            [System.IO.File]::WriteAllText($labTemp, (ConvertTo-Json -InputObject $labState -Depth 20), (New-Object System.Text.UTF8Encoding($false)))
+            Move-Item -LiteralPath $labTemp -Destination $labPath -Force
+        }
+        $global:JuLabCache = @{ stamp = (LabStamp $labPath); state = $labState }
+        return $labResult
+    }
+    finally { $labLock.Dispose() }
+}
+
+function LabLock {
+    # FileShare.None: the operating system refuses a second opener and releases the handle when its process dies.
+    $lockPath = [System.IO.Path]::Combine($global:JuLab.folder, 'state.lock')
+    $deadline = (LabNow) + 30000
+    while ($true) {
+        try { return [System.IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'None') }
+        catch [System.IO.IOException] {
+            if ((LabNow) -gt $deadline) { throw "The lab state stayed locked for 30 s ($lockPath): a stage or the lab installer is stuck." }
+            Start-Sleep -Milliseconds 10
+        }
+    }
+}
+
+function LabAdvance {
+    # Applies pending events up to now, earliest first, so a chain (stop -> failover) lands in order.
+    param([hashtable]$State)
+    $now = LabNow
+    $changed = $false
+    while ($true) {
+        $next = $null
+        foreach ($nodeName in @('primary', 'secondary')) {
+            $node = $State.nodes[$nodeName]
+            foreach ($svcName in @($node.services.Keys)) {
+                $pending = $node.services[$svcName].pending
+                if ($null -ne $pending -and $null -ne $pending.at -and [long]$pending.at -le $now) {
+                    if ($null -eq $next -or [long]$pending.at -lt $next.at) { $next = @{ at = [long]$pending.at; node = $nodeName; service = $svcName } }
+                }
+            }
+            if ($null -ne $node.activateAt -and [long]$node.activateAt -le $now) {
+                if ($null -eq $next -or [long]$node.activateAt -lt $next.at) { $next = @{ at = [long]$node.activateAt; node = $nodeName; service = $null } }
+            }
+        }
+        if ($null -eq $next) { break }
+        $changed = $true
+        $node = $State.nodes[$next.node]
+        $peer = $State.nodes[(LabPeerOf $next.node)]
+        if ($null -eq $next.service) {
+            $node.activateAt = $null
+            if (-not $node.faults.neverActive -and $peer.role -ne 'Active') { $node.role = 'Active' }
+            continue
+        }
+        $svc = $node.services[$next.service]
+        $svc.status = $svc.pending.to
+        $svc.pending = $null
+        if ($svc.displayName -ne 'JAMS Scheduler') { continue }
+        if ($svc.status -eq 'Running') {
+            $node.role = 'Standby'
+            $node.activateAt = $null
+            if ($node.faults.claimsActive) { $node.role = 'Active' }
+            elseif ($peer.role -ne 'Active') { $node.activateAt = $next.at + [long]$State.timing.activationMs }
+        }
+        else {
+            $node.role = 'Stopped'
+            $node.activateAt = $null
+            if ($peer.role -eq 'Standby') { $peer.activateAt = $next.at + [long]$State.timing.failoverMs }
+        }
+    }
+    # A scheduled entry starts when it is due, unless a resource the root folder requires is at 0 (the window).
+    $held = $false
+    foreach ($r in @($State.resources.Values)) { if ($r.requiredByRoot -and [long]$r.quantityAvailable -lt 1) { $held = $true } }
+    foreach ($entry in @($State.entries)) {
+        if ($entry.state -eq 'Scheduled' -and -not $held -and $entry.ContainsKey('startAt') -and $null -ne $entry.startAt -and [long]$entry.startAt -le $now) {
+            $entry.state = 'Executing'
+            $entry.finishAt = $now + [long]$entry.runsForMs
+            $changed = $true
+        }
+        if ($entry.state -eq 'Executing' -and $null -ne $entry.finishAt -and [long]$entry.finishAt -le $now) {
+            $entry.state = 'Completed'
+            $changed = $true
+        }
+    }
+    return $changed
+}
+
+function LabServiceByDisplayName {
+    # The engine finds services by what they are (display name), since a fault may rename their short names.
+    param([hashtable]$Node, [string]$DisplayName)
+    foreach ($name in @($Node.services.Keys)) { if ($Node.services[$name].displayName -eq $DisplayName) { return $name } }
+    return $null
+}
+
+function LabDependents {
+    param([hashtable]$Node, [string]$Name)
+    $dependents = New-Object System.Collections.ArrayList
+    foreach ($other in @($Node.services.Keys)) {
+        if (@($Node.services[$other].dependsOn) -contains $Name) { [void]$dependents.Add($other) }
+    }
+    return $dependents.ToArray()
+}
+
+function LabRequestStop {
+    # The Service Control Manager's side of a stop control: StopPending, Stopped after timing.stopMs (or never, stuck).
+    param([hashtable]$State, [hashtable]$Node, [string]$Name)
+    $svc = $Node.services[$Name]
+    if ($svc.status -eq 'Stopped' -or $svc.status -eq 'StopPending') { return }
+    if ($svc.status -eq 'StartPending') {
+        throw (New-Object System.InvalidOperationException("Cannot stop $Name service on computer '.'. The service cannot accept control messages at this time."))
+    }
+    $at = (LabNow) + [long]$State.timing.stopMs
+    if (@($Node.faults.stuckStopPending) -contains $Name) { $at = $null }
+    $svc.status = 'StopPending'
+    $svc.pending = @{ to = 'Stopped'; at = $at }
+}
+
+function LabRequestStart {
+    # StartService: the SCM starts what the service depends on first; a wrong Log On As password fails at once (1069).
+    param([hashtable]$State, [hashtable]$Node, [string]$Name)
+    $svc = $Node.services[$Name]
+    if ($svc.status -eq 'Running' -or $svc.status -eq 'StartPending') { return }
+    if ($svc.status -eq 'StopPending') {
+        throw (New-Object System.InvalidOperationException("Cannot start service $Name on computer '.'. An instance of the service is already running."))
+    }
+    if ($svc.logonFails) {
+        throw (New-Object System.InvalidOperationException("Cannot start service $Name on computer '.'. The service did not start due to a logon failure."))
+    }
+    foreach ($dependency in @($svc.dependsOn)) {
+        if ($Node.services.ContainsKey($dependency)) { LabRequestStart -State $State -Node $Node -Name $dependency }
+    }
+    $at = (LabNow) + [long]$State.timing.startMs
+    if (@($Node.faults.stuckStartPending) -contains $Name) { $at = $null }
+    $svc.status = 'StartPending'
+    $svc.pending = @{ to = 'Running'; at = $at }
+}
+
+function LabAppendLog {
+    # msiexec writes its verbose log in UTF-16 (Unicode); the lab installer does the same.
+    param([string]$File, [string[]]$Lines)
+    if ([string]::IsNullOrEmpty($File)) { return }
+    $stamp = [DateTime]::UtcNow.ToString('HH:mm:ss:fff')
+    $text = (($Lines | ForEach-Object { "MSI (s) (LAB) [$stamp]: $_" }) -join "`r`n") + "`r`n"
+    [System.IO.File]::AppendAllText($File, $text, [System.Text.Encoding]::Unicode)
+}
+
+function LabCompleteInstall {
+    # What the JAMS installer does to a node: a new version, JAMS Scheduler and JAMS Server reset to LocalSystem, the
+    # config files replaced by the new version's defaults, the services started. A failure changes nothing.
+    param([hashtable]$State, [string]$NodeName, [string]$Version, [int]$Code)
+    $node = $State.nodes[$NodeName]
+    if ($Code -ne 0 -and $Code -ne 3010 -and $Code -ne 1641) { return }
+    $node.version = $Version
+    foreach ($svcName in @($node.services.Keys)) {
+        $svc = $node.services[$svcName]
+        if ($svc.displayName -eq 'JAMS Scheduler' -or $svc.displayName -eq 'JAMS Server') {
+            $svc.account = 'LocalSystem'
+            $svc.logonFails = $false
+        }
+    }
+    LabCopyTemplateFiles -State $State -Node $NodeName -From 'new-version-files'
+    foreach ($svcName in @($node.services.Keys)) {
+        if ($node.services[$svcName].status -eq 'Stopped') { LabRequestStart -State $State -Node $node -Name $svcName }
+    }
+}
