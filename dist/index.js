@@ -56332,7 +56332,7 @@ const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
 const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
 const verifyInputs = ['target-version'];
 /**
- * The procedure's order (../shared/reference/upgrading-jams-primary-failover.txt). Each group runs after every
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
  * job of the group before it; the jobs inside a group may run in parallel.
  */
 const PIPELINE = [
