@@ -172,12 +172,18 @@ describe('backup on the primary', () => {
 });
 
 describe('the snapshot hook', () => {
-  test('is called with -HostName -Role -RunId; its output and result are recorded', async () => {
-    const r = await backup('secondary', { 'snapshot-script': 'C:\\Hooks\\snapshot.ps1' });
+  test('is called with -HostName -Role -RunId, without the secrets; its output and result are recorded', async () => {
+    // A SQL login's password is in the stage's PowerShell environment; the hook, in that same process, must not see it.
+    const r = await backup('secondary', {
+      'snapshot-script': 'C:\\Hooks\\snapshot.ps1',
+      'sql-auth': 'sql',
+      'sql-user': 'jams_backup',
+      'sql-password': 'hook-must-not-see-this',
+    });
     expect(r.exitCode).toBe(0);
     const runId = process.env['GITHUB_RUN_ID'] ?? 'local';
     expect(readFileSync(labPath(lab, 'secondary', 'C:\\Hooks\\snapshots.log'), 'utf8').trim()).toBe(
-      `snapshot of JAMS-SEC (secondary) for run ${runId}`,
+      `snapshot of JAMS-SEC (secondary) for run ${runId}; secret variables seen: 0`,
     );
     const snapshot = (r.record.data['backup'] as { snapshot: Record<string, unknown> }).snapshot;
     expect(snapshot).toMatchObject({

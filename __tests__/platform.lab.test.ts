@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
 import type { Verdict } from '../src/jams/contract.js';
 import type { RoleView } from '../src/jams/roles.js';
-import { freshLab, runStage, tempDir, testShell } from './helpers/run-stage.js';
+import { describeOnPosix, freshLab, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
 // Platform.Windows.ps1 itself, against the lab's fakes of the cmdlets and modules it calls.
 let lab: string;
@@ -131,7 +131,7 @@ describe('roles from the real Get-JAMSFailoverStatus shape', () => {
   });
 });
 
-describe('the lab survives a killed process', () => {
+describeOnPosix('the lab survives a killed process', () => {
   const children: ChildProcess[] = [];
   afterEach(() => {
     for (const c of children.splice(0)) {

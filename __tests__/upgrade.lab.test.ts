@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -12,7 +12,7 @@ import {
   type LabInstaller,
 } from '../lab/control.js';
 import type { HostUpgradeRecord } from '../src/stages/upgrade-record.js';
-import { runStage, tempDir, type StageResult } from './helpers/run-stage.js';
+import { describeOnPosix, runStage, tempDir, type StageResult } from './helpers/run-stage.js';
 
 // Real pwsh, the real module, the lab platform and its simulated installer.
 let lab: string;
@@ -90,7 +90,7 @@ function unchangedLab(before: ReturnType<typeof readLab>): void {
 const SVC = 'CORP\\svc-jams';
 const restored = { JAMSExecutor: SVC, JAMSServer: SVC, JAMSScheduler: SVC };
 
-describe('upgrade', () => {
+describeOnPosix('upgrade', () => {
   test('primary then secondary: installed, stopped, accounts restored; start merges the config', async () => {
     await prepare(['primary', 'secondary']);
     const primary = await runStage(lab, runs, upgradeInputs('primary'));
@@ -393,7 +393,7 @@ describe('upgrade', () => {
   });
 });
 
-describe('secrets', () => {
+describeOnPosix('secrets', () => {
   /** Every file under a folder, read as bytes. */
   function filesUnder(folder: string): string[] {
     return readdirSync(folder).flatMap((name) => {
@@ -481,7 +481,7 @@ describe('secrets', () => {
   });
 });
 
-describe('inputs', () => {
+describeOnPosix('inputs', () => {
   test.each([
     [
       { 'installer-arguments': '/quiet /norestart /log {log} REMOVE=Agent' },

@@ -1,5 +1,8 @@
-import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   ACTION_REF,
@@ -23,6 +26,7 @@ interface WorkflowStep {
   run?: string;
   if?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
   'continue-on-error'?: boolean;
 }
 interface Job {
@@ -38,6 +42,8 @@ interface Job {
   uses?: string;
   with?: Record<string, unknown>;
   secrets?: Record<string, string>;
+  strategy?: { matrix?: Record<string, unknown[]> };
+  env?: Record<string, string>;
 }
 interface Workflow {
   on: Record<
@@ -54,6 +60,8 @@ interface Workflow {
 interface ActionYml {
   inputs: Record<string, { description: string }>;
   outputs: Record<string, { description: string }>;
+  runs: { using: string };
+  branding?: { icon?: string; color?: string };
 }
 
 const read = <T>(path: string): T => parse(readFileSync(path, 'utf8')) as T;
@@ -316,5 +324,195 @@ describe('.github/workflows/upgrade-jams.yml, the example caller', () => {
 
   test('grants what the report needs to read the approvals', () => {
     expect(caller.permissions).toEqual({ contents: 'read', actions: 'read' });
+  });
+});
+
+// The release and CI workflows: what they check before a release, and that the scripts they run do what they say.
+
+const release = read<Workflow>('.github/workflows/release.yml');
+const ci = read<Workflow>('.github/workflows/ci.yml');
+/** The Node major the action runs on (runs.using: node24 -> 24). */
+const actionNode = Number(/^node(\d+)$/.exec(action.runs.using)?.[1]);
+const stepById = (job: Job | undefined, id: string): WorkflowStep => {
+  const step = job?.steps?.find((s) => s.id === id);
+  if (!step?.run) throw new Error(`No step '${id}' with a run script.`);
+  return step;
+};
+
+// The scripts run in throwaway git repositories: bash and git as on an ubuntu runner (not on the Windows job).
+const posixTest = process.platform === 'win32' ? test.skip : test;
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ju-release-'));
+  scratch.push(dir);
+  return dir;
+}
+const gitEnv = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+/** Runs a step's script the way a runner's default bash shell does; returns its exit code and output. */
+function runScript(
+  script: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): { code: number; out: string } {
+  try {
+    const out = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      env: { ...gitEnv, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { code: 0, out };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, out: `${err.stdout}${err.stderr}` };
+  }
+}
+
+describe('.github/workflows/release.yml', () => {
+  const jobs = release.jobs;
+
+  test('runs on vX.Y.Z tags; only the job that pushes the major tag may write, after the checks', () => {
+    expect(release.on).toEqual({ push: { tags: ['v*.*.*'] } });
+    expect(release.permissions).toEqual({ contents: 'read' });
+    const writers = Object.entries(jobs).filter(([, job]) => job.permissions);
+    expect(writers).toEqual([['major-tag', expect.objectContaining({ permissions: { contents: 'write' } })]]);
+    expect(needsOf(jobs['major-tag'] ?? {})).toEqual(['check']);
+    expect(stepById(jobs['major-tag'], 'move-major').env).toEqual({ TAG: '${{ github.ref_name }}' });
+    expect(Object.values(jobs).every((job) => job['timeout-minutes'] !== undefined)).toBe(true);
+  });
+
+  test("the check builds dist/ afresh and fails on a difference, then runs .ci/run, on the action's Node", () => {
+    const steps = jobs['check']?.steps ?? [];
+    const runs = steps.map((s) => s.run ?? '');
+    const install = runs.findIndex((r) => r.startsWith('npm ci'));
+    const dist = steps.findIndex((s) => s.id === 'dist-check');
+    const ciRun = runs.indexOf('bash .ci/run');
+    expect([install, dist, ciRun].every((i) => i >= 0)).toBe(true);
+    expect(install).toBeLessThan(dist);
+    expect(dist).toBeLessThan(ciRun);
+    expect(runs[dist]).toMatch(/^npm run package\n/);
+    expect(runs[dist]).toContain('git diff --exit-code');
+    const setupNode = steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setupNode?.with?.['node-version']).toBe(actionNode);
+  });
+
+  posixTest('the dist check passes on a fresh dist/ and fails on a changed or an added file', () => {
+    const script = stepById(jobs['check'], 'dist-check').run ?? '';
+    const check = (build: string) => {
+      const repo = scratchDir();
+      git(repo, 'init', '-q');
+      mkdirSync(join(repo, 'dist'));
+      writeFileSync(join(repo, 'dist', 'index.js'), 'built\n');
+      git(repo, 'add', '.');
+      git(repo, 'commit', '-q', '-m', 'release');
+      // A stand-in npm: `npm run package` is the build, here one shell line.
+      const bin = join(repo, '.bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'npm'), `#!/usr/bin/env bash\n[ "$*" = "run package" ] || exit 2\n${build}\n`);
+      chmodSync(join(bin, 'npm'), 0o755);
+      writeFileSync(join(repo, '.git', 'info', 'exclude'), '.bin/\n');
+      return runScript(script, repo, { PATH: `${bin}:${process.env['PATH']}`, GITHUB_REF_NAME: 'v1.2.3' });
+    };
+    expect(check("printf 'built\\n' > dist/index.js").code).toBe(0);
+    const changed = check("printf 'rebuilt\\n' > dist/index.js");
+    expect(changed.code).toBe(1);
+    expect(changed.out).toContain(
+      "::error::dist/ differs from a fresh build of v1.2.3: run 'npm run package'",
+    );
+    expect(check('echo chunk > dist/extra.js').code).toBe(1);
+    expect(check('rm dist/index.js').code).toBe(1);
+  });
+
+  posixTest('the major tag comes from the tag, moves forward only, and a pre-release moves nothing', () => {
+    const script = stepById(jobs['major-tag'], 'move-major').run ?? '';
+    const root = scratchDir();
+    const remote = join(root, 'remote.git');
+    const repo = join(root, 'work');
+    git(root, 'init', '-q', '--bare', remote);
+    git(root, 'clone', '-q', remote, repo);
+    const release = (tag: string, at?: string) => {
+      if (at) git(repo, 'checkout', '-q', at);
+      else git(repo, 'commit', '-q', '--allow-empty', '-m', tag);
+      git(repo, 'tag', tag);
+      git(repo, 'push', '-q', 'origin', `refs/tags/${tag}`);
+      return { commit: git(repo, 'rev-parse', 'HEAD'), ...runScript(script, repo, { TAG: tag }) };
+    };
+    const remoteTag = (tag: string) => {
+      const line = git(root, '--git-dir', remote, 'tag', '--list', tag);
+      return line ? git(root, '--git-dir', remote, 'rev-parse', `${tag}^{commit}`) : null;
+    };
+
+    const first = release('v1.0.0');
+    expect(first.code).toBe(0);
+    expect(remoteTag('v1')).toBe(first.commit);
+    const minor = release('v1.1.0');
+    expect(remoteTag('v1')).toBe(minor.commit);
+    const patchOfOld = release('v1.0.1', first.commit);
+    expect(patchOfOld.out).toContain('::notice::v1 stays on v1.1.0, which is newer than v1.0.1.');
+    expect(remoteTag('v1')).toBe(minor.commit);
+    git(repo, 'checkout', '-q', minor.commit);
+    const candidate = release('v2.0.0-rc.1');
+    expect(candidate.code).toBe(0);
+    expect(remoteTag('v2')).toBeNull();
+    const second = release('v2.0.0');
+    expect(remoteTag('v2')).toBe(second.commit);
+    expect(remoteTag('v1')).toBe(minor.commit);
+  });
+});
+
+describe('.github/workflows/ci.yml', () => {
+  test("tests on the action's Node (24) and on Node 20, and keeps the Windows PowerShell 5.1 job", () => {
+    const linux = ci.jobs['linux'];
+    expect(actionNode).toBe(24);
+    expect(linux?.strategy?.matrix?.['node']).toEqual([actionNode, 20]);
+    const setupNode = linux?.steps?.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setupNode?.with?.['node-version']).toBe('${{ matrix.node }}');
+    expect(linux?.steps?.some((s) => s.run === 'bash .ci/run')).toBe(true);
+    const windows = ci.jobs['windows-powershell-51'];
+    expect(windows?.['runs-on']).toBe('windows-latest');
+    expect(windows?.env).toEqual({ JAMS_UPGRADE_TEST_SHELL: 'powershell' });
+    expect(windows?.steps?.some((s) => s.run === 'npm test')).toBe(true);
+  });
+
+  test('ci and release use one major each of actions/checkout and actions/setup-node', () => {
+    const uses = [ci, release].flatMap((w) =>
+      Object.values(w.jobs).flatMap((job) => (job.steps ?? []).flatMap((s) => (s.uses ? [s.uses] : []))),
+    );
+    for (const name of ['actions/checkout', 'actions/setup-node']) {
+      const refs = new Set(uses.filter((u) => u.startsWith(`${name}@`)));
+      expect({ name, refs: refs.size }).toEqual({ name, refs: 1 });
+    }
+  });
+});
+
+describe('.github/dependabot.yml', () => {
+  test('updates the npm packages and the workflow actions weekly, each in a group', () => {
+    const config = read<{
+      updates: { 'package-ecosystem': string; schedule: { interval: string }; groups?: object }[];
+    }>('.github/dependabot.yml');
+    expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    for (const update of config.updates) {
+      expect(update.schedule.interval).toBe('weekly');
+      expect(Object.keys(update.groups ?? {})).toHaveLength(1);
+    }
+  });
+});
+
+describe('action.yml on the Marketplace', () => {
+  test('has branding: a color the Marketplace offers and a Feather icon name', () => {
+    const colors = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
+    expect(colors).toContain(action.branding?.color);
+    expect(action.branding?.icon).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 });

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8734);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5406);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8734:
+/***/ 5406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53921,6 +53921,165 @@ function coerce_date(params) {
     return core._coercedDate(schemas.ZodDate, params);
 }
 
+;// CONCATENATED MODULE: ./src/input-schemas.ts
+// The forms a path or a name input must have, as zod schemas. src/inputs.ts applies them; a later input (a client
+// installer, a restore backup file, an agent name) takes the same schema instead of a pattern of its own.
+
+/** Windows' MAX_PATH: Windows PowerShell 5.1 (.NET Framework) and installers fail on longer paths by default. */
+const MAX_WINDOWS_PATH = 260;
+/** A path on the runner: the run folder gets `<stage>-<role>\<file>` appended, so keep room under any OS limit. */
+const MAX_RUNNER_PATH = 400;
+/** Control characters, line breaks included: no path or name has them, and they would split a log line. */
+function hasControlCharacter(value) {
+    return [...value].some((c) => {
+        const code = c.charCodeAt(0);
+        return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    });
+}
+/** What Windows refuses in a path, besides control characters (the drive's colon is checked apart). */
+const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
+/**
+ * Legal in Windows, but PowerShell reads them as quotes (it takes the typographic ones too), its escape character
+ * or wildcards (-Path, the hook's `& $path`). The paths travel into PowerShell, so they are refused here once
+ * rather than quoted right in every later use.
+ */
+const POWERSHELL_SPECIAL = /['\u2018\u2019\u201a\u201b\u201c\u201d\u201e`[\]]/;
+/** Device names Windows reserves in every folder, with or without an extension. */
+const DEVICE_NAME = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
+/** One DNS label; the underscore is allowed because NetBIOS names (resolved by Windows) may have it. */
+const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOST = `${LABEL}(?:\\.${LABEL})*`;
+/**
+ * Why a value is not an absolute Windows path of the given kind, or null. One reason, the first found, worded to
+ * follow "the value 'x': " in a refusal.
+ */
+function windowsPathProblem(value, options) {
+    if (value.length > MAX_WINDOWS_PATH) {
+        return `it has ${value.length} characters, more than Windows' ${MAX_WINDOWS_PATH}`;
+    }
+    if (hasControlCharacter(value))
+        return 'it contains a line break or another control character';
+    if (value.includes('/'))
+        return 'it contains / (Windows paths take backslashes)';
+    const root = /^([A-Za-z]:\\|\\\\([^\\]*)\\([^\\]*)(?:\\|$))/.exec(value);
+    if (!root && value.startsWith('\\\\'))
+        return 'it names no share after the server';
+    if (!root)
+        return 'it is not absolute';
+    const [rootText = '', , server, share] = root;
+    if (server !== undefined && !new RegExp(`^${HOST}$`).test(server)) {
+        return `'${server}' is not a server name (letters, digits, - _ and dots)`;
+    }
+    if (share === '')
+        return 'it names no share after the server';
+    const forbidden = WINDOWS_FORBIDDEN.exec(value.slice(2));
+    if (forbidden)
+        return `it contains ${forbidden[0]}, which Windows does not allow in a path`;
+    const special = POWERSHELL_SPECIAL.exec(value);
+    if (special) {
+        const role = special[0] === '`' ? 'its escape character' : /[[\]]/.test(special[0]) ? 'a wildcard' : 'a quote';
+        return `it contains ${special[0]}, which PowerShell reads as ${role}`;
+    }
+    let rest = value.slice(rootText.length);
+    if (options.kind !== 'file' && rest.endsWith('\\'))
+        rest = rest.slice(0, -1);
+    const segments = rest === '' ? [] : rest.split('\\');
+    if (share)
+        segments.unshift(share);
+    for (const segment of segments) {
+        if (segment === '')
+            return 'it has an empty segment (two backslashes in a row, or a trailing one)';
+        if (segment === '.' || segment === '..')
+            return `it has a '${segment}' segment`;
+        if (/[. ]$/.test(segment))
+            return `'${segment}' ends in a dot or a space, which Windows drops`;
+        if (DEVICE_NAME.test(segment))
+            return `'${segment}' is a device name Windows reserves`;
+        if (segment.length > 255)
+            return 'a segment is longer than the 255 characters Windows allows';
+        const dollar = segment.indexOf('$');
+        // A share such as D$ or jams$ ends in $; anywhere else $ starts a PowerShell variable or $(...).
+        if (dollar >= 0 && dollar < segment.length - 1)
+            return 'it contains $, which PowerShell reads as a variable';
+    }
+    const own = segments.length - (share ? 1 : 0);
+    if (options.kind === 'file' && own === 0)
+        return 'it names a drive or a share, not a file';
+    const extensions = options.extensions ?? [];
+    const last = (segments[segments.length - 1] ?? '').toLowerCase();
+    if (extensions.length > 0 && !extensions.some((e) => last.endsWith(e) && last.length > e.length)) {
+        return `it does not end in ${extensions.join(' or ')}`;
+    }
+    return null;
+}
+/** A refine that reports its reason: src/inputs.ts prints the reason before the input's fix. */
+function withReason(schema, problem) {
+    return schema.superRefine((value, ctx) => {
+        const reason = problem(value);
+        if (reason)
+            ctx.addIssue({ code: 'custom', message: reason, params: { reason: true } });
+    });
+}
+/** An absolute Windows path on the host, a drive path (C:\...) or a UNC path (\\server\share\...). */
+const windowsPath = withReason(schemas_string(), (v) => windowsPathProblem(v, { kind: 'any' }));
+/** A folder on the host; a drive root or a bare share will do. */
+const windowsFolder = withReason(schemas_string(), (v) => windowsPathProblem(v, { kind: 'folder' }));
+/** A file on the host. */
+const windowsFile = withReason(schemas_string(), (v) => windowsPathProblem(v, { kind: 'file' }));
+/** A file on the host with one of these endings: windowsFileWith('.exe', '.msi'). */
+function windowsFileWith(...extensions) {
+    const endings = extensions.map((e) => e.toLowerCase());
+    return withReason(schemas_string(), (v) => windowsPathProblem(v, { kind: 'file', extensions: endings }));
+}
+/**
+ * A folder on the runner (the run folder, the records folder): Node's file calls take it as it is and no shell
+ * sees it, so a relative path and any character the runner's file system takes will do.
+ */
+const runnerPath = withReason(schemas_string(), (value) => {
+    if (value.length > MAX_RUNNER_PATH)
+        return `it has ${value.length} characters, more than ${MAX_RUNNER_PATH}`;
+    if (hasControlCharacter(value))
+        return 'it contains a line break or another control character';
+    return null;
+});
+/**
+ * A Windows service's short name. The service manager takes up to 256 characters without / or \, but Get-Service
+ * -Name reads * ? [ ] as wildcards and the JAMS services have plain names, so only letters, digits, _ . - pass.
+ */
+const serviceName = schemas_string().regex(/^[A-Za-z0-9_.-]{1,80}$/);
+/**
+ * A JAMS object name (a resource, an agent definition). JAMS's own limits are not published; the name travels into
+ * provider paths (JAMS::server\Resources\name), where \ * ? [ ] have a meaning, so plain names only.
+ */
+const jamsName = schemas_string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/);
+/** A DNS host name (or a NetBIOS name, or an IPv4 address): labels of letters, digits, - and _, up to 253. */
+const hostName = schemas_string()
+    .max(253)
+    .regex(new RegExp(`^${HOST}$`));
+/**
+ * A JAMS agent's name. Deploy addresses the agent by its name when the definition has no Address, so it must be a
+ * host name as well as a JAMS name.
+ */
+const jamsAgentName = jamsName.regex(new RegExp(`^${HOST}$`));
+/** SQL Server's instance names: up to 16 characters, a letter or _ first, then letters, digits, _ and $. */
+const SQL_INSTANCE = '[A-Za-z_][A-Za-z0-9_$]{0,15}';
+/** The forms of a SQL Server: SQL01, SQL01\INST, tcp:SQL01,1433, tcp:SQL01\INST,1433, (local), ., (localdb)\INST. */
+const SQL_SERVER = new RegExp(`^(?:(?:tcp|lpc|admin):)?(${HOST}|\\(local\\)|\\.|\\(localdb\\))(?:\\\\${SQL_INSTANCE})?(?:,(\\d{1,5}))?$`, 'i');
+const sqlServer = schemas_string().refine((v) => {
+    const [, host = '', port] = SQL_SERVER.exec(v) ?? [];
+    return host.length > 0 && host.length <= 253 && (port === undefined || (+port >= 1 && +port <= 65535));
+});
+/**
+ * A SQL Server sysname (a database): up to 128 characters. Spaces, quotes and ] are legal in one, and it only
+ * travels as a T-SQL parameter (@db), never as statement text, so only control characters are refused.
+ */
+const sqlName = schemas_string()
+    .min(1)
+    .max(128)
+    .refine((v) => !hasControlCharacter(v));
+/** A SQL Server login for sql-auth sql: a sysname, and SQL logins may not contain \ (Windows logins do). */
+const sqlLogin = sqlName.refine((v) => !v.includes('\\'));
+
 ;// CONCATENATED MODULE: ./src/jams/unverified.ts
 /**
  * Candidate short names per service, first match wins.
@@ -54104,6 +54263,7 @@ const STAGE_NAMES = [
 
 
 
+
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
 class InputError extends Error {
     problems;
@@ -54115,23 +54275,10 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-const SERVICE_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
-/** JAMS object and host names travel into provider paths (JAMS::server\Resources\name): plain names only. */
-const JAMS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
-const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/;
-/** SQL Server instance forms: SQL01, SQL01\INST, tcp:SQL01,1433, (local), . */
-const SQL_SERVER = /^[A-Za-z0-9_.\\,:()-]{1,128}$/;
-/** A sysname: up to 128 characters with no control characters; it travels as a T-SQL parameter. */
-const SQL_NAME = schemas_string()
-    .max(128)
-    .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
-/** A local folder (D:\Backups) or a UNC share (\\server\share\folder), with no wildcard or control characters. */
-const WINDOWS_PATH = schemas_string()
-    .max(260)
-    .regex(/^([A-Za-z]:\\|\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+)[^/*?"<>|]*$/)
-    .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
+const SERVICE_FIX = 'give the exact short service name, such as JAMSScheduler (letters, digits, _ . and -, up to 80)';
+const RUNNER_FOLDER_FIX = `give a folder on the runner, absolute or relative to the workspace, of at most ${MAX_RUNNER_PATH} characters`;
 /** Each input: its schema and the fix to print when a value does not fit. */
 const INPUTS = {
     stage: { schema: schemas_enum(STAGE_NAMES), fix: `use one of: ${STAGE_NAMES.join(', ')}` },
@@ -54144,9 +54291,9 @@ const INPUTS = {
         schema: schemas_enum(['auto', 'powershell', 'pwsh']),
         fix: 'use auto, powershell (Windows PowerShell 5.1) or pwsh',
     },
-    'scheduler-service': { schema: schemas_string().regex(SERVICE_NAME), fix: 'give the exact short service name' },
-    'server-service': { schema: schemas_string().regex(SERVICE_NAME), fix: 'give the exact short service name' },
-    'executor-service': { schema: schemas_string().regex(SERVICE_NAME), fix: 'give the exact short service name' },
+    'scheduler-service': { schema: serviceName, fix: SERVICE_FIX },
+    'server-service': { schema: serviceName, fix: SERVICE_FIX },
+    'executor-service': { schema: serviceName, fix: SERVICE_FIX },
     'config-files': {
         schema: array(schemas_string().regex(PATTERN)).min(1),
         fix: 'give file names or patterns such as JAMSHost.exe.config or *.config, one per line',
@@ -54155,35 +54302,51 @@ const INPUTS = {
     'role-timeout-seconds': { schema: coerce_number().int().min(5).max(7200), fix: 'use 5 to 7200' },
     'call-timeout-seconds': { schema: coerce_number().int().min(5).max(7200), fix: 'use 5 to 7200' },
     'target-version': { schema: schemas_string().regex(VERSION), fix: 'use a dotted version such as 7.4.0' },
-    'install-folder': { schema: schemas_string().min(3).max(260), fix: 'give an absolute Windows path' },
-    'state-folder': { schema: schemas_string().min(3).max(260), fix: 'give an absolute Windows path' },
-    'run-folder': { schema: schemas_string().min(1).max(400), fix: 'give a folder path' },
-    'maintenance-resource': {
-        schema: schemas_string().regex(JAMS_NAME),
-        fix: 'give the name of the JAMS resource the root folder requires, such as Maintenance_Window',
+    'install-folder': {
+        schema: windowsFolder,
+        fix: 'give an absolute Windows path such as C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
     },
-    'jams-server': { schema: schemas_string().regex(HOST_NAME), fix: 'give a host name such as localhost' },
+    'state-folder': {
+        schema: windowsFolder,
+        fix: 'give an absolute Windows path such as C:\\ProgramData\\jams-upgrade',
+    },
+    'run-folder': { schema: runnerPath, fix: RUNNER_FOLDER_FIX },
+    'maintenance-resource': {
+        schema: jamsName,
+        fix: 'give the name of the JAMS resource the root folder requires, such as Maintenance_Window ' +
+            '(letters, digits, _ . and -, up to 64)',
+    },
+    'jams-server': {
+        schema: hostName,
+        fix: 'give a host name such as localhost or jams01.corp.example (letters, digits, - and _ between dots)',
+    },
     'drain-timeout-seconds': { schema: coerce_number().int().min(0).max(86400), fix: 'use 0 to 86400' },
     'on-drain-timeout': { schema: schemas_enum(['fail', 'continue']), fix: 'use fail or continue' },
     'create-maintenance-resource': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
     'sql-server': {
-        schema: schemas_string().regex(SQL_SERVER),
+        schema: sqlServer,
         fix: 'give a SQL Server name such as SQL01, SQL01\\INSTANCE or tcp:SQL01,1433',
     },
-    'sql-database': { schema: SQL_NAME, fix: 'give the database name (up to 128 characters)' },
+    'sql-database': {
+        schema: sqlName,
+        fix: 'give the database name (up to 128 characters, no line breaks)',
+    },
     'sql-auth': {
         schema: schemas_enum(['windows', 'sql']),
         fix: "use windows (the runner's account) or sql (sql-user and sql-password)",
     },
-    'sql-user': { schema: SQL_NAME, fix: 'give the SQL login name (up to 128 characters)' },
+    'sql-user': {
+        schema: sqlLogin,
+        fix: 'give the SQL login name (up to 128 characters, no backslash or line break)',
+    },
     'backup-path': {
-        schema: WINDOWS_PATH,
+        schema: windowsFolder,
         fix: 'give an absolute folder such as D:\\Backups\\JAMS or a UNC share such as \\\\FILES\\backup\\jams',
     },
     'backup-timeout-seconds': { schema: coerce_number().int().min(60).max(86400), fix: 'use 60 to 86400' },
     'snapshot-script': {
-        schema: WINDOWS_PATH.regex(/\.ps1$/i),
-        fix: 'give the absolute path of a .ps1 script on the host',
+        schema: windowsFileWith('.ps1'),
+        fix: 'give the absolute path of a .ps1 script on the host, such as C:\\Hooks\\snapshot.ps1',
     },
     'snapshot-timeout-seconds': { schema: coerce_number().int().min(5).max(7200), fix: 'use 5 to 7200' },
     'min-free-gb': {
@@ -54192,9 +54355,9 @@ const INPUTS = {
     },
     'require-backup': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
     'installer-path': {
-        schema: schemas_string().refine(isInstallerPath),
+        schema: windowsFileWith('.exe', '.msi').refine(isInstallerPath),
         fix: 'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
-            '(\\\\fileserver\\jams\\JAMS.exe), with no double quote or wildcard',
+            '(\\\\fileserver\\jams\\JAMS.exe), with no double quote, single quote, $, backtick, [ ] or wildcard',
     },
     'installer-sha256': {
         schema: schemas_string()
@@ -54221,7 +54384,7 @@ const INPUTS = {
         schema: schemas_string().regex(VERSION),
         fix: "pass the primary upgrade job's version-after output, a dotted version such as 7.4.0",
     },
-    'records-folder': { schema: schemas_string().min(1).max(400), fix: 'give a folder path' },
+    'records-folder': { schema: runnerPath, fix: RUNNER_FOLDER_FIX },
 };
 /**
  * Secret inputs: masked as soon as they are read, never validated against a pattern (so never echoed in a
@@ -54250,8 +54413,13 @@ const DEFAULTS = {
     'allow-downgrade': 'false',
     'config-mode': 'merge',
 };
+/** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function inputs_describe(value) {
-    return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+    if (typeof value !== 'string')
+        return JSON.stringify(value);
+    const shown = value.length > 500 ? `${value.slice(0, 200)}...` : value;
+    const quoted = hasControlCharacter(shown) ? JSON.stringify(shown) : `'${shown}'`;
+    return value.length > 500 ? `${quoted} (${value.length} characters)` : quoted;
 }
 /**
  * The only place that reads action inputs. Collects every problem before failing, so a user fixes them
@@ -54273,9 +54441,11 @@ function getSettings(env = process.env) {
         const parsed = INPUTS[name].schema.safeParse(value);
         if (parsed.success)
             return parsed.data;
-        // A schema may name the exact fix (params.fix); otherwise the input's general fix is printed.
-        const custom = parsed.error.issues.find((i) => i.code === 'custom' && i.params?.['fix'])?.message;
-        problems.push(`input '${name}' has the value ${inputs_describe(value)}: ${custom ?? INPUTS[name].fix}.`);
+        // A schema may name the exact fix (params.fix), or say what is wrong (params.reason) before the input's fix.
+        const custom = (key) => parsed.error.issues.find((i) => i.code === 'custom' && i.params?.[key])?.message;
+        const reason = custom('reason');
+        const fix = custom('fix') ?? (reason ? `${reason}; ${INPUTS[name].fix}` : INPUTS[name].fix);
+        problems.push(`input '${name}' has the value ${inputs_describe(value)}: ${fix}.`);
         return undefined;
     };
     const passwords = {};
@@ -56427,7 +56597,7 @@ const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
 const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
 const verifyInputs = ['target-version'];
 /**
- * The procedure's order (../shared/reference/upgrading-jams-primary-failover.txt). Each group runs after every
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
  * job of the group before it; the jobs inside a group may run in parallel.
  */
 const PIPELINE = [

@@ -2,6 +2,19 @@ import * as core from '@actions/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ShellKind } from './host/powershell-session.js';
+import {
+  hasControlCharacter,
+  hostName,
+  jamsName,
+  MAX_RUNNER_PATH,
+  runnerPath,
+  serviceName,
+  sqlLogin,
+  sqlName,
+  sqlServer,
+  windowsFileWith,
+  windowsFolder,
+} from './input-schemas.js';
 import { installerArgumentProblem, isInstallerPath } from './jams/installer.js';
 import type { HostRole } from './jams/roles.js';
 import type { ServiceKind } from './jams/services.js';
@@ -89,25 +102,11 @@ export class InputError extends Error {
   }
 }
 
-const SERVICE_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
-/** JAMS object and host names travel into provider paths (JAMS::server\Resources\name): plain names only. */
-const JAMS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
-const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}$/;
-/** SQL Server instance forms: SQL01, SQL01\INST, tcp:SQL01,1433, (local), . */
-const SQL_SERVER = /^[A-Za-z0-9_.\\,:()-]{1,128}$/;
-/** A sysname: up to 128 characters with no control characters; it travels as a T-SQL parameter. */
-const SQL_NAME = z
-  .string()
-  .max(128)
-  .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
-/** A local folder (D:\Backups) or a UNC share (\\server\share\folder), with no wildcard or control characters. */
-const WINDOWS_PATH = z
-  .string()
-  .max(260)
-  .regex(/^([A-Za-z]:\\|\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+)[^/*?"<>|]*$/)
-  .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 32));
+const SERVICE_FIX =
+  'give the exact short service name, such as JAMSScheduler (letters, digits, _ . and -, up to 80)';
+const RUNNER_FOLDER_FIX = `give a folder on the runner, absolute or relative to the workspace, of at most ${MAX_RUNNER_PATH} characters`;
 
 /** Each input: its schema and the fix to print when a value does not fit. */
 const INPUTS = {
@@ -121,9 +120,9 @@ const INPUTS = {
     schema: z.enum(['auto', 'powershell', 'pwsh']),
     fix: 'use auto, powershell (Windows PowerShell 5.1) or pwsh',
   },
-  'scheduler-service': { schema: z.string().regex(SERVICE_NAME), fix: 'give the exact short service name' },
-  'server-service': { schema: z.string().regex(SERVICE_NAME), fix: 'give the exact short service name' },
-  'executor-service': { schema: z.string().regex(SERVICE_NAME), fix: 'give the exact short service name' },
+  'scheduler-service': { schema: serviceName, fix: SERVICE_FIX },
+  'server-service': { schema: serviceName, fix: SERVICE_FIX },
+  'executor-service': { schema: serviceName, fix: SERVICE_FIX },
   'config-files': {
     schema: z.array(z.string().regex(PATTERN)).min(1),
     fix: 'give file names or patterns such as JAMSHost.exe.config or *.config, one per line',
@@ -132,35 +131,52 @@ const INPUTS = {
   'role-timeout-seconds': { schema: z.coerce.number().int().min(5).max(7200), fix: 'use 5 to 7200' },
   'call-timeout-seconds': { schema: z.coerce.number().int().min(5).max(7200), fix: 'use 5 to 7200' },
   'target-version': { schema: z.string().regex(VERSION), fix: 'use a dotted version such as 7.4.0' },
-  'install-folder': { schema: z.string().min(3).max(260), fix: 'give an absolute Windows path' },
-  'state-folder': { schema: z.string().min(3).max(260), fix: 'give an absolute Windows path' },
-  'run-folder': { schema: z.string().min(1).max(400), fix: 'give a folder path' },
-  'maintenance-resource': {
-    schema: z.string().regex(JAMS_NAME),
-    fix: 'give the name of the JAMS resource the root folder requires, such as Maintenance_Window',
+  'install-folder': {
+    schema: windowsFolder,
+    fix: 'give an absolute Windows path such as C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
   },
-  'jams-server': { schema: z.string().regex(HOST_NAME), fix: 'give a host name such as localhost' },
+  'state-folder': {
+    schema: windowsFolder,
+    fix: 'give an absolute Windows path such as C:\\ProgramData\\jams-upgrade',
+  },
+  'run-folder': { schema: runnerPath, fix: RUNNER_FOLDER_FIX },
+  'maintenance-resource': {
+    schema: jamsName,
+    fix:
+      'give the name of the JAMS resource the root folder requires, such as Maintenance_Window ' +
+      '(letters, digits, _ . and -, up to 64)',
+  },
+  'jams-server': {
+    schema: hostName,
+    fix: 'give a host name such as localhost or jams01.corp.example (letters, digits, - and _ between dots)',
+  },
   'drain-timeout-seconds': { schema: z.coerce.number().int().min(0).max(86400), fix: 'use 0 to 86400' },
   'on-drain-timeout': { schema: z.enum(['fail', 'continue']), fix: 'use fail or continue' },
   'create-maintenance-resource': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
   'sql-server': {
-    schema: z.string().regex(SQL_SERVER),
+    schema: sqlServer,
     fix: 'give a SQL Server name such as SQL01, SQL01\\INSTANCE or tcp:SQL01,1433',
   },
-  'sql-database': { schema: SQL_NAME, fix: 'give the database name (up to 128 characters)' },
+  'sql-database': {
+    schema: sqlName,
+    fix: 'give the database name (up to 128 characters, no line breaks)',
+  },
   'sql-auth': {
     schema: z.enum(['windows', 'sql']),
     fix: "use windows (the runner's account) or sql (sql-user and sql-password)",
   },
-  'sql-user': { schema: SQL_NAME, fix: 'give the SQL login name (up to 128 characters)' },
+  'sql-user': {
+    schema: sqlLogin,
+    fix: 'give the SQL login name (up to 128 characters, no backslash or line break)',
+  },
   'backup-path': {
-    schema: WINDOWS_PATH,
+    schema: windowsFolder,
     fix: 'give an absolute folder such as D:\\Backups\\JAMS or a UNC share such as \\\\FILES\\backup\\jams',
   },
   'backup-timeout-seconds': { schema: z.coerce.number().int().min(60).max(86400), fix: 'use 60 to 86400' },
   'snapshot-script': {
-    schema: WINDOWS_PATH.regex(/\.ps1$/i),
-    fix: 'give the absolute path of a .ps1 script on the host',
+    schema: windowsFileWith('.ps1'),
+    fix: 'give the absolute path of a .ps1 script on the host, such as C:\\Hooks\\snapshot.ps1',
   },
   'snapshot-timeout-seconds': { schema: z.coerce.number().int().min(5).max(7200), fix: 'use 5 to 7200' },
   'min-free-gb': {
@@ -169,10 +185,10 @@ const INPUTS = {
   },
   'require-backup': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
   'installer-path': {
-    schema: z.string().refine(isInstallerPath),
+    schema: windowsFileWith('.exe', '.msi').refine(isInstallerPath),
     fix:
       'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
-      '(\\\\fileserver\\jams\\JAMS.exe), with no double quote or wildcard',
+      '(\\\\fileserver\\jams\\JAMS.exe), with no double quote, single quote, $, backtick, [ ] or wildcard',
   },
   'installer-sha256': {
     schema: z
@@ -199,7 +215,7 @@ const INPUTS = {
     schema: z.string().regex(VERSION),
     fix: "pass the primary upgrade job's version-after output, a dotted version such as 7.4.0",
   },
-  'records-folder': { schema: z.string().min(1).max(400), fix: 'give a folder path' },
+  'records-folder': { schema: runnerPath, fix: RUNNER_FOLDER_FIX },
 } as const;
 
 /**
@@ -233,8 +249,12 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'config-mode': 'merge',
 };
 
+/** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function describe(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  if (typeof value !== 'string') return JSON.stringify(value);
+  const shown = value.length > 500 ? `${value.slice(0, 200)}...` : value;
+  const quoted = hasControlCharacter(shown) ? JSON.stringify(shown) : `'${shown}'`;
+  return value.length > 500 ? `${quoted} (${value.length} characters)` : quoted;
 }
 
 /**
@@ -259,9 +279,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) return undefined;
     const parsed = INPUTS[name].schema.safeParse(value);
     if (parsed.success) return parsed.data as z.infer<(typeof INPUTS)[N]['schema']>;
-    // A schema may name the exact fix (params.fix); otherwise the input's general fix is printed.
-    const custom = parsed.error.issues.find((i) => i.code === 'custom' && i.params?.['fix'])?.message;
-    problems.push(`input '${name}' has the value ${describe(value)}: ${custom ?? INPUTS[name].fix}.`);
+    // A schema may name the exact fix (params.fix), or say what is wrong (params.reason) before the input's fix.
+    const custom = (key: string) =>
+      parsed.error.issues.find((i) => i.code === 'custom' && i.params?.[key])?.message;
+    const reason = custom('reason');
+    const fix = custom('fix') ?? (reason ? `${reason}; ${INPUTS[name].fix}` : INPUTS[name].fix);
+    problems.push(`input '${name}' has the value ${describe(value)}: ${fix}.`);
     return undefined;
   };
   const passwords: Settings['passwords'] = {};

@@ -122,7 +122,7 @@ const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-
 const verifyInputs = ['target-version'];
 
 /**
- * The procedure's order (../shared/reference/upgrading-jams-primary-failover.txt). Each group runs after every
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
  * job of the group before it; the jobs inside a group may run in parallel.
  */
 export const PIPELINE: readonly (readonly Step[])[] = [

@@ -1,3 +1,4 @@
+import { describe } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ export interface StageResult {
   record: StageRecord;
   stdout: string;
 }
+
+/**
+ * describe on POSIX hosts only: for tests that start the lab installer (a shell-script stub) or kill process groups.
+ * The Windows CI job runs the rest under Windows PowerShell 5.1.
+ */
+export const describeOnPosix = process.platform === 'win32' ? describe.skip : describe;
 
 /** The PowerShell the lab tests drive: pwsh here, Windows PowerShell 5.1 in the Windows CI job. */
 export function testShell(): 'pwsh' | 'powershell' {

@@ -493,6 +493,11 @@ function Invoke-JuHook {
     $file = SeamMapPath -Path $Path
     if ($file -notmatch '\.ps1$') { throw "The hook $Path is not a .ps1 script." }
     if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "The hook $Path does not exist on this host." }
+    # The hook runs in this process: the secrets in its environment are taken out while it runs.
+    $secrets = @{}
+    foreach ($name in @([Environment]::GetEnvironmentVariables().Keys)) {
+        if ([string]$name -like 'JU_*') { $secrets[[string]$name] = [Environment]::GetEnvironmentVariable([string]$name); [Environment]::SetEnvironmentVariable([string]$name, [NullString]::Value) }
+    }
     $shell = [System.Management.Automation.PowerShell]::Create()
     try {
         [void]$shell.AddScript('param($HookPath, $HookParameters) $ErrorActionPreference = ''Stop''; $global:LASTEXITCODE = 0; & $HookPath @HookParameters; if ($LASTEXITCODE -ne 0) { throw "the hook exited with code $LASTEXITCODE" }')
@@ -535,7 +540,10 @@ function Invoke-JuHook {
         }
     }
     finally {
-        if ($shell.InvocationStateInfo.State -ne 'Running' -and $shell.InvocationStateInfo.State -ne 'Stopping') { $shell.Dispose() }
+        if ($shell.InvocationStateInfo.State -ne 'Running' -and $shell.InvocationStateInfo.State -ne 'Stopping') {
+            $shell.Dispose()
+            foreach ($name in $secrets.Keys) { [Environment]::SetEnvironmentVariable($name, $secrets[$name]) }
+        }
     }
 }
 

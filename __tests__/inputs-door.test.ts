@@ -1,0 +1,327 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  jamsAgentName,
+  windowsFile,
+  windowsFileWith,
+  windowsFolder,
+  windowsPath,
+} from '../src/input-schemas.js';
+import { getSettings, InputError, type Settings } from '../src/inputs.js';
+import { powerShellHost, run, type HostFactory } from '../src/main.js';
+
+// Bad input is refused at the door: before any folder is written and before PowerShell starts.
+
+const made: string[] = [];
+const emptyDir = (prefix: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), `ju-door-${prefix}-`));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** Runs the action's run() as the runner would (INPUT_* variables), with the lab pointed at an empty folder. */
+async function runAction(inputs: Record<string, string>) {
+  const lab = emptyDir('lab');
+  const runs = emptyDir('run');
+  const saved = { ...process.env };
+  process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
+  delete process.env['GITHUB_OUTPUT'];
+  delete process.env['GITHUB_STEP_SUMMARY'];
+  Object.assign(process.env, { JAMS_UPGRADE_LAB: lab, 'INPUT_RUN-FOLDER': runs, INPUT_SHELL: 'pwsh' });
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  let hostStarted = false;
+  const host: HostFactory = (settings, transcript) => {
+    hostStarted = true;
+    return powerShellHost(settings, transcript);
+  };
+  const written: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    written.push(chunk.toString());
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await run(host);
+  } finally {
+    process.stdout.write = write;
+    process.env = saved;
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  // Workflow commands escape %, CR and LF; undo that to read the message as a user would.
+  const stdout = written.join('').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  return { exitCode, stdout, hostStarted, lab: readdirSync(lab), runs: readdirSync(runs) };
+}
+
+/** How a refusal quotes a value: as given, or as JSON when it holds a line break. */
+const quoted = (value: string): string => (/[\r\n\t]/.test(value) ? JSON.stringify(value) : `'${value}'`);
+
+/** The same hostile forms for every host path; `leaf` keeps a file input's own ending, so only the form is wrong. */
+const hostilePaths = (leaf: string): [string, string][] => [
+  ['a relative path', `Backups\\JAMS${leaf}`],
+  ['.. segments', `C:\\JAMS\\..\\..\\Windows\\System32${leaf}`],
+  ['a . segment', `C:\\JAMS\\.\\Scheduler${leaf}`],
+  ['a single quote', `C:\\JAMS\\x'; Remove-Item pwned #${leaf}`],
+  ['a double quote', `C:\\JAMS\\x" & calc${leaf}`],
+  ['$()', `C:\\JAMS\\$(New-Item pwned)${leaf}`],
+  ['a backtick', `C:\\JAMS\\x\`ny${leaf}`],
+  ['a newline', `C:\\JAMS\nD:\\Other${leaf}`],
+  [']', `C:\\JAMS\\[x]${leaf}`],
+  ['an over-long value', `C:\\${'Folder\\'.repeat(40)}x${leaf}`],
+  ['a forward slash', `C:/JAMS${leaf}`],
+  ['a device name', `C:\\JAMS\\CON${leaf}`],
+];
+
+const HOST_PATHS: Record<string, string> = {
+  'install-folder': '',
+  'state-folder': '',
+  'backup-path': '',
+  'installer-path': '\\JAMS-7.4.0-setup.exe',
+  'snapshot-script': '\\snapshot.ps1',
+};
+
+/** The same hostile forms for every name. `over` is one character past the input's limit. */
+const hostileNames = (over: string): [string, string][] => [
+  ['a space', 'JAMS Scheduler'],
+  ['a single quote', "JAMS'; Stop-Computer #"],
+  ['a double quote', 'JAMS"x'],
+  ['$()', 'JAMS$(New-Item pwned)'],
+  ['a backtick', 'JAMS`nx'],
+  ['a newline', 'JAMS\nx'],
+  [']', 'JAMS]x'],
+  ['an over-long value', over],
+];
+
+/** A host name of `length` characters made of valid labels, so only its length is wrong. */
+const longHost = (length: number): string => `${'a'.repeat(60)}.`.repeat(5).slice(0, length - 1) + 'z';
+
+const NAMES: Record<string, string> = {
+  'scheduler-service': 'S'.repeat(81),
+  'server-service': 'S'.repeat(81),
+  'executor-service': 'S'.repeat(81),
+  'maintenance-resource': 'M'.repeat(65),
+  'jams-server': longHost(254),
+  'sql-server': longHost(254),
+};
+
+/**
+ * A SQL sysname may hold spaces, quotes and ] (it only travels as a T-SQL parameter), so for the database and the
+ * SQL login only the newline and the length are refused; the rest must be accepted.
+ */
+const SYSNAMES = ['sql-database', 'sql-user'] as const;
+const SYSNAME_REFUSED = new Set(['a newline', 'an over-long value']);
+
+const refusals: [string, string, string][] = [
+  ...Object.entries(HOST_PATHS).flatMap(([input, leaf]) =>
+    hostilePaths(leaf).map(([form, value]): [string, string, string] => [input, form, value]),
+  ),
+  ...['run-folder', 'records-folder'].flatMap((input): [string, string, string][] => [
+    [input, 'a newline', 'runs\nx'],
+    [input, 'a control character', 'runs\tx'],
+    [input, 'an over-long value', `runs/${'r'.repeat(400)}`],
+  ]),
+  ...Object.entries(NAMES).flatMap(([input, over]) =>
+    hostileNames(over).map(([form, value]): [string, string, string] => [input, form, value]),
+  ),
+  ...SYSNAMES.flatMap((input) =>
+    hostileNames('D'.repeat(129))
+      .filter(([form]) => SYSNAME_REFUSED.has(form))
+      .map(([form, value]): [string, string, string] => [input, form, value]),
+  ),
+];
+
+describe('bad input is refused at the door', () => {
+  test.each(refusals)(
+    '%s with %s is refused, naming the input and the value; nothing is written',
+    async (input, _form, value) => {
+      const r = await runAction({ stage: 'preflight', role: 'primary', [input]: value });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain(`input '${input}' has the value ${quoted(value)}: `);
+      expect({ hostStarted: r.hostStarted, lab: r.lab, runs: r.runs }).toEqual({
+        hostStarted: false,
+        lab: [],
+        runs: [],
+      });
+      if (input === 'run-folder' || input === 'records-folder')
+        expect(existsSync(resolve(value))).toBe(false);
+    },
+  );
+
+  test('the same driver sees a run that gets past the inputs, so the checks above can fail', async () => {
+    const r = await runAction({ stage: 'preflight', role: 'primary', 'install-folder': 'D:\\JAMS' });
+    expect(r.hostStarted).toBe(true);
+    expect(r.runs).toEqual(['preflight-primary']);
+  });
+
+  test('a refusal says what is wrong, then the expected form', async () => {
+    const r = await runAction({
+      stage: 'backup',
+      role: 'primary',
+      'backup-path': 'C:\\Backups\\..\\Windows',
+    });
+    expect(r.stdout).toContain(
+      "input 'backup-path' has the value 'C:\\Backups\\..\\Windows': it has a '..' segment; " +
+        'give an absolute folder such as D:\\Backups\\JAMS or a UNC share such as \\\\FILES\\backup\\jams.',
+    );
+  });
+
+  test('every refused input is listed in one error', () => {
+    const error = refusedBy({
+      stage: 'upgrade',
+      'install-folder': 'Program Files\\JAMS',
+      'state-folder': 'C:\\State\\$(x)',
+      'installer-path': '\\\\fileserver\\jams\\setup.bat',
+      'snapshot-script': 'C:\\Hooks\\snapshot.txt',
+      'jams-server': 'jams 01',
+      'installer-sha256': 'A'.repeat(64),
+    });
+    expect(error.problems).toEqual([
+      expect.stringMatching(
+        /^input 'install-folder' .*: it is not absolute; give an absolute Windows path such as C:\\Program/,
+      ),
+      expect.stringMatching(/^input 'state-folder' .*: it contains \$, which PowerShell reads as a variable/),
+      expect.stringMatching(/^input 'jams-server' has the value 'jams 01': give a host name/),
+      expect.stringMatching(/^input 'snapshot-script' .*: it does not end in \.ps1; give the absolute path/),
+      expect.stringMatching(
+        /^input 'installer-path' .*: it does not end in \.exe or \.msi; give the absolute/,
+      ),
+    ]);
+  });
+
+  test('a very long value is shown shortened, with its length', () => {
+    const value = `C:\\${'x'.repeat(4997)}`;
+    const [problem = ''] = refusedBy({ stage: 'preflight', 'install-folder': value }).problems;
+    expect(problem).toContain(`'C:\\${'x'.repeat(197)}...' (5000 characters): it has 5000 characters`);
+    expect(problem.length).toBeLessThan(500);
+  });
+});
+
+/** getSettings with these inputs only; the error it must throw. */
+function refusedBy(inputs: Record<string, string>): InputError {
+  try {
+    withInputs(inputs);
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('the inputs were accepted');
+}
+
+function withInputs(inputs: Record<string, string>): Settings {
+  const saved = { ...process.env };
+  process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  try {
+    return getSettings({ RUNNER_TEMP: '/runner/temp' });
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** Where each input lands in Settings, to prove an accepted value arrives unchanged. */
+const SETTING: Record<string, (s: Settings) => unknown> = {
+  'install-folder': (s) => s.installFolder,
+  'state-folder': (s) => s.stateFolder,
+  'backup-path': (s) => s.backupPath,
+  'installer-path': (s) => s.upgrade.installerPath,
+  'snapshot-script': (s) => s.snapshot.script,
+  'run-folder': (s) => s.runFolder,
+  'records-folder': (s) => s.report.recordsFolder,
+  'scheduler-service': (s) => s.serviceCandidates.scheduler[0],
+  'server-service': (s) => s.serviceCandidates.server[0],
+  'executor-service': (s) => s.serviceCandidates.executor[0],
+  'maintenance-resource': (s) => s.maintenance.resource,
+  'jams-server': (s) => s.maintenance.jamsServer,
+  'sql-server': (s) => s.database.server,
+  'sql-database': (s) => s.database.name,
+  'sql-user': (s) => s.database.user,
+};
+
+const accepted: [string, string][] = [
+  ['install-folder', 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler'],
+  ['install-folder', 'C:\\Program Files (x86)\\MVPSI\\JAMS\\Scheduler'],
+  ['install-folder', 'D:\\JAMS\\Scheduler\\'],
+  ['state-folder', 'C:\\ProgramData\\jams-upgrade'],
+  ['state-folder', 'E:\\'],
+  ['backup-path', 'D:\\Backups\\JAMS'],
+  ['backup-path', '\\\\FILES\\backup\\jams'],
+  ['backup-path', '\\\\FILES\\D$\\Backups'],
+  ['backup-path', '\\\\files.corp.example\\jams$'],
+  ['installer-path', 'D:\\Installers\\JAMS 7.3\\setup.exe'],
+  ['installer-path', '\\\\fileserver\\jams\\JAMS-7.4.0-setup.exe'],
+  ['installer-path', '\\\\fileserver\\jams\\JAMS.MSI'],
+  ['snapshot-script', 'C:\\Hooks\\snapshot.ps1'],
+  ['snapshot-script', '\\\\FILES\\hooks\\Snapshot-VM.PS1'],
+  ['scheduler-service', 'JAMSScheduler'],
+  ['server-service', 'JAMSHost'],
+  ['executor-service', 'JAMS.Executor_2'],
+  ['maintenance-resource', 'Maintenance_Window'],
+  ['maintenance-resource', 'MaintenanceWindow'],
+  ['jams-server', 'localhost'],
+  ['jams-server', 'jams01.corp.example'],
+  ['jams-server', 'JAMS_PRI'],
+  ['sql-server', 'SQL01'],
+  ['sql-server', 'SQL01\\JAMS'],
+  ['sql-server', 'tcp:sql01.corp.example\\JAMS,1433'],
+  ['sql-server', '(local)'],
+  ['sql-server', '.'],
+  ['sql-database', 'JAMS'],
+  ...hostileNames('D'.repeat(128))
+    .filter(([form]) => !SYSNAME_REFUSED.has(form))
+    .flatMap(([, value]) => SYSNAMES.map((input): [string, string] => [input, value])),
+  ['sql-database', 'D'.repeat(128)],
+  ['sql-user', 'jams_backup'],
+];
+
+describe('good input passes unchanged', () => {
+  test.each(accepted)('%s accepts %j', (input, value) => {
+    const get = SETTING[input];
+    if (!get) throw new Error(`no setting for ${input}`);
+    expect(get(withInputs({ stage: 'preflight', [input]: value }))).toBe(value);
+  });
+
+  test.each([
+    ['run-folder', 'jams-upgrade/runs'],
+    ['run-folder', "../runs/it's $(here) `x` [1]"],
+    ['records-folder', 'records'],
+  ])(
+    '%s, a runner folder, may be relative or hold any character but a control character: %j',
+    (input, value) => {
+      const get = SETTING[input];
+      if (!get) throw new Error(`no setting for ${input}`);
+      expect(get(withInputs({ stage: 'report', [input]: value }))).toBe(resolve(value));
+    },
+  );
+
+  test('a SQL login may not contain a backslash (that is a Windows login: use sql-auth windows)', () => {
+    expect(refusedBy({ stage: 'backup', 'sql-user': 'CORP\\svc-jams' }).problems).toEqual([
+      expect.stringMatching(/^input 'sql-user' has the value 'CORP\\svc-jams': give the SQL login name/),
+    ]);
+  });
+});
+
+describe('the schemas later inputs reuse', () => {
+  test('a folder, a file, and a file with a required ending', () => {
+    expect(windowsPath.safeParse('C:\\JAMS').success).toBe(true);
+    expect(windowsFolder.safeParse('\\\\FILES\\share').success).toBe(true);
+    expect(windowsFile.safeParse('\\\\FILES\\share').success).toBe(false);
+    expect(windowsFile.safeParse('\\\\FILES\\share\\JAMS.bak').success).toBe(true);
+    expect(windowsFile.safeParse('C:\\JAMS\\').success).toBe(false);
+    const backupFile = windowsFileWith('.bak');
+    expect(backupFile.safeParse('\\\\FILES\\backup\\JAMS_run-7.BAK').success).toBe(true);
+    expect(backupFile.safeParse('\\\\FILES\\backup\\JAMS_run-7.bak.json').success).toBe(false);
+  });
+
+  test.each([
+    ['AGENT01', true],
+    ['app01.corp.example', true],
+    ...hostileNames('A'.repeat(65)).map(([, value]): [string, boolean] => [value, false]),
+    ['app01..corp', false],
+    ['-app01', false],
+  ])('the JAMS agent name %j is accepted: %s', (name, ok) => {
+    expect(jamsAgentName.safeParse(name).success).toBe(ok);
+  });
+});
