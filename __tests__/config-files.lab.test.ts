@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, labPath } from '../lab/control.js';
+import { labPath } from '../lab/control.js';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 import { RunFolder, type StageRecord } from '../src/report/record.js';
-import { StageContext } from '../src/stages/context.js';
-import { saveConfigFiles } from '../src/stages/config-files.js';
+import { StageContext } from '../src/stage-context.js';
+import { saveConfigFiles } from '../src/tasks/config-files.js';
 import { DEFAULT_INSTALL_FOLDER, SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
-import type { Settings } from '../src/inputs.js';
-import { tempDir, testShell } from './helpers/run-stage.js';
+import type { Settings } from '../src/settings.js';
+import { freshLab, tempDir, testShell } from './helpers/run-stage.js';
 
 let lab: string;
 let host: PowerShellHost;
@@ -60,8 +60,7 @@ function context(dryRun = false): StageContext {
 }
 
 beforeEach(async () => {
-  lab = join(tempDir('cfg'), 'pair');
-  await createLab(lab);
+  ({ lab } = await freshLab());
   host = new PowerShellHost({
     shell: testShell(),
     installFolder: DEFAULT_INSTALL_FOLDER,

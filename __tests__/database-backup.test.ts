@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { backupFileName, isLocalSqlServer, windowsJoin } from '../src/stages/database-backup.js';
+import { backupFileName, isLocalSqlServer, windowsJoin } from '../src/tasks/database-backup.js';
 
 test.each([
   ['.', true],

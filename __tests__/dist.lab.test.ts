@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, injectFault } from '../lab/control.js';
-import { parseOutputs, tempDir, testShell } from './helpers/run-stage.js';
+import { injectFault } from '../lab/control.js';
+import { freshLab, parseOutputs, testShell } from './helpers/run-stage.js';
 
 // The built bundle, started the way the runner starts it: `node dist/index.js` with INPUT_* variables.
 function runDist(lab: string, runs: string, inputs: Record<string, string>) {
@@ -33,23 +33,18 @@ describe('dist/index.js against the lab', () => {
   let lab: string;
   let runs: string;
   beforeAll(async () => {
-    lab = join(tempDir('dist'), 'pair');
-    runs = tempDir('dist-run');
-    await createLab(lab);
+    ({ lab, runs } = await freshLab());
   });
 
-  test('runs preflight, stop, start and verify on both nodes and exits 0', () => {
-    const steps: [string, string][] = [
+  // Every stage's logic is tested in-process; `npm run rehearse` runs the whole pipeline through dist/. This proves the
+  // bundle itself: it starts, finds its PowerShell files, reads the inputs the runner's way and sets its outputs.
+  test('runs preflight and verify on both nodes and exits 0, with the outputs set', () => {
+    for (const [stage, role] of [
       ['preflight', 'primary'],
       ['preflight', 'secondary'],
-      ['stop', 'primary'],
-      ['stop', 'secondary'],
-      ['start', 'primary'],
-      ['start', 'secondary'],
       ['verify', 'primary'],
       ['verify', 'secondary'],
-    ];
-    for (const [stage, role] of steps) {
+    ] as const) {
       const r = runDist(lab, runs, { stage, role, ...fast });
       expect({ stage, role, status: r.status, out: r.status === 0 ? '' : r.stdout }).toEqual({
         stage,
@@ -58,12 +53,13 @@ describe('dist/index.js against the lab', () => {
         out: '',
       });
       expect(r.outputs['status']).toBe('succeeded');
+      expect(r.outputs['node-role']).toBe(role === 'primary' ? 'Active' : 'Standby');
+      expect(r.outputs['installed-version']).toBe('7.2.100');
     }
   });
 
   test('with an injected fault it exits non-zero and names the service, its state and the next step', async () => {
-    const faulty = join(tempDir('dist-fault'), 'pair');
-    await createLab(faulty);
+    const { lab: faulty } = await freshLab();
     injectFault(faulty, 'stuck-stop');
     const r = runDist(faulty, runs, {
       stage: 'stop',

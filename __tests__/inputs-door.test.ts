@@ -9,7 +9,8 @@ import {
   windowsFolder,
   windowsPath,
 } from '../src/input-schemas.js';
-import { getSettings, InputError, type Settings } from '../src/inputs.js';
+import { getSettings, InputError } from '../src/inputs.js';
+import type { Settings } from '../src/settings.js';
 import { powerShellHost, run, type HostFactory } from '../src/main.js';
 
 // Bad input is refused at the door: before any folder is written and before PowerShell starts.

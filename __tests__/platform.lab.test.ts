@@ -145,7 +145,13 @@ describeOnPosix('the lab survives a killed process', () => {
     children.push(child);
     return new Promise<ChildProcess>((resolve, reject) => {
       const timer = setInterval(() => {
-        if (ready()) {
+        let isReady = false;
+        try {
+          isReady = ready();
+        } catch {
+          // Not ready: a file the check reads may not be written yet.
+        }
+        if (isReady) {
           clearInterval(timer);
           resolve(child);
         } else if (child.exitCode !== null) {
@@ -157,7 +163,9 @@ describeOnPosix('the lab survives a killed process', () => {
   }
 
   const killGroup = async (child: ChildProcess) => {
-    const gone = new Promise((r) => child.once('exit', r));
+    const gone = new Promise((r) =>
+      child.exitCode === null && child.signalCode === null ? child.once('exit', r) : r(null),
+    );
     process.kill(-(child.pid ?? 0), 'SIGKILL');
     await gone;
   };

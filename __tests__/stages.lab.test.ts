@@ -1,7 +1,7 @@
 import { describe, expect, test, beforeEach } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
+import { editLab, injectFault, labPath, readLab, setTiming } from '../lab/control.js';
 import { runStage, freshLab } from './helpers/run-stage.js';
 
 // Real pwsh, the real module, the lab platform: the same code path the action takes on a Windows host.
@@ -61,6 +61,18 @@ describe('preflight', () => {
 });
 
 describe('stop', () => {
+  test('a dependent slower than Windows waits for it: the Executor is asked again once the Scheduler has stopped', async () => {
+    // ServiceController.Stop() gives up on the dependents after 30 s (here 100 ms) and leaves the Executor running.
+    setTiming(lab, { stopMs: 800, dependentStopWaitMs: 100 });
+    const r = await runStage(lab, runs, { stage: 'stop', role: 'primary', ...fast, ...noBackup });
+    expect(r.exitCode).toBe(0);
+    expect(Object.values(readLab(lab).nodes.primary.services).map((s) => s.status)).toEqual([
+      'Stopped',
+      'Stopped',
+      'Stopped',
+    ]);
+  });
+
   test('stops the Executor, which takes the Scheduler with it, then the Server; a re-run changes nothing', async () => {
     const backup = await runStage(lab, runs, {
       stage: 'backup',

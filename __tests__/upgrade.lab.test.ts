@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import {
   LAB_PASSWORD,
-  createLab,
   editLab,
   injectFault,
   labPath,
@@ -11,8 +10,8 @@ import {
   writeLabInstaller,
   type LabInstaller,
 } from '../lab/control.js';
-import type { HostUpgradeRecord } from '../src/stages/upgrade-record.js';
-import { describeOnPosix, runStage, tempDir, type StageResult } from './helpers/run-stage.js';
+import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
+import { describeOnPosix, freshLab, runStage, tempDir, type StageResult } from './helpers/run-stage.js';
 
 // Real pwsh, the real module, the lab platform and its simulated installer.
 let lab: string;
@@ -23,11 +22,10 @@ const SCHEDULER = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
 const fast = { 'require-backup': 'false', 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };
 
 beforeEach(async () => {
-  lab = join(tempDir('lab'), 'pair');
+  ({ lab } = await freshLab());
   // A space in the run folder: the installer's log path must be quoted on its command line.
   runs = join(tempDir('run'), 'run folder');
   mkdirSync(runs, { recursive: true });
-  await createLab(lab);
   installer = writeLabInstaller(lab, '7.3.500');
 });
 
@@ -335,7 +333,8 @@ describeOnPosix('upgrade', () => {
     expect(r.record.failure?.hostState).toMatch(/it was not ended/);
     expect(hostRecord('primary')?.phase).toBe('installing');
 
-    const blocked = await runStage(lab, runs, upgradeInputs('primary'));
+    // Each re-run in a new process, as on a runner: the installer belongs to an earlier session.
+    const blocked = await runStage(lab, runs, upgradeInputs('primary'), { fresh: true });
     expect(blocked.record.failure?.message).toMatch(/is still running/);
     expect(installActions(blocked)).toEqual([]);
     const start = await runStage(lab, runs, { stage: 'start', role: 'primary', ...fast });
@@ -344,7 +343,7 @@ describeOnPosix('upgrade', () => {
 
     // The installer ends on its own; the re-run finds the new version and finishes the job.
     editLab(lab, (s) => (s.nodes.primary.faults.installerHangs = false));
-    const done = await runStage(lab, runs, upgradeInputs('primary'));
+    const done = await runStage(lab, runs, upgradeInputs('primary'), { fresh: true });
     expect(done.record.failure).toBeUndefined();
     expect(installActions(done)).toEqual(['skipped']);
     expect(accounts('primary')).toEqual(restored);

@@ -44341,27 +44341,27 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5406);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1617);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)().catch((err) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`jams-upgrade failed unexpectedly: ${err.stack ?? err.message}`));
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)().catch((err) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`jams-upgrade failed unexpectedly: ${err.stack ?? err.message}`));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5406:
+/***/ 1617:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: powerShellHost
+// UNUSED EXPORTS: hostOptions, powerShellHost
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var lib_core = __nccwpck_require__(2650);
@@ -54541,7 +54541,7 @@ function getSettings(env = process.env) {
         serviceTimeoutMs: serviceTimeout * 1000,
         roleTimeoutMs: roleTimeout * 1000,
         callTimeoutMs: callTimeout * 1000,
-        pollIntervalMs: lab ? 200 : 2000,
+        pollIntervalMs: lab ? 400 : 2000,
         targetVersion,
         maintenance,
         database,
@@ -54642,15 +54642,29 @@ class PowerShellSession {
     exited;
     /** Lab sessions record the platform file's line coverage when JAMS_UPGRADE_PS_COVERAGE names a folder. */
     coverage = false;
+    /** The lab folder and node this session simulates; useLab changes them before the next call. */
+    lab;
+    retarget = false;
     marker = `JU-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
     constructor(options) {
         this.options = options;
+        this.lab = options.lab;
+    }
+    /** Points a lab session at another lab folder or node, from its next call on (tests keep one session across labs). */
+    useLab(folder, node) {
+        if (!this.lab)
+            throw new Error('useLab: this is not a lab session.');
+        if (this.lab.folder === folder && this.lab.node === node)
+            return;
+        this.lab = { ...this.lab, folder, node };
+        this.retarget = this.shell !== undefined;
     }
     /** Starts the process and imports the module; a missing executable becomes a clear error here. */
     async start() {
         if (this.shell)
             return;
-        const lab = this.options.lab;
+        const lab = this.lab;
+        this.retarget = false;
         for (const file of [
             this.options.modulePath,
             this.options.platformPath,
@@ -54712,6 +54726,16 @@ class PowerShellSession {
         if (!COMMAND_NAME.test(command))
             throw new Error(`Refusing to call '${command}': not a primitive name.`);
         await this.start();
+        if (this.retarget && this.lab) {
+            this.retarget = false;
+            const target = encodeArgs({ folder: this.lab.folder, node: this.lab.node });
+            const line = `$t = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${target}'))); ` +
+                `Set-LabTarget -Folder $t.folder -Node $t.node; ` +
+                `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
+            const reply = await this.send('Set-LabTarget', line);
+            if (!reply.ok)
+                throw new SessionError('The lab session could not be pointed at its new lab.');
+        }
         const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
         const shown = JSON.stringify(args, (key, value) => (secrets.includes(key) ? '***' : value));
         this.options.transcript?.(`> ${command} ${shown}`);
@@ -54807,20 +54831,25 @@ function assetPaths() {
         labSeams: (0,external_node_path_namespaceObject.join)(base.lab, 'Lab.Seams.ps1'),
     };
 }
+/** The session a host of these options runs: the module, the platform file and, in the lab, the lab's files. */
+function sessionOptions(options) {
+    const paths = assetPaths();
+    return {
+        shell: options.shell,
+        modulePath: paths.module,
+        platformPath: paths.windows,
+        platformOptions: { installFolder: options.installFolder },
+        lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
+        callTimeoutMs: options.callTimeoutMs,
+        secretEnv: options.secretEnv,
+        transcript: options.transcript,
+    };
+}
 class PowerShellHost {
     session;
-    constructor(options) {
-        const paths = assetPaths();
-        this.session = new PowerShellSession({
-            shell: options.shell,
-            modulePath: paths.module,
-            platformPath: paths.windows,
-            platformOptions: { installFolder: options.installFolder },
-            lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
-            callTimeoutMs: options.callTimeoutMs,
-            secretEnv: options.secretEnv,
-            transcript: options.transcript,
-        });
+    /** A session of its own, or one a caller keeps across hosts (tests). */
+    constructor(options, session = new PowerShellSession(sessionOptions(options))) {
+        this.session = session;
     }
     platform() {
         return this.session.call('Get-JuPlatform');
@@ -55166,8 +55195,10 @@ function summary_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/stages/context.ts
+;// CONCATENATED MODULE: ./src/stage-context.ts
 
+/** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
+const FIRST_POLL_MS = 50;
 /** A stage that failed on purpose: says what the host was left in and what to do next. */
 class StageError extends Error {
     hostState;
@@ -55248,6 +55279,7 @@ class StageContext {
     async waitFor(probe, done, timeoutMs, progress) {
         const start = Date.now();
         let lastReport = 0;
+        let polls = 0;
         for (;;) {
             const value = await probe();
             if (done(value))
@@ -55259,12 +55291,15 @@ class StageContext {
                 lastReport = elapsed;
                 this.log.info(progress(value, elapsed));
             }
-            await this.sleep(Math.min(this.settings.pollIntervalMs, Math.max(0, timeoutMs - elapsed)));
+            // Quick at first, since most waits end soon; then no more often than pollIntervalMs.
+            const interval = Math.min(this.settings.pollIntervalMs, FIRST_POLL_MS * 2 ** polls++);
+            await this.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
         }
     }
 }
 
-;// CONCATENATED MODULE: ./src/stages/config-files.ts
+;// CONCATENATED MODULE: ./src/tasks/config-files.ts
+// The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
 
 
 const CONFIG_SAVE_MANIFEST = 'config-saved.json';
@@ -55332,7 +55367,8 @@ function describeService(kind, name) {
     return `${SERVICE_LABELS[kind]} (${name})`;
 }
 
-;// CONCATENATED MODULE: ./src/stages/services.ts
+;// CONCATENATED MODULE: ./src/tasks/services.ts
+// The three JAMS services: found, read, and stopped in the procedure's order (stop and upgrade).
 
 
 const KINDS = Object.keys(SERVICE_LABELS);
@@ -55399,7 +55435,15 @@ async function stopJamsServices(ctx, names) {
         if (!changed)
             continue;
         const watched = [name, ...dependents];
-        const waited = await ctx.waitFor(() => ctx.host.serviceStates(watched), (states) => states.every((s) => s.status === 'Stopped'), ctx.settings.serviceTimeoutMs, (states, ms) => `waiting for ${states.map((s) => `${s.name} ${s.status}`).join(', ')} (${Math.round(ms / 1000)} s)`);
+        const waited = await ctx.waitFor(async () => {
+            const states = await ctx.host.serviceStates(watched);
+            // Windows waits 30 s for the dependents to stop before it stops this service, and gives up on it after that:
+            // once they have stopped, ask again.
+            const [self, ...rest] = states;
+            if (self?.status === 'Running' && rest.every((s) => s.status === 'Stopped'))
+                await ctx.host.stopService(name);
+            return states;
+        }, (states) => states.every((s) => s.status === 'Stopped'), ctx.settings.serviceTimeoutMs, (states, ms) => `waiting for ${states.map((s) => `${s.name} ${s.status}`).join(', ')} (${Math.round(ms / 1000)} s)`);
         if (!waited.ok) {
             // Windows stops a service only once the services that depend on it have stopped: the one stuck in StopPending
             // is the cause, a service still Running is waiting for it.
@@ -55429,7 +55473,7 @@ async function stopJamsServices(ctx, names) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/stages/backup-record.ts
+;// CONCATENATED MODULE: ./src/tasks/backup-record.ts
 
 
 
@@ -55479,7 +55523,8 @@ async function requireVerifiedBackup(ctx, states) {
         'then re-run this job. To stop without a backup, set require-backup: false.');
 }
 
-;// CONCATENATED MODULE: ./src/stages/database-backup.ts
+;// CONCATENATED MODULE: ./src/tasks/database-backup.ts
+// The database backup: where it goes, the copy-only BACKUP DATABASE and its RESTORE VERIFYONLY.
 
 
 
@@ -55624,7 +55669,8 @@ function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/stages/disk-space.ts
+;// CONCATENATED MODULE: ./src/tasks/disk-space.ts
+// Free space on the install drive and the backup folder, checked against min-free-gb.
 
 
 const GB = 1024 ** 3;
@@ -55659,7 +55705,8 @@ async function checkFreeSpace(ctx, folders) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/stages/snapshot-hook.ts
+;// CONCATENATED MODULE: ./src/tasks/snapshot-hook.ts
+// The VM snapshot hook: the user's script, run with named parameters and a timeout.
 
 
 
@@ -55860,7 +55907,8 @@ function describeEntries(names, max = 20) {
     return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-;// CONCATENATED MODULE: ./src/stages/maintenance-window.ts
+;// CONCATENATED MODULE: ./src/tasks/maintenance-window.ts
+// The maintenance window's resource and its record on the primary, shared by maintenance-on and maintenance-off.
 
 
 
@@ -56273,7 +56321,8 @@ function judgeContract(observation, settings) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/stages/host-contract.ts
+;// CONCATENATED MODULE: ./src/tasks/host-contract.ts
+// What a host shows for each unverified assumption, judged and recorded by preflight.
 
 
 /**
@@ -56324,7 +56373,8 @@ function sendersOf(entries) {
         .map((e) => e.account);
 }
 
-;// CONCATENATED MODULE: ./src/stages/queue-permissions.ts
+;// CONCATENATED MODULE: ./src/tasks/queue-permissions.ts
+// preflight's review of the MSMQ permissions the 7.3.338 note asks for.
 
 
 /**
@@ -56409,7 +56459,8 @@ function readRoles(status) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/stages/roles.ts
+;// CONCATENATED MODULE: ./src/tasks/roles.ts
+// This node's failover role and its peer's, read for the record and described for messages.
 
 /** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
 async function readRoleView(ctx) {
@@ -62572,8 +62623,8 @@ function describeMerge(result) {
     return [...lines, ...result.notes.map((n) => `! ${n}`)];
 }
 
-;// CONCATENATED MODULE: ./src/stages/upgrade-record.ts
-/** The upgrade's own record on the host (state folder): what a re-run and the start stage go on. */
+;// CONCATENATED MODULE: ./src/tasks/upgrade-record.ts
+/** The record's file name in the state folder. */
 const UPGRADE_RECORD_FILE = 'upgrade-record.json';
 async function readUpgradeRecord(ctx) {
     return ctx.host.readState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE);
@@ -62587,7 +62638,8 @@ async function saveUpgradeRecord(ctx, record) {
     return saved.path;
 }
 
-;// CONCATENATED MODULE: ./src/stages/config-reapply.ts
+;// CONCATENATED MODULE: ./src/tasks/config-reapply.ts
+// start's reapply of the config customisations saved before the upgrade, into the new version's files.
 
 
 
@@ -62870,7 +62922,8 @@ const stop = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/stages/installer-run.ts
+;// CONCATENATED MODULE: ./src/tasks/installer-run.ts
+// Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
 
 
 
@@ -62950,7 +63003,8 @@ function readErrorLine(log) {
     return findErrorLine(decodeLog((0,external_node_fs_namespaceObject.readFileSync)(log)));
 }
 
-;// CONCATENATED MODULE: ./src/stages/logon-accounts.ts
+;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
+// The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
 
 
 
@@ -63463,14 +63517,18 @@ const STAGES = {
 
 
 
-const powerShellHost = (settings, transcript) => new PowerShellHost({
-    shell: settings.shell,
-    installFolder: settings.installFolder,
-    callTimeoutMs: settings.callTimeoutMs,
-    lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
-    secretEnv: secretEnv(settings),
-    transcript,
-});
+/** What the stage's PowerShell host is built from: the settings, and the stage's transcript. */
+function hostOptions(settings, transcript) {
+    return {
+        shell: settings.shell,
+        installFolder: settings.installFolder,
+        callTimeoutMs: settings.callTimeoutMs,
+        lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+        secretEnv: secretEnv(settings),
+        transcript,
+    };
+}
+const powerShellHost = (settings, transcript) => new PowerShellHost(hostOptions(settings, transcript));
 /** The secrets as PowerShell environment variables (Log On As and SQL passwords); PowerShell is told only their names. */
 function secretEnv(settings) {
     const env = {};

@@ -1,8 +1,9 @@
 // Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
 // The lab itself (lab/ps/) owns the simulation; this only edits its JSON while no stage runs.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 
 export interface LabService {
@@ -12,6 +13,9 @@ export interface LabService {
   /** Set when the Log On As was given a wrong password: the service then fails to start (1069). */
   logonFails: boolean;
 }
+
+/** This folder: default-state.json and the files a new pair starts with. */
+const LAB_TEMPLATE = dirname(fileURLToPath(import.meta.url));
 
 /** The password the lab knows for CORP\svc-jams (state.json keeps only its SHA-256). */
 export const LAB_PASSWORD = `Lab's pa$$ "w0rd"; #7`;
@@ -223,6 +227,41 @@ export function editLab(folder: string, edit: (state: LabState) => void): LabSta
   writeFileSync(temp, JSON.stringify(state, null, 2));
   renameSync(temp, join(folder, 'state.json'));
   return state;
+}
+
+/**
+ * The lab's delays, by profile. `lab` is default-state.json's own (a pair that answers in about a second); `test` is
+ * for tests whose subject is not the timing (a stage's logic, not how long a service takes to stop).
+ */
+export const TIMING_PROFILES: Record<'test', LabState['timing']> = {
+  test: {
+    stopMs: 150,
+    startMs: 150,
+    activationMs: 150,
+    failoverMs: 500,
+    installMs: 100,
+    dependentStopWaitMs: 1500,
+  },
+};
+
+export function setTiming(folder: string, timing: Partial<LabState['timing']>): void {
+  editLab(folder, (s) => Object.assign(s.timing, timing));
+}
+
+/**
+ * A new lab as a copy of one created earlier (createLab starts PowerShell; a copy does not). The copy's entries start
+ * executing now, as a new pair's do.
+ */
+export function cloneLab(from: string, to: string): LabState {
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true, filter: (src) => !/state\.(lock|json\..*tmp)$/.test(src) });
+  const template = JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as {
+    entries: { id: number; name: string; state: LabEntry['state']; runsForMs: number }[];
+  };
+  const now = Date.now();
+  return editLab(to, (s) => {
+    s.entries = template.entries.map((e) => ({ ...e, startAt: null, finishAt: now + e.runsForMs }));
+  });
 }
 
 export function injectFault(folder: string, name: string): void {

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { Settings, UpgradeSettings } from './settings.js';
 import type { ShellKind } from './host/powershell-session.js';
 import {
   hasControlCharacter,
@@ -16,7 +17,6 @@ import {
   windowsFolder,
 } from './input-schemas.js';
 import { installerArgumentProblem, isInstallerPath } from './jams/installer.js';
-import type { HostRole } from './jams/roles.js';
 import type { ServiceKind } from './jams/services.js';
 import {
   DEFAULT_CONFIG_PATTERNS,
@@ -26,69 +26,7 @@ import {
   DEFAULT_STATE_FOLDER,
   SERVICE_NAME_CANDIDATES,
 } from './jams/unverified.js';
-import { STAGE_NAMES, type StageName } from './stages/names.js';
-
-/** Everything a stage may know about how it was asked to run. Built once, from the inputs, in getSettings(). */
-export interface Settings {
-  stage: StageName;
-  role: HostRole;
-  dryRun: boolean;
-  runFolder: string;
-  shell: ShellKind;
-  installFolder: string;
-  stateFolder: string;
-  serviceCandidates: Record<ServiceKind, readonly string[]>;
-  configPatterns: string[];
-  serviceTimeoutMs: number;
-  roleTimeoutMs: number;
-  callTimeoutMs: number;
-  pollIntervalMs: number;
-  targetVersion: string | null;
-  maintenance: {
-    resource: string;
-    jamsServer: string;
-    drainTimeoutMs: number;
-    onDrainTimeout: 'fail' | 'continue';
-    create: boolean;
-  };
-  /** Empty server or database: read from common.config. The password is a secret: it only feeds secretEnv. */
-  database: {
-    server: string | null;
-    name: string | null;
-    auth: 'windows' | 'sql';
-    user: string | null;
-    password: string | null;
-    timeoutSeconds: number;
-  };
-  backupPath: string | null;
-  snapshot: { script: string | null; timeoutSeconds: number };
-  minFreeGb: number;
-  requireBackup: boolean;
-  upgrade: UpgradeSettings;
-  /** How start reapplies the config customisations saved before the upgrade. */
-  configMode: ConfigMode;
-  /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */
-  passwords: Partial<Record<'scheduler' | 'server', string>>;
-  /** The report stage: where the stage records are, and the token that reads the run's approvals. */
-  report: { recordsFolder: string; token: string | null };
-  /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
-  labFolder: string | null;
-}
-
-export type ConfigMode = 'merge' | 'replace' | 'none';
-
-export interface UpgradeSettings {
-  installerPath: string | null;
-  /** Upper-case hex. */
-  installerSha256: string | null;
-  /** The installer's arguments, one per item, with the {log} placeholder. */
-  installerArguments: string[];
-  installTimeoutMs: number;
-  allowReinstall: boolean;
-  allowDowngrade: boolean;
-  /** The primary job's version-after output; the secondary refuses to upgrade without it. */
-  primaryUpgradedVersion: string | null;
-}
+import { STAGE_NAMES } from './stages/names.js';
 
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
 export class InputError extends Error {
@@ -386,7 +324,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     serviceTimeoutMs: serviceTimeout * 1000,
     roleTimeoutMs: roleTimeout * 1000,
     callTimeoutMs: callTimeout * 1000,
-    pollIntervalMs: lab ? 200 : 2000,
+    pollIntervalMs: lab ? 400 : 2000,
     targetVersion,
     maintenance,
     database,

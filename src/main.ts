@@ -1,29 +1,35 @@
 import * as core from '@actions/core';
-import { getSettings, InputError, type Settings } from './inputs.js';
+import { getSettings, InputError } from './inputs.js';
+import type { Settings } from './settings.js';
 import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
 import { noHost } from './host/no-host.js';
-import { PowerShellHost } from './host/powershell-host.js';
+import { PowerShellHost, type PowerShellHostOptions } from './host/powershell-host.js';
 import type { WindowRecord } from './jams/maintenance.js';
 import { PASSWORD_VARIABLES } from './jams/accounts.js';
 import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
-import type { BackupRecord } from './stages/backup-record.js';
-import { StageContext, StageError } from './stages/context.js';
+import type { BackupRecord } from './tasks/backup-record.js';
+import { StageContext, StageError } from './stage-context.js';
 import { STAGES } from './stages/registry.js';
 import type { UpgradeData } from './stages/upgrade.js';
 
 export type HostFactory = (settings: Settings, transcript: (line: string) => void) => Host;
 
-export const powerShellHost: HostFactory = (settings, transcript) =>
-  new PowerShellHost({
+/** What the stage's PowerShell host is built from: the settings, and the stage's transcript. */
+export function hostOptions(settings: Settings, transcript: (line: string) => void): PowerShellHostOptions {
+  return {
     shell: settings.shell,
     installFolder: settings.installFolder,
     callTimeoutMs: settings.callTimeoutMs,
     lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
     secretEnv: secretEnv(settings),
     transcript,
-  });
+  };
+}
+
+export const powerShellHost: HostFactory = (settings, transcript) =>
+  new PowerShellHost(hostOptions(settings, transcript));
 
 /** The secrets as PowerShell environment variables (Log On As and SQL passwords); PowerShell is told only their names. */
 function secretEnv(settings: Settings): Record<string, string> {

@@ -1,10 +1,22 @@
 import { describe } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOutputs } from '../../lab/runner.js';
-import { createLab } from '../../lab/control.js';
-import { run } from '../../src/main.js';
+import { TIMING_PROFILES, cloneLab, createLab, setTiming } from '../../lab/control.js';
+import { PowerShellHost, sessionOptions } from '../../src/host/powershell-host.js';
+import { PowerShellSession } from '../../src/host/powershell-session.js';
+import { hostOptions, powerShellHost, run, type HostFactory } from '../../src/main.js';
 import type { StageRecord } from '../../src/report/record.js';
 
 // Shared with the rehearsal, which reads the outputs of the built action the same way.
@@ -32,11 +44,83 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `ju-${prefix}-`));
 }
 
-/** A fresh healthy lab pair and an empty run folder, for one test. */
-export async function freshLab(): Promise<{ lab: string; runs: string }> {
+/**
+ * The healthy pair new labs are copied from: created once per machine and version of the lab's files, since creating
+ * one starts PowerShell. Parallel test files race to create it; the first rename wins, the others use it.
+ */
+async function templateLab(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of readdirSync('lab', { recursive: true, encoding: 'utf8' }).sort()) {
+    const path = join('lab', file);
+    if (statSync(path).isFile()) hash.update(file).update(readFileSync(path));
+  }
+  const folder = join(tmpdir(), `ju-lab-template-${testShell()}-${hash.digest('hex').slice(0, 16)}`);
+  if (!existsSync(join(folder, 'pair', 'state.json'))) {
+    const building = tempDir('template');
+    await createLab(join(building, 'pair'), testShell());
+    try {
+      renameSync(building, folder);
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
+  return join(folder, 'pair');
+}
+
+/**
+ * A fresh healthy lab pair and an empty run folder, for one test: a copy of the template pair, with the short delays
+ * of TIMING_PROFILES.test unless `timing: 'lab'` keeps the lab's own.
+ */
+export async function freshLab(
+  options: { timing?: 'test' | 'lab' } = {},
+): Promise<{ lab: string; runs: string }> {
   const lab = join(tempDir('lab'), 'pair');
-  await createLab(lab);
+  cloneLab(await templateLab(), lab);
+  if ((options.timing ?? 'test') === 'test') setTiming(lab, TIMING_PROFILES.test);
   return { lab, runs: tempDir('run') };
+}
+
+/**
+ * PowerShell sessions kept across the stages and tests of one test file, one per node, shell and secrets, and pointed
+ * at each stage's lab: starting PowerShell and loading the lab costs more CPU than most stages. runStage's `fresh`
+ * gives a stage its own process, as on a runner, for tests about what crosses a process boundary. The sessions end
+ * with the test file (helpers/setup.ts).
+ */
+const sessions = new Map<
+  string,
+  { session: PowerShellSession; transcript: { write: (line: string) => void } }
+>();
+
+const keptSession: HostFactory = (settings, transcript) => {
+  const options = hostOptions(settings, transcript);
+  const key = JSON.stringify([
+    options.shell,
+    options.installFolder,
+    options.callTimeoutMs,
+    options.secretEnv,
+  ]);
+  let kept = sessions.get(key);
+  if (!kept) {
+    const sink = { write: transcript };
+    kept = {
+      session: new PowerShellSession(sessionOptions({ ...options, transcript: (l) => sink.write(l) })),
+      transcript: sink,
+    };
+    sessions.set(key, kept);
+  }
+  kept.transcript.write = transcript;
+  if (options.lab) kept.session.useLab(options.lab.folder, options.lab.node);
+  const host = new PowerShellHost(options, kept.session);
+  return new Proxy(host, {
+    get: (target, name, receiver) =>
+      name === 'close' ? () => Promise.resolve() : (Reflect.get(target, name, receiver) as unknown),
+  });
+};
+
+export async function closeSessions(): Promise<void> {
+  const kept = [...sessions.values()].map((s) => s.session);
+  sessions.clear();
+  await Promise.all(kept.map((s) => s.dispose()));
 }
 
 /**
@@ -47,6 +131,7 @@ export async function runStage(
   lab: string,
   runFolder: string,
   inputs: Record<string, string>,
+  options: { fresh?: boolean } = {},
 ): Promise<StageResult> {
   const saved = { ...process.env };
   process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
@@ -65,7 +150,7 @@ export async function runStage(
     return true;
   }) as typeof process.stdout.write;
   try {
-    await run();
+    await run(options.fresh ? powerShellHost : keptSession);
   } finally {
     process.stdout.write = write;
     process.env = saved;

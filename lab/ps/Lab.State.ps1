@@ -164,7 +164,9 @@ function LabWithState {
         if ($labDirty) {
             $labTemp = $labPath + '.' + $PID + '.tmp'
             [System.IO.File]::WriteAllText($labTemp, (ConvertTo-Json -InputObject $labState -Depth 20), (New-Object System.Text.UTF8Encoding($false)))
-            Move-Item -LiteralPath $labTemp -Destination $labPath -Force
+            # Replace is one rename where Move-Item -Force deletes first: a reader never finds the file missing.
+            if ([System.IO.File]::Exists($labPath)) { [System.IO.File]::Replace($labTemp, $labPath, [NullString]::Value) }
+            else { [System.IO.File]::Move($labTemp, $labPath) }
         }
         $global:JuLabCache = @{ stamp = (LabStamp $labPath); state = $labState }
         return $labResult

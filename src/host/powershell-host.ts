@@ -19,7 +19,7 @@ import type {
   SqlTarget,
   TextFile,
 } from './host.js';
-import { PowerShellSession, type ShellKind } from './powershell-session.js';
+import { PowerShellSession, type SessionOptions, type ShellKind } from './powershell-session.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { FailoverStatus } from '../jams/roles.js';
 import type { VersionSources } from '../jams/version.js';
@@ -58,22 +58,27 @@ export function assetPaths(): { module: string; windows: string; labFakes: strin
   };
 }
 
-export class PowerShellHost implements Host {
-  private readonly session: PowerShellSession;
+/** The session a host of these options runs: the module, the platform file and, in the lab, the lab's files. */
+export function sessionOptions(options: PowerShellHostOptions): SessionOptions {
+  const paths = assetPaths();
+  return {
+    shell: options.shell,
+    modulePath: paths.module,
+    platformPath: paths.windows,
+    platformOptions: { installFolder: options.installFolder },
+    lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
+    callTimeoutMs: options.callTimeoutMs,
+    secretEnv: options.secretEnv,
+    transcript: options.transcript,
+  };
+}
 
-  constructor(options: PowerShellHostOptions) {
-    const paths = assetPaths();
-    this.session = new PowerShellSession({
-      shell: options.shell,
-      modulePath: paths.module,
-      platformPath: paths.windows,
-      platformOptions: { installFolder: options.installFolder },
-      lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
-      callTimeoutMs: options.callTimeoutMs,
-      secretEnv: options.secretEnv,
-      transcript: options.transcript,
-    });
-  }
+export class PowerShellHost implements Host {
+  /** A session of its own, or one a caller keeps across hosts (tests). */
+  constructor(
+    options: PowerShellHostOptions,
+    private readonly session: PowerShellSession = new PowerShellSession(sessionOptions(options)),
+  ) {}
 
   platform(): Promise<PlatformInfo> {
     return this.session.call('Get-JuPlatform');

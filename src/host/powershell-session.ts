@@ -77,14 +77,28 @@ export class PowerShellSession {
   private exited: Error | undefined;
   /** Lab sessions record the platform file's line coverage when JAMS_UPGRADE_PS_COVERAGE names a folder. */
   private coverage = false;
+  /** The lab folder and node this session simulates; useLab changes them before the next call. */
+  private lab: SessionOptions['lab'];
+  private retarget = false;
   private readonly marker = `JU-${randomBytes(8).toString('hex')}`;
 
-  constructor(private readonly options: SessionOptions) {}
+  constructor(private readonly options: SessionOptions) {
+    this.lab = options.lab;
+  }
+
+  /** Points a lab session at another lab folder or node, from its next call on (tests keep one session across labs). */
+  useLab(folder: string, node: 'primary' | 'secondary'): void {
+    if (!this.lab) throw new Error('useLab: this is not a lab session.');
+    if (this.lab.folder === folder && this.lab.node === node) return;
+    this.lab = { ...this.lab, folder, node };
+    this.retarget = this.shell !== undefined;
+  }
 
   /** Starts the process and imports the module; a missing executable becomes a clear error here. */
   async start(): Promise<void> {
     if (this.shell) return;
-    const lab = this.options.lab;
+    const lab = this.lab;
+    this.retarget = false;
     for (const file of [
       this.options.modulePath,
       this.options.platformPath,
@@ -151,6 +165,16 @@ export class PowerShellSession {
   ): Promise<T> {
     if (!COMMAND_NAME.test(command)) throw new Error(`Refusing to call '${command}': not a primitive name.`);
     await this.start();
+    if (this.retarget && this.lab) {
+      this.retarget = false;
+      const target = encodeArgs({ folder: this.lab.folder, node: this.lab.node });
+      const line =
+        `$t = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${target}'))); ` +
+        `Set-LabTarget -Folder $t.folder -Node $t.node; ` +
+        `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
+      const reply = await this.send('Set-LabTarget', line);
+      if (!reply.ok) throw new SessionError('The lab session could not be pointed at its new lab.');
+    }
     const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
     const shown = JSON.stringify(args, (key, value: unknown) => (secrets.includes(key) ? '***' : value));
     this.options.transcript?.(`> ${command} ${shown}`);

@@ -1,10 +1,10 @@
-import { BACKUP_RECORD_FILE, readBackupRecords, type BackupRecord } from './backup-record.js';
-import { runKey, saveConfigFiles } from './config-files.js';
-import { StageError, type Stage, type StageContext } from './context.js';
-import { backUpDatabase, resolveDatabase, windowsJoin } from './database-backup.js';
-import { checkFreeSpace } from './disk-space.js';
-import { hostLabel } from './services.js';
-import { runSnapshotHook } from './snapshot-hook.js';
+import { BACKUP_RECORD_FILE, readBackupRecords, type BackupRecord } from '../tasks/backup-record.js';
+import { runKey, saveConfigFiles } from '../tasks/config-files.js';
+import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { backUpDatabase, resolveDatabase, windowsJoin } from '../tasks/database-backup.js';
+import { checkFreeSpace } from '../tasks/disk-space.js';
+import { hostLabel } from '../tasks/services.js';
+import { runSnapshotHook } from '../tasks/snapshot-hook.js';
 
 /**
  * The procedure's "Create backups or snapshots": on the primary a verified copy-only backup of the JAMS

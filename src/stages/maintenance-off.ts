@@ -1,7 +1,7 @@
 import { decideOpen, MAINTENANCE_RECORD_FILE } from '../jams/maintenance.js';
-import { StageError, type Stage } from './context.js';
-import { readResource, readWindowRecord, requirePrimary } from './maintenance-window.js';
-import { hostLabel } from './services.js';
+import { StageError, type Stage } from '../stage-context.js';
+import { readResource, readWindowRecord, requirePrimary } from '../tasks/maintenance-window.js';
+import { hostLabel } from '../tasks/services.js';
 
 /**
  * The procedure's last step, "Disable the maintenance window": restores the Quantity Available that

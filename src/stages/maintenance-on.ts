@@ -7,9 +7,9 @@ import {
   type WindowRecord,
 } from '../jams/maintenance.js';
 import { NEW_MAINTENANCE_QUANTITY } from '../jams/unverified.js';
-import { StageError, type Stage, type StageContext } from './context.js';
-import { readResource, readWindowRecord, requirePrimary, setupSteps } from './maintenance-window.js';
-import { hostLabel } from './services.js';
+import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { readResource, readWindowRecord, requirePrimary, setupSteps } from '../tasks/maintenance-window.js';
+import { hostLabel } from '../tasks/services.js';
 
 /**
  * The procedure's "Create a maintenance window and allow currently running Jobs to complete": records the

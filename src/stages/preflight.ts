@@ -1,12 +1,12 @@
 import { ACCOUNT_RECORD_FILE, shouldKeepStoredRecord, type AccountRecord } from '../jams/accounts.js';
 import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
 import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
-import { StageError, type Stage, type StageContext } from './context.js';
-import { checkFreeSpace } from './disk-space.js';
-import { checkContract } from './host-contract.js';
-import { reviewQueuePermissions } from './queue-permissions.js';
-import { describeRoles, readRoleView } from './roles.js';
-import { hostLabel, readServices, resolveServices } from './services.js';
+import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { checkFreeSpace } from '../tasks/disk-space.js';
+import { checkContract } from '../tasks/host-contract.js';
+import { reviewQueuePermissions } from '../tasks/queue-permissions.js';
+import { describeRoles, readRoleView } from '../tasks/roles.js';
+import { hostLabel, readServices, resolveServices } from '../tasks/services.js';
 
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the

@@ -1,5 +1,5 @@
 import { backup } from './backup.js';
-import type { Stage } from './context.js';
+import type { Stage } from '../stage-context.js';
 import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
 import type { StageName } from './names.js';

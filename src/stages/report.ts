@@ -5,7 +5,7 @@ import { renderAudit } from '../report/audit-markdown.js';
 import { octokitApi, readRunFacts, runRef } from '../report/github-run.js';
 import { runInfo } from '../report/record.js';
 import { readRecords } from '../report/records.js';
-import type { Stage } from './context.js';
+import type { Stage } from '../stage-context.js';
 
 export const REPORT_JSON = 'report.json';
 export const REPORT_MARKDOWN = 'report.md';

@@ -1,9 +1,9 @@
 import { START_ORDER, describeService } from '../jams/services.js';
 import { expectedRole } from '../jams/roles.js';
-import { applyConfigReapply, planConfigReapply } from './config-reapply.js';
-import { StageError, type Stage } from './context.js';
-import { describeRoles, readRoleView } from './roles.js';
-import { describeStates, hostLabel, readServices, resolveServices } from './services.js';
+import { applyConfigReapply, planConfigReapply } from '../tasks/config-reapply.js';
+import { StageError, type Stage } from '../stage-context.js';
+import { describeRoles, readRoleView } from '../tasks/roles.js';
+import { describeStates, hostLabel, readServices, resolveServices } from '../tasks/services.js';
 
 /**
  * The procedure's restart: the config customisations saved before the upgrade are reapplied, then the primary

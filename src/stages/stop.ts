@@ -1,6 +1,6 @@
-import { requireVerifiedBackup } from './backup-record.js';
-import type { Stage } from './context.js';
-import { readServices, resolveServices, stopJamsServices } from './services.js';
+import { requireVerifiedBackup } from '../tasks/backup-record.js';
+import type { Stage } from '../stage-context.js';
+import { readServices, resolveServices, stopJamsServices } from '../tasks/services.js';
 
 /**
  * The procedure's "Stop the JAMS Services" on this host; the stopping itself is shared with upgrade.

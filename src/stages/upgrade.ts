@@ -1,17 +1,28 @@
 import type { InstallerInfo } from '../host/host.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
-import { saveConfigFiles, runKey } from './config-files.js';
-import { StageError, type Stage, type StageContext } from './context.js';
-import { runInstaller, type InstallOutcome } from './installer-run.js';
-import { checkPasswords, planAccountRestore, readAccountRecord, restoreAccounts } from './logon-accounts.js';
-import { describeStates, hostLabel, readServices, resolveServices, stopJamsServices } from './services.js';
+import { saveConfigFiles, runKey } from '../tasks/config-files.js';
+import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { runInstaller, type InstallOutcome } from '../tasks/installer-run.js';
+import {
+  checkPasswords,
+  planAccountRestore,
+  readAccountRecord,
+  restoreAccounts,
+} from '../tasks/logon-accounts.js';
+import {
+  describeStates,
+  hostLabel,
+  readServices,
+  resolveServices,
+  stopJamsServices,
+} from '../tasks/services.js';
 import {
   UPGRADE_RECORD_FILE,
   readUpgradeRecord,
   saveUpgradeRecord,
   type HostUpgradeRecord,
-} from './upgrade-record.js';
+} from '../tasks/upgrade-record.js';
 
 /** What the record, the outputs and the summary show of an upgrade. */
 export interface UpgradeData {

@@ -1,9 +1,9 @@
 import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
 import { expectedRole } from '../jams/roles.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
-import { StageError, type Stage } from './context.js';
-import { describeRoles, readRoleView } from './roles.js';
-import { describeStates, hostLabel, readServices, resolveServices } from './services.js';
+import { StageError, type Stage } from '../stage-context.js';
+import { describeRoles, readRoleView } from '../tasks/roles.js';
+import { describeStates, hostLabel, readServices, resolveServices } from '../tasks/services.js';
 
 interface Check {
   check: string;

@@ -8,16 +8,22 @@ param(
     [Parameter(Mandatory = $true)][ValidateSet('primary', 'secondary')][string]$Node
 )
 
-$global:JuLab = @{ folder = $Folder; node = $Node; template = (Split-Path -Parent $PSScriptRoot) }
 . (Join-Path $PSScriptRoot 'Lab.State.ps1')
 
-# The host's identity as Windows sets it for the runner's process; the lab installer inherits the lab's whereabouts.
-$hostName = LabWithState -ReadOnly { param($s) [string]$s.nodes[$global:JuLab.node].hostName }
-$env:COMPUTERNAME = $hostName
-$env:USERDOMAIN = 'LAB'
-$env:USERNAME = 'runner'
-$env:JAMS_UPGRADE_LAB_FOLDER = $Folder
-$env:JAMS_UPGRADE_LAB_NODE = $Node
+function global:Set-LabTarget {
+    # Points this session at a lab folder and node: the host's identity as Windows sets it for the runner's process, and
+    # the lab's whereabouts for the lab installer it starts. Tests that keep a session across labs call it again.
+    param([Parameter(Mandatory = $true)][string]$Folder, [Parameter(Mandatory = $true)][ValidateSet('primary', 'secondary')][string]$Node)
+    $global:JuLab = @{ folder = $Folder; node = $Node; template = (Split-Path -Parent $PSScriptRoot) }
+    $global:JuLabCache = @{ stamp = $null; state = $null }
+    $env:COMPUTERNAME = LabWithState -ReadOnly { param($s) [string]$s.nodes[$global:JuLab.node].hostName }
+    $env:USERDOMAIN = 'LAB'
+    $env:USERNAME = 'runner'
+    $env:JAMS_UPGRADE_LAB_FOLDER = $Folder
+    $env:JAMS_UPGRADE_LAB_NODE = $Node
+}
+
+Set-LabTarget -Folder $Folder -Node $Node
 $env:JAMS_UPGRADE_LAB_INSTALLER = Join-Path $PSScriptRoot 'Install-LabJams.ps1'
 $env:PSModulePath = (Join-Path $PSScriptRoot 'modules') + [System.IO.Path]::PathSeparator + $env:PSModulePath
 
@@ -30,27 +36,31 @@ function global:LabFileVersionInfo {
 }
 Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptProperty -MemberName VersionInfo -Value { LabFileVersionInfo -File $this.FullName } -Force
 
+# Stop() and Start() are type data of the lab's ServiceController objects: cheaper than members added to each one.
+Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Stop -Value { LabStopController -Name $this.Name } -Force
+Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Start -Force -Value {
+    LabWithState { param($s) LabRequestStart -State $s -Node $s.nodes[$global:JuLab.node] -Name $this.Name }
+}
+
 function global:LabServiceController {
     # Shaped as System.ServiceProcess.ServiceController (Microsoft docs): Name, DisplayName, Status, DependentServices,
     # and Stop()/Start() with the documented behaviour (see LabStopController).
     param([hashtable]$Node, [string]$Name, [switch]$Shallow)
     $svc = $Node.services[$Name]
-    $controller = [pscustomobject]@{
+    $dependents = New-Object System.Collections.ArrayList
+    if (-not $Shallow.IsPresent) {
+        foreach ($d in (LabDependents -Node $Node -Name $Name)) { [void]$dependents.Add((LabServiceController -Node $Node -Name $d -Shallow)) }
+    }
+    return [pscustomobject]@{
+        PSTypeName        = 'Lab.ServiceController'
         Name              = $Name
         ServiceName       = $Name
         DisplayName       = [string]$svc.displayName
         Status            = [string]$svc.status
         StartType         = [string]$svc.startType
         MachineName       = '.'
-        DependentServices = @()
+        DependentServices = $dependents.ToArray()
     }
-    $controller.PSObject.TypeNames.Insert(0, 'System.ServiceProcess.ServiceController')
-    if (-not $Shallow.IsPresent) {
-        $controller.DependentServices = @(LabDependents -Node $Node -Name $Name | ForEach-Object { LabServiceController -Node $Node -Name $_ -Shallow })
-        $controller | Add-Member -MemberType ScriptMethod -Name Stop -Value { LabStopController -Name $this.Name }
-        $controller | Add-Member -MemberType ScriptMethod -Name Start -Value { LabWithState { param($s) LabRequestStart -State $s -Node $s.nodes[$global:JuLab.node] -Name $this.Name } }
-    }
-    return $controller
 }
 
 function global:LabStopController {
@@ -89,8 +99,8 @@ function global:Get-Service {
         }
         else {
             foreach ($want in @($Name)) {
-                $key = @($n.services.Keys) | Where-Object { $_ -eq $want } | Select-Object -First 1
-                if ($null -eq $key) { [void]$missing.Add($want) } else { [void]$list.Add((LabServiceController -Node $n -Name $key)) }
+                # Service names ignore case, as the lab's hashtables do.
+                if ($n.services.ContainsKey($want)) { [void]$list.Add((LabServiceController -Node $n -Name $want)) } else { [void]$missing.Add($want) }
             }
         }
         @{ list = $list.ToArray(); missing = $missing.ToArray() }

@@ -1,5 +1,6 @@
+// This node's failover role and its peer's, read for the record and described for messages.
 import { readRoles, type RoleView } from '../jams/roles.js';
-import type { StageContext } from './context.js';
+import type { StageContext } from '../stage-context.js';
 
 /** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
 export async function readRoleView(ctx: StageContext): Promise<RoleView> {

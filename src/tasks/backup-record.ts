@@ -1,6 +1,7 @@
+// The backup's record on the host: what the backup stage proved, and what stop checks before it stops anything.
 import type { HookResult } from '../host/host.js';
 import { runKey } from './config-files.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel } from './services.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 

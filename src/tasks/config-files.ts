@@ -1,7 +1,8 @@
+// The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CopiedFiles } from '../host/host.js';
-import type { StageContext } from './context.js';
+import type { StageContext } from '../stage-context.js';
 
 export const CONFIG_SAVE_MANIFEST = 'config-saved.json';
 

@@ -1,7 +1,8 @@
+// Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyExitCode, decodeLog, findErrorLine, installerArguments } from '../jams/installer.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
 import type { ServiceNames } from '../jams/services.js';
 import { saveUpgradeRecord, type HostUpgradeRecord } from './upgrade-record.js';

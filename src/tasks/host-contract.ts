@@ -1,6 +1,7 @@
+// What a host shows for each unverified assumption, judged and recorded by preflight.
 import { judgeContract, type Verdict } from '../jams/contract.js';
 import { JAMS_QUEUES } from '../jams/unverified.js';
-import type { StageContext } from './context.js';
+import type { StageContext } from '../stage-context.js';
 
 /**
  * Looks at what the host really shows for each assumption in docs/unverified.md, records the verdicts and warns on each

@@ -1,3 +1,4 @@
+// The maintenance window's resource and its record on the primary, shared by maintenance-on and maintenance-off.
 import {
   MAINTENANCE_RECORD_FILE,
   windowKey,
@@ -6,7 +7,7 @@ import {
 } from '../jams/maintenance.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import { PrimitiveError } from '../host/powershell-session.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 
 /** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
 export function requirePrimary(ctx: StageContext): void {

@@ -1,3 +1,4 @@
+// The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
 import {
   ACCOUNT_RECORD_FILE,
   PASSWORD_VARIABLES,
@@ -8,7 +9,7 @@ import {
   type AccountRecord,
 } from '../jams/accounts.js';
 import { describeService, type ServiceKind, type ServiceNames, type ServiceState } from '../jams/services.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
 
 /** The upgrade resets these services' Log On As to LocalSystem (the procedure names them). */

@@ -1,4 +1,5 @@
-import { StageError, type StageContext } from './context.js';
+// Free space on the install drive and the backup folder, checked against min-free-gb.
+import { StageError, type StageContext } from '../stage-context.js';
 import { hostLabel } from './services.js';
 
 const GB = 1024 ** 3;

@@ -1,7 +1,10 @@
 import * as core from '@actions/core';
-import type { Host } from '../host/host.js';
-import type { Settings } from '../inputs.js';
-import type { Failure, RunFolder, StageRecord } from '../report/record.js';
+import type { Host } from './host/host.js';
+import type { Settings } from './settings.js';
+import type { Failure, RunFolder, StageRecord } from './report/record.js';
+
+/** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
+const FIRST_POLL_MS = 50;
 
 /** A stage that failed on purpose: says what the host was left in and what to do next. */
 export class StageError extends Error {
@@ -95,6 +98,7 @@ export class StageContext {
   ): Promise<{ value: T; ok: boolean }> {
     const start = Date.now();
     let lastReport = 0;
+    let polls = 0;
     for (;;) {
       const value = await probe();
       if (done(value)) return { value, ok: true };
@@ -104,7 +108,9 @@ export class StageContext {
         lastReport = elapsed;
         this.log.info(progress(value, elapsed));
       }
-      await this.sleep(Math.min(this.settings.pollIntervalMs, Math.max(0, timeoutMs - elapsed)));
+      // Quick at first, since most waits end soon; then no more often than pollIntervalMs.
+      const interval = Math.min(this.settings.pollIntervalMs, FIRST_POLL_MS * 2 ** polls++);
+      await this.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
     }
   }
 }

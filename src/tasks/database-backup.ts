@@ -1,7 +1,8 @@
+// The database backup: where it goes, the copy-only BACKUP DATABASE and its RESTORE VERIFYONLY.
 import { SQL_PASSWORD_VARIABLE, type SqlOutcome, type SqlTarget } from '../host/host.js';
 import { DATABASE_CONNECTION_NAMES } from '../jams/unverified.js';
 import type { DatabaseBackup } from './backup-record.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 import { hostLabel } from './services.js';
 
 const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';

@@ -1,6 +1,7 @@
-import type { StageContext } from './context.js';
+// The upgrade's own record on the host, which a re-run and the start stage go on.
+import type { StageContext } from '../stage-context.js';
 
-/** The upgrade's own record on the host (state folder): what a re-run and the start stage go on. */
+/** The record's file name in the state folder. */
 export const UPGRADE_RECORD_FILE = 'upgrade-record.json';
 
 export interface HostUpgradeRecord {

@@ -1,3 +1,4 @@
+// The three JAMS services: found, read, and stopped in the procedure's order (stop and upgrade).
 import {
   SERVICE_LABELS,
   STOP_ORDER,
@@ -6,7 +7,7 @@ import {
   type ServiceNames,
   type ServiceState,
 } from '../jams/services.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 
 const KINDS = Object.keys(SERVICE_LABELS) as ServiceKind[];
 
@@ -91,7 +92,15 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
 
     const watched = [name, ...dependents];
     const waited = await ctx.waitFor(
-      () => ctx.host.serviceStates(watched),
+      async () => {
+        const states = await ctx.host.serviceStates(watched);
+        // Windows waits 30 s for the dependents to stop before it stops this service, and gives up on it after that:
+        // once they have stopped, ask again.
+        const [self, ...rest] = states;
+        if (self?.status === 'Running' && rest.every((s) => s.status === 'Stopped'))
+          await ctx.host.stopService(name);
+        return states;
+      },
       (states) => states.every((s) => s.status === 'Stopped'),
       ctx.settings.serviceTimeoutMs,
       (states, ms) =>

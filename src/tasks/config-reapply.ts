@@ -1,9 +1,10 @@
+// start's reapply of the config customisations saved before the upgrade, into the new version's files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TextFile } from '../host/host.js';
 import { ConfigMergeError, describeMerge, mergeConfig, type ConfigChange } from '../jams/config-merge.js';
 import { CONFIG_SAVE_MANIFEST, type ConfigSave } from './config-files.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 import { hostLabel } from './services.js';
 import {
   UPGRADE_RECORD_FILE,

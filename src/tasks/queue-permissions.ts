@@ -1,7 +1,8 @@
+// preflight's review of the MSMQ permissions the 7.3.338 note asks for.
 import { MQ_NOTE_VERSION, mqNoteApplies, sendersOf } from '../jams/mq-permissions.js';
 import type { RoleView } from '../jams/roles.js';
 import { JAMS_QUEUES } from '../jams/unverified.js';
-import type { StageContext } from './context.js';
+import type { StageContext } from '../stage-context.js';
 
 /**
  * The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue

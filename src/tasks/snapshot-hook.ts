@@ -1,8 +1,9 @@
+// The VM snapshot hook: the user's script, run with named parameters and a timeout.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HookResult } from '../host/host.js';
 import type { SnapshotRun } from './backup-record.js';
-import { StageError, type StageContext } from './context.js';
+import { StageError, type StageContext } from '../stage-context.js';
 
 /**
  * Runs the user's VM-snapshot hook with -HostName -Role -RunId, bounded by snapshot-timeout-seconds. Its

@@ -1,0 +1,68 @@
+// The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
+import type { ShellKind } from './host/powershell-session.js';
+import type { HostRole } from './jams/roles.js';
+import type { ServiceKind } from './jams/services.js';
+import type { StageName } from './stages/names.js';
+
+/** Everything a stage may know about how it was asked to run. Built once, from the inputs, in getSettings(). */
+export interface Settings {
+  stage: StageName;
+  role: HostRole;
+  dryRun: boolean;
+  runFolder: string;
+  shell: ShellKind;
+  installFolder: string;
+  stateFolder: string;
+  serviceCandidates: Record<ServiceKind, readonly string[]>;
+  configPatterns: string[];
+  serviceTimeoutMs: number;
+  roleTimeoutMs: number;
+  callTimeoutMs: number;
+  /** The longest pause between two looks while a stage waits (a service to stop, a role, the installer). */
+  pollIntervalMs: number;
+  targetVersion: string | null;
+  maintenance: {
+    resource: string;
+    jamsServer: string;
+    drainTimeoutMs: number;
+    onDrainTimeout: 'fail' | 'continue';
+    create: boolean;
+  };
+  /** Empty server or database: read from common.config. The password is a secret: it only feeds secretEnv. */
+  database: {
+    server: string | null;
+    name: string | null;
+    auth: 'windows' | 'sql';
+    user: string | null;
+    password: string | null;
+    timeoutSeconds: number;
+  };
+  backupPath: string | null;
+  snapshot: { script: string | null; timeoutSeconds: number };
+  minFreeGb: number;
+  requireBackup: boolean;
+  upgrade: UpgradeSettings;
+  /** How start reapplies the config customisations saved before the upgrade. */
+  configMode: ConfigMode;
+  /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */
+  passwords: Partial<Record<'scheduler' | 'server', string>>;
+  /** The report stage: where the stage records are, and the token that reads the run's approvals. */
+  report: { recordsFolder: string; token: string | null };
+  /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
+  labFolder: string | null;
+}
+
+export type ConfigMode = 'merge' | 'replace' | 'none';
+
+export interface UpgradeSettings {
+  installerPath: string | null;
+  /** Upper-case hex. */
+  installerSha256: string | null;
+  /** The installer's arguments, one per item, with the {log} placeholder. */
+  installerArguments: string[];
+  installTimeoutMs: number;
+  allowReinstall: boolean;
+  allowDowngrade: boolean;
+  /** The primary job's version-after output; the secondary refuses to upgrade without it. */
+  primaryUpgradedVersion: string | null;
+}
