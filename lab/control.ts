@@ -1,7 +1,16 @@
 // Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
 // The lab itself (lab/ps/) owns the simulation; this only edits its JSON while no stage runs.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PowerShellHost } from '../src/host/powershell-host.js';
@@ -25,13 +34,20 @@ export interface LabNode {
   version: string;
   role: 'Active' | 'Standby' | 'Stopped';
   services: Record<string, LabService & { displayName: string; dependsOn: string[] }>;
-  /** The Uninstall registry keys; the one marked jams shows the node's version. */
-  uninstall: { key: string; displayName?: string; jams?: boolean; wow6432: boolean }[];
+  /** The Uninstall registry keys; the one marked jams shows the node's version (gone while JAMS is uninstalled). */
+  uninstall: {
+    key: string;
+    displayName?: string;
+    uninstallString?: string;
+    jams?: boolean;
+    wow6432: boolean;
+  }[];
   disks: Record<string, { freeGb: number; totalGb: number }>;
   queues: Record<string, { account: string; type: string; rights: string }[]>;
-  /** The lab installer's last run on this node, written by its own process. */
+  /** The lab installer's (or the lab msiexec's, kind uninstall) last run on this node, written by its own process. */
   install: {
     pid: number;
+    kind?: 'uninstall';
     exitCode: number | null;
     version: string;
     log: string | null;
@@ -55,6 +71,8 @@ export interface LabNode {
     notElevated: boolean;
     /** Win32_Service.Change answers 2 (access denied). */
     changeAccessDenied: boolean;
+    /** The lab installer installs over a newer version instead of refusing with 1638. */
+    installerAllowsDowngrade?: boolean;
   };
 }
 
@@ -88,6 +106,8 @@ export interface LabState {
     installMs: number;
     /** How long ServiceController.Stop() waits for each dependent service (30 s on Windows). */
     dependentStopWaitMs: number;
+    /** How long the SQL stand-in's RESTORE DATABASE keeps the database RESTORING. */
+    restoreMs: number;
   };
   accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
@@ -97,8 +117,19 @@ export interface LabState {
     server: string;
     databases: string[];
     logins: Record<string, string>;
-    faults: { backupFails: boolean; backupDamaged: boolean };
+    faults: { backupFails: boolean; backupDamaged: boolean; restoreFails?: boolean };
     log: LabSqlCall[];
+    /** Each database the stand-in restored: the backup it came from, and RESTORING until the restore ends. */
+    restored: Record<
+      string,
+      {
+        file: string;
+        fromDatabase: string;
+        state: 'RESTORING' | 'ONLINE';
+        startedAt: string;
+        finishedAt: string | null;
+      }
+    >;
   };
   shares: Record<string, { freeGb: number; totalGb: number }>;
 }
@@ -137,6 +168,10 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
     description: 'the backup file is written damaged, so RESTORE VERIFYONLY fails',
     apply: (s) => (s.sql.faults.backupDamaged = true),
   },
+  'restore-fails': {
+    description: 'SQL Server fails the RESTORE DATABASE (another session holds the database)',
+    apply: (s) => (s.sql.faults.restoreFails = true),
+  },
   'low-disk': {
     description: 'drive C: of the primary has 1 GB free',
     apply: (s) => Object.assign(s.nodes.primary.disks['C'] ?? {}, { freeGb: 1 }),
@@ -153,6 +188,11 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
   'installer-hang': {
     description: 'the JAMS installer never ends on both nodes',
     apply: (s) => forBoth(s, (n) => (n.faults.installerHangs = true)),
+  },
+  'installer-allows-downgrade': {
+    description:
+      'the JAMS installer installs over a newer version on both nodes (by default it refuses with 1638)',
+    apply: (s) => forBoth(s, (n) => (n.faults.installerAllowsDowngrade = true)),
   },
   'failover-no-role': {
     description: 'Get-JAMSFailoverStatus answers without a Role member on both nodes',
@@ -209,6 +249,7 @@ export async function createLab(
   } finally {
     await host.close();
   }
+  if (process.platform !== 'win32') writeLabMsiexec(folder);
   return readLab(folder);
 }
 
@@ -241,6 +282,7 @@ export const TIMING_PROFILES: Record<'test', LabState['timing']> = {
     failoverMs: 500,
     installMs: 100,
     dependentStopWaitMs: 1500,
+    restoreMs: 100,
   },
 };
 
@@ -306,19 +348,91 @@ export function writeLabInstaller(
   const windowsPath = `\\\\fileserver\\jams\\${name}`;
   const file = join(folder, 'unc', 'fileserver', 'jams', name);
   mkdirSync(dirname(file), { recursive: true });
-  const facts = JSON.stringify({
+  const facts = {
     kind: 'installer',
     version,
     signature: options.signature ?? 'Valid',
     signer: 'CN=JAMS Software (lab), O=Lab',
-  });
-  // $$: the process the platform file started; pwsh may run as its child (a dotnet tool shim).
-  const body = [
-    '#!/bin/sh',
-    `# jams-upgrade-lab ${facts}`,
-    'exec pwsh -NoProfile -NonInteractive -File "$JAMS_UPGRADE_LAB_INSTALLER" "$0" "$$" "$@" </dev/null >/dev/null 2>&1',
-    '',
-  ].join('\n');
+  };
+  const body = labStub(facts, 'JAMS_UPGRADE_LAB_INSTALLER', '"$0" ');
   writeFileSync(file, body, { mode: 0o755 });
   return { windowsPath, file, sha256: createHash('sha256').update(body).digest('hex').toUpperCase() };
+}
+
+/** A POSIX shell stub that starts a lab PowerShell script as its own process, as Windows starts an .exe. */
+function labStub(facts: object, scriptVariable: string, before: string): string {
+  // $$: the process the platform file started; pwsh may run as its child (a dotnet tool shim).
+  return [
+    '#!/bin/sh',
+    `# jams-upgrade-lab ${JSON.stringify(facts)}`,
+    `exec pwsh -NoProfile -NonInteractive -File "$${scriptVariable}" ${before}"$$" "$@" </dev/null >/dev/null 2>&1`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Puts the lab's msiexec (lab/ps/MsiExec-Lab.ps1) where Windows keeps msiexec.exe on each node, C:\Windows\System32,
+ * which the lab session names as its SystemRoot. POSIX only, like the lab installer.
+ */
+export function writeLabMsiexec(folder: string): void {
+  for (const node of ['primary', 'secondary'] as const) {
+    const file = labPath(folder, node, 'C:\\Windows\\System32\\msiexec.exe');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, labStub({ kind: 'msiexec' }, 'JAMS_UPGRADE_LAB_MSIEXEC', ''), { mode: 0o755 });
+  }
+}
+
+/** What a rollback must bring back on a node: the version, the failover role, the Log On As accounts, the config files. */
+export interface NodeSnapshot {
+  version: string;
+  role: string;
+  accounts: Record<string, string>;
+  /** The install folder's *.config files by name, as SHA-256. */
+  config: Record<string, string>;
+}
+
+/** Both nodes as they are now, read from the lab's state and files. */
+export function snapshotPair(folder: string): Record<'primary' | 'secondary', NodeSnapshot> {
+  const state = readLab(folder);
+  const template = JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as {
+    installFolder: string;
+  };
+  const snap = (node: 'primary' | 'secondary'): NodeSnapshot => {
+    const dir = labPath(folder, node, template.installFolder);
+    const names = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.config'))
+          .sort()
+      : [];
+    return {
+      version: state.nodes[node].version,
+      role: state.nodes[node].role,
+      accounts: Object.fromEntries(
+        Object.entries(state.nodes[node].services).map(([n, s]) => [n, s.account]),
+      ),
+      config: Object.fromEntries(
+        names.map((n) => [
+          n,
+          createHash('sha256')
+            .update(readFileSync(join(dir, n)))
+            .digest('hex')
+            .toUpperCase(),
+        ]),
+      ),
+    };
+  };
+  return { primary: snap('primary'), secondary: snap('secondary') };
+}
+
+/** Puts every fault back to default-state.json's (none): the rehearsal's rollback returns to a version without them. */
+export function clearFaults(folder: string): void {
+  const template = JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as {
+    node: { faults: LabNode['faults'] };
+    sql: { faults: LabState['sql']['faults'] };
+  };
+  editLab(folder, (s) => {
+    s.nodes.primary.faults = structuredClone(template.node.faults);
+    s.nodes.secondary.faults = structuredClone(template.node.faults);
+    s.sql.faults = structuredClone(template.sql.faults);
+  });
 }

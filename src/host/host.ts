@@ -66,6 +66,19 @@ export interface SqlOutcome {
   sha256: string;
 }
 
+/** What a statement that writes no file did (the restore): its fixed text, duration and SQL Server's messages. */
+export type SqlRun = Omit<SqlOutcome, 'size' | 'sha256'>;
+
+/** An Uninstall entry named JAMS*, as the registry holds it. */
+export interface UninstallEntry {
+  key: string;
+  name: string;
+  version: string;
+  publisher: string;
+  hasUninstall: boolean;
+  uninstallString: string;
+}
+
 export interface HookResult {
   path: string;
   ok: boolean;
@@ -189,6 +202,12 @@ export interface Host {
   backupDatabase(target: SqlTarget, path: string): Promise<SqlOutcome>;
   /** RESTORE VERIFYONLY with checksums, then the file's size and SHA-256 again. */
   verifyBackup(target: SqlTarget, path: string): Promise<SqlOutcome>;
+  /** RESTORE DATABASE ... WITH REPLACE, CHECKSUM from `path`, as SQL Server sees the path. */
+  restoreDatabase(target: SqlTarget, path: string): Promise<SqlRun>;
+  /** The Uninstall entries whose DisplayName starts with JAMS, with their UninstallString. */
+  uninstallEntries(): Promise<UninstallEntry[]>;
+  /** Starts msiexec /x <productCode> with these arguments (quoted on the host) and returns at once. */
+  startUninstaller(productCode: string, args: readonly string[]): Promise<InstallerProcess>;
   /** Runs a PowerShell script with named parameters in its own runspace, bounded by a timeout. */
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult>;
   freeSpace(paths: readonly string[]): Promise<FreeSpace[]>;

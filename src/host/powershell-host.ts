@@ -16,8 +16,10 @@ import type {
   InstallerStatus,
   PlatformInfo,
   SqlOutcome,
+  SqlRun,
   SqlTarget,
   TextFile,
+  UninstallEntry,
 } from './host.js';
 import { PowerShellSession, type SessionOptions, type ShellKind } from './powershell-session.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
@@ -222,6 +224,23 @@ export class PowerShellHost implements Host {
       [],
       target.timeoutSeconds * 1000 + GRACE_MS,
     );
+  }
+
+  restoreDatabase(target: SqlTarget, path: string): Promise<SqlRun> {
+    return this.session.call(
+      'Restore-JuDatabase',
+      sqlArgs(target, path),
+      [],
+      target.timeoutSeconds * 1000 + GRACE_MS,
+    );
+  }
+
+  uninstallEntries(): Promise<UninstallEntry[]> {
+    return this.session.call('Get-JuUninstallEntries');
+  }
+
+  startUninstaller(productCode: string, args: readonly string[]): Promise<InstallerProcess> {
+    return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args });
   }
 
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult> {
