@@ -49,11 +49,14 @@ function context(dryRun = false): StageContext {
       allowReinstall: false,
       allowDowngrade: false,
       primaryUpgradedVersion: null,
+      uninstallFirst: false,
     },
     configMode: 'merge',
     passwords: {},
     report: { recordsFolder: '', token: null },
     labFolder: lab,
+    pipeline: 'upgrade',
+    restore: { backupFile: null },
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;
   return new StageContext(settings, host, record, new RunFolder(settings.runFolder, 'backup', 'primary'));

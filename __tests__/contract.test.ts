@@ -10,6 +10,8 @@ const settings = {
 };
 
 /** What a host that matches every assumption shows. */
+const PRODUCT = '{6C8A1E2B-7F4D-4B8E-9A51-3D2C7E0B9F11}';
+
 function healthy(): ContractObservation {
   return {
     services: {
@@ -27,7 +29,14 @@ function healthy(): ContractObservation {
     uninstall: {
       ok: true,
       observed: [
-        { key: '{1}', name: 'JAMS Scheduler', version: '7.2.100', publisher: 'Fortra', hasUninstall: true },
+        {
+          key: PRODUCT,
+          name: 'JAMS Scheduler',
+          version: '7.2.100',
+          publisher: 'Fortra',
+          hasUninstall: true,
+          uninstallString: `MsiExec.exe /X${PRODUCT}`,
+        },
       ],
     },
     failoverConfig: { ok: true, observed: { exists: true, primary: 'JAMS-PRI', secondary: 'JAMS-SEC' } },
@@ -103,6 +112,20 @@ describe('the contract with a real host', () => {
     expect(verdict(o, 'maintenance-resource')?.holds).toBe(false);
     o.resource.observed.exists = false;
     expect(verdict(o, 'maintenance-resource')?.holds).toBeNull();
+  });
+
+  test("an Uninstall entry that is not Windows Installer's does not hold, and shows what the host has", () => {
+    const o = healthy();
+    if (!o.uninstall.ok) throw new Error('fixture');
+    const [entry] = o.uninstall.observed;
+    if (!entry) throw new Error('fixture');
+    entry.uninstallString = '"C:\\ProgramData\\Package Cache\\{B}\\JAMSSetup.exe" /uninstall';
+    expect(verdict(o, 'uninstall-string')).toMatchObject({
+      holds: false,
+      seen: `'JAMS Scheduler' ${PRODUCT}: "C:\\ProgramData\\Package Cache\\{B}\\JAMSSetup.exe" /uninstall`,
+    });
+    o.uninstall.observed = [];
+    expect(verdict(o, 'uninstall-string')?.holds).toBeNull();
   });
 
   test('a probe that could not look is not a verdict on the shape', () => {

@@ -82,6 +82,7 @@ const HOST_PATHS: Record<string, string> = {
   'backup-path': '',
   'installer-path': '\\JAMS-7.4.0-setup.exe',
   'snapshot-script': '\\snapshot.ps1',
+  'restore-backup-file': '\\JAMS_run-1.bak',
 };
 
 /** The same hostile forms for every name. `over` is one character past the input's limit. */
@@ -229,6 +230,7 @@ const SETTING: Record<string, (s: Settings) => unknown> = {
   'backup-path': (s) => s.backupPath,
   'installer-path': (s) => s.upgrade.installerPath,
   'snapshot-script': (s) => s.snapshot.script,
+  'restore-backup-file': (s) => s.restore.backupFile,
   'run-folder': (s) => s.runFolder,
   'records-folder': (s) => s.report.recordsFolder,
   'scheduler-service': (s) => s.serviceCandidates.scheduler[0],
@@ -256,6 +258,8 @@ const accepted: [string, string][] = [
   ['installer-path', '\\\\fileserver\\jams\\JAMS.MSI'],
   ['snapshot-script', 'C:\\Hooks\\snapshot.ps1'],
   ['snapshot-script', '\\\\FILES\\hooks\\Snapshot-VM.PS1'],
+  ['restore-backup-file', '\\\\FILES\\backup\\jams\\JAMS_run-1001.bak'],
+  ['restore-backup-file', 'D:\\Backups\\JAMS full 2026-11-25.BAK'],
   ['scheduler-service', 'JAMSScheduler'],
   ['server-service', 'JAMSHost'],
   ['executor-service', 'JAMS.Executor_2'],

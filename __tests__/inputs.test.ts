@@ -64,3 +64,52 @@ describe('inputs', () => {
     );
   });
 });
+
+describe('the rollback inputs', () => {
+  /** Each call stands alone: the inputs of the call before are gone. */
+  const only = (inputs: Record<string, string>) => {
+    process.env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
+    return withInputs(inputs);
+  };
+  const problems = (inputs: Record<string, string>): string[] => {
+    try {
+      only(inputs);
+    } catch (err) {
+      return (err as InputError).problems;
+    }
+    return [];
+  };
+
+  test('reinstall always allows the downgrade and reads uninstall-first; the upgrade keeps its default', () => {
+    const installer = { 'installer-path': 'D:\\JAMS-7.2.100.exe', 'installer-sha256': 'a'.repeat(64) };
+    const s = withInputs({
+      stage: 'reinstall',
+      'target-version': '7.2.100',
+      'uninstall-first': 'true',
+      ...installer,
+    });
+    expect(s.upgrade).toMatchObject({ allowDowngrade: true, uninstallFirst: true });
+    expect(only({ stage: 'upgrade', ...installer }).upgrade).toMatchObject({
+      allowDowngrade: false,
+      uninstallFirst: false,
+    });
+    expect(only({ stage: 'report', pipeline: 'rollback' }).pipeline).toBe('rollback');
+  });
+
+  test('restore, reinstall and the primary preflight of a rollback need the version to return to', () => {
+    expect(problems({ stage: 'restore' })).toEqual([
+      expect.stringMatching(
+        /^input 'target-version' is empty: the rollback's restore stage needs the version/,
+      ),
+    ]);
+    expect(problems({ stage: 'reinstall', 'target-version': '7.2.100' })).toEqual([
+      "input 'installer-path' is empty: the reinstall stage needs it to check the JAMS installer.",
+      "input 'installer-sha256' is empty: the reinstall stage needs it to check the JAMS installer.",
+    ]);
+    expect(problems({ stage: 'preflight', pipeline: 'rollback' })).toHaveLength(1);
+    expect(problems({ stage: 'preflight', role: 'secondary', pipeline: 'rollback' })).toEqual([]);
+    expect(problems({ stage: 'preflight', pipeline: 'sideways' })).toEqual([
+      "input 'pipeline' has the value 'sideways': use upgrade or rollback (the workflow this stage runs in).",
+    ]);
+  });
+});

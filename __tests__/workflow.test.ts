@@ -9,15 +9,17 @@ import {
   ARTIFACT_PREFIX,
   ENVIRONMENT_INPUTS,
   PIPELINE,
-  STEPS,
+  ROLLBACK_PIPELINE,
   artifactName,
   predecessors,
   variableFor,
+  type Step,
   type StageStep,
 } from '../src/pipeline.js';
 import { STAGE_NAMES } from '../src/stages/names.js';
+import { describeRestore } from '../src/tasks/restore-plan.js';
 
-// The reusable workflow must follow src/pipeline.ts: this is what keeps the two from drifting apart.
+// The reusable workflows must follow src/pipeline.ts: this is what keeps them from drifting apart.
 
 interface WorkflowStep {
   id?: string;
@@ -65,18 +67,18 @@ interface ActionYml {
 }
 
 const read = <T>(path: string): T => parse(readFileSync(path, 'utf8')) as T;
-const workflowText = readFileSync('.github/workflows/jams-upgrade.yml', 'utf8');
-const workflow = read<Workflow>('.github/workflows/jams-upgrade.yml');
-const caller = read<Workflow>('.github/workflows/upgrade-jams.yml');
 const action = read<ActionYml>('action.yml');
-const call = workflow.on['workflow_call'] as {
+type WorkflowCall = {
   inputs: Record<string, { required?: boolean }>;
   secrets: Record<string, unknown>;
   outputs: Record<string, { value: string }>;
 };
-const jobs = workflow.jobs;
-const stageSteps = STEPS.filter((s): s is StageStep => s.kind === 'stage');
-const gateJobs = STEPS.filter((s) => s.kind === 'gate').map((s) => s.job);
+
+/** Each reusable workflow, its example caller, and the pipeline it must follow. */
+const WORKFLOWS = [
+  ['.github/workflows/jams-upgrade.yml', '.github/workflows/upgrade-jams.yml', PIPELINE],
+  ['.github/workflows/jams-rollback.yml', '.github/workflows/rollback-jams.yml', ROLLBACK_PIPELINE],
+] as const;
 
 const PROTECTED = '${{ inputs.environment }}';
 const HOSTS = "${{ inputs.hosts-environment || format('{0}-hosts', inputs.environment) }}";
@@ -86,11 +88,6 @@ const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : [job.nee
 const environmentOf = (job: Job): string | undefined =>
   typeof job.environment === 'object' ? job.environment.name : job.environment;
 const actionStep = (job: Job): WorkflowStep | undefined => job.steps?.find((s) => s.uses === ACTION_REF);
-const jobOf = (step: { job: string }): Job => {
-  const job = jobs[step.job];
-  if (!job) throw new Error(`The workflow has no job '${step.job}'.`);
-  return job;
-};
 /** Every string in a value, however deeply nested. */
 const strings = (value: unknown): string[] =>
   typeof value === 'string'
@@ -98,14 +95,22 @@ const strings = (value: unknown): string[] =>
     : value && typeof value === 'object'
       ? Object.values(value).flatMap(strings)
       : [];
-const groupOf = (job: string): number => PIPELINE.findIndex((g) => g.some((s) => s.job === job));
+const inPipeline =
+  (pipeline: readonly (readonly Step[])[]) =>
+  (job: string): number =>
+    pipeline.findIndex((g) => g.some((s) => s.job === job));
+const groupOf = inPipeline(PIPELINE);
+
+test.each(WORKFLOWS.map(([file, , pipeline]) => [file, pipeline] as const))(
+  'the pipeline of %s has each job once, and the report last and alone',
+  (_file, pipeline) => {
+    const steps = pipeline.flat();
+    expect(new Set(steps.map((s) => s.job)).size).toBe(steps.length);
+    expect(pipeline[pipeline.length - 1]).toEqual([expect.objectContaining({ job: 'report', role: null })]);
+  },
+);
 
 describe('the pipeline (src/pipeline.ts) keeps the procedure safe', () => {
-  test('each job appears once; the report is last and alone', () => {
-    expect(new Set(STEPS.map((s) => s.job)).size).toBe(STEPS.length);
-    expect(PIPELINE[PIPELINE.length - 1]).toEqual([expect.objectContaining({ job: 'report', role: null })]);
-  });
-
   test('the primary goes first for stop, upgrade and start; both hosts together for preflight, backup, verify', () => {
     for (const stage of ['stop', 'upgrade', 'start']) {
       expect(groupOf(`${stage}-primary`)).toBeLessThan(groupOf(`${stage}-secondary`));
@@ -129,7 +134,118 @@ describe('the pipeline (src/pipeline.ts) keeps the procedure safe', () => {
   });
 });
 
-describe('.github/workflows/jams-upgrade.yml follows the pipeline', () => {
+describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () => {
+  const group = inPipeline(ROLLBACK_PIPELINE);
+  const steps = ROLLBACK_PIPELINE.flat();
+  const step = (job: string) => steps.find((s): s is StageStep => s.job === job && s.kind === 'stage');
+
+  test('the rollback gate comes before the first change; the restore after both stops and before any reinstall', () => {
+    const order = [
+      'preflight-primary',
+      'approve-rollback',
+      'maintenance-on',
+      'stop-primary',
+      'stop-secondary',
+    ];
+    expect(order.map(group)).toEqual([...order.map(group)].sort((a, b) => a - b));
+    expect(group('stop-secondary')).toBeLessThan(group('restore-primary'));
+    expect(group('restore-primary')).toBeLessThan(group('reinstall-primary'));
+    expect(steps.some((s) => s.kind === 'stage' && s.stage === 'restore' && s.role !== 'primary')).toBe(
+      false,
+    );
+  });
+
+  test('the primary goes first for stop, reinstall and start; verify on both together; resume before the window closes', () => {
+    for (const stage of ['stop', 'reinstall', 'start']) {
+      expect(group(`${stage}-primary`)).toBeLessThan(group(`${stage}-secondary`));
+    }
+    expect(group('verify-primary')).toBe(group('verify-secondary'));
+    expect(group('verify-primary')).toBeLessThan(group('approve-resume'));
+    expect(group('approve-resume')).toBeLessThan(group('maintenance-off'));
+    expect(step('reinstall-secondary')?.fromJobs).toEqual({
+      'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' },
+    });
+  });
+
+  test('it reuses the upgrade stages, runs preflight, maintenance-on, stop and the report as the rollback, and puts the config back whole', () => {
+    expect([...new Set(steps.flatMap((s) => (s.kind === 'stage' ? [s.stage] : [])))].sort()).toEqual([
+      'maintenance-off',
+      'maintenance-on',
+      'preflight',
+      'reinstall',
+      'report',
+      'restore',
+      'start',
+      'stop',
+      'verify',
+    ]);
+    for (const job of [
+      'preflight-primary',
+      'preflight-secondary',
+      'maintenance-on',
+      'stop-primary',
+      'stop-secondary',
+      'report',
+    ]) {
+      expect(step(job)?.fixed).toEqual({ pipeline: 'rollback' });
+    }
+    expect(step('start-primary')?.fixed).toEqual({ 'config-mode': 'replace' });
+    expect(step('start-secondary')?.fixed).toEqual({ 'config-mode': 'replace' });
+    expect(step('preflight-primary')?.outputs).toEqual(['restore-plan']);
+  });
+});
+
+describe('.github/workflows/jams-rollback.yml, the rollback gate', () => {
+  const gate = read<Workflow>('.github/workflows/jams-rollback.yml').jobs['approve-rollback'];
+  const [step] = gate?.steps ?? [];
+  const PLAN = 'needs.preflight-primary.outputs.restore-plan';
+
+  test("shows the backup it restores from preflight (primary)'s restore-plan: file, time taken, size, SHA-256, database", () => {
+    const shown = describeRestore({
+      source: {
+        server: 'SQL01',
+        database: 'JAMS',
+        file: '\\\\FILES\\backup\\JAMS_run-1.bak',
+        size: 2048,
+        sha256: 'AB'.repeat(32),
+        takenAt: '2026-11-25T02:00:00.000Z',
+        backupMs: 61_000,
+        backupRunKey: 'run-1',
+        explicit: false,
+      },
+      target: { server: 'SQL01', database: 'JAMS', auth: 'windows', timeoutSeconds: 60, source: 'inputs' },
+      foundIn: 'the backup record',
+      upgrade: null,
+    });
+    const fields = Object.values(step?.env ?? {}).map(
+      (v) => new RegExp(`^\\$\\{\\{ fromJSON\\(${PLAN}\\)\\.(\\w+) \\}\\}$`).exec(v)?.[1],
+    );
+    expect(fields).toEqual(['file', 'takenAt', 'backupTook', 'size', 'sha256', 'database']);
+    expect(fields.every((f) => f !== undefined && f in shown)).toBe(true);
+    expect(shown).toMatchObject({
+      backupTook: '61.0 s',
+      size: '2048 bytes',
+      database: 'JAMS on SQL01',
+    });
+    for (const name of Object.keys(step?.env ?? {})) expect(step?.run).toContain(`$${name} |`);
+    expect(step?.run).toContain('tee -a "$GITHUB_STEP_SUMMARY"');
+  });
+});
+
+describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline) => {
+  const workflowText = readFileSync(file, 'utf8');
+  const workflow = read<Workflow>(file);
+  const call = workflow.on['workflow_call'] as WorkflowCall;
+  const jobs = workflow.jobs;
+  const STEPS = pipeline.flat();
+  const stageSteps = STEPS.filter((s): s is StageStep => s.kind === 'stage');
+  const gateJobs = STEPS.filter((s) => s.kind === 'gate').map((s) => s.job);
+  const jobOf = (step: { job: string }): Job => {
+    const job = jobs[step.job];
+    if (!job) throw new Error(`${file} has no job '${step.job}'.`);
+    return job;
+  };
+
   test('it has exactly the pipeline jobs', () => {
     expect(Object.keys(jobs).sort()).toEqual(STEPS.map((s) => s.job).sort());
   });
@@ -137,7 +253,7 @@ describe('.github/workflows/jams-upgrade.yml follows the pipeline', () => {
   test.each(STEPS.map((s) => [s.job, s] as const))(
     '%s needs its predecessors, no more, no less',
     (job, step) => {
-      expect(needsOf(jobOf(step))).toEqual(predecessors(job).sort());
+      expect(needsOf(jobOf(step))).toEqual(predecessors(job, pipeline).sort());
       expect(jobOf(step).name).toBe(step.title);
     },
   );
@@ -174,6 +290,7 @@ describe('.github/workflows/jams-upgrade.yml follows the pipeline', () => {
         ...(step.role ? { role: step.role } : {}),
         'dry-run': '${{ inputs.dry-run }}',
         'run-folder': RUN_FOLDER,
+        ...step.fixed,
       };
       for (const input of step.inputs) {
         expected[input] = ENVIRONMENT_INPUTS.includes(input)
@@ -303,29 +420,34 @@ describe('.github/workflows/jams-upgrade.yml follows the pipeline', () => {
   });
 });
 
-describe('.github/workflows/upgrade-jams.yml, the example caller', () => {
-  const dispatch = caller.on['workflow_dispatch'] as { inputs: Record<string, { type: string }> };
-  const [job] = Object.values(caller.jobs);
+describe.each(WORKFLOWS.map(([file, caller]) => [caller, file] as const))(
+  '%s, the example caller',
+  (callerFile, file) => {
+    const caller = read<Workflow>(callerFile);
+    const call = read<Workflow>(file).on['workflow_call'] as WorkflowCall;
+    const dispatch = caller.on['workflow_dispatch'] as { inputs: Record<string, { type: string }> };
+    const [job] = Object.values(caller.jobs);
 
-  test('is dispatched by hand with an environment input', () => {
-    expect(dispatch.inputs['environment']?.type).toBe('environment');
-  });
+    test('is dispatched by hand with an environment input', () => {
+      expect(dispatch.inputs['environment']?.type).toBe('environment');
+    });
 
-  test('calls the reusable workflow with declared inputs and secrets, and every required input', () => {
-    expect(job?.uses).toMatch(/^[\w.-]+\/jams-upgrade\/\.github\/workflows\/jams-upgrade\.yml@\S+$/);
-    const given = Object.keys(job?.with ?? {});
-    expect(given.filter((i) => !(i in call.inputs))).toEqual([]);
-    const required = Object.entries(call.inputs)
-      .filter(([, i]) => i.required)
-      .map(([name]) => name);
-    expect(required.filter((i) => !given.includes(i))).toEqual([]);
-    expect(Object.keys(job?.secrets ?? {}).sort()).toEqual(Object.keys(call.secrets).sort());
-  });
+    test('calls the reusable workflow with declared inputs and secrets, and every required input', () => {
+      expect(job?.uses).toBe(`jams-upgrade/jams-upgrade/${file}@v1`);
+      const given = Object.keys(job?.with ?? {});
+      expect(given.filter((i) => !(i in call.inputs))).toEqual([]);
+      const required = Object.entries(call.inputs)
+        .filter(([, i]) => i.required)
+        .map(([name]) => name);
+      expect(required.filter((i) => !given.includes(i))).toEqual([]);
+      expect(Object.keys(job?.secrets ?? {}).sort()).toEqual(Object.keys(call.secrets).sort());
+    });
 
-  test('grants what the report needs to read the approvals', () => {
-    expect(caller.permissions).toEqual({ contents: 'read', actions: 'read' });
-  });
-});
+    test('grants what the report needs to read the approvals', () => {
+      expect(caller.permissions).toEqual({ contents: 'read', actions: 'read' });
+    });
+  },
+);
 
 // The release and CI workflows: what they check before a release, and that the scripts they run do what they say.
 

@@ -13,6 +13,7 @@ import {
   sqlLogin,
   sqlName,
   sqlServer,
+  windowsFile,
   windowsFileWith,
   windowsFolder,
 } from './input-schemas.js';
@@ -154,6 +155,17 @@ const INPUTS = {
     fix: "pass the primary upgrade job's version-after output, a dotted version such as 7.4.0",
   },
   'records-folder': { schema: runnerPath, fix: RUNNER_FOLDER_FIX },
+  pipeline: {
+    schema: z.enum(['upgrade', 'rollback']),
+    fix: 'use upgrade or rollback (the workflow this stage runs in)',
+  },
+  'restore-backup-file': {
+    schema: windowsFile,
+    fix:
+      'give the absolute path of the backup file as the host sees it, such as ' +
+      '\\\\FILES\\backup\\jams\\JAMS_run-123.bak (a backup the backup stage took: its manifest lies next to it)',
+  },
+  'uninstall-first': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
 } as const;
 
 /**
@@ -185,6 +197,8 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'allow-reinstall': 'false',
   'allow-downgrade': 'false',
   'config-mode': 'merge',
+  pipeline: 'upgrade',
+  'uninstall-first': 'false',
 };
 
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
@@ -285,16 +299,27 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     installerArguments: read('installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
     installTimeoutMs: (read('install-timeout-seconds') ?? 3600) * 1000,
     allowReinstall: read('allow-reinstall') === 'true',
-    allowDowngrade: read('allow-downgrade') === 'true',
+    // The reinstall is the rollback's way back to an older version: the downgrade is its purpose.
+    allowDowngrade: read('allow-downgrade') === 'true' || stage === 'reinstall',
     primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
+    uninstallFirst: read('uninstall-first') === 'true',
   };
   const configMode = read('config-mode') ?? 'merge';
-  if (stage === 'upgrade') {
+  const pipeline = read('pipeline') ?? 'upgrade';
+  const restore = { backupFile: read('restore-backup-file') ?? null };
+  if (stage === 'upgrade' || stage === 'reinstall') {
     for (const name of ['installer-path', 'installer-sha256'] as const) {
       if (!core.getInput(name).trim()) {
-        problems.push(`input '${name}' is empty: the upgrade stage needs it to check the JAMS installer.`);
+        problems.push(`input '${name}' is empty: the ${stage} stage needs it to check the JAMS installer.`);
       }
     }
+  }
+  const rollbackPreflight = stage === 'preflight' && role === 'primary' && pipeline === 'rollback';
+  if ((stage === 'restore' || stage === 'reinstall' || rollbackPreflight) && !targetVersion) {
+    problems.push(
+      `input 'target-version' is empty: the rollback's ${stage} stage needs the version to return to (the version ` +
+        'before the upgrade being undone), such as 7.2.100.',
+    );
   }
   const recordsFolderInput = read('records-folder');
   const token = readSecret('github-token', true);
@@ -337,6 +362,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     passwords,
     report: { recordsFolder: recordsFolderInput ? resolve(recordsFolderInput) : runFolder, token },
     labFolder: lab ? resolve(lab) : null,
+    pipeline,
+    restore,
   };
 }
 

@@ -151,6 +151,8 @@ function setOutputs(record: StageRecord, recordPath: string): void {
     if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
     if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
   }
+  const restorePlan = record.data['restorePlan'] as { show: Record<string, string> } | undefined;
+  if (restorePlan) core.setOutput('restore-plan', JSON.stringify(restorePlan.show));
   const report = record.data['report'] as { path: string; result: string } | undefined;
   if (report) {
     core.setOutput('report-path', report.path);

@@ -1,5 +1,6 @@
-// The upgrade pipeline, defined once: the reusable workflow (.github/workflows/jams-upgrade.yml) must follow it
-// (__tests__/workflow.test.ts proves that), `npm run rehearse` runs it, and the report orders its timeline by it.
+// The upgrade pipeline and the rollback pipeline, each defined once: the reusable workflows
+// (.github/workflows/jams-upgrade.yml, jams-rollback.yml) must follow them (__tests__/workflow.test.ts proves that),
+// `npm run rehearse` runs them, and the report orders its timeline by them.
 import type { HostRole } from './jams/roles.js';
 
 /** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
@@ -29,6 +30,8 @@ export interface StageStep {
   secrets: Readonly<Record<string, string>>;
   /** Action inputs fed from an earlier job's output, never guessed: action input -> needs.<job>.outputs.<output>. */
   fromJobs: Readonly<Record<string, { job: string; output: string }>>;
+  /** Action inputs the workflow sets to a fixed value for this job (the rollback's pipeline: rollback). */
+  fixed: Readonly<Record<string, string>>;
   /** The action outputs this job exposes to later jobs. */
   outputs: readonly string[];
 }
@@ -76,7 +79,7 @@ const gate = (job: string, title: string, approves: string): GateStep => ({
 const stage = (
   name: string,
   role: HostRole | null,
-  options: Partial<Pick<StageStep, 'job' | 'inputs' | 'secrets' | 'fromJobs' | 'outputs'>> = {},
+  options: Partial<Pick<StageStep, 'job' | 'inputs' | 'secrets' | 'fromJobs' | 'outputs' | 'fixed'>> = {},
 ): StageStep => ({
   kind: 'stage',
   job: options.job ?? (role ? `${name}-${role}` : name),
@@ -86,6 +89,7 @@ const stage = (
   inputs: options.inputs ?? [],
   secrets: options.secrets ?? {},
   fromJobs: options.fromJobs ?? {},
+  fixed: options.fixed ?? {},
   outputs: options.outputs ?? [],
 });
 
@@ -167,13 +171,93 @@ export const PIPELINE: readonly (readonly Step[])[] = [
 /** Every step in order. */
 export const STEPS: readonly Step[] = PIPELINE.flat();
 
+const rollback = { pipeline: 'rollback' };
+const rollbackPreflightInputs = ['install-folder', 'target-version', 'installer-path', 'installer-sha256'];
+const restoreInputs = [
+  'install-folder',
+  'sql-server',
+  'sql-database',
+  'restore-backup-file',
+  'target-version',
+];
+const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
+
+/**
+ * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
+ * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
+ * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
+ */
+export const ROLLBACK_PIPELINE: readonly (readonly Step[])[] = [
+  [
+    stage('preflight', 'primary', {
+      inputs: [...rollbackPreflightInputs, 'sql-server', 'sql-database', 'restore-backup-file'],
+      fixed: rollback,
+      outputs: ['restore-plan'],
+    }),
+    stage('preflight', 'secondary', { inputs: rollbackPreflightInputs, fixed: rollback }),
+  ],
+  [
+    gate(
+      'approve-rollback',
+      'approve rollback',
+      'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version',
+    ),
+  ],
+  [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
+  [stage('stop', 'primary', { inputs: stopInputs, fixed: rollback })],
+  [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
+  [
+    stage('restore', 'primary', {
+      inputs: [...restoreInputs, 'sql-auth', 'sql-user'],
+      secrets: backupSecrets,
+    }),
+  ],
+  [
+    stage('reinstall', 'primary', {
+      inputs: reinstallInputs,
+      secrets: upgradeSecrets,
+      outputs: upgradeOutputs,
+    }),
+  ],
+  [
+    stage('reinstall', 'secondary', {
+      inputs: reinstallInputs,
+      secrets: upgradeSecrets,
+      outputs: upgradeOutputs,
+      fromJobs: { 'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' } },
+    }),
+  ],
+  // The saved files belong to the version returned to: they go back whole.
+  [stage('start', 'primary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
+  [stage('start', 'secondary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
+  [
+    stage('verify', 'primary', { inputs: verifyInputs }),
+    stage('verify', 'secondary', { inputs: verifyInputs }),
+  ],
+  [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
+  [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
+  [stage('report', null, { fixed: rollback })],
+];
+
+export type PipelineName = 'upgrade' | 'rollback';
+
+/** Each pipeline by the name the action's `pipeline` input gives it. */
+export const PIPELINES: Readonly<Record<PipelineName, readonly (readonly Step[])[]>> = {
+  upgrade: PIPELINE,
+  rollback: ROLLBACK_PIPELINE,
+};
+
 /** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
-export function predecessors(job: string): string[] {
-  const index = PIPELINE.findIndex((group) => group.some((s) => s.job === job));
+export function predecessors(job: string, pipeline: readonly (readonly Step[])[] = PIPELINE): string[] {
+  const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
   if (index < 0) throw new Error(`No pipeline step has the job '${job}'.`);
-  const last = PIPELINE[PIPELINE.length - 1]?.some((s) => s.job === job);
-  if (last) return STEPS.filter((s) => s.job !== job).map((s) => s.job);
-  return (PIPELINE[index - 1] ?? []).map((s) => s.job);
+  const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);
+  if (last)
+    return pipeline
+      .flat()
+      .filter((s) => s.job !== job)
+      .map((s) => s.job);
+  return (pipeline[index - 1] ?? []).map((s) => s.job);
 }
 
 /**

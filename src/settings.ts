@@ -1,6 +1,7 @@
 // The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
 import type { ShellKind } from './host/powershell-session.js';
 import type { HostRole } from './jams/roles.js';
+import type { PipelineName } from './pipeline.js';
 import type { ServiceKind } from './jams/services.js';
 import type { StageName } from './stages/names.js';
 
@@ -50,6 +51,10 @@ export interface Settings {
   report: { recordsFolder: string; token: string | null };
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
   labFolder: string | null;
+  /** The workflow the stage runs in: preflight, maintenance-on, stop and the report do what a rollback needs. */
+  pipeline: PipelineName;
+  /** The rollback's restore: a backup named by restore-backup-file instead of the one the host's records give. */
+  restore: { backupFile: string | null };
 }
 
 export type ConfigMode = 'merge' | 'replace' | 'none';
@@ -65,4 +70,6 @@ export interface UpgradeSettings {
   allowDowngrade: boolean;
   /** The primary job's version-after output; the secondary refuses to upgrade without it. */
   primaryUpgradedVersion: string | null;
+  /** reinstall: remove the newer installed version with its own uninstaller before the older installer runs. */
+  uninstallFirst: boolean;
 }

@@ -125,16 +125,18 @@ export async function closeSessions(): Promise<void> {
 
 /**
  * Runs the action in-process exactly as the runner would (INPUT_* variables, GITHUB_OUTPUT), with the real
- * PowerShell host against the lab, and returns its exit code, outputs and record.
+ * PowerShell host against the lab, and returns its exit code, outputs and record. `env` adds runner variables for this
+ * stage only (GITHUB_RUN_ID: which workflow run it belongs to).
  */
 export async function runStage(
   lab: string,
   runFolder: string,
   inputs: Record<string, string>,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; env?: Record<string, string> } = {},
 ): Promise<StageResult> {
   const saved = { ...process.env };
   process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
+  Object.assign(process.env, options.env);
   const outputFile = join(runFolder, `outputs-${Date.now()}-${Math.random().toString(16).slice(2)}.txt`);
   writeFileSync(outputFile, '');
   process.env['GITHUB_OUTPUT'] = outputFile;

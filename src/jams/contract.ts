@@ -4,6 +4,7 @@
  * by id; a user's first dry-run on their own pair records which of them hold.
  */
 import { SERVICE_LABELS, type ServiceKind } from './services.js';
+import { msiProductCode } from './uninstall.js';
 import { FAILOVER_STATUS_LABELS } from './unverified.js';
 
 /** One probe of the host: what it observed, or the error that stopped it. */
@@ -19,7 +20,14 @@ export interface ContractObservation {
   services: Probe<{ name: string; displayName: string; status: string }[]>;
   logOnAs: Probe<Sample>;
   uninstall: Probe<
-    { key: string; name: string; version: string; publisher: string; hasUninstall: boolean }[]
+    {
+      key: string;
+      name: string;
+      version: string;
+      publisher: string;
+      hasUninstall: boolean;
+      uninstallString?: string;
+    }[]
   >;
   failoverConfig: Probe<{ exists: boolean; primary?: string | null; secondary?: string | null }>;
   jamsModule: Probe<{ path: string; version: string }>;
@@ -112,6 +120,26 @@ export const ASSUMPTIONS: readonly Assumption[] = [
           seen: entries.length
             ? entries.map((e) => `'${e.name}' ${e.version || '(no DisplayVersion)'}`).join('; ')
             : 'no Uninstall entry named JAMS*',
+        };
+      }),
+  },
+  {
+    id: 'uninstall-string',
+    assumption:
+      'The JAMS Uninstall entry is a Windows Installer product: its UninstallString is MsiExec.exe /X{product code} ' +
+      "(or /I), its key the product code. A rollback's uninstall-first removes it with msiexec /x and nothing else.",
+    settle:
+      'nothing to set for an upgrade; before a rollback over a newer version, plan to remove JAMS by hand (Programs ' +
+      'and Features) if its installer refuses the downgrade',
+    judge: (o) =>
+      judged(o.uninstall, (entries) => {
+        const jams = entries.filter((e) => e.version);
+        if (jams.length === 0) return { holds: null, seen: 'no Uninstall entry named JAMS* with a version' };
+        return {
+          holds: jams.some((e) => msiProductCode(e.uninstallString ?? '') === e.key.toUpperCase()),
+          seen: jams
+            .map((e) => `'${e.name}' ${e.key}: ${e.uninstallString || 'no UninstallString'}`)
+            .join('; '),
         };
       }),
   },

@@ -101,6 +101,7 @@ export const INSTALLER_EXIT_CODES: Readonly<
 export const INSTALLER_FAILURES: Readonly<Record<number, string>> = {
   1602: 'the installation was cancelled (ERROR_INSTALL_USEREXIT)',
   1603: 'a fatal error during installation (ERROR_INSTALL_FAILURE)',
+  1605: 'the product is not installed, so it cannot be removed (ERROR_UNKNOWN_PRODUCT)',
   1618: 'another installation is already in progress (ERROR_INSTALL_ALREADY_RUNNING)',
   1619: 'the installation package could not be opened (ERROR_INSTALL_PACKAGE_OPEN_FAILED)',
   1625: 'the installation is forbidden by system policy (ERROR_INSTALL_PACKAGE_REJECTED)',

@@ -102,7 +102,7 @@ export async function writeSummary(
   }
   const upgrade = record.data['upgrade'] as UpgradeView | undefined;
   if (upgrade) {
-    s.addHeading('Upgrade', 4).addTable(upgradeRows(upgrade));
+    s.addHeading(record.stage === 'reinstall' ? 'Reinstall' : 'Upgrade', 4).addTable(upgradeRows(upgrade));
     if (upgrade.accounts?.length) {
       s.addTable([
         ['Service', 'Recorded Log On As', 'Before', 'After', 'Outcome'].map((h) => ({

@@ -9,6 +9,7 @@ import {
 import { NEW_MAINTENANCE_QUANTITY } from '../jams/unverified.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { readResource, readWindowRecord, requirePrimary, setupSteps } from '../tasks/maintenance-window.js';
+import { windowNeedsNoClosing } from '../tasks/rollback-window.js';
 import { hostLabel } from '../tasks/services.js';
 
 /**
@@ -19,6 +20,7 @@ import { hostLabel } from '../tasks/services.js';
 export const maintenanceOn: Stage = {
   async run(ctx) {
     requirePrimary(ctx);
+    if (await windowNeedsNoClosing(ctx)) return;
     const { resource: name, jamsServer: server } = ctx.settings.maintenance;
     let state = await ensureResource(ctx, await readResource(ctx));
     const before = state.quantityAvailable ?? 0;

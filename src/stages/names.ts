@@ -1,4 +1,4 @@
-/** The stages the action's `stage` input accepts, in the procedure's order. */
+/** The stages the action's `stage` input accepts, in the procedure's order, then the rollback's own two. */
 export const STAGE_NAMES = [
   'preflight',
   'maintenance-on',
@@ -8,6 +8,8 @@ export const STAGE_NAMES = [
   'start',
   'verify',
   'maintenance-off',
+  'restore',
+  'reinstall',
   'report',
 ] as const;
 

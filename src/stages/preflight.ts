@@ -5,6 +5,7 @@ import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
 import { checkContract } from '../tasks/host-contract.js';
 import { reviewQueuePermissions } from '../tasks/queue-permissions.js';
+import { showRestorePlan } from '../tasks/restore-plan.js';
 import { describeRoles, readRoleView } from '../tasks/roles.js';
 import { hostLabel, readServices, resolveServices } from '../tasks/services.js';
 
@@ -66,7 +67,13 @@ export const preflight: Stage = {
       );
     const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
     if (installed && target && target.compare(installed.version) < 0) {
-      ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
+      if (ctx.settings.pipeline === 'rollback') {
+        ctx.log.info(`rollback: from the installed ${installed.version} back to ${target.version}`);
+      } else {
+        ctx.log.warn(
+          `The target version ${target.version} is older than the installed ${installed.version}.`,
+        );
+      }
     }
 
     await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
@@ -86,6 +93,8 @@ export const preflight: Stage = {
       { path: ctx.settings.installFolder, purpose: 'the installer' },
       ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
     ]);
+
+    if (ctx.settings.pipeline === 'rollback' && ctx.settings.role === 'primary') await showRestorePlan(ctx);
 
     // Preflight's one durable write, once every check above has passed.
     await recordAccounts(ctx, states);

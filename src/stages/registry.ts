@@ -4,7 +4,9 @@ import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
 import type { StageName } from './names.js';
 import { preflight } from './preflight.js';
+import { reinstall } from './reinstall.js';
 import { report } from './report.js';
+import { restore } from './restore.js';
 import { start } from './start.js';
 import { stop } from './stop.js';
 import { upgrade } from './upgrade.js';
@@ -19,5 +21,7 @@ export const STAGES: Readonly<Record<StageName, Stage>> = {
   start,
   verify,
   'maintenance-off': maintenanceOff,
+  restore,
+  reinstall,
   report,
 };

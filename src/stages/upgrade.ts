@@ -23,6 +23,7 @@ import {
   saveUpgradeRecord,
   type HostUpgradeRecord,
 } from '../tasks/upgrade-record.js';
+import { planDowngrade, runUninstallFirst } from '../tasks/uninstall-first.js';
 
 /** What the record, the outputs and the summary show of an upgrade. */
 export interface UpgradeData {
@@ -97,6 +98,19 @@ export const upgrade: Stage = {
     if (willInstall) requireStopped(ctx, before);
     const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
     await checkPasswords(ctx, plan);
+    // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
+    const downgrade =
+      ctx.settings.stage === 'reinstall'
+        ? await planDowngrade(ctx, {
+            record: hostRecord,
+            installed: installed.version,
+            target,
+            willInstall,
+            names,
+            accounts,
+            states: before,
+          })
+        : null;
 
     let base: HostUpgradeRecord = sameTarget ?? {
       computerName: ctx.record.host?.computerName ?? '',
@@ -107,7 +121,7 @@ export const upgrade: Stage = {
       installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
       phase: 'completed',
       install: null,
-      configSaveKey: null,
+      configSaveKey: downgrade?.configSaveKey ?? null,
       configReappliedAt: null,
       updatedAt: '',
     };
@@ -119,9 +133,10 @@ export const upgrade: Stage = {
         runKey: runKey(ctx),
         versionBefore: data.versionBefore,
         installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
-        configSaveKey: save?.runKey ?? null,
+        configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
         configReappliedAt: null,
       };
+      if (downgrade) await runUninstallFirst(ctx, names, downgrade);
       const outcome = await runInstaller(ctx, names, base);
       data.install = outcome ? 'ran' : 'would';
       if (outcome) {
@@ -192,7 +207,7 @@ export const upgrade: Stage = {
   },
 };
 
-function requireElevation(ctx: StageContext): void {
+export function requireElevation(ctx: StageContext): void {
   const platform = ctx.record.host;
   if (platform?.platform === 'windows' && !platform.isAdmin) {
     throw new StageError(
@@ -205,7 +220,7 @@ function requireElevation(ctx: StageContext): void {
 }
 
 /** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
-async function checkInstaller(ctx: StageContext): Promise<InstallerInfo & { version: string }> {
+export async function checkInstaller(ctx: StageContext): Promise<InstallerInfo & { version: string }> {
   const { installerPath, installerSha256 } = ctx.settings.upgrade;
   if (!installerPath || !installerSha256) {
     throw new StageError(
@@ -251,7 +266,7 @@ async function checkInstaller(ctx: StageContext): Promise<InstallerInfo & { vers
 }
 
 /** The target is target-version when given, else the installer's version; the two must agree. */
-function targetVersion(ctx: StageContext, installerVersion: string): string {
+export function targetVersion(ctx: StageContext, installerVersion: string): string {
   const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
   if (wanted && wanted.compare(installerVersion) !== 0) {
     throw new StageError(
@@ -304,7 +319,7 @@ function requirePrimaryUpgraded(ctx: StageContext, target: string): void {
 }
 
 /** An installer started by an earlier attempt that still runs must end before anything else happens. */
-async function requireNoInstallerRunning(
+export async function requireNoInstallerRunning(
   ctx: StageContext,
   names: ServiceNames,
   record: HostUpgradeRecord | null,
@@ -350,7 +365,8 @@ function decideInstall(
         'set allow-downgrade: true.',
     );
   }
-  ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (allow-downgrade is true).`);
+  const why = ctx.settings.stage === 'reinstall' ? 'the rollback' : 'allow-downgrade is true';
+  ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (${why}).`);
   return true;
 }
 
@@ -381,7 +397,11 @@ function requireStopped(ctx: StageContext, states: Record<ServiceKind, ServiceSt
 }
 
 /** A failed install: the services are left stopped, and the message names the code, the log and its error line. */
-async function failInstall(ctx: StageContext, names: ServiceNames, outcome: InstallOutcome): Promise<never> {
+export async function failInstall(
+  ctx: StageContext,
+  names: ServiceNames,
+  outcome: InstallOutcome,
+): Promise<never> {
   let stopNote = '';
   try {
     await stopJamsServices(ctx, names);
@@ -405,6 +425,9 @@ async function failInstall(ctx: StageContext, names: ServiceNames, outcome: Inst
       'The installer was cancelled: it may have asked a question an unattended run cannot answer (from JAMS 7.7.2 a ' +
       'SQL Server certificate-trust prompt when the database connection is unencrypted). Read the log, fix the ' +
       'cause, then re-run this job.',
+    1638:
+      'The installer refuses to install over the newer version installed. For a rollback, set uninstall-first: true ' +
+      'and re-run this job: it removes the installed version with its own uninstaller first (docs/rollback.md).',
   };
   throw new StageError(
     `The JAMS installer on ${hostLabel(ctx)} exited with ${outcome.exitCode ?? 'an unknown code'}: ${outcome.meaning}. ` +

@@ -69,6 +69,14 @@ export async function requireVerifiedBackup(
   ctx: StageContext,
   states: Record<ServiceKind, ServiceState>,
 ): Promise<void> {
+  if (ctx.settings.pipeline === 'rollback') {
+    ctx.skip(
+      'require a verified backup of this run',
+      hostLabel(ctx),
+      'a rollback takes no backup: the restore stage proves the one it restores, which preflight showed at the rollback gate',
+    );
+    return;
+  }
   if (!ctx.settings.requireBackup) {
     ctx.log.warn('require-backup is false: stopping without checking for a verified backup of this run.');
     return;

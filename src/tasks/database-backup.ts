@@ -8,7 +8,10 @@ import { hostLabel } from './services.js';
 const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';
 
 /** The JAMS database: from the inputs, else from the connection string in common.config. */
-export async function resolveDatabase(ctx: StageContext): Promise<SqlTarget & { source: string }> {
+export async function resolveDatabase(
+  ctx: StageContext,
+  hostState = `Nothing was changed. ${NOTHING_STOPPED}`,
+): Promise<SqlTarget & { source: string }> {
   const wanted = ctx.settings.database;
   let server = wanted.server;
   let database = wanted.name;
@@ -24,7 +27,7 @@ export async function resolveDatabase(ctx: StageContext): Promise<SqlTarget & { 
     if (!picked) {
       throw new StageError(
         `The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`,
-        `Nothing was changed. ${NOTHING_STOPPED}`,
+        hostState,
         "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).",
       );
     }
@@ -165,16 +168,16 @@ async function guard(ctx: StageContext, what: string, step: () => Promise<unknow
   }
 }
 
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message.replace(/^[A-Za-z]+-Ju[A-Za-z]+: /, '') : String(err);
 }
 
-function size(bytes: number): string {
+export function size(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return `${bytes} bytes`;
 }
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

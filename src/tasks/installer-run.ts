@@ -100,7 +100,7 @@ export async function runInstaller(
 }
 
 /** The log is written into the run folder on this runner, so it is read here directly. */
-function readErrorLine(log: string): InstallOutcome['errorLine'] {
+export function readErrorLine(log: string): InstallOutcome['errorLine'] {
   if (!existsSync(log)) return null;
   return findErrorLine(decodeLog(readFileSync(log)));
 }

@@ -1,0 +1,384 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  LAB_PASSWORD,
+  editLab,
+  injectFault,
+  labPath,
+  readLab,
+  writeLabInstaller,
+  type LabState,
+} from '../lab/control.js';
+import type { BackupRecord } from '../src/tasks/backup-record.js';
+import type { RollbackRecord } from '../src/tasks/rollback-record.js';
+import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
+import { describeOnPosix, freshLab, runStage, testShell } from './helpers/run-stage.js';
+
+// The way back (docs/rollback.md): the restore stage against the lab's SQL stand-in, and the reinstall of the previous
+// version with the lab's installer and msiexec, real processes both.
+let lab: string;
+let runs: string;
+
+const STATE = 'C:\\ProgramData\\jams-upgrade';
+const SCHEDULER = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
+const BACKUP_FILE = '\\\\FILES\\backup\\jams\\JAMS_run-100.bak';
+const RESTORE_SQL = 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKSUM';
+/** The upgrade run (100) and the rollback run (200): each workflow run has its own id, and so its own host records. */
+const UPGRADE_RUN = { GITHUB_RUN_ID: '100' };
+const ROLLBACK_RUN = { GITHUB_RUN_ID: '200' };
+const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };
+const database = { 'sql-server': 'SQL01', 'sql-database': 'JAMS' };
+
+const hostFile = (node: 'primary' | 'secondary', name: string) => labPath(lab, node, `${STATE}\\${name}`);
+const readJson = <T>(file: string): T | null =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+const rollbackRecord = () =>
+  readJson<Record<string, RollbackRecord>>(hostFile('primary', 'rollback-record.json'));
+const restores = () => readLab(lab).sql.log.filter((c) => c.sql === RESTORE_SQL);
+const restore = (extra: Record<string, string> = {}) =>
+  runStage(
+    lab,
+    runs,
+    { stage: 'restore', role: 'primary', 'target-version': '7.2.100', ...database, ...extra },
+    { env: ROLLBACK_RUN },
+  );
+
+function writeUpgradeRecord(record: Partial<HostUpgradeRecord>): void {
+  const at = new Date().toISOString();
+  const full: HostUpgradeRecord = {
+    computerName: 'JAMS-PRI',
+    runKey: 'run-100',
+    targetVersion: '7.4.0',
+    versionBefore: '7.2.100',
+    versionAfter: null,
+    installer: {
+      path: '\\\\fileserver\\jams\\JAMS-7.4.0-setup.exe',
+      sha256: 'AB'.repeat(32),
+      version: '7.4.0',
+    },
+    phase: 'install-failed',
+    install: {
+      processId: 4242,
+      startedAt: at,
+      log: 'x.log',
+      exitCode: 1603,
+      finishedAt: at,
+      rebootRequired: false,
+    },
+    configSaveKey: 'run-100',
+    configReappliedAt: null,
+    updatedAt: at,
+    ...record,
+  };
+  writeFileSync(hostFile('primary', 'upgrade-record.json'), JSON.stringify(full, null, 2));
+}
+
+function service(s: LabState, node: 'primary' | 'secondary', name: string) {
+  const svc = s.nodes[node].services[name];
+  if (!svc) throw new Error(`${node} has no service ${name}`);
+  return svc;
+}
+
+const stopAll = (s: LabState) => {
+  for (const node of [s.nodes.primary, s.nodes.secondary]) {
+    for (const svc of Object.values(node.services)) Object.assign(svc, { status: 'Stopped', pending: null });
+    node.role = 'Stopped';
+  }
+};
+
+/** Run 100 took its verified backup on the primary; its upgrade attempt then failed, and both nodes are stopped. */
+async function afterFailedUpgrade(): Promise<void> {
+  const backup = await runStage(
+    lab,
+    runs,
+    { stage: 'backup', role: 'primary', 'backup-path': '\\\\FILES\\backup\\jams', ...database },
+    { env: UPGRADE_RUN },
+  );
+  expect(backup.outputs['backup-file']).toBe(BACKUP_FILE);
+  writeUpgradeRecord({});
+  editLab(lab, stopAll);
+}
+
+function expectNothingRestored(r: { exitCode: number; record: { failure?: { hostState: string } } }): void {
+  expect(r.exitCode).toBe(1);
+  expect(r.record.failure?.hostState).toMatch(/Nothing was restored\.$/);
+  expect(restores()).toEqual([]);
+  expect(rollbackRecord()).toBeNull();
+}
+
+beforeEach(async () => {
+  ({ lab, runs } = await freshLab());
+});
+
+describe('restore', () => {
+  test("restores the upgrade run's verified backup, checked again; SQL Server gets the parameters; never twice", async () => {
+    await afterFailedUpgrade();
+    const r = await restore();
+    expect(r.record.failure).toBeUndefined();
+    expect(r.exitCode).toBe(0);
+    // VERIFYONLY first, then the RESTORE: fixed text, the database and the file as parameters.
+    const calls = readLab(lab).sql.log.slice(-2);
+    expect(calls.map((c) => [c.sql, c.parameters])).toEqual([
+      ['RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM', { path: BACKUP_FILE }],
+      [RESTORE_SQL, { db: 'JAMS', path: BACKUP_FILE }],
+    ]);
+    expect(readLab(lab).sql.restored['JAMS']).toMatchObject({ file: BACKUP_FILE, state: 'ONLINE' });
+    const recorded = rollbackRecord()?.['run-200']?.restore;
+    expect(recorded).toMatchObject({
+      phase: 'restored',
+      file: BACKUP_FILE,
+      database: 'JAMS',
+      server: 'SQL01',
+      backupRunKey: 'run-100',
+      explicit: false,
+      sql: RESTORE_SQL,
+      messages: [expect.stringMatching(/^Processed 1 pages for database 'JAMS'/), expect.any(String)],
+    });
+    expect(recorded?.durationMs).toBeGreaterThanOrEqual(0);
+    const backup = readJson<Record<string, BackupRecord>>(hostFile('primary', 'backup-record.json'));
+    expect(recorded?.sha256).toBe(backup?.['run-100']?.database?.sha256);
+
+    const again = await restore();
+    expect(again.exitCode).toBe(0);
+    expect(again.record.actions.map((a) => [a.what, a.outcome])).toEqual([['restore database', 'skipped']]);
+    expect(restores()).toHaveLength(1);
+  });
+
+  test('a dry-run prints the exact restore, checks the backup, and restores nothing even while JAMS runs', async () => {
+    await afterFailedUpgrade();
+    editLab(lab, (s) => (service(s, 'primary', 'JAMSServer').status = 'Running'));
+    const r = await restore({ 'dry-run': 'true' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(
+      `[dry-run] would restore database: ${RESTORE_SQL} with @db = JAMS and @path = ${BACKUP_FILE}, on SQL01`,
+    );
+    expect(r.record.warnings.join('\n')).toMatch(/a real run would stop here: .*JAMSServer is Running/);
+    expect(readLab(lab).sql.log.at(-1)?.sql).toBe('RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM');
+    expect(restores()).toEqual([]);
+    expect(rollbackRecord()).toBeNull();
+  });
+
+  test('refuses while a JAMS service runs on this node, or the peer answers', async () => {
+    await afterFailedUpgrade();
+    editLab(lab, (s) => (service(s, 'primary', 'JAMSExecutor').status = 'Running'));
+    const here = await restore();
+    expectNothingRestored(here);
+    expect(here.record.failure).toMatchObject({
+      message: expect.stringMatching(/JAMSExecutor is Running on JAMS-PRI/),
+    });
+
+    editLab(lab, (s) => {
+      stopAll(s);
+      service(s, 'secondary', 'JAMSServer').status = 'Running';
+    });
+    const peer = await restore();
+    expectNothingRestored(peer);
+    expect(peer.record.failure?.message).toMatch(
+      /the peer JAMS-SEC answers as Backup Mode: its JAMS Server runs/,
+    );
+  });
+
+  test('refuses a backup of another database than JAMS uses', async () => {
+    await afterFailedUpgrade();
+    const r = await restore({ 'sql-database': 'JAMS_TEST' });
+    expectNothingRestored(r);
+    expect(r.record.failure?.message).toMatch(
+      /is of the database JAMS on SQL01, and JAMS on JAMS-PRI \(primary\) uses JAMS_TEST on SQL01/,
+    );
+  });
+
+  test('refuses a backup whose SHA-256 changed since it was verified', async () => {
+    await afterFailedUpgrade();
+    appendFileSync(join(lab, 'unc', 'FILES', 'backup', 'jams', 'JAMS_run-100.bak'), 'tampered');
+    const r = await restore();
+    expectNothingRestored(r);
+    expect(r.record.failure?.message).toMatch(
+      /has the SHA-256 [0-9A-F]{64}, and the backup record .* recorded/,
+    );
+  });
+
+  test('refuses without a verified backup', async () => {
+    await afterFailedUpgrade();
+    const file = hostFile('primary', 'backup-record.json');
+    const records = readJson<Record<string, BackupRecord>>(file) ?? {};
+    const database = records['run-100']?.database;
+    if (!database) throw new Error('the backup stage recorded no database backup');
+    database.verified = false;
+    writeFileSync(file, JSON.stringify(records));
+    const r = await restore();
+    expectNothingRestored(r);
+    expect(r.record.failure?.message).toMatch(
+      /There is no verified database backup in .*backup-record\.json/,
+    );
+  });
+
+  test('refuses a backup older than the last upgrade attempt, unless restore-backup-file names it', async () => {
+    await afterFailedUpgrade();
+    // A later upgrade run (150) that took no backup of its own is the last attempt.
+    writeUpgradeRecord({ runKey: 'run-150' });
+    const r = await restore();
+    expectNothingRestored(r);
+    expect(r.record.failure?.message).toMatch(
+      /The latest verified backup, .*JAMS_run-100\.bak \(run-100, .*\), is older than the last upgrade attempt on JAMS-PRI \(primary\) \(run-150/,
+    );
+    expect(r.record.failure?.nextStep).toMatch(/restore-backup-file/);
+
+    const named = await restore({ 'restore-backup-file': BACKUP_FILE });
+    expect(named.exitCode).toBe(0);
+    expect(rollbackRecord()?.['run-200']?.restore).toMatchObject({ phase: 'restored', explicit: true });
+    expect(restores()).toHaveLength(1);
+  });
+});
+
+describeOnPosix('restore, killed mid-way', () => {
+  let child: ChildProcess | null = null;
+  afterEach(() => {
+    if (child?.pid && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, 'SIGKILL');
+  });
+
+  test('a re-run after a kill in the middle of the RESTORE restores again and records it; the next one skips', async () => {
+    await afterFailedUpgrade();
+    editLab(lab, (s) => (s.timing.restoreMs = 60_000));
+    const outputs = join(runs, 'killed-outputs.txt');
+    writeFileSync(outputs, '');
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_'))),
+      ...ROLLBACK_RUN,
+      JAMS_UPGRADE_LAB: lab,
+      GITHUB_OUTPUT: outputs,
+      INPUT_STAGE: 'restore',
+      INPUT_ROLE: 'primary',
+      'INPUT_TARGET-VERSION': '7.2.100',
+      'INPUT_SQL-SERVER': 'SQL01',
+      'INPUT_SQL-DATABASE': 'JAMS',
+      'INPUT_RUN-FOLDER': runs,
+      INPUT_SHELL: testShell(),
+    };
+    const started = spawn(process.execPath, ['dist/index.js'], { detached: true, env, stdio: 'ignore' });
+    child = started;
+    const deadline = Date.now() + 60_000;
+    while (readLab(lab).sql.restored['JAMS']?.state !== 'RESTORING') {
+      if (started.exitCode !== null || Date.now() > deadline) throw new Error('the restore never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const gone = new Promise((r) => started.once('exit', r));
+    process.kill(-(started.pid ?? 0), 'SIGKILL');
+    await gone;
+    expect(rollbackRecord()?.['run-200']?.restore?.phase).toBe('restoring');
+
+    editLab(lab, (s) => (s.timing.restoreMs = 100));
+    const again = await restore();
+    expect(again.exitCode).toBe(0);
+    expect(again.record.warnings.join('\n')).toMatch(
+      /never recorded its end: .* restored again from the start/,
+    );
+    expect(restores()).toHaveLength(2);
+    expect(readLab(lab).sql.restored['JAMS']?.state).toBe('ONLINE');
+    expect(rollbackRecord()?.['run-200']?.restore?.phase).toBe('restored');
+
+    const third = await restore();
+    expect(third.record.actions.map((a) => a.outcome)).toEqual(['skipped']);
+    expect(restores()).toHaveLength(2);
+  });
+});
+
+describeOnPosix('reinstall', () => {
+  const SVC = 'CORP\\svc-jams';
+  const passwords = { 'scheduler-password': LAB_PASSWORD, 'server-password': LAB_PASSWORD };
+  const configText = (name: string) => readFileSync(labPath(lab, 'primary', `${SCHEDULER}\\${name}`), 'utf8');
+
+  test('over a newer version: refused with 1638 without uninstall-first; with it, removed first and reinstalled, even across a failed install; start puts the config back', async () => {
+    // The secondary is stopped throughout, so it does not take over while the primary is down.
+    editLab(lab, (s) => {
+      for (const svc of Object.values(s.nodes.secondary.services))
+        Object.assign(svc, { status: 'Stopped', pending: null });
+      s.nodes.secondary.role = 'Stopped';
+    });
+    const before = readLab(lab).nodes.primary;
+    const savedConfig = ['JAMSHost.exe.config', 'JAMSScheduler.exe.config', 'common.config'].map(configText);
+    // The upgrade run: accounts, backup (config files saved), stop, upgrade of the primary to 7.4.0.
+    const newer = writeLabInstaller(lab, '7.4.0');
+    for (const stage of ['preflight', 'backup', 'stop']) {
+      const r = await runStage(
+        lab,
+        runs,
+        { stage, role: 'primary', 'backup-path': '\\\\FILES\\backup\\jams', ...database, ...fast },
+        { env: UPGRADE_RUN },
+      );
+      expect(r.exitCode).toBe(0);
+    }
+    const upgraded = await runStage(
+      lab,
+      runs,
+      {
+        stage: 'upgrade',
+        role: 'primary',
+        'installer-path': newer.windowsPath,
+        'installer-sha256': newer.sha256,
+        ...passwords,
+        ...fast,
+      },
+      { env: UPGRADE_RUN },
+    );
+    expect(upgraded.outputs['version-after']).toBe('7.4.0');
+
+    const older = writeLabInstaller(lab, '7.2.100');
+    const inputs = {
+      stage: 'reinstall',
+      role: 'primary',
+      'installer-path': older.windowsPath,
+      'installer-sha256': older.sha256,
+      'target-version': '7.2.100',
+      ...passwords,
+      ...fast,
+    };
+    const refused = await runStage(lab, runs, inputs, { env: ROLLBACK_RUN });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.record.failure?.message).toMatch(
+      /exited with 1638: another version of this product is already installed/,
+    );
+    expect(refused.record.failure?.nextStep).toMatch(/set uninstall-first: true/);
+    expect(readLab(lab).nodes.primary.version).toBe('7.4.0');
+
+    // uninstall-first: the newer version goes; the installer then fails once, leaving nothing installed.
+    injectFault(lab, 'installer-1603');
+    const failed = await runStage(lab, runs, { ...inputs, 'uninstall-first': 'true' }, { env: ROLLBACK_RUN });
+    expect(failed.exitCode).toBe(1);
+    const uninstall = failed.record.data['uninstall'] as { commandLine: string; log: string; phase: string };
+    expect(uninstall.phase).toBe('uninstalled');
+    expect(uninstall.commandLine).toMatch(
+      /msiexec\.exe \/x \{6C8A1E2B-7F4D-4B8E-9A51-3D2C7E0B9F11\} \/quiet \/norestart \/l\*v .*jams-uninstall-.*\.log$/,
+    );
+    expect(readFileSync(uninstall.log).toString('utf16le')).toMatch(/Removal completed successfully/);
+    expect(readLab(lab).nodes.primary.services).toEqual({});
+    expect(failed.record.failure?.message).toMatch(/exited with 1603/);
+
+    // The re-run finds nothing installed and this rollback's uninstall recorded: it installs, then goes on.
+    editLab(lab, (s) => (s.nodes.primary.faults.installerExitCode = 0));
+    const done = await runStage(lab, runs, { ...inputs, 'uninstall-first': 'true' }, { env: ROLLBACK_RUN });
+    expect(done.record.failure).toBeUndefined();
+    expect(done.outputs).toMatchObject({ 'version-before': '7.4.0', 'version-after': '7.2.100' });
+    const node = readLab(lab).nodes.primary;
+    expect(node.version).toBe('7.2.100');
+    expect(node.install).toMatchObject({ exitCode: 0, secretVariablesSeen: [] });
+    expect(Object.values(node.services).map((s) => [s.status, s.account])).toEqual(
+      Object.values(before.services).map(() => ['Stopped', SVC]),
+    );
+
+    // The saved files belong to the version returned to: start puts them back whole.
+    const start = await runStage(
+      lab,
+      runs,
+      { stage: 'start', role: 'primary', 'config-mode': 'replace', ...fast },
+      { env: ROLLBACK_RUN },
+    );
+    expect(start.exitCode).toBe(0);
+    expect(['JAMSHost.exe.config', 'JAMSScheduler.exe.config', 'common.config'].map(configText)).toEqual(
+      savedConfig,
+    );
+    expect(readLab(lab).nodes.primary.role).toBe('Active');
+  });
+});
