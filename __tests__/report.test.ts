@@ -348,3 +348,120 @@ test('durations read as an operator writes them', () => {
     '',
   ]);
 });
+
+describe('a rollback', () => {
+  const version = (v: string) => ({ installedVersion: { version: v, source: 'lab' } });
+  const backup = {
+    server: 'SQL01',
+    database: 'JAMS',
+    file: '\\\\FILES\\backup\\jams\\JAMS_run-100.bak',
+    sha256: 'AB'.repeat(32),
+    takenAt: at(10),
+    backupRunKey: 'run-100',
+    explicit: false,
+  };
+  const reinstalled = (uninstall: object | null) => ({
+    upgrade: { versionBefore: '7.4.0', versionAfter: '7.2.100', install: 'ran', rebootRequired: false },
+    ...(uninstall ? { uninstall } : {}),
+  });
+  /** A whole rollback, 7.4.0 back to 7.2.100; the secondary's newer version is removed first. */
+  const rollbackRun = () => [
+    stageRecord('preflight', 'primary', 0, 5, {
+      data: { ...version('7.4.0'), restorePlan: { source: backup } },
+    }),
+    stageRecord('preflight', 'secondary', 0, 6, { data: version('7.4.0') }),
+    stageRecord('maintenance-on', 'primary', 60, 75),
+    stageRecord('stop', 'primary', 100, 110, { actions: [done(100, 'stop', 'JAMS Executor')] }),
+    stageRecord('stop', 'secondary', 112, 120),
+    stageRecord('restore', 'primary', 121, 160, {
+      actions: [done(125, 'restore database', backup.file)],
+      data: {
+        restore: {
+          ...backup,
+          phase: 'restored',
+          finishedAt: at(160),
+          durationMs: 34_600,
+          messages: ['RESTORE ok'],
+        },
+      },
+    }),
+    stageRecord('reinstall', 'primary', 161, 250, { data: reinstalled(null) }),
+    stageRecord('reinstall', 'secondary', 251, 380, {
+      data: reinstalled({
+        name: 'JAMS Scheduler',
+        version: '7.4.0',
+        productCode: '{GUID}',
+        phase: 'uninstalled',
+        exitCode: 0,
+      }),
+    }),
+    stageRecord('start', 'primary', 381, 400, { actions: [done(382, 'start', 'JAMS Server')] }),
+    stageRecord('start', 'secondary', 401, 420),
+    stageRecord('verify', 'primary', 421, 425, { data: version('7.2.100') }),
+    stageRecord('verify', 'secondary', 421, 426, { data: version('7.2.100') }),
+    stageRecord('maintenance-off', 'primary', 500, 505, {
+      actions: [done(501, 'restore quantity', '999999')],
+    }),
+  ];
+
+  test("the timeline follows the rollback's steps, and the rollback section names the backup, its cost and the reinstalls", () => {
+    const a = audit(rollbackRun(), { pipeline: 'rollback' });
+    expect(a.result).toBe('succeeded');
+    expect(a.timeline.map((r) => r.title)).toEqual([
+      'preflight (primary)',
+      'preflight (secondary)',
+      'approve rollback',
+      'maintenance-on (primary)',
+      'stop (primary)',
+      'stop (secondary)',
+      'restore (primary)',
+      'reinstall (primary)',
+      'reinstall (secondary)',
+      'start (primary)',
+      'start (secondary)',
+      'verify (primary)',
+      'verify (secondary)',
+      'approve resume',
+      'maintenance-off (primary)',
+    ]);
+    expect(a.approvals.gates.map((g) => g.title)).toEqual(['approve rollback', 'approve resume']);
+    expect(a.versions.map((v) => [v.before, v.after])).toEqual([
+      ['7.4.0', '7.2.100'],
+      ['7.4.0', '7.2.100'],
+    ]);
+    expect(a.rollback).toMatchObject({
+      backup: { file: backup.file, database: 'JAMS on SQL01', takenAt: at(10), run: 'run-100', named: false },
+      restore: { status: 'restored', finishedAt: at(160), seconds: 35, messages: ['RESTORE ok'] },
+      reinstall: [
+        { role: 'primary', from: '7.4.0', to: '7.2.100', uninstalled: null },
+        { role: 'secondary', uninstalled: 'JAMS Scheduler 7.4.0 ({GUID}): uninstalled, exit code 0' },
+      ],
+    });
+    expect(a.rollback?.lost).toBe(
+      `Everything JAMS recorded after ${at(10)} was lost with the restore: the history of the jobs run since, and ` +
+        'every change to definitions made since.',
+    );
+    const markdown = renderAudit(a);
+    expect(markdown).toMatch(/^## JAMS rollback report: succeeded \[LAB\]/);
+    expect(markdown).toContain('### Rollback');
+    expect(markdown).toContain(`| Backup | ${backup.file} |`);
+    expect(markdown).toContain('**Cost**: Everything JAMS recorded after');
+  });
+
+  test('a rollback stopped before the restore names the backup the gate showed, and says it was not restored', () => {
+    const records = rollbackRun().slice(0, 5);
+    records.push(
+      stageRecord('restore', 'primary', 121, 130, {
+        status: 'failed',
+        failure: { message: 'x', hostState: 'y', nextStep: 'z' },
+      }),
+    );
+    const a = audit(records, { pipeline: 'rollback' });
+    expect(a.result).toBe('failed');
+    expect(a.rollback?.restore.status).toBe('failed');
+    expect(a.rollback?.backup?.file).toBe(backup.file);
+    expect(a.rollback?.lost).toMatch(/^The database was not restored by this run\./);
+    expect(a.nextSteps.join('\n')).toMatch(/Finish the rollback/);
+    expect(audit(successfulRun()).rollback).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import type { AuditReport } from './audit.js';
 import type { Span } from './downtime.js';
+import type { RollbackSummary } from './rollback.js';
 
 /** "1 h 02 min 05 s", "4 min 12 s", "42 s". */
 export function formatSeconds(seconds: number | null): string {
@@ -42,7 +43,9 @@ const RESULT_MARK = { succeeded: 'succeeded', failed: 'FAILED', incomplete: 'inc
 export function renderAudit(a: AuditReport): string {
   const out: string[] = [];
   const flags = [a.lab ? 'LAB' : '', a.dryRun ? 'dry-run' : ''].filter(Boolean);
-  out.push(`## JAMS upgrade report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`);
+  out.push(
+    `## JAMS ${a.pipeline} report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`,
+  );
   const run = a.run.url
     ? `[run ${a.run.id}, attempt ${a.run.attempt}](${a.run.url})`
     : 'not a GitHub Actions run';
@@ -83,6 +86,8 @@ export function renderAudit(a: AuditReport): string {
       a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source]),
     ),
   );
+
+  if (a.rollback) out.push(...renderRollback(a.rollback));
 
   out.push('### Approvals');
   out.push(
@@ -147,4 +152,28 @@ export function renderAudit(a: AuditReport): string {
     out.push(a.problems.map((p) => `- ${p}`).join('\n'));
   }
   return `${out.join('\n\n')}\n`;
+}
+
+/** The rollback section: the backup restored and what it cost, and each host's reinstall. */
+function renderRollback(r: RollbackSummary): string[] {
+  const b = r.backup;
+  const restore = table(
+    ['Restore', 'Value'],
+    [
+      ['Result', r.restore.status],
+      ['Backup', b ? `${b.file}${b.named ? ' (named by restore-backup-file)' : ''}` : 'none named'],
+      ['Database', b?.database],
+      ['Taken at', formatTime(b?.takenAt ?? null)],
+      ['SHA-256', b?.sha256],
+      ['Backup of run', b?.run],
+      ['Restored at', formatTime(r.restore.finishedAt)],
+      ['Restore took', formatSeconds(r.restore.seconds)],
+      ["SQL Server's messages", r.restore.messages.join('\n')],
+    ],
+  );
+  const reinstall = table(
+    ['Role', 'Host', 'From', 'To', 'Installer', 'Removed first (uninstall-first)'],
+    r.reinstall.map((h) => [h.role, h.host, h.from, h.to, h.install, h.uninstalled ?? 'no']),
+  );
+  return ['### Rollback', restore, `**Cost**: ${r.lost}`, reinstall];
 }

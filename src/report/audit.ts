@@ -1,10 +1,11 @@
 import { dirname } from 'node:path';
-import { STEPS, type GateStep } from '../pipeline.js';
+import { PIPELINES, type GateStep, type PipelineName } from '../pipeline.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
 import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
 import { runUrl, type Review, type RunFacts, type RunRef } from './github-run.js';
 import { failures, hostStates, type HostState, type StepFailure } from './host-state.js';
 import { nextSteps } from './next-steps.js';
+import { summarizeRollback, type RollbackSummary } from './rollback.js';
 import type { StageRecord } from './record.js';
 import type { FoundRecord } from './records.js';
 import { buildTimeline, overallResult, type TimelineRow } from './timeline.js';
@@ -14,6 +15,8 @@ import { versionsByHost, type HostVersions } from './versions.js';
 export interface AuditReport {
   tool: 'jams-upgrade';
   kind: 'audit-report';
+  /** Which workflow's run this reports on: its steps make the timeline. */
+  pipeline: PipelineName;
   generatedAt: string;
   result: 'succeeded' | 'failed' | 'incomplete';
   dryRun: boolean;
@@ -36,6 +39,8 @@ export interface AuditReport {
   failures: StepFailure[];
   hosts: HostState[];
   nextSteps: string[];
+  /** The restore and the reinstall, in a rollback's report; null in an upgrade's. */
+  rollback: RollbackSummary | null;
   /** Records that could not be read, and other limits of this report. */
   problems: string[];
 }
@@ -49,6 +54,8 @@ export interface AuditInput {
   runInfo: StageRecord['run'];
   recordsFolder: string;
   now: string;
+  /** The pipeline whose run this is; the upgrade's when not given. */
+  pipeline?: PipelineName;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -80,15 +87,18 @@ function artifacts(input: AuditInput): AuditReport['artifacts'] {
 /** Everything the report says, from the stage records and what GitHub knows of the run. No I/O. */
 export function buildAudit(input: AuditInput): AuditReport {
   const { records, facts, run, runInfo, now } = input;
-  const timeline = buildTimeline(STEPS, records, facts.jobs);
+  const pipeline = input.pipeline ?? 'upgrade';
+  const steps = PIPELINES[pipeline].flat();
+  const timeline = buildTimeline(steps, records, facts.jobs);
   const result = overallResult(timeline);
   const downtime = measureDowntime(records, now);
   const maintenanceWindow = measureMaintenanceWindow(records, now);
   const failed = failures(timeline, records);
-  const gates = STEPS.filter((s): s is GateStep => s.kind === 'gate');
+  const gates = steps.filter((s): s is GateStep => s.kind === 'gate');
   return {
     tool: 'jams-upgrade',
     kind: 'audit-report',
+    pipeline,
     generatedAt: now,
     result,
     dryRun: records.length > 0 && records.every((r) => r.record.dryRun),
@@ -110,7 +120,8 @@ export function buildAudit(input: AuditInput): AuditReport {
     artifacts: artifacts(input),
     failures: failed,
     hosts: hostStates(records),
-    nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow),
+    nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+    rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,
     problems: [
       ...input.problems,
       ...(records.length ? [] : [`No stage records were found in ${input.recordsFolder}.`]),

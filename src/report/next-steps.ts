@@ -9,6 +9,7 @@ export function nextSteps(
   failed: readonly StepFailure[],
   downtime: Span,
   window: Span,
+  pipeline: 'upgrade' | 'rollback' = 'upgrade',
 ): string[] {
   const steps = failed.map((f) => `${f.title}: ${f.nextStep}`);
   if (result === 'failed') {
@@ -28,8 +29,11 @@ export function nextSteps(
   }
   if (downtime.open) {
     steps.push(
-      `JAMS has been down since ${downtime.from}. Finish the upgrade (re-run the failed job), or end the outage ` +
-        'without it by running the start stage for the primary and then the secondary, once both run the same version.',
+      pipeline === 'rollback'
+        ? `JAMS has been down since ${downtime.from}. Finish the rollback (re-run the failed job): do not start JAMS ` +
+            'until the database is restored and both nodes run the version returned to.'
+        : `JAMS has been down since ${downtime.from}. Finish the upgrade (re-run the failed job), or end the outage ` +
+            'without it by running the start stage for the primary and then the secondary, once both run the same version.',
     );
   }
   if (window.open) {

@@ -30,7 +30,8 @@ export function versionsByHost(records: readonly FoundRecord[]): HostVersions[] 
     const verify = recordsOf(records, 'verify', role).map((r) =>
       text(field(r.record.data, 'installedVersion', 'version')),
     );
-    const upgrade = recordsOf(records, 'upgrade', role);
+    // A rollback's reinstall records the same facts as an upgrade.
+    const upgrade = [...recordsOf(records, 'upgrade', role), ...recordsOf(records, 'reinstall', role)];
     const upgradeBefore = upgrade.map((r) => text(field(r.record.data, 'upgrade', 'versionBefore')));
     const upgradeAfter = upgrade.map((r) => text(field(r.record.data, 'upgrade', 'versionAfter')));
     const first = (list: (string | null)[]) => list.find((v) => v !== null) ?? null;

@@ -45,6 +45,7 @@ export const report: Stage = {
       runInfo: runInfo(),
       recordsFolder,
       now: new Date().toISOString(),
+      pipeline: ctx.settings.pipeline,
     });
     const markdown = renderAudit(audit);
     const jsonPath = join(ctx.folder, REPORT_JSON);
@@ -52,7 +53,7 @@ export const report: Stage = {
     writeFileSync(join(ctx.folder, REPORT_MARKDOWN), markdown);
     ctx.summarySections.push(markdown);
     ctx.record.data['report'] = { path: jsonPath, result: audit.result };
-    ctx.log.info(`upgrade result: ${audit.result}; report: ${jsonPath}`);
+    ctx.log.info(`${audit.pipeline} result: ${audit.result}; report: ${jsonPath}`);
     // Outside GitHub (the lab) a missing approval history is expected; in a workflow run it needs fixing.
     if (audit.approvals.note) (run ? ctx.log.warn : ctx.log.info)(audit.approvals.note);
   },
