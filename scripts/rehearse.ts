@@ -1,6 +1,7 @@
-// `npm run rehearse [-- --fault <name>] [--dry-run] [--out <folder>]`: the whole upgrade against a fresh lab pair,
-// through the built action (dist/), in the pipeline's order (src/pipeline.ts). Gates are approved automatically.
-// Each stage's summary is printed; the run folders and the report stay in ./rehearsal.
+// `npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--dry-run] [--out <folder>]`: the whole
+// upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts), and on
+// request the rollback after it (docs/rollback.md). Gates are approved automatically. Each stage's summary is printed;
+// the run folders and the reports stay in ./rehearsal.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,10 +10,12 @@ import { convert } from 'html-to-text';
 import * as control from '../lab/control.js';
 import { LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
-import { PIPELINE, type StageStep } from '../src/pipeline.js';
+import { PIPELINES, type PipelineName, type StageStep } from '../src/pipeline.js';
 import { REPORT_MARKDOWN } from '../src/stages/report.js';
 
 const TARGET_VERSION = '7.4.0';
+/** The lab pair's own version, the one a rollback returns to. */
+const PREVIOUS_VERSION = '7.2.100';
 
 /**
  * The one table of stage inputs for the rehearsal, by action input name. Each stage gets the ones its pipeline
@@ -42,26 +45,52 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
   };
 }
 
+/** The rollback's own inputs over the upgrade's: the previous version's installer, and its removal of the newer one. */
+function rollbackInputs(labFolder: string): Record<string, string> {
+  const installer = writeLabInstaller(labFolder, PREVIOUS_VERSION);
+  return {
+    ...rehearsalInputs(labFolder),
+    'target-version': PREVIOUS_VERSION,
+    'installer-path': installer.windowsPath,
+    'installer-sha256': installer.sha256,
+    'uninstall-first': 'true',
+    'restore-backup-file': '',
+  };
+}
+
 const { values: args } = parseArgs({
   options: {
     fault: { type: 'string' },
+    'then-rollback': { type: 'boolean', default: false },
+    'rollback-only': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     out: { type: 'string', default: 'rehearsal' },
     help: { type: 'boolean', default: false },
   },
 });
 const faults = Object.entries(control.FAULTS)
-  .map(([name, f]) => `  ${name.padEnd(24)} ${f.description}`)
+  .map(([name, f]) => `  ${name.padEnd(26)} ${f.description}`)
   .join('\n');
 if (args.help || (args.fault !== undefined && !(args.fault in control.FAULTS))) {
   if (args.fault !== undefined) console.error(`Unknown fault '${args.fault}'.`);
-  console.log(`npm run rehearse [-- --fault <name>] [--dry-run] [--out <folder>]\n\nFaults:\n${faults}`);
+  console.log(
+    [
+      'npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--dry-run] [--out <folder>]',
+      '',
+      '  --then-rollback   after the upgrade (failed or not), roll the pair back (docs/rollback.md)',
+      '  --rollback-only   upgrade quietly (it must succeed), then show the rollback of the upgraded pair',
+      '  --dry-run         a dry run; with a rollback only the rollback is dry (the upgrade it undoes is real), and',
+      '                    its verify fails on the version, since nothing was changed',
+      '',
+      `Faults:\n${faults}`,
+    ].join('\n'),
+  );
   process.exit(args.help ? 0 : 2);
 }
+const rollbackMode = args['then-rollback'] || args['rollback-only'];
 
 const out = resolve(args.out);
 const labFolder = join(out, 'lab');
-const runFolder = join(out, 'runs');
 const entry = resolve('dist/index.js');
 if (!existsSync(entry)) {
   console.error('dist/index.js is missing: run `npm run package` first.');
@@ -79,43 +108,55 @@ const asText = (html: string) =>
     ],
   });
 
-function inputsFor(
-  step: StageStep,
-  table: Record<string, string>,
-  outputs: Map<string, Record<string, string>>,
-) {
+/** One workflow run of a pipeline: its own run folder and run id, as two workflow runs on GitHub have. */
+interface Phase {
+  pipeline: PipelineName;
+  runFolder: string;
+  runId: string;
+  dryRun: boolean;
+  /** One line per step instead of each summary. */
+  quiet: boolean;
+  table: Record<string, string>;
+  outputs: Map<string, Record<string, string>>;
+}
+
+function inputsFor(step: StageStep, phase: Phase) {
   const inputs: Record<string, string> = {
     stage: step.stage,
     ...(step.role ? { role: step.role } : {}),
-    'dry-run': String(args['dry-run']),
-    'run-folder': runFolder,
+    'dry-run': String(phase.dryRun),
+    'run-folder': phase.runFolder,
+    ...step.fixed,
   };
-  for (const name of [...step.inputs, ...Object.keys(step.secrets)]) inputs[name] = table[name] ?? '';
+  for (const name of [...step.inputs, ...Object.keys(step.secrets)]) inputs[name] = phase.table[name] ?? '';
   for (const [name, from] of Object.entries(step.fromJobs)) {
-    inputs[name] = outputs.get(from.job)?.[from.output] ?? '';
+    inputs[name] = phase.outputs.get(from.job)?.[from.output] ?? '';
   }
   return inputs;
 }
 
-function runStep(
-  step: StageStep,
-  table: Record<string, string>,
-  outputs: Map<string, Record<string, string>>,
-) {
-  rule(`${step.title}: node dist/index.js`);
-  const r = runBuiltAction(inputsFor(step, table, outputs), {
+function runStep(step: StageStep, phase: Phase) {
+  if (!phase.quiet) rule(`${phase.pipeline}: ${step.title}: node dist/index.js`);
+  const r = runBuiltAction(inputsFor(step, phase), {
     entry,
     env: {
       JAMS_UPGRADE_LAB: labFolder,
+      GITHUB_RUN_ID: phase.runId,
       GITHUB_ACTOR: userInfo().username,
       GITHUB_TRIGGERING_ACTOR: userInfo().username,
-      GITHUB_WORKFLOW: 'npm run rehearse',
+      GITHUB_WORKFLOW: `npm run rehearse (${phase.pipeline})`,
       GITHUB_JOB: step.job,
     },
   });
-  outputs.set(step.job, r.outputs);
-  const folder = join(runFolder, step.role ? `${step.stage}-${step.role}` : step.stage);
+  phase.outputs.set(step.job, r.outputs);
+  const folder = join(phase.runFolder, step.role ? `${step.stage}-${step.role}` : step.stage);
   const summary = join(folder, step.role ? 'summary.md' : REPORT_MARKDOWN);
+  if (phase.quiet) {
+    console.log(
+      `${phase.pipeline}: ${step.title}: exit ${r.status}, status ${r.outputs['status'] ?? 'none'}`,
+    );
+    return r.status === 0;
+  }
   if (existsSync(summary)) {
     const text = readFileSync(summary, 'utf8');
     console.log(step.role ? asText(text) : text);
@@ -130,42 +171,174 @@ function runStep(
   return r.status === 0;
 }
 
+/** The pipeline's steps in order; the first failed stage stops it, and the report runs anyway, as in the workflow. */
+function runPipeline(phase: Phase): { failed: string | null; result: string | undefined } {
+  rmSync(phase.runFolder, { recursive: true, force: true });
+  const steps = PIPELINES[phase.pipeline].flat();
+  const report = steps.find((s): s is StageStep => s.kind === 'stage' && s.role === null);
+  let failed: string | null = null;
+  for (const step of steps) {
+    if (step === report) continue;
+    if (failed) {
+      if (!phase.quiet) console.log(`-- ${step.title}: not run, ${failed} failed`);
+      continue;
+    }
+    if (step.kind === 'gate') {
+      if (phase.quiet) continue;
+      rule(`${phase.pipeline}: ${step.title}: AUTO-APPROVED by the rehearsal`);
+      console.log(`In a workflow run, a reviewer of the protected environment approves ${step.approves}.`);
+      // The rollback gate's job shows the backup from preflight (primary)'s restore-plan output.
+      const plan = phase.outputs.get('preflight-primary')?.['restore-plan'];
+      if (step.job === 'approve-rollback' && plan) {
+        const shown = JSON.parse(plan) as Record<string, string>;
+        for (const [key, value] of Object.entries(shown)) console.log(`  ${key.padEnd(12)} ${value}`);
+      }
+      continue;
+    }
+    if (!runStep(step, phase)) failed = step.title;
+  }
+  if (report) runStep(report, phase);
+  return { failed, result: report ? phase.outputs.get(report.job)?.['result'] : undefined };
+}
+
 // The PowerShell the action's shell: auto picks, so the lab is created by the same one.
 await control.createLab(labFolder, process.platform === 'win32' ? 'powershell' : 'pwsh');
-rmSync(runFolder, { recursive: true, force: true });
+const upgradeRuns = join(out, 'runs');
 console.log(
-  `LAB: a fresh simulated JAMS pair in ${relative('.', labFolder)}; run folders in ${relative('.', runFolder)}`,
+  `LAB: a fresh simulated JAMS pair in ${relative('.', labFolder)}; run folders in ${relative('.', upgradeRuns)}`,
 );
+const before = control.snapshotPair(labFolder);
 if (args.fault) {
   control.injectFault(labFolder, args.fault);
   console.log(`FAULT injected: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
 }
-const table = rehearsalInputs(labFolder);
-const outputs = new Map<string, Record<string, string>>();
-const report = PIPELINE.flat().find((s): s is StageStep => s.kind === 'stage' && s.role === null);
-let failed: string | null = null;
+const upgrade = runPipeline({
+  pipeline: 'upgrade',
+  runFolder: upgradeRuns,
+  runId: '1001',
+  dryRun: args['dry-run'] && !rollbackMode,
+  quiet: args['rollback-only'],
+  table: rehearsalInputs(labFolder),
+  outputs: new Map(),
+});
+const upgradeLine = `${upgrade.failed ? `the upgrade FAILED at ${upgrade.failed}` : 'the upgrade succeeded'}; its report says: ${upgrade.result ?? 'no report'}`;
 
-for (const step of PIPELINE.flat()) {
-  if (step === report) continue;
-  if (failed) {
-    console.log(`-- ${step.title}: not run, ${failed} failed`);
-    continue;
+const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+/** The rollback of what the upgrade left, and the evidence that the pair is back as it was before the upgrade. */
+function rehearseRollback(): boolean {
+  rule(`THEN THE ROLLBACK: ${upgradeLine}`);
+  if (args.fault) {
+    control.clearFaults(labFolder);
+    console.log(
+      `FAULT cleared: ${args.fault} came with the new version, and the rollback returns to ${PREVIOUS_VERSION}.`,
+    );
   }
-  if (step.kind === 'gate') {
-    rule(`${step.title}: AUTO-APPROVED by the rehearsal`);
-    console.log(`In a workflow run, a reviewer of the protected environment approves ${step.approves}.`);
-    continue;
+  const rollbackRuns = join(out, 'rollback-runs');
+  const rollback = runPipeline({
+    pipeline: 'rollback',
+    runFolder: rollbackRuns,
+    runId: '1002',
+    dryRun: args['dry-run'],
+    quiet: false,
+    table: rollbackInputs(labFolder),
+    outputs: new Map(),
+  });
+
+  if (args['dry-run']) {
+    // verify reads the pair as it is, and a dry run changed nothing: it fails on the version, as it should.
+    const shown = !rollback.failed || rollback.failed.startsWith('verify');
+    rule(
+      `${shown ? 'REHEARSAL SUCCEEDED' : `REHEARSAL FAILED at ${rollback.failed}`} (dry run of the rollback): the ` +
+        'restore and reinstall summaries above show what it would do; nothing was changed, so verify finds the pair ' +
+        'as the upgrade left it',
+    );
+    console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
+    return shown;
   }
-  if (!runStep(step, table, outputs)) failed = step.title;
+
+  // The evidence: the pair as it was before the upgrade, and the RESTORE the SQL stand-in received.
+  rule('EVIDENCE: the pair before the upgrade and after the rollback');
+  const after = control.snapshotPair(labFolder);
+  const checks: { what: string; ok: boolean; seen: string }[] = [];
+  for (const node of ['primary', 'secondary'] as const) {
+    const want = node === 'primary' ? 'Active' : 'Standby';
+    checks.push({
+      what: `${node}: version ${PREVIOUS_VERSION}`,
+      ok: after[node].version === PREVIOUS_VERSION,
+      seen: after[node].version || 'not installed',
+    });
+    checks.push({
+      what: `${node}: failover role ${want}`,
+      ok: after[node].role === want,
+      seen: after[node].role,
+    });
+    checks.push({
+      what: `${node}: Log On As as before the upgrade`,
+      ok: sameEntries(after[node].accounts, before[node].accounts),
+      seen: Object.entries(after[node].accounts)
+        .map(([s, a]) => `${s} ${a}`)
+        .join(', '),
+    });
+    for (const [name, sha] of Object.entries(before[node].config)) {
+      checks.push({
+        what: `${node}: ${name} as before the upgrade`,
+        ok: after[node].config[name] === sha,
+        seen: after[node].config[name] ?? 'missing',
+      });
+    }
+  }
+  const sql = control.readLab(labFolder).sql;
+  const restores = sql.log.filter((c) => c.sql.startsWith('RESTORE DATABASE'));
+  checks.push({
+    what: 'the SQL stand-in received the RESTORE with its parameters',
+    ok: restores.length === 1,
+    seen:
+      restores
+        .map(
+          (c) =>
+            `${c.sql} with ${Object.entries(c.parameters)
+              .map(([k, v]) => `@${k} = '${v}'`)
+              .join(', ')} (from ${c.node})`,
+        )
+        .join('; ') || 'no RESTORE',
+  });
+  const restored = Object.entries(sql.restored).map(([db, r]) => `${db} ${r.state} from ${r.file}`);
+  checks.push({
+    what: 'the database is ONLINE from that backup',
+    ok: restored.length === 1 && restored[0]?.includes('ONLINE') === true,
+    seen: restored.join('; ') || 'nothing restored',
+  });
+  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.seen}`);
+
+  const proven = !rollback.failed && checks.every((c) => c.ok);
+  rule(
+    `${proven ? 'REHEARSAL SUCCEEDED' : `REHEARSAL FAILED${rollback.failed ? ` at ${rollback.failed}` : ': the evidence does not hold'}`}; ` +
+      `${upgradeLine}; the rollback's report says: ${rollback.result ?? 'no report'}`,
+  );
+  console.log(
+    `Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}  ` +
+      `Reports: ${relative('.', join(upgradeRuns, 'report', 'report.json'))}, ${relative('.', join(rollbackRuns, 'report', 'report.json'))}`,
+  );
+  return proven;
 }
-// The report runs whatever happened, as in the workflow.
-if (report) runStep(report, table, outputs);
 
-const result = report ? outputs.get(report.job)?.['result'] : undefined;
-rule(
-  `${failed ? `REHEARSAL FAILED at ${failed}` : 'REHEARSAL SUCCEEDED'}; the report says: ${result ?? 'no report'}`,
-);
-console.log(
-  `Run folders: ${relative('.', runFolder)}  Report: ${relative('.', join(runFolder, 'report', 'report.json'))}`,
-);
-process.exitCode = failed ? 1 : 0;
+if (!rollbackMode) {
+  rule(
+    upgrade.failed
+      ? `REHEARSAL FAILED at ${upgrade.failed}; the report says: ${upgrade.result ?? 'no report'}`
+      : `REHEARSAL SUCCEEDED; the report says: ${upgrade.result ?? 'no report'}`,
+  );
+  console.log(
+    `Run folders: ${relative('.', upgradeRuns)}  Report: ${relative('.', join(upgradeRuns, 'report', 'report.json'))}`,
+  );
+  process.exitCode = upgrade.failed ? 1 : 0;
+} else if (args['rollback-only'] && upgrade.failed) {
+  console.log(
+    `--rollback-only rolls back a pair that upgraded fine, and ${upgradeLine}: see the run folders.`,
+  );
+  process.exitCode = 1;
+} else {
+  process.exitCode = rehearseRollback() ? 0 : 1;
+}
