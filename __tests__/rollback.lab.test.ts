@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   LAB_PASSWORD,
+  cloneLab,
   editLab,
   injectFault,
   labPath,
@@ -14,7 +15,7 @@ import {
 import type { BackupRecord } from '../src/tasks/backup-record.js';
 import type { RollbackRecord } from '../src/tasks/rollback-record.js';
 import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
-import { describeOnPosix, freshLab, runStage, testShell } from './helpers/run-stage.js';
+import { describeOnPosix, freshLab, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
 // The way back (docs/rollback.md): the restore stage against the lab's SQL stand-in, and the reinstall of the previous
 // version with the lab's installer and msiexec, real processes both.
@@ -88,8 +89,16 @@ const stopAll = (s: LabState) => {
   }
 };
 
+/** The pair after run 100, made once and copied for each test that needs it. */
+let failedUpgrade: string | null = null;
+
 /** Run 100 took its verified backup on the primary; its upgrade attempt then failed, and both nodes are stopped. */
 async function afterFailedUpgrade(): Promise<void> {
+  if (failedUpgrade) {
+    lab = join(tempDir('lab'), 'pair');
+    cloneLab(failedUpgrade, lab);
+    return;
+  }
   const backup = await runStage(
     lab,
     runs,
@@ -99,6 +108,8 @@ async function afterFailedUpgrade(): Promise<void> {
   expect(backup.outputs['backup-file']).toBe(BACKUP_FILE);
   writeUpgradeRecord({});
   editLab(lab, stopAll);
+  failedUpgrade = join(tempDir('failed-upgrade'), 'pair');
+  cloneLab(lab, failedUpgrade);
 }
 
 function expectNothingRestored(r: { exitCode: number; record: { failure?: { hostState: string } } }): void {
@@ -232,6 +243,33 @@ describe('restore', () => {
   });
 });
 
+describe('restore, when SQL Server fails it', () => {
+  test('the failure names what to fix and is recorded; the re-run restores the same backup from the start', async () => {
+    await afterFailedUpgrade();
+    injectFault(lab, 'restore-fails');
+    const failed = await restore();
+    expect(failed.exitCode).toBe(1);
+    expect(failed.record.failure).toMatchObject({
+      message: expect.stringMatching(
+        /failed: Exclusive access could not be obtained because the database is in use/,
+      ),
+      hostState: expect.stringMatching(/may be left RESTORING \(unusable\)/),
+      nextStep: expect.stringMatching(/Do not start JAMS before a restore has succeeded\.$/),
+    });
+    expect(rollbackRecord()?.['run-200']?.restore).toMatchObject({ phase: 'failed', file: BACKUP_FILE });
+
+    editLab(lab, (s) => (s.sql.faults.restoreFails = false));
+    const again = await restore();
+    expect(again.exitCode).toBe(0);
+    expect(again.record.warnings.join('\n')).toMatch(
+      /failed \(Exclusive access .*\): .* the same backup is restored again/,
+    );
+    // The stand-in logs the statements it ran: the refused one is not among them.
+    expect(restores()).toHaveLength(1);
+    expect(rollbackRecord()?.['run-200']?.restore?.phase).toBe('restored');
+  });
+});
+
 describeOnPosix('restore, killed mid-way', () => {
   let child: ChildProcess | null = null;
   afterEach(() => {
@@ -299,8 +337,8 @@ describeOnPosix('reinstall', () => {
     });
     const before = readLab(lab).nodes.primary;
     const savedConfig = ['JAMSHost.exe.config', 'JAMSScheduler.exe.config', 'common.config'].map(configText);
-    // The upgrade run: accounts, backup (config files saved), stop, upgrade of the primary to 7.4.0.
-    const newer = writeLabInstaller(lab, '7.4.0');
+    // The upgrade run: accounts, backup (config files saved), stop; then what its upgrade to 7.4.0 left (the upgrade
+    // itself is upgrade.lab.test's subject): the new version, its default config files, its record on the host.
     for (const stage of ['preflight', 'backup', 'stop']) {
       const r = await runStage(
         lab,
@@ -310,20 +348,24 @@ describeOnPosix('reinstall', () => {
       );
       expect(r.exitCode).toBe(0);
     }
-    const upgraded = await runStage(
-      lab,
-      runs,
-      {
-        stage: 'upgrade',
-        role: 'primary',
-        'installer-path': newer.windowsPath,
-        'installer-sha256': newer.sha256,
-        ...passwords,
-        ...fast,
+    editLab(lab, (s) => (s.nodes.primary.version = '7.4.0'));
+    for (const name of readdirSync(join('lab', 'new-version-files'))) {
+      copyFileSync(join('lab', 'new-version-files', name), labPath(lab, 'primary', `${SCHEDULER}\\${name}`));
+    }
+    const at = new Date().toISOString();
+    writeUpgradeRecord({
+      phase: 'completed',
+      versionAfter: '7.4.0',
+      install: {
+        processId: 4242,
+        startedAt: at,
+        log: 'x.log',
+        exitCode: 0,
+        finishedAt: at,
+        rebootRequired: false,
       },
-      { env: UPGRADE_RUN },
-    );
-    expect(upgraded.outputs['version-after']).toBe('7.4.0');
+      configReappliedAt: at,
+    });
 
     const older = writeLabInstaller(lab, '7.2.100');
     const inputs = {
