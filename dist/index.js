@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1617);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9550);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1617:
+/***/ 9550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54161,6 +54161,7 @@ const INSTALLER_EXIT_CODES = {
 const INSTALLER_FAILURES = {
     1602: 'the installation was cancelled (ERROR_INSTALL_USEREXIT)',
     1603: 'a fatal error during installation (ERROR_INSTALL_FAILURE)',
+    1605: 'the product is not installed, so it cannot be removed (ERROR_UNKNOWN_PRODUCT)',
     1618: 'another installation is already in progress (ERROR_INSTALL_ALREADY_RUNNING)',
     1619: 'the installation package could not be opened (ERROR_INSTALL_PACKAGE_OPEN_FAILED)',
     1625: 'the installation is forbidden by system policy (ERROR_INSTALL_PACKAGE_REJECTED)',
@@ -54243,7 +54244,7 @@ function findErrorLine(log) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/names.ts
-/** The stages the action's `stage` input accepts, in the procedure's order. */
+/** The stages the action's `stage` input accepts, in the procedure's order, then the rollback's own two. */
 const STAGE_NAMES = [
     'preflight',
     'maintenance-on',
@@ -54253,6 +54254,8 @@ const STAGE_NAMES = [
     'start',
     'verify',
     'maintenance-off',
+    'restore',
+    'reinstall',
     'report',
 ];
 
@@ -54385,6 +54388,16 @@ const INPUTS = {
         fix: "pass the primary upgrade job's version-after output, a dotted version such as 7.4.0",
     },
     'records-folder': { schema: runnerPath, fix: RUNNER_FOLDER_FIX },
+    pipeline: {
+        schema: schemas_enum(['upgrade', 'rollback']),
+        fix: 'use upgrade or rollback (the workflow this stage runs in)',
+    },
+    'restore-backup-file': {
+        schema: windowsFile,
+        fix: 'give the absolute path of the backup file as the host sees it, such as ' +
+            '\\\\FILES\\backup\\jams\\JAMS_run-123.bak (a backup the backup stage took: its manifest lies next to it)',
+    },
+    'uninstall-first': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
 };
 /**
  * Secret inputs: masked as soon as they are read, never validated against a pattern (so never echoed in a
@@ -54412,6 +54425,8 @@ const DEFAULTS = {
     'allow-reinstall': 'false',
     'allow-downgrade': 'false',
     'config-mode': 'merge',
+    pipeline: 'upgrade',
+    'uninstall-first': 'false',
 };
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function inputs_describe(value) {
@@ -54506,16 +54521,25 @@ function getSettings(env = process.env) {
         installerArguments: read('installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
         installTimeoutMs: (read('install-timeout-seconds') ?? 3600) * 1000,
         allowReinstall: read('allow-reinstall') === 'true',
-        allowDowngrade: read('allow-downgrade') === 'true',
+        // The reinstall is the rollback's way back to an older version: the downgrade is its purpose.
+        allowDowngrade: read('allow-downgrade') === 'true' || stage === 'reinstall',
         primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
+        uninstallFirst: read('uninstall-first') === 'true',
     };
     const configMode = read('config-mode') ?? 'merge';
-    if (stage === 'upgrade') {
+    const pipeline = read('pipeline') ?? 'upgrade';
+    const restore = { backupFile: read('restore-backup-file') ?? null };
+    if (stage === 'upgrade' || stage === 'reinstall') {
         for (const name of ['installer-path', 'installer-sha256']) {
             if (!lib_core/* getInput */.V4(name).trim()) {
-                problems.push(`input '${name}' is empty: the upgrade stage needs it to check the JAMS installer.`);
+                problems.push(`input '${name}' is empty: the ${stage} stage needs it to check the JAMS installer.`);
             }
         }
+    }
+    const rollbackPreflight = stage === 'preflight' && role === 'primary' && pipeline === 'rollback';
+    if ((stage === 'restore' || stage === 'reinstall' || rollbackPreflight) && !targetVersion) {
+        problems.push(`input 'target-version' is empty: the rollback's ${stage} stage needs the version to return to (the version ` +
+            'before the upgrade being undone), such as 7.2.100.');
     }
     const recordsFolderInput = read('records-folder');
     const token = readSecret('github-token', true);
@@ -54554,6 +54578,8 @@ function getSettings(env = process.env) {
         passwords,
         report: { recordsFolder: recordsFolderInput ? (0,external_node_path_namespaceObject.resolve)(recordsFolderInput) : runFolder, token },
         labFolder: lab ? (0,external_node_path_namespaceObject.resolve)(lab) : null,
+        pipeline,
+        restore,
     };
 }
 /**
@@ -54938,6 +54964,15 @@ class PowerShellHost {
     verifyBackup(target, path) {
         return this.session.call('Test-JuDatabaseBackup', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
     }
+    restoreDatabase(target, path) {
+        return this.session.call('Restore-JuDatabase', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
+    }
+    uninstallEntries() {
+        return this.session.call('Get-JuUninstallEntries');
+    }
+    startUninstaller(productCode, args) {
+        return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args });
+    }
     runHook(path, parameters, timeoutSeconds) {
         return this.session.call('Invoke-JuHook', { Path: path, Parameters: parameters, TimeoutSeconds: timeoutSeconds }, [], timeoutSeconds * 1000 + GRACE_MS);
     }
@@ -55142,7 +55177,7 @@ async function writeSummary(record, recordPath, markdownPath, sections = []) {
     }
     const upgrade = record.data['upgrade'];
     if (upgrade) {
-        s.addHeading('Upgrade', 4).addTable(upgradeRows(upgrade));
+        s.addHeading(record.stage === 'reinstall' ? 'Reinstall' : 'Upgrade', 4).addTable(upgradeRows(upgrade));
         if (upgrade.accounts?.length) {
             s.addTable([
                 ['Service', 'Recorded Log On As', 'Before', 'After', 'Outcome'].map((h) => ({
@@ -55501,6 +55536,10 @@ function missingBackup(record, role) {
  * `require-backup: false` skips the check with a warning.
  */
 async function requireVerifiedBackup(ctx, states) {
+    if (ctx.settings.pipeline === 'rollback') {
+        ctx.skip('require a verified backup of this run', hostLabel(ctx), 'a rollback takes no backup: the restore stage proves the one it restores, which preflight showed at the rollback gate');
+        return;
+    }
     if (!ctx.settings.requireBackup) {
         ctx.log.warn('require-backup is false: stopping without checking for a verified backup of this run.');
         return;
@@ -55531,7 +55570,7 @@ async function requireVerifiedBackup(ctx, states) {
 
 const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';
 /** The JAMS database: from the inputs, else from the connection string in common.config. */
-async function resolveDatabase(ctx) {
+async function resolveDatabase(ctx, hostState = `Nothing was changed. ${NOTHING_STOPPED}`) {
     const wanted = ctx.settings.database;
     let server = wanted.server;
     let database = wanted.name;
@@ -55545,7 +55584,7 @@ async function resolveDatabase(ctx) {
         };
         const picked = [...usable].sort((a, b) => rank(a.name) - rank(b.name))[0];
         if (!picked) {
-            throw new StageError(`The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`, `Nothing was changed. ${NOTHING_STOPPED}`, "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).");
+            throw new StageError(`The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`, hostState, "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).");
         }
         server ??= picked.dataSource;
         database ??= picked.initialCatalog;
@@ -56018,7 +56057,92 @@ const maintenanceOff = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/jams/roles.ts
+
+/** The role each node must hold once the pair is back: the procedure's "Running" and "Backup Mode". */
+function expectedRole(role) {
+    return role === 'primary' ? 'Active' : 'Standby';
+}
+/** The JAMS Client's words for a role. */
+const ROLE_LABELS = {
+    Active: 'Running',
+    Standby: 'Backup Mode',
+    Stopped: 'Stopped',
+    Unknown: 'Unknown',
+};
+/** An answer's role: a node that does not answer is stopped; Active and Passive are the cmdlet's words. */
+function answerRole(answer) {
+    if (!answer.reachable)
+        return 'Stopped';
+    return FAILOVER_STATUS_LABELS[(answer.status ?? '').trim().toLowerCase()] ?? 'Unknown';
+}
+function answerLabel(answer) {
+    const role = answerRole(answer);
+    if (!answer.reachable)
+        return `Stopped (not answering: ${answer.error ?? 'no reason given'})`;
+    return role === 'Unknown' ? `Unknown (status '${answer.status ?? ''}')` : ROLE_LABELS[role];
+}
+function readRoles(status) {
+    if (!status.available || !status.self) {
+        return {
+            self: 'Unknown',
+            selfLabel: status.reason ?? 'unavailable',
+            configuredRole: null,
+            peers: [],
+            source: status.source,
+        };
+    }
+    const configured = (status.self.role ?? '').trim().toLowerCase();
+    const peer = status.peer;
+    return {
+        self: answerRole(status.self),
+        selfLabel: answerLabel(status.self),
+        configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
+        peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
+        source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/roles.ts
+// This node's failover role and its peer's, read for the record and described for messages.
+
+/** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
+async function readRoleView(ctx) {
+    const view = readRoles(await ctx.host.failoverStatus());
+    ctx.record.data['roles'] = view;
+    return view;
+}
+function describeRoles(view) {
+    const peers = view.peers.map((p) => `${p.name} ${p.label}`).join(', ');
+    return `this node reports ${view.selfLabel}${peers ? `; peers: ${peers}` : ''} (source: ${view.source})`;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/rollback-window.ts
+// maintenance-on in a rollback after a failed upgrade: with JAMS down on both nodes there is no window to read or close.
+
+
+/**
+ * True (and recorded as a skip) when this is a rollback and JAMS runs on neither node: no job can start, the JAMS server
+ * cannot be asked for the window, and the database the rollback restores holds the window as the upgrade's backup saw it
+ * (closed: the backup is taken inside the window). maintenance-off restores the quantity recorded on this host.
+ */
+async function windowNeedsNoClosing(ctx) {
+    if (ctx.settings.pipeline !== 'rollback')
+        return false;
+    const states = await readServices(ctx, await resolveServices(ctx));
+    const roles = await readRoleView(ctx);
+    const peerDown = roles.peers.length > 0 && roles.peers.every((p) => p.role === 'Stopped');
+    if (states.server.status === 'Running' || !peerDown)
+        return false;
+    ctx.record.servicesBefore = Object.values(states);
+    ctx.record.servicesAfter = Object.values(states);
+    ctx.skip('close maintenance window', `${ctx.settings.maintenance.resource} on ${ctx.settings.maintenance.jamsServer}`, `JAMS runs on neither node (${describeRoles(roles)}), so no job can start; the restored database holds the window ` +
+        "as the upgrade's backup saw it (closed), and maintenance-off restores the quantity recorded on this host");
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/stages/maintenance-on.ts
+
 
 
 
@@ -56032,6 +56156,8 @@ const maintenanceOff = {
 const maintenanceOn = {
     async run(ctx) {
         requirePrimary(ctx);
+        if (await windowNeedsNoClosing(ctx))
+            return;
         const { resource: name, jamsServer: server } = ctx.settings.maintenance;
         let state = await ensureResource(ctx, await readResource(ctx));
         const before = state.quantityAvailable ?? 0;
@@ -56173,12 +56299,54 @@ function rank(source) {
     return source === 'uninstall-key' ? 0 : 1;
 }
 
+;// CONCATENATED MODULE: ./src/jams/uninstall.ts
+
+/**
+ * msiexec's documented switches for an unattended removal: no user interface, no restart, a verbose log ({log}).
+ * The product code goes before them as `/x {GUID}`, on the host.
+ */
+const UNINSTALL_ARGUMENTS = ['/quiet', '/norestart', '/l*v', '{log}'];
+const PRODUCT_CODE = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/i;
+/**
+ * The product code of a Windows Installer UninstallString ("MsiExec.exe /X{GUID}", or /I{GUID}, which Windows writes
+ * for products with a change dialog), or null for anything else: another program's command line is never run.
+ */
+function msiProductCode(uninstallString) {
+    const m = /^\s*"?(?:[A-Za-z]:\\[^"]*\\)?msiexec(?:\.exe)?"?\s+\/[IX]\s*(\{[^}]*\})\s*$/i.exec(uninstallString);
+    const code = m?.[1];
+    return code && PRODUCT_CODE.test(code) ? code.toUpperCase() : null;
+}
+/**
+ * The one JAMS entry of the installed version that Windows Installer can remove, whose product code is its key
+ * (Windows Installer names a product's key by its product code). Anything else is refused with what was seen.
+ */
+function pickUninstallEntry(entries, installed) {
+    const seen = entries.map((e) => `'${e.name}' ${e.version || '(no version)'}: ${e.uninstallString || 'no UninstallString'}`);
+    const ofVersion = entries.filter((e) => parseJamsVersion(e.version)?.compare(installed) === 0);
+    const removable = ofVersion.flatMap((entry) => {
+        const productCode = msiProductCode(entry.uninstallString);
+        return productCode && productCode === entry.key.toUpperCase() ? [{ entry, productCode }] : [];
+    });
+    const [only] = removable;
+    if (removable.length === 1 && only)
+        return { ok: true, ...only };
+    return {
+        ok: false,
+        problem: removable.length === 0
+            ? `no Uninstall entry of JAMS ${installed} is a Windows Installer product (MsiExec.exe /X{product code}); ` +
+                `seen: ${seen.join('; ') || 'no entry named JAMS*'}`
+            : `${removable.length} Uninstall entries of JAMS ${installed} are Windows Installer products, and jams-upgrade ` +
+                `removes only one: ${removable.map((r) => `'${r.entry.name}' ${r.productCode}`).join('; ')}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/jams/contract.ts
 /**
  * The contract between jams-upgrade and a real JAMS host: each assumption the platform file makes that no session could
  * verify, judged against what preflight saw on the host (Get-JuContract). docs/unverified.md lists the same assumptions
  * by id; a user's first dry-run on their own pair records which of them hold.
  */
+
 
 
 const missing = (members, wanted) => wanted.filter((w) => !members.includes(w));
@@ -56231,6 +56399,24 @@ const ASSUMPTIONS = [
                 seen: entries.length
                     ? entries.map((e) => `'${e.name}' ${e.version || '(no DisplayVersion)'}`).join('; ')
                     : 'no Uninstall entry named JAMS*',
+            };
+        }),
+    },
+    {
+        id: 'uninstall-string',
+        assumption: 'The JAMS Uninstall entry is a Windows Installer product: its UninstallString is MsiExec.exe /X{product code} ' +
+            "(or /I), its key the product code. A rollback's uninstall-first removes it with msiexec /x and nothing else.",
+        settle: 'nothing to set for an upgrade; before a rollback over a newer version, plan to remove JAMS by hand (Programs ' +
+            'and Features) if its installer refuses the downgrade',
+        judge: (o) => judged(o.uninstall, (entries) => {
+            const jams = entries.filter((e) => e.version);
+            if (jams.length === 0)
+                return { holds: null, seen: 'no Uninstall entry named JAMS* with a version' };
+            return {
+                holds: jams.some((e) => msiProductCode(e.uninstallString ?? '') === e.key.toUpperCase()),
+                seen: jams
+                    .map((e) => `'${e.name}' ${e.key}: ${e.uninstallString || 'no UninstallString'}`)
+                    .join('; '),
             };
         }),
     },
@@ -56413,67 +56599,247 @@ async function reviewQueuePermissions(ctx, installed, roles) {
         `otherwise their service account. ${lines.length ? `On this host: ${lines.join('; ')}.` : 'The queues could not be read on this host.'}`);
 }
 
-;// CONCATENATED MODULE: ./src/jams/roles.ts
+;// CONCATENATED MODULE: ./src/tasks/rollback-record.ts
+// The rollback's own record on each host, one entry per rollback run: the database restore (primary) and the
+// uninstall of the newer version, so a re-run goes on from where the last attempt stopped and never repeats either.
 
-/** The role each node must hold once the pair is back: the procedure's "Running" and "Backup Mode". */
-function expectedRole(role) {
-    return role === 'primary' ? 'Active' : 'Standby';
-}
-/** The JAMS Client's words for a role. */
-const ROLE_LABELS = {
-    Active: 'Running',
-    Standby: 'Backup Mode',
-    Stopped: 'Stopped',
-    Unknown: 'Unknown',
-};
-/** An answer's role: a node that does not answer is stopped; Active and Passive are the cmdlet's words. */
-function answerRole(answer) {
-    if (!answer.reachable)
-        return 'Stopped';
-    return FAILOVER_STATUS_LABELS[(answer.status ?? '').trim().toLowerCase()] ?? 'Unknown';
-}
-function answerLabel(answer) {
-    const role = answerRole(answer);
-    if (!answer.reachable)
-        return `Stopped (not answering: ${answer.error ?? 'no reason given'})`;
-    return role === 'Unknown' ? `Unknown (status '${answer.status ?? ''}')` : ROLE_LABELS[role];
-}
-function readRoles(status) {
-    if (!status.available || !status.self) {
-        return {
-            self: 'Unknown',
-            selfLabel: status.reason ?? 'unavailable',
-            configuredRole: null,
-            peers: [],
-            source: status.source,
-        };
-    }
-    const configured = (status.self.role ?? '').trim().toLowerCase();
-    const peer = status.peer;
+/** The record's file name in the state folder. */
+const ROLLBACK_RECORD_FILE = 'rollback-record.json';
+/** This rollback run's entry on this host, and a save that keeps every other run's. */
+async function readRollbackRecord(ctx) {
+    const key = runKey(ctx);
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE);
+    const all = stored.data ?? {};
     return {
-        self: answerRole(status.self),
-        selfLabel: answerLabel(status.self),
-        configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
-        peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
-        source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
+        path: stored.path,
+        entry: all[key] ?? { runKey: key },
+        // Callers save inside ctx.change, so a dry-run writes nothing.
+        save: async (entry) => {
+            all[key] = entry;
+            await ctx.host.saveState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE, all);
+        },
     };
 }
 
-;// CONCATENATED MODULE: ./src/tasks/roles.ts
-// This node's failover role and its peer's, read for the record and described for messages.
-
-/** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
-async function readRoleView(ctx) {
-    const view = readRoles(await ctx.host.failoverStatus());
-    ctx.record.data['roles'] = view;
-    return view;
+;// CONCATENATED MODULE: ./src/tasks/upgrade-record.ts
+/** The record's file name in the state folder. */
+const UPGRADE_RECORD_FILE = 'upgrade-record.json';
+async function readUpgradeRecord(ctx) {
+    return ctx.host.readState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE);
 }
-function describeRoles(view) {
-    const peers = view.peers.map((p) => `${p.name} ${p.label}`).join(', ');
-    return `this node reports ${view.selfLabel}${peers ? `; peers: ${peers}` : ''} (source: ${view.source})`;
+/** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
+async function saveUpgradeRecord(ctx, record) {
+    const saved = await ctx.host.saveState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE, {
+        ...record,
+        updatedAt: new Date().toISOString(),
+    });
+    return saved.path;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/restore-plan.ts
+
+
+
+
+
+
+
+/** What the approve-rollback gate shows, and the restore-plan output carries. */
+function describeRestore(plan) {
+    const s = plan.source;
+    return {
+        file: s.file,
+        takenAt: s.takenAt ?? 'unknown',
+        backupTook: s.backupMs === null ? 'unknown' : seconds(s.backupMs),
+        size: s.size < 1024 ** 2 ? size(s.size) : `${size(s.size)} (${s.size} bytes)`,
+        sha256: s.sha256,
+        database: `${s.database} on ${s.server}`,
+        run: s.backupRunKey ?? 'unknown',
+    };
+}
+/**
+ * Preflight's part in a rollback, on the primary: the backup the restore stage will restore, proven now, so the
+ * rollback gate's reviewers see it in this job's summary (and the gate job prints the restore-plan output).
+ */
+async function showRestorePlan(ctx) {
+    const { entry } = await readRollbackRecord(ctx);
+    const plan = await planRestore(ctx, entry.restore, 'Nothing was changed.');
+    const shown = describeRestore(plan);
+    const rows = [
+        ['File', shown['file']],
+        ['Taken at', shown['takenAt']],
+        ['The backup took', shown['backupTook']],
+        ['Size', shown['size']],
+        ['SHA-256', shown['sha256']],
+        ['Database', shown['database']],
+        ['Backup of run', shown['run']],
+        ['Found in', plan.foundIn],
+    ];
+    ctx.summarySections.push([
+        '#### The backup the rollback restores',
+        '| | |',
+        '| --- | --- |',
+        ...rows.map(([k, v]) => `| ${k} | ${(v ?? '').replace(/\|/g, '\\|')} |`),
+        '',
+        `Restoring it loses everything JAMS recorded after ${shown['takenAt']}: the history of the jobs run since, ` +
+            'and every change to definitions made since.',
+    ].join('\n'));
+}
+/**
+ * Finds the backup to restore and proves it: the file restore-backup-file names, else this rollback's earlier choice
+ * when a restore was already started, else the verified backup of the run of the last upgrade attempt on this host.
+ * Then it must be of the database JAMS uses and still hash as recorded. Every refusal leaves `hostState` as it is.
+ */
+async function planRestore(ctx, earlier, hostState) {
+    const refuse = (message, next) => {
+        throw new StageError(message, hostState, next);
+    };
+    const target = await resolveDatabase(ctx, hostState);
+    const named = ctx.settings.restore.backupFile;
+    // A restore this rollback started goes on with its own backup, unless restore-backup-file now names another.
+    const resume = earlier && (!named || named.toLowerCase() === earlier.file.toLowerCase()) ? earlier : undefined;
+    const found = resume
+        ? {
+            source: sourceOf(resume),
+            foundIn: `this rollback's record (its restore started at ${resume.startedAt})`,
+            upgrade: null,
+        }
+        : named
+            ? await namedBackup(ctx, named, refuse)
+            : await lastUpgradeBackup(ctx, refuse);
+    const { source } = found;
+    if (source.server.toLowerCase() !== target.server.toLowerCase() || source.database !== target.database) {
+        refuse(`The backup ${source.file} is of the database ${source.database} on ${source.server}, and JAMS on ` +
+            `${hostLabel(ctx)} uses ${target.database} on ${target.server} (${target.source}): it is not this pair's ` +
+            'database.', `Check 'sql-server' and 'sql-database' (or common.config), or name the backup of ${target.database} in ` +
+            "'restore-backup-file'; then re-run this job.");
+    }
+    const cut = source.file.lastIndexOf('\\');
+    const listing = await ctx.host.files(source.file.slice(0, cut), [source.file.slice(cut + 1)]);
+    const file = listing.files[0];
+    if (!file) {
+        refuse(`The backup ${source.file} cannot be seen from ${hostLabel(ctx)}: it was moved or deleted, or the share is not ` +
+            'reachable.', "Put the file back where it was recorded (the manifest next to it names its SHA-256), or copy it elsewhere and name it in 'restore-backup-file'; then re-run this job.");
+    }
+    else if (file.sha256 !== source.sha256) {
+        refuse(`The backup ${source.file} has the SHA-256 ${file.sha256}, and ${found.foundIn} recorded ${source.sha256}: the ` +
+            'file changed after it was verified.', 'Do not restore it. Find the verified copy (the backup folder, its manifest, your storage snapshots), name it in ' +
+            "'restore-backup-file', then re-run this job.");
+    }
+    const plan = { source, target, foundIn: found.foundIn, upgrade: found.upgrade };
+    ctx.record.data['restorePlan'] = { ...plan, show: describeRestore(plan) };
+    ctx.log.info(`backup to restore: ${source.file} (${size(source.size)}, SHA-256 ${source.sha256}, taken ${source.takenAt ?? 'at an unknown time'}) ` +
+        `into ${target.database} on ${target.server}; found in ${found.foundIn}`);
+    return plan;
+}
+/** Times from PowerShell carry seven decimals and Node's three: compare them as times, not as text. */
+const before = (a, b) => Date.parse(a) <= Date.parse(b);
+function sourceOf(r) {
+    const { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit } = r;
+    return { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit };
+}
+function fromBackup(db, runKey, explicit) {
+    return {
+        server: db.server,
+        database: db.database,
+        file: db.file,
+        size: db.size,
+        sha256: db.sha256,
+        takenAt: db.takenAt,
+        backupMs: db.backupMs,
+        backupRunKey: runKey,
+        explicit,
+    };
+}
+/** A file restore-backup-file names: it needs a record of its own (the backup record or its manifest) to be checked. */
+async function namedBackup(ctx, file, refuse) {
+    const stored = await readBackupRecords(ctx);
+    const entry = Object.values(stored.all).find((e) => e.database?.file.toLowerCase() === file.toLowerCase() && e.database.verified);
+    if (entry?.database) {
+        return {
+            source: fromBackup(entry.database, entry.runKey, true),
+            foundIn: `the backup record ${stored.path} (${entry.runKey})`,
+            upgrade: null,
+        };
+    }
+    const cut = file.lastIndexOf('\\');
+    const manifestName = `${file.slice(cut + 1)}.json`;
+    let manifest = null;
+    let why = 'it has no manifest next to it';
+    try {
+        manifest = (await ctx.host.readState(file.slice(0, cut), manifestName)).data;
+    }
+    catch (err) {
+        why = `its manifest could not be read: ${err.message}`;
+    }
+    if (!manifest?.verified) {
+        refuse(`restore-backup-file names ${file}, and jams-upgrade has no verified record of it: it is not in ${stored.path}, ` +
+            `and ${manifest ? 'its manifest says it was not verified' : why}. Without a recorded SHA-256 the file cannot be proven unchanged.`, 'Name a backup the backup stage took (its manifest, <file>.json, lies next to it), or restore this one by hand ' +
+            'with SQL Server Management Studio after checking it.');
+    }
+    const m = manifest;
+    return {
+        source: fromBackup({ ...m, file }, m.runKey ?? null, true),
+        foundIn: `the manifest ${file.slice(0, cut)}\\${manifestName}`,
+        upgrade: null,
+    };
+}
+/** The verified backup of the run of the last upgrade attempt on this host, taken before that attempt's installer. */
+async function lastUpgradeBackup(ctx, refuse) {
+    const named = "name the backup to restore in 'restore-backup-file' (the backup folder holds each backup with a manifest), then re-run this job";
+    const { path, data: upgrade } = await readUpgradeRecord(ctx);
+    if (!upgrade) {
+        refuse(`No upgrade is recorded on ${hostLabel(ctx)} (${path}), so there is no upgrade attempt whose backup a rollback ` +
+            'restores.', `If JAMS was upgraded by other means and you know which backup holds the database from before it, ${named}.`);
+    }
+    const last = upgrade;
+    const attemptAt = last.install?.startedAt ?? last.updatedAt;
+    const wanted = ctx.settings.targetVersion;
+    if (wanted && last.versionBefore && parseJamsVersion(wanted)?.compare(last.versionBefore) !== 0) {
+        refuse(`The last upgrade attempt on ${hostLabel(ctx)} (${last.runKey}, ${attemptAt}) went from ${last.versionBefore} to ` +
+            `${last.targetVersion}; target-version ${wanted} is not the version before it, so its backup does not hold ` +
+            `the database of ${wanted}.`, `Set target-version to ${last.versionBefore} (and the installer of that version), or, if you know which backup ` +
+            `holds the database of ${wanted}, ${named}.`);
+    }
+    const upgradeFacts = {
+        runKey: last.runKey,
+        versionBefore: last.versionBefore,
+        targetVersion: last.targetVersion,
+        attemptAt,
+    };
+    const stored = await readBackupRecords(ctx);
+    const own = stored.all[last.runKey]?.database;
+    if (own?.verified && (!last.install || before(own.takenAt, last.install.startedAt))) {
+        return {
+            source: fromBackup(own, last.runKey, false),
+            foundIn: `the backup record ${stored.path} (${last.runKey}, the run of the last upgrade attempt)`,
+            upgrade: upgradeFacts,
+        };
+    }
+    if (own?.verified) {
+        refuse(`The backup of ${last.runKey}, ${own.file}, was taken at ${own.takenAt}, after its installer started (` +
+            `${last.install?.startedAt}): it may hold the database as the upgrade left it.`, `If you know it holds the database of ${last.versionBefore ?? 'the version before'}, ${named}.`);
+    }
+    const verified = Object.values(stored.all)
+        .flatMap((e) => (e.database?.verified ? [{ runKey: e.runKey, db: e.database }] : []))
+        .sort((a, b) => Date.parse(b.db.takenAt) - Date.parse(a.db.takenAt));
+    const latest = verified[0];
+    const lastAttempt = `the last upgrade attempt on ${hostLabel(ctx)} (${last.runKey}, ${last.versionBefore ?? '?'} -> ${last.targetVersion}, started ${attemptAt})`;
+    if (!latest) {
+        refuse(`There is no verified database backup in ${stored.path}${own ? ` (the backup of ${last.runKey}, ${own.file}, is not verified${own.verifyError ? `: ${own.verifyError}` : ''})` : ''}, so ` +
+            `${lastAttempt} cannot be rolled back from the host's records.`, `A rollback needs the database from before that attempt: ${named}.`);
+    }
+    const other = latest;
+    const older = before(other.db.takenAt, attemptAt);
+    return refuse(`The latest verified backup, ${other.db.file} (${other.runKey}, taken ${other.db.takenAt}), is ` +
+        `${older ? 'older than' : 'from after the start of'} ${lastAttempt}, which has no verified backup of its own: ` +
+        (older
+            ? 'restoring it would also undo everything JAMS recorded between that backup and the attempt.'
+            : 'it may hold the database as the attempt left it.'), `If that backup is the one you mean to restore, and you accept what it loses, ${named}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/stages/preflight.ts
+
 
 
 
@@ -56527,7 +56893,12 @@ const preflight = {
             ctx.log.warn('The installed JAMS version could not be read from the Uninstall key or JAMSScheduler.exe.');
         const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
         if (installed && target && target.compare(installed.version) < 0) {
-            ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
+            if (ctx.settings.pipeline === 'rollback') {
+                ctx.log.info(`rollback: from the installed ${installed.version} back to ${target.version}`);
+            }
+            else {
+                ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
+            }
         }
         await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
         const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
@@ -56540,6 +56911,8 @@ const preflight = {
             { path: ctx.settings.installFolder, purpose: 'the installer' },
             ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
         ]);
+        if (ctx.settings.pipeline === 'rollback' && ctx.settings.role === 'primary')
+            await showRestorePlan(ctx);
         // Preflight's one durable write, once every check above has passed.
         await recordAccounts(ctx, states);
     },
@@ -56569,6 +56942,705 @@ async function recordAccounts(ctx, states) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/tasks/installer-run.ts
+// Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
+
+
+
+
+
+
+/**
+ * Runs the installer unattended and waits for it within install-timeout-seconds, keeping the host record up
+ * to date so a re-run knows an installer was started. Returns null in a dry-run. A failing exit code is
+ * returned, not thrown: the caller leaves the services stopped before it reports the failure.
+ */
+async function runInstaller(ctx, names, base) {
+    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-installer-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    const args = installerArguments(ctx.settings.upgrade.installerArguments, log);
+    const timeoutMs = ctx.settings.upgrade.installTimeoutMs;
+    let result = null;
+    try {
+        await ctx.change('run the JAMS installer', `${base.installer.path} (${base.targetVersion}), log ${log}`, async () => {
+            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
+            const started = await ctx.host.startInstaller(base.installer.path, args);
+            const install = {
+                processId: started.processId,
+                startedAt: started.startedAt,
+                log,
+                exitCode: null,
+                finishedAt: null,
+                rebootRequired: false,
+            };
+            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install });
+            ctx.log.info(`installer process ${started.processId}: ${started.commandLine}`);
+            const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, timeoutMs, (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`);
+            if (!waited.ok) {
+                const now = await readServices(ctx, names);
+                ctx.record.servicesAfter = Object.values(now);
+                throw new StageError(`The JAMS installer (process ${started.processId}) is still running on ${hostLabel(ctx)} ` +
+                    `${Math.round(timeoutMs / 1000)} s after it started.`, `${describeStates(hostLabel(ctx), now)} The installer is still running: it was not ended, because an ` +
+                    'installer ended half-way can leave JAMS half-installed.', `Watch ${log}. When the installer has ended, re-run this job: it does not start a second installer while ` +
+                    'this one runs, and goes on from the installed version. If it waits on a prompt (from JAMS 7.7.2 a SQL ' +
+                    'Server certificate-trust prompt when the database connection is unencrypted), end it, fix the cause ' +
+                    'and re-run.');
+            }
+            const code = waited.value.exitCode;
+            const kind = code === null
+                ? { outcome: 'failure', meaning: 'the exit code could not be read' }
+                : classifyExitCode(code);
+            result = {
+                exitCode: code,
+                ...kind,
+                log,
+                commandLine: started.commandLine,
+                errorLine: kind.outcome === 'failure' ? readErrorLine(log) : null,
+            };
+            install.exitCode = code;
+            install.finishedAt = new Date().toISOString();
+            install.rebootRequired = kind.outcome === 'reboot';
+            await saveUpgradeRecord(ctx, {
+                ...base,
+                phase: kind.outcome === 'failure' ? 'install-failed' : 'installed',
+                install,
+            });
+            const detail = `exit code ${code ?? 'unknown'}: ${kind.meaning}`;
+            if (kind.outcome === 'failure')
+                throw new Error(detail);
+            return detail;
+        });
+    }
+    catch (err) {
+        if (result?.outcome !== 'failure')
+            throw err;
+    }
+    return result;
+}
+/** The log is written into the run folder on this runner, so it is read here directly. */
+function readErrorLine(log) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(log))
+        return null;
+    return findErrorLine(decodeLog((0,external_node_fs_namespaceObject.readFileSync)(log)));
+}
+
+;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
+// The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
+
+
+
+
+/** The upgrade resets these services' Log On As to LocalSystem (the procedure names them). */
+const RESET_BY_UPGRADE = ['scheduler', 'server'];
+const logon_accounts_KINDS = ['executor', 'server', 'scheduler'];
+const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-password' };
+/** The Log On As record preflight saved on this host; the upgrade cannot proceed without it. */
+async function readAccountRecord(ctx) {
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    if (!stored.data) {
+        throw new StageError(`There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
+            'not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
+            'this job.');
+    }
+    const computer = ctx.record.host?.computerName;
+    if (computer &&
+        stored.data.computerName &&
+        stored.data.computerName.toLowerCase() !== computer.toLowerCase()) {
+        throw new StageError(`The Log On As record ${stored.path} belongs to ${stored.data.computerName}, not to ${computer}.`, 'Nothing was changed.', `Check the 'state-folder' input (it must be local to each host), run preflight on ${computer}, then re-run this job.`);
+    }
+    ctx.record.data['logOnAsRecord'] = stored.data;
+    return stored.data;
+}
+/** The secret input whose password belongs to an account, as the variable name PowerShell reads. */
+function variableFor(ctx, names, record, account) {
+    const kinds = ['scheduler', 'server'].filter((k) => ctx.settings.passwords[k] !== undefined && sameAccount(record.accounts[names[k]], account));
+    if (kinds.length === 2 && ctx.settings.passwords.scheduler !== ctx.settings.passwords.server) {
+        throw new StageError(`'scheduler-password' and 'server-password' differ, and both services run as ${account}.`, 'Nothing was changed.', `Give the password of ${account} in both inputs (or in one of them), then re-run this job.`);
+    }
+    return kinds[0] ? PASSWORD_VARIABLES[kinds[0]] : null;
+}
+/**
+ * Which accounts this run will restore, and where their passwords are. Proven before any change: an account
+ * that needs a password and has none stops the stage here.
+ */
+function planAccountRestore(ctx, names, record, current, willInstall, hostState = 'Nothing was changed.') {
+    const plan = [];
+    for (const kind of logon_accounts_KINDS) {
+        const service = names[kind];
+        const account = record.accounts[service];
+        if (!account) {
+            ctx.log.warn(`The Log On As record has no account for ${describeService(kind, service)}; it is left as it is.`);
+            continue;
+        }
+        const reset = willInstall && RESET_BY_UPGRADE.includes(kind) && !isBuiltinAccount(account);
+        if (!reset && sameAccount(current[kind].account, account))
+            continue;
+        const variable = isPasswordless(account) ? null : variableFor(ctx, names, record, account);
+        if (!isPasswordless(account) && !variable) {
+            const input = kind === 'executor' ? "'scheduler-password' or 'server-password'" : `'${PASSWORD_INPUT[kind]}'`;
+            throw new StageError(`${describeService(kind, service)} must run as ${account} after the upgrade, and no password for it was ` +
+                `given (${input} is empty or belongs to another account).`, hostState, `Store the password of ${account} as a secret of the environment and pass it as ${input}. A managed ` +
+                'service account (DOMAIN\\name$) needs none. Then re-run this job.');
+        }
+        plan.push({ kind, service, account, variable });
+    }
+    return plan;
+}
+/** Checks each password against its account before anything changes, so a wrong one never reaches a service. */
+async function checkPasswords(ctx, plan) {
+    const seen = new Set();
+    for (const entry of plan) {
+        if (!entry.variable || seen.has(entry.account.toLowerCase()))
+            continue;
+        seen.add(entry.account.toLowerCase());
+        const check = await ctx.host.testCredential(entry.account, entry.variable);
+        if (!check.checked) {
+            ctx.log.warn(`The password of ${entry.account} could not be checked (${check.reason}); it is used as given.`);
+        }
+        else if (!check.valid) {
+            throw new StageError(`The password given for ${entry.account} is not accepted (${check.reason ?? 'wrong password'}).`, 'Nothing was changed.', `Correct the secret that holds the password of ${entry.account}, then re-run this job. Repeated wrong ` +
+                'passwords can lock the account.');
+        }
+    }
+    ctx.record.data['passwordsChecked'] = [...seen];
+}
+/**
+ * Puts the recorded Log On As accounts back (the upgrade resets them to LocalSystem) and verifies each one.
+ * The services are stopped at this point; a service already on its recorded account is recorded as done.
+ */
+async function restoreAccounts(ctx, names, record) {
+    const current = await readServices(ctx, names);
+    const outcomes = [];
+    const plan = planAccountRestore(ctx, names, record, current, false, `${describeStates(hostLabel(ctx), current)} JAMS is upgraded; no Log On As was changed yet.`);
+    for (const kind of logon_accounts_KINDS) {
+        const service = names[kind];
+        const recorded = record.accounts[service];
+        if (!recorded)
+            continue;
+        const before = current[kind].account ?? '';
+        const label = describeService(kind, service);
+        const entry = plan.find((p) => p.service === service);
+        if (!entry) {
+            ctx.skip('restore Log On As', label, `already ${recorded}`);
+            outcomes.push({ service, recorded, before, after: before, outcome: 'already' });
+            continue;
+        }
+        const changed = await ctx.change('restore Log On As', `${label}: ${before} -> ${recorded}`, async () => {
+            const result = await ctx.host.setServiceAccount(service, recorded, entry.variable);
+            if (result.returnValue !== 0) {
+                const now = await readServices(ctx, names);
+                throw new StageError(`Setting the Log On As of ${label} on ${hostLabel(ctx)} to ${recorded} failed: ` +
+                    `${describeChangeResult(result.returnValue)} (Win32_Service.Change returned ${result.returnValue}).`, `${describeStates(hostLabel(ctx), now)} JAMS is upgraded; ${label} runs as ${result.service.account}.`, `Fix the cause (the account name in the record ${ACCOUNT_RECORD_FILE}, its rights, the runner's elevation), ` +
+                    'then re-run this job: the install is skipped and the accounts are restored.');
+            }
+            return `now ${result.service.account}`;
+        });
+        outcomes.push({ service, recorded, before, after: before, outcome: changed ? 'restored' : 'would' });
+    }
+    if (ctx.settings.dryRun)
+        return outcomes;
+    const after = await readServices(ctx, names);
+    ctx.record.servicesAfter = Object.values(after);
+    for (const o of outcomes) {
+        const kind = logon_accounts_KINDS.find((k) => names[k] === o.service);
+        o.after = after[kind].account ?? '';
+    }
+    const wrong = outcomes.filter((o) => !sameAccount(o.after, o.recorded));
+    if (wrong.length > 0) {
+        throw new StageError(`After the restore, ${wrong.map((o) => `${o.service} runs as ${o.after}, not ${o.recorded}`).join('; ')} on ` +
+            `${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), after)} JAMS is upgraded; the Log On As accounts are not all restored.`, 'Set the account in services.msc (Log On tab) or find what changes it back, then re-run this job.');
+    }
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/uninstall-first.ts
+// The rollback's reinstall of the previous version over a newer one: which saved config files belong to the version
+// returned to, and, with uninstall-first, the newer version's own uninstaller run before the older installer.
+
+
+
+
+
+
+
+
+
+
+/**
+ * The save of the config files from before the upgrade that left the version `target`: the upgrade record names it
+ * while it records that upgrade, or this run's reinstall towards `target`, which kept it. Null when this host has no
+ * such record: its files then stay as the installer writes them.
+ */
+function configSaveFor(record, target, run) {
+    if (!record)
+        return null;
+    const same = (v) => v !== null && parseJamsVersion(v)?.compare(target) === 0;
+    const reinstall = same(record.targetVersion) && record.runKey === run;
+    const upgradeAway = same(record.versionBefore) && !same(record.targetVersion);
+    return reinstall || upgradeAway ? record.configSaveKey : null;
+}
+/**
+ * Proves, before anything changes, what the reinstall of `target` over `installed` needs: the config save to put
+ * back, and with uninstall-first the one Windows Installer product to remove and a password for every account the
+ * removal resets (a removal takes the services with it, so all three come back as the installer creates them).
+ */
+async function planDowngrade(ctx, facts) {
+    const { record, installed, target, willInstall } = facts;
+    const plan = { configSaveKey: configSaveFor(record, target, runKey(ctx)), uninstall: null };
+    ctx.record.data['downgrade'] = plan;
+    const newer = (parseJamsVersion(installed)?.compare(target) ?? 0) > 0;
+    if (willInstall && !plan.configSaveKey) {
+        ctx.log.warn(`No config files saved before the upgrade away from ${target} are recorded on ${hostLabel(ctx)}: after the ` +
+            `reinstall the files stay as the ${target} installer writes them. Copy your customised files back from the ` +
+            "upgrade run's artifacts (config/ folder) before the start stage.");
+    }
+    if (!ctx.settings.upgrade.uninstallFirst)
+        return plan;
+    if (!willInstall || !newer) {
+        ctx.log.info(`uninstall-first: nothing to remove, the installed ${installed} is not newer than ${target}`);
+        return plan;
+    }
+    const choice = pickUninstallEntry(await ctx.host.uninstallEntries(), installed);
+    if (!choice.ok) {
+        throw new StageError(`uninstall-first cannot remove JAMS ${installed} on ${hostLabel(ctx)}: ${choice.problem}.`, 'Nothing was changed.', `Remove JAMS ${installed} by hand (Programs and Features), then re-run this job: it finds nothing installed and ` +
+            `installs ${target}. Or set uninstall-first: false if the installer takes the downgrade itself.`);
+    }
+    plan.uninstall = { productCode: choice.productCode, name: choice.entry.name, version: installed };
+    const reset = Object.fromEntries(Object.entries(facts.states).map(([kind, s]) => [kind, { ...s, account: 'LocalSystem' }]));
+    await checkPasswords(ctx, planAccountRestore(ctx, facts.names, facts.accounts, reset, false));
+    return plan;
+}
+/**
+ * msiexec /x of the newer version, quietly with a verbose log in the run folder, waited for within
+ * install-timeout-seconds. Recorded on the host before it starts and when it ends, so a re-run knows.
+ */
+async function runUninstallFirst(ctx, names, plan) {
+    const product = plan.uninstall;
+    if (!product)
+        return;
+    const stored = await readRollbackRecord(ctx);
+    const earlier = stored.entry.uninstall;
+    if (earlier?.phase === 'uninstalling' && earlier.processId !== null && earlier.startedAt) {
+        const status = await ctx.host.installerStatus(earlier.processId, earlier.startedAt);
+        if (status.running) {
+            throw new StageError(`The uninstaller this rollback started at ${earlier.startedAt} (process ${earlier.processId}) is still running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The uninstaller is running.`, `Watch ${earlier.log}; when it has ended, re-run this job.`);
+        }
+    }
+    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-uninstall-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    const args = UNINSTALL_ARGUMENTS.map((a) => (a === LOG_PLACEHOLDER ? log : a));
+    const record = {
+        ...product,
+        log,
+        processId: null,
+        startedAt: null,
+        commandLine: null,
+        exitCode: null,
+        finishedAt: null,
+        phase: 'uninstalling',
+    };
+    ctx.record.data['uninstall'] = ctx.settings.dryRun ? { ...record, phase: 'would' } : record;
+    let failure = null;
+    await ctx
+        .change("run the installed version's uninstaller", `msiexec /x ${product.productCode} ${args.join(' ')} (${product.name} ${product.version})`, async () => {
+        await stored.save({ ...stored.entry, uninstall: record });
+        const started = await ctx.host.startUninstaller(product.productCode, args);
+        Object.assign(record, {
+            processId: started.processId,
+            startedAt: started.startedAt,
+            commandLine: started.commandLine,
+        });
+        await stored.save({ ...stored.entry, uninstall: record });
+        ctx.log.info(`uninstaller process ${started.processId}: ${started.commandLine}`);
+        const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, ctx.settings.upgrade.installTimeoutMs, (_s, ms) => `the uninstaller is running (${Math.round(ms / 1000)} s)`);
+        if (!waited.ok) {
+            failure = `it is still running ${Math.round(ctx.settings.upgrade.installTimeoutMs / 1000)} s after it started (it was not ended)`;
+            throw new Error(failure);
+        }
+        const code = waited.value.exitCode;
+        const kind = code === null ? null : classifyExitCode(code);
+        Object.assign(record, {
+            exitCode: code,
+            finishedAt: new Date().toISOString(),
+            phase: kind?.outcome === 'success' || kind?.outcome === 'reboot' ? 'uninstalled' : 'failed',
+        });
+        await stored.save({ ...stored.entry, uninstall: record });
+        const detail = `exit code ${code ?? 'unknown'}: ${kind?.meaning ?? 'the exit code could not be read'}`;
+        if (record.phase === 'failed') {
+            const line = readErrorLine(log);
+            failure = `${detail}; log ${log}${line ? `, line ${line.line}: "${line.text}"` : ''}`;
+            throw new Error(failure);
+        }
+        if (kind?.outcome === 'reboot') {
+            ctx.log.warn(`The uninstaller asks for a reboot (${detail}); jams-upgrade does not reboot: reboot once verify has passed.`);
+        }
+        return detail;
+    })
+        .catch(async (err) => {
+        const now = await readServices(ctx, names);
+        ctx.record.servicesAfter = Object.values(now);
+        throw new StageError(`The uninstaller of ${product.name} ${product.version} on ${hostLabel(ctx)} failed: ${failure ?? err.message}.`, `${describeStates(hostLabel(ctx), now)} ${product.name} ${product.version} may be partly removed; the database ` +
+            'is the restored one.', `Read ${log} and fix the cause, or remove ${product.name} by hand (Programs and Features); then re-run this ` +
+            'job: it goes on from what is installed.');
+    });
+}
+
+;// CONCATENATED MODULE: ./src/stages/upgrade.ts
+
+
+
+
+
+
+
+
+/**
+ * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
+ * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
+ * first change; a re-run goes on from whatever point the last run reached.
+ */
+const upgrade = {
+    async run(ctx) {
+        const data = {
+            targetVersion: null,
+            versionBefore: null,
+            installedAtStart: null,
+            versionAfter: null,
+            install: 'not started',
+            rebootRequired: false,
+        };
+        ctx.record.data['upgrade'] = data;
+        const names = await resolveServices(ctx);
+        const before = await readServices(ctx, names);
+        ctx.record.servicesBefore = Object.values(before);
+        ctx.record.servicesAfter = Object.values(before);
+        // Preconditions: nothing below changes anything until the installer decision is made.
+        requireElevation(ctx);
+        const accounts = await readAccountRecord(ctx);
+        const installer = await checkInstaller(ctx);
+        const installerVersion = installer.version;
+        data.installer = {
+            path: installer.path,
+            size: installer.size,
+            sha256: installer.sha256,
+            version: installerVersion,
+            versionSource: installer.versionSource,
+            signature: installer.signature,
+            signer: installer.signer,
+            signatureMessage: installer.signatureMessage,
+        };
+        const target = targetVersion(ctx, installerVersion);
+        data.targetVersion = target;
+        const installed = pickInstalledVersion(await ctx.host.installedVersion());
+        if (!installed) {
+            throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.');
+        }
+        data.installedAtStart = installed.version;
+        const hostRecord = (await readUpgradeRecord(ctx)).data;
+        const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
+        data.versionBefore = sameTarget?.versionBefore ?? installed.version;
+        requirePrimaryUpgraded(ctx, target);
+        await requireNoInstallerRunning(ctx, names, hostRecord);
+        const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
+        if (willInstall)
+            requireStopped(ctx, before);
+        const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
+        await checkPasswords(ctx, plan);
+        // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
+        const downgrade = ctx.settings.stage === 'reinstall'
+            ? await planDowngrade(ctx, {
+                record: hostRecord,
+                installed: installed.version,
+                target,
+                willInstall,
+                names,
+                accounts,
+                states: before,
+            })
+            : null;
+        let base = sameTarget ?? {
+            computerName: ctx.record.host?.computerName ?? '',
+            runKey: runKey(ctx),
+            targetVersion: target,
+            versionBefore: installed.version,
+            versionAfter: null,
+            installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
+            phase: 'completed',
+            install: null,
+            configSaveKey: downgrade?.configSaveKey ?? null,
+            configReappliedAt: null,
+            updatedAt: '',
+        };
+        if (willInstall) {
+            const save = await saveConfigFiles(ctx);
+            base = {
+                ...base,
+                runKey: runKey(ctx),
+                versionBefore: data.versionBefore,
+                installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
+                configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
+                configReappliedAt: null,
+            };
+            if (downgrade)
+                await runUninstallFirst(ctx, names, downgrade);
+            const outcome = await runInstaller(ctx, names, base);
+            data.install = outcome ? 'ran' : 'would';
+            if (outcome) {
+                Object.assign(data, {
+                    exitCode: outcome.exitCode,
+                    exitMeaning: outcome.meaning,
+                    log: outcome.log,
+                    errorLine: outcome.errorLine,
+                    commandLine: outcome.commandLine,
+                    rebootRequired: outcome.outcome === 'reboot',
+                });
+                if (outcome.outcome === 'failure') {
+                    data.install = 'failed';
+                    await failInstall(ctx, names, outcome);
+                }
+                if (outcome.outcome === 'reboot') {
+                    ctx.log.warn(`The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
+                        'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
+                        "at boot, so a reboot before the start stage would run them with the installer's config files.");
+                }
+            }
+        }
+        else {
+            ctx.skip('run the JAMS installer', installer.path, skipReason(ctx, installed.version, target, sameTarget));
+            data.install = 'skipped';
+        }
+        // After the install (or when it was done already): the services stopped, the accounts back.
+        await stopJamsServices(ctx, names);
+        const restored = await restoreAccounts(ctx, names, accounts);
+        data.accounts = restored;
+        const after = pickInstalledVersion(await ctx.host.installedVersion());
+        data.versionAfter = after?.version ?? null;
+        ctx.record.data['installedVersion'] = after;
+        if (!ctx.settings.dryRun && after?.version !== target) {
+            throw new StageError(`After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`, `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
+                `the installer again (give allow-reinstall: true if the version shown is ${target} already).`);
+        }
+        // The installer's run updated the host record; the final one keeps its install details.
+        const latest = (await readUpgradeRecord(ctx)).data;
+        const done = {
+            ...(latest?.targetVersion === target ? latest : base),
+            phase: 'completed',
+            versionAfter: after?.version ?? null,
+        };
+        await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
+            const path = await saveUpgradeRecord(ctx, done);
+            return `saved to ${path}`;
+        });
+        ctx.log.info(`JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
+            restored.map((a) => `${a.service} ${a.after}`).join(', '));
+    },
+};
+function requireElevation(ctx) {
+    const platform = ctx.record.host;
+    if (platform?.platform === 'windows' && !platform.isAdmin) {
+        throw new StageError(`The runner on ${hostLabel(ctx)} is not elevated: the JAMS installer must run as administrator.`, 'Nothing was changed.', "Run the self-hosted runner's service as an administrator account (or LocalSystem) on the scheduler hosts, " +
+            'then re-run this job.');
+    }
+}
+/** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
+async function checkInstaller(ctx) {
+    const { installerPath, installerSha256 } = ctx.settings.upgrade;
+    if (!installerPath || !installerSha256) {
+        throw new StageError('The upgrade stage needs the installer-path and installer-sha256 inputs.', 'Nothing was changed.', 'Set both inputs, then re-run this job.');
+    }
+    const info = await ctx.host.installer(installerPath);
+    const refuse = (message, next) => {
+        throw new StageError(message, 'Nothing was changed.', next);
+    };
+    if (!info.exists || !info.readable) {
+        refuse(`The JAMS installer ${installerPath} cannot be read on ${hostLabel(ctx)}: ${info.reason}.`, 'Check the path, that the share is reachable from the host, and that the runner account may read it; then re-run this job.');
+    }
+    ctx.log.info(`installer ${installerPath}: ${info.size} bytes, SHA-256 ${info.sha256}`);
+    if (info.sha256 !== installerSha256) {
+        refuse(`The SHA-256 of ${installerPath} is ${info.sha256}, and installer-sha256 expects ${installerSha256}.`, 'Do not run this file: download the installer again from the vendor, compare its hash with the published one, ' +
+            'and set installer-sha256 to it; then re-run this job.');
+    }
+    if (info.signature !== 'Valid') {
+        refuse(`The Authenticode signature of ${installerPath} is ${info.signature}` +
+            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, then re-run this job.');
+    }
+    ctx.log.info(`signature Valid${info.signer ? `, signed by ${info.signer}` : ''}`);
+    const version = info.version ? parseJamsVersion(info.version) : null;
+    if (!version) {
+        refuse(`The version of ${installerPath} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that the file is the JAMS setup program, then re-run this job.');
+    }
+    return { ...info, version: version.version };
+}
+/** The target is target-version when given, else the installer's version; the two must agree. */
+function targetVersion(ctx, installerVersion) {
+    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+    if (wanted && wanted.compare(installerVersion) !== 0) {
+        throw new StageError(`The installer ${ctx.settings.upgrade.installerPath} is version ${installerVersion}, and target-version is ${wanted.version}.`, 'Nothing was changed.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
+            'target-version; then re-run this job.');
+    }
+    return installerVersion;
+}
+/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
+function refuseUnlessDryRun(ctx, error) {
+    if (!ctx.settings.dryRun)
+        throw error;
+    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+}
+/**
+ * The procedure upgrades the primary first. The runners are different machines, so the secondary learns of
+ * the primary's upgrade from the primary job's version-after output, passed in as primary-upgraded-version.
+ */
+function requirePrimaryUpgraded(ctx, target) {
+    if (ctx.settings.role !== 'secondary')
+        return;
+    const reported = ctx.settings.upgrade.primaryUpgradedVersion;
+    const next = 'Run the upgrade stage on the primary first. In the workflow, give this job `needs: <the primary upgrade job>` ' +
+        'and `primary-upgraded-version: ${{ needs.<job>.outputs.version-after }}`; then re-run this job.';
+    if (!reported) {
+        refuseUnlessDryRun(ctx, new StageError("The primary's upgrade is not recorded: 'primary-upgraded-version' is empty, and the procedure upgrades the " +
+            'primary before the secondary.', 'Nothing was changed.', next));
+    }
+    else if (parseJamsVersion(reported)?.compare(target) !== 0) {
+        refuseUnlessDryRun(ctx, new StageError(`The primary reports version ${reported} after its upgrade, and this installer is ${target}.`, 'Nothing was changed.', `Use the installer the primary was upgraded with, or finish the primary's upgrade to ${target}. ${next}`));
+    }
+    ctx.record.data['primaryUpgradedVersion'] = reported;
+}
+/** An installer started by an earlier attempt that still runs must end before anything else happens. */
+async function requireNoInstallerRunning(ctx, names, record) {
+    if (record?.phase !== 'installing' || !record.install)
+        return;
+    const status = await ctx.host.installerStatus(record.install.processId, record.install.startedAt);
+    if (status.running) {
+        refuseUnlessDryRun(ctx, new StageError(`The JAMS installer started at ${record.install.startedAt} (process ${record.install.processId}) is still ` +
+            `running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The installer is running.`, `Watch ${record.install.log}; when the installer has ended, re-run this job.`));
+        return;
+    }
+    ctx.log.info(`the installer an earlier attempt started (process ${record.install.processId}) has ended` +
+        `${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}; going on from the installed version`);
+}
+/** Install when the target is newer; the same version only with allow-reinstall, an older one only with allow-downgrade. */
+function decideInstall(ctx, installed, target, record) {
+    const order = parseJamsVersion(installed)?.compare(target) ?? -1;
+    if (order < 0)
+        return true;
+    if (order === 0) {
+        const doneThisRun = record?.runKey === runKey(ctx) && record.phase !== 'install-failed' && record.install;
+        return ctx.settings.upgrade.allowReinstall && !doneThisRun;
+    }
+    if (!ctx.settings.upgrade.allowDowngrade) {
+        throw new StageError(`The installer is version ${target}, older than the installed ${installed} on ${hostLabel(ctx)}: a downgrade is refused.`, 'Nothing was changed.', 'Use the installer of a newer version. To downgrade on purpose (after restoring the database of that version), ' +
+            'set allow-downgrade: true.');
+    }
+    const why = ctx.settings.stage === 'reinstall' ? 'the rollback' : 'allow-downgrade is true';
+    ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (${why}).`);
+    return true;
+}
+function skipReason(ctx, installed, target, record) {
+    if (ctx.settings.upgrade.allowReinstall && record?.runKey === runKey(ctx)) {
+        return `${target} was already re-installed in this run`;
+    }
+    return `the installed version ${installed} is the target${ctx.settings.upgrade.allowReinstall ? '' : ' (allow-reinstall is false)'}`;
+}
+function requireStopped(ctx, states) {
+    const running = Object.values(states).filter((s) => s.status !== 'Stopped');
+    if (running.length === 0)
+        return;
+    refuseUnlessDryRun(ctx, new StageError(`${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: the installer must not ` +
+        'run while a JAMS service runs.', `${describeStates(hostLabel(ctx), states)} Nothing was changed.`, `Run the stop stage for this host (role: ${ctx.settings.role}) first, then re-run this job.`));
+}
+/** A failed install: the services are left stopped, and the message names the code, the log and its error line. */
+async function failInstall(ctx, names, outcome) {
+    let stopNote = '';
+    try {
+        await stopJamsServices(ctx, names);
+    }
+    catch (err) {
+        stopNote = ` Stopping the services again failed: ${err.message}`;
+    }
+    const now = await readServices(ctx, names);
+    ctx.record.servicesAfter = Object.values(now);
+    const version = pickInstalledVersion(await ctx.host.installedVersion());
+    const where = outcome.errorLine
+        ? `line ${outcome.errorLine.line} reports the error: "${outcome.errorLine.text}"`
+        : 'no line in it matched a known error pattern; read it from the end';
+    const accounts = Object.values(now)
+        .map((s) => `${s.name} as ${s.account}`)
+        .join(', ');
+    const next = {
+        1618: 'Another installation runs on the host (Windows Update or a second setup). Wait until it has finished, then ' +
+            're-run this job.',
+        1602: 'The installer was cancelled: it may have asked a question an unattended run cannot answer (from JAMS 7.7.2 a ' +
+            'SQL Server certificate-trust prompt when the database connection is unencrypted). Read the log, fix the ' +
+            'cause, then re-run this job.',
+        1638: 'The installer refuses to install over the newer version installed. For a rollback, set uninstall-first: true ' +
+            'and re-run this job: it removes the installed version with its own uninstaller first (docs/rollback.md).',
+    };
+    throw new StageError(`The JAMS installer on ${hostLabel(ctx)} exited with ${outcome.exitCode ?? 'an unknown code'}: ${outcome.meaning}. ` +
+        `Log: ${outcome.log}; ${where}.`, `${describeStates(hostLabel(ctx), now)} Installed version: ${version?.version ?? 'unreadable'}. ` +
+        `Log On As: ${accounts}.${stopNote}`, (outcome.exitCode !== null ? next[outcome.exitCode] : undefined) ??
+        'Read the log at that line and fix the cause; the services stay stopped. Then re-run this job: it runs the ' +
+            'installer again. To return to the old version instead (when the installer rolled back), run the start stage.');
+}
+
+;// CONCATENATED MODULE: ./src/stages/reinstall.ts
+
+
+
+
+
+
+
+
+/**
+ * The rollback's "reinstall the previous version": the upgrade stage run towards target-version (the version before the
+ * upgrade being undone), with the downgrade allowed, the same installer checks, exit codes, log and Log On As restore;
+ * with uninstall-first the newer version's own uninstaller runs first. A stage of its own, so the records, the report and
+ * the workflow name it for what it is. The start stage then puts the saved config files back whole (config-mode replace).
+ */
+const reinstall = {
+    async run(ctx) {
+        if ((await finishAfterUninstall(ctx)) === 'would')
+            return;
+        await upgrade.run(ctx);
+    },
+};
+/**
+ * A re-run after this rollback's uninstaller removed JAMS and the installer did not finish: the services are gone with
+ * it, so the installer runs first (with the same checks); the upgrade flow then finds the version installed and goes on
+ * with the services and the accounts.
+ */
+async function finishAfterUninstall(ctx) {
+    const { entry } = await readRollbackRecord(ctx);
+    if (!entry.uninstall || pickInstalledVersion(await ctx.host.installedVersion()))
+        return 'none';
+    ctx.log.info(`this rollback removed ${entry.uninstall.name} ${entry.uninstall.version} from ${hostLabel(ctx)} ` +
+        `(${entry.uninstall.phase}) and nothing is installed now: the installer runs first`);
+    requireElevation(ctx);
+    const installer = await checkInstaller(ctx);
+    const target = targetVersion(ctx, installer.version);
+    const names = Object.fromEntries(Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']));
+    const record = (await readUpgradeRecord(ctx)).data;
+    await requireNoInstallerRunning(ctx, names, record);
+    const base = {
+        computerName: ctx.record.host?.computerName ?? '',
+        runKey: runKey(ctx),
+        targetVersion: target,
+        versionBefore: entry.uninstall.version,
+        versionAfter: null,
+        installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installer.version },
+        phase: 'completed',
+        install: null,
+        configSaveKey: configSaveFor(record, target, runKey(ctx)),
+        configReappliedAt: null,
+        updatedAt: '',
+    };
+    const outcome = await runInstaller(ctx, names, base);
+    ctx.record.data['installAfterUninstall'] = outcome;
+    if (!outcome)
+        return 'would';
+    if (outcome.outcome === 'failure')
+        await failInstall(ctx, names, outcome);
+    return 'ran';
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
 const ACTION_REF = 'jams-upgrade/jams-upgrade@v1';
@@ -56588,7 +57660,7 @@ const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
     'maintenance-resource',
 ]));
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
-function variableFor(input) {
+function pipeline_variableFor(input) {
     return `JAMS_${input.toUpperCase().replace(/-/g, '_')}`;
 }
 /** The prefix every artifact of this pipeline starts with: the report downloads by it. */
@@ -56614,6 +57686,7 @@ const stage = (name, role, options = {}) => ({
     inputs: options.inputs ?? [],
     secrets: options.secrets ?? {},
     fromJobs: options.fromJobs ?? {},
+    fixed: options.fixed ?? {},
     outputs: options.outputs ?? [],
 });
 const preflightInputs = [
@@ -56687,15 +57760,85 @@ const PIPELINE = [
 ];
 /** Every step in order. */
 const STEPS = PIPELINE.flat();
+const rollback = { pipeline: 'rollback' };
+const rollbackPreflightInputs = ['install-folder', 'target-version', 'installer-path', 'installer-sha256'];
+const restoreInputs = [
+    'install-folder',
+    'sql-server',
+    'sql-database',
+    'restore-backup-file',
+    'target-version',
+];
+const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
+/**
+ * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
+ * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
+ * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
+ */
+const ROLLBACK_PIPELINE = [
+    [
+        stage('preflight', 'primary', {
+            inputs: [...rollbackPreflightInputs, 'sql-server', 'sql-database', 'restore-backup-file'],
+            fixed: rollback,
+            outputs: ['restore-plan'],
+        }),
+        stage('preflight', 'secondary', { inputs: rollbackPreflightInputs, fixed: rollback }),
+    ],
+    [
+        gate('approve-rollback', 'approve rollback', 'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version'),
+    ],
+    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
+    [stage('stop', 'primary', { inputs: stopInputs, fixed: rollback })],
+    [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
+    [
+        stage('restore', 'primary', {
+            inputs: [...restoreInputs, 'sql-auth', 'sql-user'],
+            secrets: backupSecrets,
+        }),
+    ],
+    [
+        stage('reinstall', 'primary', {
+            inputs: reinstallInputs,
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+        }),
+    ],
+    [
+        stage('reinstall', 'secondary', {
+            inputs: reinstallInputs,
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+            fromJobs: { 'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' } },
+        }),
+    ],
+    // The saved files belong to the version returned to: they go back whole.
+    [stage('start', 'primary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
+    [stage('start', 'secondary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
+    [
+        stage('verify', 'primary', { inputs: verifyInputs }),
+        stage('verify', 'secondary', { inputs: verifyInputs }),
+    ],
+    [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
+    [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
+    [stage('report', null, { fixed: rollback })],
+];
+/** Each pipeline by the name the action's `pipeline` input gives it. */
+const PIPELINES = {
+    upgrade: PIPELINE,
+    rollback: ROLLBACK_PIPELINE,
+};
 /** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
-function predecessors(job) {
-    const index = PIPELINE.findIndex((group) => group.some((s) => s.job === job));
+function predecessors(job, pipeline = PIPELINE) {
+    const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
     if (index < 0)
         throw new Error(`No pipeline step has the job '${job}'.`);
-    const last = PIPELINE[PIPELINE.length - 1]?.some((s) => s.job === job);
+    const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);
     if (last)
-        return STEPS.filter((s) => s.job !== job).map((s) => s.job);
-    return (PIPELINE[index - 1] ?? []).map((s) => s.job);
+        return pipeline
+            .flat()
+            .filter((s) => s.job !== job)
+            .map((s) => s.job);
+    return (pipeline[index - 1] ?? []).map((s) => s.job);
 }
 /**
  * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
@@ -62111,7 +63254,7 @@ function failures(rows, records) {
 
 ;// CONCATENATED MODULE: ./src/report/next-steps.ts
 /** What the operator does next, most urgent first: the failed stage's own advice, then what the pair is left in. */
-function nextSteps(result, rows, failed, downtime, window) {
+function nextSteps(result, rows, failed, downtime, window, pipeline = 'upgrade') {
     const steps = failed.map((f) => `${f.title}: ${f.nextStep}`);
     if (result === 'failed') {
         steps.push("Once the cause is fixed, use 'Re-run failed jobs' on the run page: the failed job and every job after it " +
@@ -62125,14 +63268,83 @@ function nextSteps(result, rows, failed, downtime, window) {
         }
     }
     if (downtime.open) {
-        steps.push(`JAMS has been down since ${downtime.from}. Finish the upgrade (re-run the failed job), or end the outage ` +
-            'without it by running the start stage for the primary and then the secondary, once both run the same version.');
+        steps.push(pipeline === 'rollback'
+            ? `JAMS has been down since ${downtime.from}. Finish the rollback (re-run the failed job): do not start JAMS ` +
+                'until the database is restored and both nodes run the version returned to.'
+            : `JAMS has been down since ${downtime.from}. Finish the upgrade (re-run the failed job), or end the outage ` +
+                'without it by running the start stage for the primary and then the secondary, once both run the same version.');
     }
     if (window.open) {
         steps.push(`The maintenance window has held new jobs since ${window.from}. Close it with maintenance-off (the resume ` +
             'approval) once verify passes on both hosts; it restores the quantity recorded before the upgrade.');
     }
     return steps;
+}
+
+;// CONCATENATED MODULE: ./src/report/rollback.ts
+
+
+const latest = (records) => [...records].sort(byTime).pop();
+/** The rollback's own facts, from the restore, reinstall and preflight (primary) records of the run. */
+function summarizeRollback(records) {
+    const restoreRecord = latest(recordsOf(records, 'restore', 'primary'))?.record;
+    const data = restoreRecord?.data['restore'];
+    const plan = latest(recordsOf(records, 'preflight', 'primary'))?.record.data['restorePlan'];
+    const source = data?.file ? data : plan?.source;
+    const skipped = restoreRecord?.actions.some((a) => a.what === 'restore database' && a.outcome === 'skipped');
+    const status = !restoreRecord
+        ? 'not run'
+        : restoreRecord.status === 'failed'
+            ? 'failed'
+            : restoreRecord.dryRun
+                ? 'would'
+                : skipped
+                    ? 'already restored'
+                    : 'restored';
+    const backup = source?.file
+        ? {
+            file: source.file,
+            database: `${source.database ?? '?'} on ${source.server ?? '?'}`,
+            takenAt: source.takenAt ?? null,
+            sha256: source.sha256 ?? '',
+            run: source.backupRunKey ?? null,
+            named: source.explicit === true,
+        }
+        : null;
+    const restored = status === 'restored' || status === 'already restored';
+    return {
+        backup,
+        restore: {
+            status,
+            finishedAt: restored ? (data?.finishedAt ?? null) : null,
+            seconds: restored && data?.durationMs !== undefined ? Math.round(data.durationMs / 1000) : null,
+            messages: data?.messages ?? [],
+        },
+        lost: !backup
+            ? 'No backup was named: the rollback stopped before preflight (primary) found one.'
+            : restored
+                ? `Everything JAMS recorded after ${backup.takenAt ?? 'the backup'} was lost with the restore: the history ` +
+                    'of the jobs run since, and every change to definitions made since.'
+                : `The database was not restored by this run. A restore loses everything JAMS recorded after ${backup.takenAt ?? 'the backup'}.`,
+        reinstall: ['primary', 'secondary'].map((role) => {
+            const all = recordsOf(records, 'reinstall', role);
+            const r = latest(all)?.record;
+            const upgrade = r?.data['upgrade'];
+            // A re-run after the uninstall leaves none of its own: the earlier attempt's record tells it.
+            const uninstall = [...all].reverse().find((f) => f.record.data['uninstall'])?.record.data['uninstall'];
+            return {
+                role,
+                host: r?.host?.computerName ?? null,
+                from: upgrade?.versionBefore ?? null,
+                to: upgrade?.versionAfter ?? null,
+                install: r ? (upgrade?.install ?? r.status) : null,
+                uninstalled: uninstall
+                    ? `${uninstall.name ?? 'JAMS'} ${uninstall.version ?? ''} (${uninstall.productCode ?? '?'}): ` +
+                        `${uninstall.phase ?? '?'}${uninstall.exitCode === null || uninstall.exitCode === undefined ? '' : `, exit code ${uninstall.exitCode}`}`
+                    : null,
+            };
+        }),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/versions.ts
@@ -62151,7 +63363,8 @@ function versionsByHost(records) {
     return ['primary', 'secondary'].map((role) => {
         const preflight = recordsOf(records, 'preflight', role).map((r) => versions_text(field(r.record.data, 'installedVersion', 'version')));
         const verify = recordsOf(records, 'verify', role).map((r) => versions_text(field(r.record.data, 'installedVersion', 'version')));
-        const upgrade = recordsOf(records, 'upgrade', role);
+        // A rollback's reinstall records the same facts as an upgrade.
+        const upgrade = [...recordsOf(records, 'upgrade', role), ...recordsOf(records, 'reinstall', role)];
         const upgradeBefore = upgrade.map((r) => versions_text(field(r.record.data, 'upgrade', 'versionBefore')));
         const upgradeAfter = upgrade.map((r) => versions_text(field(r.record.data, 'upgrade', 'versionAfter')));
         const first = (list) => list.find((v) => v !== null) ?? null;
@@ -62172,6 +63385,7 @@ function versionsByHost(records) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/audit.ts
+
 
 
 
@@ -62208,15 +63422,18 @@ function artifacts(input) {
 /** Everything the report says, from the stage records and what GitHub knows of the run. No I/O. */
 function buildAudit(input) {
     const { records, facts, run, runInfo, now } = input;
-    const timeline = buildTimeline(STEPS, records, facts.jobs);
+    const pipeline = input.pipeline ?? 'upgrade';
+    const steps = PIPELINES[pipeline].flat();
+    const timeline = buildTimeline(steps, records, facts.jobs);
     const result = overallResult(timeline);
     const downtime = measureDowntime(records, now);
     const maintenanceWindow = measureMaintenanceWindow(records, now);
     const failed = failures(timeline, records);
-    const gates = STEPS.filter((s) => s.kind === 'gate');
+    const gates = steps.filter((s) => s.kind === 'gate');
     return {
         tool: 'jams-upgrade',
         kind: 'audit-report',
+        pipeline,
         generatedAt: now,
         result,
         dryRun: records.length > 0 && records.every((r) => r.record.dryRun),
@@ -62238,7 +63455,8 @@ function buildAudit(input) {
         artifacts: artifacts(input),
         failures: failed,
         hosts: hostStates(records),
-        nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow),
+        nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+        rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,
         problems: [
             ...input.problems,
             ...(records.length ? [] : [`No stage records were found in ${input.recordsFolder}.`]),
@@ -62284,7 +63502,7 @@ const RESULT_MARK = { succeeded: 'succeeded', failed: 'FAILED', incomplete: 'inc
 function renderAudit(a) {
     const out = [];
     const flags = [a.lab ? 'LAB' : '', a.dryRun ? 'dry-run' : ''].filter(Boolean);
-    out.push(`## JAMS upgrade report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`);
+    out.push(`## JAMS ${a.pipeline} report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`);
     const run = a.run.url
         ? `[run ${a.run.id}, attempt ${a.run.attempt}](${a.run.url})`
         : 'not a GitHub Actions run';
@@ -62306,6 +63524,8 @@ function renderAudit(a) {
     ])));
     out.push('### Versions');
     out.push(table(['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'], a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source])));
+    if (a.rollback)
+        out.push(...renderRollback(a.rollback));
     out.push('### Approvals');
     out.push(table(['Gate', 'Approves', 'Decision', 'By', 'When', 'Comment'], a.approvals.gates.map((g) => [
         g.jobUrl ? `[${g.title}](${g.jobUrl})` : g.title,
@@ -62348,6 +63568,23 @@ function renderAudit(a) {
         out.push(a.problems.map((p) => `- ${p}`).join('\n'));
     }
     return `${out.join('\n\n')}\n`;
+}
+/** The rollback section: the backup restored and what it cost, and each host's reinstall. */
+function renderRollback(r) {
+    const b = r.backup;
+    const restore = table(['Restore', 'Value'], [
+        ['Result', r.restore.status],
+        ['Backup', b ? `${b.file}${b.named ? ' (named by restore-backup-file)' : ''}` : 'none named'],
+        ['Database', b?.database],
+        ['Taken at', formatTime(b?.takenAt ?? null)],
+        ['SHA-256', b?.sha256],
+        ['Backup of run', b?.run],
+        ['Restored at', formatTime(r.restore.finishedAt)],
+        ['Restore took', formatSeconds(r.restore.seconds)],
+        ["SQL Server's messages", r.restore.messages.join('\n')],
+    ]);
+    const reinstall = table(['Role', 'Host', 'From', 'To', 'Installer', 'Removed first (uninstall-first)'], r.reinstall.map((h) => [h.role, h.host, h.from, h.to, h.install, h.uninstalled ?? 'no']));
+    return ['### Rollback', restore, `**Cost**: ${r.lost}`, reinstall];
 }
 
 ;// CONCATENATED MODULE: ./src/stages/report.ts
@@ -62392,6 +63629,7 @@ const report = {
             runInfo: runInfo(),
             recordsFolder,
             now: new Date().toISOString(),
+            pipeline: ctx.settings.pipeline,
         });
         const markdown = renderAudit(audit);
         const jsonPath = (0,external_node_path_namespaceObject.join)(ctx.folder, REPORT_JSON);
@@ -62399,12 +63637,147 @@ const report = {
         (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(ctx.folder, REPORT_MARKDOWN), markdown);
         ctx.summarySections.push(markdown);
         ctx.record.data['report'] = { path: jsonPath, result: audit.result };
-        ctx.log.info(`upgrade result: ${audit.result}; report: ${jsonPath}`);
+        ctx.log.info(`${audit.pipeline} result: ${audit.result}; report: ${jsonPath}`);
         // Outside GitHub (the lab) a missing approval history is expected; in a workflow run it needs fixing.
         if (audit.approvals.note)
             (run ? ctx.log.warn : ctx.log.info)(audit.approvals.note);
     },
 };
+
+;// CONCATENATED MODULE: ./src/stages/restore.ts
+
+
+
+
+
+
+/** The statement the restore sends, as the host module holds it: fixed text, the database and the file as parameters. */
+const RESTORE_SQL = 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKSUM';
+/**
+ * The rollback's database restore, on the primary: the verified backup of the upgrade being undone (or the one
+ * restore-backup-file names), checked again by SHA-256 and RESTORE VERIFYONLY, restored over the JAMS database while no
+ * JAMS service runs on either node. Recorded on the host, so a re-run never repeats a finished restore.
+ */
+const restore = {
+    async run(ctx) {
+        if (ctx.settings.role !== 'primary') {
+            throw new StageError('restore runs on the primary: the database is shared by both nodes, and the backup is recorded on the primary.', 'Nothing was changed.', "Run restore with role: primary on the primary scheduler's runner.");
+        }
+        const names = await resolveServices(ctx);
+        const states = await readServices(ctx, names);
+        ctx.record.servicesBefore = Object.values(states);
+        ctx.record.servicesAfter = Object.values(states);
+        const unchanged = `${describeStates(hostLabel(ctx), states)} Nothing was restored.`;
+        const stored = await readRollbackRecord(ctx);
+        const earlier = stored.entry.restore;
+        if (earlier?.phase === 'restored') {
+            ctx.record.data['restore'] = earlier;
+            ctx.skip('restore database', `${earlier.database} on ${earlier.server} from ${earlier.file}`, `restored at ${earlier.finishedAt ?? '?'} by this rollback (${stored.path}); a restore is never repeated`);
+            return;
+        }
+        await requireJamsStopped(ctx, states);
+        const plan = await planRestore(ctx, earlier, unchanged);
+        if (earlier) {
+            ctx.log.warn(`The restore of ${earlier.file} this rollback started at ${earlier.startedAt} ` +
+                (earlier.phase === 'failed'
+                    ? `failed (${earlier.error ?? 'no reason recorded'})`
+                    : 'never recorded its end') +
+                ': a restore that did not finish leaves the database unusable, so ' +
+                (plan.source.file === earlier.file
+                    ? 'the same backup is restored again from the start.'
+                    : `the backup restore-backup-file now names, ${plan.source.file}, is restored from the start.`));
+        }
+        const check = await ctx.host.verifyBackup(plan.target, plan.source.file);
+        ctx.record.data['restoreCheck'] = check;
+        if (check.sha256 !== plan.source.sha256) {
+            throw new StageError(`The backup ${plan.source.file} changed while it was checked: SHA-256 ${check.sha256}, recorded ${plan.source.sha256}.`, unchanged, "Find out what writes to the backup folder, then re-run this job (or name a verified copy in 'restore-backup-file').");
+        }
+        ctx.log.info(`RESTORE VERIFYONLY of ${plan.source.file}: ${check.messages.join(' ') || 'valid'}`);
+        await restoreDatabase(ctx, plan, stored, earlier);
+    },
+};
+/**
+ * No JAMS service may write to the database while it is replaced: this node's services are read, and the peer must not
+ * answer Get-JAMSFailoverStatus (it answers while its JAMS Server runs). The stop stage has proven more on the peer; see
+ * docs/unverified.md for what this second look proves.
+ */
+async function requireJamsStopped(ctx, states) {
+    const running = Object.values(states).filter((s) => s.status !== 'Stopped');
+    const roles = await readRoleView(ctx);
+    const peer = roles.peers[0];
+    const problems = [
+        ...running.map((s) => `${s.name} is ${s.status} on ${hostLabel(ctx)}`),
+        ...(peer
+            ? peer.role === 'Stopped'
+                ? []
+                : [`the peer ${peer.name} answers as ${peer.label}: its JAMS Server runs`]
+            : [
+                `the peer could not be named (${describeRoles(roles)}), so its JAMS Server cannot be proven stopped`,
+            ]),
+    ];
+    ctx.record.data['jamsStopped'] = { thisNode: running.length === 0, peer: peer ?? null };
+    if (problems.length === 0) {
+        ctx.log.info(`no JAMS service runs: ${describeRoles(roles)}`);
+        return;
+    }
+    const error = new StageError(`Refusing to restore the JAMS database: ${problems.join('; ')}. A running JAMS would write to the database while ` +
+        'it is replaced.', `${describeStates(hostLabel(ctx), states)} Failover: ${describeRoles(roles)}. Nothing was restored.`, 'Run the stop stage on the primary and then the secondary (the rollback workflow does), make sure nothing starts ' +
+        'them again, then re-run this job.');
+    if (!ctx.settings.dryRun)
+        throw error;
+    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+}
+/** The RESTORE itself, recorded on the host before it is sent and after it ends. */
+async function restoreDatabase(ctx, plan, stored, earlier) {
+    const { source, target } = plan;
+    const shown = describeRestore(plan);
+    const record = {
+        ...source,
+        sql: RESTORE_SQL,
+        phase: 'restoring',
+        startedAt: new Date().toISOString(),
+    };
+    ctx.record.data['restore'] = {
+        ...record,
+        phase: ctx.settings.dryRun ? 'would' : record.phase,
+        show: shown,
+    };
+    let run = null;
+    try {
+        await ctx.change('restore database', `${RESTORE_SQL} with @db = ${target.database} and @path = ${source.file}, on ${target.server} ` +
+            `(backup taken ${shown['takenAt']}, ${shown['size']}, SHA-256 ${source.sha256})`, async () => {
+            await stored.save({ ...stored.entry, restore: record });
+            run = await ctx.host.restoreDatabase(target, source.file);
+            return `${run.messages.join(' ')} (${seconds(run.durationMs)})`;
+        });
+    }
+    catch (err) {
+        const error = messageOf(err);
+        await stored
+            .save({ ...stored.entry, restore: { ...record, phase: 'failed', error } })
+            .catch(() => undefined);
+        throw new StageError(`The restore of ${target.database} on ${target.server} from ${source.file} failed: ${error}`, `The JAMS services are stopped on both nodes. The database ${target.database} may be left RESTORING (unusable) ` +
+            `after a failed restore${earlier ? ', as after the earlier attempt' : ''}.`, 'Fix what SQL Server reports (a session still using the database: close JAMS Clients and SQL Server Management ' +
+            'Studio windows on it; the rights of the login; SQL Server reading the backup folder), then re-run this job: ' +
+            'it restores the same verified backup again. Do not start JAMS before a restore has succeeded.');
+    }
+    const done = run;
+    if (!done)
+        return;
+    const restored = {
+        ...record,
+        sql: done.sql,
+        phase: 'restored',
+        finishedAt: new Date().toISOString(),
+        durationMs: done.durationMs,
+        messages: done.messages,
+    };
+    await stored.save({ ...stored.entry, restore: restored });
+    ctx.record.data['restore'] = { ...restored, show: shown };
+    ctx.log.info(`restored ${target.database} on ${target.server} from ${source.file} in ${seconds(done.durationMs)}; recorded in ` +
+        `${ctx.settings.stateFolder}\\${ROLLBACK_RECORD_FILE}. Everything JAMS recorded after ${shown['takenAt']} is gone ` +
+        'with the restore.');
+}
 
 // EXTERNAL MODULE: ./node_modules/@xmldom/xmldom/lib/index.js
 var xmldom_lib = __nccwpck_require__(8351);
@@ -62621,21 +63994,6 @@ function describeMerge(result) {
         lines.push('  outside appSettings and connectionStrings the new version differs from the saved file: kept the new');
     }
     return [...lines, ...result.notes.map((n) => `! ${n}`)];
-}
-
-;// CONCATENATED MODULE: ./src/tasks/upgrade-record.ts
-/** The record's file name in the state folder. */
-const UPGRADE_RECORD_FILE = 'upgrade-record.json';
-async function readUpgradeRecord(ctx) {
-    return ctx.host.readState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE);
-}
-/** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
-async function saveUpgradeRecord(ctx, record) {
-    const saved = await ctx.host.saveState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE, {
-        ...record,
-        updatedAt: new Date().toISOString(),
-    });
-    return saved.path;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/config-reapply.ts
@@ -62922,495 +64280,6 @@ const stop = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/tasks/installer-run.ts
-// Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
-
-
-
-
-
-
-/**
- * Runs the installer unattended and waits for it within install-timeout-seconds, keeping the host record up
- * to date so a re-run knows an installer was started. Returns null in a dry-run. A failing exit code is
- * returned, not thrown: the caller leaves the services stopped before it reports the failure.
- */
-async function runInstaller(ctx, names, base) {
-    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-installer-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    const args = installerArguments(ctx.settings.upgrade.installerArguments, log);
-    const timeoutMs = ctx.settings.upgrade.installTimeoutMs;
-    let result = null;
-    try {
-        await ctx.change('run the JAMS installer', `${base.installer.path} (${base.targetVersion}), log ${log}`, async () => {
-            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
-            const started = await ctx.host.startInstaller(base.installer.path, args);
-            const install = {
-                processId: started.processId,
-                startedAt: started.startedAt,
-                log,
-                exitCode: null,
-                finishedAt: null,
-                rebootRequired: false,
-            };
-            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install });
-            ctx.log.info(`installer process ${started.processId}: ${started.commandLine}`);
-            const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, timeoutMs, (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`);
-            if (!waited.ok) {
-                const now = await readServices(ctx, names);
-                ctx.record.servicesAfter = Object.values(now);
-                throw new StageError(`The JAMS installer (process ${started.processId}) is still running on ${hostLabel(ctx)} ` +
-                    `${Math.round(timeoutMs / 1000)} s after it started.`, `${describeStates(hostLabel(ctx), now)} The installer is still running: it was not ended, because an ` +
-                    'installer ended half-way can leave JAMS half-installed.', `Watch ${log}. When the installer has ended, re-run this job: it does not start a second installer while ` +
-                    'this one runs, and goes on from the installed version. If it waits on a prompt (from JAMS 7.7.2 a SQL ' +
-                    'Server certificate-trust prompt when the database connection is unencrypted), end it, fix the cause ' +
-                    'and re-run.');
-            }
-            const code = waited.value.exitCode;
-            const kind = code === null
-                ? { outcome: 'failure', meaning: 'the exit code could not be read' }
-                : classifyExitCode(code);
-            result = {
-                exitCode: code,
-                ...kind,
-                log,
-                commandLine: started.commandLine,
-                errorLine: kind.outcome === 'failure' ? readErrorLine(log) : null,
-            };
-            install.exitCode = code;
-            install.finishedAt = new Date().toISOString();
-            install.rebootRequired = kind.outcome === 'reboot';
-            await saveUpgradeRecord(ctx, {
-                ...base,
-                phase: kind.outcome === 'failure' ? 'install-failed' : 'installed',
-                install,
-            });
-            const detail = `exit code ${code ?? 'unknown'}: ${kind.meaning}`;
-            if (kind.outcome === 'failure')
-                throw new Error(detail);
-            return detail;
-        });
-    }
-    catch (err) {
-        if (result?.outcome !== 'failure')
-            throw err;
-    }
-    return result;
-}
-/** The log is written into the run folder on this runner, so it is read here directly. */
-function readErrorLine(log) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(log))
-        return null;
-    return findErrorLine(decodeLog((0,external_node_fs_namespaceObject.readFileSync)(log)));
-}
-
-;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
-// The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
-
-
-
-
-/** The upgrade resets these services' Log On As to LocalSystem (the procedure names them). */
-const RESET_BY_UPGRADE = ['scheduler', 'server'];
-const logon_accounts_KINDS = ['executor', 'server', 'scheduler'];
-const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-password' };
-/** The Log On As record preflight saved on this host; the upgrade cannot proceed without it. */
-async function readAccountRecord(ctx) {
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
-    if (!stored.data) {
-        throw new StageError(`There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
-            'not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
-            'this job.');
-    }
-    const computer = ctx.record.host?.computerName;
-    if (computer &&
-        stored.data.computerName &&
-        stored.data.computerName.toLowerCase() !== computer.toLowerCase()) {
-        throw new StageError(`The Log On As record ${stored.path} belongs to ${stored.data.computerName}, not to ${computer}.`, 'Nothing was changed.', `Check the 'state-folder' input (it must be local to each host), run preflight on ${computer}, then re-run this job.`);
-    }
-    ctx.record.data['logOnAsRecord'] = stored.data;
-    return stored.data;
-}
-/** The secret input whose password belongs to an account, as the variable name PowerShell reads. */
-function logon_accounts_variableFor(ctx, names, record, account) {
-    const kinds = ['scheduler', 'server'].filter((k) => ctx.settings.passwords[k] !== undefined && sameAccount(record.accounts[names[k]], account));
-    if (kinds.length === 2 && ctx.settings.passwords.scheduler !== ctx.settings.passwords.server) {
-        throw new StageError(`'scheduler-password' and 'server-password' differ, and both services run as ${account}.`, 'Nothing was changed.', `Give the password of ${account} in both inputs (or in one of them), then re-run this job.`);
-    }
-    return kinds[0] ? PASSWORD_VARIABLES[kinds[0]] : null;
-}
-/**
- * Which accounts this run will restore, and where their passwords are. Proven before any change: an account
- * that needs a password and has none stops the stage here.
- */
-function planAccountRestore(ctx, names, record, current, willInstall, hostState = 'Nothing was changed.') {
-    const plan = [];
-    for (const kind of logon_accounts_KINDS) {
-        const service = names[kind];
-        const account = record.accounts[service];
-        if (!account) {
-            ctx.log.warn(`The Log On As record has no account for ${describeService(kind, service)}; it is left as it is.`);
-            continue;
-        }
-        const reset = willInstall && RESET_BY_UPGRADE.includes(kind) && !isBuiltinAccount(account);
-        if (!reset && sameAccount(current[kind].account, account))
-            continue;
-        const variable = isPasswordless(account) ? null : logon_accounts_variableFor(ctx, names, record, account);
-        if (!isPasswordless(account) && !variable) {
-            const input = kind === 'executor' ? "'scheduler-password' or 'server-password'" : `'${PASSWORD_INPUT[kind]}'`;
-            throw new StageError(`${describeService(kind, service)} must run as ${account} after the upgrade, and no password for it was ` +
-                `given (${input} is empty or belongs to another account).`, hostState, `Store the password of ${account} as a secret of the environment and pass it as ${input}. A managed ` +
-                'service account (DOMAIN\\name$) needs none. Then re-run this job.');
-        }
-        plan.push({ kind, service, account, variable });
-    }
-    return plan;
-}
-/** Checks each password against its account before anything changes, so a wrong one never reaches a service. */
-async function checkPasswords(ctx, plan) {
-    const seen = new Set();
-    for (const entry of plan) {
-        if (!entry.variable || seen.has(entry.account.toLowerCase()))
-            continue;
-        seen.add(entry.account.toLowerCase());
-        const check = await ctx.host.testCredential(entry.account, entry.variable);
-        if (!check.checked) {
-            ctx.log.warn(`The password of ${entry.account} could not be checked (${check.reason}); it is used as given.`);
-        }
-        else if (!check.valid) {
-            throw new StageError(`The password given for ${entry.account} is not accepted (${check.reason ?? 'wrong password'}).`, 'Nothing was changed.', `Correct the secret that holds the password of ${entry.account}, then re-run this job. Repeated wrong ` +
-                'passwords can lock the account.');
-        }
-    }
-    ctx.record.data['passwordsChecked'] = [...seen];
-}
-/**
- * Puts the recorded Log On As accounts back (the upgrade resets them to LocalSystem) and verifies each one.
- * The services are stopped at this point; a service already on its recorded account is recorded as done.
- */
-async function restoreAccounts(ctx, names, record) {
-    const current = await readServices(ctx, names);
-    const outcomes = [];
-    const plan = planAccountRestore(ctx, names, record, current, false, `${describeStates(hostLabel(ctx), current)} JAMS is upgraded; no Log On As was changed yet.`);
-    for (const kind of logon_accounts_KINDS) {
-        const service = names[kind];
-        const recorded = record.accounts[service];
-        if (!recorded)
-            continue;
-        const before = current[kind].account ?? '';
-        const label = describeService(kind, service);
-        const entry = plan.find((p) => p.service === service);
-        if (!entry) {
-            ctx.skip('restore Log On As', label, `already ${recorded}`);
-            outcomes.push({ service, recorded, before, after: before, outcome: 'already' });
-            continue;
-        }
-        const changed = await ctx.change('restore Log On As', `${label}: ${before} -> ${recorded}`, async () => {
-            const result = await ctx.host.setServiceAccount(service, recorded, entry.variable);
-            if (result.returnValue !== 0) {
-                const now = await readServices(ctx, names);
-                throw new StageError(`Setting the Log On As of ${label} on ${hostLabel(ctx)} to ${recorded} failed: ` +
-                    `${describeChangeResult(result.returnValue)} (Win32_Service.Change returned ${result.returnValue}).`, `${describeStates(hostLabel(ctx), now)} JAMS is upgraded; ${label} runs as ${result.service.account}.`, `Fix the cause (the account name in the record ${ACCOUNT_RECORD_FILE}, its rights, the runner's elevation), ` +
-                    'then re-run this job: the install is skipped and the accounts are restored.');
-            }
-            return `now ${result.service.account}`;
-        });
-        outcomes.push({ service, recorded, before, after: before, outcome: changed ? 'restored' : 'would' });
-    }
-    if (ctx.settings.dryRun)
-        return outcomes;
-    const after = await readServices(ctx, names);
-    ctx.record.servicesAfter = Object.values(after);
-    for (const o of outcomes) {
-        const kind = logon_accounts_KINDS.find((k) => names[k] === o.service);
-        o.after = after[kind].account ?? '';
-    }
-    const wrong = outcomes.filter((o) => !sameAccount(o.after, o.recorded));
-    if (wrong.length > 0) {
-        throw new StageError(`After the restore, ${wrong.map((o) => `${o.service} runs as ${o.after}, not ${o.recorded}`).join('; ')} on ` +
-            `${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), after)} JAMS is upgraded; the Log On As accounts are not all restored.`, 'Set the account in services.msc (Log On tab) or find what changes it back, then re-run this job.');
-    }
-    return outcomes;
-}
-
-;// CONCATENATED MODULE: ./src/stages/upgrade.ts
-
-
-
-
-
-
-
-/**
- * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
- * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
- * first change; a re-run goes on from whatever point the last run reached.
- */
-const upgrade = {
-    async run(ctx) {
-        const data = {
-            targetVersion: null,
-            versionBefore: null,
-            installedAtStart: null,
-            versionAfter: null,
-            install: 'not started',
-            rebootRequired: false,
-        };
-        ctx.record.data['upgrade'] = data;
-        const names = await resolveServices(ctx);
-        const before = await readServices(ctx, names);
-        ctx.record.servicesBefore = Object.values(before);
-        ctx.record.servicesAfter = Object.values(before);
-        // Preconditions: nothing below changes anything until the installer decision is made.
-        requireElevation(ctx);
-        const accounts = await readAccountRecord(ctx);
-        const installer = await checkInstaller(ctx);
-        const installerVersion = installer.version;
-        data.installer = {
-            path: installer.path,
-            size: installer.size,
-            sha256: installer.sha256,
-            version: installerVersion,
-            versionSource: installer.versionSource,
-            signature: installer.signature,
-            signer: installer.signer,
-            signatureMessage: installer.signatureMessage,
-        };
-        const target = targetVersion(ctx, installerVersion);
-        data.targetVersion = target;
-        const installed = pickInstalledVersion(await ctx.host.installedVersion());
-        if (!installed) {
-            throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.');
-        }
-        data.installedAtStart = installed.version;
-        const hostRecord = (await readUpgradeRecord(ctx)).data;
-        const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
-        data.versionBefore = sameTarget?.versionBefore ?? installed.version;
-        requirePrimaryUpgraded(ctx, target);
-        await requireNoInstallerRunning(ctx, names, hostRecord);
-        const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
-        if (willInstall)
-            requireStopped(ctx, before);
-        const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
-        await checkPasswords(ctx, plan);
-        let base = sameTarget ?? {
-            computerName: ctx.record.host?.computerName ?? '',
-            runKey: runKey(ctx),
-            targetVersion: target,
-            versionBefore: installed.version,
-            versionAfter: null,
-            installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
-            phase: 'completed',
-            install: null,
-            configSaveKey: null,
-            configReappliedAt: null,
-            updatedAt: '',
-        };
-        if (willInstall) {
-            const save = await saveConfigFiles(ctx);
-            base = {
-                ...base,
-                runKey: runKey(ctx),
-                versionBefore: data.versionBefore,
-                installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
-                configSaveKey: save?.runKey ?? null,
-                configReappliedAt: null,
-            };
-            const outcome = await runInstaller(ctx, names, base);
-            data.install = outcome ? 'ran' : 'would';
-            if (outcome) {
-                Object.assign(data, {
-                    exitCode: outcome.exitCode,
-                    exitMeaning: outcome.meaning,
-                    log: outcome.log,
-                    errorLine: outcome.errorLine,
-                    commandLine: outcome.commandLine,
-                    rebootRequired: outcome.outcome === 'reboot',
-                });
-                if (outcome.outcome === 'failure') {
-                    data.install = 'failed';
-                    await failInstall(ctx, names, outcome);
-                }
-                if (outcome.outcome === 'reboot') {
-                    ctx.log.warn(`The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
-                        'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
-                        "at boot, so a reboot before the start stage would run them with the installer's config files.");
-                }
-            }
-        }
-        else {
-            ctx.skip('run the JAMS installer', installer.path, skipReason(ctx, installed.version, target, sameTarget));
-            data.install = 'skipped';
-        }
-        // After the install (or when it was done already): the services stopped, the accounts back.
-        await stopJamsServices(ctx, names);
-        const restored = await restoreAccounts(ctx, names, accounts);
-        data.accounts = restored;
-        const after = pickInstalledVersion(await ctx.host.installedVersion());
-        data.versionAfter = after?.version ?? null;
-        ctx.record.data['installedVersion'] = after;
-        if (!ctx.settings.dryRun && after?.version !== target) {
-            throw new StageError(`After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`, `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
-                `the installer again (give allow-reinstall: true if the version shown is ${target} already).`);
-        }
-        // The installer's run updated the host record; the final one keeps its install details.
-        const latest = (await readUpgradeRecord(ctx)).data;
-        const done = {
-            ...(latest?.targetVersion === target ? latest : base),
-            phase: 'completed',
-            versionAfter: after?.version ?? null,
-        };
-        await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
-            const path = await saveUpgradeRecord(ctx, done);
-            return `saved to ${path}`;
-        });
-        ctx.log.info(`JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
-            restored.map((a) => `${a.service} ${a.after}`).join(', '));
-    },
-};
-function requireElevation(ctx) {
-    const platform = ctx.record.host;
-    if (platform?.platform === 'windows' && !platform.isAdmin) {
-        throw new StageError(`The runner on ${hostLabel(ctx)} is not elevated: the JAMS installer must run as administrator.`, 'Nothing was changed.', "Run the self-hosted runner's service as an administrator account (or LocalSystem) on the scheduler hosts, " +
-            'then re-run this job.');
-    }
-}
-/** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
-async function checkInstaller(ctx) {
-    const { installerPath, installerSha256 } = ctx.settings.upgrade;
-    if (!installerPath || !installerSha256) {
-        throw new StageError('The upgrade stage needs the installer-path and installer-sha256 inputs.', 'Nothing was changed.', 'Set both inputs, then re-run this job.');
-    }
-    const info = await ctx.host.installer(installerPath);
-    const refuse = (message, next) => {
-        throw new StageError(message, 'Nothing was changed.', next);
-    };
-    if (!info.exists || !info.readable) {
-        refuse(`The JAMS installer ${installerPath} cannot be read on ${hostLabel(ctx)}: ${info.reason}.`, 'Check the path, that the share is reachable from the host, and that the runner account may read it; then re-run this job.');
-    }
-    ctx.log.info(`installer ${installerPath}: ${info.size} bytes, SHA-256 ${info.sha256}`);
-    if (info.sha256 !== installerSha256) {
-        refuse(`The SHA-256 of ${installerPath} is ${info.sha256}, and installer-sha256 expects ${installerSha256}.`, 'Do not run this file: download the installer again from the vendor, compare its hash with the published one, ' +
-            'and set installer-sha256 to it; then re-run this job.');
-    }
-    if (info.signature !== 'Valid') {
-        refuse(`The Authenticode signature of ${installerPath} is ${info.signature}` +
-            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, then re-run this job.');
-    }
-    ctx.log.info(`signature Valid${info.signer ? `, signed by ${info.signer}` : ''}`);
-    const version = info.version ? parseJamsVersion(info.version) : null;
-    if (!version) {
-        refuse(`The version of ${installerPath} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that the file is the JAMS setup program, then re-run this job.');
-    }
-    return { ...info, version: version.version };
-}
-/** The target is target-version when given, else the installer's version; the two must agree. */
-function targetVersion(ctx, installerVersion) {
-    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
-    if (wanted && wanted.compare(installerVersion) !== 0) {
-        throw new StageError(`The installer ${ctx.settings.upgrade.installerPath} is version ${installerVersion}, and target-version is ${wanted.version}.`, 'Nothing was changed.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
-            'target-version; then re-run this job.');
-    }
-    return installerVersion;
-}
-/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
-function refuseUnlessDryRun(ctx, error) {
-    if (!ctx.settings.dryRun)
-        throw error;
-    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
-}
-/**
- * The procedure upgrades the primary first. The runners are different machines, so the secondary learns of
- * the primary's upgrade from the primary job's version-after output, passed in as primary-upgraded-version.
- */
-function requirePrimaryUpgraded(ctx, target) {
-    if (ctx.settings.role !== 'secondary')
-        return;
-    const reported = ctx.settings.upgrade.primaryUpgradedVersion;
-    const next = 'Run the upgrade stage on the primary first. In the workflow, give this job `needs: <the primary upgrade job>` ' +
-        'and `primary-upgraded-version: ${{ needs.<job>.outputs.version-after }}`; then re-run this job.';
-    if (!reported) {
-        refuseUnlessDryRun(ctx, new StageError("The primary's upgrade is not recorded: 'primary-upgraded-version' is empty, and the procedure upgrades the " +
-            'primary before the secondary.', 'Nothing was changed.', next));
-    }
-    else if (parseJamsVersion(reported)?.compare(target) !== 0) {
-        refuseUnlessDryRun(ctx, new StageError(`The primary reports version ${reported} after its upgrade, and this installer is ${target}.`, 'Nothing was changed.', `Use the installer the primary was upgraded with, or finish the primary's upgrade to ${target}. ${next}`));
-    }
-    ctx.record.data['primaryUpgradedVersion'] = reported;
-}
-/** An installer started by an earlier attempt that still runs must end before anything else happens. */
-async function requireNoInstallerRunning(ctx, names, record) {
-    if (record?.phase !== 'installing' || !record.install)
-        return;
-    const status = await ctx.host.installerStatus(record.install.processId, record.install.startedAt);
-    if (status.running) {
-        refuseUnlessDryRun(ctx, new StageError(`The JAMS installer started at ${record.install.startedAt} (process ${record.install.processId}) is still ` +
-            `running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The installer is running.`, `Watch ${record.install.log}; when the installer has ended, re-run this job.`));
-        return;
-    }
-    ctx.log.info(`the installer an earlier attempt started (process ${record.install.processId}) has ended` +
-        `${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}; going on from the installed version`);
-}
-/** Install when the target is newer; the same version only with allow-reinstall, an older one only with allow-downgrade. */
-function decideInstall(ctx, installed, target, record) {
-    const order = parseJamsVersion(installed)?.compare(target) ?? -1;
-    if (order < 0)
-        return true;
-    if (order === 0) {
-        const doneThisRun = record?.runKey === runKey(ctx) && record.phase !== 'install-failed' && record.install;
-        return ctx.settings.upgrade.allowReinstall && !doneThisRun;
-    }
-    if (!ctx.settings.upgrade.allowDowngrade) {
-        throw new StageError(`The installer is version ${target}, older than the installed ${installed} on ${hostLabel(ctx)}: a downgrade is refused.`, 'Nothing was changed.', 'Use the installer of a newer version. To downgrade on purpose (after restoring the database of that version), ' +
-            'set allow-downgrade: true.');
-    }
-    ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (allow-downgrade is true).`);
-    return true;
-}
-function skipReason(ctx, installed, target, record) {
-    if (ctx.settings.upgrade.allowReinstall && record?.runKey === runKey(ctx)) {
-        return `${target} was already re-installed in this run`;
-    }
-    return `the installed version ${installed} is the target${ctx.settings.upgrade.allowReinstall ? '' : ' (allow-reinstall is false)'}`;
-}
-function requireStopped(ctx, states) {
-    const running = Object.values(states).filter((s) => s.status !== 'Stopped');
-    if (running.length === 0)
-        return;
-    refuseUnlessDryRun(ctx, new StageError(`${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: the installer must not ` +
-        'run while a JAMS service runs.', `${describeStates(hostLabel(ctx), states)} Nothing was changed.`, `Run the stop stage for this host (role: ${ctx.settings.role}) first, then re-run this job.`));
-}
-/** A failed install: the services are left stopped, and the message names the code, the log and its error line. */
-async function failInstall(ctx, names, outcome) {
-    let stopNote = '';
-    try {
-        await stopJamsServices(ctx, names);
-    }
-    catch (err) {
-        stopNote = ` Stopping the services again failed: ${err.message}`;
-    }
-    const now = await readServices(ctx, names);
-    ctx.record.servicesAfter = Object.values(now);
-    const version = pickInstalledVersion(await ctx.host.installedVersion());
-    const where = outcome.errorLine
-        ? `line ${outcome.errorLine.line} reports the error: "${outcome.errorLine.text}"`
-        : 'no line in it matched a known error pattern; read it from the end';
-    const accounts = Object.values(now)
-        .map((s) => `${s.name} as ${s.account}`)
-        .join(', ');
-    const next = {
-        1618: 'Another installation runs on the host (Windows Update or a second setup). Wait until it has finished, then ' +
-            're-run this job.',
-        1602: 'The installer was cancelled: it may have asked a question an unattended run cannot answer (from JAMS 7.7.2 a ' +
-            'SQL Server certificate-trust prompt when the database connection is unencrypted). Read the log, fix the ' +
-            'cause, then re-run this job.',
-    };
-    throw new StageError(`The JAMS installer on ${hostLabel(ctx)} exited with ${outcome.exitCode ?? 'an unknown code'}: ${outcome.meaning}. ` +
-        `Log: ${outcome.log}; ${where}.`, `${describeStates(hostLabel(ctx), now)} Installed version: ${version?.version ?? 'unreadable'}. ` +
-        `Log On As: ${accounts}.${stopNote}`, (outcome.exitCode !== null ? next[outcome.exitCode] : undefined) ??
-        'Read the log at that line and fix the cause; the services stay stopped. Then re-run this job: it runs the ' +
-            'installer again. To return to the old version instead (when the installer rolled back), run the start stage.');
-}
-
 ;// CONCATENATED MODULE: ./src/stages/verify.ts
 
 
@@ -63494,6 +64363,8 @@ const verify = {
 
 
 
+
+
 const STAGES = {
     preflight: preflight,
     'maintenance-on': maintenanceOn,
@@ -63503,6 +64374,8 @@ const STAGES = {
     start: start,
     verify: verify,
     'maintenance-off': maintenanceOff,
+    restore: restore,
+    reinstall: reinstall,
     report: report,
 };
 
@@ -63644,6 +64517,9 @@ function setOutputs(record, recordPath) {
         if (upgrade.versionAfter)
             lib_core/* setOutput */.uH('version-after', upgrade.versionAfter);
     }
+    const restorePlan = record.data['restorePlan'];
+    if (restorePlan)
+        lib_core/* setOutput */.uH('restore-plan', JSON.stringify(restorePlan.show));
     const report = record.data['report'];
     if (report) {
         lib_core/* setOutput */.uH('report-path', report.path);

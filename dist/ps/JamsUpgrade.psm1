@@ -32,7 +32,8 @@ $script:Commands = @(
     'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuDatabaseConnections', 'Backup-JuDatabase',
     'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
-    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract'
+    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract',
+    'Restore-JuDatabase', 'Get-JuUninstallEntries', 'Start-JuUninstaller'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -43,6 +44,11 @@ $script:SecretVariablePattern = '^JU_[A-Z0-9_]{1,60}$'
 # Fixed T-SQL: the database name and the file path are parameters, never part of the text.
 $script:BackupSql = 'BACKUP DATABASE @db TO DISK = @path WITH COPY_ONLY, CHECKSUM, INIT'
 $script:VerifySql = 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM'
+# RESTORE takes a variable for the database name as well as for the device (RESTORE DATABASE { database_name |
+# @database_name_var } ... DISK = { 'device' | @device_var }), so the rollback's restore is fixed text too.
+$script:RestoreSql = 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKSUM'
+# A Windows Installer product code, the only value from the host that reaches msiexec's command line.
+$script:ProductCodePattern = '^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$'
 
 function ConvertTo-JuPlain {
     # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); splatting needs hashtables.
@@ -293,6 +299,18 @@ function Start-JuInstaller {
     return PlatformStartInstaller -Path $file -CommandLine (Join-JuCommandLine -Arguments $Arguments)
 }
 
+function Get-JuUninstallEntries {
+    # The Uninstall entries named JAMS*, with their UninstallString: the Node side picks the product to remove.
+    return , @(PlatformUninstallEntries)
+}
+
+function Start-JuUninstaller {
+    # Starts Windows Installer's removal of one product and returns at once; the caller polls Get-JuInstallerStatus.
+    param([string]$ProductCode, [string[]]$Arguments)
+    if ($ProductCode -notmatch $script:ProductCodePattern) { throw "'$ProductCode' is not a Windows Installer product code ({GUID})." }
+    return PlatformStartUninstaller -ProductCode $ProductCode -CommandLine (Join-JuCommandLine -Arguments $Arguments)
+}
+
 function Get-JuInstallerStatus {
     param([int]$ProcessId, [string]$StartedAt)
     return PlatformGetInstallerStatus -ProcessId $ProcessId -StartedAt $StartedAt
@@ -452,28 +470,41 @@ function Get-JuBackupFileFacts {
     }
 }
 
+function Invoke-JuSqlStatement {
+    # One fixed statement, timed, with SQL Server's messages; -Facts adds the backup file's size and SHA-256 after it.
+    param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Sql, [System.Collections.IDictionary]$Parameters, [string]$Path, [switch]$Facts)
+    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $messages = SeamInvokeSql -ConnectionString $connection -Sql $Sql -Parameters $Parameters -TimeoutSeconds $TimeoutSeconds
+    $watch.Stop()
+    $result = [ordered]@{ path = $Path; sql = $Sql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages) }
+    if ($Facts.IsPresent) {
+        $known = Get-JuBackupFileFacts -Path $Path
+        $result['size'] = $known.size
+        $result['sha256'] = $known.sha256
+    }
+    return $result
+}
+
 function Backup-JuDatabase {
     # BACKUP DATABASE ... WITH COPY_ONLY, CHECKSUM, INIT, then the file's size and SHA-256.
     param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
-    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
     $folder = [System.IO.Path]::GetDirectoryName((SeamMapPath -Path $Path))
     if (-not (Test-Path -LiteralPath $folder)) { [void](New-Item -ItemType Directory -Path $folder -Force) }
-    $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $messages = SeamInvokeSql -ConnectionString $connection -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -TimeoutSeconds $TimeoutSeconds
-    $watch.Stop()
-    $facts = Get-JuBackupFileFacts -Path $Path
-    return [ordered]@{ path = $Path; sql = $script:BackupSql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages); size = $facts.size; sha256 = $facts.sha256 }
+    return Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -Path $Path -Facts
 }
 
 function Test-JuDatabaseBackup {
     # RESTORE VERIFYONLY ... WITH CHECKSUM, then the file's facts again so the caller can compare them.
     param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
-    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
-    $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $messages = SeamInvokeSql -ConnectionString $connection -Sql $script:VerifySql -Parameters ([ordered]@{ path = $Path }) -TimeoutSeconds $TimeoutSeconds
-    $watch.Stop()
-    $facts = Get-JuBackupFileFacts -Path $Path
-    return [ordered]@{ path = $Path; sql = $script:VerifySql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages); size = $facts.size; sha256 = $facts.sha256 }
+    return Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:VerifySql -Parameters ([ordered]@{ path = $Path }) -Path $Path -Facts
+}
+
+function Restore-JuDatabase {
+    # RESTORE DATABASE ... WITH REPLACE, CHECKSUM from a backup file the caller has checked (SHA-256, VERIFYONLY). The
+    # connection's database is master, so the session never holds the database it replaces.
+    param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
+    return Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:RestoreSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -Path $Path
 }
 
 function ConvertTo-JuLines {

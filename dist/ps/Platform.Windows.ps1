@@ -59,6 +59,8 @@ function SeamInvokeSql {
     # SQL Server's informational messages ("Processed 123 pages ...").
     # CHECK: the runner's account (Windows authentication) or the SQL login may run BACKUP DATABASE (db_backupoperator or
     # sysadmin), and SQL Server's service account can write to the backup folder.
+    # CHECK: for a rollback, the same login may RESTORE over the JAMS database (sysadmin, dbcreator or the database's
+    # owner), and SQL Server's service account can read the backup file.
     param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
     $messages = New-Object System.Collections.ArrayList
     $connection = New-Object System.Data.SqlClient.SqlConnection($ConnectionString)
@@ -191,6 +193,7 @@ function PlatformUninstallEntries {
                 version         = [string](PlatformProperty $entry @('DisplayVersion'))
                 publisher       = [string](PlatformProperty $entry @('Publisher'))
                 hasUninstall    = ($null -ne (PlatformProperty $entry @('UninstallString')))
+                uninstallString = [string](PlatformProperty $entry @('UninstallString'))
             })
     }
     return $entries.ToArray()
@@ -469,12 +472,16 @@ function PlatformGetInstallerInfo {
     }
 }
 
-function PlatformStartInstaller {
+function PlatformMsiExec {
+    # Windows Installer's own program, where Windows keeps it.
+    return SeamMapPath -Path ($env:SystemRoot + '\System32\msiexec.exe')
+}
+
+function PlatformStartProcess {
     # System.Diagnostics.Process, not Start-Process: its ExitCode is reliable and the wait is bounded. The runner must
     # already be elevated ("Run As Administrator"): the child inherits its token. The child gets an empty standard input
     # (it must not read this session's commands) and none of the secrets in this process's environment.
-    # CHECK: an .msi runs through msiexec /i; the JAMS setup is expected to be an .exe (see unverified.ts).
-    param([string]$Path, [string]$CommandLine)
+    param([string]$FileName, [string]$Arguments)
     $info = New-Object System.Diagnostics.ProcessStartInfo
     $info.UseShellExecute = $false
     $info.CreateNoWindow = $true
@@ -482,14 +489,8 @@ function PlatformStartInstaller {
     foreach ($key in @($info.EnvironmentVariables.Keys)) {
         if ([string]$key -like 'JU_*') { $info.EnvironmentVariables.Remove([string]$key) }
     }
-    if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
-        $info.FileName = Join-Path $env:SystemRoot 'System32\msiexec.exe'
-        $info.Arguments = (Join-JuCommandLine -Arguments @('/i', $Path)) + ' ' + $CommandLine
-    }
-    else {
-        $info.FileName = $Path
-        $info.Arguments = $CommandLine
-    }
+    $info.FileName = $FileName
+    $info.Arguments = $Arguments
     $process = [System.Diagnostics.Process]::Start($info)
     $process.StandardInput.Close()
     $script:JuInstallers[$process.Id] = $process
@@ -498,6 +499,24 @@ function PlatformStartInstaller {
         startedAt   = $process.StartTime.ToUniversalTime().ToString('o')
         commandLine = ($info.FileName + ' ' + $info.Arguments)
     }
+}
+
+function PlatformStartInstaller {
+    # CHECK: an .msi runs through msiexec /i; the JAMS setup is expected to be an .exe (see unverified.ts).
+    param([string]$Path, [string]$CommandLine)
+    if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
+        return PlatformStartProcess -FileName (PlatformMsiExec) -Arguments ((Join-JuCommandLine -Arguments @('/i', $Path)) + ' ' + $CommandLine)
+    }
+    return PlatformStartProcess -FileName $Path -Arguments $CommandLine
+}
+
+function PlatformStartUninstaller {
+    # msiexec /x <product code> with the caller's switches (quiet, no restart, a log): the product code is the only value
+    # from the host, checked as a GUID before it gets here, and the Uninstall key's own command line is never run.
+    # CHECK: the JAMS Scheduler's Uninstall entry is a Windows Installer product (UninstallString MsiExec.exe /X{GUID} or
+    # /I{GUID}), and removing it leaves the database alone (the rollback restores it separately).
+    param([string]$ProductCode, [string]$CommandLine)
+    return PlatformStartProcess -FileName (PlatformMsiExec) -Arguments ('/x ' + $ProductCode + ' ' + $CommandLine)
 }
 
 function PlatformGetInstallerStatus {

@@ -5,6 +5,9 @@
 # second install (1618), ends with the node's configured exit code after timing.installMs, or hangs while
 # faults.installerHangs is set (it gives up after ten minutes, so a forgotten test leaves nothing running). It prints
 # nothing: the platform file does not read its output. Windows PowerShell 5.1 compatible, ASCII only.
+# Over a newer installed version it refuses with 1638 (ERROR_PRODUCT_VERSION), as a WiX Burn bundle refuses a downgrade;
+# an MSI with a downgrade launch condition fails with 1603 instead. Which one the JAMS setup does is unverified, and
+# faults.installerAllowsDowngrade makes the lab's install over the newer version.
 
 $ErrorActionPreference = 'Stop'
 $global:JuLab = @{ folder = $env:JAMS_UPGRADE_LAB_FOLDER; node = $env:JAMS_UPGRADE_LAB_NODE; template = (Split-Path -Parent $PSScriptRoot) }
@@ -37,6 +40,10 @@ try {
     elseif (-not (($tokens -contains '/quiet') -or ($tokens -contains '/qn'))) {
         # Without /quiet the real setup would wait for a click nobody sees; the lab says "cancelled".
         $code = 1602
+    }
+    elseif (LabWithState -ReadOnly { param($s) $n = $s.nodes[$global:JuLab.node]; ([string]$n.version -ne '') -and ([version]$n.version -gt [version]$facts.version) -and -not $n.faults.installerAllowsDowngrade }) {
+        $code = 1638
+        LabAppendLog -File $log -Lines @('A newer version of JAMS Scheduler is already installed (lab).')
     }
     else {
         $timing = LabWithState -ReadOnly { param($s) @{ installMs = [long]$s.timing.installMs; hangs = [bool]$s.nodes[$global:JuLab.node].faults.installerHangs } }

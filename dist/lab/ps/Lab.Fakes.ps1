@@ -19,12 +19,15 @@ function global:Set-LabTarget {
     $env:COMPUTERNAME = LabWithState -ReadOnly { param($s) [string]$s.nodes[$global:JuLab.node].hostName }
     $env:USERDOMAIN = 'LAB'
     $env:USERNAME = 'runner'
+    # Where Windows keeps its programs (msiexec.exe): the lab's node has a stand-in there (lab/control.ts).
+    $env:SystemRoot = 'C:\Windows'
     $env:JAMS_UPGRADE_LAB_FOLDER = $Folder
     $env:JAMS_UPGRADE_LAB_NODE = $Node
 }
 
 Set-LabTarget -Folder $Folder -Node $Node
 $env:JAMS_UPGRADE_LAB_INSTALLER = Join-Path $PSScriptRoot 'Install-LabJams.ps1'
+$env:JAMS_UPGRADE_LAB_MSIEXEC = Join-Path $PSScriptRoot 'MsiExec-Lab.ps1'
 $env:PSModulePath = (Join-Path $PSScriptRoot 'modules') + [System.IO.Path]::PathSeparator + $env:PSModulePath
 
 # FileInfo.VersionInfo (Get-Item's) reads a lab binary's version line; any other file keeps the real FileVersionInfo.

@@ -58,8 +58,24 @@ function SeamExitCode {
 
 function SeamInvokeSql {
     # The SQL stand-in: understands exactly the statements jams-upgrade sends, logs each call (text, parameters, login
-    # kind; never the password), writes a real backup file and verifies it.
+    # kind; never the password), writes a real backup file, verifies it, and restores from it (the database is RESTORING
+    # for timing.restoreMs of lab time, outside the lab's lock, then ONLINE from that file).
     param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
+    $outcome = LabSqlStatement -ConnectionString $ConnectionString -Sql $Sql -Parameters $Parameters
+    if ($outcome -isnot [hashtable] -or -not $outcome.ContainsKey('restoring')) { return $outcome }
+    Start-Sleep -Milliseconds $outcome.restoreMs
+    return LabWithState {
+        param($s)
+        $db = $s.sql.restored[$outcome.restoring]
+        $db.state = 'ONLINE'
+        $db.finishedAt = [DateTime]::UtcNow.ToString('o')
+        , @("Processed 1 pages for database '$($outcome.restoring)', file 'JAMS' on file 1.", 'RESTORE DATABASE successfully processed 1 pages (lab).')
+    }
+}
+
+function LabSqlStatement {
+    # One statement against the stand-in's state, under the lab's lock.
+    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters)
     $builder = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
     $builder.set_ConnectionString($ConnectionString)
     $server = $builder.get_DataSource()
@@ -93,16 +109,31 @@ function SeamInvokeSql {
             , @("Processed 1 pages for database '$db', file 'JAMS' on file 1.", 'BACKUP DATABASE successfully processed 1 pages (lab).')
         }
         elseif ($statement -ceq 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM') {
-            if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "Cannot open backup device '$device'. Operating system error 2(The system cannot find the file specified.)." }
-            $lines = @([System.IO.File]::ReadAllText($file) -split "`n")
-            $body = @($lines | Select-Object -First ($lines.Count - 1))
-            if ($lines[0] -ne 'JAMS-UPGRADE LAB BACKUP' -or $lines[-1] -ne ('checksum: ' + (LabBackupChecksum -Lines $body))) {
-                throw 'Damage to the backup set was detected. VERIFY DATABASE is terminating abnormally.'
-            }
+            [void](LabReadBackup -Device $device -File $file -Statement 'VERIFY DATABASE')
             , @('The backup set on file 1 is valid.')
+        }
+        elseif ($statement -ceq 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKSUM') {
+            $db = [string]$Parameters['db']
+            $from = LabReadBackup -Device $device -File $file -Statement 'RESTORE DATABASE'
+            if ($stand.faults.restoreFails) { throw 'Exclusive access could not be obtained because the database is in use. RESTORE DATABASE is terminating abnormally.' }
+            if ($null -eq $stand.restored) { $stand.restored = @{} }
+            $stand.restored[$db] = @{ file = $device; fromDatabase = $from; state = 'RESTORING'; startedAt = [DateTime]::UtcNow.ToString('o'); finishedAt = $null }
+            @{ restoring = $db; restoreMs = [long]$s.timing.restoreMs }
         }
         else { throw "Incorrect syntax (lab: the SQL stand-in does not run this statement: $statement)." }
     }
+}
+
+function LabReadBackup {
+    # A lab backup file whose checksum holds; returns the database it holds. SQL Server's messages otherwise.
+    param([string]$Device, [string]$File, [string]$Statement)
+    if (-not (Test-Path -LiteralPath $File -PathType Leaf)) { throw "Cannot open backup device '$Device'. Operating system error 2(The system cannot find the file specified.)." }
+    $lines = @([System.IO.File]::ReadAllText($File) -split "`n")
+    $body = @($lines | Select-Object -First ($lines.Count - 1))
+    if ($lines[0] -ne 'JAMS-UPGRADE LAB BACKUP' -or $lines[-1] -ne ('checksum: ' + (LabBackupChecksum -Lines $body))) {
+        throw "Damage to the backup set was detected. $Statement is terminating abnormally."
+    }
+    return ([string]$lines[1]).Replace('database: ', '')
 }
 
 function LabBackupChecksum {

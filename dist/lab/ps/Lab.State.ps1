@@ -91,9 +91,14 @@ function LabCopyHooks {
     }
 }
 
+function LabTemplate {
+    # default-state.json, the pair a new lab starts as.
+    return ConvertTo-LabPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText((Join-Path $global:JuLab.template 'default-state.json'))))
+}
+
 function LabNewState {
     # A healthy pair: every service running under a domain account, the primary active.
-    $template = ConvertTo-LabPlain (ConvertFrom-Json ([System.IO.File]::ReadAllText((Join-Path $global:JuLab.template 'default-state.json'))))
+    $template = LabTemplate
     $now = LabNow
     $state = @{
         timing = $template.timing; installFolder = $template.installFolder; hookFolder = $template.hookFolder
@@ -313,6 +318,7 @@ function LabCompleteInstall {
     param([hashtable]$State, [string]$NodeName, [string]$Version, [int]$Code)
     $node = $State.nodes[$NodeName]
     if ($Code -ne 0 -and $Code -ne 3010 -and $Code -ne 1641) { return }
+    LabAddProduct -Node $node
     $node.version = $Version
     foreach ($svcName in @($node.services.Keys)) {
         $svc = $node.services[$svcName]
@@ -324,5 +330,43 @@ function LabCompleteInstall {
     LabCopyTemplateFiles -State $State -Node $NodeName -From 'new-version-files'
     foreach ($svcName in @($node.services.Keys)) {
         if ($node.services[$svcName].status -eq 'Stopped') { LabRequestStart -State $State -Node $node -Name $svcName }
+    }
+}
+
+function LabAddProduct {
+    # An install where JAMS was removed: the setup creates the three services (LocalSystem, stopped; the install starts
+    # them) and the product's Uninstall entry, as default-state.json has them. A node that has them keeps its own.
+    param([hashtable]$Node)
+    $template = (LabTemplate).node
+    foreach ($name in @($template.services.Keys)) {
+        $svc = $template.services[$name]
+        if ($null -ne (LabServiceByDisplayName -Node $Node -DisplayName ([string]$svc.displayName))) { continue }
+        $svc.status = 'Stopped'
+        $svc.account = 'LocalSystem'
+        $Node.services[$name] = $svc
+    }
+    if (@($Node.uninstall | Where-Object { $_.jams }).Count -eq 0) {
+        $Node.uninstall = @(@($template.uninstall | Where-Object { $_.jams }) + @($Node.uninstall))
+    }
+}
+
+function LabCompleteUninstall {
+    # What msiexec /x of the JAMS product does to a node: its services, its Uninstall entry and the files the setup wrote
+    # (JAMSScheduler.exe and the config files it installs) go. Files the setup did not write (common.config and
+    # Failover.config, which configuration writes) stay; what a real JAMS removal leaves is unverified.
+    param([hashtable]$State, [string]$NodeName)
+    $node = $State.nodes[$NodeName]
+    foreach ($name in @($node.services.Keys)) {
+        if ([string]$node.services[$name].displayName -like 'JAMS *') { $node.services.Remove($name) }
+    }
+    $node.uninstall = @($node.uninstall | Where-Object { -not $_.jams })
+    $node.version = ''
+    $node.role = 'Stopped'
+    $node.activateAt = $null
+    $folder = LabMapPath -Path ([string]$State.installFolder) -Node $NodeName
+    $written = @('JAMSScheduler.exe') + @(Get-ChildItem -LiteralPath (Join-Path $global:JuLab.template 'new-version-files') -File | ForEach-Object { $_.Name })
+    foreach ($name in $written) {
+        $file = Join-Path $folder $name
+        if (Test-Path -LiteralPath $file) { Remove-Item -LiteralPath $file -Force }
     }
 }
