@@ -131,11 +131,13 @@ export async function runStage(
   lab: string,
   runFolder: string,
   inputs: Record<string, string>,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; host?: HostFactory } = {},
 ): Promise<StageResult> {
   const saved = { ...process.env };
   process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
-  const outputFile = join(runFolder, `outputs-${Date.now()}-${Math.random().toString(16).slice(2)}.txt`);
+  // Outside the run folder, so a test can see that a refused run wrote nothing there.
+  const scratch = tempDir('outputs');
+  const outputFile = join(scratch, 'github-output.txt');
   writeFileSync(outputFile, '');
   process.env['GITHUB_OUTPUT'] = outputFile;
   delete process.env['GITHUB_STEP_SUMMARY'];
@@ -150,7 +152,7 @@ export async function runStage(
     return true;
   }) as typeof process.stdout.write;
   try {
-    await run(options.fresh ? powerShellHost : keptSession);
+    await run(options.host ?? (options.fresh ? powerShellHost : keptSession));
   } finally {
     process.stdout.write = write;
     process.env = saved;
@@ -158,7 +160,7 @@ export async function runStage(
   const exitCode = Number(process.exitCode ?? 0);
   process.exitCode = 0;
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
-  rmSync(outputFile);
+  rmSync(scratch, { recursive: true, force: true });
   const recordPath = outputs['record-path'];
   const record = recordPath
     ? (JSON.parse(readFileSync(recordPath, 'utf8')) as StageRecord)
