@@ -56290,8 +56290,8 @@ const ASSUMPTIONS = [
     },
     {
         id: 'entry',
-        assumption: 'Get-JAMSEntry lists entries with JAMSEntry (the entry number) and JobName.',
-        settle: 'check `Get-JAMSEntry -Server localhost | Select-Object -First 1 | Format-List *`',
+        assumption: 'Get-JAMSEntry -State Executing lists entries with JAMSEntry (the entry number) and JobName.',
+        settle: 'check `Get-JAMSEntry -Server localhost -State Executing | Select-Object -First 1 | Format-List *` while a job runs',
         judge: (o) => judged(o.entry, (sample) => sample.members.length
             ? shape(sample, ['JAMSEntry', 'JobName'])
             : { holds: null, seen: 'no entry to look at' }),

@@ -612,7 +612,8 @@ function PlatformProbeContract {
     }
     $contract['entry'] = PlatformProbe {
         PlatformJams
-        $entry = @(Get-JAMSEntry -Server $Server -ErrorAction Stop) | Select-Object -First 1
+        # The call the maintenance window makes; an unfiltered Get-JAMSEntry could list a whole day's schedule.
+        $entry = @(Get-JAMSEntry -Server $Server -State Executing -ErrorAction Stop) | Select-Object -First 1
         PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState')
     }
     $contract['queues'] = PlatformProbe {

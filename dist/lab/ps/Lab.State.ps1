@@ -46,7 +46,8 @@ function LabReadBinary {
 }
 
 function ConvertTo-LabPlain {
-    # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); the engine works on hashtables.
+    # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); the engine works on hashtables. The module has
+    # the same helper, but the lab installer's process runs this engine without the module.
     param($Value)
     if ($null -eq $Value) { return $null }
     if ($Value -is [System.Management.Automation.PSCustomObject]) {
