@@ -60,6 +60,7 @@ export function hostLabel(ctx: StageContext): string {
  * Leaves servicesAfter in the record and fails with the host state when a service does not stop.
  */
 export async function stopJamsServices(ctx: StageContext, names: ServiceNames): Promise<void> {
+  const stopping = ctx.phase('services-stop');
   const covered = new Set<string>();
   for (const kind of STOP_ORDER) {
     const name = names[kind];
@@ -133,6 +134,7 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
       );
     }
   }
+  stopping.end();
 
   const after = await readServices(ctx, names);
   ctx.record.servicesAfter = Object.values(after);
