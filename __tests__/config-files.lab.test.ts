@@ -50,6 +50,7 @@ function context(dryRun = false): StageContext {
       allowDowngrade: false,
       primaryUpgradedVersion: null,
     },
+    staging: { timeoutSeconds: 0 },
     configMode: 'merge',
     passwords: {},
     report: { recordsFolder: '', token: null },

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1617);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(352);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1617:
+/***/ 352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54365,6 +54365,12 @@ const INPUTS = {
             .transform((h) => h.toUpperCase()),
         fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
     },
+    'staging-timeout-seconds': {
+        schema: coerce_number()
+            .int()
+            .refine((n) => n === 0 || (n >= 30 && n <= 86400)),
+        fix: 'use 30 to 86400 seconds, or 0 to stage nothing (upgrade then reads installer-path)',
+    },
     'installer-arguments': {
         schema: array(schemas_string()).superRefine((args, ctx) => {
             const problem = installerArgumentProblem(args);
@@ -54409,6 +54415,7 @@ const DEFAULTS = {
     'min-free-gb': '10',
     'require-backup': 'true',
     'install-timeout-seconds': '3600',
+    'staging-timeout-seconds': '1800',
     'allow-reinstall': 'false',
     'allow-downgrade': 'false',
     'config-mode': 'merge',
@@ -54509,6 +54516,7 @@ function getSettings(env = process.env) {
         allowDowngrade: read('allow-downgrade') === 'true',
         primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
     };
+    const stagingTimeoutSeconds = read('staging-timeout-seconds') ?? 1800;
     const configMode = read('config-mode') ?? 'merge';
     if (stage === 'upgrade') {
         for (const name of ['installer-path', 'installer-sha256']) {
@@ -54550,6 +54558,7 @@ function getSettings(env = process.env) {
         minFreeGb,
         requireBackup,
         upgrade,
+        staging: { timeoutSeconds: stagingTimeoutSeconds },
         configMode,
         passwords,
         report: { recordsFolder: recordsFolderInput ? (0,external_node_path_namespaceObject.resolve)(recordsFolderInput) : runFolder, token },
@@ -54892,6 +54901,15 @@ class PowerShellHost {
     }
     installerStatus(processId, startedAt) {
         return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
+    }
+    fileFacts(path) {
+        return this.session.call('Get-JuFileFacts', { Path: path });
+    }
+    copyInstaller(source, folder, name, expectSha256, timeoutSeconds) {
+        return this.session.call('Copy-JuInstaller', { Source: source, Folder: folder, Name: name, ExpectSha256: expectSha256 }, [], timeoutSeconds * 1000);
+    }
+    removeStagedInstaller(root, key) {
+        return this.session.call('Remove-JuStagedInstaller', { Root: root, Key: key });
     }
     testCredential(account, passwordVariable) {
         return this.session.call('Test-JuCredential', { Account: account, PasswordVariable: passwordVariable });
@@ -55267,6 +55285,16 @@ class StageContext {
             throw err;
         }
     }
+    /**
+     * Marks the start of a phase in the record (services stopping, the installer running, ...) for the report's
+     * breakdown of the downtime; call end() on what it returns when the phase is over. A phase a failure cuts short
+     * ends with the stage.
+     */
+    phase(name) {
+        const mark = { phase: name, startedAt: new Date().toISOString() };
+        (this.record.phases ??= []).push(mark);
+        return { end: () => void (mark.endedAt ??= new Date().toISOString()) };
+    }
     /** Records something found already done, so a re-run shows why it did nothing. */
     skip(what, target, why) {
         this.log.info(`${what}: ${target}: ${why}`);
@@ -55407,14 +55435,19 @@ function hostLabel(ctx) {
  * Leaves servicesAfter in the record and fails with the host state when a service does not stop.
  */
 async function stopJamsServices(ctx, names) {
+    const stopping = ctx.phase('services-stop');
     const covered = new Set();
     for (const kind of STOP_ORDER) {
         const name = names[kind];
         let [state] = await ctx.host.serviceStates([name]);
         const label = describeService(kind, name);
-        if (state?.status === 'StartPending' && !ctx.settings.dryRun) {
-            ctx.log.info(`${label} is starting; waiting for it to settle before the stop`);
-            const settled = await ctx.waitFor(() => ctx.host.serviceStates([name]), (s) => s[0]?.status !== 'StartPending', ctx.settings.serviceTimeoutMs);
+        // Neither a starting service nor a starting dependent (Windows stops the dependents first) takes a stop control.
+        const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
+        const settling = [name, ...dependents];
+        const starting = dependents.length ? await ctx.host.serviceStates(settling) : [state];
+        if (starting.some((s) => s?.status === 'StartPending') && !ctx.settings.dryRun) {
+            ctx.log.info(`${settling.join(', ')}: waiting for the service that is starting to settle before the stop`);
+            const settled = await ctx.waitFor(() => ctx.host.serviceStates(settling), (s) => s.every((x) => x.status !== 'StartPending'), ctx.settings.serviceTimeoutMs);
             state = settled.value[0];
         }
         if (state?.status === 'Stopped') {
@@ -55425,7 +55458,6 @@ async function stopJamsServices(ctx, names) {
             ctx.skip('stop', label, 'stopped together with the service it depends on');
             continue;
         }
-        const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
         dependents.forEach((d) => covered.add(d));
         const target = dependents.length ? `${label}, which also stops ${dependents.join(', ')}` : label;
         const changed = await ctx.change('stop', target, async () => {
@@ -55434,9 +55466,8 @@ async function stopJamsServices(ctx, names) {
         });
         if (!changed)
             continue;
-        const watched = [name, ...dependents];
         const waited = await ctx.waitFor(async () => {
-            const states = await ctx.host.serviceStates(watched);
+            const states = await ctx.host.serviceStates(settling);
             // Windows waits 30 s for the dependents to stop before it stops this service, and gives up on it after that:
             // once they have stopped, ask again.
             const [self, ...rest] = states;
@@ -55463,6 +55494,7 @@ async function stopJamsServices(ctx, names) {
                 `re-run this job: it skips services already stopped. Do not start the upgrade while any JAMS service runs.`);
         }
     }
+    stopping.end();
     const after = await readServices(ctx, names);
     ctx.record.servicesAfter = Object.values(after);
     const running = Object.values(after).filter((s) => s.status !== 'Stopped');
@@ -55670,12 +55702,13 @@ function seconds(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/disk-space.ts
-// Free space on the install drive and the backup folder, checked against min-free-gb.
+// Free space on the install drive, the backup folder and the staging folder, checked against min-free-gb.
 
 
 const GB = 1024 ** 3;
 /**
- * Checks that each folder's drive or share has at least `min-free-gb` free. A folder whose free space
+ * Checks that each folder's drive or share has at least `min-free-gb` free, plus the bytes of what is still to be
+ * written there (`extraBytes`: the staged installer) by every folder on that drive. A folder whose free space
  * cannot be read is a warning; too little space fails the stage before anything changes.
  */
 async function checkFreeSpace(ctx, folders) {
@@ -55687,6 +55720,8 @@ async function checkFreeSpace(ctx, folders) {
     }
     const found = await ctx.host.freeSpace(folders.map((f) => f.path));
     ctx.record.data['freeSpace'] = found;
+    const rootOf = (i) => found[i]?.root ?? found[i]?.path;
+    const extraOn = (root) => folders.reduce((sum, f, i) => sum + (rootOf(i) === root ? (f.extraBytes ?? 0) : 0), 0);
     const short = [];
     found.forEach((space, i) => {
         const purpose = folders[i]?.purpose ?? '';
@@ -55695,9 +55730,13 @@ async function checkFreeSpace(ctx, folders) {
             return;
         }
         const free = space.freeBytes / GB;
-        ctx.log.info(`free space: ${space.root ?? space.path} ${free.toFixed(1)} GB (${purpose}; at least ${min} GB needed)`);
-        if (free < min)
-            short.push(`${space.root ?? space.path} has ${free.toFixed(1)} GB free for ${purpose}`);
+        const extra = extraOn(rootOf(i));
+        const need = extra ? (min + extra / GB).toFixed(1) : String(min);
+        ctx.log.info(`free space: ${space.root ?? space.path} ${free.toFixed(1)} GB (${purpose}; at least ${need} GB needed)`);
+        if (space.freeBytes < min * GB + extra) {
+            short.push(`${space.root ?? space.path} has ${free.toFixed(1)} GB free for ${purpose}` +
+                (extra ? ` (${need} GB needed with the staged installer)` : ''));
+        }
     });
     if (short.length > 0) {
         throw new StageError(`Not enough free space on ${hostLabel(ctx)}: ${short.join('; ')}; at least ${min} GB is needed (min-free-gb).`, 'Nothing was changed.', 'Free space on that drive or share (or choose another backup-path), then re-run this job. Lower min-free-gb only ' +
@@ -56134,7 +56173,9 @@ async function drain(ctx, data) {
             ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
         return;
     }
+    const draining = ctx.phase('drain');
     const waited = await ctx.waitFor(read, (e) => e.length === 0, drainTimeoutMs, (e, ms) => `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`);
+    draining.end();
     data['drained'] = waited.ok;
     data['stillExecuting'] = waited.value;
     if (waited.ok)
@@ -56350,6 +56391,227 @@ async function checkContract(ctx) {
     return verdicts;
 }
 
+;// CONCATENATED MODULE: ./src/tasks/installer-staging.ts
+
+
+
+
+
+/** The host's record of its staged installers, in the state folder. */
+const STAGING_RECORD_FILE = 'installer-staging.json';
+/** 12.3 MB, 840.0 KB: an installer's size as the summary shows it. */
+function installer_staging_size(bytes) {
+    return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+/** <state-folder>\installers: one folder per staged installer, named by its key. */
+function stagingRoot(ctx) {
+    return `${ctx.settings.stateFolder}\\installers`;
+}
+/** The installer's own file name, kept where it is plain; anything else becomes _ (the extension stays). */
+function stagedName(installerPath) {
+    const leaf = installerPath.slice(installerPath.lastIndexOf('\\') + 1);
+    return leaf.replace(/[^A-Za-z0-9_.+() -]/g, '_').replace(/^[^A-Za-z0-9_]/, '_');
+}
+async function readStagingRecord(ctx) {
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, STAGING_RECORD_FILE);
+    return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
+}
+async function saveStagingRecord(ctx, record) {
+    return (await ctx.host.saveState(ctx.settings.stateFolder, STAGING_RECORD_FILE, record)).path;
+}
+function setData(ctx, data) {
+    ctx.record.data['installerStaging'] = data;
+}
+/**
+ * Checks a staged copy the way upgrade will check it, so a file upgrade would refuse is refused before any
+ * downtime: readable with the expected SHA-256, a Valid signature, and the version target-version names.
+ */
+function checkStagedCopy(ctx, info, sha256, hostState) {
+    const refuse = (message, next) => {
+        throw new StageError(message, hostState, next);
+    };
+    const source = ctx.settings.upgrade.installerPath ?? '';
+    if (!info.exists || !info.readable || info.sha256 !== sha256) {
+        refuse(`The staged installer ${info.path} on ${hostLabel(ctx)} is not the one installer-sha256 names ` +
+            `(${info.readable ? `SHA-256 ${info.sha256}` : `unreadable: ${info.reason}`}).`, 'Re-run preflight: it copies the installer again.');
+    }
+    if (info.signature !== 'Valid') {
+        refuse(`The Authenticode signature of ${source} (staged as ${info.path}) is ${info.signature}` +
+            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, set installer-path and installer-sha256 to it, ' +
+            'then re-run preflight.');
+    }
+    const version = info.version ? parseJamsVersion(info.version) : null;
+    if (!version) {
+        refuse(`The version of ${source} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that installer-path names the JAMS setup program, then re-run preflight.');
+    }
+    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+    if (wanted && version && wanted.compare(version.version) !== 0) {
+        refuse(`The installer ${source} is version ${version.version}, and target-version is ${wanted.version}: the upgrade ` +
+            'would refuse it during the downtime.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
+            'target-version; then re-run preflight.');
+    }
+    ctx.log.info(`staged installer ${info.path}: SHA-256 ${info.sha256}, signature Valid` +
+        `${info.signer ? ` (${info.signer})` : ''}, version ${version?.version}`);
+}
+/**
+ * preflight, reading only: whether the installer needs copying onto this host, or a copy staged earlier still holds
+ * (its SHA-256 and signature checked again). Null when there is nothing to stage. A missing source stops preflight
+ * here, before any write.
+ */
+async function planStaging(ctx) {
+    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
+    if (!source || !sha256) {
+        ctx.log.info('installer-path and installer-sha256 are not both given: no installer is staged, and upgrade will read ' +
+            'installer-path during the downtime.');
+        return null;
+    }
+    if (ctx.settings.staging.timeoutSeconds === 0) {
+        ctx.skip('stage the installer', source, 'staging-timeout-seconds is 0: upgrade will read it during the downtime');
+        setData(ctx, { source, path: null, outcome: 'not staged' });
+        return null;
+    }
+    const key = sha256.slice(0, 16);
+    const plan = {
+        source,
+        sha256,
+        folder: `${stagingRoot(ctx)}\\${key}`,
+        name: stagedName(source),
+        reuse: null,
+        size: 0,
+        record: (await readStagingRecord(ctx)).record,
+    };
+    const earlier = plan.record.copies.find((c) => c.sha256 === sha256);
+    if (earlier) {
+        const info = await ctx.host.installer(earlier.path);
+        if (info.exists && info.sha256 === sha256) {
+            checkStagedCopy(ctx, info, sha256, 'Nothing was changed.');
+            return { ...plan, reuse: earlier };
+        }
+        ctx.log.warn(`The installer staged at ${earlier.stagedAt} (${earlier.path}) ` +
+            `${info.exists ? `has changed (SHA-256 ${info.sha256})` : 'is gone'}: it is copied again from ${source}.`);
+    }
+    const facts = await ctx.host.fileFacts(source);
+    if (!facts.exists) {
+        throw new StageError(`The JAMS installer ${source} cannot be read on ${hostLabel(ctx)}: ${facts.reason}.`, 'Nothing was changed.', 'Check installer-path, that the share is reachable from this host and that the runner account may read it; ' +
+            'then re-run preflight.');
+    }
+    return { ...plan, size: facts.size ?? 0 };
+}
+/**
+ * preflight's second durable write: copies the installer into <state-folder>\installers\<key> and checks the copy
+ * (SHA-256, signature, version) there, or keeps the copy staged earlier for this run. A dry-run copies nothing.
+ */
+async function stageInstaller(ctx, plan) {
+    if (!plan)
+        return;
+    const { source, sha256, reuse, record } = plan;
+    const run = runKey(ctx);
+    const recordPath = `${ctx.settings.stateFolder}\\${STAGING_RECORD_FILE}`;
+    if (reuse) {
+        ctx.skip('stage the installer', reuse.path, `staged at ${reuse.stagedAt}; its SHA-256 and signature hold`);
+        setData(ctx, { source, path: reuse.path, outcome: 'already staged', size: reuse.size });
+        if (reuse.runKey !== run) {
+            await ctx.change('keep the staged installer for this run', `${reuse.path} in ${recordPath}`, async () => {
+                const claimed = { ...reuse, runKey: run, claimedAt: new Date().toISOString() };
+                await saveStagingRecord(ctx, { copies: record.copies.map((c) => (c === reuse ? claimed : c)) });
+            });
+        }
+        return;
+    }
+    const timeout = ctx.settings.staging.timeoutSeconds;
+    const target = `${plan.folder}\\${plan.name}`;
+    setData(ctx, { source, path: target, outcome: 'would stage', size: plan.size });
+    await ctx.change('stage the installer', `${source} to ${target} (${installer_staging_size(plan.size)}, up to ${timeout} s)`, async () => {
+        const copy = await copyWithin(ctx, plan, timeout);
+        const hostState = `The Log On As record is saved; no installer is staged on ${hostLabel(ctx)}.`;
+        if (!copy.kept) {
+            throw new StageError(`The SHA-256 of ${source} is ${copy.sha256}, and installer-sha256 expects ${sha256}: the copy was not kept.`, hostState, 'Do not run this file: download the installer again from the vendor, compare its hash with the published ' +
+                'one, and set installer-sha256 to it; then re-run preflight.');
+        }
+        try {
+            checkStagedCopy(ctx, await ctx.host.installer(copy.path), sha256, hostState);
+        }
+        catch (err) {
+            await ctx.host.removeStagedInstaller(stagingRoot(ctx), sha256.slice(0, 16));
+            throw err;
+        }
+        const now = new Date().toISOString();
+        const entry = {
+            key: sha256.slice(0, 16),
+            path: copy.path,
+            source,
+            sha256,
+            size: copy.size,
+            stagedAt: now,
+            runKey: run,
+            claimedAt: now,
+        };
+        await saveStagingRecord(ctx, { copies: [...record.copies.filter((c) => c.sha256 !== sha256), entry] });
+        setData(ctx, { source, path: copy.path, outcome: 'staged', size: copy.size, copyMs: copy.copyMs });
+        return `${installer_staging_size(copy.size)} copied in ${(copy.copyMs / 1000).toFixed(1)} s; SHA-256 and signature checked`;
+    });
+}
+/** The copy, bounded by staging-timeout-seconds: past it the PowerShell session is ended and preflight fails. */
+async function copyWithin(ctx, plan, timeout) {
+    try {
+        return await ctx.host.copyInstaller(plan.source, plan.folder, plan.name, plan.sha256, timeout);
+    }
+    catch (err) {
+        if (!(err instanceof SessionError))
+            throw err;
+        throw new StageError(`Copying ${plan.source} to ${hostLabel(ctx)} did not finish within staging-timeout-seconds (${timeout} s): ` +
+            `${err.message}`, `The Log On As record is saved; no installer is staged (a part copy ${plan.folder}\\${plan.name}.partial may be ` +
+            'left, and the next copy replaces it). No service was touched.', 'The share is slow or unreachable from this host. Fix the share, or raise staging-timeout-seconds, or copy the ' +
+            'installer to a local folder on each host and point installer-path at it; then re-run preflight.');
+    }
+}
+/**
+ * upgrade: the installer preflight staged on this host, its SHA-256 checked again, or null when there is none (upgrade
+ * then reads installer-path, with a warning). A staged copy that changed since preflight is refused.
+ */
+async function stagedInstaller(ctx) {
+    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
+    if (!source || !sha256)
+        return null;
+    const copy = (await readStagingRecord(ctx)).record.copies.find((c) => c.sha256 === sha256);
+    const info = copy ? await ctx.host.installer(copy.path) : null;
+    if (!copy || !info?.exists) {
+        ctx.log.warn(`No staged copy of the installer on ${hostLabel(ctx)}${copy ? ` (${copy.path}, staged by preflight, is gone)` : ''}: ` +
+            `upgrade reads ${source} now, during the downtime, so a slow or unreachable share lengthens or stops it. ` +
+            'Give preflight installer-path and installer-sha256 to stage the installer before the stop (a dry-run ' +
+            'preflight stages nothing).');
+        setData(ctx, { source, path: null, outcome: 'not staged' });
+        return null;
+    }
+    if (info.sha256 !== sha256) {
+        throw new StageError(`The installer preflight staged on ${hostLabel(ctx)} (${copy.path}) changed after preflight checked it: ` +
+            `${info.readable ? `its SHA-256 is now ${info.sha256}` : `it cannot be read (${info.reason})`}, and ` +
+            `installer-sha256 expects ${sha256}.`, 'Nothing was changed.', `Do not run it. Re-run preflight for this host (role: ${ctx.settings.role}): it copies the installer from ` +
+            `${source} again and checks it. Then re-run this job.`);
+    }
+    ctx.log.info(`running the installer staged by preflight at ${copy.stagedAt}: ${copy.path} (from ${source})`);
+    setData(ctx, { source, path: copy.path, outcome: 'runs the staged copy', size: copy.size });
+    return info;
+}
+/**
+ * verify, once every check passed: removes the installers earlier runs staged on this host. The current run's copy
+ * stays (a re-run or a way back may need it); a dry-run removes nothing.
+ */
+async function removeEarlierStagedCopies(ctx) {
+    const { path, record } = await readStagingRecord(ctx);
+    const run = runKey(ctx);
+    const current = new Set(record.copies.filter((c) => c.runKey === run).map((c) => c.key));
+    let left = record.copies;
+    for (const copy of record.copies.filter((c) => c.runKey !== run && !current.has(c.key))) {
+        await ctx.change('remove an installer an earlier run staged', `${copy.path} (${copy.runKey})`, async () => {
+            const removed = await ctx.host.removeStagedInstaller(stagingRoot(ctx), copy.key);
+            left = left.filter((c) => c !== copy);
+            await saveStagingRecord(ctx, { copies: left });
+            return removed.removed ? `removed; ${path} updated` : `already gone; ${path} updated`;
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/jams/mq-permissions.ts
 
 
@@ -56483,6 +56745,7 @@ function describeRoles(view) {
 
 
 
+
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
  * restore), installed version, failover roles, the config files, the Message Queue note and the free space
@@ -56536,12 +56799,17 @@ const preflight = {
             throw new StageError(`The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.");
         }
         ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+        const staging = await planStaging(ctx);
         await checkFreeSpace(ctx, [
             { path: ctx.settings.installFolder, purpose: 'the installer' },
             ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+            ...(staging && !staging.reuse
+                ? [{ path: ctx.settings.stateFolder, purpose: 'the staged installer', extraBytes: staging.size }]
+                : []),
         ]);
-        // Preflight's one durable write, once every check above has passed.
+        // Preflight's durable writes, once every check above has passed: the accounts, then the staged installer.
         await recordAccounts(ctx, states);
+        await stageInstaller(ctx, staging);
     },
 };
 /** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
@@ -61853,6 +62121,173 @@ function gateApprovals(gates, rows, reviews, jobs) {
     return { gates: result, unpaired: reviews.read && !paired ? decided : [], note };
 }
 
+;// CONCATENATED MODULE: ./src/report/breakdown.ts
+// Where the downtime and the maintenance window went: each moment of the span is given to the one thing the run was
+// doing then, from the stages' phases, the stages themselves, the gates and (in a workflow run) the jobs on GitHub.
+
+
+/** What each phase a stage marks (StageRecord.phases) is called in a breakdown; `stage/phase` first, then `phase`. */
+const PHASES = {
+    'stop/services-stop': { part: 'stopping the JAMS services', kind: 'work' },
+    'upgrade/services-stop': { part: 'stopping the services the installer started', kind: 'work' },
+    'services-stop': { part: 'stopping the JAMS services', kind: 'work' },
+    'installer-check': { part: 'checking the installer (SHA-256, signature)', kind: 'work' },
+    installer: { part: 'the installer running', kind: 'work' },
+    'accounts-restore': { part: 'restoring the Log On As accounts', kind: 'work' },
+    'config-reapply': { part: 'reapplying the config customisations', kind: 'work' },
+    'services-start': { part: 'starting the JAMS services', kind: 'work' },
+    role: { part: 'waiting for the failover role (heartbeats)', kind: 'waiting' },
+    drain: { part: 'waiting for executing jobs to finish', kind: 'waiting' },
+};
+/** A stage's time outside its phases: PowerShell starting, reading the host, checks, records and summaries. */
+const REST_OF_STAGE = 'other work in the stage';
+const breakdown_time = (iso) => {
+    const ms = iso ? Date.parse(iso) : NaN;
+    return Number.isFinite(ms) ? ms : null;
+};
+/** The stages' own time, from the records: their phases (rank 0) and the rest of each stage (rank 1). */
+function stageIntervals(records, now) {
+    return records
+        .filter((r) => !r.record.dryRun)
+        .flatMap(({ record: r }) => {
+        const start = breakdown_time(r.startedAt);
+        if (start === null)
+            return [];
+        const end = breakdown_time(r.finishedAt) ?? now;
+        const host = `${r.host?.computerName ?? 'this host'} (${r.role})`;
+        const phases = (Array.isArray(r.phases) ? r.phases : []).flatMap((p) => {
+            const from = breakdown_time(p.startedAt);
+            if (from === null)
+                return [];
+            const named = PHASES[`${r.stage}/${p.phase}`] ?? PHASES[p.phase] ?? { part: p.phase, kind: 'work' };
+            return [{ ...named, where: host, from, to: breakdown_time(p.endedAt) ?? end, rank: 0 }];
+        });
+        const title = r.role === 'none' ? r.stage : `${r.stage} (${r.role})`;
+        return [
+            ...phases,
+            { part: REST_OF_STAGE, where: title, kind: 'work', from: start, to: end, rank: 1 },
+        ];
+    });
+}
+/** The gates' waits for reviewers, from GitHub's jobs: a gate waits from the end of the jobs it needs to its start. */
+function gateWaits(steps, jobs) {
+    return steps
+        .filter((s) => s.kind === 'gate')
+        .map((gate) => {
+        const started = findJob(jobs, gate.title)?.startedAt ?? null;
+        const ends = predecessors(gate.job).map((job) => {
+            const step = steps.find((s) => s.job === job);
+            return step ? (findJob(jobs, step.title)?.completedAt ?? null) : null;
+        });
+        const from = ends.includes(null) || !started ? null : (ends.sort().reverse()[0] ?? null);
+        const a = breakdown_time(from);
+        const b = breakdown_time(started);
+        return {
+            job: gate.job,
+            title: gate.title,
+            from,
+            to: from ? started : null,
+            ms: a !== null && b !== null ? Math.max(0, b - a) : null,
+        };
+    });
+}
+/** The jobs on GitHub: the waits at the gates (rank 2), then each job's set-up and wrap-up around its stage (rank 3). */
+function jobIntervals(steps, jobs, now) {
+    const waits = gateWaits(steps, jobs).flatMap((w) => {
+        const from = breakdown_time(w.from);
+        const to = breakdown_time(w.to);
+        return from !== null && to !== null
+            ? [{ part: 'waiting for reviewers', where: w.title, kind: 'waiting for a human', from, to, rank: 2 }]
+            : [];
+    });
+    const own = steps.flatMap((step) => {
+        const job = findJob(jobs, step.title);
+        const from = breakdown_time(job?.startedAt);
+        if (from === null)
+            return [];
+        const part = step.kind === 'gate'
+            ? 'the gate job, once approved'
+            : 'the job around its stage (set-up, artifact upload)';
+        return [
+            { part, where: step.title, kind: 'between jobs', from, to: breakdown_time(job?.completedAt) ?? now, rank: 3 },
+        ];
+    });
+    return [...waits, ...own];
+}
+/** Gives each moment of [from, to] to the interval of lowest rank covering it, and adds the moments up by part. */
+function paint(from, to, intervals, uncovered) {
+    const cuts = [
+        ...new Set([from, to, ...intervals.flatMap((i) => [i.from, i.to]).filter((t) => t > from && t < to)]),
+    ].sort((a, b) => a - b);
+    const parts = new Map();
+    for (let k = 0; k + 1 < cuts.length; k++) {
+        const a = cuts[k];
+        const b = cuts[k + 1];
+        const owner = intervals
+            .filter((i) => i.from <= a && i.to >= b)
+            .sort((x, y) => x.rank - y.rank || y.to - x.to)[0] ?? {
+            part: uncovered,
+            where: null,
+            kind: 'between jobs',
+        };
+        const key = `${owner.part}\n${owner.where ?? ''}`;
+        const part = parts.get(key) ?? { part: owner.part, where: owner.where, kind: owner.kind, ms: 0 };
+        part.ms += b - a;
+        parts.set(key, part);
+    }
+    return [...parts.values()].sort((x, y) => y.ms - x.ms || x.part.localeCompare(y.part));
+}
+/** The time between jobs that no job accounts for: a runner picking up the next job, or (no jobs read) a new process. */
+function uncoveredPart(jobs) {
+    return jobs.read ? 'waiting for a runner to pick up the next job' : 'between the stage processes';
+}
+function breakdown(span, now, intervals, jobs, note) {
+    const from = breakdown_time(span.from);
+    const to = breakdown_time(span.to) ?? breakdown_time(now);
+    if (from === null || to === null) {
+        return { from: null, to: null, totalMs: 0, parts: [], note: span.note };
+    }
+    return {
+        from: span.from,
+        to: span.to,
+        totalMs: Math.max(0, to - from),
+        parts: paint(from, to, intervals, uncoveredPart(jobs)),
+        note,
+    };
+}
+/** The downtime's breakdown: stopping, installing, restoring, starting, the role, the stages' own work, the gaps. */
+function breakDownDowntime(steps, records, jobs, downtime, now) {
+    const end = breakdown_time(now) ?? Date.now();
+    return breakdown(downtime, now, [...stageIntervals(records, end), ...jobIntervals(steps, jobs, end)], jobs, jobs.read
+        ? "Each second of the downtime goes to one part; the time between jobs comes from GitHub's jobs (their start " +
+            'and end), where the records of two hosts meet their clocks may differ by a second or two.'
+        : "Each second of the downtime goes to one part, from the stage records; without GitHub's jobs, the time " +
+            `between two stages is shown as one part (${jobs.reason}).`);
+}
+/**
+ * The maintenance window's breakdown: the downtime as one part, and around it every stage the records hold (drain,
+ * backups, verify, and any stage a later pipeline adds), the waits for reviewers and the time between jobs.
+ */
+function breakDownWindow(steps, records, jobs, window, downtime, now) {
+    const end = breakdown_time(now) ?? Date.now();
+    const from = breakdown_time(downtime.from);
+    const down = from === null
+        ? []
+        : [
+            {
+                part: 'JAMS stopped: the downtime, broken down above',
+                where: null,
+                kind: 'downtime',
+                from,
+                to: breakdown_time(downtime.to) ?? end,
+                rank: -1,
+            },
+        ];
+    return breakdown(window, now, [...down, ...stageIntervals(records, end), ...jobIntervals(steps, jobs, end)], jobs, jobs.read
+        ? 'Time waiting for reviewers runs from the end of the jobs a gate waits for to the start of its job.'
+        : `The waits at the gates are not measured: ${jobs.reason}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/report/records.ts
 
 
@@ -62181,6 +62616,7 @@ function versionsByHost(records) {
 
 
 
+
 const str = (v) => (typeof v === 'string' && v ? v : null);
 function artifacts(input) {
     const { facts, records, recordsFolder } = input;
@@ -62233,6 +62669,9 @@ function buildAudit(input) {
         timeline,
         downtime,
         maintenanceWindow,
+        downtimeBreakdown: breakDownDowntime(STEPS, records, facts.jobs, downtime, now),
+        windowBreakdown: breakDownWindow(STEPS, records, facts.jobs, maintenanceWindow, downtime, now),
+        gateWaits: gateWaits(STEPS, facts.jobs),
         versions: versionsByHost(records),
         approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
         artifacts: artifacts(input),
@@ -62294,6 +62733,11 @@ function renderAudit(a) {
         ['Downtime', describeSpan(a.downtime)],
         ['Maintenance window', describeSpan(a.maintenanceWindow)],
     ]));
+    out.push(...renderBreakdown('Where the downtime went', a.downtimeBreakdown));
+    out.push(...renderBreakdown('Where the maintenance window went', a.windowBreakdown));
+    const waits = renderGateWaits(a.gateWaits);
+    if (waits)
+        out.push(waits);
     out.push('### Timeline');
     out.push(table(['Step', 'Host', 'Result', 'Start', 'End', 'Duration', 'Attempts'], a.timeline.map((r) => [
         r.title,
@@ -62348,6 +62792,52 @@ function renderAudit(a) {
         out.push(a.problems.map((p) => `- ${p}`).join('\n'));
     }
     return `${out.join('\n\n')}\n`;
+}
+/** "8.2 s" under a minute, as formatSeconds above it. */
+function formatMs(ms) {
+    return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSeconds(Math.round(ms / 1000));
+}
+const BAR_WIDTH = 40;
+const partLabel = (p) => (p.where ? `${p.where}: ${p.part}` : p.part);
+/** One bar per part, longest first; time waiting for a person is drawn apart (░), so it cannot pass for work. */
+function barChart(b) {
+    const longest = Math.max(0, ...b.parts.map((p) => p.ms));
+    const width = Math.max(5, ...b.parts.map((p) => partLabel(p).length));
+    const line = (name, bar, ms) => `${name.padEnd(width)}  ${bar.padEnd(BAR_WIDTH)}  ${formatMs(ms).padStart(12)}`;
+    const bars = b.parts.map((p) => {
+        const length = longest ? Math.max(p.ms > 0 ? 1 : 0, Math.round((p.ms / longest) * BAR_WIDTH)) : 0;
+        return line(partLabel(p), (p.kind === 'waiting for a human' ? '░' : '█').repeat(length), p.ms);
+    });
+    const human = b.parts.some((p) => p.kind === 'waiting for a human');
+    return [
+        '```text',
+        ...bars,
+        line('total', '', b.totalMs),
+        ...(human ? ['░ waiting for a person (the reviewers of a gate), not for JAMS'] : []),
+        '```',
+    ].join('\n');
+}
+/** A breakdown: the table (part, where, kind, time, share, then the total), the bar chart and its note. */
+function renderBreakdown(heading, b) {
+    if (!b.parts.length)
+        return [`### ${heading}`, b.note];
+    const percent = (ms) => `${b.totalMs ? Math.round((ms / b.totalMs) * 100) : 0} %`;
+    return [
+        `### ${heading}`,
+        table(['Part', 'Where', 'Kind', 'Time', 'Share'], [
+            ...b.parts.map((p) => [p.part, p.where, p.kind, formatMs(p.ms), percent(p.ms)]),
+            ['**total**', '', '', `**${formatMs(b.totalMs)}**`, '100 %'],
+        ]),
+        barChart(b),
+        b.note,
+    ];
+}
+/** One line on how long each gate waited for its reviewers, in the window or before it. */
+function renderGateWaits(waits) {
+    const measured = waits.filter((w) => w.ms !== null);
+    if (!measured.length)
+        return null;
+    return `Waiting for reviewers (a person, not JAMS): ${measured.map((w) => `${w.title} ${formatMs(w.ms ?? 0)}`).join(', ')}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/stages/report.ts
@@ -62759,6 +63249,7 @@ function planFile(mode, saved, installed) {
  * copies first, each file is replaced only if it is still what was read, and the diff goes into the run folder.
  */
 async function applyConfigReapply(ctx, plan) {
+    const reapplying = ctx.phase('config-reapply');
     const folder = ctx.settings.installFolder;
     const work = plan.files.filter((f) => f.action === 'merge' || f.action === 'replace');
     writeDiff(ctx, plan);
@@ -62796,6 +63287,7 @@ async function applyConfigReapply(ctx, plan) {
     await ctx.change('record the config reapply', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
         await saveUpgradeRecord(ctx, { ...plan.upgrade, configReappliedAt: new Date().toISOString() });
     });
+    reapplying.end();
 }
 /** config-reapplied.diff and the merged files in the stage's run folder, next to record.json. */
 function writeDiff(ctx, plan) {
@@ -62860,6 +63352,7 @@ const start = {
         // The procedure: apply the customised config files, then start the services.
         if (reapply)
             await applyConfigReapply(ctx, reapply);
+        const starting = ctx.phase('services-start');
         for (const kind of START_ORDER) {
             const name = names[kind];
             const label = describeService(kind, name);
@@ -62884,9 +63377,13 @@ const start = {
                     `or password is the usual cause after an upgrade), fix it, then re-run this job.`);
             }
         }
+        starting.end();
         if (!ctx.settings.dryRun) {
             ctx.log.info(`waiting for ${hostLabel(ctx)} to report ${want}`);
+            const reaching = ctx.phase('role');
             const waited = await ctx.waitFor(() => readRoleView(ctx), (v) => v.self === want, ctx.settings.roleTimeoutMs, (v, ms) => `waiting for ${want}: ${describeRoles(v)} (${Math.round(ms / 1000)} s)`);
+            if (waited.ok)
+                reaching.end();
             const now = await readServices(ctx, names);
             ctx.record.servicesAfter = Object.values(now);
             if (!waited.ok) {
@@ -62943,6 +63440,7 @@ async function runInstaller(ctx, names, base) {
     try {
         await ctx.change('run the JAMS installer', `${base.installer.path} (${base.targetVersion}), log ${log}`, async () => {
             await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
+            const installing = ctx.phase('installer');
             const started = await ctx.host.startInstaller(base.installer.path, args);
             const install = {
                 processId: started.processId,
@@ -62955,6 +63453,7 @@ async function runInstaller(ctx, names, base) {
             await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install });
             ctx.log.info(`installer process ${started.processId}: ${started.commandLine}`);
             const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, timeoutMs, (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`);
+            installing.end();
             if (!waited.ok) {
                 const now = await readServices(ctx, names);
                 ctx.record.servicesAfter = Object.values(now);
@@ -63088,6 +63587,7 @@ async function checkPasswords(ctx, plan) {
  * The services are stopped at this point; a service already on its recorded account is recorded as done.
  */
 async function restoreAccounts(ctx, names, record) {
+    const restoring = ctx.phase('accounts-restore');
     const current = await readServices(ctx, names);
     const outcomes = [];
     const plan = planAccountRestore(ctx, names, record, current, false, `${describeStates(hostLabel(ctx), current)} JAMS is upgraded; no Log On As was changed yet.`);
@@ -63119,6 +63619,7 @@ async function restoreAccounts(ctx, names, record) {
     if (ctx.settings.dryRun)
         return outcomes;
     const after = await readServices(ctx, names);
+    restoring.end();
     ctx.record.servicesAfter = Object.values(after);
     for (const o of outcomes) {
         const kind = logon_accounts_KINDS.find((k) => names[k] === o.service);
@@ -63133,6 +63634,7 @@ async function restoreAccounts(ctx, names, record) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/upgrade.ts
+
 
 
 
@@ -63163,7 +63665,9 @@ const upgrade = {
         // Preconditions: nothing below changes anything until the installer decision is made.
         requireElevation(ctx);
         const accounts = await readAccountRecord(ctx);
-        const installer = await checkInstaller(ctx);
+        const checking = ctx.phase('installer-check');
+        const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+        checking.end();
         const installerVersion = installer.version;
         data.installer = {
             path: installer.path,
@@ -63274,13 +63778,17 @@ function requireElevation(ctx) {
             'then re-run this job.');
     }
 }
-/** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
-async function checkInstaller(ctx) {
-    const { installerPath, installerSha256 } = ctx.settings.upgrade;
+/**
+ * The installer file: readable, the expected SHA-256, a valid signature and a readable version. `staged`: the copy
+ * preflight staged on this host, already read; else installer-path is read.
+ */
+async function checkInstaller(ctx, staged = null) {
+    const { installerPath: given, installerSha256 } = ctx.settings.upgrade;
+    const installerPath = staged?.path ?? given;
     if (!installerPath || !installerSha256) {
         throw new StageError('The upgrade stage needs the installer-path and installer-sha256 inputs.', 'Nothing was changed.', 'Set both inputs, then re-run this job.');
     }
-    const info = await ctx.host.installer(installerPath);
+    const info = staged ?? (await ctx.host.installer(installerPath));
     const refuse = (message, next) => {
         throw new StageError(message, 'Nothing was changed.', next);
     };
@@ -63418,9 +63926,11 @@ async function failInstall(ctx, names, outcome) {
 
 
 
+
 /**
  * The procedure's last check: the primary is Running (active), the secondary is in Backup Mode (standby),
- * all three services run, and the version is the target. Read-only; every failed check is reported.
+ * all three services run, and the version is the target. Read-only; every failed check is reported. Once all pass, the
+ * installers earlier runs staged on this host are removed.
  */
 const verify = {
     async run(ctx) {
@@ -63481,6 +63991,7 @@ const verify = {
                 : 'Keep the maintenance window closed. Look at the JAMS Client (About > JAMS Servers > Status), fix what the ' +
                     'failed checks name, then re-run start and verify for this host.');
         }
+        await removeEarlierStagedCopies(ctx);
     },
 };
 

@@ -88,6 +88,10 @@ export interface LabState {
     installMs: number;
     /** How long ServiceController.Stop() waits for each dependent service (30 s on Windows). */
     dependentStopWaitMs: number;
+    /** A slow share's read time per MB (fault slow-share): a full read of a file there takes this per MB of it. */
+    shareMsPerMb: number;
+    /** Per-service stop and start times by display name (JAMS Scheduler...), over stopMs and startMs. */
+    services?: Record<string, { stopMs?: number; startMs?: number }>;
   };
   accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
@@ -100,8 +104,12 @@ export interface LabState {
     faults: { backupFails: boolean; backupDamaged: boolean };
     log: LabSqlCall[];
   };
-  shares: Record<string, { freeGb: number; totalGb: number }>;
+  /** UNC shares by 'server\\share'; a slow one (fault slow-share) takes timing.shareMsPerMb per MB to read. */
+  shares: Record<string, { freeGb: number; totalGb: number; slow?: boolean }>;
 }
+
+/** The share writeLabInstaller puts installers on, as the lab's shares name it. */
+export const INSTALLER_SHARE = 'fileserver\\jams';
 
 /** Named faults, for tests and `npm run rehearse -- --fault <name>`. */
 export const FAULTS: Record<string, { description: string; apply: (s: LabState) => void }> = {
@@ -174,6 +182,12 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
     description: 'JAMS resource items have no QuantityAvailable member',
     apply: (s) => forBoth(s, (n) => (n.faults.resourceShape = true)),
   },
+  'slow-share': {
+    description: `the installer share \\\\${INSTALLER_SHARE} is slow: hashing, copying or installing from it takes longer`,
+    apply: (s) => {
+      s.shares[INSTALLER_SHARE] = { freeGb: 200, totalGb: 500, ...s.shares[INSTALLER_SHARE], slow: true };
+    },
+  },
 };
 
 function renameService(node: LabNode, from: string, to: string): void {
@@ -230,10 +244,57 @@ export function editLab(folder: string, edit: (state: LabState) => void): LabSta
 }
 
 /**
- * The lab's delays, by profile. `lab` is default-state.json's own (a pair that answers in about a second); `test` is
- * for tests whose subject is not the timing (a stage's logic, not how long a service takes to stop).
+ * A real pair's delays, in real milliseconds, as an admin sees them (assumed, not measured on a JAMS install): a 10-minute
+ * install, services that take 20 to 60 s to stop and to start, a failover after 3 missed heartbeats of 60 s, a started
+ * primary active after one heartbeat, and a slow share (fault slow-share) read at 0.5 MB/s, a branch office's link:
+ * 10 minutes for a 300 MB setup.
  */
-export const TIMING_PROFILES: Record<'test', LabState['timing']> = {
+const REAL_PAIR: LabState['timing'] = {
+  stopMs: 30_000,
+  startMs: 30_000,
+  activationMs: 60_000,
+  failoverMs: 3 * 60_000,
+  installMs: 10 * 60_000,
+  dependentStopWaitMs: 30_000,
+  shareMsPerMb: 2_000,
+  services: {
+    'JAMS Executor': { stopMs: 20_000, startMs: 20_000 },
+    'JAMS Server': { stopMs: 30_000, startMs: 40_000 },
+    'JAMS Scheduler': { stopMs: 60_000, startMs: 45_000 },
+  },
+};
+
+/** Every delay of a timing divided by `factor`, whole milliseconds. */
+function scaled(timing: LabState['timing'], factor: number): LabState['timing'] {
+  const ms = (value: number) => Math.round(value / factor);
+  const services = Object.fromEntries(
+    Object.entries(timing.services ?? {}).map(([name, t]) => [
+      name,
+      {
+        ...(t.stopMs === undefined ? {} : { stopMs: ms(t.stopMs) }),
+        ...(t.startMs === undefined ? {} : { startMs: ms(t.startMs) }),
+      },
+    ]),
+  );
+  return {
+    stopMs: ms(timing.stopMs),
+    startMs: ms(timing.startMs),
+    activationMs: ms(timing.activationMs),
+    failoverMs: ms(timing.failoverMs),
+    installMs: ms(timing.installMs),
+    dependentStopWaitMs: ms(timing.dependentStopWaitMs),
+    shareMsPerMb: timing.shareMsPerMb / factor,
+    services,
+  };
+}
+
+/**
+ * The lab's delays, by profile, the one place they live. `lab` is default-state.json's own (a pair that answers in
+ * about a second); `test` is for tests whose subject is not the timing (a stage's logic, not how long a service takes
+ * to stop); `realistic` is a real pair's delays scaled down 60 times (a 10-minute install takes 10 s), so a rehearsal
+ * shows the downtime's breakdown an admin will see, in minutes where the lab shows seconds.
+ */
+export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> = {
   test: {
     stopMs: 150,
     startMs: 150,
@@ -241,7 +302,10 @@ export const TIMING_PROFILES: Record<'test', LabState['timing']> = {
     failoverMs: 500,
     installMs: 100,
     dependentStopWaitMs: 1500,
+    shareMsPerMb: 1,
+    services: {},
   },
+  realistic: scaled(REAL_PAIR, 60),
 };
 
 export function setTiming(folder: string, timing: Partial<LabState['timing']>): void {
@@ -295,7 +359,7 @@ export interface LabInstaller {
 export function writeLabInstaller(
   folder: string,
   version: string,
-  options: { signature?: string; name?: string } = {},
+  options: { signature?: string; name?: string; sizeMb?: number } = {},
 ): LabInstaller {
   if (process.platform === 'win32') {
     throw new Error(
@@ -303,14 +367,16 @@ export function writeLabInstaller(
     );
   }
   const name = options.name ?? `JAMS-${version}-setup.exe`;
-  const windowsPath = `\\\\fileserver\\jams\\${name}`;
-  const file = join(folder, 'unc', 'fileserver', 'jams', name);
+  const windowsPath = `\\\\${INSTALLER_SHARE}\\${name}`;
+  const file = join(folder, 'unc', ...INSTALLER_SHARE.split('\\'), name);
   mkdirSync(dirname(file), { recursive: true });
   const facts = JSON.stringify({
     kind: 'installer',
     version,
     signature: options.signature ?? 'Valid',
     signer: 'CN=JAMS Software (lab), O=Lab',
+    // The size of a setup it stands for (a few hundred MB is assumed): a slow share's delay is per MB of it.
+    sizeMb: options.sizeMb ?? 300,
   });
   // $$: the process the platform file started; pwsh may run as its child (a dotnet tool shim).
   const body = [

@@ -1,6 +1,6 @@
-// `npm run rehearse [-- --fault <name>] [--dry-run] [--out <folder>]`: the whole upgrade against a fresh lab pair,
-// through the built action (dist/), in the pipeline's order (src/pipeline.ts). Gates are approved automatically.
-// Each stage's summary is printed; the run folders and the report stay in ./rehearsal.
+// `npm run rehearse [-- --fault <name>] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]`: the whole
+// upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts). Gates
+// are approved automatically. Each stage's summary is printed; the run folders and the report stay in ./rehearsal.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { convert } from 'html-to-text';
 import * as control from '../lab/control.js';
 import { LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
+import type { AuditReport } from '../src/report/audit.js';
 import { PIPELINE, type StageStep } from '../src/pipeline.js';
 import { REPORT_MARKDOWN } from '../src/stages/report.js';
 
@@ -45,6 +46,8 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
 const { values: args } = parseArgs({
   options: {
     fault: { type: 'string' },
+    profile: { type: 'string' },
+    'no-stage': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     out: { type: 'string', default: 'rehearsal' },
     help: { type: 'boolean', default: false },
@@ -53,9 +56,18 @@ const { values: args } = parseArgs({
 const faults = Object.entries(control.FAULTS)
   .map(([name, f]) => `  ${name.padEnd(24)} ${f.description}`)
   .join('\n');
-if (args.help || (args.fault !== undefined && !(args.fault in control.FAULTS))) {
-  if (args.fault !== undefined) console.error(`Unknown fault '${args.fault}'.`);
-  console.log(`npm run rehearse [-- --fault <name>] [--dry-run] [--out <folder>]\n\nFaults:\n${faults}`);
+const profiles = Object.keys(control.TIMING_PROFILES).join(', ');
+const badFault = args.fault !== undefined && !(args.fault in control.FAULTS);
+const badProfile = args.profile !== undefined && !(args.profile in control.TIMING_PROFILES);
+if (args.help || badFault || badProfile) {
+  if (badFault) console.error(`Unknown fault '${args.fault}'.`);
+  if (badProfile) console.error(`Unknown profile '${args.profile}': use one of ${profiles}.`);
+  console.log(
+    'npm run rehearse [-- --fault <name>] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]\n\n' +
+      `--profile: the lab's delays (${profiles}); realistic is a real pair's, 60 times faster.\n` +
+      '--no-stage: preflight stages no installer (staging-timeout-seconds: 0), so upgrade reads it from the share.\n' +
+      `\nFaults:\n${faults}`,
+  );
   process.exit(args.help ? 0 : 2);
 }
 
@@ -94,6 +106,7 @@ function inputsFor(
   for (const [name, from] of Object.entries(step.fromJobs)) {
     inputs[name] = outputs.get(from.job)?.[from.output] ?? '';
   }
+  if (args['no-stage'] && step.stage === 'preflight') inputs['staging-timeout-seconds'] = '0';
   return inputs;
 }
 
@@ -136,6 +149,11 @@ rmSync(runFolder, { recursive: true, force: true });
 console.log(
   `LAB: a fresh simulated JAMS pair in ${relative('.', labFolder)}; run folders in ${relative('.', runFolder)}`,
 );
+if (args.profile) {
+  const profile = args.profile as keyof typeof control.TIMING_PROFILES;
+  control.setTiming(labFolder, control.TIMING_PROFILES[profile]);
+  console.log(`TIMING: the ${profile} profile (lab/control.ts TIMING_PROFILES)`);
+}
 if (args.fault) {
   control.injectFault(labFolder, args.fault);
   console.log(`FAULT injected: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
@@ -162,6 +180,18 @@ for (const step of PIPELINE.flat()) {
 if (report) runStep(report, table, outputs);
 
 const result = report ? outputs.get(report.job)?.['result'] : undefined;
+const reportFile = join(runFolder, 'report', 'report.json');
+if (existsSync(reportFile)) {
+  const audit = JSON.parse(readFileSync(reportFile, 'utf8')) as AuditReport;
+  const parts = audit.downtimeBreakdown.parts;
+  if (parts.length) {
+    const sum = parts.reduce((total, p) => total + p.ms, 0) / 1000;
+    rule(
+      `DOWNTIME ${audit.downtime.seconds} s (measured); its ${parts.length} parts add up to ${sum.toFixed(1)} s` +
+        `; the longest: ${parts[0]?.where ? `${parts[0].where}: ` : ''}${parts[0]?.part}`,
+    );
+  }
+}
 rule(
   `${failed ? `REHEARSAL FAILED at ${failed}` : 'REHEARSAL SUCCEEDED'}; the report says: ${result ?? 'no report'}`,
 );

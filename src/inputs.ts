@@ -135,6 +135,13 @@ const INPUTS = {
       .transform((h) => h.toUpperCase()),
     fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
   },
+  'staging-timeout-seconds': {
+    schema: z.coerce
+      .number()
+      .int()
+      .refine((n) => n === 0 || (n >= 30 && n <= 86400)),
+    fix: 'use 30 to 86400 seconds, or 0 to stage nothing (upgrade then reads installer-path)',
+  },
   'installer-arguments': {
     schema: z.array(z.string()).superRefine((args, ctx) => {
       const problem = installerArgumentProblem(args);
@@ -182,6 +189,7 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'min-free-gb': '10',
   'require-backup': 'true',
   'install-timeout-seconds': '3600',
+  'staging-timeout-seconds': '1800',
   'allow-reinstall': 'false',
   'allow-downgrade': 'false',
   'config-mode': 'merge',
@@ -288,6 +296,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     allowDowngrade: read('allow-downgrade') === 'true',
     primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
   };
+  const stagingTimeoutSeconds = read('staging-timeout-seconds') ?? 1800;
   const configMode = read('config-mode') ?? 'merge';
   if (stage === 'upgrade') {
     for (const name of ['installer-path', 'installer-sha256'] as const) {
@@ -333,6 +342,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     minFreeGb,
     requireBackup,
     upgrade,
+    staging: { timeoutSeconds: stagingTimeoutSeconds },
     configMode,
     passwords,
     report: { recordsFolder: recordsFolderInput ? resolve(recordsFolderInput) : runFolder, token },

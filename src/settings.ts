@@ -42,6 +42,8 @@ export interface Settings {
   minFreeGb: number;
   requireBackup: boolean;
   upgrade: UpgradeSettings;
+  /** preflight's copy of the installer onto the host (installer-path and installer-sha256); 0 s: none. */
+  staging: { timeoutSeconds: number };
   /** How start reapplies the config customisations saved before the upgrade. */
   configMode: ConfigMode;
   /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceState } from '../../src/jams/services.js';
-import type { ActionEntry, StageRecord } from '../../src/report/record.js';
+import type { ActionEntry, PhaseMark, PhaseName, StageRecord } from '../../src/report/record.js';
 import type { FoundRecord } from '../../src/report/records.js';
 
 /** A time `s` seconds after 02:00:00 on the fixture day. */
@@ -94,6 +94,42 @@ export function successfulRun(): StageRecord[] {
       actions: [done(501, 'restore quantity', '999999')],
     }),
   ];
+}
+
+export const phase = (name: PhaseName, from: number, to?: number): PhaseMark => ({
+  phase: name,
+  startedAt: at(from),
+  ...(to === undefined ? {} : { endedAt: at(to) }),
+});
+
+/**
+ * successfulRun() with the phases its stages mark: the downtime runs from the first stop (100) to the end of start on
+ * the primary (400), 300 s.
+ */
+export function phasedRun(): StageRecord[] {
+  const phases: Record<string, PhaseMark[]> = {
+    'maintenance-on/primary': [phase('drain', 62, 74)],
+    'stop/primary': [phase('services-stop', 100, 108)],
+    'stop/secondary': [phase('services-stop', 113, 119)],
+    'upgrade/primary': [
+      phase('installer-check', 122, 125),
+      phase('installer', 126, 236),
+      phase('services-stop', 236, 244),
+      phase('accounts-restore', 244, 246),
+    ],
+    'upgrade/secondary': [
+      phase('installer-check', 252, 255),
+      phase('installer', 256, 366),
+      phase('services-stop', 366, 374),
+      phase('accounts-restore', 374, 376),
+    ],
+    'start/primary': [
+      phase('config-reapply', 382, 383),
+      phase('services-start', 383, 390),
+      phase('role', 390, 398),
+    ],
+  };
+  return successfulRun().map((r) => ({ ...r, phases: phases[`${r.stage}/${r.role}`] ?? [] }));
 }
 
 export const found = (records: StageRecord[]): FoundRecord[] =>

@@ -121,6 +121,25 @@ export interface InstallerStatus {
   exitCode: number | null;
 }
 
+/** A file as the host sees it, without reading it. */
+export interface FileFacts {
+  path: string;
+  exists: boolean;
+  size: number | null;
+  lastWriteTime: string | null;
+  reason: string | null;
+}
+
+/** An installer copied into a staging folder: kept under its name only when its SHA-256 was the one expected. */
+export interface StagedCopy {
+  path: string;
+  kept: boolean;
+  sha256: string;
+  size: number;
+  copyMs: number;
+  hashMs: number;
+}
+
 export interface CredentialCheck {
   /** false when the check itself could not run (for example no domain controller answered). */
   checked: boolean;
@@ -165,6 +184,21 @@ export interface Host {
   /** Starts the installer with these arguments (quoted on the host) and returns at once. */
   startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess>;
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
+  /** Whether a file exists and its size, without reading it (a large file on a share is read once, by the copy). */
+  fileFacts(path: string): Promise<FileFacts>;
+  /**
+   * Copies an installer to `folder\name`, keeping it only when its SHA-256 is `expectSha256`; the call may take up
+   * to `timeoutSeconds`.
+   */
+  copyInstaller(
+    source: string,
+    folder: string,
+    name: string,
+    expectSha256: string,
+    timeoutSeconds: number,
+  ): Promise<StagedCopy>;
+  /** Removes the staged installer folder `root\key` (key: 16 hex digits), and nothing else. */
+  removeStagedInstaller(root: string, key: string): Promise<{ path: string; removed: boolean }>;
   /** Checks an account's password, read on the host from the named environment variable. */
   testCredential(account: string, passwordVariable: string): Promise<CredentialCheck>;
   /** Sets a service's Log On As; the password (if any) is read on the host from the named variable. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type {
   CopiedFiles,
   CredentialCheck,
+  FileFacts,
   DatabaseConnection,
   ExecutingEntry,
   FileEntry,
@@ -17,6 +18,7 @@ import type {
   PlatformInfo,
   SqlOutcome,
   SqlTarget,
+  StagedCopy,
   TextFile,
 } from './host.js';
 import { PowerShellSession, type SessionOptions, type ShellKind } from './powershell-session.js';
@@ -146,6 +148,29 @@ export class PowerShellHost implements Host {
 
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus> {
     return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
+  }
+
+  fileFacts(path: string): Promise<FileFacts> {
+    return this.session.call('Get-JuFileFacts', { Path: path });
+  }
+
+  copyInstaller(
+    source: string,
+    folder: string,
+    name: string,
+    expectSha256: string,
+    timeoutSeconds: number,
+  ): Promise<StagedCopy> {
+    return this.session.call(
+      'Copy-JuInstaller',
+      { Source: source, Folder: folder, Name: name, ExpectSha256: expectSha256 },
+      [],
+      timeoutSeconds * 1000,
+    );
+  }
+
+  removeStagedInstaller(root: string, key: string): Promise<{ path: string; removed: boolean }> {
+    return this.session.call('Remove-JuStagedInstaller', { Root: root, Key: key });
   }
 
   testCredential(account: string, passwordVariable: string): Promise<CredentialCheck> {

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { STEPS, type GateStep } from '../pipeline.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
+import { breakDownDowntime, breakDownWindow, gateWaits, type Breakdown, type GateWait } from './breakdown.js';
 import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
 import { runUrl, type Review, type RunFacts, type RunRef } from './github-run.js';
 import { failures, hostStates, type HostState, type StepFailure } from './host-state.js';
@@ -30,6 +31,12 @@ export interface AuditReport {
   timeline: TimelineRow[];
   downtime: Span;
   maintenanceWindow: Span;
+  /** Where the downtime went: its parts add up to it. */
+  downtimeBreakdown: Breakdown;
+  /** Where the maintenance window went, the downtime one part of it. */
+  windowBreakdown: Breakdown;
+  /** How long each gate waited for its reviewers (from GitHub's jobs). */
+  gateWaits: GateWait[];
   versions: HostVersions[];
   approvals: { gates: GateApproval[]; unpaired: Review[]; note: string | null };
   artifacts: { items: { name: string; url: string | null }[]; note: string | null };
@@ -105,6 +112,9 @@ export function buildAudit(input: AuditInput): AuditReport {
     timeline,
     downtime,
     maintenanceWindow,
+    downtimeBreakdown: breakDownDowntime(STEPS, records, facts.jobs, downtime, now),
+    windowBreakdown: breakDownWindow(STEPS, records, facts.jobs, maintenanceWindow, downtime, now),
+    gateWaits: gateWaits(STEPS, facts.jobs),
     versions: versionsByHost(records),
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
     artifacts: artifacts(input),

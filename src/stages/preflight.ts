@@ -4,6 +4,7 @@ import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
 import { checkContract } from '../tasks/host-contract.js';
+import { planStaging, stageInstaller } from '../tasks/installer-staging.js';
 import { reviewQueuePermissions } from '../tasks/queue-permissions.js';
 import { describeRoles, readRoleView } from '../tasks/roles.js';
 import { hostLabel, readServices, resolveServices } from '../tasks/services.js';
@@ -82,13 +83,18 @@ export const preflight: Stage = {
     }
     ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
 
+    const staging = await planStaging(ctx);
     await checkFreeSpace(ctx, [
       { path: ctx.settings.installFolder, purpose: 'the installer' },
       ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+      ...(staging && !staging.reuse
+        ? [{ path: ctx.settings.stateFolder, purpose: 'the staged installer', extraBytes: staging.size }]
+        : []),
     ]);
 
-    // Preflight's one durable write, once every check above has passed.
+    // Preflight's durable writes, once every check above has passed: the accounts, then the staged installer.
     await recordAccounts(ctx, states);
+    await stageInstaller(ctx, staging);
   },
 };
 

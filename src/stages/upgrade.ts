@@ -4,6 +4,7 @@ import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.j
 import { saveConfigFiles, runKey } from '../tasks/config-files.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { runInstaller, type InstallOutcome } from '../tasks/installer-run.js';
+import { stagedInstaller } from '../tasks/installer-staging.js';
 import {
   checkPasswords,
   planAccountRestore,
@@ -65,7 +66,9 @@ export const upgrade: Stage = {
     // Preconditions: nothing below changes anything until the installer decision is made.
     requireElevation(ctx);
     const accounts = await readAccountRecord(ctx);
-    const installer = await checkInstaller(ctx);
+    const checking = ctx.phase('installer-check');
+    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+    checking.end();
     const installerVersion = installer.version;
     data.installer = {
       path: installer.path,
@@ -204,9 +207,16 @@ function requireElevation(ctx: StageContext): void {
   }
 }
 
-/** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
-async function checkInstaller(ctx: StageContext): Promise<InstallerInfo & { version: string }> {
-  const { installerPath, installerSha256 } = ctx.settings.upgrade;
+/**
+ * The installer file: readable, the expected SHA-256, a valid signature and a readable version. `staged`: the copy
+ * preflight staged on this host, already read; else installer-path is read.
+ */
+async function checkInstaller(
+  ctx: StageContext,
+  staged: InstallerInfo | null = null,
+): Promise<InstallerInfo & { version: string }> {
+  const { installerPath: given, installerSha256 } = ctx.settings.upgrade;
+  const installerPath = staged?.path ?? given;
   if (!installerPath || !installerSha256) {
     throw new StageError(
       'The upgrade stage needs the installer-path and installer-sha256 inputs.',
@@ -214,7 +224,7 @@ async function checkInstaller(ctx: StageContext): Promise<InstallerInfo & { vers
       'Set both inputs, then re-run this job.',
     );
   }
-  const info = await ctx.host.installer(installerPath);
+  const info = staged ?? (await ctx.host.installer(installerPath));
   const refuse = (message: string, next: string): never => {
     throw new StageError(message, 'Nothing was changed.', next);
   };

@@ -37,6 +37,7 @@ export async function runInstaller(
       `${base.installer.path} (${base.targetVersion}), log ${log}`,
       async () => {
         await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
+        const installing = ctx.phase('installer');
         const started = await ctx.host.startInstaller(base.installer.path, args);
         const install: NonNullable<HostUpgradeRecord['install']> = {
           processId: started.processId,
@@ -54,6 +55,7 @@ export async function runInstaller(
           timeoutMs,
           (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`,
         );
+        installing.end();
         if (!waited.ok) {
           const now = await readServices(ctx, names);
           ctx.record.servicesAfter = Object.values(now);

@@ -154,6 +154,7 @@ export async function restoreAccounts(
   names: ServiceNames,
   record: AccountRecord,
 ): Promise<AccountOutcome[]> {
+  const restoring = ctx.phase('accounts-restore');
   const current = await readServices(ctx, names);
   const outcomes: AccountOutcome[] = [];
   const plan = planAccountRestore(
@@ -195,6 +196,7 @@ export async function restoreAccounts(
   if (ctx.settings.dryRun) return outcomes;
 
   const after = await readServices(ctx, names);
+  restoring.end();
   ctx.record.servicesAfter = Object.values(after);
   for (const o of outcomes) {
     const kind = KINDS.find((k) => names[k] === o.service) as ServiceKind;

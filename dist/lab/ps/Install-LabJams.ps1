@@ -5,6 +5,8 @@
 # second install (1618), ends with the node's configured exit code after timing.installMs, or hangs while
 # faults.installerHangs is set (it gives up after ten minutes, so a forgotten test leaves nothing running). It prints
 # nothing: the platform file does not read its output. Windows PowerShell 5.1 compatible, ASCII only.
+# Started from a slow share of the lab (fault slow-share), it takes longer, as a setup reading its payload over the
+# network does.
 
 $ErrorActionPreference = 'Stop'
 $global:JuLab = @{ folder = $env:JAMS_UPGRADE_LAB_FOLDER; node = $env:JAMS_UPGRADE_LAB_NODE; template = (Split-Path -Parent $PSScriptRoot) }
@@ -40,7 +42,7 @@ try {
     }
     else {
         $timing = LabWithState -ReadOnly { param($s) @{ installMs = [long]$s.timing.installMs; hangs = [bool]$s.nodes[$global:JuLab.node].faults.installerHangs } }
-        Start-Sleep -Milliseconds $timing.installMs
+        Start-Sleep -Milliseconds ($timing.installMs + (LabShareDelayMs -File $self))
         $giveUp = (LabNow) + 600000
         while ((LabWithState -ReadOnly { param($s) [bool]$s.nodes[$global:JuLab.node].faults.installerHangs }) -and (LabNow) -lt $giveUp) {
             Start-Sleep -Milliseconds 100

@@ -36,6 +36,19 @@ function global:LabFileVersionInfo {
 }
 Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptProperty -MemberName VersionInfo -Value { LabFileVersionInfo -File $this.FullName } -Force
 
+# FileInfo.OpenRead() and FileInfo.CopyTo() (File.OpenRead and File.Copy, .NET docs) read the whole file: from the lab's
+# slow share (fault slow-share) they first wait as long as that read takes over a slow network (LabShareDelayMs).
+Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptMethod -MemberName OpenRead -Force -Value {
+    Start-Sleep -Milliseconds (LabShareDelayMs -File $this.FullName)
+    return [System.IO.File]::OpenRead($this.FullName)
+}
+Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptMethod -MemberName CopyTo -Force -Value {
+    param([string]$Destination, [bool]$Overwrite = $false)
+    Start-Sleep -Milliseconds (LabShareDelayMs -File $this.FullName)
+    [System.IO.File]::Copy($this.FullName, $Destination, $Overwrite)
+    return (New-Object System.IO.FileInfo($Destination))
+}
+
 # Stop() and Start() are type data of the lab's ServiceController objects: cheaper than members added to each one.
 Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Stop -Value { LabStopController -Name $this.Name } -Force
 Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Start -Force -Value {

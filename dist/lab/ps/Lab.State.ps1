@@ -265,6 +265,39 @@ function LabDependents {
     return $dependents.ToArray()
 }
 
+function LabServiceMs {
+    # How long a service takes to stop or start (Kind stopMs or startMs): its own time in timing.services, by display
+    # name, else the pair's.
+    param([hashtable]$State, [hashtable]$Service, [string]$Kind)
+    $own = $null
+    if ($State.timing.ContainsKey('services') -and $null -ne $State.timing.services) { $own = $State.timing.services[[string]$Service.displayName] }
+    if ($null -ne $own -and $own.ContainsKey($Kind)) { return [long]$own[$Kind] }
+    return [long]$State.timing[$Kind]
+}
+
+function LabShareDelayMs {
+    # How much longer a full read of $File takes than on a local disk: on a slow share of the lab (fault slow-share),
+    # timing.shareMsPerMb per MB of it (a lab installer stands for its sizeMb). Elsewhere 0.
+    param([string]$File)
+    $unc = [System.IO.Path]::Combine($global:JuLab.folder, 'unc') + [System.IO.Path]::DirectorySeparatorChar
+    $full = [System.IO.Path]::GetFullPath($File)
+    if (-not $full.StartsWith([System.IO.Path]::GetFullPath($unc))) { return 0 }
+    $parts = $full.Substring([System.IO.Path]::GetFullPath($unc).Length).Split([char[]]@('/', '\'))
+    if ($parts.Count -lt 3) { return 0 }
+    $share = $parts[0] + '\' + $parts[1]
+    $perMb = LabWithState -ReadOnly {
+        param($s)
+        $found = $s.shares[$share]
+        if ($null -eq $found -or -not $found.ContainsKey('slow') -or -not $found.slow) { return 0 }
+        [double]$s.timing.shareMsPerMb
+    }
+    if ($perMb -le 0) { return 0 }
+    $facts = LabReadBinary -File $full
+    $mb = (New-Object System.IO.FileInfo($full)).Length / 1MB
+    if ($null -ne $facts -and $facts.ContainsKey('sizeMb')) { $mb = [double]$facts.sizeMb }
+    return [long]($mb * $perMb)
+}
+
 function LabRequestStop {
     # The Service Control Manager's side of a stop control: StopPending, Stopped after timing.stopMs (or never, stuck).
     param([hashtable]$State, [hashtable]$Node, [string]$Name)
@@ -273,7 +306,7 @@ function LabRequestStop {
     if ($svc.status -eq 'StartPending') {
         throw (New-Object System.InvalidOperationException("Cannot stop $Name service on computer '.'. The service cannot accept control messages at this time."))
     }
-    $at = (LabNow) + [long]$State.timing.stopMs
+    $at = (LabNow) + (LabServiceMs -State $State -Service $svc -Kind 'stopMs')
     if (@($Node.faults.stuckStopPending) -contains $Name) { $at = $null }
     $svc.status = 'StopPending'
     $svc.pending = @{ to = 'Stopped'; at = $at }
@@ -293,7 +326,7 @@ function LabRequestStart {
     foreach ($dependency in @($svc.dependsOn)) {
         if ($Node.services.ContainsKey($dependency)) { LabRequestStart -State $State -Node $Node -Name $dependency }
     }
-    $at = (LabNow) + [long]$State.timing.startMs
+    $at = (LabNow) + (LabServiceMs -State $State -Service $svc -Kind 'startMs')
     if (@($Node.faults.stuckStartPending) -contains $Name) { $at = $null }
     $svc.status = 'StartPending'
     $svc.pending = @{ to = 'Running'; at = $at }

@@ -32,7 +32,8 @@ $script:Commands = @(
     'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuDatabaseConnections', 'Backup-JuDatabase',
     'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
-    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract'
+    'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract',
+    'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -270,7 +271,8 @@ function Get-JuInstaller {
     if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $result.reason = 'not found, or the runner account cannot see it'; return $result }
     $result.exists = $true
     try {
-        $stream = [System.IO.File]::OpenRead($file)
+        # FileInfo.OpenRead, not File.OpenRead: the lab's slow share (a fake of this method) delays the read.
+        $stream = (New-Object System.IO.FileInfo($file)).OpenRead()
         try {
             $result.size = $stream.Length
             $sha = [System.Security.Cryptography.SHA256]::Create()
@@ -284,6 +286,61 @@ function Get-JuInstaller {
     $info = PlatformGetInstallerInfo -Path $file
     foreach ($key in @($info.Keys)) { $result[$key] = $info[$key] }
     return $result
+}
+
+function Get-JuFileFacts {
+    # Whether a file exists and its size, without reading it: a large installer on a share is read once, by the copy.
+    param([string]$Path)
+    $file = SeamMapPath -Path $Path
+    $facts = [ordered]@{ path = $Path; exists = $false; size = $null; lastWriteTime = $null; reason = $null }
+    try {
+        if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $facts.reason = 'not found, or the runner account cannot see it'; return $facts }
+        $item = Get-Item -LiteralPath $file
+        $facts.exists = $true
+        $facts.size = $item.Length
+        $facts.lastWriteTime = $item.LastWriteTimeUtc.ToString('o')
+    }
+    catch { $facts.reason = $_.Exception.Message }
+    return $facts
+}
+
+function Assert-JuInstallerName {
+    # An installer's file name as the staging folder keeps it: a plain name ending in .exe or .msi, spaces allowed.
+    param([string]$Name)
+    if ($Name -notmatch '^[A-Za-z0-9_][A-Za-z0-9_.+() \-]{0,119}\.(exe|msi)$') { throw "'$Name' is not a plain installer file name." }
+}
+
+function Copy-JuInstaller {
+    # Copies the installer into a staging folder on this host and keeps the copy only when its SHA-256 is the one
+    # expected: it is written as <name>.partial and takes its name only once proven, so a copy cut short (a timeout ends
+    # this session) or a different file is never found under the staged name. FileInfo.CopyTo is File.Copy, which reads
+    # a share in large blocks.
+    param([string]$Source, [string]$Folder, [string]$Name, [string]$ExpectSha256)
+    Assert-JuInstallerName $Name
+    if ($ExpectSha256 -notmatch '^[0-9A-F]{64}$') { throw 'ExpectSha256 is not 64 upper-case hex digits.' }
+    $to = SeamMapPath -Path $Folder
+    if (-not (Test-Path -LiteralPath $to)) { [void](New-Item -ItemType Directory -Path $to -Force) }
+    $final = Join-Path $to $Name
+    $partial = $final + '.partial'
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    [void](New-Object System.IO.FileInfo((SeamMapPath -Path $Source))).CopyTo($partial, $true)
+    $copyMs = $watch.ElapsedMilliseconds
+    $sha = (Get-FileHash -LiteralPath $partial -Algorithm SHA256).Hash
+    $size = (Get-Item -LiteralPath $partial).Length
+    $kept = ($sha -eq $ExpectSha256)
+    if ($kept) { Move-Item -LiteralPath $partial -Destination $final -Force }
+    else { Remove-Item -LiteralPath $partial -Force }
+    return [ordered]@{ path = ($Folder.TrimEnd('\') + '\' + $Name); kept = $kept; sha256 = $sha; size = $size; copyMs = $copyMs; hashMs = ($watch.ElapsedMilliseconds - $copyMs) }
+}
+
+function Remove-JuStagedInstaller {
+    # Removes one staged installer's folder (<Root>\<Key>, Key the 16 hex digits the stage names it by), and nothing else.
+    param([string]$Root, [string]$Key)
+    if ($Key -notmatch '^[0-9A-F]{16}$') { throw "'$Key' is not a staged installer's key." }
+    $path = Join-Path (SeamMapPath -Path $Root) $Key
+    $removed = Test-Path -LiteralPath $path
+    if ($removed) { Remove-Item -LiteralPath $path -Recurse -Force }
+    return [ordered]@{ path = ($Root.TrimEnd('\') + '\' + $Key); removed = $removed }
 }
 
 function Start-JuInstaller {
