@@ -63512,9 +63512,24 @@ function readErrorLine(log) {
 const RESET_BY_UPGRADE = ['scheduler', 'server'];
 const logon_accounts_KINDS = ['executor', 'server', 'scheduler'];
 const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-password' };
-/** The Log On As record preflight saved on this host; the upgrade cannot proceed without it. */
-async function readAccountRecord(ctx) {
+/**
+ * The Log On As record preflight saved on this host; the upgrade cannot proceed without it. A dry-run of the whole
+ * pipeline has none (its preflight writes nothing): it plans with the accounts the services run as now, which are
+ * what that preflight would have recorded, and says so.
+ */
+async function readAccountRecord(ctx, current) {
     const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    if (!stored.data && ctx.settings.dryRun) {
+        ctx.log.warn(`There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): this dry-run plans ` +
+            'with the accounts the services run as now. A real run needs preflight first.');
+        const planned = {
+            recordedAt: new Date().toISOString(),
+            computerName: ctx.record.host?.computerName ?? '',
+            accounts: Object.fromEntries(Object.values(current).map((s) => [s.name, s.account ?? ''])),
+        };
+        ctx.record.data['logOnAsRecord'] = planned;
+        return planned;
+    }
     if (!stored.data) {
         throw new StageError(`There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
             'not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
@@ -63664,7 +63679,7 @@ const upgrade = {
         ctx.record.servicesAfter = Object.values(before);
         // Preconditions: nothing below changes anything until the installer decision is made.
         requireElevation(ctx);
-        const accounts = await readAccountRecord(ctx);
+        const accounts = await readAccountRecord(ctx, before);
         const checking = ctx.phase('installer-check');
         const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
         checking.end();
@@ -63971,11 +63986,14 @@ const verify = {
         const installed = pickInstalledVersion(await ctx.host.installedVersion());
         ctx.record.data['installedVersion'] = installed;
         if (ctx.settings.targetVersion) {
+            const ok = installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
+            // A dry-run of the pipeline installed nothing: the version is shown, not judged.
+            const dryRunOnly = !ok && ctx.settings.dryRun;
             checks.push({
                 check: 'installed version',
                 expected: ctx.settings.targetVersion,
-                actual: installed?.version ?? 'unreadable',
-                ok: installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version,
+                actual: `${installed?.version ?? 'unreadable'}${dryRunOnly ? ' (dry-run: nothing was installed, so not judged)' : ''}`,
+                ok: ok || dryRunOnly,
             });
         }
         ctx.record.data['checks'] = checks;

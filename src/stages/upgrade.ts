@@ -65,7 +65,7 @@ export const upgrade: Stage = {
 
     // Preconditions: nothing below changes anything until the installer decision is made.
     requireElevation(ctx);
-    const accounts = await readAccountRecord(ctx);
+    const accounts = await readAccountRecord(ctx, before);
     const checking = ctx.phase('installer-check');
     const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
     checking.end();
