@@ -92,6 +92,10 @@ export interface LabState {
     shareMsPerMb: number;
     /** Per-service stop and start times by display name (JAMS Scheduler...), over stopMs and startMs. */
     services?: Record<string, { stopMs?: number; startMs?: number }>;
+    /** How long an agent's deploy job runs. */
+    agentDeployMs: number;
+    /** How long an installer started on a remote host (agent MSI, JAMS setup) runs. */
+    remoteInstallMs: number;
   };
   accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
@@ -106,6 +110,42 @@ export interface LabState {
   };
   /** UNC shares by 'server\\share'; a slow one (fault slow-share) takes timing.shareMsPerMb per MB to read. */
   shares: Record<string, { freeGb: number; totalGb: number; slow?: boolean }>;
+  /** The primary's JAMS agent definitions; `version` is what the agent's machine runs. */
+  agents: Record<string, LabAgent>;
+  /** The machines of the agents and the workstations, by host name; one folder each under <lab>/remote. */
+  remoteHosts: Record<string, LabRemoteHost>;
+  /** The entries of agents' deploy jobs (Get-JAMSEntry lists them with the others). */
+  deploys: (LabEntry & { agent: string; severity: string; status: string })[];
+  /** Installers started on remote hosts, written by the lab. */
+  remoteInstalls: { pid: number; host: string; kind: string; done: boolean; exitCode: number | null }[];
+  /** Deploy jobs inherit the root folder's maintenance window and wait for resources while it is closed. */
+  deployHeldByWindow?: boolean;
+}
+
+export interface LabAgent {
+  type: string;
+  platform: string;
+  address: string;
+  version: string | null;
+  online: boolean;
+  state: string;
+  /** The JAMSAgent service on a Windows agent's machine. */
+  service: string | null;
+  deployJob: string | null;
+  deployCredential: string | null;
+}
+
+export interface LabRemoteHost {
+  client: { version: string } | null;
+  faults: Partial<{
+    unreachable: boolean;
+    /** The deploy job cannot log on to the machine (its deploy credential). */
+    deployFails: boolean;
+    /** The agent's service does not come back after an upgrade. */
+    neverOnline: boolean;
+    /** What an installer started there ends with. */
+    installerExitCode: number;
+  }>;
 }
 
 /** The share writeLabInstaller puts installers on, as the lab's shares name it. */
@@ -188,7 +228,36 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
       s.shares[INSTALLER_SHARE] = { freeGb: 200, totalGb: 500, ...s.shares[INSTALLER_SHARE], slow: true };
     },
   },
+  'agent-unreachable': {
+    description: "agent APP02's machine cannot be reached: its deploy job and WinRM fail",
+    apply: (s) => {
+      hostFaults(s, 'app02.corp.example').unreachable = true;
+      Object.assign(s.agents['APP02'] ?? {}, { online: false, state: 'Unreachable' });
+    },
+  },
+  'agent-deploy-fails': {
+    description: "agent APP01's deploy job fails: its deploy credential cannot log on to the machine",
+    apply: (s) => (hostFaults(s, 'app01.corp.example').deployFails = true),
+  },
+  'agent-never-online': {
+    description: 'agent APP01 does not come back online after its upgrade',
+    apply: (s) => (hostFaults(s, 'app01.corp.example').neverOnline = true),
+  },
+  'agent-msi-1603': {
+    description: "msiexec ends with 1603 (fatal error) on agent FILE01's machine and changes nothing",
+    apply: (s) => (hostFaults(s, 'file01.corp.example').installerExitCode = 1603),
+  },
+  'deploy-held': {
+    description: "deploy jobs inherit the root folder's maintenance window and wait while it is closed",
+    apply: (s) => (s.deployHeldByWindow = true),
+  },
 };
+
+/** A remote host's faults, the host added when the lab had none for it (an agent's machine). */
+function hostFaults(s: LabState, host: string): LabRemoteHost['faults'] {
+  const known = (s.remoteHosts[host] ??= { client: null, faults: {} });
+  return (known.faults ??= {});
+}
 
 function renameService(node: LabNode, from: string, to: string): void {
   node.services = Object.fromEntries(
@@ -257,6 +326,8 @@ const REAL_PAIR: LabState['timing'] = {
   installMs: 10 * 60_000,
   dependentStopWaitMs: 30_000,
   shareMsPerMb: 2_000,
+  agentDeployMs: 3 * 60_000,
+  remoteInstallMs: 2 * 60_000,
   services: {
     'JAMS Executor': { stopMs: 20_000, startMs: 20_000 },
     'JAMS Server': { stopMs: 30_000, startMs: 40_000 },
@@ -285,6 +356,8 @@ function scaled(timing: LabState['timing'], factor: number): LabState['timing'] 
     dependentStopWaitMs: ms(timing.dependentStopWaitMs),
     shareMsPerMb: timing.shareMsPerMb / factor,
     services,
+    agentDeployMs: ms(timing.agentDeployMs),
+    remoteInstallMs: ms(timing.remoteInstallMs),
   };
 }
 
@@ -304,6 +377,8 @@ export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> =
     dependentStopWaitMs: 1500,
     shareMsPerMb: 1,
     services: {},
+    agentDeployMs: 200,
+    remoteInstallMs: 150,
   },
   realistic: scaled(REAL_PAIR, 60),
 };
@@ -387,4 +462,50 @@ export function writeLabInstaller(
   ].join('\n');
   writeFileSync(file, body, { mode: 0o755 });
   return { windowsPath, file, sha256: createHash('sha256').update(body).digest('hex').toUpperCase() };
+}
+
+/** A lab binary: its facts on one line, as the lab's VersionInfo, Get-AuthenticodeSignature and msiexec read them. */
+function writeLabBinary(file: string, facts: Record<string, string>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `jams-upgrade-lab ${JSON.stringify(facts)}\n`);
+}
+
+/**
+ * The pair as the agents stage meets it: both nodes upgraded to `version`, with their JAMSScheduler.exe and the agent
+ * MSI of that version, as the upgrade stage leaves them (without running the installer).
+ */
+export function upgradedPair(folder: string, version: string): void {
+  editLab(folder, (s) => forBoth(s, (n) => (n.version = version)));
+  const scheduler = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
+  for (const node of ['primary', 'secondary'] as const) {
+    writeLabBinary(labPath(folder, node, `${scheduler}\\JAMSScheduler.exe`), { kind: 'binary', version });
+    writeLabBinary(labPath(folder, node, `${scheduler}\\Agents\\SetupAgentx64.msi`), {
+      kind: 'msi',
+      version,
+      signature: 'Valid',
+      signer: 'CN=JAMS Software (lab), O=Lab',
+    });
+  }
+}
+
+/** Replaces the lab's agents with `count` Windows agents on version `version`, each with its deploy job. */
+export function manyAgents(folder: string, count: number, version: string): void {
+  editLab(folder, (s) => {
+    s.agents = {};
+    for (let i = 1; i <= count; i++) {
+      const name = `AGENT${String(i).padStart(3, '0')}`;
+      s.agents[name] = {
+        type: 'Outgoing',
+        platform: 'Windows',
+        address: `${name.toLowerCase()}.corp.example`,
+        version,
+        online: true,
+        state: 'Idle',
+        service: 'Running',
+        deployJob: '\\JAMS\\Agents\\DeployAgentWindows',
+        deployCredential: 'CORP\\svc-jamsdeploy',
+      };
+    }
+    s.deploys = [];
+  });
 }
