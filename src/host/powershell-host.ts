@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
+  AgentProgress,
   CopiedFiles,
   CredentialCheck,
   FileFacts,
   DatabaseConnection,
+  DeployStarted,
   ExecutingEntry,
   FileEntry,
   FoundServices,
@@ -16,6 +18,8 @@ import type {
   InstallerProcess,
   InstallerStatus,
   PlatformInfo,
+  RemoteInstallStarted,
+  RemoteStatus,
   SqlOutcome,
   SqlTarget,
   StagedCopy,
@@ -28,6 +32,7 @@ import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
 import type { ContractObservation } from '../jams/contract.js';
+import type { AgentInfo } from '../jams/agents.js';
 
 /** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
 const GRACE_MS = 60_000;
@@ -264,6 +269,59 @@ export class PowerShellHost implements Host {
 
   queuePermissions(names: readonly string[]): Promise<QueuePermissions> {
     return this.session.call('Get-JuQueuePermissions', { Names: names });
+  }
+
+  agents(server: string): Promise<AgentInfo[]> {
+    return this.session.call('Get-JuAgents', { Server: server });
+  }
+
+  deployAgents(server: string, names: readonly string[]): Promise<DeployStarted[]> {
+    return this.session.call('Start-JuAgentDeploys', { Server: server, Names: names });
+  }
+
+  agentProgress(
+    server: string,
+    names: readonly string[],
+    entries: readonly number[],
+  ): Promise<AgentProgress> {
+    return this.session.call('Get-JuAgentProgress', { Server: server, Names: names, Entries: entries });
+  }
+
+  remoteStatus(computers: readonly string[], agentService: string): Promise<RemoteStatus[]> {
+    return this.session.call('Get-JuRemoteStatus', { ComputerNames: computers, AgentService: agentService });
+  }
+
+  startRemoteInstall(
+    computer: string,
+    pkg: { path: string; sha256: string },
+    runner: 'msiexec' | 'package',
+    args: readonly string[],
+    logName: string,
+  ): Promise<RemoteInstallStarted> {
+    return this.session.call('Start-JuRemoteInstall', {
+      ComputerName: computer,
+      Package: pkg.path,
+      Sha256: pkg.sha256,
+      Runner: runner,
+      Arguments: args,
+      LogName: logName,
+    });
+  }
+
+  receiveRemoteFile(
+    computer: string,
+    remotePath: string,
+    destination: string,
+  ): Promise<{ path: string; size: number }> {
+    return this.session.call('Receive-JuRemoteFile', {
+      ComputerName: computer,
+      RemotePath: remotePath,
+      Destination: destination,
+    });
+  }
+
+  closeRemote(computers: readonly string[]): Promise<{ computerName: string; error: string | null }[]> {
+    return this.session.call('Close-JuRemoteSessions', { ComputerNames: computers });
   }
 
   contract(server: string, resource: string, queues: readonly string[]): Promise<ContractObservation> {
