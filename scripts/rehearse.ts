@@ -40,6 +40,16 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'role-timeout-seconds': '60',
     'scheduler-password': LAB_PASSWORD,
     'server-password': LAB_PASSWORD,
+    agents: 'all',
+    'agent-method': 'deploy',
+    'agents-parallel': '8',
+    'agent-timeout-seconds': '60',
+    'on-agent-failure': 'warn',
+    // The desktop clients get the installer the scheduler was upgraded with.
+    clients: 'ws01.corp.example, ws02.corp.example',
+    'client-installer-path': installer.windowsPath,
+    'client-installer-sha256': installer.sha256,
+    'client-installer-arguments': '',
   };
 }
 

@@ -9,6 +9,7 @@ import { PASSWORD_VARIABLES } from './jams/accounts.js';
 import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
+import type { AgentsData } from './report/agents.js';
 import type { BackupRecord } from './tasks/backup-record.js';
 import { StageContext, StageError } from './stage-context.js';
 import { STAGES } from './stages/registry.js';
@@ -150,6 +151,12 @@ function setOutputs(record: StageRecord, recordPath: string): void {
     core.setOutput('reboot-required', String(upgrade.rebootRequired));
     if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
     if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
+  }
+  const agents = record.data['agents'] as AgentsData | undefined;
+  if (agents) {
+    for (const kind of ['upgraded', 'skipped', 'failed', 'manual'] as const) {
+      core.setOutput(`agents-${kind}`, String(agents.counts[kind]));
+    }
   }
   const report = record.data['report'] as { path: string; result: string } | undefined;
   if (report) {

@@ -49,6 +49,9 @@ export const ENVIRONMENT_INPUTS: readonly string[] = [
   'sql-user',
   'snapshot-script',
   'maintenance-resource',
+  'agents',
+  'agent-method',
+  'clients',
 ];
 
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
@@ -120,6 +123,19 @@ const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-passwo
 const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
 const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
 const verifyInputs = ['target-version'];
+const agentsInputs = [
+  'install-folder',
+  'target-version',
+  'agents',
+  'agent-method',
+  'agents-parallel',
+  'agent-timeout-seconds',
+  'on-agent-failure',
+  'clients',
+  'client-installer-path',
+  'client-installer-sha256',
+  'client-installer-arguments',
+];
 
 /**
  * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
@@ -159,6 +175,7 @@ export const PIPELINE: readonly (readonly Step[])[] = [
     stage('verify', 'primary', { inputs: verifyInputs }),
     stage('verify', 'secondary', { inputs: verifyInputs }),
   ],
+  [stage('agents', 'primary', { job: 'agents', inputs: agentsInputs })],
   [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
   [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
   [stage('report', null)],

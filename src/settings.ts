@@ -1,5 +1,6 @@
 // The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
 import type { ShellKind } from './host/powershell-session.js';
+import type { AgentMethod } from './jams/agents.js';
 import type { HostRole } from './jams/roles.js';
 import type { ServiceKind } from './jams/services.js';
 import type { StageName } from './stages/names.js';
@@ -48,6 +49,8 @@ export interface Settings {
   configMode: ConfigMode;
   /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */
   passwords: Partial<Record<'scheduler' | 'server', string>>;
+  /** The agents stage: the agents and desktop clients it upgrades, and how. */
+  agents: AgentSettings;
   /** The report stage: where the stage records are, and the token that reads the run's approvals. */
   report: { recordsFolder: string; token: string | null };
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
@@ -67,4 +70,25 @@ export interface UpgradeSettings {
   allowDowngrade: boolean;
   /** The primary job's version-after output; the secondary refuses to upgrade without it. */
   primaryUpgradedVersion: string | null;
+}
+
+export interface AgentSettings {
+  /** Agent names, * and ? patterns, or all; empty: no agent. */
+  patterns: string[];
+  method: AgentMethod;
+  /** How many agents (or clients) are upgraded at once. */
+  parallel: number;
+  /** How long one agent or client may take, from its start to its new version seen. */
+  timeoutMs: number;
+  /** warn: upgrade the rest and succeed with a warning per failure; fail: upgrade the rest, then fail the stage. */
+  onFailure: 'warn' | 'fail';
+  /** Workstations whose desktop client is upgraded with the JAMS installer over remoting. */
+  clients: string[];
+  clientInstaller: {
+    path: string | null;
+    /** Upper-case hex. */
+    sha256: string | null;
+    /** One per item, with the {log} placeholder. */
+    arguments: string[];
+  };
 }

@@ -1,3 +1,4 @@
+import { agentsMarkdown } from './agents.js';
 import type { AuditReport } from './audit.js';
 import type { Breakdown, BreakdownPart, GateWait } from './breakdown.js';
 import type { Span } from './downtime.js';
@@ -22,7 +23,7 @@ const cell = (value: string | number | null | undefined): string =>
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>');
 
-function table(header: string[], rows: (string | number | null | undefined)[][]): string {
+export function table(header: string[], rows: (string | number | null | undefined)[][]): string {
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
@@ -87,6 +88,13 @@ export function renderAudit(a: AuditReport): string {
       ['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'],
       a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source]),
     ),
+  );
+
+  out.push('### Agents and clients');
+  out.push(
+    a.agents
+      ? agentsMarkdown(a.agents)
+      : 'The agents stage left no record: this run upgraded no agent and no desktop client.',
   );
 
   out.push('### Approvals');

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
 import { STEPS, type GateStep } from '../pipeline.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
 import { breakDownDowntime, breakDownWindow, gateWaits, type Breakdown, type GateWait } from './breakdown.js';
@@ -38,6 +39,8 @@ export interface AuditReport {
   /** How long each gate waited for its reviewers (from GitHub's jobs). */
   gateWaits: GateWait[];
   versions: HostVersions[];
+  /** The agents stage's record of each agent and desktop client; null when it left none. */
+  agents: AgentsData | null;
   approvals: { gates: GateApproval[]; unpaired: Review[]; note: string | null };
   artifacts: { items: { name: string; url: string | null }[]; note: string | null };
   failures: StepFailure[];
@@ -93,6 +96,7 @@ export function buildAudit(input: AuditInput): AuditReport {
   const maintenanceWindow = measureMaintenanceWindow(records, now);
   const failed = failures(timeline, records);
   const gates = STEPS.filter((s): s is GateStep => s.kind === 'gate');
+  const agents = latestAgents(records);
   return {
     tool: 'jams-upgrade',
     kind: 'audit-report',
@@ -116,11 +120,15 @@ export function buildAudit(input: AuditInput): AuditReport {
     windowBreakdown: breakDownWindow(STEPS, records, facts.jobs, maintenanceWindow, downtime, now),
     gateWaits: gateWaits(STEPS, facts.jobs),
     versions: versionsByHost(records),
+    agents,
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
     artifacts: artifacts(input),
     failures: failed,
     hosts: hostStates(records),
-    nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow),
+    nextSteps: [
+      ...nextSteps(result, timeline, failed, downtime, maintenanceWindow),
+      ...agentNextSteps(agents),
+    ],
     problems: [
       ...input.problems,
       ...(records.length ? [] : [`No stage records were found in ${input.recordsFolder}.`]),

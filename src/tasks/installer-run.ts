@@ -101,8 +101,8 @@ export async function runInstaller(
   return result;
 }
 
-/** The log is written into the run folder on this runner, so it is read here directly. */
-function readErrorLine(log: string): InstallOutcome['errorLine'] {
+/** The line of an installer log in the run folder (this runner) that reports the error. */
+export function readErrorLine(log: string): InstallOutcome['errorLine'] {
   if (!existsSync(log)) return null;
   return findErrorLine(decodeLog(readFileSync(log)));
 }
