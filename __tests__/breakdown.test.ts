@@ -122,6 +122,7 @@ describe('the maintenance window breakdown', () => {
       ['approve downtime', 50, 52],
       ['verify (primary)', 420, 426],
       ['verify (secondary)', 420, 427],
+      ['agents (primary)', 428, 471],
       ['approve resume', 490, 492],
       ['maintenance-off (primary)', 495, 506],
     ].map(([name, from, to]) => ({
@@ -147,22 +148,23 @@ describe('the maintenance window breakdown', () => {
       part: 'waiting for reviewers',
       where: 'approve resume',
       kind: 'waiting for a human',
-      ms: 63_000,
+      ms: 19_000,
     });
     expect(seconds(w, 'waiting for executing jobs to finish')).toBe(12);
   });
 
   test('any stage the records hold is a part of it, not only the pipeline it was built for', () => {
-    const records = [...phasedRun(), stageRecord('agents', 'primary', 430, 470)];
+    // A stage no pipeline step names, run inside the window.
+    const records = [...phasedRun(), stageRecord('hotfix', 'secondary', 475, 485)];
     const w = windowOf(records, notRead);
     expect(sum(w)).toBe(440_000);
-    expect(seconds(w, 'other work in the stage', 'agents (primary)')).toBe(40);
+    expect(seconds(w, 'other work in the stage', 'hotfix (secondary)')).toBe(10);
   });
 
   test('each gate waited from the end of the jobs it needs to the start of its own job', () => {
     expect(gateWaits(STEPS, jobs).map((g) => [g.job, g.from, g.to, g.ms])).toEqual([
       ['approve-downtime', at(7), at(50), 43_000],
-      ['approve-resume', at(427), at(490), 63_000],
+      ['approve-resume', at(471), at(490), 19_000],
     ]);
     expect(gateWaits(STEPS, notRead).map((g) => g.ms)).toEqual([null, null]);
   });
@@ -172,12 +174,12 @@ describe('the maintenance window breakdown', () => {
     const [heading, table, chart] = renderBreakdown('Where the maintenance window went', w);
     expect(heading).toBe('### Where the maintenance window went');
     expect(table).toContain(
-      '| waiting for reviewers | approve resume | waiting for a human | 1 min 03 s | 14 % |',
+      '| waiting for reviewers | approve resume | waiting for a human | 19.0 s | 4 % |',
     );
     expect(table).toMatch(/\| \*\*total\*\* \| +\| +\| \*\*7 min 20 s\*\* \| 100 % \|$/);
     const bars = (chart ?? '').split('\n').slice(1, -2);
     expect(bars[0]).toMatch(/^JAMS stopped: the downtime, broken down above +█{40} +5 min 00 s$/);
-    expect(bars.find((l) => l.startsWith('approve resume: waiting for reviewers'))).toMatch(/ ░{8} /);
+    expect(bars.find((l) => l.startsWith('approve resume: waiting for reviewers'))).toMatch(/ ░{3} /);
     expect(barChart(w)).toContain('░ waiting for a person (the reviewers of a gate), not for JAMS');
   });
 });

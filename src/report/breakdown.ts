@@ -55,6 +55,8 @@ const PHASES: Readonly<Record<string, { part: string; kind: PartKind }>> = {
   'services-start': { part: 'starting the JAMS services', kind: 'work' },
   role: { part: 'waiting for the failover role (heartbeats)', kind: 'waiting' },
   drain: { part: 'waiting for executing jobs to finish', kind: 'waiting' },
+  agents: { part: 'upgrading the agents', kind: 'work' },
+  clients: { part: 'upgrading the desktop clients', kind: 'work' },
 };
 
 /** A stage's time outside its phases: PowerShell starting, reading the host, checks, records and summaries. */

@@ -23,7 +23,9 @@ export type PhaseName =
   | 'accounts-restore'
   | 'config-reapply'
   | 'services-start'
-  | 'role';
+  | 'role'
+  | 'agents'
+  | 'clients';
 
 /** When one phase of a stage began and ended. */
 export interface PhaseMark {

@@ -264,6 +264,7 @@ async function upgrade<I extends AgentInfo | string>(
     return;
   }
   const recorded = recordedWork(ctx, what, target, (r: ItemOutcome) => r, work);
+  const phase = ctx.phase(typeof items[0] === 'string' ? 'clients' : 'agents');
   const results = await runPool(items, recorded.work, {
     limit: ctx.settings.agents.parallel,
     pollIntervalMs: ctx.settings.pollIntervalMs,
@@ -274,6 +275,7 @@ async function upgrade<I extends AgentInfo | string>(
     },
   });
   await recorded.settled();
+  phase.end();
   for (const [item, outcome] of results) {
     const row = rowOf(item);
     Object.assign(row, {
