@@ -33,7 +33,9 @@ $script:Commands = @(
     'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
     'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract',
-    'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller'
+    'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller',
+    'Get-JuAgents', 'Start-JuAgentDeploys', 'Get-JuAgentProgress', 'Get-JuRemoteStatus', 'Start-JuRemoteInstall',
+    'Receive-JuRemoteFile', 'Close-JuRemoteSessions'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -638,6 +640,62 @@ function Get-JuContract {
     Assert-JuPattern $Resource $script:JamsNamePattern 'Resource'
     foreach ($name in $Queues) { Assert-JuPattern $name $script:QueueNamePattern 'Queue' }
     return PlatformProbeContract -Server $Server -Resource $Resource -Queues $Queues
+}
+
+function Get-JuAgents {
+    # The agent definitions of a JAMS server, as data.
+    param([string]$Server)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    return , @(PlatformGetAgents -Server $Server)
+}
+
+function Start-JuAgentDeploys {
+    # What the JAMS Client's Deploy does, for several agents; returns at once with each deploy job's entry where found.
+    param([string]$Server, [string[]]$Names)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    foreach ($name in @($Names)) { Assert-JuPattern $name $script:JamsNamePattern 'Agent' }
+    return , @(PlatformDeployAgents -Server $Server -Names @($Names))
+}
+
+function Get-JuAgentProgress {
+    # The named agents and deploy entries in one look, so many agents in flight cost one call per poll.
+    param([string]$Server, [string[]]$Names, [int[]]$Entries)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    foreach ($name in @($Names)) { Assert-JuPattern $name $script:JamsNamePattern 'Agent' }
+    return PlatformGetAgentProgress -Server $Server -Names @($Names) -Entries @($Entries)
+}
+
+function Get-JuRemoteStatus {
+    # Every named host in one fan-out: the installers started there, the agent service and the JAMS products.
+    param([string[]]$ComputerNames, [string]$AgentService)
+    foreach ($name in @($ComputerNames)) { Assert-JuPattern $name $script:ServerNamePattern 'Computer' }
+    Assert-JuServiceName $AgentService
+    return , @(PlatformGetRemoteStatus -ComputerNames @($ComputerNames) -AgentService $AgentService)
+}
+
+function Start-JuRemoteInstall {
+    # Copies a package to a remote host and starts it there; the arguments are data, joined and quoted here.
+    param([string]$ComputerName, [string]$Package, [string]$Sha256, [string]$Runner, [string[]]$Arguments, [string]$LogName)
+    Assert-JuPattern $ComputerName $script:ServerNamePattern 'Computer'
+    Assert-JuFileName $LogName
+    if ($Sha256 -notmatch '^[0-9A-F]{64}$') { throw "'$Sha256' is not an upper-case SHA-256." }
+    if (@('msiexec', 'package') -notcontains $Runner) { throw "Runner '$Runner' is neither msiexec nor package." }
+    return PlatformStartRemoteInstall -ComputerName $ComputerName -Package (SeamMapPath -Path $Package) -Sha256 $Sha256 -Runner $Runner -Arguments @($Arguments) -LogName $LogName
+}
+
+function Receive-JuRemoteFile {
+    # Copies a file from a remote host (a log) to a file of this runner.
+    param([string]$ComputerName, [string]$RemotePath, [string]$Destination)
+    Assert-JuPattern $ComputerName $script:ServerNamePattern 'Computer'
+    $to = SeamMapPath -Path $Destination
+    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($to))
+    return PlatformReceiveRemoteFile -ComputerName $ComputerName -RemotePath $RemotePath -Destination $to
+}
+
+function Close-JuRemoteSessions {
+    param([string[]]$ComputerNames)
+    foreach ($name in @($ComputerNames)) { Assert-JuPattern $name $script:ServerNamePattern 'Computer' }
+    return , @(PlatformCloseRemote -ComputerNames @($ComputerNames))
 }
 
 Export-ModuleMember -Function 'Invoke-JuCall'

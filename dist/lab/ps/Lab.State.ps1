@@ -80,6 +80,7 @@ function LabCopyTemplateFiles {
         Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $target $file.Name) -Force
     }
     LabWriteBinary -File (Join-Path $target 'JAMSScheduler.exe') -Version ([string]$State.nodes[$Node].version)
+    LabWriteAgentPackage -Folder $target -Version ([string]$State.nodes[$Node].version)
 }
 
 function LabCopyHooks {
@@ -101,6 +102,7 @@ function LabNewState {
         accounts = $template.accounts; resources = $template.resources; sql = $template.sql; shares = $template.shares
         nodes = @{}
     }
+    LabNewAgentState -State $state -Template $template
     foreach ($node in @('primary', 'secondary')) {
         $n = ConvertTo-LabPlain (ConvertFrom-Json (ConvertTo-Json -InputObject $template.node -Depth 20))
         $n.hostName = $template.nodes[$node].hostName
@@ -124,7 +126,7 @@ function LabStatePath { return [System.IO.Path]::Combine($global:JuLab.folder, '
 
 function LabStamp {
     param([string]$Path)
-    $item = New-Object System.IO.FileInfo($Path)
+    $item = [System.IO.FileInfo]$Path
     if (-not $item.Exists) { return $null }
     return '{0}-{1}' -f $item.LastWriteTimeUtc.Ticks, $item.Length
 }
@@ -145,19 +147,23 @@ function LabWithState {
     # it runs without the lock. Otherwise the lock is held and a changed state is written back. The locals carry a lab
     # prefix: $Action sees this scope, and a plain $path here would shadow a caller's $Path.
     param([scriptblock]$Action, [switch]$ReadOnly)
+    $labAdvanced = $null
     if ($ReadOnly.IsPresent) {
         $labState = LabLoad
         if ($null -ne $labState) {
             if (-not (LabAdvance -State $labState)) { return & $Action $labState }
-            $global:JuLabCache = @{ stamp = $null; state = $null }
+            # Events came due and the cached state has them: the locked path writes it, unless another writer changed
+            # the file meanwhile (then it is parsed and advanced afresh). Parsing a large lab costs far more than writing.
+            $labAdvanced = $labState
         }
     }
     [void][System.IO.Directory]::CreateDirectory($global:JuLab.folder)
-    $labLock = LabLock
+    try { $labLock = LabLock }
+    catch { $global:JuLabCache = @{ stamp = $null; state = $null }; throw }
     try {
         $labPath = LabStatePath
         $labState = LabLoad
-        $labDirty = -not $ReadOnly.IsPresent
+        $labDirty = (-not $ReadOnly.IsPresent) -or [object]::ReferenceEquals($labState, $labAdvanced)
         if ($null -eq $labState) { $labState = LabNewState; $labDirty = $true }
         $global:JuLabCache = @{ stamp = $null; state = $null }
         if (LabAdvance -State $labState) { $labDirty = $true }
@@ -246,6 +252,7 @@ function LabAdvance {
             $changed = $true
         }
     }
+    if (LabAdvanceAgents -State $State -Now $now -Held $held) { $changed = $true }
     return $changed
 }
 
@@ -360,3 +367,5 @@ function LabCompleteInstall {
         if ($node.services[$svcName].status -eq 'Stopped') { LabRequestStart -State $State -Node $node -Name $svcName }
     }
 }
+
+. (Join-Path $PSScriptRoot 'Lab.Agents.ps1')
