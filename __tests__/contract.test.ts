@@ -68,6 +68,26 @@ function healthy(): ContractObservation {
         ace: { members: ['AccountName', 'AccessControlEntryType', 'Right'], sample: {} },
       },
     },
+    agents: {
+      ok: true,
+      observed: {
+        agent: {
+          members: [
+            'AgentName',
+            'AgentType',
+            'PlatformType',
+            'Address',
+            'Version',
+            'Online',
+            'AgentState',
+            'DeployJob',
+          ],
+          sample: { AgentName: 'APP01', Version: '7.2.100' },
+        },
+        load: true,
+        deploy: true,
+      },
+    },
   };
 }
 
@@ -144,6 +164,27 @@ describe('the contract with a real host', () => {
       observed: { members: ['Status', 'Role', 'Primary', 'Secondary'], sample: { Status: 'Online' } },
     };
     expect(verdict(o, 'failover-status')?.holds).toBe(false);
+  });
+
+  test('an agent without DeployJob, or a type without Deploy, does not hold; no agent at all is not judged', () => {
+    const o = healthy();
+    o.agents = {
+      ok: true,
+      observed: {
+        agent: {
+          members: ['AgentName', 'AgentType', 'PlatformType', 'Address', 'Version', 'Online', 'AgentState'],
+          sample: {},
+        },
+        load: true,
+        deploy: false,
+      },
+    };
+    expect(verdict(o, 'agent')).toMatchObject({
+      holds: false,
+      seen: expect.stringMatching(/^no Agent\.Deploy; no DeployJob;/),
+    });
+    o.agents = { ok: true, observed: null };
+    expect(verdict(o, 'agent')?.holds).toBeNull();
   });
 
   test('docs/unverified.md lists every assumption by its id', () => {

@@ -11,7 +11,8 @@ import {
 } from '../src/input-schemas.js';
 import { getSettings, InputError } from '../src/inputs.js';
 import type { Settings } from '../src/settings.js';
-import { powerShellHost, run, type HostFactory } from '../src/main.js';
+import { powerShellHost, type HostFactory } from '../src/main.js';
+import { runStage } from './helpers/run-stage.js';
 
 // Bad input is refused at the door: before any folder is written and before PowerShell starts.
 
@@ -23,38 +24,19 @@ const emptyDir = (prefix: string): string => {
 };
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** Runs the action's run() as the runner would (INPUT_* variables), with the lab pointed at an empty folder. */
+/** Runs the action's run() as the runner would, with the lab pointed at an empty folder and a host factory that tells. */
 async function runAction(inputs: Record<string, string>) {
   const lab = emptyDir('lab');
   const runs = emptyDir('run');
-  const saved = { ...process.env };
-  process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
-  delete process.env['GITHUB_OUTPUT'];
-  delete process.env['GITHUB_STEP_SUMMARY'];
-  Object.assign(process.env, { JAMS_UPGRADE_LAB: lab, 'INPUT_RUN-FOLDER': runs, INPUT_SHELL: 'pwsh' });
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
   let hostStarted = false;
   const host: HostFactory = (settings, transcript) => {
     hostStarted = true;
     return powerShellHost(settings, transcript);
   };
-  const written: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    written.push(chunk.toString());
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await run(host);
-  } finally {
-    process.stdout.write = write;
-    process.env = saved;
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
+  const r = await runStage(lab, runs, inputs, { host });
   // Workflow commands escape %, CR and LF; undo that to read the message as a user would.
-  const stdout = written.join('').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-  return { exitCode, stdout, hostStarted, lab: readdirSync(lab), runs: readdirSync(runs) };
+  const stdout = r.stdout.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  return { exitCode: r.exitCode, stdout, hostStarted, lab: readdirSync(lab), runs: readdirSync(runs) };
 }
 
 /** How a refusal quotes a value: as given, or as JSON when it holds a line break. */

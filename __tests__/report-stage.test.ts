@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditReport } from '../src/report/audit.js';
-import { at, done, stageRecord, successfulRun, writeArtifacts } from './helpers/records.js';
+import { at, done, phasedRun, stageRecord, successfulRun, writeArtifacts } from './helpers/records.js';
 import { runStage, tempDir } from './helpers/run-stage.js';
 
 // The report stage through the action's own entry point, as the report job runs it: no JAMS host, no PowerShell.
@@ -41,6 +41,24 @@ describe('the report stage', () => {
     expect(summary).toMatch(/^\n## JAMS upgrade report: succeeded \[LAB\]/);
     expect(summary).toContain(readFileSync(join(runs, 'report', 'report.md'), 'utf8').trim());
     expect(r.stdout).toMatch(/Approvals not read: this is a lab rehearsal/);
+  });
+
+  test('breaks the downtime down: its parts add up to it, as a table and a bar chart, longest first', async () => {
+    const { runs, result } = report(phasedRun());
+    expect((await result).exitCode).toBe(0);
+    const json = JSON.parse(readFileSync(join(runs, 'report', 'report.json'), 'utf8')) as AuditReport;
+    const parts = json.downtimeBreakdown.parts;
+    expect(json.downtimeBreakdown.totalMs).toBe((json.downtime.seconds ?? 0) * 1000);
+    expect(parts.reduce((sum, p) => sum + p.ms, 0)).toBe(json.downtimeBreakdown.totalMs);
+    expect(parts.slice(0, 2).map((p) => [p.where, p.part])).toEqual([
+      ['JAMS-PRI (primary)', 'the installer running'],
+      ['JAMS-SEC (secondary)', 'the installer running'],
+    ]);
+    expect(json.windowBreakdown.parts[0]).toMatchObject({ kind: 'downtime', ms: 300_000 });
+    const markdown = readFileSync(join(runs, 'report', 'report.md'), 'utf8');
+    expect(markdown).toContain('### Where the downtime went\n\n| Part | Where | Kind | Time | Share |');
+    expect(markdown).toMatch(/```text\nJAMS-PRI \(primary\): the installer running +█{40} +1 min 50 s\n/);
+    expect(markdown).toContain('### Where the maintenance window went');
   });
 
   test('reports a failed upgrade and still succeeds itself', async () => {

@@ -170,6 +170,25 @@ describe('start and verify', () => {
     expect(r.record.failure?.hostState).toMatch(/services are running; the failover role is wrong/);
   });
 
+  test('in a dry-run of the pipeline, verify shows a version nothing installed, and fails on it only for real', async () => {
+    const dry = await runStage(lab, runs, {
+      stage: 'verify',
+      role: 'primary',
+      'target-version': '7.4.0',
+      'dry-run': 'true',
+    });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.record.data['checks']).toContainEqual(
+      expect.objectContaining({
+        check: 'installed version',
+        actual: expect.stringMatching(/^7\.2\.100 \(dry-run/),
+      }),
+    );
+    const real = await runStage(lab, runs, { stage: 'verify', role: 'primary', 'target-version': '7.4.0' });
+    expect(real.exitCode).toBe(1);
+    expect(real.record.failure?.message).toMatch(/installed version is 7\.2\.100, expected 7\.4\.0/);
+  });
+
   test('verify fails when both nodes report Running', async () => {
     injectFault(lab, 'both-active');
     await runStage(lab, runs, { stage: 'stop', role: 'secondary', ...fast, ...noBackup });

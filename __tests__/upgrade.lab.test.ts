@@ -371,6 +371,22 @@ describeOnPosix('upgrade', () => {
     expect(hostRecord('secondary')).toBeNull();
   });
 
+  test('a dry-run of the whole pipeline, whose preflight recorded nothing, plans with the accounts of now', async () => {
+    const before = readLab(lab);
+    const r = await runStage(
+      lab,
+      runs,
+      upgradeInputs('primary', { 'dry-run': 'true', 'require-backup': 'false' }),
+    );
+    expect(r.record.failure).toBeUndefined();
+    expect(r.record.warnings.join(' ')).toMatch(
+      /no Log On As record .* yet \(a dry-run preflight writes none\)/,
+    );
+    expect(readLab(lab).nodes.primary).toEqual(before.nodes.primary);
+    const real = await runStage(lab, runs, upgradeInputs('primary'));
+    expect(real.record.failure?.message).toMatch(/There is no Log On As record/);
+  });
+
   test('a dry-run changes nothing and lists what it would do', async () => {
     await prepare();
     const before = readLab(lab);

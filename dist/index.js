@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9550);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(82);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9550:
+/***/ 82:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54061,6 +54061,11 @@ const hostName = schemas_string()
  * host name as well as a JAMS name.
  */
 const jamsAgentName = jamsName.regex(new RegExp(`^${HOST}$`));
+/** An agent name, or a pattern of names with * and ? (the agents input, where `all` names every agent). */
+const jamsAgentPattern = union([
+    jamsAgentName,
+    schemas_string().regex(/^(?=.*[*?])[A-Za-z0-9_.*?-]{1,64}$/),
+]);
 /** SQL Server's instance names: up to 16 characters, a letter or _ first, then letters, digits, _ and $. */
 const SQL_INSTANCE = '[A-Za-z_][A-Za-z0-9_$]{0,15}';
 /** The forms of a SQL Server: SQL01, SQL01\INST, tcp:SQL01,1433, tcp:SQL01\INST,1433, (local), ., (localdb)\INST. */
@@ -54181,6 +54186,39 @@ const INSTALLER_LOG_ERROR_PATTERNS = [
     /Installation (operation )?failed/i,
     /\bcertificate\b.*\btrust/i,
 ];
+/**
+ * The agent package the scheduler ships for Windows agents, in `<install-folder>\Agents`, and the service it installs.
+ * CHECK: `Get-ChildItem 'C:\Program Files\MVPSI\JAMS\Scheduler\Agents'` on the upgraded scheduler lists the MSI, and
+ * `Get-Service JAMSAgent` on an agent host shows the service (the vendor documents both names; port 77).
+ */
+const AGENT_MSI_NAME = 'SetupAgentx64.msi';
+const AGENT_SERVICE_NAME = 'JAMSAgent';
+/**
+ * msiexec's own switches (documented by Microsoft): install, no UI, never reboot, verbose log. `{package}` and `{log}`
+ * become the paths on the agent host. CHECK: the vendor's silent install is `msiexec /i SetupAgentx64.msi /qn`; that the
+ * package needs no property (such as the scheduler's name) when it upgrades an installed agent.
+ */
+const AGENT_MSI_ARGUMENTS = [
+    '/i',
+    '{package}',
+    '/qn',
+    '/norestart',
+    '/l*v',
+    '{log}',
+];
+/**
+ * An agent's deploy entry that waits for resources this long is taken as held by the maintenance window: the root
+ * folder's requirement is inherited by every job, and nothing says the deploy jobs are exempt.
+ * CHECK: on a test pair, close the window (maintenance-on) and deploy one agent from the JAMS Client; if its entry
+ * shows ResourceWait (Waiting for Resources), use agent-method msi.
+ */
+const DEPLOY_HELD_GRACE_MS = 60_000;
+/**
+ * The Uninstall entry of a JAMS agent on a host starts with this; any other entry named JAMS* is the main JAMS product,
+ * whose version is the desktop client's. CHECK: Programs and Features on a workstation with the JAMS Client and on an
+ * agent host.
+ */
+const AGENT_PRODUCT_PREFIX = 'JAMS Agent';
 
 ;// CONCATENATED MODULE: ./src/jams/installer.ts
 
@@ -54253,6 +54291,7 @@ const STAGE_NAMES = [
     'upgrade',
     'start',
     'verify',
+    'agents',
     'maintenance-off',
     'restore',
     'reinstall',
@@ -54282,6 +54321,26 @@ const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
 const SERVICE_FIX = 'give the exact short service name, such as JAMSScheduler (letters, digits, _ . and -, up to 80)';
 const RUNNER_FOLDER_FIX = `give a folder on the runner, absolute or relative to the workspace, of at most ${MAX_RUNNER_PATH} characters`;
+/** A JAMS installer (the scheduler's, and the one the desktop clients are upgraded with): path, hash, arguments. */
+const INSTALLER_PATH = {
+    schema: windowsFileWith('.exe', '.msi').refine(isInstallerPath),
+    fix: 'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
+        '(\\\\fileserver\\jams\\JAMS.exe), with no double quote, single quote, $, backtick, [ ] or wildcard',
+};
+const INSTALLER_SHA256 = {
+    schema: schemas_string()
+        .regex(/^[0-9A-Fa-f]{64}$/)
+        .transform((h) => h.toUpperCase()),
+    fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
+};
+const INSTALLER_ARGUMENTS = {
+    schema: array(schemas_string()).superRefine((args, ctx) => {
+        const problem = installerArgumentProblem(args);
+        if (problem)
+            ctx.addIssue({ code: 'custom', message: problem, params: { fix: true } });
+    }),
+    fix: 'give the installer arguments separated by spaces or lines',
+};
 /** Each input: its schema and the fix to print when a value does not fit. */
 const INPUTS = {
     stage: { schema: schemas_enum(STAGE_NAMES), fix: `use one of: ${STAGE_NAMES.join(', ')}` },
@@ -54357,25 +54416,15 @@ const INPUTS = {
         fix: 'use a number of GB, 0 to skip the check',
     },
     'require-backup': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
-    'installer-path': {
-        schema: windowsFileWith('.exe', '.msi').refine(isInstallerPath),
-        fix: 'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
-            '(\\\\fileserver\\jams\\JAMS.exe), with no double quote, single quote, $, backtick, [ ] or wildcard',
+    'installer-path': INSTALLER_PATH,
+    'installer-sha256': INSTALLER_SHA256,
+    'staging-timeout-seconds': {
+        schema: coerce_number()
+            .int()
+            .refine((n) => n === 0 || (n >= 30 && n <= 86400)),
+        fix: 'use 30 to 86400 seconds, or 0 to stage nothing (upgrade then reads installer-path)',
     },
-    'installer-sha256': {
-        schema: schemas_string()
-            .regex(/^[0-9A-Fa-f]{64}$/)
-            .transform((h) => h.toUpperCase()),
-        fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
-    },
-    'installer-arguments': {
-        schema: array(schemas_string()).superRefine((args, ctx) => {
-            const problem = installerArgumentProblem(args);
-            if (problem)
-                ctx.addIssue({ code: 'custom', message: problem, params: { fix: true } });
-        }),
-        fix: 'give the installer arguments separated by spaces or lines',
-    },
+    'installer-arguments': INSTALLER_ARGUMENTS,
     'install-timeout-seconds': { schema: coerce_number().int().min(5).max(14400), fix: 'use 5 to 14400' },
     'allow-reinstall': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
     'allow-downgrade': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
@@ -54398,6 +54447,28 @@ const INPUTS = {
             '\\\\FILES\\backup\\jams\\JAMS_run-123.bak (a backup the backup stage took: its manifest lies next to it)',
     },
     'uninstall-first': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
+    agents: {
+        schema: array(jamsAgentPattern).min(1),
+        fix: 'give agent names as the JAMS Client shows them (letters, digits, _ . and -), patterns with * and ?, or all; ' +
+            'one per line or comma-separated',
+    },
+    'agent-method': {
+        schema: schemas_enum(['deploy', 'msi']),
+        fix: "use deploy (the agent's deploy job, as the JAMS Client's Deploy) or msi (Windows agents, over WinRM)",
+    },
+    'agents-parallel': { schema: coerce_number().int().min(1).max(64), fix: 'use 1 to 64' },
+    'agent-timeout-seconds': { schema: coerce_number().int().min(5).max(7200), fix: 'use 5 to 7200' },
+    'on-agent-failure': {
+        schema: schemas_enum(['warn', 'fail']),
+        fix: 'use warn (upgrade the rest and succeed with a warning each) or fail (upgrade the rest, then fail)',
+    },
+    clients: {
+        schema: array(hostName).min(1),
+        fix: 'give the host names of the workstations, such as ws01.corp.example, one per line or comma-separated',
+    },
+    'client-installer-path': INSTALLER_PATH,
+    'client-installer-sha256': INSTALLER_SHA256,
+    'client-installer-arguments': INSTALLER_ARGUMENTS,
 };
 /**
  * Secret inputs: masked as soon as they are read, never validated against a pattern (so never echoed in a
@@ -54422,11 +54493,16 @@ const DEFAULTS = {
     'min-free-gb': '10',
     'require-backup': 'true',
     'install-timeout-seconds': '3600',
+    'staging-timeout-seconds': '1800',
     'allow-reinstall': 'false',
     'allow-downgrade': 'false',
     'config-mode': 'merge',
     pipeline: 'upgrade',
     'uninstall-first': 'false',
+    'agent-method': 'deploy',
+    'agents-parallel': '8',
+    'agent-timeout-seconds': '900',
+    'on-agent-failure': 'warn',
 };
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function inputs_describe(value) {
@@ -54526,6 +54602,7 @@ function getSettings(env = process.env) {
         primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
         uninstallFirst: read('uninstall-first') === 'true',
     };
+    const stagingTimeoutSeconds = read('staging-timeout-seconds') ?? 1800;
     const configMode = read('config-mode') ?? 'merge';
     const pipeline = read('pipeline') ?? 'upgrade';
     const restore = { backupFile: read('restore-backup-file') ?? null };
@@ -54540,6 +54617,26 @@ function getSettings(env = process.env) {
     if ((stage === 'restore' || stage === 'reinstall' || rollbackPreflight) && !targetVersion) {
         problems.push(`input 'target-version' is empty: the rollback's ${stage} stage needs the version to return to (the version ` +
             'before the upgrade being undone), such as 7.2.100.');
+    }
+    const agents = {
+        patterns: read('agents', 'list') ?? [],
+        method: read('agent-method') ?? 'deploy',
+        parallel: read('agents-parallel') ?? 8,
+        timeoutMs: (read('agent-timeout-seconds') ?? 900) * 1000,
+        onFailure: read('on-agent-failure') ?? 'warn',
+        clients: read('clients', 'list') ?? [],
+        clientInstaller: {
+            path: read('client-installer-path') ?? null,
+            sha256: read('client-installer-sha256') ?? null,
+            arguments: read('client-installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
+        },
+    };
+    if (stage === 'agents' && agents.clients.length > 0) {
+        for (const name of ['client-installer-path', 'client-installer-sha256']) {
+            if (!lib_core/* getInput */.V4(name).trim()) {
+                problems.push(`input '${name}' is empty: the agents stage needs it to upgrade the desktop clients named in 'clients'.`);
+            }
+        }
     }
     const recordsFolderInput = read('records-folder');
     const token = readSecret('github-token', true);
@@ -54574,7 +54671,9 @@ function getSettings(env = process.env) {
         minFreeGb,
         requireBackup,
         upgrade,
+        staging: { timeoutSeconds: stagingTimeoutSeconds },
         configMode,
+        agents,
         passwords,
         report: { recordsFolder: recordsFolderInput ? (0,external_node_path_namespaceObject.resolve)(recordsFolderInput) : runFolder, token },
         labFolder: lab ? (0,external_node_path_namespaceObject.resolve)(lab) : null,
@@ -54919,6 +55018,15 @@ class PowerShellHost {
     installerStatus(processId, startedAt) {
         return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
     }
+    fileFacts(path) {
+        return this.session.call('Get-JuFileFacts', { Path: path });
+    }
+    copyInstaller(source, folder, name, expectSha256, timeoutSeconds) {
+        return this.session.call('Copy-JuInstaller', { Source: source, Folder: folder, Name: name, ExpectSha256: expectSha256 }, [], timeoutSeconds * 1000);
+    }
+    removeStagedInstaller(root, key) {
+        return this.session.call('Remove-JuStagedInstaller', { Root: root, Key: key });
+    }
     testCredential(account, passwordVariable) {
         return this.session.call('Test-JuCredential', { Account: account, PasswordVariable: passwordVariable });
     }
@@ -54981,6 +55089,38 @@ class PowerShellHost {
     }
     queuePermissions(names) {
         return this.session.call('Get-JuQueuePermissions', { Names: names });
+    }
+    agents(server) {
+        return this.session.call('Get-JuAgents', { Server: server });
+    }
+    deployAgents(server, names) {
+        return this.session.call('Start-JuAgentDeploys', { Server: server, Names: names });
+    }
+    agentProgress(server, names, entries) {
+        return this.session.call('Get-JuAgentProgress', { Server: server, Names: names, Entries: entries });
+    }
+    remoteStatus(computers, agentService) {
+        return this.session.call('Get-JuRemoteStatus', { ComputerNames: computers, AgentService: agentService });
+    }
+    startRemoteInstall(computer, pkg, runner, args, logName) {
+        return this.session.call('Start-JuRemoteInstall', {
+            ComputerName: computer,
+            Package: pkg.path,
+            Sha256: pkg.sha256,
+            Runner: runner,
+            Arguments: args,
+            LogName: logName,
+        });
+    }
+    receiveRemoteFile(computer, remotePath, destination) {
+        return this.session.call('Receive-JuRemoteFile', {
+            ComputerName: computer,
+            RemotePath: remotePath,
+            Destination: destination,
+        });
+    }
+    closeRemote(computers) {
+        return this.session.call('Close-JuRemoteSessions', { ComputerNames: computers });
     }
     contract(server, resource, queues) {
         return this.session.call('Get-JuContract', { Server: server, Resource: resource, Queues: queues });
@@ -55101,7 +55241,340 @@ function runInfo(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/audit-markdown.ts
+
+/** "1 h 02 min 05 s", "4 min 12 s", "42 s". */
+function formatSeconds(seconds) {
+    if (seconds === null)
+        return '';
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    if (h)
+        return `${h} h ${String(m).padStart(2, '0')} min ${String(s).padStart(2, '0')} s`;
+    return m ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+}
+/** ISO time as "2026-11-25 02:04:05Z". */
+function formatTime(iso) {
+    return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+}
+const cell = (value) => String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+function table(header, rows) {
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    ].join('\n');
+}
+function describeSpan(span) {
+    if (!span.from)
+        return span.note;
+    const to = span.to ? formatTime(span.to) : 'still open';
+    const length = span.open ? `${formatSeconds(span.seconds)} so far` : formatSeconds(span.seconds);
+    return `**${length}** (${formatTime(span.from)} to ${to}). ${span.note}`;
+}
+const RESULT_MARK = { succeeded: 'succeeded', failed: 'FAILED', incomplete: 'incomplete' };
+/** The job summary: GitHub Flavored Markdown, readable as plain text in a terminal too. */
+function renderAudit(a) {
+    const out = [];
+    const flags = [a.lab ? 'LAB' : '', a.dryRun ? 'dry-run' : ''].filter(Boolean);
+    out.push(`## JAMS ${a.pipeline} report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`);
+    const run = a.run.url
+        ? `[run ${a.run.id}, attempt ${a.run.attempt}](${a.run.url})`
+        : 'not a GitHub Actions run';
+    out.push(`${run}. Triggered by **${a.run.triggeredBy ?? 'unknown'}**` +
+        `${a.run.workflow ? ` (workflow ${a.run.workflow})` : ''}. Report written ${formatTime(a.generatedAt)}.`);
+    out.push(table(['Measure', 'Value'], [
+        ['Downtime', describeSpan(a.downtime)],
+        ['Maintenance window', describeSpan(a.maintenanceWindow)],
+    ]));
+    out.push(...renderBreakdown('Where the downtime went', a.downtimeBreakdown));
+    out.push(...renderBreakdown('Where the maintenance window went', a.windowBreakdown));
+    const waits = renderGateWaits(a.gateWaits);
+    if (waits)
+        out.push(waits);
+    out.push('### Timeline');
+    out.push(table(['Step', 'Host', 'Result', 'Start', 'End', 'Duration', 'Attempts'], a.timeline.map((r) => [
+        r.title,
+        r.host,
+        `${r.status}${r.dryRun ? ' (dry-run)' : ''}`,
+        formatTime(r.startedAt),
+        formatTime(r.finishedAt),
+        formatSeconds(r.seconds),
+        r.attempts || '',
+    ])));
+    out.push('### Versions');
+    out.push(table(['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'], a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source])));
+    // A rollback has no agents stage: the section would only say so.
+    if (a.pipeline === 'upgrade' || a.agents) {
+        out.push('### Agents and clients');
+        out.push(a.agents
+            ? agentsMarkdown(a.agents)
+            : 'The agents stage left no record: this run upgraded no agent and no desktop client.');
+    }
+    if (a.rollback)
+        out.push(...renderRollback(a.rollback));
+    out.push('### Approvals');
+    out.push(table(['Gate', 'Approves', 'Decision', 'By', 'When', 'Comment'], a.approvals.gates.map((g) => [
+        g.jobUrl ? `[${g.title}](${g.jobUrl})` : g.title,
+        g.approves,
+        g.state,
+        g.by,
+        formatTime(g.at),
+        g.comment,
+    ])));
+    if (a.approvals.unpaired.length) {
+        out.push(table(['Reviewer', 'Decision', 'Environments', 'Comment'], a.approvals.unpaired.map((r) => [r.user, r.state, r.environments.join(', '), r.comment])));
+    }
+    if (a.approvals.note)
+        out.push(a.approvals.note);
+    for (const f of a.failures) {
+        out.push(`### Failed: ${f.title}${f.host ? ` on ${f.host}` : ''}`);
+        out.push([`- **Failure**: ${f.message}`, `- **Left in**: ${f.hostState}`, `- **Next step**: ${f.nextStep}`].join('\n'));
+    }
+    if (a.failures.length || a.result !== 'succeeded') {
+        out.push('### Hosts as last seen');
+        out.push(table(['Role', 'Host', 'Seen by', 'At', 'Services', 'Failover role'], a.hosts.map((h) => [
+            h.role,
+            h.host,
+            h.seenBy,
+            formatTime(h.seenAt),
+            h.services.map((s) => `${s.name} ${s.status ?? 'missing'}`).join(', '),
+            h.failoverRole,
+        ])));
+    }
+    if (a.nextSteps.length) {
+        out.push('### Next steps');
+        out.push(a.nextSteps.map((s, i) => `${i + 1}. ${s}`).join('\n'));
+    }
+    out.push('### Artifacts');
+    out.push(a.artifacts.items.map((i) => (i.url ? `- [${i.name}](${i.url})` : `- ${i.name}`)).join('\n') || '- none');
+    if (a.artifacts.note)
+        out.push(a.artifacts.note);
+    if (a.problems.length) {
+        out.push('### Problems reading the records');
+        out.push(a.problems.map((p) => `- ${p}`).join('\n'));
+    }
+    return `${out.join('\n\n')}\n`;
+}
+/** The rollback section: the backup restored and what it cost, and each host's reinstall. */
+function renderRollback(r) {
+    const b = r.backup;
+    const restore = table(['Restore', 'Value'], [
+        ['Result', r.restore.status],
+        ['Backup', b ? `${b.file}${b.named ? ' (named by restore-backup-file)' : ''}` : 'none named'],
+        ['Database', b?.database],
+        ['Taken at', formatTime(b?.takenAt ?? null)],
+        ['SHA-256', b?.sha256],
+        ['Backup of run', b?.run],
+        ['Restored at', formatTime(r.restore.finishedAt)],
+        ['Restore took', formatSeconds(r.restore.seconds)],
+        ["SQL Server's messages", r.restore.messages.join('\n')],
+    ]);
+    const reinstall = table(['Role', 'Host', 'From', 'To', 'Installer', 'Removed first (uninstall-first)'], r.reinstall.map((h) => [h.role, h.host, h.from, h.to, h.install, h.uninstalled ?? 'no']));
+    return ['### Rollback', restore, `**Cost**: ${r.lost}`, reinstall];
+}
+/** "8.2 s" under a minute, as formatSeconds above it. */
+function formatMs(ms) {
+    return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSeconds(Math.round(ms / 1000));
+}
+const BAR_WIDTH = 40;
+const partLabel = (p) => (p.where ? `${p.where}: ${p.part}` : p.part);
+/** One bar per part, longest first; time waiting for a person is drawn apart (░), so it cannot pass for work. */
+function barChart(b) {
+    const longest = Math.max(0, ...b.parts.map((p) => p.ms));
+    const width = Math.max(5, ...b.parts.map((p) => partLabel(p).length));
+    const line = (name, bar, ms) => `${name.padEnd(width)}  ${bar.padEnd(BAR_WIDTH)}  ${formatMs(ms).padStart(12)}`;
+    const bars = b.parts.map((p) => {
+        const length = longest ? Math.max(p.ms > 0 ? 1 : 0, Math.round((p.ms / longest) * BAR_WIDTH)) : 0;
+        return line(partLabel(p), (p.kind === 'waiting for a human' ? '░' : '█').repeat(length), p.ms);
+    });
+    const human = b.parts.some((p) => p.kind === 'waiting for a human');
+    return [
+        '```text',
+        ...bars,
+        line('total', '', b.totalMs),
+        ...(human ? ['░ waiting for a person (the reviewers of a gate), not for JAMS'] : []),
+        '```',
+    ].join('\n');
+}
+/** A breakdown: the table (part, where, kind, time, share, then the total), the bar chart and its note. */
+function renderBreakdown(heading, b) {
+    if (!b.parts.length)
+        return [`### ${heading}`, b.note];
+    const percent = (ms) => `${b.totalMs ? Math.round((ms / b.totalMs) * 100) : 0} %`;
+    return [
+        `### ${heading}`,
+        table(['Part', 'Where', 'Kind', 'Time', 'Share'], [
+            ...b.parts.map((p) => [p.part, p.where, p.kind, formatMs(p.ms), percent(p.ms)]),
+            ['**total**', '', '', `**${formatMs(b.totalMs)}**`, '100 %'],
+        ]),
+        barChart(b),
+        b.note,
+    ];
+}
+/** One line on how long each gate waited for its reviewers, in the window or before it. */
+function renderGateWaits(waits) {
+    const measured = waits.filter((w) => w.ms !== null);
+    if (!measured.length)
+        return null;
+    return `Waiting for reviewers (a person, not JAMS): ${measured.map((w) => `${w.title} ${formatMs(w.ms ?? 0)}`).join(', ')}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/records.ts
+
+
+
+// Only the fields the report relies on are checked; the rest of a record passes through untouched.
+const RECORD = object({
+    tool: literal('jams-upgrade'),
+    stage: schemas_string(),
+    role: schemas_string(),
+    dryRun: schemas_boolean(),
+    status: schemas_enum(['running', 'succeeded', 'failed']),
+    startedAt: schemas_string(),
+    finishedAt: schemas_string().optional(),
+    run: record(schemas_string(), unknown()),
+    actions: array(object({ at: schemas_string(), what: schemas_string(), outcome: schemas_string() }).passthrough()),
+    data: record(schemas_string(), unknown()),
+})
+    .passthrough();
+/**
+ * Every record.json under `folder` (the downloaded artifacts, one folder each, or a run folder), except the
+ * report's own. Unreadable files are reported, not fatal: the report says what it could not read.
+ */
+function readRecords(folder) {
+    const records = [];
+    const problems = [];
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'record.json');
+    }
+    catch (err) {
+        return {
+            records,
+            problems: [`The records folder ${folder} could not be read: ${err.message}`],
+        };
+    }
+    for (const file of files.sort()) {
+        const path = (0,external_node_path_namespaceObject.relative)(folder, (0,external_node_path_namespaceObject.join)(folder, file)).split(external_node_path_namespaceObject.sep).join('/');
+        let parsed;
+        try {
+            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
+        }
+        catch (err) {
+            problems.push(`${path} is not JSON: ${err.message}`);
+            continue;
+        }
+        const checked = RECORD.safeParse(parsed);
+        if (!checked.success) {
+            problems.push(`${path} is not a jams-upgrade stage record: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+            continue;
+        }
+        const record = checked.data;
+        if (record.stage === 'report')
+            continue;
+        const parts = path.split('/');
+        records.push({ record, path, artifact: parts.length > 2 ? (parts[0] ?? null) : null });
+    }
+    return { records, problems };
+}
+/** The run attempt a record belongs to (1 outside a workflow run). */
+function attemptOf(record) {
+    const attempt = Number(record.run['attempt']);
+    return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
+}
+/** Oldest first: by run attempt, then start time. */
+function byTime(a, b) {
+    return attemptOf(a.record) - attemptOf(b.record) || a.record.startedAt.localeCompare(b.record.startedAt);
+}
+
+;// CONCATENATED MODULE: ./src/report/agents.ts
+// The agents stage's record of each agent and desktop client, and how it is shown: the same columns in the stage's job
+// summary (summary.ts) and in the audit report's "Agents and clients" section.
+
+
+const RESULT_WORDS = {
+    upgraded: 'upgraded',
+    skipped: 'skipped',
+    failed: 'failed',
+    manual: 'need a manual step',
+    would: 'would be upgraded',
+};
+function countRows(rows) {
+    const counts = { upgraded: 0, skipped: 0, failed: 0, manual: 0, would: 0 };
+    for (const row of rows)
+        counts[row.result]++;
+    return counts;
+}
+const AGENT_COLUMNS = [
+    'Name',
+    'Type or host',
+    'Before',
+    'After',
+    'Method',
+    'Duration',
+    'Result',
+    'Detail',
+    'Log',
+];
+const STEPS_TITLE = 'Left to a person, before the window reopens';
+/** The first line: the target, the method and the counts, `strong` setting off the counts. */
+function headlineOf(data, strong) {
+    if (data.rows.length === 0)
+        return 'Nothing to upgrade: no agent and no desktop client was named.';
+    const counts = Object.keys(RESULT_WORDS)
+        .filter((r) => data.counts[r] > 0)
+        .map((r) => `${data.counts[r]} ${RESULT_WORDS[r]}`);
+    return `Target ${data.targetVersion ?? 'unknown'}, agent-method ${data.method}, ${data.parallel} at a time: ${strong(counts.join(', '))}.`;
+}
+/** One row's cells; `mark` sets off a result a person must act on (failed, manual). */
+function agentCells(r, mark) {
+    return [
+        r.name,
+        r.kind === 'agent' ? `${r.type} on ${r.host}` : r.type,
+        r.versionBefore ?? '',
+        r.versionAfter ?? '',
+        r.method ?? '',
+        formatSeconds(r.seconds),
+        r.result === 'failed' || r.result === 'manual' ? mark(r.result) : r.result,
+        r.detail,
+        r.log ?? '',
+    ];
+}
+/** The audit report's "Agents and clients": the table, then the steps left to a person. */
+function agentsMarkdown(data) {
+    const out = [headlineOf(data, (text) => `**${text}**`)];
+    if (data.rows.length)
+        out.push(table(AGENT_COLUMNS, data.rows.map((r) => agentCells(r, (x) => `**${x}**`))));
+    const steps = data.rows.filter((r) => r.manualStep);
+    if (steps.length) {
+        out.push([`${STEPS_TITLE}:`, ...steps.map((r) => `- **${r.name}** (${r.detail}): ${r.manualStep}`)].join('\n'));
+    }
+    if (data.clientsNote)
+        out.push(data.clientsNote);
+    return out.join('\n\n');
+}
+/** The agents stage's latest record, for the audit report. */
+function latestAgents(records) {
+    const found = records.filter((r) => r.record.stage === 'agents' && r.record.data['agents']).sort(byTime);
+    return found[found.length - 1]?.record.data['agents'] ?? null;
+}
+/** The report's next step for the agents and clients a person still has to upgrade. */
+function agentNextSteps(data) {
+    const open = data?.rows.filter((r) => r.result === 'failed' || r.result === 'manual') ?? [];
+    if (open.length === 0)
+        return [];
+    return [
+        `Upgrade by hand what the agents job did not: ${open.map((r) => r.name).join(', ')}. "Agents and clients" gives ` +
+            'the step for each; a re-run of the agents job skips what is already on the new version.',
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 function upgradeRows(u) {
@@ -55200,6 +55673,26 @@ async function writeSummary(record, recordPath, markdownPath, sections = []) {
                 f.diff.length ? `<pre>${summary_escape(f.diff.join('\n'))}</pre>` : '',
             ]),
         ]);
+    }
+    const agents = record.data['agents'];
+    if (agents) {
+        s.addHeading('Agents and desktop clients', 4);
+        s.addRaw(`<p>${summary_escape(headlineOf(agents, (t) => t))}</p>`, true);
+        if (agents.rows.length) {
+            s.addTable([
+                AGENT_COLUMNS.map((h) => ({ data: h, header: true })),
+                ...agents.rows.map((r) => agentCells(r, (x) => x.toUpperCase()).map(summary_escape)),
+            ]);
+        }
+        const steps = agents.rows.filter((r) => r.manualStep);
+        if (steps.length) {
+            s.addRaw(`<p>${STEPS_TITLE}:</p>`, true);
+            s.addList(steps.map((r) => summary_escape(`${r.name} (${r.detail}): ${r.manualStep}`)));
+        }
+        if (agents.clientsNote)
+            s.addRaw(`<p>${summary_escape(agents.clientsNote)}</p>`, true);
+        if (agents.progress.length)
+            s.addCodeBlock(agents.progress.join('\n'));
     }
     const contract = record.data['contract'];
     if (contract) {
@@ -55302,6 +55795,16 @@ class StageContext {
             throw err;
         }
     }
+    /**
+     * Marks the start of a phase in the record (services stopping, the installer running, ...) for the report's
+     * breakdown of the downtime; call end() on what it returns when the phase is over. A phase a failure cuts short
+     * ends with the stage.
+     */
+    phase(name) {
+        const mark = { phase: name, startedAt: new Date().toISOString() };
+        (this.record.phases ??= []).push(mark);
+        return { end: () => void (mark.endedAt ??= new Date().toISOString()) };
+    }
     /** Records something found already done, so a re-run shows why it did nothing. */
     skip(what, target, why) {
         this.log.info(`${what}: ${target}: ${why}`);
@@ -55333,59 +55836,278 @@ class StageContext {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tasks/config-files.ts
-// The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./src/jams/version.ts
+
+/** JAMS versions are dotted numbers such as 7.3.338 (sometimes with a fourth part); compare them as semver. */
+function parseJamsVersion(text) {
+    return semver_default().coerce(text, { loose: true });
+}
+/** Prefers the Uninstall key, then the file version. Returns null when no source could be read. */
+function pickInstalledVersion(found) {
+    const ordered = [...found.sources].sort((a, b) => rank(a.source) - rank(b.source));
+    for (const s of ordered) {
+        const v = parseJamsVersion(s.version);
+        if (v)
+            return { version: v.version, source: `${s.source}: ${s.name}` };
+    }
+    return null;
+}
+function rank(source) {
+    return source === 'uninstall-key' ? 0 : 1;
+}
+
+;// CONCATENATED MODULE: ./src/jams/agents.ts
+// JAMS agents: which ones a method can upgrade, the manual step for the others, and how a deploy is judged. No I/O.
 
 
-const CONFIG_SAVE_MANIFEST = 'config-saved.json';
-/** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
-function runKey(ctx) {
-    const id = ctx.record.run['id'];
-    return id === undefined ? 'local' : `run-${String(id)}`;
+const is = (value, word) => value.trim().toLowerCase() === word.toLowerCase();
+/** The machine an agent runs on: its address, else its name (what Deploy passes as JAMSAgentAddress). */
+function agentHost(agent) {
+    return agent.address.trim() || agent.name;
+}
+function isWindowsAgent(agent) {
+    return /windows/i.test(agent.platform);
+}
+/** How a version stands against the target, by the first three parts; unknown when none was reported. */
+function versionStanding(version, target) {
+    const v = version ? parseJamsVersion(version) : null;
+    if (!v)
+        return 'unknown';
+    const order = v.compare(parseJamsVersion(target) ?? target);
+    return order < 0 ? 'older' : order > 0 ? 'newer' : 'same';
+}
+/** How to install by hand on the agent's machine, for the manual steps. */
+function byHand(agent, agentsFolder) {
+    return isWindowsAgent(agent)
+        ? `on ${agentHost(agent)}, as an administrator, run msiexec /i ${AGENT_MSI_NAME} /qn /norestart with the MSI from ${agentsFolder}`
+        : `install the agent on ${agentHost(agent)} from the package in ${agentsFolder}`;
 }
 /**
- * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
- * the state folder (proven by SHA-256) and in this stage's run folder. The backup and upgrade stages both call
- * this; the first call of a run saves, later calls find the save and keep it.
+ * Upgrade, skip or leave to a person, for one agent and method. Local and SSH agents have no JAMS software of their
+ * own; incoming agents (JAMS Agent Interactive) are upgraded on their machine; Deploy needs a deploy job; the MSI is for
+ * Windows agents only.
  */
-async function saveConfigFiles(ctx) {
-    const key = runKey(ctx);
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST);
-    const existing = stored.data?.[key];
-    if (existing) {
-        ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
-        ctx.record.data['configSave'] = existing;
-        return existing;
+function planAgent(agent, method, target, agentsFolder) {
+    const type = agent.type.trim();
+    if (is(type, 'Local')) {
+        return { action: 'skip', reason: "the scheduler's own agent: it was upgraded with the scheduler" };
     }
-    const listing = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
-    const names = listing.files.map((f) => f.name);
-    if (names.length === 0) {
-        ctx.log.warn(`No config files matched ${ctx.settings.configPatterns.join(', ')} in ${ctx.settings.installFolder}.`);
-        return null;
-    }
-    const destination = `${ctx.settings.stateFolder}\\config\\${key}`;
-    let save = null;
-    await ctx.change('save config files', `${names.join(', ')} to ${destination}`, async () => {
-        const copied = await ctx.host.copyFiles(ctx.settings.installFolder, destination, names);
-        save = {
-            ...copied,
-            savedAt: new Date().toISOString(),
-            runKey: key,
-            installFolder: ctx.settings.installFolder,
+    if (is(type, 'SSH')) {
+        return {
+            action: 'skip',
+            reason: 'an SSH agent runs jobs over SSH with no JAMS software on the machine: nothing to upgrade',
         };
-        await ctx.host.saveState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST, {
-            ...(stored.data ?? {}),
-            [key]: save,
-        });
-        const local = (0,external_node_path_namespaceObject.join)(ctx.folder, 'config');
-        (0,external_node_fs_namespaceObject.mkdirSync)(local, { recursive: true });
-        for (const file of await ctx.host.readTextFiles(ctx.settings.installFolder, names)) {
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(local, file.name), file.text);
+    }
+    const standing = versionStanding(agent.version, target);
+    if (standing === 'same')
+        return { action: 'skip', reason: `already on ${target}` };
+    if (standing === 'newer') {
+        return {
+            action: 'skip',
+            reason: `reports ${agent.version}, newer than the scheduler's ${target}: left as it is`,
+        };
+    }
+    if (is(type, 'Incoming')) {
+        return {
+            action: 'manual',
+            reason: 'an incoming agent (JAMS Agent Interactive) connects on its own and is upgraded on its machine',
+            manualStep: `On ${agentHost(agent)}, exit the JAMS Agent Interactive, install its new version from ${agentsFolder} and ` +
+                'start it again; it reconnects by itself.',
+        };
+    }
+    if (method === 'deploy') {
+        if (!is(type, 'Outgoing') && !is(type, 'SSHAgentX')) {
+            return {
+                action: 'manual',
+                reason: `Deploy does not cover ${type || 'untyped'} agents`,
+                manualStep: `Upgrade it as its platform's JAMS documentation says (${byHand(agent, agentsFolder)}), then check its version in the JAMS Client.`,
+            };
         }
-        return `${copied.files.length} files, SHA-256 verified`;
+        if (!agent.deployJob) {
+            return {
+                action: 'manual',
+                reason: 'it has no deploy job',
+                manualStep: `Give ${agent.name} a deploy job and a deploy credential in the JAMS Client (the agent's properties) and ` +
+                    `re-run this job${isWindowsAgent(agent) ? ', or run it with agent-method: msi' : ''}; or ${byHand(agent, agentsFolder)}.`,
+            };
+        }
+        return { action: 'upgrade', method };
+    }
+    if (!is(type, 'Outgoing') || !isWindowsAgent(agent)) {
+        return {
+            action: 'manual',
+            reason: `agent-method msi covers Windows agents only, and this is ${[type, agent.platform].filter(Boolean).join(' ') || 'of unknown type'}`,
+            manualStep: `Run this job with agent-method: deploy and agents: ${agent.name}${agent.deployJob ? '' : ' (after giving it a deploy job)'}; ` +
+                `or ${byHand(agent, agentsFolder)}.`,
+        };
+    }
+    return { action: 'upgrade', method };
+}
+/** What a person does about an agent the stage tried and failed to upgrade. */
+function failedAgentStep(agent, method, agentsFolder, log) {
+    const cause = method === 'deploy'
+        ? "Read the deploy job's log in the JAMS Client (Monitor, or History for the deploy job), fix the cause (the " +
+            'machine reachable, the deploy credential valid)'
+        : `Read ${log ?? 'the msiexec log in this job artifact'}, fix the cause (WinRM reachable, the runner an administrator there)`;
+    return `${cause} and re-run this job; or ${byHand(agent, agentsFolder)}.`;
+}
+/** Which definitions the `agents` input names: `all`, names, or * and ? patterns, all case-insensitive. */
+function selectAgents(all, patterns) {
+    const sorted = [...all].sort((a, b) => a.name.localeCompare(b.name));
+    if (patterns.some((p) => is(p, 'all')))
+        return { selected: sorted, missing: [], empty: [] };
+    const missing = [];
+    const empty = [];
+    const chosen = new Set();
+    for (const pattern of patterns) {
+        const wildcard = /[*?]/.test(pattern);
+        const source = pattern
+            .split('')
+            .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
+            .join('');
+        const test = new RegExp(`^${source}$`, 'i');
+        const matched = sorted.filter((a) => test.test(a.name));
+        if (matched.length === 0)
+            (wildcard ? empty : missing).push(pattern);
+        matched.forEach((a) => chosen.add(a));
+    }
+    return { selected: sorted.filter((a) => chosen.has(a)), missing, empty };
+}
+/** JobState names from the vendor's "Life Cycle of a JAMS Job"; severities from the entry's final status. */
+const COMPLETED = /^completed$/i;
+const WAITING_FOR_RESOURCES = /^resourcewait$/i;
+const FAILED_SEVERITY = /^(error|fatal|abort)/i;
+function entryFinished(entry) {
+    return entry !== null && COMPLETED.test(entry.state.trim());
+}
+function entryWaitsForResources(entry) {
+    return entry !== null && WAITING_FOR_RESOURCES.test(entry.state.trim());
+}
+/**
+ * Whether a deploy is over: the agent online on the target version is success; a deploy entry that ended in error,
+ * one held for resources past the grace, or the timeout is a failure, worded by what was last seen.
+ */
+function judgeDeploy(p, target, elapsedMs, timeoutMs, heldForMs, heldGraceMs) {
+    if (p.agent?.online && versionStanding(p.agent.version, target) === 'same') {
+        return { done: true, ok: true, version: p.agent.version ?? target };
+    }
+    const entry = p.entry;
+    const entryName = entry ? `its deploy job (entry ${entry.id})` : 'its deploy job';
+    if (entry && entryFinished(entry) && FAILED_SEVERITY.test(entry.severity.trim())) {
+        return {
+            done: true,
+            ok: false,
+            held: false,
+            reason: `${entryName} ended with ${entry.severity}${entry.status ? `: ${entry.status}` : ''}`,
+        };
+    }
+    if (entry && entryWaitsForResources(entry) && heldForMs >= Math.min(heldGraceMs, timeoutMs)) {
+        return {
+            done: true,
+            ok: false,
+            held: true,
+            reason: `${entryName} has waited for resources for ${Math.round(heldForMs / 1000)} s: the maintenance window, which ` +
+                'the root folder requires, holds the deploy jobs too. The entry stays queued and runs when the window reopens ' +
+                'unless you delete it in the Monitor',
+        };
+    }
+    if (elapsedMs < timeoutMs)
+        return { done: false };
+    const seconds = Math.round(elapsedMs / 1000);
+    const reason = entry && !entryFinished(entry)
+        ? `${entryName} is still ${entry.state} after ${seconds} s`
+        : !p.agent
+            ? `the agent could not be read after ${seconds} s${p.error ? `: ${p.error}` : ''}`
+            : !p.agent.online
+                ? `${entryName} finished, and the agent is not online again after ${seconds} s (state ${p.agent.state || 'unknown'})`
+                : `${entryName} finished, and the agent reports ${p.agent.version ?? 'no version'} after ${seconds} s, not ${target}`;
+    return { done: true, ok: false, held: false, reason };
+}
+/** The desktop client's version on a host: its JAMS product that is not an agent. */
+function clientVersion(products) {
+    const product = products.find((p) => !p.name.startsWith(AGENT_PRODUCT_PREFIX));
+    return product?.version || null;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/agent-deploy.ts
+// The vendor's way to upgrade agents: each agent's deploy job, submitted as the JAMS Client's Deploy does, then watched
+// through its entry and the agent's version until the agent is back online on the scheduler's version.
+
+
+const seconds = (ms) => Math.round(ms / 1000);
+/** Deploys agents on the JAMS server `server` until each is online on `target`, within agent-timeout-seconds. */
+function deployWork(ctx, server, target) {
+    let held = null;
+    const fail = (detail, ms, versionAfter = null) => ({
+        ok: false,
+        versionAfter,
+        detail,
+        log: null,
+        seconds: ms === null ? null : seconds(ms),
+        reboot: false,
     });
-    ctx.record.data['configSave'] = save;
-    return save;
+    return {
+        async start(agents) {
+            const started = await ctx.host.deployAgents(server, agents.map((a) => a.name));
+            return agents.map((agent) => {
+                const s = started.find((x) => x.name === agent.name);
+                if (!s || s.error !== null)
+                    return { item: agent, error: new Error(s?.error ?? 'no answer for this agent') };
+                ctx.log.info(`${agent.name}: deploy job ${s.deployJob ?? '?'} submitted` +
+                    (s.entry ? ` (entry ${s.entry.id})` : '; its entry was not found, so the agent alone is watched'));
+                return {
+                    item: agent,
+                    handle: { entry: s.entry?.id ?? null, look: s.entry === null, heldSinceMs: null },
+                };
+            });
+        },
+        async poll(flights, nowMs) {
+            const look = await ctx.host.agentProgress(server, flights.filter((f) => f.handle.look).map((f) => f.item.name), flights.flatMap((f) => (f.handle.entry === null ? [] : [f.handle.entry])));
+            const entryOf = (f) => look.entries.find((e) => e.id === f.handle.entry) ?? null;
+            // The agents whose entry has just ended are read at once, not a cycle later.
+            const ending = flights.filter((f) => !f.handle.look && (entryOf(f) === null || entryFinished(entryOf(f))));
+            if (ending.length > 0) {
+                const more = await ctx.host.agentProgress(server, ending.map((f) => f.item.name), []);
+                look.agents.push(...more.agents);
+            }
+            const ended = new Map();
+            for (const f of flights) {
+                const seen = look.agents.find((a) => a.name === f.item.name);
+                const entry = entryOf(f);
+                f.handle.look = entry === null || entryFinished(entry);
+                f.handle.heldSinceMs = entryWaitsForResources(entry) ? (f.handle.heldSinceMs ?? nowMs) : null;
+                const elapsed = nowMs - f.startedMs;
+                const verdict = judgeDeploy({ name: f.item.name, agent: seen?.agent ?? null, error: seen?.error ?? null, entry }, target, elapsed, ctx.settings.agents.timeoutMs, f.handle.heldSinceMs === null ? 0 : nowMs - f.handle.heldSinceMs, DEPLOY_HELD_GRACE_MS);
+                if (!verdict.done)
+                    continue;
+                if (verdict.ok) {
+                    ended.set(f.item, {
+                        ok: true,
+                        versionAfter: verdict.version,
+                        detail: `deploy job${entry ? ` entry ${entry.id} ${entry.severity || entry.state}` : ''}; online on ${verdict.version}`,
+                        log: null,
+                        seconds: seconds(elapsed),
+                        reboot: false,
+                    });
+                    continue;
+                }
+                if (verdict.held) {
+                    held ??=
+                        `the deploy job of ${f.item.name} waited for the maintenance window, which would hold every other deploy ` +
+                            'job too; upgrade the rest with agent-method: msi, or by hand';
+                }
+                ended.set(f.item, fail(verdict.reason, elapsed, seen?.agent?.version ?? null));
+            }
+            return ended;
+        },
+        failed: (_agent, err) => fail(`the deploy could not be submitted: ${err.message}`, 0),
+        succeeded: (r) => r.ok,
+        halt: () => held,
+        notStarted: (_agent, reason) => fail(`not started: ${reason}`, null),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/jams/services.ts
@@ -55442,14 +56164,19 @@ function hostLabel(ctx) {
  * Leaves servicesAfter in the record and fails with the host state when a service does not stop.
  */
 async function stopJamsServices(ctx, names) {
+    const stopping = ctx.phase('services-stop');
     const covered = new Set();
     for (const kind of STOP_ORDER) {
         const name = names[kind];
         let [state] = await ctx.host.serviceStates([name]);
         const label = describeService(kind, name);
-        if (state?.status === 'StartPending' && !ctx.settings.dryRun) {
-            ctx.log.info(`${label} is starting; waiting for it to settle before the stop`);
-            const settled = await ctx.waitFor(() => ctx.host.serviceStates([name]), (s) => s[0]?.status !== 'StartPending', ctx.settings.serviceTimeoutMs);
+        // Neither a starting service nor a starting dependent (Windows stops the dependents first) takes a stop control.
+        const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
+        const settling = [name, ...dependents];
+        const starting = dependents.length ? await ctx.host.serviceStates(settling) : [state];
+        if (starting.some((s) => s?.status === 'StartPending') && !ctx.settings.dryRun) {
+            ctx.log.info(`${settling.join(', ')}: waiting for the service that is starting to settle before the stop`);
+            const settled = await ctx.waitFor(() => ctx.host.serviceStates(settling), (s) => s.every((x) => x.status !== 'StartPending'), ctx.settings.serviceTimeoutMs);
             state = settled.value[0];
         }
         if (state?.status === 'Stopped') {
@@ -55460,7 +56187,6 @@ async function stopJamsServices(ctx, names) {
             ctx.skip('stop', label, 'stopped together with the service it depends on');
             continue;
         }
-        const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
         dependents.forEach((d) => covered.add(d));
         const target = dependents.length ? `${label}, which also stops ${dependents.join(', ')}` : label;
         const changed = await ctx.change('stop', target, async () => {
@@ -55469,9 +56195,8 @@ async function stopJamsServices(ctx, names) {
         });
         if (!changed)
             continue;
-        const watched = [name, ...dependents];
         const waited = await ctx.waitFor(async () => {
-            const states = await ctx.host.serviceStates(watched);
+            const states = await ctx.host.serviceStates(settling);
             // Windows waits 30 s for the dependents to stop before it stops this service, and gives up on it after that:
             // once they have stopped, ask again.
             const [self, ...rest] = states;
@@ -55498,6 +56223,7 @@ async function stopJamsServices(ctx, names) {
                 `re-run this job: it skips services already stopped. Do not start the upgrade while any JAMS service runs.`);
         }
     }
+    stopping.end();
     const after = await readServices(ctx, names);
     ctx.record.servicesAfter = Object.values(after);
     const running = Object.values(after).filter((s) => s.status !== 'Stopped');
@@ -55506,6 +56232,834 @@ async function stopJamsServices(ctx, names) {
             `something started it again.`, describeStates(hostLabel(ctx), after), 'Check for a recovery action or a monitoring tool that restarts JAMS services, disable it for the ' +
             'upgrade, then re-run this job.');
     }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/installer-check.ts
+
+
+
+/** Refuses a file that cannot be read, differs from its hash, is not validly signed, or has no readable version. */
+async function checkInstallerFile(ctx, file) {
+    const info = file.known ?? (await ctx.host.installer(file.path));
+    const refuse = (message, next) => {
+        throw new StageError(message, 'Nothing was changed.', next);
+    };
+    if (!info.exists || !info.readable || !info.sha256) {
+        refuse(`The ${file.label} ${file.path} cannot be read on ${hostLabel(ctx)}: ${info.reason}.`, 'Check the path, that the share is reachable from the host, and that the runner account may read it; then re-run this job.');
+    }
+    ctx.log.info(`${file.label} ${file.path}: ${info.size} bytes, SHA-256 ${info.sha256}`);
+    if (file.expect && info.sha256 !== file.expect.sha256) {
+        refuse(`The SHA-256 of ${file.path} is ${info.sha256}, and ${file.expect.input} expects ${file.expect.sha256}.`, 'Do not run this file: download the installer again from the vendor, compare its hash with the published one, ' +
+            `and set ${file.expect.input} to it; then re-run this job.`);
+    }
+    if (info.signature !== 'Valid') {
+        refuse(`The Authenticode signature of ${file.path} is ${info.signature}` +
+            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, then re-run this job.');
+    }
+    ctx.log.info(`signature Valid${info.signer ? `, signed by ${info.signer}` : ''}`);
+    const version = info.version ? parseJamsVersion(info.version) : null;
+    if (!version) {
+        refuse(`The version of ${file.path} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, `Check that the file is the ${file.label}, then re-run this job.`);
+    }
+    return {
+        ...info,
+        sha256: info.sha256,
+        version: version.version,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/upgrade-record.ts
+/** The record's file name in the state folder. */
+const UPGRADE_RECORD_FILE = 'upgrade-record.json';
+async function readUpgradeRecord(ctx) {
+    return ctx.host.readState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE);
+}
+/** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
+async function saveUpgradeRecord(ctx, record) {
+    const saved = await ctx.host.saveState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE, {
+        ...record,
+        updatedAt: new Date().toISOString(),
+    });
+    return saved.path;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/installer-run.ts
+// Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
+
+
+
+
+
+
+/**
+ * Runs the installer unattended and waits for it within install-timeout-seconds, keeping the host record up
+ * to date so a re-run knows an installer was started. Returns null in a dry-run. A failing exit code is
+ * returned, not thrown: the caller leaves the services stopped before it reports the failure.
+ */
+async function runInstaller(ctx, names, base) {
+    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-installer-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    const args = installerArguments(ctx.settings.upgrade.installerArguments, log);
+    const timeoutMs = ctx.settings.upgrade.installTimeoutMs;
+    let result = null;
+    try {
+        await ctx.change('run the JAMS installer', `${base.installer.path} (${base.targetVersion}), log ${log}`, async () => {
+            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
+            const installing = ctx.phase('installer');
+            const started = await ctx.host.startInstaller(base.installer.path, args);
+            const install = {
+                processId: started.processId,
+                startedAt: started.startedAt,
+                log,
+                exitCode: null,
+                finishedAt: null,
+                rebootRequired: false,
+            };
+            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install });
+            ctx.log.info(`installer process ${started.processId}: ${started.commandLine}`);
+            const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, timeoutMs, (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`);
+            installing.end();
+            if (!waited.ok) {
+                const now = await readServices(ctx, names);
+                ctx.record.servicesAfter = Object.values(now);
+                throw new StageError(`The JAMS installer (process ${started.processId}) is still running on ${hostLabel(ctx)} ` +
+                    `${Math.round(timeoutMs / 1000)} s after it started.`, `${describeStates(hostLabel(ctx), now)} The installer is still running: it was not ended, because an ` +
+                    'installer ended half-way can leave JAMS half-installed.', `Watch ${log}. When the installer has ended, re-run this job: it does not start a second installer while ` +
+                    'this one runs, and goes on from the installed version. If it waits on a prompt (from JAMS 7.7.2 a SQL ' +
+                    'Server certificate-trust prompt when the database connection is unencrypted), end it, fix the cause ' +
+                    'and re-run.');
+            }
+            const code = waited.value.exitCode;
+            const kind = code === null
+                ? { outcome: 'failure', meaning: 'the exit code could not be read' }
+                : classifyExitCode(code);
+            result = {
+                exitCode: code,
+                ...kind,
+                log,
+                commandLine: started.commandLine,
+                errorLine: kind.outcome === 'failure' ? readErrorLine(log) : null,
+            };
+            install.exitCode = code;
+            install.finishedAt = new Date().toISOString();
+            install.rebootRequired = kind.outcome === 'reboot';
+            await saveUpgradeRecord(ctx, {
+                ...base,
+                phase: kind.outcome === 'failure' ? 'install-failed' : 'installed',
+                install,
+            });
+            const detail = `exit code ${code ?? 'unknown'}: ${kind.meaning}`;
+            if (kind.outcome === 'failure')
+                throw new Error(detail);
+            return detail;
+        });
+    }
+    catch (err) {
+        if (result?.outcome !== 'failure')
+            throw err;
+    }
+    return result;
+}
+/** The line of an installer log in the run folder (this runner) that reports the error. */
+function readErrorLine(log) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(log))
+        return null;
+    return findErrorLine(decodeLog((0,external_node_fs_namespaceObject.readFileSync)(log)));
+}
+
+;// CONCATENATED MODULE: ./src/tasks/remote-install.ts
+// Installs a package on remote Windows hosts over PowerShell remoting, held to the scheduler installer's rules: the
+// package's SHA-256 checked on the host before it runs, an unattended run with a verbose log, the exit code read with
+// the same table (src/jams/installer.ts), the log brought back into the run folder with its error line. The item is
+// done once `verify` sees the new version.
+
+
+
+
+const key = (computer) => computer.toLowerCase();
+const remote_install_seconds = (ms) => Math.round(ms / 1000);
+function remoteInstallWork(ctx, job) {
+    const timeoutMs = ctx.settings.agents.timeoutMs;
+    const fail = (detail, ms, log = null) => ({
+        ok: false,
+        versionAfter: null,
+        detail,
+        log,
+        seconds: ms === null ? null : remote_install_seconds(ms),
+        reboot: false,
+    });
+    /** Brings the log back; a log that cannot be fetched is noted, never the item's failure. */
+    async function fetchLog(h) {
+        try {
+            await ctx.host.receiveRemoteFile(h.computer, h.remoteLog, h.localLog);
+            return { log: h.localLog, note: `log ${h.localLog}` };
+        }
+        catch (err) {
+            return {
+                log: null,
+                note: `the log ${h.remoteLog} on ${h.computer} could not be fetched: ${err.message}`,
+            };
+        }
+    }
+    return {
+        async start(items) {
+            // One host at a time: each start copies the package over that host's session.
+            const started = [];
+            for (const item of items) {
+                const computer = job.computer(item);
+                try {
+                    const s = await ctx.host.startRemoteInstall(computer, job.package, job.runner, job.args, job.logName(item));
+                    ctx.log.info(`${computer}: ${job.label} started (process ${s.processId}): ${s.commandLine}`);
+                    started.push({
+                        item,
+                        handle: {
+                            computer,
+                            processId: s.processId,
+                            remoteLog: s.log,
+                            localLog: (0,external_node_path_namespaceObject.join)(ctx.folder, job.logName(item)),
+                            exit: null,
+                        },
+                    });
+                }
+                catch (err) {
+                    started.push({ item, error: err });
+                }
+            }
+            return started;
+        },
+        async poll(flights, nowMs) {
+            const computers = [...new Set(flights.map((f) => f.handle.computer))];
+            const statuses = new Map((await ctx.host.remoteStatus(computers, AGENT_SERVICE_NAME)).map((s) => [key(s.computerName), s]));
+            const ended = new Map();
+            const installed = [];
+            for (const f of flights) {
+                const h = f.handle;
+                const elapsed = nowMs - f.startedMs;
+                if (h.exit) {
+                    installed.push(f);
+                    continue;
+                }
+                const status = statuses.get(key(h.computer));
+                const run = status?.installs.find((i) => i.processId === h.processId);
+                if (!status?.reachable || !run) {
+                    ended.set(f.item, fail(`the remoting session to ${h.computer} was lost while ${job.label} ran (process ${h.processId})` +
+                        `${status?.error ? `: ${status.error}` : ''}`, elapsed));
+                    continue;
+                }
+                if (run.running) {
+                    if (elapsed >= timeoutMs) {
+                        ended.set(f.item, fail(`${job.label} (process ${h.processId}) is still running on ${h.computer} after ${remote_install_seconds(elapsed)} s`, elapsed));
+                    }
+                    continue;
+                }
+                const code = run.exitCode;
+                const kind = code === null ? null : classifyExitCode(code);
+                const { log, note } = await fetchLog(h);
+                if (code === null || !kind || kind.outcome === 'failure') {
+                    const line = log ? readErrorLine(log) : null;
+                    ended.set(f.item, fail(`${job.label} exited with ${code ?? 'an unknown code'}: ${kind?.meaning ?? 'the exit code could not be read'}; ` +
+                        `${note}${line ? `; line ${line.line} reports the error: "${line.text}"` : ''}`, elapsed, log));
+                    continue;
+                }
+                h.exit = { code, reboot: kind.outcome === 'reboot' };
+                ctx.log.info(`${h.computer}: ${job.label} exited with ${code} (${kind.meaning}); ${note}`);
+                installed.push(f);
+            }
+            if (installed.length === 0)
+                return ended;
+            const verified = await job.verify(installed.map((f) => f.item), statuses);
+            for (const f of installed) {
+                const v = verified.get(f.item) ?? { waiting: 'no answer' };
+                const exit = f.handle.exit;
+                const elapsed = nowMs - f.startedMs;
+                if ('version' in v) {
+                    ended.set(f.item, {
+                        ok: true,
+                        versionAfter: v.version,
+                        detail: `${job.label} exit code ${exit.code}${exit.reboot ? ' (a reboot is required; nothing was rebooted)' : ''}; version ${v.version} seen`,
+                        log: f.handle.localLog,
+                        seconds: remote_install_seconds(elapsed),
+                        reboot: exit.reboot,
+                    });
+                }
+                else if (elapsed >= timeoutMs) {
+                    ended.set(f.item, fail(`${job.label} exited with ${exit.code}, and after ${remote_install_seconds(elapsed)} s ${v.waiting}`, elapsed, f.handle.localLog));
+                }
+            }
+            return ended;
+        },
+        failed: (item, err) => fail(`${job.label} could not be started on ${job.computer(item)}: ${err.message}`, 0),
+        succeeded: (r) => r.ok,
+        halt: () => null,
+        notStarted: (_item, reason) => fail(`not started: ${reason}`, null),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/agent-msi.ts
+// Windows agents upgraded without their deploy job: the upgraded scheduler's agent MSI, run over WinRM on each agent's
+// machine, then the JAMSAgent service running and JAMS seeing the agent online on the new version.
+
+
+
+
+
+/** The agent MSI the upgraded scheduler ships: signed, and of the scheduler's version. */
+async function checkAgentMsi(ctx, agentsFolder, target) {
+    const path = `${agentsFolder}\\${AGENT_MSI_NAME}`;
+    const msi = await checkInstallerFile(ctx, { path, label: 'agent MSI', expect: null });
+    if (versionStanding(msi.version, target) !== 'same') {
+        throw new StageError(`The agent MSI ${path} is version ${msi.version}, and the scheduler runs ${target}.`, 'Nothing was changed.', 'The MSI comes with the scheduler: check that install-folder names the upgraded Scheduler folder, then re-run this job.');
+    }
+    return { path, sha256: msi.sha256 };
+}
+function msiWork(ctx, server, target, msi) {
+    return remoteInstallWork(ctx, {
+        label: 'msiexec',
+        computer: agentHost,
+        logName: (agent) => `agent-msi-${agent.name}.log`,
+        package: msi,
+        runner: 'msiexec',
+        args: AGENT_MSI_ARGUMENTS,
+        async verify(agents, statuses) {
+            const look = await ctx.host.agentProgress(server, agents.map((a) => a.name), []);
+            const found = new Map();
+            for (const agent of agents) {
+                const service = statuses.get(agentHost(agent).toLowerCase())?.agentService ?? null;
+                const seen = look.agents.find((a) => a.name === agent.name)?.agent ?? null;
+                found.set(agent, service !== 'Running'
+                    ? {
+                        waiting: `the ${AGENT_SERVICE_NAME} service on ${agentHost(agent)} is ${service ?? 'not found'}`,
+                    }
+                    : !seen?.online
+                        ? { waiting: `JAMS does not see ${agent.name} online (state ${seen?.state || 'unknown'})` }
+                        : versionStanding(seen.version, target) !== 'same'
+                            ? { waiting: `JAMS sees ${agent.name} on ${seen.version ?? 'no version'}, not ${target}` }
+                            : { version: seen.version ?? target });
+            }
+            return found;
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tasks/bounded-pool.ts
+/** The first pause between two looks; it doubles while nothing changes, up to the settings' poll interval. */
+const bounded_pool_FIRST_POLL_MS = 50;
+/** Progress lines come when the counts change, at most this often, and at the end. */
+const PROGRESS_EVERY_MS = 2000;
+/** Runs every item through `work`, at most `limit` at a time, and returns each item's result. */
+async function runPool(items, work, options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const now = options.now ?? Date.now;
+    const queue = [...items];
+    const flights = [];
+    const results = new Map();
+    let halted = null;
+    let wait = bounded_pool_FIRST_POLL_MS;
+    let reported = '';
+    let reportedAt = 0;
+    const report = (final) => {
+        const ok = [...results.values()].filter((r) => work.succeeded(r)).length;
+        const line = `${options.label}: ${ok} done, ${results.size - ok} failed, ${items.length - results.size} left` +
+            ` (${flights.length} in flight)`;
+        if (line === reported || (!final && now() - reportedAt < PROGRESS_EVERY_MS))
+            return;
+        reported = line;
+        reportedAt = now();
+        options.progress(line);
+    };
+    while (queue.length > 0 || flights.length > 0) {
+        let changed = false;
+        halted ??= work.halt();
+        const batch = halted ? [] : queue.splice(0, Math.max(0, options.limit - flights.length));
+        if (batch.length > 0) {
+            let started;
+            try {
+                started = await work.start(batch);
+            }
+            catch (err) {
+                started = batch.map((item) => ({ item, error: err }));
+            }
+            for (const s of started) {
+                if ('error' in s)
+                    results.set(s.item, work.failed(s.item, s.error));
+                else
+                    flights.push({ item: s.item, handle: s.handle, startedMs: now() });
+            }
+            changed = true;
+        }
+        if (halted && queue.length > 0) {
+            for (const item of queue.splice(0))
+                results.set(item, work.notStarted(item, halted));
+            changed = true;
+        }
+        if (flights.length > 0) {
+            const ended = await work.poll(flights, now());
+            for (const [item, result] of ended) {
+                results.set(item, result);
+                flights.splice(flights.findIndex((f) => f.item === item), 1);
+                changed = true;
+            }
+        }
+        report(queue.length === 0 && flights.length === 0);
+        if (queue.length === 0 && flights.length === 0)
+            break;
+        wait = changed ? bounded_pool_FIRST_POLL_MS : Math.min(wait * 2, options.pollIntervalMs);
+        await sleep(wait);
+    }
+    report(true);
+    return results;
+}
+/**
+ * Makes each item's whole run, from its start to its result, one ctx.change: recorded done or failed, with its detail,
+ * when the item ends. The pool is never run in a dry-run; the stage records those changes as "would" itself.
+ */
+function recordedWork(ctx, what, target, outcome, work) {
+    const open = new Map();
+    const recorded = [];
+    const record = (item, apply) => {
+        const change = ctx.change(what, target(item), apply);
+        recorded.push(change.catch(() => undefined));
+        return change;
+    };
+    const settle = (item, result) => {
+        const pending = open.get(item);
+        open.delete(item);
+        const { ok, detail } = outcome(result);
+        if (ok)
+            pending?.resolve(detail);
+        else
+            pending?.reject(new Error(detail));
+    };
+    return {
+        work: {
+            ...work,
+            start: async (items) => {
+                // Each item's change is open (and logged) before the items are started together.
+                await Promise.all(items.map((item) => new Promise((opened) => {
+                    record(item, () => new Promise((resolve, reject) => {
+                        open.set(item, { resolve, reject });
+                        opened();
+                    })).then((made) => made || opened(), () => opened());
+                })));
+                const ready = items.filter((item) => open.has(item));
+                const skipped = items
+                    .filter((item) => !open.has(item))
+                    .map((item) => ({ item, error: new Error('dry-run: nothing was started') }));
+                let started;
+                try {
+                    started = [...(await work.start(ready)), ...skipped];
+                }
+                catch (err) {
+                    started = items.map((item) => ({ item, error: err }));
+                }
+                for (const s of started) {
+                    if (!('error' in s))
+                        continue;
+                    open.get(s.item)?.reject(s.error);
+                    open.delete(s.item);
+                }
+                return started;
+            },
+            poll: async (flights, nowMs) => {
+                const ended = await work.poll(flights, nowMs);
+                for (const [item, result] of ended)
+                    settle(item, result);
+                return ended;
+            },
+            notStarted: (item, reason) => {
+                const result = work.notStarted(item, reason);
+                record(item, () => Promise.reject(new Error(outcome(result).detail)));
+                return result;
+            },
+        },
+        settled: () => Promise.all(recorded).then(() => undefined),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/desktop-clients.ts
+// The desktop clients (the JAMS Client on workstations): part of the main JAMS installer, which runs on each named
+// workstation over WinRM like the agent MSI, and is done when the host shows the new version.
+
+
+/** What to do on each workstation, from one look at all of them. */
+function planClients(statuses, target) {
+    return statuses.map((s) => {
+        const version = clientVersion(s.products);
+        const plan = (action, reason) => ({
+            computer: s.computerName,
+            versionBefore: version,
+            action,
+            reason,
+        });
+        if (!s.reachable)
+            return plan('failed', `not reachable over WinRM: ${s.error ?? 'no answer'}`);
+        const standing = versionStanding(version, target);
+        if (standing === 'unknown') {
+            return plan('manual', 'no JAMS product is installed there, so there is nothing to upgrade');
+        }
+        if (standing === 'same')
+            return plan('skip', `already on ${target}`);
+        if (standing === 'newer')
+            return plan('skip', `has ${version}, newer than the scheduler's ${target}: left as it is`);
+        return plan('upgrade', `${version} -> ${target}`);
+    });
+}
+/** The installer as the clients get it: through msiexec for an .msi, else the program itself. */
+function clientWork(ctx, installer, target) {
+    const msi = installer.path.toLowerCase().endsWith('.msi');
+    const args = ctx.settings.agents.clientInstaller.arguments;
+    return remoteInstallWork(ctx, {
+        label: 'the JAMS installer',
+        computer: (host) => host,
+        logName: (host) => `client-${host}.log`,
+        package: installer,
+        runner: msi ? 'msiexec' : 'package',
+        args: msi ? ['/i', '{package}', ...args] : args,
+        verify: (hosts, statuses) => Promise.resolve(new Map(hosts.map((host) => {
+            const version = clientVersion(statuses.get(host.toLowerCase())?.products ?? []);
+            return [
+                host,
+                versionStanding(version, target) === 'same'
+                    ? { version: version ?? target }
+                    : { waiting: `the JAMS product on ${host} is ${version ?? 'not found'}` },
+            ];
+        }))),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/stages/agents.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The procedure's "Run the installer on any remote Agents or Desktop Client", on the primary after verify and before
+ * the resume gate: the agents named are upgraded to the scheduler's new version (their deploy jobs, or the agent MSI
+ * over WinRM), and the desktop clients named with the JAMS installer over WinRM. Everything is proven before the first
+ * change; an agent already on the version is skipped, so a re-run picks up the rest.
+ */
+const agents = {
+    async run(ctx) {
+        const settings = ctx.settings.agents;
+        const data = {
+            server: ctx.settings.maintenance.jamsServer,
+            method: settings.method,
+            parallel: settings.parallel,
+            targetVersion: null,
+            rows: [],
+            counts: countRows([]),
+            clientsNote: null,
+            progress: [],
+        };
+        ctx.record.data['agents'] = data;
+        const remote = new Set();
+        try {
+            if (settings.patterns.length === 0 && settings.clients.length === 0) {
+                ctx.log.info('nothing to upgrade: no agent and no desktop client was named (inputs agents and clients)');
+            }
+            else {
+                await upgradeAll(ctx, data, remote);
+            }
+        }
+        finally {
+            if (remote.size > 0)
+                await closeSessions(ctx, [...remote]);
+            data.counts = countRows(data.rows);
+            if (settings.clients.length === 0)
+                data.clientsNote = clientsNote(ctx, data.targetVersion);
+        }
+        reportOutcome(ctx, data);
+    },
+};
+async function upgradeAll(ctx, data, remote) {
+    const settings = ctx.settings.agents;
+    requirePrimary(ctx);
+    const target = await schedulerVersion(ctx);
+    data.targetVersion = target;
+    const agentsFolder = `${ctx.settings.installFolder}\\Agents`;
+    // Proven before the first change: the agents named exist, the packages are sound, the workstations answer.
+    const plans = settings.patterns.length > 0 ? await planAgents(ctx, data.server, target, agentsFolder) : [];
+    const upgrades = plans.filter((p) => p.plan.action === 'upgrade').map((p) => p.agent);
+    const msi = settings.method === 'msi' && upgrades.length > 0 ? await checkAgentMsi(ctx, agentsFolder, target) : null;
+    const installer = settings.clients.length > 0 ? await checkClientInstaller(ctx, target) : null;
+    settings.clients.forEach((c) => remote.add(c));
+    const clients = installer
+        ? planClients(await ctx.host.remoteStatus(settings.clients, AGENT_SERVICE_NAME), target)
+        : [];
+    const rows = new Map();
+    for (const { agent, plan } of plans)
+        rows.set(agent, agentRow(ctx, agent, plan));
+    for (const plan of clients)
+        rows.set(plan.computer, clientRow(ctx, plan, target));
+    data.rows = [...rows.values()];
+    warnManual(ctx, data.rows);
+    if (upgrades.length > 0) {
+        const deploy = settings.method === 'deploy';
+        if (!deploy)
+            upgrades.forEach((a) => remote.add(agentHost(a)));
+        const work = msi ? msiWork(ctx, data.server, target, msi) : deployWork(ctx, data.server, target);
+        await upgrade(ctx, data, upgrades, rows, work, deploy ? 'deploy agent' : 'install agent MSI');
+    }
+    const toInstall = clients.filter((c) => c.action === 'upgrade').map((c) => c.computer);
+    if (installer && toInstall.length > 0) {
+        await upgrade(ctx, data, toInstall, rows, clientWork(ctx, installer, target), 'upgrade desktop client');
+    }
+}
+/** The agents stage works on the JAMS server of the primary, which is the active scheduler after verify. */
+function requirePrimary(ctx) {
+    if (ctx.settings.role !== 'primary') {
+        throw new StageError('agents runs on the primary: the agent definitions are read and deployed through its JAMS server, and the agent ' +
+            'MSI is taken from its Scheduler folder.', 'Nothing was changed.', "Run agents with role: primary on the primary scheduler's runner.");
+    }
+}
+/**
+ * The version the agents and clients go to: the scheduler's on this host. It must be target-version when that is given;
+ * a dry-run before the upgrade compares with target-version instead.
+ */
+async function schedulerVersion(ctx) {
+    const installed = pickInstalledVersion(await ctx.host.installedVersion());
+    const wanted = ctx.settings.targetVersion
+        ? (parseJamsVersion(ctx.settings.targetVersion)?.version ?? null)
+        : null;
+    ctx.record.data['installedVersion'] = installed;
+    if (wanted && installed?.version !== wanted) {
+        const error = new StageError(`The scheduler on ${hostLabel(ctx)} runs ${installed?.version ?? 'an unreadable version'}, and target-version is ` +
+            `${wanted}: the agents follow the scheduler, so the scheduler is upgraded first.`, 'Nothing was changed.', 'Run upgrade, start and verify for both hosts first (verify checks the version), then re-run this job.');
+        if (!ctx.settings.dryRun)
+            throw error;
+        ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+        return wanted;
+    }
+    if (!installed) {
+        throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so the agents' version is not known.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder and listed under Programs and Features, or give ' +
+            'target-version; then re-run this job.');
+    }
+    return installed.version;
+}
+/** The agents the input names, each with its plan; a name JAMS does not define stops the stage before any change. */
+async function planAgents(ctx, server, target, agentsFolder) {
+    const defined = await ctx.host.agents(server);
+    const { selected, missing, empty } = selectAgents(defined, ctx.settings.agents.patterns);
+    if (missing.length > 0) {
+        const names = defined.map((a) => a.name);
+        throw new StageError(`The agents input names ${missing.map((m) => `'${m}'`).join(', ')}, which JAMS on ${server} does not define ` +
+            `(it defines ${names.slice(0, 20).join(', ') || 'no agent'}${names.length > 20 ? ', ...' : ''}).`, 'Nothing was changed.', "Correct the 'agents' input to names as the JAMS Client's Agents view shows them (or patterns with * and ?), " +
+            'then re-run this job.');
+    }
+    for (const pattern of empty)
+        ctx.log.warn(`The agents pattern '${pattern}' matches no agent defined on ${server}.`);
+    ctx.log.info(`${selected.length} of ${defined.length} agent definition(s) on ${server} selected; target ${target}`);
+    return selected.map((agent) => ({
+        agent,
+        plan: planAgent(agent, ctx.settings.agents.method, target, agentsFolder),
+    }));
+}
+function agentRow(ctx, agent, plan) {
+    const row = {
+        kind: 'agent',
+        name: agent.name,
+        type: [agent.type, agent.platform].filter(Boolean).join(' ') || 'unknown type',
+        host: agentHost(agent),
+        versionBefore: agent.version,
+        versionAfter: agent.version,
+        method: plan.action === 'upgrade' ? plan.method : null,
+        seconds: null,
+        result: plan.action === 'upgrade' ? 'would' : plan.action === 'skip' ? 'skipped' : 'manual',
+        detail: plan.action === 'upgrade' ? `${agent.version ?? 'no version'} -> upgrade` : plan.reason,
+        manualStep: plan.action === 'manual' ? plan.manualStep : null,
+        log: null,
+    };
+    if (plan.action !== 'upgrade') {
+        ctx.skip('upgrade agent', agent.name, plan.action === 'manual' ? `needs a manual step: ${plan.reason}` : plan.reason);
+    }
+    return row;
+}
+function clientRow(ctx, plan, target) {
+    const upgrade = plan.action === 'upgrade';
+    if (plan.action === 'skip' || plan.action === 'manual')
+        ctx.skip('upgrade desktop client', plan.computer, plan.reason);
+    return {
+        kind: 'client',
+        name: plan.computer,
+        type: 'desktop client',
+        host: plan.computer,
+        versionBefore: plan.versionBefore,
+        versionAfter: plan.versionBefore,
+        method: upgrade ? 'installer' : null,
+        seconds: null,
+        result: plan.action === 'upgrade' ? 'would' : plan.action === 'skip' ? 'skipped' : plan.action,
+        detail: plan.reason,
+        manualStep: upgrade || plan.action === 'skip'
+            ? null
+            : `On ${plan.computer}, run the JAMS installer of ${target} (the scheduler's) as an administrator, clearing no component.`,
+        log: null,
+    };
+}
+/** The desktop clients' installer: the one the scheduler was upgraded with, checked as the upgrade checks its own. */
+async function checkClientInstaller(ctx, target) {
+    const { path, sha256 } = ctx.settings.agents.clientInstaller;
+    if (!path || !sha256) {
+        throw new StageError('The desktop clients named in clients need client-installer-path and client-installer-sha256.', 'Nothing was changed.', 'Set both inputs (the JAMS installer the scheduler was upgraded with), or leave clients empty; then re-run this job.');
+    }
+    const info = await checkInstallerFile(ctx, {
+        path,
+        label: 'JAMS installer for the desktop clients',
+        expect: { sha256, input: 'client-installer-sha256' },
+    });
+    if (versionStanding(info.version, target) !== 'same') {
+        throw new StageError(`The installer ${path} is version ${info.version}, and the scheduler runs ${target}.`, 'Nothing was changed.', 'Give the installer the scheduler was upgraded with (client-installer-path and its hash), then re-run this job.');
+    }
+    return { path, sha256: info.sha256 };
+}
+/**
+ * Upgrades the items through `work`, agents-parallel at a time; a dry-run records each as "would". Each item's row
+ * takes its outcome.
+ */
+async function upgrade(ctx, data, items, rows, work, what) {
+    const rowOf = (item) => rows.get(item);
+    const target = (item) => `${rowOf(item).name} (${rowOf(item).versionBefore ?? 'no version'} -> ${data.targetVersion})`;
+    if (items.length === 0)
+        return;
+    if (ctx.settings.dryRun) {
+        for (const item of items)
+            await ctx.change(what, target(item), () => Promise.resolve());
+        return;
+    }
+    const recorded = recordedWork(ctx, what, target, (r) => r, work);
+    const phase = ctx.phase(typeof items[0] === 'string' ? 'clients' : 'agents');
+    const results = await runPool(items, recorded.work, {
+        limit: ctx.settings.agents.parallel,
+        pollIntervalMs: ctx.settings.pollIntervalMs,
+        label: what,
+        progress: (line) => {
+            ctx.log.info(line);
+            data.progress.push(line);
+        },
+    });
+    await recorded.settled();
+    phase.end();
+    for (const [item, outcome] of results) {
+        const row = rowOf(item);
+        Object.assign(row, {
+            result: outcome.ok ? 'upgraded' : 'failed',
+            versionAfter: outcome.versionAfter ?? row.versionBefore,
+            seconds: outcome.seconds,
+            detail: outcome.detail,
+            log: outcome.log,
+        });
+        if (!outcome.ok) {
+            row.manualStep =
+                typeof item === 'string'
+                    ? `Read ${outcome.log ?? 'the installer log'}, fix the cause and re-run this job, or run the JAMS installer ` +
+                        `of ${data.targetVersion} on ${item} by hand, clearing no component.`
+                    : failedAgentStep(item, data.method, `${ctx.settings.installFolder}\\Agents`, outcome.log);
+        }
+        if (outcome.reboot) {
+            ctx.log.warn(`${row.host} asks for a reboot after its upgrade (${row.name}); jams-upgrade reboots nothing.`);
+        }
+    }
+}
+function warnManual(ctx, rows) {
+    const manual = rows.filter((r) => r.result === 'manual');
+    if (manual.length === 0)
+        return;
+    ctx.log.warn(`${manual.length} of the agents and clients named need a manual step before the window reopens: ` +
+        `${manual.map((r) => `${r.name} (${r.detail})`).join('; ')}. The job summary says what to do for each.`);
+}
+/** What the summary says when no desktop client was named: they still need the new version. */
+function clientsNote(ctx, target) {
+    return (`Desktop clients: none named, so none was upgraded here. The JAMS Client on each workstation must be upgraded to ` +
+        `${target ?? 'the new version'} too: run the JAMS installer the scheduler was upgraded with there, as an ` +
+        'administrator, clearing no component; or name the workstations in clients (with client-installer-path and ' +
+        'client-installer-sha256), and this stage does it over WinRM.');
+}
+async function closeSessions(ctx, computers) {
+    try {
+        for (const closed of await ctx.host.closeRemote(computers)) {
+            if (closed.error)
+                ctx.log.info(`${closed.computerName}: the copied package was not removed: ${closed.error}`);
+        }
+    }
+    catch (err) {
+        ctx.log.info(`the remoting sessions could not all be closed: ${err.message}`);
+    }
+}
+/** One warning per failed agent or client; with on-agent-failure fail, the stage then fails and the window stays closed. */
+function reportOutcome(ctx, data) {
+    const failed = data.rows.filter((r) => r.result === 'failed');
+    for (const row of failed) {
+        ctx.log.warn(`${row.kind === 'agent' ? 'Agent' : 'Desktop client'} ${row.name} on ${row.host} was not upgraded: ${row.detail.replace(/\.$/, '')}. ` +
+            `${row.manualStep ?? ''}`.trim());
+    }
+    const c = data.counts;
+    ctx.log.info(`agents and clients: ${c.upgraded} upgraded, ${c.skipped} skipped, ${c.failed} failed, ${c.manual} need a manual step` +
+        `${ctx.settings.dryRun ? `, ${c.would} would be upgraded` : ''}`);
+    if (failed.length > 0 && ctx.settings.agents.onFailure === 'fail') {
+        throw new StageError(`${failed.length} of the agents and clients named were not upgraded: ${failed.map((r) => r.name).join(', ')}.`, `${c.upgraded} upgraded, ${c.skipped} skipped, ${c.failed} failed, ${c.manual} need a manual step. The maintenance ` +
+            'window is still closed (on-agent-failure: fail).', 'Fix what each warning names and re-run this job: it skips what is already on the new version. To reopen the ' +
+            'window and finish them by hand instead, re-run it with on-agent-failure: warn.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/config-files.ts
+// The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
+
+
+const CONFIG_SAVE_MANIFEST = 'config-saved.json';
+/** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
+function runKey(ctx) {
+    const id = ctx.record.run['id'];
+    return id === undefined ? 'local' : `run-${String(id)}`;
+}
+/**
+ * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
+ * the state folder (proven by SHA-256) and in this stage's run folder. The backup and upgrade stages both call
+ * this; the first call of a run saves, later calls find the save and keep it.
+ */
+async function saveConfigFiles(ctx) {
+    const key = runKey(ctx);
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST);
+    const existing = stored.data?.[key];
+    if (existing) {
+        ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
+        ctx.record.data['configSave'] = existing;
+        return existing;
+    }
+    const listing = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
+    const names = listing.files.map((f) => f.name);
+    if (names.length === 0) {
+        ctx.log.warn(`No config files matched ${ctx.settings.configPatterns.join(', ')} in ${ctx.settings.installFolder}.`);
+        return null;
+    }
+    const destination = `${ctx.settings.stateFolder}\\config\\${key}`;
+    let save = null;
+    await ctx.change('save config files', `${names.join(', ')} to ${destination}`, async () => {
+        const copied = await ctx.host.copyFiles(ctx.settings.installFolder, destination, names);
+        save = {
+            ...copied,
+            savedAt: new Date().toISOString(),
+            runKey: key,
+            installFolder: ctx.settings.installFolder,
+        };
+        await ctx.host.saveState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST, {
+            ...(stored.data ?? {}),
+            [key]: save,
+        });
+        const local = (0,external_node_path_namespaceObject.join)(ctx.folder, 'config');
+        (0,external_node_fs_namespaceObject.mkdirSync)(local, { recursive: true });
+        for (const file of await ctx.host.readTextFiles(ctx.settings.installFolder, names)) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(local, file.name), file.text);
+        }
+        return `${copied.files.length} files, SHA-256 verified`;
+    });
+    ctx.record.data['configSave'] = save;
+    return save;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/backup-record.ts
@@ -55642,7 +57196,7 @@ async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
     let taken = null;
     await guard(ctx, `The backup of ${what} to ${path} failed`, () => ctx.change('back up database', `${what} to ${path} (COPY_ONLY, CHECKSUM)`, async () => {
         taken = await ctx.host.backupDatabase(target, path);
-        return `${size(taken.size)}, SHA-256 ${taken.sha256}, ${seconds(taken.durationMs)}`;
+        return `${size(taken.size)}, SHA-256 ${taken.sha256}, ${database_backup_seconds(taken.durationMs)}`;
     }));
     if (!taken)
         return null;
@@ -55668,7 +57222,7 @@ async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
             if (check.sha256 !== db.sha256) {
                 throw new Error(`the file changed between the backup (SHA-256 ${db.sha256}) and the check (${check.sha256})`);
             }
-            return `${check.messages.join(' ') || 'valid'} (${seconds(check.durationMs)})`;
+            return `${check.messages.join(' ') || 'valid'} (${database_backup_seconds(check.durationMs)})`;
         });
     }
     catch (err) {
@@ -55704,17 +57258,18 @@ function size(bytes) {
         return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
     return `${bytes} bytes`;
 }
-function seconds(ms) {
+function database_backup_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/disk-space.ts
-// Free space on the install drive and the backup folder, checked against min-free-gb.
+// Free space on the install drive, the backup folder and the staging folder, checked against min-free-gb.
 
 
 const GB = 1024 ** 3;
 /**
- * Checks that each folder's drive or share has at least `min-free-gb` free. A folder whose free space
+ * Checks that each folder's drive or share has at least `min-free-gb` free, plus the bytes of what is still to be
+ * written there (`extraBytes`: the staged installer) by every folder on that drive. A folder whose free space
  * cannot be read is a warning; too little space fails the stage before anything changes.
  */
 async function checkFreeSpace(ctx, folders) {
@@ -55726,6 +57281,8 @@ async function checkFreeSpace(ctx, folders) {
     }
     const found = await ctx.host.freeSpace(folders.map((f) => f.path));
     ctx.record.data['freeSpace'] = found;
+    const rootOf = (i) => found[i]?.root ?? found[i]?.path;
+    const extraOn = (root) => folders.reduce((sum, f, i) => sum + (rootOf(i) === root ? (f.extraBytes ?? 0) : 0), 0);
     const short = [];
     found.forEach((space, i) => {
         const purpose = folders[i]?.purpose ?? '';
@@ -55734,9 +57291,13 @@ async function checkFreeSpace(ctx, folders) {
             return;
         }
         const free = space.freeBytes / GB;
-        ctx.log.info(`free space: ${space.root ?? space.path} ${free.toFixed(1)} GB (${purpose}; at least ${min} GB needed)`);
-        if (free < min)
-            short.push(`${space.root ?? space.path} has ${free.toFixed(1)} GB free for ${purpose}`);
+        const extra = extraOn(rootOf(i));
+        const need = extra ? (min + extra / GB).toFixed(1) : String(min);
+        ctx.log.info(`free space: ${space.root ?? space.path} ${free.toFixed(1)} GB (${purpose}; at least ${need} GB needed)`);
+        if (space.freeBytes < min * GB + extra) {
+            short.push(`${space.root ?? space.path} has ${free.toFixed(1)} GB free for ${purpose}` +
+                (extra ? ` (${need} GB needed with the staged installer)` : ''));
+        }
     });
     if (short.length > 0) {
         throw new StageError(`Not enough free space on ${hostLabel(ctx)}: ${short.join('; ')}; at least ${min} GB is needed (min-free-gb).`, 'Nothing was changed.', 'Free space on that drive or share (or choose another backup-path), then re-run this job. Lower min-free-gb only ' +
@@ -55952,7 +57513,7 @@ function describeEntries(names, max = 20) {
 
 
 /** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
-function requirePrimary(ctx) {
+function maintenance_window_requirePrimary(ctx) {
     if (ctx.settings.role !== 'primary') {
         throw new StageError(`${ctx.settings.stage} runs on the primary: the maintenance window is one resource of the JAMS server, and its ` +
             'record is kept on the primary.', 'Nothing was changed.', `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`);
@@ -55999,7 +57560,7 @@ function setupSteps(resource) {
  */
 const maintenanceOff = {
     async run(ctx) {
-        requirePrimary(ctx);
+        maintenance_window_requirePrimary(ctx);
         const { resource: name, jamsServer: server } = ctx.settings.maintenance;
         let state = await readResource(ctx);
         if (!state.exists) {
@@ -56155,7 +57716,7 @@ async function windowNeedsNoClosing(ctx) {
  */
 const maintenanceOn = {
     async run(ctx) {
-        requirePrimary(ctx);
+        maintenance_window_requirePrimary(ctx);
         if (await windowNeedsNoClosing(ctx))
             return;
         const { resource: name, jamsServer: server } = ctx.settings.maintenance;
@@ -56260,7 +57821,9 @@ async function drain(ctx, data) {
             ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
         return;
     }
+    const draining = ctx.phase('drain');
     const waited = await ctx.waitFor(read, (e) => e.length === 0, drainTimeoutMs, (e, ms) => `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`);
+    draining.end();
     data['drained'] = waited.ok;
     data['stillExecuting'] = waited.value;
     if (waited.ok)
@@ -56274,29 +57837,6 @@ async function drain(ctx, data) {
     throw new StageError(`${message}.`, `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
         `recorded in ${String(data['recordPath'])}): no new job starts. Still executing: ${names}.`, 'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
         'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.');
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./src/jams/version.ts
-
-/** JAMS versions are dotted numbers such as 7.3.338 (sometimes with a fourth part); compare them as semver. */
-function parseJamsVersion(text) {
-    return semver_default().coerce(text, { loose: true });
-}
-/** Prefers the Uninstall key, then the file version. Returns null when no source could be read. */
-function pickInstalledVersion(found) {
-    const ordered = [...found.sources].sort((a, b) => rank(a.source) - rank(b.source));
-    for (const s of ordered) {
-        const v = parseJamsVersion(s.version);
-        if (v)
-            return { version: v.version, source: `${s.source}: ${s.name}` };
-    }
-    return null;
-}
-function rank(source) {
-    return source === 'uninstall-key' ? 0 : 1;
 }
 
 ;// CONCATENATED MODULE: ./src/jams/uninstall.ts
@@ -56349,6 +57889,17 @@ function pickUninstallEntry(entries, installed) {
 
 
 
+/** The agent members the agents stage reads (Get-JuAgents). */
+const AGENT_MEMBERS = [
+    'AgentName',
+    'AgentType',
+    'PlatformType',
+    'Address',
+    'Version',
+    'Online',
+    'AgentState',
+    'DeployJob',
+];
 const missing = (members, wanted) => wanted.filter((w) => !members.includes(w));
 /** A probe that failed is no verdict on the shape: it says what stopped it. */
 function judged(probe, judge) {
@@ -56476,11 +58027,28 @@ const ASSUMPTIONS = [
     },
     {
         id: 'entry',
-        assumption: 'Get-JAMSEntry lists entries with JAMSEntry (the entry number) and JobName.',
-        settle: 'check `Get-JAMSEntry -Server localhost | Select-Object -First 1 | Format-List *`',
+        assumption: 'Get-JAMSEntry -State Executing lists entries with JAMSEntry (the entry number) and JobName.',
+        settle: 'check `Get-JAMSEntry -Server localhost -State Executing | Select-Object -First 1 | Format-List *` while a job runs',
         judge: (o) => judged(o.entry, (sample) => sample.members.length
             ? shape(sample, ['JAMSEntry', 'JobName'])
             : { holds: null, seen: 'no entry to look at' }),
+    },
+    {
+        id: 'agent',
+        assumption: 'Get-JAMSAgent lists agent definitions with AgentName, AgentType, PlatformType, Address, Version, Online, ' +
+            'AgentState and DeployJob, and MVPSI.JAMS.Agent has Load and Deploy (what the agents stage calls).',
+        settle: 'check `Get-JAMSAgent -Server localhost | Select-Object -First 1 | Format-List *`; until it holds, upgrade the ' +
+            'agents with agent-method: msi or by hand',
+        judge: (o) => judged(o.agents, (a) => {
+            if (!a)
+                return { holds: null, seen: 'no agent is defined' };
+            const result = shape(a.agent, AGENT_MEMBERS);
+            const missing = [a.load ? '' : 'Agent.Load', a.deploy ? '' : 'Agent.Deploy'].filter(Boolean);
+            return {
+                holds: result.holds && missing.length === 0,
+                seen: `${missing.length ? `no ${missing.join(', ')}; ` : ''}${result.seen}`,
+            };
+        }),
     },
     {
         id: 'queues',
@@ -56534,6 +58102,227 @@ async function checkContract(ctx) {
         }
     }
     return verdicts;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/installer-staging.ts
+
+
+
+
+
+/** The host's record of its staged installers, in the state folder. */
+const STAGING_RECORD_FILE = 'installer-staging.json';
+/** 12.3 MB, 840.0 KB: an installer's size as the summary shows it. */
+function installer_staging_size(bytes) {
+    return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+/** <state-folder>\installers: one folder per staged installer, named by its key. */
+function stagingRoot(ctx) {
+    return `${ctx.settings.stateFolder}\\installers`;
+}
+/** The installer's own file name, kept where it is plain; anything else becomes _ (the extension stays). */
+function stagedName(installerPath) {
+    const leaf = installerPath.slice(installerPath.lastIndexOf('\\') + 1);
+    return leaf.replace(/[^A-Za-z0-9_.+() -]/g, '_').replace(/^[^A-Za-z0-9_]/, '_');
+}
+async function readStagingRecord(ctx) {
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, STAGING_RECORD_FILE);
+    return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
+}
+async function saveStagingRecord(ctx, record) {
+    return (await ctx.host.saveState(ctx.settings.stateFolder, STAGING_RECORD_FILE, record)).path;
+}
+function setData(ctx, data) {
+    ctx.record.data['installerStaging'] = data;
+}
+/**
+ * Checks a staged copy the way upgrade will check it, so a file upgrade would refuse is refused before any
+ * downtime: readable with the expected SHA-256, a Valid signature, and the version target-version names.
+ */
+function checkStagedCopy(ctx, info, sha256, hostState) {
+    const refuse = (message, next) => {
+        throw new StageError(message, hostState, next);
+    };
+    const source = ctx.settings.upgrade.installerPath ?? '';
+    if (!info.exists || !info.readable || info.sha256 !== sha256) {
+        refuse(`The staged installer ${info.path} on ${hostLabel(ctx)} is not the one installer-sha256 names ` +
+            `(${info.readable ? `SHA-256 ${info.sha256}` : `unreadable: ${info.reason}`}).`, 'Re-run preflight: it copies the installer again.');
+    }
+    if (info.signature !== 'Valid') {
+        refuse(`The Authenticode signature of ${source} (staged as ${info.path}) is ${info.signature}` +
+            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, set installer-path and installer-sha256 to it, ' +
+            'then re-run preflight.');
+    }
+    const version = info.version ? parseJamsVersion(info.version) : null;
+    if (!version) {
+        refuse(`The version of ${source} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that installer-path names the JAMS setup program, then re-run preflight.');
+    }
+    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+    if (wanted && version && wanted.compare(version.version) !== 0) {
+        refuse(`The installer ${source} is version ${version.version}, and target-version is ${wanted.version}: the upgrade ` +
+            'would refuse it during the downtime.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
+            'target-version; then re-run preflight.');
+    }
+    ctx.log.info(`staged installer ${info.path}: SHA-256 ${info.sha256}, signature Valid` +
+        `${info.signer ? ` (${info.signer})` : ''}, version ${version?.version}`);
+}
+/**
+ * preflight, reading only: whether the installer needs copying onto this host, or a copy staged earlier still holds
+ * (its SHA-256 and signature checked again). Null when there is nothing to stage. A missing source stops preflight
+ * here, before any write.
+ */
+async function planStaging(ctx) {
+    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
+    if (!source || !sha256) {
+        ctx.log.info('installer-path and installer-sha256 are not both given: no installer is staged, and upgrade will read ' +
+            'installer-path during the downtime.');
+        return null;
+    }
+    if (ctx.settings.staging.timeoutSeconds === 0) {
+        ctx.skip('stage the installer', source, 'staging-timeout-seconds is 0: upgrade will read it during the downtime');
+        setData(ctx, { source, path: null, outcome: 'not staged' });
+        return null;
+    }
+    const key = sha256.slice(0, 16);
+    const plan = {
+        source,
+        sha256,
+        folder: `${stagingRoot(ctx)}\\${key}`,
+        name: stagedName(source),
+        reuse: null,
+        size: 0,
+        record: (await readStagingRecord(ctx)).record,
+    };
+    const earlier = plan.record.copies.find((c) => c.sha256 === sha256);
+    if (earlier) {
+        const info = await ctx.host.installer(earlier.path);
+        if (info.exists && info.sha256 === sha256) {
+            checkStagedCopy(ctx, info, sha256, 'Nothing was changed.');
+            return { ...plan, reuse: earlier };
+        }
+        ctx.log.warn(`The installer staged at ${earlier.stagedAt} (${earlier.path}) ` +
+            `${info.exists ? `has changed (SHA-256 ${info.sha256})` : 'is gone'}: it is copied again from ${source}.`);
+    }
+    const facts = await ctx.host.fileFacts(source);
+    if (!facts.exists) {
+        throw new StageError(`The JAMS installer ${source} cannot be read on ${hostLabel(ctx)}: ${facts.reason}.`, 'Nothing was changed.', 'Check installer-path, that the share is reachable from this host and that the runner account may read it; ' +
+            'then re-run preflight.');
+    }
+    return { ...plan, size: facts.size ?? 0 };
+}
+/**
+ * preflight's second durable write: copies the installer into <state-folder>\installers\<key> and checks the copy
+ * (SHA-256, signature, version) there, or keeps the copy staged earlier for this run. A dry-run copies nothing.
+ */
+async function stageInstaller(ctx, plan) {
+    if (!plan)
+        return;
+    const { source, sha256, reuse, record } = plan;
+    const run = runKey(ctx);
+    const recordPath = `${ctx.settings.stateFolder}\\${STAGING_RECORD_FILE}`;
+    if (reuse) {
+        ctx.skip('stage the installer', reuse.path, `staged at ${reuse.stagedAt}; its SHA-256 and signature hold`);
+        setData(ctx, { source, path: reuse.path, outcome: 'already staged', size: reuse.size });
+        if (reuse.runKey !== run) {
+            await ctx.change('keep the staged installer for this run', `${reuse.path} in ${recordPath}`, async () => {
+                const claimed = { ...reuse, runKey: run, claimedAt: new Date().toISOString() };
+                await saveStagingRecord(ctx, { copies: record.copies.map((c) => (c === reuse ? claimed : c)) });
+            });
+        }
+        return;
+    }
+    const timeout = ctx.settings.staging.timeoutSeconds;
+    const target = `${plan.folder}\\${plan.name}`;
+    setData(ctx, { source, path: target, outcome: 'would stage', size: plan.size });
+    await ctx.change('stage the installer', `${source} to ${target} (${installer_staging_size(plan.size)}, up to ${timeout} s)`, async () => {
+        const copy = await copyWithin(ctx, plan, timeout);
+        const hostState = `The Log On As record is saved; no installer is staged on ${hostLabel(ctx)}.`;
+        if (!copy.kept) {
+            throw new StageError(`The SHA-256 of ${source} is ${copy.sha256}, and installer-sha256 expects ${sha256}: the copy was not kept.`, hostState, 'Do not run this file: download the installer again from the vendor, compare its hash with the published ' +
+                'one, and set installer-sha256 to it; then re-run preflight.');
+        }
+        try {
+            checkStagedCopy(ctx, await ctx.host.installer(copy.path), sha256, hostState);
+        }
+        catch (err) {
+            await ctx.host.removeStagedInstaller(stagingRoot(ctx), sha256.slice(0, 16));
+            throw err;
+        }
+        const now = new Date().toISOString();
+        const entry = {
+            key: sha256.slice(0, 16),
+            path: copy.path,
+            source,
+            sha256,
+            size: copy.size,
+            stagedAt: now,
+            runKey: run,
+            claimedAt: now,
+        };
+        await saveStagingRecord(ctx, { copies: [...record.copies.filter((c) => c.sha256 !== sha256), entry] });
+        setData(ctx, { source, path: copy.path, outcome: 'staged', size: copy.size, copyMs: copy.copyMs });
+        return `${installer_staging_size(copy.size)} copied in ${(copy.copyMs / 1000).toFixed(1)} s; SHA-256 and signature checked`;
+    });
+}
+/** The copy, bounded by staging-timeout-seconds: past it the PowerShell session is ended and preflight fails. */
+async function copyWithin(ctx, plan, timeout) {
+    try {
+        return await ctx.host.copyInstaller(plan.source, plan.folder, plan.name, plan.sha256, timeout);
+    }
+    catch (err) {
+        if (!(err instanceof SessionError))
+            throw err;
+        throw new StageError(`Copying ${plan.source} to ${hostLabel(ctx)} did not finish within staging-timeout-seconds (${timeout} s): ` +
+            `${err.message}`, `The Log On As record is saved; no installer is staged (a part copy ${plan.folder}\\${plan.name}.partial may be ` +
+            'left, and the next copy replaces it). No service was touched.', 'The share is slow or unreachable from this host. Fix the share, or raise staging-timeout-seconds, or copy the ' +
+            'installer to a local folder on each host and point installer-path at it; then re-run preflight.');
+    }
+}
+/**
+ * upgrade: the installer preflight staged on this host, its SHA-256 checked again, or null when there is none (upgrade
+ * then reads installer-path, with a warning). A staged copy that changed since preflight is refused.
+ */
+async function stagedInstaller(ctx) {
+    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
+    if (!source || !sha256)
+        return null;
+    const copy = (await readStagingRecord(ctx)).record.copies.find((c) => c.sha256 === sha256);
+    const info = copy ? await ctx.host.installer(copy.path) : null;
+    if (!copy || !info?.exists) {
+        ctx.log.warn(`No staged copy of the installer on ${hostLabel(ctx)}${copy ? ` (${copy.path}, staged by preflight, is gone)` : ''}: ` +
+            `upgrade reads ${source} now, during the downtime, so a slow or unreachable share lengthens or stops it. ` +
+            'Give preflight installer-path and installer-sha256 to stage the installer before the stop (a dry-run ' +
+            'preflight stages nothing).');
+        setData(ctx, { source, path: null, outcome: 'not staged' });
+        return null;
+    }
+    if (info.sha256 !== sha256) {
+        throw new StageError(`The installer preflight staged on ${hostLabel(ctx)} (${copy.path}) changed after preflight checked it: ` +
+            `${info.readable ? `its SHA-256 is now ${info.sha256}` : `it cannot be read (${info.reason})`}, and ` +
+            `installer-sha256 expects ${sha256}.`, 'Nothing was changed.', `Do not run it. Re-run preflight for this host (role: ${ctx.settings.role}): it copies the installer from ` +
+            `${source} again and checks it. Then re-run this job.`);
+    }
+    ctx.log.info(`running the installer staged by preflight at ${copy.stagedAt}: ${copy.path} (from ${source})`);
+    setData(ctx, { source, path: copy.path, outcome: 'runs the staged copy', size: copy.size });
+    return info;
+}
+/**
+ * verify, once every check passed: removes the installers earlier runs staged on this host. The current run's copy
+ * stays (a re-run or a way back may need it); a dry-run removes nothing.
+ */
+async function removeEarlierStagedCopies(ctx) {
+    const { path, record } = await readStagingRecord(ctx);
+    const run = runKey(ctx);
+    const current = new Set(record.copies.filter((c) => c.runKey === run).map((c) => c.key));
+    let left = record.copies;
+    for (const copy of record.copies.filter((c) => c.runKey !== run && !current.has(c.key))) {
+        await ctx.change('remove an installer an earlier run staged', `${copy.path} (${copy.runKey})`, async () => {
+            const removed = await ctx.host.removeStagedInstaller(stagingRoot(ctx), copy.key);
+            left = left.filter((c) => c !== copy);
+            await saveStagingRecord(ctx, { copies: left });
+            return removed.removed ? `removed; ${path} updated` : `already gone; ${path} updated`;
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/jams/mq-permissions.ts
@@ -56621,21 +58410,6 @@ async function readRollbackRecord(ctx) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tasks/upgrade-record.ts
-/** The record's file name in the state folder. */
-const UPGRADE_RECORD_FILE = 'upgrade-record.json';
-async function readUpgradeRecord(ctx) {
-    return ctx.host.readState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE);
-}
-/** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
-async function saveUpgradeRecord(ctx, record) {
-    const saved = await ctx.host.saveState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE, {
-        ...record,
-        updatedAt: new Date().toISOString(),
-    });
-    return saved.path;
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/restore-plan.ts
 
 
@@ -56650,7 +58424,7 @@ function describeRestore(plan) {
     return {
         file: s.file,
         takenAt: s.takenAt ?? 'unknown',
-        backupTook: s.backupMs === null ? 'unknown' : seconds(s.backupMs),
+        backupTook: s.backupMs === null ? 'unknown' : database_backup_seconds(s.backupMs),
         size: s.size < 1024 ** 2 ? size(s.size) : `${size(s.size)} (${s.size} bytes)`,
         sha256: s.sha256,
         database: `${s.database} on ${s.server}`,
@@ -56849,6 +58623,7 @@ async function lastUpgradeBackup(ctx, refuse) {
 
 
 
+
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
  * restore), installed version, failover roles, the config files, the Message Queue note and the free space
@@ -56907,14 +58682,19 @@ const preflight = {
             throw new StageError(`The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.");
         }
         ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+        const staging = await planStaging(ctx);
         await checkFreeSpace(ctx, [
             { path: ctx.settings.installFolder, purpose: 'the installer' },
             ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+            ...(staging && !staging.reuse
+                ? [{ path: ctx.settings.stateFolder, purpose: 'the staged installer', extraBytes: staging.size }]
+                : []),
         ]);
         if (ctx.settings.pipeline === 'rollback' && ctx.settings.role === 'primary')
             await showRestorePlan(ctx);
-        // Preflight's one durable write, once every check above has passed.
+        // Preflight's durable writes, once every check above has passed: the accounts, then the staged installer.
         await recordAccounts(ctx, states);
+        await stageInstaller(ctx, staging);
     },
 };
 /** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
@@ -56942,87 +58722,6 @@ async function recordAccounts(ctx, states) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/tasks/installer-run.ts
-// Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
-
-
-
-
-
-
-/**
- * Runs the installer unattended and waits for it within install-timeout-seconds, keeping the host record up
- * to date so a re-run knows an installer was started. Returns null in a dry-run. A failing exit code is
- * returned, not thrown: the caller leaves the services stopped before it reports the failure.
- */
-async function runInstaller(ctx, names, base) {
-    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-installer-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    const args = installerArguments(ctx.settings.upgrade.installerArguments, log);
-    const timeoutMs = ctx.settings.upgrade.installTimeoutMs;
-    let result = null;
-    try {
-        await ctx.change('run the JAMS installer', `${base.installer.path} (${base.targetVersion}), log ${log}`, async () => {
-            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
-            const started = await ctx.host.startInstaller(base.installer.path, args);
-            const install = {
-                processId: started.processId,
-                startedAt: started.startedAt,
-                log,
-                exitCode: null,
-                finishedAt: null,
-                rebootRequired: false,
-            };
-            await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install });
-            ctx.log.info(`installer process ${started.processId}: ${started.commandLine}`);
-            const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, timeoutMs, (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`);
-            if (!waited.ok) {
-                const now = await readServices(ctx, names);
-                ctx.record.servicesAfter = Object.values(now);
-                throw new StageError(`The JAMS installer (process ${started.processId}) is still running on ${hostLabel(ctx)} ` +
-                    `${Math.round(timeoutMs / 1000)} s after it started.`, `${describeStates(hostLabel(ctx), now)} The installer is still running: it was not ended, because an ` +
-                    'installer ended half-way can leave JAMS half-installed.', `Watch ${log}. When the installer has ended, re-run this job: it does not start a second installer while ` +
-                    'this one runs, and goes on from the installed version. If it waits on a prompt (from JAMS 7.7.2 a SQL ' +
-                    'Server certificate-trust prompt when the database connection is unencrypted), end it, fix the cause ' +
-                    'and re-run.');
-            }
-            const code = waited.value.exitCode;
-            const kind = code === null
-                ? { outcome: 'failure', meaning: 'the exit code could not be read' }
-                : classifyExitCode(code);
-            result = {
-                exitCode: code,
-                ...kind,
-                log,
-                commandLine: started.commandLine,
-                errorLine: kind.outcome === 'failure' ? readErrorLine(log) : null,
-            };
-            install.exitCode = code;
-            install.finishedAt = new Date().toISOString();
-            install.rebootRequired = kind.outcome === 'reboot';
-            await saveUpgradeRecord(ctx, {
-                ...base,
-                phase: kind.outcome === 'failure' ? 'install-failed' : 'installed',
-                install,
-            });
-            const detail = `exit code ${code ?? 'unknown'}: ${kind.meaning}`;
-            if (kind.outcome === 'failure')
-                throw new Error(detail);
-            return detail;
-        });
-    }
-    catch (err) {
-        if (result?.outcome !== 'failure')
-            throw err;
-    }
-    return result;
-}
-/** The log is written into the run folder on this runner, so it is read here directly. */
-function readErrorLine(log) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(log))
-        return null;
-    return findErrorLine(decodeLog((0,external_node_fs_namespaceObject.readFileSync)(log)));
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
 // The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
 
@@ -57033,9 +58732,24 @@ function readErrorLine(log) {
 const RESET_BY_UPGRADE = ['scheduler', 'server'];
 const logon_accounts_KINDS = ['executor', 'server', 'scheduler'];
 const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-password' };
-/** The Log On As record preflight saved on this host; the upgrade cannot proceed without it. */
-async function readAccountRecord(ctx) {
+/**
+ * The Log On As record preflight saved on this host; the upgrade cannot proceed without it. A dry-run of the whole
+ * pipeline has none (its preflight writes nothing): it plans with the accounts the services run as now, which are
+ * what that preflight would have recorded, and says so.
+ */
+async function readAccountRecord(ctx, current) {
     const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    if (!stored.data && ctx.settings.dryRun) {
+        ctx.log.warn(`There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): this dry-run plans ` +
+            'with the accounts the services run as now. A real run needs preflight first.');
+        const planned = {
+            recordedAt: new Date().toISOString(),
+            computerName: ctx.record.host?.computerName ?? '',
+            accounts: Object.fromEntries(Object.values(current).map((s) => [s.name, s.account ?? ''])),
+        };
+        ctx.record.data['logOnAsRecord'] = planned;
+        return planned;
+    }
     if (!stored.data) {
         throw new StageError(`There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
             'not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
@@ -57108,6 +58822,7 @@ async function checkPasswords(ctx, plan) {
  * The services are stopped at this point; a service already on its recorded account is recorded as done.
  */
 async function restoreAccounts(ctx, names, record) {
+    const restoring = ctx.phase('accounts-restore');
     const current = await readServices(ctx, names);
     const outcomes = [];
     const plan = planAccountRestore(ctx, names, record, current, false, `${describeStates(hostLabel(ctx), current)} JAMS is upgraded; no Log On As was changed yet.`);
@@ -57139,6 +58854,7 @@ async function restoreAccounts(ctx, names, record) {
     if (ctx.settings.dryRun)
         return outcomes;
     const after = await readServices(ctx, names);
+    restoring.end();
     ctx.record.servicesAfter = Object.values(after);
     for (const o of outcomes) {
         const kind = logon_accounts_KINDS.find((k) => names[k] === o.service);
@@ -57292,12 +59008,14 @@ async function runUninstallFirst(ctx, names, plan) {
 
 
 
+
+
 /**
  * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
  * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
  * first change; a re-run goes on from whatever point the last run reached.
  */
-const upgrade = {
+const upgrade_upgrade = {
     async run(ctx) {
         const data = {
             targetVersion: null,
@@ -57314,8 +59032,10 @@ const upgrade = {
         ctx.record.servicesAfter = Object.values(before);
         // Preconditions: nothing below changes anything until the installer decision is made.
         requireElevation(ctx);
-        const accounts = await readAccountRecord(ctx);
-        const installer = await checkInstaller(ctx);
+        const accounts = await readAccountRecord(ctx, before);
+        const checking = ctx.phase('installer-check');
+        const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+        checking.end();
         const installerVersion = installer.version;
         data.installer = {
             path: installer.path,
@@ -57440,34 +59160,22 @@ function requireElevation(ctx) {
             'then re-run this job.');
     }
 }
-/** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
-async function checkInstaller(ctx) {
-    const { installerPath, installerSha256 } = ctx.settings.upgrade;
+/**
+ * The installer file: readable, the expected SHA-256, a valid signature and a readable version. `staged`: the copy
+ * preflight staged on this host, already read; else installer-path is read.
+ */
+async function checkInstaller(ctx, staged = null) {
+    const { installerPath: given, installerSha256 } = ctx.settings.upgrade;
+    const installerPath = staged?.path ?? given;
     if (!installerPath || !installerSha256) {
         throw new StageError('The upgrade stage needs the installer-path and installer-sha256 inputs.', 'Nothing was changed.', 'Set both inputs, then re-run this job.');
     }
-    const info = await ctx.host.installer(installerPath);
-    const refuse = (message, next) => {
-        throw new StageError(message, 'Nothing was changed.', next);
-    };
-    if (!info.exists || !info.readable) {
-        refuse(`The JAMS installer ${installerPath} cannot be read on ${hostLabel(ctx)}: ${info.reason}.`, 'Check the path, that the share is reachable from the host, and that the runner account may read it; then re-run this job.');
-    }
-    ctx.log.info(`installer ${installerPath}: ${info.size} bytes, SHA-256 ${info.sha256}`);
-    if (info.sha256 !== installerSha256) {
-        refuse(`The SHA-256 of ${installerPath} is ${info.sha256}, and installer-sha256 expects ${installerSha256}.`, 'Do not run this file: download the installer again from the vendor, compare its hash with the published one, ' +
-            'and set installer-sha256 to it; then re-run this job.');
-    }
-    if (info.signature !== 'Valid') {
-        refuse(`The Authenticode signature of ${installerPath} is ${info.signature}` +
-            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, then re-run this job.');
-    }
-    ctx.log.info(`signature Valid${info.signer ? `, signed by ${info.signer}` : ''}`);
-    const version = info.version ? parseJamsVersion(info.version) : null;
-    if (!version) {
-        refuse(`The version of ${installerPath} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that the file is the JAMS setup program, then re-run this job.');
-    }
-    return { ...info, version: version.version };
+    return checkInstallerFile(ctx, {
+        path: installerPath,
+        label: 'JAMS installer',
+        expect: { sha256: installerSha256, input: 'installer-sha256' },
+        known: staged,
+    });
 }
 /** The target is target-version when given, else the installer's version; the two must agree. */
 function targetVersion(ctx, installerVersion) {
@@ -57589,6 +59297,7 @@ async function failInstall(ctx, names, outcome) {
 
 
 
+
 /**
  * The rollback's "reinstall the previous version": the upgrade stage run towards target-version (the version before the
  * upgrade being undone), with the downgrade allowed, the same installer checks, exit codes, log and Log On As restore;
@@ -57599,7 +59308,7 @@ const reinstall = {
     async run(ctx) {
         if ((await finishAfterUninstall(ctx)) === 'would')
             return;
-        await upgrade.run(ctx);
+        await upgrade_upgrade.run(ctx);
     },
 };
 /**
@@ -57614,7 +59323,7 @@ async function finishAfterUninstall(ctx) {
     ctx.log.info(`this rollback removed ${entry.uninstall.name} ${entry.uninstall.version} from ${hostLabel(ctx)} ` +
         `(${entry.uninstall.phase}) and nothing is installed now: the installer runs first`);
     requireElevation(ctx);
-    const installer = await checkInstaller(ctx);
+    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
     const target = targetVersion(ctx, installer.version);
     const names = Object.fromEntries(Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']));
     const record = (await readUpgradeRecord(ctx)).data;
@@ -57658,6 +59367,9 @@ const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
     'sql-user',
     'snapshot-script',
     'maintenance-resource',
+    'agents',
+    'agent-method',
+    'clients',
 ]));
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
 function pipeline_variableFor(input) {
@@ -57720,6 +59432,19 @@ const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-passwo
 const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
 const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
 const verifyInputs = ['target-version'];
+const agentsInputs = [
+    'install-folder',
+    'target-version',
+    'agents',
+    'agent-method',
+    'agents-parallel',
+    'agent-timeout-seconds',
+    'on-agent-failure',
+    'clients',
+    'client-installer-path',
+    'client-installer-sha256',
+    'client-installer-arguments',
+];
 /**
  * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
  * job of the group before it; the jobs inside a group may run in parallel.
@@ -57754,6 +59479,7 @@ const PIPELINE = [
         stage('verify', 'primary', { inputs: verifyInputs }),
         stage('verify', 'secondary', { inputs: verifyInputs }),
     ],
+    [stage('agents', 'primary', { job: 'agents', inputs: agentsInputs })],
     [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
     [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
     [stage('report', null)],
@@ -62996,72 +64722,174 @@ function gateApprovals(gates, rows, reviews, jobs) {
     return { gates: result, unpaired: reviews.read && !paired ? decided : [], note };
 }
 
-;// CONCATENATED MODULE: ./src/report/records.ts
+;// CONCATENATED MODULE: ./src/report/breakdown.ts
+// Where the downtime and the maintenance window went: each moment of the span is given to the one thing the run was
+// doing then, from the stages' phases, the stages themselves, the gates and (in a workflow run) the jobs on GitHub.
 
 
-
-// Only the fields the report relies on are checked; the rest of a record passes through untouched.
-const RECORD = object({
-    tool: literal('jams-upgrade'),
-    stage: schemas_string(),
-    role: schemas_string(),
-    dryRun: schemas_boolean(),
-    status: schemas_enum(['running', 'succeeded', 'failed']),
-    startedAt: schemas_string(),
-    finishedAt: schemas_string().optional(),
-    run: record(schemas_string(), unknown()),
-    actions: array(object({ at: schemas_string(), what: schemas_string(), outcome: schemas_string() }).passthrough()),
-    data: record(schemas_string(), unknown()),
-})
-    .passthrough();
-/**
- * Every record.json under `folder` (the downloaded artifacts, one folder each, or a run folder), except the
- * report's own. Unreadable files are reported, not fatal: the report says what it could not read.
- */
-function readRecords(folder) {
-    const records = [];
-    const problems = [];
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'record.json');
-    }
-    catch (err) {
+/** What each phase a stage marks (StageRecord.phases) is called in a breakdown; `stage/phase` first, then `phase`. */
+const PHASES = {
+    'stop/services-stop': { part: 'stopping the JAMS services', kind: 'work' },
+    'upgrade/services-stop': { part: 'stopping the services the installer started', kind: 'work' },
+    'services-stop': { part: 'stopping the JAMS services', kind: 'work' },
+    'installer-check': { part: 'checking the installer (SHA-256, signature)', kind: 'work' },
+    installer: { part: 'the installer running', kind: 'work' },
+    'accounts-restore': { part: 'restoring the Log On As accounts', kind: 'work' },
+    'config-reapply': { part: 'reapplying the config customisations', kind: 'work' },
+    'services-start': { part: 'starting the JAMS services', kind: 'work' },
+    role: { part: 'waiting for the failover role (heartbeats)', kind: 'waiting' },
+    drain: { part: 'waiting for executing jobs to finish', kind: 'waiting' },
+    agents: { part: 'upgrading the agents', kind: 'work' },
+    clients: { part: 'upgrading the desktop clients', kind: 'work' },
+};
+/** A stage's time outside its phases: PowerShell starting, reading the host, checks, records and summaries. */
+const REST_OF_STAGE = 'other work in the stage';
+const breakdown_time = (iso) => {
+    const ms = iso ? Date.parse(iso) : NaN;
+    return Number.isFinite(ms) ? ms : null;
+};
+/** The stages' own time, from the records: their phases (rank 0) and the rest of each stage (rank 1). */
+function stageIntervals(records, now) {
+    return records
+        .filter((r) => !r.record.dryRun)
+        .flatMap(({ record: r }) => {
+        const start = breakdown_time(r.startedAt);
+        if (start === null)
+            return [];
+        const end = breakdown_time(r.finishedAt) ?? now;
+        const host = `${r.host?.computerName ?? 'this host'} (${r.role})`;
+        const phases = (Array.isArray(r.phases) ? r.phases : []).flatMap((p) => {
+            const from = breakdown_time(p.startedAt);
+            if (from === null)
+                return [];
+            const named = PHASES[`${r.stage}/${p.phase}`] ?? PHASES[p.phase] ?? { part: p.phase, kind: 'work' };
+            return [{ ...named, where: host, from, to: breakdown_time(p.endedAt) ?? end, rank: 0 }];
+        });
+        const title = r.role === 'none' ? r.stage : `${r.stage} (${r.role})`;
+        return [
+            ...phases,
+            { part: REST_OF_STAGE, where: title, kind: 'work', from: start, to: end, rank: 1 },
+        ];
+    });
+}
+/** The gates' waits for reviewers, from GitHub's jobs: a gate waits from the end of the jobs it needs to its start. */
+function gateWaits(pipeline, jobs) {
+    const steps = pipeline.flat();
+    return steps
+        .filter((s) => s.kind === 'gate')
+        .map((gate) => {
+        const started = findJob(jobs, gate.title)?.startedAt ?? null;
+        const ends = predecessors(gate.job, pipeline).map((job) => {
+            const step = steps.find((s) => s.job === job);
+            return step ? (findJob(jobs, step.title)?.completedAt ?? null) : null;
+        });
+        const from = ends.includes(null) || !started ? null : (ends.sort().reverse()[0] ?? null);
+        const a = breakdown_time(from);
+        const b = breakdown_time(started);
         return {
-            records,
-            problems: [`The records folder ${folder} could not be read: ${err.message}`],
+            job: gate.job,
+            title: gate.title,
+            from,
+            to: from ? started : null,
+            ms: a !== null && b !== null ? Math.max(0, b - a) : null,
         };
-    }
-    for (const file of files.sort()) {
-        const path = (0,external_node_path_namespaceObject.relative)(folder, (0,external_node_path_namespaceObject.join)(folder, file)).split(external_node_path_namespaceObject.sep).join('/');
-        let parsed;
-        try {
-            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
-        }
-        catch (err) {
-            problems.push(`${path} is not JSON: ${err.message}`);
-            continue;
-        }
-        const checked = RECORD.safeParse(parsed);
-        if (!checked.success) {
-            problems.push(`${path} is not a jams-upgrade stage record: ${checked.error.issues[0]?.message ?? 'invalid'}`);
-            continue;
-        }
-        const record = checked.data;
-        if (record.stage === 'report')
-            continue;
-        const parts = path.split('/');
-        records.push({ record, path, artifact: parts.length > 2 ? (parts[0] ?? null) : null });
-    }
-    return { records, problems };
+    });
 }
-/** The run attempt a record belongs to (1 outside a workflow run). */
-function attemptOf(record) {
-    const attempt = Number(record.run['attempt']);
-    return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
+/** The jobs on GitHub: the waits at the gates (rank 2), then each job's set-up and wrap-up around its stage (rank 3). */
+function jobIntervals(pipeline, jobs, now) {
+    const waits = gateWaits(pipeline, jobs).flatMap((w) => {
+        const from = breakdown_time(w.from);
+        const to = breakdown_time(w.to);
+        return from !== null && to !== null
+            ? [{ part: 'waiting for reviewers', where: w.title, kind: 'waiting for a human', from, to, rank: 2 }]
+            : [];
+    });
+    const own = pipeline.flat().flatMap((step) => {
+        const job = findJob(jobs, step.title);
+        const from = breakdown_time(job?.startedAt);
+        if (from === null)
+            return [];
+        const part = step.kind === 'gate'
+            ? 'the gate job, once approved'
+            : 'the job around its stage (set-up, artifact upload)';
+        return [
+            { part, where: step.title, kind: 'between jobs', from, to: breakdown_time(job?.completedAt) ?? now, rank: 3 },
+        ];
+    });
+    return [...waits, ...own];
 }
-/** Oldest first: by run attempt, then start time. */
-function byTime(a, b) {
-    return attemptOf(a.record) - attemptOf(b.record) || a.record.startedAt.localeCompare(b.record.startedAt);
+/** Gives each moment of [from, to] to the interval of lowest rank covering it, and adds the moments up by part. */
+function paint(from, to, intervals, uncovered) {
+    const cuts = [
+        ...new Set([from, to, ...intervals.flatMap((i) => [i.from, i.to]).filter((t) => t > from && t < to)]),
+    ].sort((a, b) => a - b);
+    const parts = new Map();
+    for (let k = 0; k + 1 < cuts.length; k++) {
+        const a = cuts[k];
+        const b = cuts[k + 1];
+        const owner = intervals
+            .filter((i) => i.from <= a && i.to >= b)
+            .sort((x, y) => x.rank - y.rank || y.to - x.to)[0] ?? {
+            part: uncovered,
+            where: null,
+            kind: 'between jobs',
+        };
+        const key = `${owner.part}\n${owner.where ?? ''}`;
+        const part = parts.get(key) ?? { part: owner.part, where: owner.where, kind: owner.kind, ms: 0 };
+        part.ms += b - a;
+        parts.set(key, part);
+    }
+    return [...parts.values()].sort((x, y) => y.ms - x.ms || x.part.localeCompare(y.part));
+}
+/** The time between jobs that no job accounts for: a runner picking up the next job, or (no jobs read) a new process. */
+function uncoveredPart(jobs) {
+    return jobs.read ? 'waiting for a runner to pick up the next job' : 'between the stage processes';
+}
+function breakdown(span, now, intervals, jobs, note) {
+    const from = breakdown_time(span.from);
+    const to = breakdown_time(span.to) ?? breakdown_time(now);
+    if (from === null || to === null) {
+        return { from: null, to: null, totalMs: 0, parts: [], note: span.note };
+    }
+    return {
+        from: span.from,
+        to: span.to,
+        totalMs: Math.max(0, to - from),
+        parts: paint(from, to, intervals, uncoveredPart(jobs)),
+        note,
+    };
+}
+/** The downtime's breakdown: stopping, installing, restoring, starting, the role, the stages' own work, the gaps. */
+function breakDownDowntime(pipeline, records, jobs, downtime, now) {
+    const end = breakdown_time(now) ?? Date.now();
+    return breakdown(downtime, now, [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, jobs.read
+        ? "Each second of the downtime goes to one part; the time between jobs comes from GitHub's jobs (their start " +
+            'and end), where the records of two hosts meet their clocks may differ by a second or two.'
+        : "Each second of the downtime goes to one part, from the stage records; without GitHub's jobs, the time " +
+            `between two stages is shown as one part (${jobs.reason}).`);
+}
+/**
+ * The maintenance window's breakdown: the downtime as one part, and around it every stage the records hold (drain,
+ * backups, verify, and any stage a later pipeline adds), the waits for reviewers and the time between jobs.
+ */
+function breakDownWindow(pipeline, records, jobs, window, downtime, now) {
+    const end = breakdown_time(now) ?? Date.now();
+    const from = breakdown_time(downtime.from);
+    const down = from === null
+        ? []
+        : [
+            {
+                part: 'JAMS stopped: the downtime, broken down above',
+                where: null,
+                kind: 'downtime',
+                from,
+                to: breakdown_time(downtime.to) ?? end,
+                rank: -1,
+            },
+        ];
+    return breakdown(window, now, [...down, ...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, jobs.read
+        ? 'Time waiting for reviewers runs from the end of the jobs a gate waits for to the start of its job.'
+        : `The waits at the gates are not measured: ${jobs.reason}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/timeline.ts
@@ -63395,6 +65223,8 @@ function versionsByHost(records) {
 
 
 
+
+
 const str = (v) => (typeof v === 'string' && v ? v : null);
 function artifacts(input) {
     const { facts, records, recordsFolder } = input;
@@ -63430,6 +65260,7 @@ function buildAudit(input) {
     const maintenanceWindow = measureMaintenanceWindow(records, now);
     const failed = failures(timeline, records);
     const gates = steps.filter((s) => s.kind === 'gate');
+    const agents = latestAgents(records);
     return {
         tool: 'jams-upgrade',
         kind: 'audit-report',
@@ -63450,141 +65281,25 @@ function buildAudit(input) {
         timeline,
         downtime,
         maintenanceWindow,
+        downtimeBreakdown: breakDownDowntime(PIPELINES[pipeline], records, facts.jobs, downtime, now),
+        windowBreakdown: breakDownWindow(PIPELINES[pipeline], records, facts.jobs, maintenanceWindow, downtime, now),
+        gateWaits: gateWaits(PIPELINES[pipeline], facts.jobs),
         versions: versionsByHost(records),
+        agents,
         approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
         artifacts: artifacts(input),
         failures: failed,
         hosts: hostStates(records),
-        nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+        nextSteps: [
+            ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+            ...agentNextSteps(agents),
+        ],
         rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,
         problems: [
             ...input.problems,
             ...(records.length ? [] : [`No stage records were found in ${input.recordsFolder}.`]),
         ],
     };
-}
-
-;// CONCATENATED MODULE: ./src/report/audit-markdown.ts
-/** "1 h 02 min 05 s", "4 min 12 s", "42 s". */
-function formatSeconds(seconds) {
-    if (seconds === null)
-        return '';
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    if (h)
-        return `${h} h ${String(m).padStart(2, '0')} min ${String(s).padStart(2, '0')} s`;
-    return m ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
-}
-/** ISO time as "2026-11-25 02:04:05Z". */
-function formatTime(iso) {
-    return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
-}
-const cell = (value) => String(value ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
-function table(header, rows) {
-    return [
-        `| ${header.join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-    ].join('\n');
-}
-function describeSpan(span) {
-    if (!span.from)
-        return span.note;
-    const to = span.to ? formatTime(span.to) : 'still open';
-    const length = span.open ? `${formatSeconds(span.seconds)} so far` : formatSeconds(span.seconds);
-    return `**${length}** (${formatTime(span.from)} to ${to}). ${span.note}`;
-}
-const RESULT_MARK = { succeeded: 'succeeded', failed: 'FAILED', incomplete: 'incomplete' };
-/** The job summary: GitHub Flavored Markdown, readable as plain text in a terminal too. */
-function renderAudit(a) {
-    const out = [];
-    const flags = [a.lab ? 'LAB' : '', a.dryRun ? 'dry-run' : ''].filter(Boolean);
-    out.push(`## JAMS ${a.pipeline} report: ${RESULT_MARK[a.result]}${flags.length ? ` [${flags.join(', ')}]` : ''}`);
-    const run = a.run.url
-        ? `[run ${a.run.id}, attempt ${a.run.attempt}](${a.run.url})`
-        : 'not a GitHub Actions run';
-    out.push(`${run}. Triggered by **${a.run.triggeredBy ?? 'unknown'}**` +
-        `${a.run.workflow ? ` (workflow ${a.run.workflow})` : ''}. Report written ${formatTime(a.generatedAt)}.`);
-    out.push(table(['Measure', 'Value'], [
-        ['Downtime', describeSpan(a.downtime)],
-        ['Maintenance window', describeSpan(a.maintenanceWindow)],
-    ]));
-    out.push('### Timeline');
-    out.push(table(['Step', 'Host', 'Result', 'Start', 'End', 'Duration', 'Attempts'], a.timeline.map((r) => [
-        r.title,
-        r.host,
-        `${r.status}${r.dryRun ? ' (dry-run)' : ''}`,
-        formatTime(r.startedAt),
-        formatTime(r.finishedAt),
-        formatSeconds(r.seconds),
-        r.attempts || '',
-    ])));
-    out.push('### Versions');
-    out.push(table(['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'], a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source])));
-    if (a.rollback)
-        out.push(...renderRollback(a.rollback));
-    out.push('### Approvals');
-    out.push(table(['Gate', 'Approves', 'Decision', 'By', 'When', 'Comment'], a.approvals.gates.map((g) => [
-        g.jobUrl ? `[${g.title}](${g.jobUrl})` : g.title,
-        g.approves,
-        g.state,
-        g.by,
-        formatTime(g.at),
-        g.comment,
-    ])));
-    if (a.approvals.unpaired.length) {
-        out.push(table(['Reviewer', 'Decision', 'Environments', 'Comment'], a.approvals.unpaired.map((r) => [r.user, r.state, r.environments.join(', '), r.comment])));
-    }
-    if (a.approvals.note)
-        out.push(a.approvals.note);
-    for (const f of a.failures) {
-        out.push(`### Failed: ${f.title}${f.host ? ` on ${f.host}` : ''}`);
-        out.push([`- **Failure**: ${f.message}`, `- **Left in**: ${f.hostState}`, `- **Next step**: ${f.nextStep}`].join('\n'));
-    }
-    if (a.failures.length || a.result !== 'succeeded') {
-        out.push('### Hosts as last seen');
-        out.push(table(['Role', 'Host', 'Seen by', 'At', 'Services', 'Failover role'], a.hosts.map((h) => [
-            h.role,
-            h.host,
-            h.seenBy,
-            formatTime(h.seenAt),
-            h.services.map((s) => `${s.name} ${s.status ?? 'missing'}`).join(', '),
-            h.failoverRole,
-        ])));
-    }
-    if (a.nextSteps.length) {
-        out.push('### Next steps');
-        out.push(a.nextSteps.map((s, i) => `${i + 1}. ${s}`).join('\n'));
-    }
-    out.push('### Artifacts');
-    out.push(a.artifacts.items.map((i) => (i.url ? `- [${i.name}](${i.url})` : `- ${i.name}`)).join('\n') || '- none');
-    if (a.artifacts.note)
-        out.push(a.artifacts.note);
-    if (a.problems.length) {
-        out.push('### Problems reading the records');
-        out.push(a.problems.map((p) => `- ${p}`).join('\n'));
-    }
-    return `${out.join('\n\n')}\n`;
-}
-/** The rollback section: the backup restored and what it cost, and each host's reinstall. */
-function renderRollback(r) {
-    const b = r.backup;
-    const restore = table(['Restore', 'Value'], [
-        ['Result', r.restore.status],
-        ['Backup', b ? `${b.file}${b.named ? ' (named by restore-backup-file)' : ''}` : 'none named'],
-        ['Database', b?.database],
-        ['Taken at', formatTime(b?.takenAt ?? null)],
-        ['SHA-256', b?.sha256],
-        ['Backup of run', b?.run],
-        ['Restored at', formatTime(r.restore.finishedAt)],
-        ['Restore took', formatSeconds(r.restore.seconds)],
-        ["SQL Server's messages", r.restore.messages.join('\n')],
-    ]);
-    const reinstall = table(['Role', 'Host', 'From', 'To', 'Installer', 'Removed first (uninstall-first)'], r.reinstall.map((h) => [h.role, h.host, h.from, h.to, h.install, h.uninstalled ?? 'no']));
-    return ['### Rollback', restore, `**Cost**: ${r.lost}`, reinstall];
 }
 
 ;// CONCATENATED MODULE: ./src/stages/report.ts
@@ -63748,7 +65463,7 @@ async function restoreDatabase(ctx, plan, stored, earlier) {
             `(backup taken ${shown['takenAt']}, ${shown['size']}, SHA-256 ${source.sha256})`, async () => {
             await stored.save({ ...stored.entry, restore: record });
             run = await ctx.host.restoreDatabase(target, source.file);
-            return `${run.messages.join(' ')} (${seconds(run.durationMs)})`;
+            return `${run.messages.join(' ')} (${database_backup_seconds(run.durationMs)})`;
         });
     }
     catch (err) {
@@ -63774,7 +65489,7 @@ async function restoreDatabase(ctx, plan, stored, earlier) {
     };
     await stored.save({ ...stored.entry, restore: restored });
     ctx.record.data['restore'] = { ...restored, show: shown };
-    ctx.log.info(`restored ${target.database} on ${target.server} from ${source.file} in ${seconds(done.durationMs)}; recorded in ` +
+    ctx.log.info(`restored ${target.database} on ${target.server} from ${source.file} in ${database_backup_seconds(done.durationMs)}; recorded in ` +
         `${ctx.settings.stateFolder}\\${ROLLBACK_RECORD_FILE}. Everything JAMS recorded after ${shown['takenAt']} is gone ` +
         'with the restore.');
 }
@@ -64117,6 +65832,7 @@ function planFile(mode, saved, installed) {
  * copies first, each file is replaced only if it is still what was read, and the diff goes into the run folder.
  */
 async function applyConfigReapply(ctx, plan) {
+    const reapplying = ctx.phase('config-reapply');
     const folder = ctx.settings.installFolder;
     const work = plan.files.filter((f) => f.action === 'merge' || f.action === 'replace');
     writeDiff(ctx, plan);
@@ -64154,6 +65870,7 @@ async function applyConfigReapply(ctx, plan) {
     await ctx.change('record the config reapply', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
         await saveUpgradeRecord(ctx, { ...plan.upgrade, configReappliedAt: new Date().toISOString() });
     });
+    reapplying.end();
 }
 /** config-reapplied.diff and the merged files in the stage's run folder, next to record.json. */
 function writeDiff(ctx, plan) {
@@ -64218,6 +65935,7 @@ const start = {
         // The procedure: apply the customised config files, then start the services.
         if (reapply)
             await applyConfigReapply(ctx, reapply);
+        const starting = ctx.phase('services-start');
         for (const kind of START_ORDER) {
             const name = names[kind];
             const label = describeService(kind, name);
@@ -64242,9 +65960,13 @@ const start = {
                     `or password is the usual cause after an upgrade), fix it, then re-run this job.`);
             }
         }
+        starting.end();
         if (!ctx.settings.dryRun) {
             ctx.log.info(`waiting for ${hostLabel(ctx)} to report ${want}`);
+            const reaching = ctx.phase('role');
             const waited = await ctx.waitFor(() => readRoleView(ctx), (v) => v.self === want, ctx.settings.roleTimeoutMs, (v, ms) => `waiting for ${want}: ${describeRoles(v)} (${Math.round(ms / 1000)} s)`);
+            if (waited.ok)
+                reaching.end();
             const now = await readServices(ctx, names);
             ctx.record.servicesAfter = Object.values(now);
             if (!waited.ok) {
@@ -64287,9 +66009,11 @@ const stop = {
 
 
 
+
 /**
  * The procedure's last check: the primary is Running (active), the secondary is in Backup Mode (standby),
- * all three services run, and the version is the target. Read-only; every failed check is reported.
+ * all three services run, and the version is the target. Read-only; every failed check is reported. Once all pass, the
+ * installers earlier runs staged on this host are removed.
  */
 const verify = {
     async run(ctx) {
@@ -64330,11 +66054,14 @@ const verify = {
         const installed = pickInstalledVersion(await ctx.host.installedVersion());
         ctx.record.data['installedVersion'] = installed;
         if (ctx.settings.targetVersion) {
+            const ok = installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
+            // A dry-run of the pipeline installed nothing: the version is shown, not judged.
+            const dryRunOnly = !ok && ctx.settings.dryRun;
             checks.push({
                 check: 'installed version',
                 expected: ctx.settings.targetVersion,
-                actual: installed?.version ?? 'unreadable',
-                ok: installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version,
+                actual: `${installed?.version ?? 'unreadable'}${dryRunOnly ? ' (dry-run: nothing was installed, so not judged)' : ''}`,
+                ok: ok || dryRunOnly,
             });
         }
         ctx.record.data['checks'] = checks;
@@ -64350,10 +66077,12 @@ const verify = {
                 : 'Keep the maintenance window closed. Look at the JAMS Client (About > JAMS Servers > Status), fix what the ' +
                     'failed checks name, then re-run start and verify for this host.');
         }
+        await removeEarlierStagedCopies(ctx);
     },
 };
 
 ;// CONCATENATED MODULE: ./src/stages/registry.ts
+
 
 
 
@@ -64370,9 +66099,10 @@ const STAGES = {
     'maintenance-on': maintenanceOn,
     backup: backup,
     stop: stop,
-    upgrade: upgrade,
+    upgrade: upgrade_upgrade,
     start: start,
     verify: verify,
+    agents: agents,
     'maintenance-off': maintenanceOff,
     restore: restore,
     reinstall: reinstall,
@@ -64520,6 +66250,12 @@ function setOutputs(record, recordPath) {
     const restorePlan = record.data['restorePlan'];
     if (restorePlan)
         lib_core/* setOutput */.uH('restore-plan', JSON.stringify(restorePlan.show));
+    const agents = record.data['agents'];
+    if (agents) {
+        for (const kind of ['upgraded', 'skipped', 'failed', 'manual']) {
+            lib_core/* setOutput */.uH(`agents-${kind}`, String(agents.counts[kind]));
+        }
+    }
     const report = record.data['report'];
     if (report) {
         lib_core/* setOutput */.uH('report-path', report.path);

@@ -108,6 +108,14 @@ export interface LabState {
     dependentStopWaitMs: number;
     /** How long the SQL stand-in's RESTORE DATABASE keeps the database RESTORING. */
     restoreMs: number;
+    /** A slow share's read time per MB (fault slow-share): a full read of a file there takes this per MB of it. */
+    shareMsPerMb: number;
+    /** Per-service stop and start times by display name (JAMS Scheduler...), over stopMs and startMs. */
+    services?: Record<string, { stopMs?: number; startMs?: number }>;
+    /** How long an agent's deploy job runs. */
+    agentDeployMs: number;
+    /** How long an installer started on a remote host (agent MSI, JAMS setup) runs. */
+    remoteInstallMs: number;
   };
   accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
@@ -131,8 +139,48 @@ export interface LabState {
       }
     >;
   };
-  shares: Record<string, { freeGb: number; totalGb: number }>;
+  /** UNC shares by 'server\\share'; a slow one (fault slow-share) takes timing.shareMsPerMb per MB to read. */
+  shares: Record<string, { freeGb: number; totalGb: number; slow?: boolean }>;
+  /** The primary's JAMS agent definitions; `version` is what the agent's machine runs. */
+  agents: Record<string, LabAgent>;
+  /** The machines of the agents and the workstations, by host name; one folder each under <lab>/remote. */
+  remoteHosts: Record<string, LabRemoteHost>;
+  /** The entries of agents' deploy jobs (Get-JAMSEntry lists them with the others). */
+  deploys: (LabEntry & { agent: string; severity: string; status: string })[];
+  /** Installers started on remote hosts, written by the lab. */
+  remoteInstalls: { pid: number; host: string; kind: string; done: boolean; exitCode: number | null }[];
+  /** Deploy jobs inherit the root folder's maintenance window and wait for resources while it is closed. */
+  deployHeldByWindow?: boolean;
 }
+
+export interface LabAgent {
+  type: string;
+  platform: string;
+  address: string;
+  version: string | null;
+  online: boolean;
+  state: string;
+  /** The JAMSAgent service on a Windows agent's machine. */
+  service: string | null;
+  deployJob: string | null;
+  deployCredential: string | null;
+}
+
+export interface LabRemoteHost {
+  client: { version: string } | null;
+  faults: Partial<{
+    unreachable: boolean;
+    /** The deploy job cannot log on to the machine (its deploy credential). */
+    deployFails: boolean;
+    /** The agent's service does not come back after an upgrade. */
+    neverOnline: boolean;
+    /** What an installer started there ends with. */
+    installerExitCode: number;
+  }>;
+}
+
+/** The share writeLabInstaller puts installers on, as the lab's shares name it. */
+export const INSTALLER_SHARE = 'fileserver\\jams';
 
 /** Named faults, for tests and `npm run rehearse -- --fault <name>`. */
 export const FAULTS: Record<string, { description: string; apply: (s: LabState) => void }> = {
@@ -214,7 +262,42 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
     description: 'JAMS resource items have no QuantityAvailable member',
     apply: (s) => forBoth(s, (n) => (n.faults.resourceShape = true)),
   },
+  'slow-share': {
+    description: `the installer share \\\\${INSTALLER_SHARE} is slow: hashing, copying or installing from it takes longer`,
+    apply: (s) => {
+      s.shares[INSTALLER_SHARE] = { freeGb: 200, totalGb: 500, ...s.shares[INSTALLER_SHARE], slow: true };
+    },
+  },
+  'agent-unreachable': {
+    description: "agent APP02's machine cannot be reached: its deploy job and WinRM fail",
+    apply: (s) => {
+      hostFaults(s, 'app02.corp.example').unreachable = true;
+      Object.assign(s.agents['APP02'] ?? {}, { online: false, state: 'Unreachable' });
+    },
+  },
+  'agent-deploy-fails': {
+    description: "agent APP01's deploy job fails: its deploy credential cannot log on to the machine",
+    apply: (s) => (hostFaults(s, 'app01.corp.example').deployFails = true),
+  },
+  'agent-never-online': {
+    description: 'agent APP01 does not come back online after its upgrade',
+    apply: (s) => (hostFaults(s, 'app01.corp.example').neverOnline = true),
+  },
+  'agent-msi-1603': {
+    description: "msiexec ends with 1603 (fatal error) on agent FILE01's machine and changes nothing",
+    apply: (s) => (hostFaults(s, 'file01.corp.example').installerExitCode = 1603),
+  },
+  'deploy-held': {
+    description: "deploy jobs inherit the root folder's maintenance window and wait while it is closed",
+    apply: (s) => (s.deployHeldByWindow = true),
+  },
 };
+
+/** A remote host's faults, the host added when the lab had none for it (an agent's machine). */
+function hostFaults(s: LabState, host: string): LabRemoteHost['faults'] {
+  const known = (s.remoteHosts[host] ??= { client: null, faults: {} });
+  return (known.faults ??= {});
+}
 
 function renameService(node: LabNode, from: string, to: string): void {
   node.services = Object.fromEntries(
@@ -271,10 +354,64 @@ export function editLab(folder: string, edit: (state: LabState) => void): LabSta
 }
 
 /**
- * The lab's delays, by profile. `lab` is default-state.json's own (a pair that answers in about a second); `test` is
- * for tests whose subject is not the timing (a stage's logic, not how long a service takes to stop).
+ * A real pair's delays, in real milliseconds, as an admin sees them (assumed, not measured on a JAMS install): a 10-minute
+ * install, services that take 20 to 60 s to stop and to start, a failover after 3 missed heartbeats of 60 s, a started
+ * primary active after one heartbeat, and a slow share (fault slow-share) read at 0.5 MB/s, a branch office's link:
+ * 10 minutes for a 300 MB setup.
  */
-export const TIMING_PROFILES: Record<'test', LabState['timing']> = {
+const REAL_PAIR: LabState['timing'] = {
+  stopMs: 30_000,
+  startMs: 30_000,
+  activationMs: 60_000,
+  failoverMs: 3 * 60_000,
+  installMs: 10 * 60_000,
+  dependentStopWaitMs: 30_000,
+  // A restore of a JAMS database of a few GB.
+  restoreMs: 5 * 60_000,
+  shareMsPerMb: 2_000,
+  agentDeployMs: 3 * 60_000,
+  remoteInstallMs: 2 * 60_000,
+  services: {
+    'JAMS Executor': { stopMs: 20_000, startMs: 20_000 },
+    'JAMS Server': { stopMs: 30_000, startMs: 40_000 },
+    'JAMS Scheduler': { stopMs: 60_000, startMs: 45_000 },
+  },
+};
+
+/** Every delay of a timing divided by `factor`, whole milliseconds. */
+function scaled(timing: LabState['timing'], factor: number): LabState['timing'] {
+  const ms = (value: number) => Math.round(value / factor);
+  const services = Object.fromEntries(
+    Object.entries(timing.services ?? {}).map(([name, t]) => [
+      name,
+      {
+        ...(t.stopMs === undefined ? {} : { stopMs: ms(t.stopMs) }),
+        ...(t.startMs === undefined ? {} : { startMs: ms(t.startMs) }),
+      },
+    ]),
+  );
+  return {
+    stopMs: ms(timing.stopMs),
+    startMs: ms(timing.startMs),
+    activationMs: ms(timing.activationMs),
+    failoverMs: ms(timing.failoverMs),
+    installMs: ms(timing.installMs),
+    dependentStopWaitMs: ms(timing.dependentStopWaitMs),
+    restoreMs: ms(timing.restoreMs),
+    shareMsPerMb: timing.shareMsPerMb / factor,
+    services,
+    agentDeployMs: ms(timing.agentDeployMs),
+    remoteInstallMs: ms(timing.remoteInstallMs),
+  };
+}
+
+/**
+ * The lab's delays, by profile, the one place they live. `lab` is default-state.json's own (a pair that answers in
+ * about a second); `test` is for tests whose subject is not the timing (a stage's logic, not how long a service takes
+ * to stop); `realistic` is a real pair's delays scaled down 60 times (a 10-minute install takes 10 s), so a rehearsal
+ * shows the downtime's breakdown an admin will see, in minutes where the lab shows seconds.
+ */
+export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> = {
   test: {
     stopMs: 150,
     startMs: 150,
@@ -283,7 +420,12 @@ export const TIMING_PROFILES: Record<'test', LabState['timing']> = {
     installMs: 100,
     dependentStopWaitMs: 1500,
     restoreMs: 100,
+    shareMsPerMb: 1,
+    services: {},
+    agentDeployMs: 200,
+    remoteInstallMs: 150,
   },
+  realistic: scaled(REAL_PAIR, 60),
 };
 
 export function setTiming(folder: string, timing: Partial<LabState['timing']>): void {
@@ -337,7 +479,7 @@ export interface LabInstaller {
 export function writeLabInstaller(
   folder: string,
   version: string,
-  options: { signature?: string; name?: string } = {},
+  options: { signature?: string; name?: string; sizeMb?: number } = {},
 ): LabInstaller {
   if (process.platform === 'win32') {
     throw new Error(
@@ -345,14 +487,16 @@ export function writeLabInstaller(
     );
   }
   const name = options.name ?? `JAMS-${version}-setup.exe`;
-  const windowsPath = `\\\\fileserver\\jams\\${name}`;
-  const file = join(folder, 'unc', 'fileserver', 'jams', name);
+  const windowsPath = `\\\\${INSTALLER_SHARE}\\${name}`;
+  const file = join(folder, 'unc', ...INSTALLER_SHARE.split('\\'), name);
   mkdirSync(dirname(file), { recursive: true });
   const facts = {
     kind: 'installer',
     version,
     signature: options.signature ?? 'Valid',
     signer: 'CN=JAMS Software (lab), O=Lab',
+    // The size of a setup it stands for (a few hundred MB is assumed): a slow share's delay is per MB of it.
+    sizeMb: options.sizeMb ?? 300,
   };
   const body = labStub(facts, 'JAMS_UPGRADE_LAB_INSTALLER', '"$0" ');
   writeFileSync(file, body, { mode: 0o755 });
@@ -434,5 +578,51 @@ export function clearFaults(folder: string): void {
     s.nodes.primary.faults = structuredClone(template.node.faults);
     s.nodes.secondary.faults = structuredClone(template.node.faults);
     s.sql.faults = structuredClone(template.sql.faults);
+  });
+}
+
+/** A lab binary: its facts on one line, as the lab's VersionInfo, Get-AuthenticodeSignature and msiexec read them. */
+function writeLabBinary(file: string, facts: Record<string, string>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `jams-upgrade-lab ${JSON.stringify(facts)}\n`);
+}
+
+/**
+ * The pair as the agents stage meets it: both nodes upgraded to `version`, with their JAMSScheduler.exe and the agent
+ * MSI of that version, as the upgrade stage leaves them (without running the installer).
+ */
+export function upgradedPair(folder: string, version: string): void {
+  editLab(folder, (s) => forBoth(s, (n) => (n.version = version)));
+  const scheduler = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
+  for (const node of ['primary', 'secondary'] as const) {
+    writeLabBinary(labPath(folder, node, `${scheduler}\\JAMSScheduler.exe`), { kind: 'binary', version });
+    writeLabBinary(labPath(folder, node, `${scheduler}\\Agents\\SetupAgentx64.msi`), {
+      kind: 'msi',
+      version,
+      signature: 'Valid',
+      signer: 'CN=JAMS Software (lab), O=Lab',
+    });
+  }
+}
+
+/** Replaces the lab's agents with `count` Windows agents on version `version`, each with its deploy job. */
+export function manyAgents(folder: string, count: number, version: string): void {
+  editLab(folder, (s) => {
+    s.agents = {};
+    for (let i = 1; i <= count; i++) {
+      const name = `AGENT${String(i).padStart(3, '0')}`;
+      s.agents[name] = {
+        type: 'Outgoing',
+        platform: 'Windows',
+        address: `${name.toLowerCase()}.corp.example`,
+        version,
+        online: true,
+        state: 'Idle',
+        service: 'Running',
+        deployJob: '\\JAMS\\Agents\\DeployAgentWindows',
+        deployCredential: 'CORP\\svc-jamsdeploy',
+      };
+    }
+    s.deploys = [];
   });
 }

@@ -1,7 +1,7 @@
-// `npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--dry-run] [--out <folder>]`: the whole
-// upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts), and on
-// request the rollback after it (docs/rollback.md). Gates are approved automatically. Each stage's summary is printed;
-// the run folders and the reports stay in ./rehearsal.
+// `npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage] [--dry-run]
+// [--out <folder>]`: the whole upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's
+// order (src/pipeline.ts), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
+// Each stage's summary is printed; the run folders and the reports stay in ./rehearsal.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { convert } from 'html-to-text';
 import * as control from '../lab/control.js';
 import { LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
+import type { AuditReport } from '../src/report/audit.js';
 import { PIPELINES, type PipelineName, type StageStep } from '../src/pipeline.js';
 import { REPORT_MARKDOWN } from '../src/stages/report.js';
 
@@ -42,6 +43,16 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'role-timeout-seconds': '60',
     'scheduler-password': LAB_PASSWORD,
     'server-password': LAB_PASSWORD,
+    agents: 'all',
+    'agent-method': 'deploy',
+    'agents-parallel': '8',
+    'agent-timeout-seconds': '60',
+    'on-agent-failure': 'warn',
+    // The desktop clients get the installer the scheduler was upgraded with.
+    clients: 'ws01.corp.example, ws02.corp.example',
+    'client-installer-path': installer.windowsPath,
+    'client-installer-sha256': installer.sha256,
+    'client-installer-arguments': '',
   };
 }
 
@@ -63,6 +74,8 @@ const { values: args } = parseArgs({
     fault: { type: 'string' },
     'then-rollback': { type: 'boolean', default: false },
     'rollback-only': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    'no-stage': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     out: { type: 'string', default: 'rehearsal' },
     help: { type: 'boolean', default: false },
@@ -71,14 +84,21 @@ const { values: args } = parseArgs({
 const faults = Object.entries(control.FAULTS)
   .map(([name, f]) => `  ${name.padEnd(26)} ${f.description}`)
   .join('\n');
-if (args.help || (args.fault !== undefined && !(args.fault in control.FAULTS))) {
-  if (args.fault !== undefined) console.error(`Unknown fault '${args.fault}'.`);
+const profiles = Object.keys(control.TIMING_PROFILES).join(', ');
+const badFault = args.fault !== undefined && !(args.fault in control.FAULTS);
+const badProfile = args.profile !== undefined && !(args.profile in control.TIMING_PROFILES);
+if (args.help || badFault || badProfile) {
+  if (badFault) console.error(`Unknown fault '${args.fault}'.`);
+  if (badProfile) console.error(`Unknown profile '${args.profile}': use one of ${profiles}.`);
   console.log(
     [
-      'npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--dry-run] [--out <folder>]',
+      'npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage]',
+      '                 [--dry-run] [--out <folder>]',
       '',
       '  --then-rollback   after the upgrade (failed or not), roll the pair back (docs/rollback.md)',
       '  --rollback-only   upgrade quietly (it must succeed), then show the rollback of the upgraded pair',
+      `  --profile         the lab's delays (${profiles}); realistic is a real pair's, 60 times faster`,
+      '  --no-stage        preflight stages no installer (staging-timeout-seconds: 0), so upgrade reads it from the share',
       '  --dry-run         a dry run; with a rollback only the rollback is dry (the upgrade it undoes is real), and',
       '                    its verify fails on the version, since nothing was changed',
       '',
@@ -132,6 +152,7 @@ function inputsFor(step: StageStep, phase: Phase) {
   for (const [name, from] of Object.entries(step.fromJobs)) {
     inputs[name] = phase.outputs.get(from.job)?.[from.output] ?? '';
   }
+  if (args['no-stage'] && step.stage === 'preflight') inputs['staging-timeout-seconds'] = '0';
   return inputs;
 }
 
@@ -207,6 +228,11 @@ const upgradeRuns = join(out, 'runs');
 console.log(
   `LAB: a fresh simulated JAMS pair in ${relative('.', labFolder)}; run folders in ${relative('.', upgradeRuns)}`,
 );
+if (args.profile) {
+  const profile = args.profile as keyof typeof control.TIMING_PROFILES;
+  control.setTiming(labFolder, control.TIMING_PROFILES[profile]);
+  console.log(`TIMING: the ${profile} profile (lab/control.ts TIMING_PROFILES)`);
+}
 const before = control.snapshotPair(labFolder);
 if (args.fault) {
   control.injectFault(labFolder, args.fault);
@@ -324,7 +350,22 @@ function rehearseRollback(): boolean {
   return proven;
 }
 
+/** The downtime the upgrade's report measured, and its longest part. */
+function printDowntime(runFolder: string): void {
+  const reportFile = join(runFolder, 'report', 'report.json');
+  if (!existsSync(reportFile)) return;
+  const audit = JSON.parse(readFileSync(reportFile, 'utf8')) as AuditReport;
+  const parts = audit.downtimeBreakdown.parts;
+  if (!parts.length) return;
+  const sum = parts.reduce((total, p) => total + p.ms, 0) / 1000;
+  rule(
+    `DOWNTIME ${audit.downtime.seconds} s (measured); its ${parts.length} parts add up to ${sum.toFixed(1)} s` +
+      `; the longest: ${parts[0]?.where ? `${parts[0].where}: ` : ''}${parts[0]?.part}`,
+  );
+}
+
 if (!rollbackMode) {
+  printDowntime(upgradeRuns);
   rule(
     upgrade.failed
       ? `REHEARSAL FAILED at ${upgrade.failed}; the report says: ${upgrade.result ?? 'no report'}`

@@ -143,6 +143,12 @@ export const hostName = z
  */
 export const jamsAgentName = jamsName.regex(new RegExp(`^${HOST}$`));
 
+/** An agent name, or a pattern of names with * and ? (the agents input, where `all` names every agent). */
+export const jamsAgentPattern = z.union([
+  jamsAgentName,
+  z.string().regex(/^(?=.*[*?])[A-Za-z0-9_.*?-]{1,64}$/),
+]);
+
 /** SQL Server's instance names: up to 16 characters, a letter or _ first, then letters, digits, _ and $. */
 const SQL_INSTANCE = '[A-Za-z_][A-Za-z0-9_$]{0,15}';
 /** The forms of a SQL Server: SQL01, SQL01\INST, tcp:SQL01,1433, tcp:SQL01\INST,1433, (local), ., (localdb)\INST. */

@@ -1,11 +1,12 @@
 import * as core from '@actions/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Settings, UpgradeSettings } from './settings.js';
+import type { AgentSettings, Settings, UpgradeSettings } from './settings.js';
 import type { ShellKind } from './host/powershell-session.js';
 import {
   hasControlCharacter,
   hostName,
+  jamsAgentPattern,
   jamsName,
   MAX_RUNNER_PATH,
   runnerPath,
@@ -46,6 +47,28 @@ const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
 const SERVICE_FIX =
   'give the exact short service name, such as JAMSScheduler (letters, digits, _ . and -, up to 80)';
 const RUNNER_FOLDER_FIX = `give a folder on the runner, absolute or relative to the workspace, of at most ${MAX_RUNNER_PATH} characters`;
+
+/** A JAMS installer (the scheduler's, and the one the desktop clients are upgraded with): path, hash, arguments. */
+const INSTALLER_PATH = {
+  schema: windowsFileWith('.exe', '.msi').refine(isInstallerPath),
+  fix:
+    'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
+    '(\\\\fileserver\\jams\\JAMS.exe), with no double quote, single quote, $, backtick, [ ] or wildcard',
+};
+const INSTALLER_SHA256 = {
+  schema: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{64}$/)
+    .transform((h) => h.toUpperCase()),
+  fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
+};
+const INSTALLER_ARGUMENTS = {
+  schema: z.array(z.string()).superRefine((args, ctx) => {
+    const problem = installerArgumentProblem(args);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { fix: true } });
+  }),
+  fix: 'give the installer arguments separated by spaces or lines',
+};
 
 /** Each input: its schema and the fix to print when a value does not fit. */
 const INPUTS = {
@@ -123,26 +146,16 @@ const INPUTS = {
     fix: 'use a number of GB, 0 to skip the check',
   },
   'require-backup': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
-  'installer-path': {
-    schema: windowsFileWith('.exe', '.msi').refine(isInstallerPath),
-    fix:
-      'give the absolute path of the JAMS installer, local (D:\\Installers\\JAMS.exe) or UNC ' +
-      '(\\\\fileserver\\jams\\JAMS.exe), with no double quote, single quote, $, backtick, [ ] or wildcard',
+  'installer-path': INSTALLER_PATH,
+  'installer-sha256': INSTALLER_SHA256,
+  'staging-timeout-seconds': {
+    schema: z.coerce
+      .number()
+      .int()
+      .refine((n) => n === 0 || (n >= 30 && n <= 86400)),
+    fix: 'use 30 to 86400 seconds, or 0 to stage nothing (upgrade then reads installer-path)',
   },
-  'installer-sha256': {
-    schema: z
-      .string()
-      .regex(/^[0-9A-Fa-f]{64}$/)
-      .transform((h) => h.toUpperCase()),
-    fix: 'give the 64 hex digits of the SHA-256 (Get-FileHash -Algorithm SHA256)',
-  },
-  'installer-arguments': {
-    schema: z.array(z.string()).superRefine((args, ctx) => {
-      const problem = installerArgumentProblem(args);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { fix: true } });
-    }),
-    fix: 'give the installer arguments separated by spaces or lines',
-  },
+  'installer-arguments': INSTALLER_ARGUMENTS,
   'install-timeout-seconds': { schema: z.coerce.number().int().min(5).max(14400), fix: 'use 5 to 14400' },
   'allow-reinstall': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
   'allow-downgrade': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
@@ -166,6 +179,29 @@ const INPUTS = {
       '\\\\FILES\\backup\\jams\\JAMS_run-123.bak (a backup the backup stage took: its manifest lies next to it)',
   },
   'uninstall-first': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  agents: {
+    schema: z.array(jamsAgentPattern).min(1),
+    fix:
+      'give agent names as the JAMS Client shows them (letters, digits, _ . and -), patterns with * and ?, or all; ' +
+      'one per line or comma-separated',
+  },
+  'agent-method': {
+    schema: z.enum(['deploy', 'msi']),
+    fix: "use deploy (the agent's deploy job, as the JAMS Client's Deploy) or msi (Windows agents, over WinRM)",
+  },
+  'agents-parallel': { schema: z.coerce.number().int().min(1).max(64), fix: 'use 1 to 64' },
+  'agent-timeout-seconds': { schema: z.coerce.number().int().min(5).max(7200), fix: 'use 5 to 7200' },
+  'on-agent-failure': {
+    schema: z.enum(['warn', 'fail']),
+    fix: 'use warn (upgrade the rest and succeed with a warning each) or fail (upgrade the rest, then fail)',
+  },
+  clients: {
+    schema: z.array(hostName).min(1),
+    fix: 'give the host names of the workstations, such as ws01.corp.example, one per line or comma-separated',
+  },
+  'client-installer-path': INSTALLER_PATH,
+  'client-installer-sha256': INSTALLER_SHA256,
+  'client-installer-arguments': INSTALLER_ARGUMENTS,
 } as const;
 
 /**
@@ -194,11 +230,16 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'min-free-gb': '10',
   'require-backup': 'true',
   'install-timeout-seconds': '3600',
+  'staging-timeout-seconds': '1800',
   'allow-reinstall': 'false',
   'allow-downgrade': 'false',
   'config-mode': 'merge',
   pipeline: 'upgrade',
   'uninstall-first': 'false',
+  'agent-method': 'deploy',
+  'agents-parallel': '8',
+  'agent-timeout-seconds': '900',
+  'on-agent-failure': 'warn',
 };
 
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
@@ -304,6 +345,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
     uninstallFirst: read('uninstall-first') === 'true',
   };
+  const stagingTimeoutSeconds = read('staging-timeout-seconds') ?? 1800;
   const configMode = read('config-mode') ?? 'merge';
   const pipeline = read('pipeline') ?? 'upgrade';
   const restore = { backupFile: read('restore-backup-file') ?? null };
@@ -320,6 +362,28 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       `input 'target-version' is empty: the rollback's ${stage} stage needs the version to return to (the version ` +
         'before the upgrade being undone), such as 7.2.100.',
     );
+  }
+  const agents: AgentSettings = {
+    patterns: read('agents', 'list') ?? [],
+    method: read('agent-method') ?? 'deploy',
+    parallel: read('agents-parallel') ?? 8,
+    timeoutMs: (read('agent-timeout-seconds') ?? 900) * 1000,
+    onFailure: read('on-agent-failure') ?? 'warn',
+    clients: read('clients', 'list') ?? [],
+    clientInstaller: {
+      path: read('client-installer-path') ?? null,
+      sha256: read('client-installer-sha256') ?? null,
+      arguments: read('client-installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
+    },
+  };
+  if (stage === 'agents' && agents.clients.length > 0) {
+    for (const name of ['client-installer-path', 'client-installer-sha256'] as const) {
+      if (!core.getInput(name).trim()) {
+        problems.push(
+          `input '${name}' is empty: the agents stage needs it to upgrade the desktop clients named in 'clients'.`,
+        );
+      }
+    }
   }
   const recordsFolderInput = read('records-folder');
   const token = readSecret('github-token', true);
@@ -358,7 +422,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     minFreeGb,
     requireBackup,
     upgrade,
+    staging: { timeoutSeconds: stagingTimeoutSeconds },
     configMode,
+    agents,
     passwords,
     report: { recordsFolder: recordsFolderInput ? resolve(recordsFolderInput) : runFolder, token },
     labFolder: lab ? resolve(lab) : null,

@@ -9,6 +9,7 @@ import { PASSWORD_VARIABLES } from './jams/accounts.js';
 import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
+import type { AgentsData } from './report/agents.js';
 import type { BackupRecord } from './tasks/backup-record.js';
 import { StageContext, StageError } from './stage-context.js';
 import { STAGES } from './stages/registry.js';
@@ -153,6 +154,12 @@ function setOutputs(record: StageRecord, recordPath: string): void {
   }
   const restorePlan = record.data['restorePlan'] as { show: Record<string, string> } | undefined;
   if (restorePlan) core.setOutput('restore-plan', JSON.stringify(restorePlan.show));
+  const agents = record.data['agents'] as AgentsData | undefined;
+  if (agents) {
+    for (const kind of ['upgraded', 'skipped', 'failed', 'manual'] as const) {
+      core.setOutput(`agents-${kind}`, String(agents.counts[kind]));
+    }
+  }
   const report = record.data['report'] as { path: string; result: string } | undefined;
   if (report) {
     core.setOutput('report-path', report.path);

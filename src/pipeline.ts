@@ -38,6 +38,9 @@ export interface StageStep {
 
 export type Step = GateStep | StageStep;
 
+/** A pipeline: groups of steps in order; the steps of a group run side by side. */
+export type Pipeline = readonly (readonly Step[])[];
+
 /**
  * Inputs a JAMS environment fixes (its folders, SQL Server, resource): when the caller leaves one empty, the work
  * job reads the hosts environment's variable of the same name (variableFor), so the values live with the
@@ -52,6 +55,9 @@ export const ENVIRONMENT_INPUTS: readonly string[] = [
   'sql-user',
   'snapshot-script',
   'maintenance-resource',
+  'agents',
+  'agent-method',
+  'clients',
 ];
 
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
@@ -124,12 +130,25 @@ const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-passwo
 const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
 const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
 const verifyInputs = ['target-version'];
+const agentsInputs = [
+  'install-folder',
+  'target-version',
+  'agents',
+  'agent-method',
+  'agents-parallel',
+  'agent-timeout-seconds',
+  'on-agent-failure',
+  'clients',
+  'client-installer-path',
+  'client-installer-sha256',
+  'client-installer-arguments',
+];
 
 /**
  * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
  * job of the group before it; the jobs inside a group may run in parallel.
  */
-export const PIPELINE: readonly (readonly Step[])[] = [
+export const PIPELINE: Pipeline = [
   [
     stage('preflight', 'primary', { inputs: preflightInputs }),
     stage('preflight', 'secondary', { inputs: preflightInputs }),
@@ -163,6 +182,7 @@ export const PIPELINE: readonly (readonly Step[])[] = [
     stage('verify', 'primary', { inputs: verifyInputs }),
     stage('verify', 'secondary', { inputs: verifyInputs }),
   ],
+  [stage('agents', 'primary', { job: 'agents', inputs: agentsInputs })],
   [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
   [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
   [stage('report', null)],
@@ -187,7 +207,7 @@ const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
  * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
  * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
  */
-export const ROLLBACK_PIPELINE: readonly (readonly Step[])[] = [
+export const ROLLBACK_PIPELINE: Pipeline = [
   [
     stage('preflight', 'primary', {
       inputs: [...rollbackPreflightInputs, 'sql-server', 'sql-database', 'restore-backup-file'],
@@ -242,13 +262,13 @@ export const ROLLBACK_PIPELINE: readonly (readonly Step[])[] = [
 export type PipelineName = 'upgrade' | 'rollback';
 
 /** Each pipeline by the name the action's `pipeline` input gives it. */
-export const PIPELINES: Readonly<Record<PipelineName, readonly (readonly Step[])[]>> = {
+export const PIPELINES: Readonly<Record<PipelineName, Pipeline>> = {
   upgrade: PIPELINE,
   rollback: ROLLBACK_PIPELINE,
 };
 
 /** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
-export function predecessors(job: string, pipeline: readonly (readonly Step[])[] = PIPELINE): string[] {
+export function predecessors(job: string, pipeline: Pipeline = PIPELINE): string[] {
   const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
   if (index < 0) throw new Error(`No pipeline step has the job '${job}'.`);
   const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);

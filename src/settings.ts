@@ -1,5 +1,6 @@
 // The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
 import type { ShellKind } from './host/powershell-session.js';
+import type { AgentMethod } from './jams/agents.js';
 import type { HostRole } from './jams/roles.js';
 import type { PipelineName } from './pipeline.js';
 import type { ServiceKind } from './jams/services.js';
@@ -43,10 +44,14 @@ export interface Settings {
   minFreeGb: number;
   requireBackup: boolean;
   upgrade: UpgradeSettings;
+  /** preflight's copy of the installer onto the host (installer-path and installer-sha256); 0 s: none. */
+  staging: { timeoutSeconds: number };
   /** How start reapplies the config customisations saved before the upgrade. */
   configMode: ConfigMode;
   /** Log On As passwords from the secret inputs, masked at once; they reach PowerShell only by environment. */
   passwords: Partial<Record<'scheduler' | 'server', string>>;
+  /** The agents stage: the agents and desktop clients it upgrades, and how. */
+  agents: AgentSettings;
   /** The report stage: where the stage records are, and the token that reads the run's approvals. */
   report: { recordsFolder: string; token: string | null };
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
@@ -72,4 +77,25 @@ export interface UpgradeSettings {
   primaryUpgradedVersion: string | null;
   /** reinstall: remove the newer installed version with its own uninstaller before the older installer runs. */
   uninstallFirst: boolean;
+}
+
+export interface AgentSettings {
+  /** Agent names, * and ? patterns, or all; empty: no agent. */
+  patterns: string[];
+  method: AgentMethod;
+  /** How many agents (or clients) are upgraded at once. */
+  parallel: number;
+  /** How long one agent or client may take, from its start to its new version seen. */
+  timeoutMs: number;
+  /** warn: upgrade the rest and succeed with a warning per failure; fail: upgrade the rest, then fail the stage. */
+  onFailure: 'warn' | 'fail';
+  /** Workstations whose desktop client is upgraded with the JAMS installer over remoting. */
+  clients: string[];
+  clientInstaller: {
+    path: string | null;
+    /** Upper-case hex. */
+    sha256: string | null;
+    /** One per item, with the {log} placeholder. */
+    arguments: string[];
+  };
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { Host } from './host/host.js';
 import type { Settings } from './settings.js';
-import type { Failure, RunFolder, StageRecord } from './report/record.js';
+import type { Failure, PhaseMark, PhaseName, RunFolder, StageRecord } from './report/record.js';
 
 /** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
 const FIRST_POLL_MS = 50;
@@ -78,6 +78,17 @@ export class StageContext {
       this.record.actions.push({ at, what, target, outcome: 'failed', detail: (err as Error).message });
       throw err;
     }
+  }
+
+  /**
+   * Marks the start of a phase in the record (services stopping, the installer running, ...) for the report's
+   * breakdown of the downtime; call end() on what it returns when the phase is over. A phase a failure cuts short
+   * ends with the stage.
+   */
+  phase(name: PhaseName): { end(): void } {
+    const mark: PhaseMark = { phase: name, startedAt: new Date().toISOString() };
+    (this.record.phases ??= []).push(mark);
+    return { end: () => void (mark.endedAt ??= new Date().toISOString()) };
   }
 
   /** Records something found already done, so a re-run shows why it did nothing. */

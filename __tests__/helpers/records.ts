@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceState } from '../../src/jams/services.js';
-import type { ActionEntry, StageRecord } from '../../src/report/record.js';
+import type { ActionEntry, PhaseMark, PhaseName, StageRecord } from '../../src/report/record.js';
 import type { FoundRecord } from '../../src/report/records.js';
+import { countRows, type AgentRow, type AgentsData } from '../../src/report/agents.js';
 
 /** A time `s` seconds after 02:00:00 on the fixture day. */
 export const at = (s: number): string => new Date(Date.UTC(2026, 10, 25, 2, 0, s)).toISOString();
@@ -90,10 +91,84 @@ export function successfulRun(): StageRecord[] {
     stageRecord('start', 'secondary', 401, 420),
     stageRecord('verify', 'primary', 421, 425, { data: version('7.4.0'), servicesAfter: allRunning }),
     stageRecord('verify', 'secondary', 421, 426, { data: version('7.4.0'), servicesAfter: allRunning }),
+    stageRecord('agents', 'primary', 430, 470, { data: { agents: agentsData() } }),
     stageRecord('maintenance-off', 'primary', 500, 505, {
       actions: [done(501, 'restore quantity', '999999')],
     }),
   ];
+}
+
+export const phase = (name: PhaseName, from: number, to?: number): PhaseMark => ({
+  phase: name,
+  startedAt: at(from),
+  ...(to === undefined ? {} : { endedAt: at(to) }),
+});
+
+/**
+ * successfulRun() with the phases its stages mark: the downtime runs from the first stop (100) to the end of start on
+ * the primary (400), 300 s.
+ */
+export function phasedRun(): StageRecord[] {
+  const phases: Record<string, PhaseMark[]> = {
+    'maintenance-on/primary': [phase('drain', 62, 74)],
+    'stop/primary': [phase('services-stop', 100, 108)],
+    'stop/secondary': [phase('services-stop', 113, 119)],
+    'upgrade/primary': [
+      phase('installer-check', 122, 125),
+      phase('installer', 126, 236),
+      phase('services-stop', 236, 244),
+      phase('accounts-restore', 244, 246),
+    ],
+    'upgrade/secondary': [
+      phase('installer-check', 252, 255),
+      phase('installer', 256, 366),
+      phase('services-stop', 366, 374),
+      phase('accounts-restore', 374, 376),
+    ],
+    'start/primary': [
+      phase('config-reapply', 382, 383),
+      phase('services-start', 383, 390),
+      phase('role', 390, 398),
+    ],
+  };
+  return successfulRun().map((r) => ({ ...r, phases: phases[`${r.stage}/${r.role}`] ?? [] }));
+}
+
+/** What the agents stage records: one agent upgraded, one with nothing to upgrade. */
+export function agentsData(): AgentsData {
+  const row = (
+    name: string,
+    result: AgentRow['result'],
+    detail: string,
+    manualStep: string | null,
+  ): AgentRow => ({
+    kind: 'agent',
+    name,
+    type: 'Outgoing Windows',
+    host: `${name.toLowerCase()}.corp.example`,
+    versionBefore: '7.2.100',
+    versionAfter: result === 'upgraded' ? '7.4.0' : '7.2.100',
+    method: result === 'upgraded' ? 'deploy' : null,
+    seconds: result === 'upgraded' ? 35 : null,
+    result,
+    detail,
+    manualStep,
+    log: null,
+  });
+  const rows = [
+    row('APP01', 'upgraded', 'deploy job entry 5001 Success; online on 7.4.0', null),
+    row('SFTP01', 'skipped', 'an SSH agent runs jobs over SSH with no JAMS software on the machine', null),
+  ];
+  return {
+    server: 'localhost',
+    method: 'deploy',
+    parallel: 8,
+    targetVersion: '7.4.0',
+    rows,
+    counts: countRows(rows),
+    clientsNote: null,
+    progress: ['deploy agent: 1 done, 0 failed, 0 left (0 in flight)'],
+  };
 }
 
 export const found = (records: StageRecord[]): FoundRecord[] =>

@@ -132,12 +132,14 @@ export async function runStage(
   lab: string,
   runFolder: string,
   inputs: Record<string, string>,
-  options: { fresh?: boolean; env?: Record<string, string> } = {},
+  options: { fresh?: boolean; host?: HostFactory; env?: Record<string, string> } = {},
 ): Promise<StageResult> {
   const saved = { ...process.env };
   process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
   Object.assign(process.env, options.env);
-  const outputFile = join(runFolder, `outputs-${Date.now()}-${Math.random().toString(16).slice(2)}.txt`);
+  // Outside the run folder, so a test can see that a refused run wrote nothing there.
+  const scratch = tempDir('outputs');
+  const outputFile = join(scratch, 'github-output.txt');
   writeFileSync(outputFile, '');
   process.env['GITHUB_OUTPUT'] = outputFile;
   delete process.env['GITHUB_STEP_SUMMARY'];
@@ -152,7 +154,7 @@ export async function runStage(
     return true;
   }) as typeof process.stdout.write;
   try {
-    await run(options.fresh ? powerShellHost : keptSession);
+    await run(options.host ?? (options.fresh ? powerShellHost : keptSession));
   } finally {
     process.stdout.write = write;
     process.env = saved;
@@ -160,7 +162,7 @@ export async function runStage(
   const exitCode = Number(process.exitCode ?? 0);
   process.exitCode = 0;
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
-  rmSync(outputFile);
+  rmSync(scratch, { recursive: true, force: true });
   const recordPath = outputs['record-path'];
   const record = recordPath
     ? (JSON.parse(readFileSync(recordPath, 'utf8')) as StageRecord)

@@ -33,7 +33,10 @@ $script:Commands = @(
     'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
     'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract',
-    'Restore-JuDatabase', 'Get-JuUninstallEntries', 'Start-JuUninstaller'
+    'Restore-JuDatabase', 'Get-JuUninstallEntries', 'Start-JuUninstaller',
+    'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller',
+    'Get-JuAgents', 'Start-JuAgentDeploys', 'Get-JuAgentProgress', 'Get-JuRemoteStatus', 'Start-JuRemoteInstall',
+    'Receive-JuRemoteFile', 'Close-JuRemoteSessions'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -276,7 +279,8 @@ function Get-JuInstaller {
     if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $result.reason = 'not found, or the runner account cannot see it'; return $result }
     $result.exists = $true
     try {
-        $stream = [System.IO.File]::OpenRead($file)
+        # FileInfo.OpenRead, not File.OpenRead: the lab's slow share (a fake of this method) delays the read.
+        $stream = (New-Object System.IO.FileInfo($file)).OpenRead()
         try {
             $result.size = $stream.Length
             $sha = [System.Security.Cryptography.SHA256]::Create()
@@ -290,6 +294,61 @@ function Get-JuInstaller {
     $info = PlatformGetInstallerInfo -Path $file
     foreach ($key in @($info.Keys)) { $result[$key] = $info[$key] }
     return $result
+}
+
+function Get-JuFileFacts {
+    # Whether a file exists and its size, without reading it: a large installer on a share is read once, by the copy.
+    param([string]$Path)
+    $file = SeamMapPath -Path $Path
+    $facts = [ordered]@{ path = $Path; exists = $false; size = $null; lastWriteTime = $null; reason = $null }
+    try {
+        if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $facts.reason = 'not found, or the runner account cannot see it'; return $facts }
+        $item = Get-Item -LiteralPath $file
+        $facts.exists = $true
+        $facts.size = $item.Length
+        $facts.lastWriteTime = $item.LastWriteTimeUtc.ToString('o')
+    }
+    catch { $facts.reason = $_.Exception.Message }
+    return $facts
+}
+
+function Assert-JuInstallerName {
+    # An installer's file name as the staging folder keeps it: a plain name ending in .exe or .msi, spaces allowed.
+    param([string]$Name)
+    if ($Name -notmatch '^[A-Za-z0-9_][A-Za-z0-9_.+() \-]{0,119}\.(exe|msi)$') { throw "'$Name' is not a plain installer file name." }
+}
+
+function Copy-JuInstaller {
+    # Copies the installer into a staging folder on this host and keeps the copy only when its SHA-256 is the one
+    # expected: it is written as <name>.partial and takes its name only once proven, so a copy cut short (a timeout ends
+    # this session) or a different file is never found under the staged name. FileInfo.CopyTo is File.Copy, which reads
+    # a share in large blocks.
+    param([string]$Source, [string]$Folder, [string]$Name, [string]$ExpectSha256)
+    Assert-JuInstallerName $Name
+    if ($ExpectSha256 -notmatch '^[0-9A-F]{64}$') { throw 'ExpectSha256 is not 64 upper-case hex digits.' }
+    $to = SeamMapPath -Path $Folder
+    if (-not (Test-Path -LiteralPath $to)) { [void](New-Item -ItemType Directory -Path $to -Force) }
+    $final = Join-Path $to $Name
+    $partial = $final + '.partial'
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    [void](New-Object System.IO.FileInfo((SeamMapPath -Path $Source))).CopyTo($partial, $true)
+    $copyMs = $watch.ElapsedMilliseconds
+    $sha = (Get-FileHash -LiteralPath $partial -Algorithm SHA256).Hash
+    $size = (Get-Item -LiteralPath $partial).Length
+    $kept = ($sha -eq $ExpectSha256)
+    if ($kept) { Move-Item -LiteralPath $partial -Destination $final -Force }
+    else { Remove-Item -LiteralPath $partial -Force }
+    return [ordered]@{ path = ($Folder.TrimEnd('\') + '\' + $Name); kept = $kept; sha256 = $sha; size = $size; copyMs = $copyMs; hashMs = ($watch.ElapsedMilliseconds - $copyMs) }
+}
+
+function Remove-JuStagedInstaller {
+    # Removes one staged installer's folder (<Root>\<Key>, Key the 16 hex digits the stage names it by), and nothing else.
+    param([string]$Root, [string]$Key)
+    if ($Key -notmatch '^[0-9A-F]{16}$') { throw "'$Key' is not a staged installer's key." }
+    $path = Join-Path (SeamMapPath -Path $Root) $Key
+    $removed = Test-Path -LiteralPath $path
+    if ($removed) { Remove-Item -LiteralPath $path -Recurse -Force }
+    return [ordered]@{ path = ($Root.TrimEnd('\') + '\' + $Key); removed = $removed }
 }
 
 function Start-JuInstaller {
@@ -612,6 +671,62 @@ function Get-JuContract {
     Assert-JuPattern $Resource $script:JamsNamePattern 'Resource'
     foreach ($name in $Queues) { Assert-JuPattern $name $script:QueueNamePattern 'Queue' }
     return PlatformProbeContract -Server $Server -Resource $Resource -Queues $Queues
+}
+
+function Get-JuAgents {
+    # The agent definitions of a JAMS server, as data.
+    param([string]$Server)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    return , @(PlatformGetAgents -Server $Server)
+}
+
+function Start-JuAgentDeploys {
+    # What the JAMS Client's Deploy does, for several agents; returns at once with each deploy job's entry where found.
+    param([string]$Server, [string[]]$Names)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    foreach ($name in @($Names)) { Assert-JuPattern $name $script:JamsNamePattern 'Agent' }
+    return , @(PlatformDeployAgents -Server $Server -Names @($Names))
+}
+
+function Get-JuAgentProgress {
+    # The named agents and deploy entries in one look, so many agents in flight cost one call per poll.
+    param([string]$Server, [string[]]$Names, [int[]]$Entries)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    foreach ($name in @($Names)) { Assert-JuPattern $name $script:JamsNamePattern 'Agent' }
+    return PlatformGetAgentProgress -Server $Server -Names @($Names) -Entries @($Entries)
+}
+
+function Get-JuRemoteStatus {
+    # Every named host in one fan-out: the installers started there, the agent service and the JAMS products.
+    param([string[]]$ComputerNames, [string]$AgentService)
+    foreach ($name in @($ComputerNames)) { Assert-JuPattern $name $script:ServerNamePattern 'Computer' }
+    Assert-JuServiceName $AgentService
+    return , @(PlatformGetRemoteStatus -ComputerNames @($ComputerNames) -AgentService $AgentService)
+}
+
+function Start-JuRemoteInstall {
+    # Copies a package to a remote host and starts it there; the arguments are data, joined and quoted here.
+    param([string]$ComputerName, [string]$Package, [string]$Sha256, [string]$Runner, [string[]]$Arguments, [string]$LogName)
+    Assert-JuPattern $ComputerName $script:ServerNamePattern 'Computer'
+    Assert-JuFileName $LogName
+    if ($Sha256 -notmatch '^[0-9A-F]{64}$') { throw "'$Sha256' is not an upper-case SHA-256." }
+    if (@('msiexec', 'package') -notcontains $Runner) { throw "Runner '$Runner' is neither msiexec nor package." }
+    return PlatformStartRemoteInstall -ComputerName $ComputerName -Package (SeamMapPath -Path $Package) -Sha256 $Sha256 -Runner $Runner -Arguments @($Arguments) -LogName $LogName
+}
+
+function Receive-JuRemoteFile {
+    # Copies a file from a remote host (a log) to a file of this runner.
+    param([string]$ComputerName, [string]$RemotePath, [string]$Destination)
+    Assert-JuPattern $ComputerName $script:ServerNamePattern 'Computer'
+    $to = SeamMapPath -Path $Destination
+    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($to))
+    return PlatformReceiveRemoteFile -ComputerName $ComputerName -RemotePath $RemotePath -Destination $to
+}
+
+function Close-JuRemoteSessions {
+    param([string[]]$ComputerNames)
+    foreach ($name in @($ComputerNames)) { Assert-JuPattern $name $script:ServerNamePattern 'Computer' }
+    return , @(PlatformCloseRemote -ComputerNames @($ComputerNames))
 }
 
 Export-ModuleMember -Function 'Invoke-JuCall'

@@ -631,7 +631,8 @@ function PlatformProbeContract {
     }
     $contract['entry'] = PlatformProbe {
         PlatformJams
-        $entry = @(Get-JAMSEntry -Server $Server -ErrorAction Stop) | Select-Object -First 1
+        # The call the maintenance window makes; an unfiltered Get-JAMSEntry could list a whole day's schedule.
+        $entry = @(Get-JAMSEntry -Server $Server -State Executing -ErrorAction Stop) | Select-Object -First 1
         PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState')
     }
     $contract['queues'] = PlatformProbe {
@@ -645,5 +646,380 @@ function PlatformProbeContract {
             [ordered]@{ queues = $found.ToArray(); ace = (PlatformSample $ace @('AccountName', 'AccessControlEntryType', 'Right')) }
         }
     }
+    $contract['agents'] = PlatformProbe {
+        PlatformJams
+        $first = @(Get-JAMSAgent -Server $Server -ErrorAction Stop) | Select-Object -First 1
+        $type = 'MVPSI.JAMS.Agent' -as [type]
+        $methods = @()
+        if ($null -ne $type) { $methods = @($type.GetMethods() | ForEach-Object { $_.Name }) }
+        if ($null -ne $first) {
+            [ordered]@{
+                agent  = (PlatformSample $first @('AgentName', 'AgentType', 'PlatformType', 'Address', 'Version', 'Online', 'AgentState', 'DeployJob'))
+                load   = ($methods -contains 'Load')
+                deploy = ($methods -contains 'Deploy')
+            }
+        }
+    }
     return $contract
+}
+
+# ---- Agents and remote hosts (the agents stage) ----
+
+function PlatformAgentServer {
+    # CHECK: [MVPSI.JAMS.Server]::GetServer(<name>) gives the server object Agent.Load takes (the vendor's JAMSShr.dll).
+    param([string]$Server)
+    PlatformJams
+    return [MVPSI.JAMS.Server]::GetServer($Server)
+}
+
+function PlatformLoadAgent {
+    # The vendor's way (JAMSShr.dll): $a = $null; [MVPSI.JAMS.Agent]::Load([ref]$a, <name>, <server>).
+    param([string]$Name, $Server)
+    $agent = $null
+    [MVPSI.JAMS.Agent]::Load([ref]$agent, $Name, $Server)
+    return $agent
+}
+
+function PlatformText {
+    # A member as text, or $null when it is missing or empty.
+    param($Value)
+    if ($null -eq $Value -or [string]$Value -eq '') { return $null }
+    return [string]$Value
+}
+
+function PlatformAgentMembers {
+    # CHECK: the members of an agent definition. Version, Online and AgentState follow the REST API's agent (version,
+    # online, agentState) and DeployJob the vendor's JAMSShr.dll; AgentName, AgentType, PlatformType and Address are the
+    # JAMS Client's field names, unconfirmed as members (preflight's contract records what a host shows). Resolved once
+    # per listing, so hundreds of agents are read by name.
+    param($Agent)
+    $members = @{}
+    $candidates = @{
+        name = @('AgentName', 'Name'); type = @('AgentType', 'Type'); platform = @('PlatformType', 'Platform', 'AgentPlatform')
+        address = @('Address', 'HostName'); version = @('Version', 'AgentVersion'); online = @('Online')
+        state = @('AgentState', 'State'); deployJob = @('DeployJob', 'DeployJobName')
+    }
+    foreach ($key in $candidates.Keys) { $members[$key] = PlatformMemberName $Agent $candidates[$key] }
+    return $members
+}
+
+function PlatformAgentView {
+    param($Agent, [hashtable]$Members)
+    if ($null -eq $Members) { $Members = PlatformAgentMembers $Agent }
+    $value = @{}
+    foreach ($key in $Members.Keys) {
+        $value[$key] = $null
+        if ($null -ne $Members[$key]) { $value[$key] = $Agent.($Members[$key]) }
+    }
+    $job = $value.deployJob
+    if ($null -ne $job -and -not ($job -is [string])) { $job = PlatformProperty $job @('JobName', 'QualifiedName', 'Name') }
+    return [ordered]@{
+        name      = [string]$value.name
+        type      = [string]$value.type
+        platform  = [string]$value.platform
+        address   = [string]$value.address
+        version   = PlatformText $value.version
+        online    = [bool]$value.online
+        state     = [string]$value.state
+        deployJob = PlatformText $job
+    }
+}
+
+function PlatformGetAgents {
+    # CHECK: Get-JAMSAgent -Server <s> lists every agent definition (the vendor's cmdlet list names Get-JAMSAgent).
+    param([string]$Server)
+    PlatformJams
+    $found = New-Object System.Collections.ArrayList
+    $members = $null
+    foreach ($a in @(Get-JAMSAgent -Server $Server -ErrorAction Stop)) {
+        if ($null -eq $a) { continue }
+        if ($null -eq $members) { $members = PlatformAgentMembers $a }
+        [void]$found.Add((PlatformAgentView $a $members))
+    }
+    return $found.ToArray()
+}
+
+function PlatformDeployEntryView {
+    # CHECK: an entry's CurrentState carries the JobState names of the vendor's "Life Cycle of a JAMS Job" (ResourceWait,
+    # Executing, Completed), and a completed entry has FinalSeverity (Success, Warning, Error, Fatal) and FinalStatus.
+    param($Entry)
+    return [ordered]@{
+        id       = [int](PlatformProperty $Entry @('JAMSEntry', 'Entry'))
+        name     = [string](PlatformProperty $Entry @('JobName', 'DisplayName', 'Name'))
+        state    = [string](PlatformProperty $Entry @('CurrentState', 'JobState', 'State'))
+        severity = [string](PlatformProperty $Entry @('FinalSeverity', 'Severity'))
+        status   = [string](PlatformProperty $Entry @('FinalStatus', 'Note'))
+    }
+}
+
+function PlatformMemberName {
+    # Which of these members an object has, so a long list is read by name rather than probed item by item.
+    param($Object, [string[]]$Names)
+    foreach ($name in $Names) { if ($null -ne $Object -and $null -ne $Object.PSObject.Properties[$name]) { return $name } }
+    return $null
+}
+
+function PlatformEntriesBy {
+    # Every entry by number, for the entries whose $Member (the job's name, or the number itself) is one of $Values.
+    param([string]$Server, [string[]]$Member, [object[]]$Values)
+    $found = @{}
+    $entries = @(Get-JAMSEntry -Server $Server -ErrorAction Stop)
+    $first = $entries | Select-Object -First 1
+    $key = PlatformMemberName $first $Member
+    $number = PlatformMemberName $first @('JAMSEntry', 'Entry')
+    if ($null -eq $key -or $null -eq $number) { return $found }
+    foreach ($e in $entries) {
+        if ($null -ne $e -and $Values -contains $e.$key) { $found[[int]$e.$number] = $e }
+    }
+    return $found
+}
+
+function PlatformDeployEntries {
+    # The entries of one job, by number. A job's folder path is left off: entries carry the job's own name.
+    param([string]$Server, [string]$Job)
+    return PlatformEntriesBy -Server $Server -Member @('JobName', 'DisplayName', 'Name') -Values @(@($Job -split '\\')[-1])
+}
+
+function PlatformDeployAgents {
+    # What the JAMS Client's Deploy does, for each agent in turn: Agent.Deploy() submits the definition's deploy job, as its
+    # deploy credential and with JAMSAgentAddress, and returns nothing (the vendor's JAMSShr.dll). The entries of each job
+    # are listed before and after: the new ones, by number, are the deploys in the order they were submitted. When their
+    # count differs (someone else deployed too), no entry is claimed and the agents are watched by their version alone.
+    # One agent's error is its own: the others are still submitted.
+    # CHECK: Deploy() returns once the job is submitted, without waiting for it, and JAMSEntry numbers grow in the order
+    # entries are submitted.
+    param([string]$Server, [string[]]$Names)
+    $jams = PlatformAgentServer -Server $Server
+    $before = @{}
+    $submitted = @{}
+    $started = New-Object System.Collections.ArrayList
+    foreach ($name in $Names) {
+        $result = [ordered]@{ name = $name; submittedAt = $null; deployJob = $null; entry = $null; error = $null }
+        try {
+            $agent = PlatformLoadAgent -Name $name -Server $jams
+            $job = (PlatformAgentView $agent).deployJob
+            $result.deployJob = $job
+            if ($null -ne $job -and -not $before.ContainsKey($job)) {
+                $before[$job] = PlatformDeployEntries -Server $Server -Job $job
+                $submitted[$job] = New-Object System.Collections.ArrayList
+            }
+            $result.submittedAt = [DateTime]::UtcNow.ToString('o')
+            $agent.Deploy()
+            if ($null -ne $job) { [void]$submitted[$job].Add($result) }
+        }
+        catch { $result.error = $_.Exception.Message }
+        [void]$started.Add($result)
+    }
+    foreach ($job in @($submitted.Keys)) {
+        $after = PlatformDeployEntries -Server $Server -Job $job
+        $new = @(@($after.Keys) | Where-Object { -not $before[$job].ContainsKey($_) } | Sort-Object)
+        if ($new.Count -ne $submitted[$job].Count) { continue }
+        for ($i = 0; $i -lt $new.Count; $i++) { $submitted[$job][$i].entry = PlatformDeployEntryView $after[$new[$i]] }
+    }
+    return $started.ToArray()
+}
+
+function PlatformGetAgentProgress {
+    # One look at the agents in flight (each loaded afresh) and their deploy entries (one listing).
+    param([string]$Server, [string[]]$Names, [int[]]$Entries)
+    $jams = PlatformAgentServer -Server $Server
+    $agents = New-Object System.Collections.ArrayList
+    foreach ($name in $Names) {
+        try {
+            $view = PlatformAgentView (PlatformLoadAgent -Name $name -Server $jams)
+            [void]$agents.Add([ordered]@{ name = $name; agent = [ordered]@{ version = $view.version; online = $view.online; state = $view.state }; error = $null })
+        }
+        catch { [void]$agents.Add([ordered]@{ name = $name; agent = $null; error = $_.Exception.Message }) }
+    }
+    $seen = New-Object System.Collections.ArrayList
+    if ($Entries.Count -gt 0) {
+        $found = PlatformEntriesBy -Server $Server -Member @('JAMSEntry', 'Entry') -Values $Entries
+        foreach ($e in $found.Values) { [void]$seen.Add((PlatformDeployEntryView $e)) }
+    }
+    return [ordered]@{ agents = $agents.ToArray(); entries = $seen.ToArray() }
+}
+
+# The remoting sessions this stage opened, by host name in lower case: the session, its work folder on the host, and the
+# packages copied there.
+$script:JuRemote = @{}
+
+function PlatformRemoteSession {
+    # WinRM as the runner's own account (Kerberos in a domain), so no credential crosses; the connection is bounded, so an
+    # unreachable host fails in seconds.
+    # CHECK: WinRM is enabled on the agent hosts and workstations (Enable-PSRemoting), the runner's account is a local
+    # administrator there, and they answer to the name JAMS shows (the agent's Address).
+    param([string]$ComputerName)
+    $key = $ComputerName.ToLowerInvariant()
+    $known = $script:JuRemote[$key]
+    if ($null -ne $known -and [string]$known.session.State -eq 'Opened') { return $known }
+    $option = New-PSSessionOption -OpenTimeout 30000 -OperationTimeout 300000
+    $session = New-PSSession -ComputerName $ComputerName -SessionOption $option -ErrorAction Stop
+    $folder = Invoke-Command -Session $session -ErrorAction Stop -ScriptBlock {
+        $ErrorActionPreference = 'Stop'
+        $path = $env:SystemRoot + '\Temp\jams-upgrade'
+        if (-not (Test-Path -LiteralPath $path)) { [void](New-Item -ItemType Directory -Path $path -Force) }
+        $path
+    }
+    $remote = @{ session = $session; folder = [string]$folder; packages = (New-Object System.Collections.ArrayList) }
+    $script:JuRemote[$key] = $remote
+    return $remote
+}
+
+# Runs on a remote host: the installers this stage started there, its agent service and its JAMS products. It throws
+# for nothing, so one host's trouble never hides the others' answers.
+$script:JuRemoteStatusScript = {
+    param($AgentService)
+    $installs = New-Object System.Collections.ArrayList
+    if ($null -ne (Get-Variable -Name JuInstalls -Scope Global -ErrorAction SilentlyContinue)) {
+        foreach ($id in @($global:JuInstalls.Keys)) {
+            $p = $global:JuInstalls[$id]
+            # Read once: the process may end between two reads.
+            $exited = $p.HasExited
+            $code = $null
+            if ($exited) { $code = [int]$p.ExitCode }
+            [void]$installs.Add([pscustomobject]@{ processId = [int]$id; running = (-not $exited); exitCode = $code })
+        }
+    }
+    $status = $null
+    $service = Get-Service -Name $AgentService -ErrorAction SilentlyContinue
+    if ($null -ne $service) { $status = [string]$service.Status }
+    $products = New-Object System.Collections.ArrayList
+    $keys = @('HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*', 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\*')
+    foreach ($entry in @(Get-ItemProperty -Path $keys -ErrorAction SilentlyContinue)) {
+        $name = $entry.PSObject.Properties['DisplayName']
+        if ($null -eq $name -or [string]$name.Value -notlike 'JAMS*') { continue }
+        $version = $entry.PSObject.Properties['DisplayVersion']
+        $text = ''
+        if ($null -ne $version) { $text = [string]$version.Value }
+        [void]$products.Add([pscustomobject]@{ name = [string]$name.Value; version = $text })
+    }
+    [pscustomobject]@{ installs = $installs.ToArray(); agentService = $status; products = $products.ToArray() }
+}
+
+function PlatformRemoteView {
+    param([string]$ComputerName, [bool]$Reachable, $Message, $Answer)
+    $view = [ordered]@{ computerName = $ComputerName; reachable = $Reachable; error = $Message; installs = @(); agentService = $null; products = @() }
+    if ($null -eq $Answer) { return $view }
+    $installs = New-Object System.Collections.ArrayList
+    foreach ($i in @($Answer.installs)) {
+        if ($null -eq $i) { continue }
+        $code = $null
+        if ($null -ne $i.exitCode) { $code = [int]$i.exitCode }
+        [void]$installs.Add([ordered]@{ processId = [int]$i.processId; running = [bool]$i.running; exitCode = $code })
+    }
+    $products = New-Object System.Collections.ArrayList
+    foreach ($p in @($Answer.products)) { if ($null -ne $p) { [void]$products.Add([ordered]@{ name = [string]$p.name; version = [string]$p.version }) } }
+    $view.installs = $installs.ToArray()
+    $view.agentService = PlatformText $Answer.agentService
+    $view.products = $products.ToArray()
+    return $view
+}
+
+function PlatformGetRemoteStatus {
+    # Every host in one fan-out.
+    # CHECK: Invoke-Command over several sessions runs on all of them at once (ThrottleLimit 32) and tags each result
+    # with PSComputerName, the name the session was opened with.
+    param([string[]]$ComputerNames, [string]$AgentService)
+    $views = @{}
+    $sessions = New-Object System.Collections.ArrayList
+    foreach ($name in $ComputerNames) {
+        try { [void]$sessions.Add((PlatformRemoteSession -ComputerName $name).session) }
+        catch { $views[$name.ToLowerInvariant()] = PlatformRemoteView -ComputerName $name -Reachable $false -Message $_.Exception.Message }
+    }
+    $failures = @()
+    if ($sessions.Count -gt 0) {
+        $answers = @(Invoke-Command -Session $sessions.ToArray() -ScriptBlock $script:JuRemoteStatusScript -ArgumentList $AgentService -ErrorAction SilentlyContinue -ErrorVariable failures)
+        foreach ($answer in $answers) {
+            if ($null -eq $answer) { continue }
+            $key = ([string]$answer.PSComputerName).ToLowerInvariant()
+            $views[$key] = PlatformRemoteView -ComputerName ([string]$answer.PSComputerName) -Reachable $true -Message $null -Answer $answer
+        }
+    }
+    $found = New-Object System.Collections.ArrayList
+    foreach ($name in $ComputerNames) {
+        $view = $views[$name.ToLowerInvariant()]
+        if ($null -eq $view) {
+            $message = 'the host did not answer'
+            foreach ($f in @($failures)) { if ([string]$f -like "*$name*") { $message = [string]$f } }
+            $view = PlatformRemoteView -ComputerName $name -Reachable $false -Message $message
+        }
+        $view.computerName = $name
+        [void]$found.Add($view)
+    }
+    return $found.ToArray()
+}
+
+# Runs on a remote host: checks the copied package and starts it, keeping the process for the status script.
+$script:JuRemoteStartScript = {
+    param($Package, $Sha256, $Runner, $CommandLine)
+    $ErrorActionPreference = 'Stop'
+    $hash = (Get-FileHash -LiteralPath $Package -Algorithm SHA256).Hash
+    if ($hash -ne $Sha256) { throw "The copy of $Package has the SHA-256 $hash, not ${Sha256}; nothing was started." }
+    $file = $Package
+    if ($Runner -eq 'msiexec') { $file = $env:SystemRoot + '\System32\msiexec.exe' }
+    # Reading Handle keeps the exit code readable once the process has ended (Windows PowerShell).
+    $process = Start-Process -FilePath $file -ArgumentList $CommandLine -PassThru -WindowStyle Hidden
+    $null = $process.Handle
+    if ($null -eq (Get-Variable -Name JuInstalls -Scope Global -ErrorAction SilentlyContinue)) { $global:JuInstalls = @{} }
+    $global:JuInstalls[[string]$process.Id] = $process
+    [pscustomobject]@{ processId = [int]$process.Id; startedAt = [DateTime]::UtcNow.ToString('o'); commandLine = ($file + ' ' + $CommandLine) }
+}
+
+function PlatformStartRemoteInstall {
+    # Copies the package over the session, checks its hash on the host and starts it there.
+    # CHECK: Copy-Item -ToSession (PowerShell 5.0 and later) over WinRM; msiexec and the JAMS setup run unattended in a
+    # remoting session (no desktop); a process still running when its session ends is stopped with it (Windows Installer
+    # then rolls the install back).
+    param([string]$ComputerName, [string]$Package, [string]$Sha256, [string]$Runner, [string[]]$Arguments, [string]$LogName)
+    $remote = PlatformRemoteSession -ComputerName $ComputerName
+    $target = $remote.folder + '\' + [System.IO.Path]::GetFileName($Package)
+    $log = $remote.folder + '\' + $LogName
+    Copy-Item -LiteralPath $Package -Destination $target -ToSession $remote.session -Force -ErrorAction Stop
+    if ($remote.packages -notcontains $target) { [void]$remote.packages.Add($target) }
+    $list = New-Object System.Collections.ArrayList
+    foreach ($a in $Arguments) {
+        if ($a -ceq '{package}') { [void]$list.Add($target) }
+        elseif ($a -ceq '{log}') { [void]$list.Add($log) }
+        else { [void]$list.Add($a) }
+    }
+    $commandLine = Join-JuCommandLine -Arguments $list.ToArray()
+    $started = Invoke-Command -Session $remote.session -ScriptBlock $script:JuRemoteStartScript -ArgumentList $target, $Sha256, $Runner, $commandLine -ErrorAction Stop
+    return [ordered]@{
+        computerName = $ComputerName; processId = [int]$started.processId; startedAt = [string]$started.startedAt
+        commandLine = [string]$started.commandLine; package = $target; log = $log
+    }
+}
+
+function PlatformReceiveRemoteFile {
+    param([string]$ComputerName, [string]$RemotePath, [string]$Destination)
+    $remote = PlatformRemoteSession -ComputerName $ComputerName
+    Copy-Item -LiteralPath $RemotePath -Destination $Destination -FromSession $remote.session -Force -ErrorAction Stop
+    return [ordered]@{ path = $Destination; size = (Get-Item -LiteralPath $Destination).Length }
+}
+
+function PlatformCloseRemote {
+    # Removes the packages this stage copied, unless an installer still runs there, and closes the sessions.
+    param([string[]]$ComputerNames)
+    $closed = New-Object System.Collections.ArrayList
+    foreach ($name in $ComputerNames) {
+        $key = $name.ToLowerInvariant()
+        $remote = $script:JuRemote[$key]
+        if ($null -eq $remote) { continue }
+        $problem = $null
+        try {
+            Invoke-Command -Session $remote.session -ArgumentList (, $remote.packages.ToArray()) -ErrorAction Stop -ScriptBlock {
+                param($Packages)
+                $busy = $false
+                if ($null -ne (Get-Variable -Name JuInstalls -Scope Global -ErrorAction SilentlyContinue)) {
+                    foreach ($p in @($global:JuInstalls.Values)) { if (-not $p.HasExited) { $busy = $true } }
+                }
+                if (-not $busy) { foreach ($p in @($Packages)) { Remove-Item -LiteralPath $p -Force -ErrorAction SilentlyContinue } }
+            }
+        }
+        catch { $problem = $_.Exception.Message }
+        Remove-PSSession -Session $remote.session -ErrorAction SilentlyContinue
+        $script:JuRemote.Remove($key)
+        [void]$closed.Add([ordered]@{ computerName = $name; error = $problem })
+    }
+    return $closed.ToArray()
 }

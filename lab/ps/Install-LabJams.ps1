@@ -8,6 +8,8 @@
 # Over a newer installed version it refuses with 1638 (ERROR_PRODUCT_VERSION), as a WiX Burn bundle refuses a downgrade;
 # an MSI with a downgrade launch condition fails with 1603 instead. Which one the JAMS setup does is unverified, and
 # faults.installerAllowsDowngrade makes the lab's install over the newer version.
+# Started from a slow share of the lab (fault slow-share), it takes longer, as a setup reading its payload over the
+# network does.
 
 $ErrorActionPreference = 'Stop'
 $global:JuLab = @{ folder = $env:JAMS_UPGRADE_LAB_FOLDER; node = $env:JAMS_UPGRADE_LAB_NODE; template = (Split-Path -Parent $PSScriptRoot) }
@@ -47,7 +49,7 @@ try {
     }
     else {
         $timing = LabWithState -ReadOnly { param($s) @{ installMs = [long]$s.timing.installMs; hangs = [bool]$s.nodes[$global:JuLab.node].faults.installerHangs } }
-        Start-Sleep -Milliseconds $timing.installMs
+        Start-Sleep -Milliseconds ($timing.installMs + (LabShareDelayMs -File $self))
         $giveUp = (LabNow) + 600000
         while ((LabWithState -ReadOnly { param($s) [bool]$s.nodes[$global:JuLab.node].faults.installerHangs }) -and (LabNow) -lt $giveUp) {
             Start-Sleep -Milliseconds 100

@@ -4,6 +4,7 @@ import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
 import type { ContractObservation } from '../jams/contract.js';
+import type { AgentInfo } from '../jams/agents.js';
 
 export interface PlatformInfo {
   platform: 'windows' | 'lab';
@@ -134,11 +135,83 @@ export interface InstallerStatus {
   exitCode: number | null;
 }
 
+/** A file as the host sees it, without reading it. */
+export interface FileFacts {
+  path: string;
+  exists: boolean;
+  size: number | null;
+  lastWriteTime: string | null;
+  reason: string | null;
+}
+
+/** An installer copied into a staging folder: kept under its name only when its SHA-256 was the one expected. */
+export interface StagedCopy {
+  path: string;
+  kept: boolean;
+  sha256: string;
+  size: number;
+  copyMs: number;
+  hashMs: number;
+}
+
 export interface CredentialCheck {
   /** false when the check itself could not run (for example no domain controller answered). */
   checked: boolean;
   valid: boolean | null;
   reason: string | null;
+}
+
+/** A deploy job's entry, as Get-JAMSEntry shows it. */
+export interface DeployEntry {
+  id: number;
+  name: string;
+  /** The entry's JobState: ResourceWait, Executing, Completed, ... */
+  state: string;
+  /** Its final severity once it completed (Success, Warning, Error, Fatal); empty before. */
+  severity: string;
+  status: string;
+}
+
+/** One agent's deploy, submitted: when, and the deploy job's entry when it could be told apart; or why it was not. */
+export interface DeployStarted {
+  name: string;
+  submittedAt: string | null;
+  deployJob: string | null;
+  entry: DeployEntry | null;
+  error: string | null;
+}
+
+/** The agents and deploy entries asked about, as JAMS shows them now. */
+export interface AgentProgress {
+  agents: {
+    name: string;
+    agent: { version: string | null; online: boolean; state: string } | null;
+    error: string | null;
+  }[];
+  entries: DeployEntry[];
+}
+
+/** A remote host as a remoting session shows it; reachable false with the error when no session could be opened. */
+export interface RemoteStatus {
+  computerName: string;
+  reachable: boolean;
+  error: string | null;
+  /** The installers this stage started there. */
+  installs: { processId: number; running: boolean; exitCode: number | null }[];
+  /** The JAMS agent service's status; null when the host has none. */
+  agentService: string | null;
+  /** Its Uninstall entries named JAMS*. */
+  products: { name: string; version: string }[];
+}
+
+export interface RemoteInstallStarted {
+  computerName: string;
+  processId: number;
+  startedAt: string;
+  commandLine: string;
+  /** The package and the log, as paths on the remote host. */
+  package: string;
+  log: string;
 }
 
 export interface FoundServices {
@@ -178,6 +251,21 @@ export interface Host {
   /** Starts the installer with these arguments (quoted on the host) and returns at once. */
   startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess>;
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
+  /** Whether a file exists and its size, without reading it (a large file on a share is read once, by the copy). */
+  fileFacts(path: string): Promise<FileFacts>;
+  /**
+   * Copies an installer to `folder\name`, keeping it only when its SHA-256 is `expectSha256`; the call may take up
+   * to `timeoutSeconds`.
+   */
+  copyInstaller(
+    source: string,
+    folder: string,
+    name: string,
+    expectSha256: string,
+    timeoutSeconds: number,
+  ): Promise<StagedCopy>;
+  /** Removes the staged installer folder `root\key` (key: 16 hex digits), and nothing else. */
+  removeStagedInstaller(root: string, key: string): Promise<{ path: string; removed: boolean }>;
   /** Checks an account's password, read on the host from the named environment variable. */
   testCredential(account: string, passwordVariable: string): Promise<CredentialCheck>;
   /** Sets a service's Log On As; the password (if any) is read on the host from the named variable. */
@@ -212,6 +300,33 @@ export interface Host {
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult>;
   freeSpace(paths: readonly string[]): Promise<FreeSpace[]>;
   queuePermissions(names: readonly string[]): Promise<QueuePermissions>;
+  /** The agent definitions of a JAMS server. */
+  agents(server: string): Promise<AgentInfo[]>;
+  /** Submits each agent's deploy job (the JAMS Client's Deploy), one after the other, and returns at once. */
+  deployAgents(server: string, names: readonly string[]): Promise<DeployStarted[]>;
+  /** The agents and deploy entries named, in one look. */
+  agentProgress(server: string, names: readonly string[], entries: readonly number[]): Promise<AgentProgress>;
+  /** Each remote host in one fan-out (a remoting session is opened the first time); never throws for one host. */
+  remoteStatus(computers: readonly string[], agentService: string): Promise<RemoteStatus[]>;
+  /**
+   * Copies an installer package to a remote host, checks its SHA-256 there and starts it (through msiexec, or the
+   * package itself) with these arguments, {package} and {log} filled in with the remote paths; returns at once.
+   */
+  startRemoteInstall(
+    computer: string,
+    pkg: { path: string; sha256: string },
+    runner: 'msiexec' | 'package',
+    args: readonly string[],
+    logName: string,
+  ): Promise<RemoteInstallStarted>;
+  /** Copies a file from a remote host into a folder of this runner. */
+  receiveRemoteFile(
+    computer: string,
+    remotePath: string,
+    destination: string,
+  ): Promise<{ path: string; size: number }>;
+  /** Removes the packages this stage copied and closes the sessions. */
+  closeRemote(computers: readonly string[]): Promise<{ computerName: string; error: string | null }[]>;
   /** What the host shows for each unverified assumption: member names and non-secret samples. Read-only. */
   contract(server: string, resource: string, queues: readonly string[]): Promise<ContractObservation>;
   close(): Promise<void>;

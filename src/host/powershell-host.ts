@@ -2,9 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
+  AgentProgress,
   CopiedFiles,
   CredentialCheck,
+  FileFacts,
   DatabaseConnection,
+  DeployStarted,
   ExecutingEntry,
   FileEntry,
   FoundServices,
@@ -15,9 +18,12 @@ import type {
   InstallerProcess,
   InstallerStatus,
   PlatformInfo,
+  RemoteInstallStarted,
+  RemoteStatus,
   SqlOutcome,
   SqlRun,
   SqlTarget,
+  StagedCopy,
   TextFile,
   UninstallEntry,
 } from './host.js';
@@ -28,6 +34,7 @@ import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
 import type { ContractObservation } from '../jams/contract.js';
+import type { AgentInfo } from '../jams/agents.js';
 
 /** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
 const GRACE_MS = 60_000;
@@ -150,6 +157,29 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
   }
 
+  fileFacts(path: string): Promise<FileFacts> {
+    return this.session.call('Get-JuFileFacts', { Path: path });
+  }
+
+  copyInstaller(
+    source: string,
+    folder: string,
+    name: string,
+    expectSha256: string,
+    timeoutSeconds: number,
+  ): Promise<StagedCopy> {
+    return this.session.call(
+      'Copy-JuInstaller',
+      { Source: source, Folder: folder, Name: name, ExpectSha256: expectSha256 },
+      [],
+      timeoutSeconds * 1000,
+    );
+  }
+
+  removeStagedInstaller(root: string, key: string): Promise<{ path: string; removed: boolean }> {
+    return this.session.call('Remove-JuStagedInstaller', { Root: root, Key: key });
+  }
+
   testCredential(account: string, passwordVariable: string): Promise<CredentialCheck> {
     return this.session.call('Test-JuCredential', { Account: account, PasswordVariable: passwordVariable });
   }
@@ -258,6 +288,59 @@ export class PowerShellHost implements Host {
 
   queuePermissions(names: readonly string[]): Promise<QueuePermissions> {
     return this.session.call('Get-JuQueuePermissions', { Names: names });
+  }
+
+  agents(server: string): Promise<AgentInfo[]> {
+    return this.session.call('Get-JuAgents', { Server: server });
+  }
+
+  deployAgents(server: string, names: readonly string[]): Promise<DeployStarted[]> {
+    return this.session.call('Start-JuAgentDeploys', { Server: server, Names: names });
+  }
+
+  agentProgress(
+    server: string,
+    names: readonly string[],
+    entries: readonly number[],
+  ): Promise<AgentProgress> {
+    return this.session.call('Get-JuAgentProgress', { Server: server, Names: names, Entries: entries });
+  }
+
+  remoteStatus(computers: readonly string[], agentService: string): Promise<RemoteStatus[]> {
+    return this.session.call('Get-JuRemoteStatus', { ComputerNames: computers, AgentService: agentService });
+  }
+
+  startRemoteInstall(
+    computer: string,
+    pkg: { path: string; sha256: string },
+    runner: 'msiexec' | 'package',
+    args: readonly string[],
+    logName: string,
+  ): Promise<RemoteInstallStarted> {
+    return this.session.call('Start-JuRemoteInstall', {
+      ComputerName: computer,
+      Package: pkg.path,
+      Sha256: pkg.sha256,
+      Runner: runner,
+      Arguments: args,
+      LogName: logName,
+    });
+  }
+
+  receiveRemoteFile(
+    computer: string,
+    remotePath: string,
+    destination: string,
+  ): Promise<{ path: string; size: number }> {
+    return this.session.call('Receive-JuRemoteFile', {
+      ComputerName: computer,
+      RemotePath: remotePath,
+      Destination: destination,
+    });
+  }
+
+  closeRemote(computers: readonly string[]): Promise<{ computerName: string; error: string | null }[]> {
+    return this.session.call('Close-JuRemoteSessions', { ComputerNames: computers });
   }
 
   contract(server: string, resource: string, queues: readonly string[]): Promise<ContractObservation> {

@@ -35,6 +35,8 @@ export interface ContractObservation {
   resource: Probe<{ exists: boolean; item: Sample; root: Sample; request: Sample }>;
   entry: Probe<Sample>;
   queues: Probe<{ queues: { name: string; exists: boolean }[]; ace: Sample } | null>;
+  /** The first agent definition, and whether MVPSI.JAMS.Agent has Load and Deploy; null when no agent is defined. */
+  agents: Probe<{ agent: Sample; load: boolean; deploy: boolean } | null>;
 }
 
 /** What the judge knows besides the observation: the names the run is configured with. */
@@ -59,6 +61,18 @@ interface Assumption {
   settle: string;
   judge(o: ContractObservation, s: ContractSettings): { holds: boolean | null; seen: string };
 }
+
+/** The agent members the agents stage reads (Get-JuAgents). */
+const AGENT_MEMBERS = [
+  'AgentName',
+  'AgentType',
+  'PlatformType',
+  'Address',
+  'Version',
+  'Online',
+  'AgentState',
+  'DeployJob',
+];
 
 const missing = (members: readonly string[], wanted: readonly string[]) =>
   wanted.filter((w) => !members.includes(w));
@@ -211,14 +225,34 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   },
   {
     id: 'entry',
-    assumption: 'Get-JAMSEntry lists entries with JAMSEntry (the entry number) and JobName.',
-    settle: 'check `Get-JAMSEntry -Server localhost | Select-Object -First 1 | Format-List *`',
+    assumption: 'Get-JAMSEntry -State Executing lists entries with JAMSEntry (the entry number) and JobName.',
+    settle:
+      'check `Get-JAMSEntry -Server localhost -State Executing | Select-Object -First 1 | Format-List *` while a job runs',
     judge: (o) =>
       judged(o.entry, (sample) =>
         sample.members.length
           ? shape(sample, ['JAMSEntry', 'JobName'])
           : { holds: null, seen: 'no entry to look at' },
       ),
+  },
+  {
+    id: 'agent',
+    assumption:
+      'Get-JAMSAgent lists agent definitions with AgentName, AgentType, PlatformType, Address, Version, Online, ' +
+      'AgentState and DeployJob, and MVPSI.JAMS.Agent has Load and Deploy (what the agents stage calls).',
+    settle:
+      'check `Get-JAMSAgent -Server localhost | Select-Object -First 1 | Format-List *`; until it holds, upgrade the ' +
+      'agents with agent-method: msi or by hand',
+    judge: (o) =>
+      judged(o.agents, (a) => {
+        if (!a) return { holds: null, seen: 'no agent is defined' };
+        const result = shape(a.agent, AGENT_MEMBERS);
+        const missing = [a.load ? '' : 'Agent.Load', a.deploy ? '' : 'Agent.Deploy'].filter(Boolean);
+        return {
+          holds: result.holds && missing.length === 0,
+          seen: `${missing.length ? `no ${missing.join(', ')}; ` : ''}${result.seen}`,
+        };
+      }),
   },
   {
     id: 'queues',

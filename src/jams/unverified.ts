@@ -122,3 +122,40 @@ export const INSTALLER_LOG_ERROR_PATTERNS: readonly RegExp[] = [
   /Installation (operation )?failed/i,
   /\bcertificate\b.*\btrust/i,
 ];
+
+/**
+ * The agent package the scheduler ships for Windows agents, in `<install-folder>\Agents`, and the service it installs.
+ * CHECK: `Get-ChildItem 'C:\Program Files\MVPSI\JAMS\Scheduler\Agents'` on the upgraded scheduler lists the MSI, and
+ * `Get-Service JAMSAgent` on an agent host shows the service (the vendor documents both names; port 77).
+ */
+export const AGENT_MSI_NAME = 'SetupAgentx64.msi';
+export const AGENT_SERVICE_NAME = 'JAMSAgent';
+
+/**
+ * msiexec's own switches (documented by Microsoft): install, no UI, never reboot, verbose log. `{package}` and `{log}`
+ * become the paths on the agent host. CHECK: the vendor's silent install is `msiexec /i SetupAgentx64.msi /qn`; that the
+ * package needs no property (such as the scheduler's name) when it upgrades an installed agent.
+ */
+export const AGENT_MSI_ARGUMENTS: readonly string[] = [
+  '/i',
+  '{package}',
+  '/qn',
+  '/norestart',
+  '/l*v',
+  '{log}',
+];
+
+/**
+ * An agent's deploy entry that waits for resources this long is taken as held by the maintenance window: the root
+ * folder's requirement is inherited by every job, and nothing says the deploy jobs are exempt.
+ * CHECK: on a test pair, close the window (maintenance-on) and deploy one agent from the JAMS Client; if its entry
+ * shows ResourceWait (Waiting for Resources), use agent-method msi.
+ */
+export const DEPLOY_HELD_GRACE_MS = 60_000;
+
+/**
+ * The Uninstall entry of a JAMS agent on a host starts with this; any other entry named JAMS* is the main JAMS product,
+ * whose version is the desktop client's. CHECK: Programs and Features on a workstation with the JAMS Client and on an
+ * agent host.
+ */
+export const AGENT_PRODUCT_PREFIX = 'JAMS Agent';

@@ -1,4 +1,6 @@
+import { agentsMarkdown } from './agents.js';
 import type { AuditReport } from './audit.js';
+import type { Breakdown, BreakdownPart, GateWait } from './breakdown.js';
 import type { Span } from './downtime.js';
 import type { RollbackSummary } from './rollback.js';
 
@@ -22,7 +24,7 @@ const cell = (value: string | number | null | undefined): string =>
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>');
 
-function table(header: string[], rows: (string | number | null | undefined)[][]): string {
+export function table(header: string[], rows: (string | number | null | undefined)[][]): string {
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
@@ -62,6 +64,10 @@ export function renderAudit(a: AuditReport): string {
       ],
     ),
   );
+  out.push(...renderBreakdown('Where the downtime went', a.downtimeBreakdown));
+  out.push(...renderBreakdown('Where the maintenance window went', a.windowBreakdown));
+  const waits = renderGateWaits(a.gateWaits);
+  if (waits) out.push(waits);
 
   out.push('### Timeline');
   out.push(
@@ -87,6 +93,15 @@ export function renderAudit(a: AuditReport): string {
     ),
   );
 
+  // A rollback has no agents stage: the section would only say so.
+  if (a.pipeline === 'upgrade' || a.agents) {
+    out.push('### Agents and clients');
+    out.push(
+      a.agents
+        ? agentsMarkdown(a.agents)
+        : 'The agents stage left no record: this run upgraded no agent and no desktop client.',
+    );
+  }
   if (a.rollback) out.push(...renderRollback(a.rollback));
 
   out.push('### Approvals');
@@ -176,4 +191,57 @@ function renderRollback(r: RollbackSummary): string[] {
     r.reinstall.map((h) => [h.role, h.host, h.from, h.to, h.install, h.uninstalled ?? 'no']),
   );
   return ['### Rollback', restore, `**Cost**: ${r.lost}`, reinstall];
+}
+
+/** "8.2 s" under a minute, as formatSeconds above it. */
+export function formatMs(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSeconds(Math.round(ms / 1000));
+}
+
+const BAR_WIDTH = 40;
+const partLabel = (p: BreakdownPart) => (p.where ? `${p.where}: ${p.part}` : p.part);
+
+/** One bar per part, longest first; time waiting for a person is drawn apart (░), so it cannot pass for work. */
+export function barChart(b: Breakdown): string {
+  const longest = Math.max(0, ...b.parts.map((p) => p.ms));
+  const width = Math.max(5, ...b.parts.map((p) => partLabel(p).length));
+  const line = (name: string, bar: string, ms: number) =>
+    `${name.padEnd(width)}  ${bar.padEnd(BAR_WIDTH)}  ${formatMs(ms).padStart(12)}`;
+  const bars = b.parts.map((p) => {
+    const length = longest ? Math.max(p.ms > 0 ? 1 : 0, Math.round((p.ms / longest) * BAR_WIDTH)) : 0;
+    return line(partLabel(p), (p.kind === 'waiting for a human' ? '░' : '█').repeat(length), p.ms);
+  });
+  const human = b.parts.some((p) => p.kind === 'waiting for a human');
+  return [
+    '```text',
+    ...bars,
+    line('total', '', b.totalMs),
+    ...(human ? ['░ waiting for a person (the reviewers of a gate), not for JAMS'] : []),
+    '```',
+  ].join('\n');
+}
+
+/** A breakdown: the table (part, where, kind, time, share, then the total), the bar chart and its note. */
+export function renderBreakdown(heading: string, b: Breakdown): string[] {
+  if (!b.parts.length) return [`### ${heading}`, b.note];
+  const percent = (ms: number) => `${b.totalMs ? Math.round((ms / b.totalMs) * 100) : 0} %`;
+  return [
+    `### ${heading}`,
+    table(
+      ['Part', 'Where', 'Kind', 'Time', 'Share'],
+      [
+        ...b.parts.map((p) => [p.part, p.where, p.kind, formatMs(p.ms), percent(p.ms)]),
+        ['**total**', '', '', `**${formatMs(b.totalMs)}**`, '100 %'],
+      ],
+    ),
+    barChart(b),
+    b.note,
+  ];
+}
+
+/** One line on how long each gate waited for its reviewers, in the window or before it. */
+export function renderGateWaits(waits: readonly GateWait[]): string | null {
+  const measured = waits.filter((w) => w.ms !== null);
+  if (!measured.length) return null;
+  return `Waiting for reviewers (a person, not JAMS): ${measured.map((w) => `${w.title} ${formatMs(w.ms ?? 0)}`).join(', ')}.`;
 }

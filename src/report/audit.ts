@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
+import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
 import { PIPELINES, type GateStep, type PipelineName } from '../pipeline.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
+import { breakDownDowntime, breakDownWindow, gateWaits, type Breakdown, type GateWait } from './breakdown.js';
 import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
 import { runUrl, type Review, type RunFacts, type RunRef } from './github-run.js';
 import { failures, hostStates, type HostState, type StepFailure } from './host-state.js';
@@ -33,7 +35,15 @@ export interface AuditReport {
   timeline: TimelineRow[];
   downtime: Span;
   maintenanceWindow: Span;
+  /** Where the downtime went: its parts add up to it. */
+  downtimeBreakdown: Breakdown;
+  /** Where the maintenance window went, the downtime one part of it. */
+  windowBreakdown: Breakdown;
+  /** How long each gate waited for its reviewers (from GitHub's jobs). */
+  gateWaits: GateWait[];
   versions: HostVersions[];
+  /** The agents stage's record of each agent and desktop client; null when it left none. */
+  agents: AgentsData | null;
   approvals: { gates: GateApproval[]; unpaired: Review[]; note: string | null };
   artifacts: { items: { name: string; url: string | null }[]; note: string | null };
   failures: StepFailure[];
@@ -95,6 +105,7 @@ export function buildAudit(input: AuditInput): AuditReport {
   const maintenanceWindow = measureMaintenanceWindow(records, now);
   const failed = failures(timeline, records);
   const gates = steps.filter((s): s is GateStep => s.kind === 'gate');
+  const agents = latestAgents(records);
   return {
     tool: 'jams-upgrade',
     kind: 'audit-report',
@@ -115,12 +126,26 @@ export function buildAudit(input: AuditInput): AuditReport {
     timeline,
     downtime,
     maintenanceWindow,
+    downtimeBreakdown: breakDownDowntime(PIPELINES[pipeline], records, facts.jobs, downtime, now),
+    windowBreakdown: breakDownWindow(
+      PIPELINES[pipeline],
+      records,
+      facts.jobs,
+      maintenanceWindow,
+      downtime,
+      now,
+    ),
+    gateWaits: gateWaits(PIPELINES[pipeline], facts.jobs),
     versions: versionsByHost(records),
+    agents,
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
     artifacts: artifacts(input),
     failures: failed,
     hosts: hostStates(records),
-    nextSteps: nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+    nextSteps: [
+      ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+      ...agentNextSteps(agents),
+    ],
     rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,
     problems: [
       ...input.problems,

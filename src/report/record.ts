@@ -11,6 +11,30 @@ export interface ActionEntry {
   detail?: string;
 }
 
+/**
+ * The phases a stage marks for the report's breakdown of the downtime and the maintenance window
+ * (src/report/breakdown.ts names each).
+ */
+export type PhaseName =
+  | 'drain'
+  | 'installer-check'
+  | 'installer'
+  | 'services-stop'
+  | 'accounts-restore'
+  | 'config-reapply'
+  | 'services-start'
+  | 'role'
+  | 'agents'
+  | 'clients';
+
+/** When one phase of a stage began and ended. */
+export interface PhaseMark {
+  phase: PhaseName;
+  startedAt: string;
+  /** Missing when the stage ended inside the phase (it failed there): the report ends it with the stage. */
+  endedAt?: string;
+}
+
 export interface Failure {
   message: string;
   /** What each host was left in, in words an operator can act on. */
@@ -34,6 +58,8 @@ export interface StageRecord {
   servicesBefore?: ServiceState[];
   servicesAfter?: ServiceState[];
   actions: ActionEntry[];
+  /** The phases the breakdown shows, in the order they began; older records have none. */
+  phases?: PhaseMark[];
   warnings: string[];
   data: Record<string, unknown>;
   failure?: Failure;

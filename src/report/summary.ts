@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import type { Verdict } from '../jams/contract.js';
 import type { ServiceState } from '../jams/services.js';
+import { AGENT_COLUMNS, agentCells, headlineOf, STEPS_TITLE, type AgentsData } from './agents.js';
 import type { StageRecord } from './record.js';
 
 /** The parts of record.data the summary shows when a stage left them (upgrade, and start's config reapply). */
@@ -125,6 +126,24 @@ export async function writeSummary(
         f.diff.length ? `<pre>${escape(f.diff.join('\n'))}</pre>` : '',
       ]),
     ]);
+  }
+  const agents = record.data['agents'] as AgentsData | undefined;
+  if (agents) {
+    s.addHeading('Agents and desktop clients', 4);
+    s.addRaw(`<p>${escape(headlineOf(agents, (t) => t))}</p>`, true);
+    if (agents.rows.length) {
+      s.addTable([
+        AGENT_COLUMNS.map((h) => ({ data: h, header: true })),
+        ...agents.rows.map((r) => agentCells(r, (x) => x.toUpperCase()).map(escape)),
+      ]);
+    }
+    const steps = agents.rows.filter((r) => r.manualStep);
+    if (steps.length) {
+      s.addRaw(`<p>${STEPS_TITLE}:</p>`, true);
+      s.addList(steps.map((r) => escape(`${r.name} (${r.detail}): ${r.manualStep}`)));
+    }
+    if (agents.clientsNote) s.addRaw(`<p>${escape(agents.clientsNote)}</p>`, true);
+    if (agents.progress.length) s.addCodeBlock(agents.progress.join('\n'));
   }
   const contract = record.data['contract'] as Verdict[] | undefined;
   if (contract) {

@@ -150,6 +150,7 @@ async function drain(ctx: StageContext, data: Record<string, unknown>): Promise<
       ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
     return;
   }
+  const draining = ctx.phase('drain');
   const waited = await ctx.waitFor(
     read,
     (e) => e.length === 0,
@@ -157,6 +158,7 @@ async function drain(ctx: StageContext, data: Record<string, unknown>): Promise<
     (e, ms) =>
       `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`,
   );
+  draining.end();
   data['drained'] = waited.ok;
   data['stillExecuting'] = waited.value;
   if (waited.ok) return;

@@ -7,6 +7,7 @@ export const STAGE_NAMES = [
   'upgrade',
   'start',
   'verify',
+  'agents',
   'maintenance-off',
   'restore',
   'reinstall',

@@ -4,6 +4,7 @@ import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
 import { checkContract } from '../tasks/host-contract.js';
+import { planStaging, stageInstaller } from '../tasks/installer-staging.js';
 import { reviewQueuePermissions } from '../tasks/queue-permissions.js';
 import { showRestorePlan } from '../tasks/restore-plan.js';
 import { describeRoles, readRoleView } from '../tasks/roles.js';
@@ -89,15 +90,20 @@ export const preflight: Stage = {
     }
     ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
 
+    const staging = await planStaging(ctx);
     await checkFreeSpace(ctx, [
       { path: ctx.settings.installFolder, purpose: 'the installer' },
       ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+      ...(staging && !staging.reuse
+        ? [{ path: ctx.settings.stateFolder, purpose: 'the staged installer', extraBytes: staging.size }]
+        : []),
     ]);
 
     if (ctx.settings.pipeline === 'rollback' && ctx.settings.role === 'primary') await showRestorePlan(ctx);
 
-    // Preflight's one durable write, once every check above has passed.
+    // Preflight's durable writes, once every check above has passed: the accounts, then the staged installer.
     await recordAccounts(ctx, states);
+    await stageInstaller(ctx, staging);
   },
 };
 

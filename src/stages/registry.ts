@@ -1,3 +1,4 @@
+import { agents } from './agents.js';
 import { backup } from './backup.js';
 import type { Stage } from '../stage-context.js';
 import { maintenanceOff } from './maintenance-off.js';
@@ -20,6 +21,7 @@ export const STAGES: Readonly<Record<StageName, Stage>> = {
   upgrade,
   start,
   verify,
+  agents,
   'maintenance-off': maintenanceOff,
   restore,
   reinstall,

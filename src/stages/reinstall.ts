@@ -1,6 +1,7 @@
 import { pickInstalledVersion } from '../jams/version.js';
 import type { ServiceNames } from '../jams/services.js';
 import { runInstaller } from '../tasks/installer-run.js';
+import { stagedInstaller } from '../tasks/installer-staging.js';
 import { readRollbackRecord } from '../tasks/rollback-record.js';
 import { runKey } from '../tasks/config-files.js';
 import { configSaveFor } from '../tasks/uninstall-first.js';
@@ -42,7 +43,7 @@ async function finishAfterUninstall(ctx: StageContext): Promise<'none' | 'ran' |
       `(${entry.uninstall.phase}) and nothing is installed now: the installer runs first`,
   );
   requireElevation(ctx);
-  const installer = await checkInstaller(ctx);
+  const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
   const target = targetVersion(ctx, installer.version);
   const names = Object.fromEntries(
     Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']),

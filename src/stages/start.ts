@@ -58,6 +58,7 @@ export const start: Stage = {
     // The procedure: apply the customised config files, then start the services.
     if (reapply) await applyConfigReapply(ctx, reapply);
 
+    const starting = ctx.phase('services-start');
     for (const kind of START_ORDER) {
       const name = names[kind];
       const label = describeService(kind, name);
@@ -95,14 +96,18 @@ export const start: Stage = {
       }
     }
 
+    starting.end();
+
     if (!ctx.settings.dryRun) {
       ctx.log.info(`waiting for ${hostLabel(ctx)} to report ${want}`);
+      const reaching = ctx.phase('role');
       const waited = await ctx.waitFor(
         () => readRoleView(ctx),
         (v) => v.self === want,
         ctx.settings.roleTimeoutMs,
         (v, ms) => `waiting for ${want}: ${describeRoles(v)} (${Math.round(ms / 1000)} s)`,
       );
+      if (waited.ok) reaching.end();
       const now = await readServices(ctx, names);
       ctx.record.servicesAfter = Object.values(now);
       if (!waited.ok) {

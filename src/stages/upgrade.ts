@@ -3,7 +3,9 @@ import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
 import { saveConfigFiles, runKey } from '../tasks/config-files.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { checkInstallerFile } from '../tasks/installer-check.js';
 import { runInstaller, type InstallOutcome } from '../tasks/installer-run.js';
+import { stagedInstaller } from '../tasks/installer-staging.js';
 import {
   checkPasswords,
   planAccountRestore,
@@ -65,8 +67,10 @@ export const upgrade: Stage = {
 
     // Preconditions: nothing below changes anything until the installer decision is made.
     requireElevation(ctx);
-    const accounts = await readAccountRecord(ctx);
-    const installer = await checkInstaller(ctx);
+    const accounts = await readAccountRecord(ctx, before);
+    const checking = ctx.phase('installer-check');
+    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+    checking.end();
     const installerVersion = installer.version;
     data.installer = {
       path: installer.path,
@@ -219,9 +223,16 @@ export function requireElevation(ctx: StageContext): void {
   }
 }
 
-/** The installer file: readable, the expected SHA-256, a valid signature and a readable version. */
-export async function checkInstaller(ctx: StageContext): Promise<InstallerInfo & { version: string }> {
-  const { installerPath, installerSha256 } = ctx.settings.upgrade;
+/**
+ * The installer file: readable, the expected SHA-256, a valid signature and a readable version. `staged`: the copy
+ * preflight staged on this host, already read; else installer-path is read.
+ */
+export async function checkInstaller(
+  ctx: StageContext,
+  staged: InstallerInfo | null = null,
+): Promise<InstallerInfo & { version: string }> {
+  const { installerPath: given, installerSha256 } = ctx.settings.upgrade;
+  const installerPath = staged?.path ?? given;
   if (!installerPath || !installerSha256) {
     throw new StageError(
       'The upgrade stage needs the installer-path and installer-sha256 inputs.',
@@ -229,40 +240,12 @@ export async function checkInstaller(ctx: StageContext): Promise<InstallerInfo &
       'Set both inputs, then re-run this job.',
     );
   }
-  const info = await ctx.host.installer(installerPath);
-  const refuse = (message: string, next: string): never => {
-    throw new StageError(message, 'Nothing was changed.', next);
-  };
-  if (!info.exists || !info.readable) {
-    refuse(
-      `The JAMS installer ${installerPath} cannot be read on ${hostLabel(ctx)}: ${info.reason}.`,
-      'Check the path, that the share is reachable from the host, and that the runner account may read it; then re-run this job.',
-    );
-  }
-  ctx.log.info(`installer ${installerPath}: ${info.size} bytes, SHA-256 ${info.sha256}`);
-  if (info.sha256 !== installerSha256) {
-    refuse(
-      `The SHA-256 of ${installerPath} is ${info.sha256}, and installer-sha256 expects ${installerSha256}.`,
-      'Do not run this file: download the installer again from the vendor, compare its hash with the published one, ' +
-        'and set installer-sha256 to it; then re-run this job.',
-    );
-  }
-  if (info.signature !== 'Valid') {
-    refuse(
-      `The Authenticode signature of ${installerPath} is ${info.signature}` +
-        `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`,
-      'Do not run this file: get a signed installer from the vendor, then re-run this job.',
-    );
-  }
-  ctx.log.info(`signature Valid${info.signer ? `, signed by ${info.signer}` : ''}`);
-  const version = info.version ? parseJamsVersion(info.version) : null;
-  if (!version) {
-    refuse(
-      `The version of ${installerPath} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`,
-      'Check that the file is the JAMS setup program, then re-run this job.',
-    );
-  }
-  return { ...info, version: (version as NonNullable<typeof version>).version };
+  return checkInstallerFile(ctx, {
+    path: installerPath,
+    label: 'JAMS installer',
+    expect: { sha256: installerSha256, input: 'installer-sha256' },
+    known: staged,
+  });
 }
 
 /** The target is target-version when given, else the installer's version; the two must agree. */

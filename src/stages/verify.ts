@@ -2,6 +2,7 @@ import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
 import { expectedRole } from '../jams/roles.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import { StageError, type Stage } from '../stage-context.js';
+import { removeEarlierStagedCopies } from '../tasks/installer-staging.js';
 import { describeRoles, readRoleView } from '../tasks/roles.js';
 import { describeStates, hostLabel, readServices, resolveServices } from '../tasks/services.js';
 
@@ -14,7 +15,8 @@ interface Check {
 
 /**
  * The procedure's last check: the primary is Running (active), the secondary is in Backup Mode (standby),
- * all three services run, and the version is the target. Read-only; every failed check is reported.
+ * all three services run, and the version is the target. Read-only; every failed check is reported. Once all pass, the
+ * installers earlier runs staged on this host are removed.
  */
 export const verify: Stage = {
   async run(ctx) {
@@ -59,11 +61,15 @@ export const verify: Stage = {
     const installed = pickInstalledVersion(await ctx.host.installedVersion());
     ctx.record.data['installedVersion'] = installed;
     if (ctx.settings.targetVersion) {
+      const ok =
+        installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
+      // A dry-run of the pipeline installed nothing: the version is shown, not judged.
+      const dryRunOnly = !ok && ctx.settings.dryRun;
       checks.push({
         check: 'installed version',
         expected: ctx.settings.targetVersion,
-        actual: installed?.version ?? 'unreadable',
-        ok: installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version,
+        actual: `${installed?.version ?? 'unreadable'}${dryRunOnly ? ' (dry-run: nothing was installed, so not judged)' : ''}`,
+        ok: ok || dryRunOnly,
       });
     }
     ctx.record.data['checks'] = checks;
@@ -84,5 +90,6 @@ export const verify: Stage = {
               'failed checks name, then re-run start and verify for this host.',
       );
     }
+    await removeEarlierStagedCopies(ctx);
   },
 };

@@ -176,6 +176,7 @@ function planFile(mode: 'merge' | 'replace', saved: TextFile, installed: TextFil
  * copies first, each file is replaced only if it is still what was read, and the diff goes into the run folder.
  */
 export async function applyConfigReapply(ctx: StageContext, plan: ConfigReapplyPlan): Promise<void> {
+  const reapplying = ctx.phase('config-reapply');
   const folder = ctx.settings.installFolder;
   const work = plan.files.filter((f) => f.action === 'merge' || f.action === 'replace');
   writeDiff(ctx, plan);
@@ -223,6 +224,7 @@ export async function applyConfigReapply(ctx: StageContext, plan: ConfigReapplyP
       await saveUpgradeRecord(ctx, { ...plan.upgrade, configReappliedAt: new Date().toISOString() });
     },
   );
+  reapplying.end();
 }
 
 /** config-reapplied.diff and the merged files in the stage's run folder, next to record.json. */

@@ -37,6 +37,7 @@ export async function runInstaller(
       `${base.installer.path} (${base.targetVersion}), log ${log}`,
       async () => {
         await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
+        const installing = ctx.phase('installer');
         const started = await ctx.host.startInstaller(base.installer.path, args);
         const install: NonNullable<HostUpgradeRecord['install']> = {
           processId: started.processId,
@@ -54,6 +55,7 @@ export async function runInstaller(
           timeoutMs,
           (_s, ms) => `the installer is running (${Math.round(ms / 1000)} s)`,
         );
+        installing.end();
         if (!waited.ok) {
           const now = await readServices(ctx, names);
           ctx.record.servicesAfter = Object.values(now);
@@ -99,7 +101,7 @@ export async function runInstaller(
   return result;
 }
 
-/** The log is written into the run folder on this runner, so it is read here directly. */
+/** The line of an installer log in the run folder (this runner) that reports the error. */
 export function readErrorLine(log: string): InstallOutcome['errorLine'] {
   if (!existsSync(log)) return null;
   return findErrorLine(decodeLog(readFileSync(log)));

@@ -33,9 +33,29 @@ export interface AccountOutcome {
   outcome: 'restored' | 'already' | 'would';
 }
 
-/** The Log On As record preflight saved on this host; the upgrade cannot proceed without it. */
-export async function readAccountRecord(ctx: StageContext): Promise<AccountRecord> {
+/**
+ * The Log On As record preflight saved on this host; the upgrade cannot proceed without it. A dry-run of the whole
+ * pipeline has none (its preflight writes nothing): it plans with the accounts the services run as now, which are
+ * what that preflight would have recorded, and says so.
+ */
+export async function readAccountRecord(
+  ctx: StageContext,
+  current: Record<ServiceKind, ServiceState>,
+): Promise<AccountRecord> {
   const stored = await ctx.host.readState<AccountRecord>(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+  if (!stored.data && ctx.settings.dryRun) {
+    ctx.log.warn(
+      `There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): this dry-run plans ` +
+        'with the accounts the services run as now. A real run needs preflight first.',
+    );
+    const planned: AccountRecord = {
+      recordedAt: new Date().toISOString(),
+      computerName: ctx.record.host?.computerName ?? '',
+      accounts: Object.fromEntries(Object.values(current).map((s) => [s.name, s.account ?? ''])),
+    };
+    ctx.record.data['logOnAsRecord'] = planned;
+    return planned;
+  }
   if (!stored.data) {
     throw new StageError(
       `There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
@@ -154,6 +174,7 @@ export async function restoreAccounts(
   names: ServiceNames,
   record: AccountRecord,
 ): Promise<AccountOutcome[]> {
+  const restoring = ctx.phase('accounts-restore');
   const current = await readServices(ctx, names);
   const outcomes: AccountOutcome[] = [];
   const plan = planAccountRestore(
@@ -195,6 +216,7 @@ export async function restoreAccounts(
   if (ctx.settings.dryRun) return outcomes;
 
   const after = await readServices(ctx, names);
+  restoring.end();
   ctx.record.servicesAfter = Object.values(after);
   for (const o of outcomes) {
     const kind = KINDS.find((k) => names[k] === o.service) as ServiceKind;

@@ -60,16 +60,23 @@ export function hostLabel(ctx: StageContext): string {
  * Leaves servicesAfter in the record and fails with the host state when a service does not stop.
  */
 export async function stopJamsServices(ctx: StageContext, names: ServiceNames): Promise<void> {
+  const stopping = ctx.phase('services-stop');
   const covered = new Set<string>();
   for (const kind of STOP_ORDER) {
     const name = names[kind];
     let [state] = await ctx.host.serviceStates([name]);
     const label = describeService(kind, name);
-    if (state?.status === 'StartPending' && !ctx.settings.dryRun) {
-      ctx.log.info(`${label} is starting; waiting for it to settle before the stop`);
+    // Neither a starting service nor a starting dependent (Windows stops the dependents first) takes a stop control.
+    const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
+    const settling = [name, ...dependents];
+    const starting = dependents.length ? await ctx.host.serviceStates(settling) : [state];
+    if (starting.some((s) => s?.status === 'StartPending') && !ctx.settings.dryRun) {
+      ctx.log.info(
+        `${settling.join(', ')}: waiting for the service that is starting to settle before the stop`,
+      );
       const settled = await ctx.waitFor(
-        () => ctx.host.serviceStates([name]),
-        (s) => s[0]?.status !== 'StartPending',
+        () => ctx.host.serviceStates(settling),
+        (s) => s.every((x) => x.status !== 'StartPending'),
         ctx.settings.serviceTimeoutMs,
       );
       state = settled.value[0];
@@ -82,7 +89,6 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
       ctx.skip('stop', label, 'stopped together with the service it depends on');
       continue;
     }
-    const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
     dependents.forEach((d) => covered.add(d));
     const target = dependents.length ? `${label}, which also stops ${dependents.join(', ')}` : label;
     const changed = await ctx.change('stop', target, async () => {
@@ -90,10 +96,9 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
     });
     if (!changed) continue;
 
-    const watched = [name, ...dependents];
     const waited = await ctx.waitFor(
       async () => {
-        const states = await ctx.host.serviceStates(watched);
+        const states = await ctx.host.serviceStates(settling);
         // Windows waits 30 s for the dependents to stop before it stops this service, and gives up on it after that:
         // once they have stopped, ask again.
         const [self, ...rest] = states;
@@ -129,6 +134,7 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
       );
     }
   }
+  stopping.end();
 
   const after = await readServices(ctx, names);
   ctx.record.servicesAfter = Object.values(after);

@@ -39,6 +39,19 @@ function global:LabFileVersionInfo {
 }
 Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptProperty -MemberName VersionInfo -Value { LabFileVersionInfo -File $this.FullName } -Force
 
+# FileInfo.OpenRead() and FileInfo.CopyTo() (File.OpenRead and File.Copy, .NET docs) read the whole file: from the lab's
+# slow share (fault slow-share) they first wait as long as that read takes over a slow network (LabShareDelayMs).
+Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptMethod -MemberName OpenRead -Force -Value {
+    Start-Sleep -Milliseconds (LabShareDelayMs -File $this.FullName)
+    return [System.IO.File]::OpenRead($this.FullName)
+}
+Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptMethod -MemberName CopyTo -Force -Value {
+    param([string]$Destination, [bool]$Overwrite = $false)
+    Start-Sleep -Milliseconds (LabShareDelayMs -File $this.FullName)
+    [System.IO.File]::Copy($this.FullName, $Destination, $Overwrite)
+    return (New-Object System.IO.FileInfo($Destination))
+}
+
 # Stop() and Start() are type data of the lab's ServiceController objects: cheaper than members added to each one.
 Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Stop -Value { LabStopController -Name $this.Name } -Force
 Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Start -Force -Value {
@@ -221,4 +234,102 @@ function global:Get-AuthenticodeSignature {
     $certificate = $null
     if ($facts.signature -ne 'NotSigned') { $certificate = [pscustomobject]@{ Subject = [string]$facts.signer } }
     return [pscustomobject]@{ Status = [string]$facts.signature; StatusMessage = "lab signature: $($facts.signature)"; SignerCertificate = $certificate; Path = $LiteralPath }
+}
+
+# ---- Remoting: the agent hosts and workstations (the agents stage) ----
+
+# The Windows folder, as the runner's process (and a remote host's) has it; the platform file builds paths under it.
+$env:SystemRoot = 'C:\Windows'
+$global:JuLabSessions = @{}
+
+function global:New-PSSessionOption {
+    # New-PSSessionOption -OpenTimeout -OperationTimeout (milliseconds, Microsoft docs); PowerShell on Linux lacks them.
+    [CmdletBinding()]
+    param([int]$OpenTimeout, [int]$OperationTimeout)
+    return [pscustomobject]@{ OpenTimeout = $OpenTimeout; OperationTimeout = $OperationTimeout }
+}
+
+function global:New-PSSession {
+    # New-PSSession -ComputerName (Microsoft docs): in the lab each session is a runspace of its own that loads
+    # Lab.Remote.ps1, so only a script block's text and its arguments cross, as over WinRM. A host the lab does not know,
+    # or one marked unreachable, fails with WinRM's words, as a non-terminating error unless -ErrorAction Stop.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$ComputerName, $SessionOption)
+    foreach ($computer in $ComputerName) {
+        $reachable = LabWithState -ReadOnly { param($s) (LabKnownHost -State $s -Computer $computer) -and -not (LabHostFaults -State $s -Computer $computer).unreachable }
+        if (-not $reachable) {
+            Write-Error -Message ("Connecting to remote server $computer failed with the following error message : WinRM cannot complete the operation. " +
+                'Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled.') -Category OpenError -TargetObject $computer
+            continue
+        }
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $init = [powershell]::Create()
+        $init.Runspace = $runspace
+        [void]$init.AddScript('param($File, $Folder, $Computer, $Template) . $File -Folder $Folder -Computer $Computer -Template $Template')
+        [void]$init.AddArgument([System.IO.Path]::Combine($global:JuLab.template, 'ps', 'Lab.Remote.ps1')).AddArgument($global:JuLab.folder).AddArgument($computer).AddArgument($global:JuLab.template)
+        [void]$init.Invoke()
+        $init.Dispose()
+        $id = 1
+        foreach ($known in @($global:JuLabSessions.Keys)) { if ([int]$known -ge $id) { $id = [int]$known + 1 } }
+        $global:JuLabSessions[$id] = @{ runspace = $runspace; computer = $computer }
+        [pscustomobject]@{ PSTypeName = 'Lab.PSSession'; Id = $id; Name = "Runspace$id"; ComputerName = $computer; State = 'Opened'; Availability = 'Available' }
+    }
+}
+
+function global:Remove-PSSession {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)]$Session)
+    foreach ($one in @($Session)) {
+        $known = $global:JuLabSessions[$one.Id]
+        if ($null -eq $known) { continue }
+        $known.runspace.Dispose()
+        $global:JuLabSessions.Remove($one.Id)
+    }
+}
+
+function global:Invoke-Command {
+    # Invoke-Command -Session <one or more> -ScriptBlock -ArgumentList (Microsoft docs): the block's text runs in each
+    # session's runspace, one after the other here (at once over WinRM), and each result carries PSComputerName. An error
+    # in one session is reported as that session's error and the others still answer.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)]$Session, [scriptblock]$ScriptBlock, [object[]]$ArgumentList, [string[]]$ComputerName)
+    if ($null -eq $Session) { return Microsoft.PowerShell.Core\Invoke-Command @PSBoundParameters }
+    foreach ($one in @($Session)) {
+        $known = $global:JuLabSessions[$one.Id]
+        if ($null -eq $known) { Write-Error -Message "The session $($one.Name) to $($one.ComputerName) is closed." -TargetObject $one.ComputerName; continue }
+        $shell = [powershell]::Create()
+        $shell.Runspace = $known.runspace
+        [void]$shell.AddScript($ScriptBlock.ToString())
+        if ($null -ne $ArgumentList) { foreach ($a in $ArgumentList) { [void]$shell.AddArgument($a) } }
+        $failure = $null
+        $output = @()
+        try { $output = @($shell.Invoke()) }
+        catch {
+            $failure = $_.Exception
+            while ($null -ne $failure.InnerException) { $failure = $failure.InnerException }
+        }
+        if ($null -eq $failure -and $shell.Streams.Error.Count -gt 0) { $failure = $shell.Streams.Error[0].Exception }
+        $shell.Dispose()
+        foreach ($item in $output) { if ($null -ne $item) { Add-Member -InputObject $item -NotePropertyName PSComputerName -NotePropertyValue $known.computer -Force -PassThru } }
+        if ($null -ne $failure) { Write-Error -Message "[$($known.computer)] $($failure.Message)" -TargetObject $known.computer }
+    }
+}
+
+function global:Copy-Item {
+    # Copy-Item -ToSession / -FromSession (PowerShell 5.0 and later, Microsoft docs): the remote side is the host's lab
+    # folder. Without a session it is the real cmdlet.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Path, [string[]]$LiteralPath, [Parameter(Position = 1)][string]$Destination, $ToSession, $FromSession, [switch]$Force, [switch]$Recurse)
+    if ($null -eq $ToSession -and $null -eq $FromSession) { return Microsoft.PowerShell.Management\Copy-Item @PSBoundParameters }
+    $source = @(@($Path) + @($LiteralPath) | Where-Object { $_ })[0]
+    $session = $ToSession
+    if ($null -eq $session) { $session = $FromSession }
+    if ($null -eq $global:JuLabSessions[$session.Id]) { Write-Error -Message "The session to $($session.ComputerName) is closed." -TargetObject $session.ComputerName; return }
+    $from = $source
+    $to = LabRemotePath -Computer $session.ComputerName -Path $Destination
+    if ($null -ne $FromSession) { $from = LabRemotePath -Computer $session.ComputerName -Path $source; $to = $Destination }
+    if (-not [System.IO.File]::Exists($from)) { Write-Error -Message "Cannot find path '$source' because it does not exist." -Category ObjectNotFound -TargetObject $source; return }
+    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($to))
+    [System.IO.File]::Copy($from, $to, $true)
 }

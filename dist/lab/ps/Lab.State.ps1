@@ -46,7 +46,8 @@ function LabReadBinary {
 }
 
 function ConvertTo-LabPlain {
-    # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); the engine works on hashtables.
+    # ConvertFrom-Json gives PSCustomObjects on 5.1 (no -AsHashtable); the engine works on hashtables. The module has
+    # the same helper, but the lab installer's process runs this engine without the module.
     param($Value)
     if ($null -eq $Value) { return $null }
     if ($Value -is [System.Management.Automation.PSCustomObject]) {
@@ -79,6 +80,7 @@ function LabCopyTemplateFiles {
         Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $target $file.Name) -Force
     }
     LabWriteBinary -File (Join-Path $target 'JAMSScheduler.exe') -Version ([string]$State.nodes[$Node].version)
+    LabWriteAgentPackage -Folder $target -Version ([string]$State.nodes[$Node].version)
 }
 
 function LabCopyHooks {
@@ -105,6 +107,7 @@ function LabNewState {
         accounts = $template.accounts; resources = $template.resources; sql = $template.sql; shares = $template.shares
         nodes = @{}
     }
+    LabNewAgentState -State $state -Template $template
     foreach ($node in @('primary', 'secondary')) {
         $n = ConvertTo-LabPlain (ConvertFrom-Json (ConvertTo-Json -InputObject $template.node -Depth 20))
         $n.hostName = $template.nodes[$node].hostName
@@ -128,7 +131,7 @@ function LabStatePath { return [System.IO.Path]::Combine($global:JuLab.folder, '
 
 function LabStamp {
     param([string]$Path)
-    $item = New-Object System.IO.FileInfo($Path)
+    $item = [System.IO.FileInfo]$Path
     if (-not $item.Exists) { return $null }
     return '{0}-{1}' -f $item.LastWriteTimeUtc.Ticks, $item.Length
 }
@@ -149,19 +152,23 @@ function LabWithState {
     # it runs without the lock. Otherwise the lock is held and a changed state is written back. The locals carry a lab
     # prefix: $Action sees this scope, and a plain $path here would shadow a caller's $Path.
     param([scriptblock]$Action, [switch]$ReadOnly)
+    $labAdvanced = $null
     if ($ReadOnly.IsPresent) {
         $labState = LabLoad
         if ($null -ne $labState) {
             if (-not (LabAdvance -State $labState)) { return & $Action $labState }
-            $global:JuLabCache = @{ stamp = $null; state = $null }
+            # Events came due and the cached state has them: the locked path writes it, unless another writer changed
+            # the file meanwhile (then it is parsed and advanced afresh). Parsing a large lab costs far more than writing.
+            $labAdvanced = $labState
         }
     }
     [void][System.IO.Directory]::CreateDirectory($global:JuLab.folder)
-    $labLock = LabLock
+    try { $labLock = LabLock }
+    catch { $global:JuLabCache = @{ stamp = $null; state = $null }; throw }
     try {
         $labPath = LabStatePath
         $labState = LabLoad
-        $labDirty = -not $ReadOnly.IsPresent
+        $labDirty = (-not $ReadOnly.IsPresent) -or [object]::ReferenceEquals($labState, $labAdvanced)
         if ($null -eq $labState) { $labState = LabNewState; $labDirty = $true }
         $global:JuLabCache = @{ stamp = $null; state = $null }
         if (LabAdvance -State $labState) { $labDirty = $true }
@@ -250,6 +257,7 @@ function LabAdvance {
             $changed = $true
         }
     }
+    if (LabAdvanceAgents -State $State -Now $now -Held $held) { $changed = $true }
     return $changed
 }
 
@@ -269,6 +277,39 @@ function LabDependents {
     return $dependents.ToArray()
 }
 
+function LabServiceMs {
+    # How long a service takes to stop or start (Kind stopMs or startMs): its own time in timing.services, by display
+    # name, else the pair's.
+    param([hashtable]$State, [hashtable]$Service, [string]$Kind)
+    $own = $null
+    if ($State.timing.ContainsKey('services') -and $null -ne $State.timing.services) { $own = $State.timing.services[[string]$Service.displayName] }
+    if ($null -ne $own -and $own.ContainsKey($Kind)) { return [long]$own[$Kind] }
+    return [long]$State.timing[$Kind]
+}
+
+function LabShareDelayMs {
+    # How much longer a full read of $File takes than on a local disk: on a slow share of the lab (fault slow-share),
+    # timing.shareMsPerMb per MB of it (a lab installer stands for its sizeMb). Elsewhere 0.
+    param([string]$File)
+    $unc = [System.IO.Path]::Combine($global:JuLab.folder, 'unc') + [System.IO.Path]::DirectorySeparatorChar
+    $full = [System.IO.Path]::GetFullPath($File)
+    if (-not $full.StartsWith([System.IO.Path]::GetFullPath($unc))) { return 0 }
+    $parts = $full.Substring([System.IO.Path]::GetFullPath($unc).Length).Split([char[]]@('/', '\'))
+    if ($parts.Count -lt 3) { return 0 }
+    $share = $parts[0] + '\' + $parts[1]
+    $perMb = LabWithState -ReadOnly {
+        param($s)
+        $found = $s.shares[$share]
+        if ($null -eq $found -or -not $found.ContainsKey('slow') -or -not $found.slow) { return 0 }
+        [double]$s.timing.shareMsPerMb
+    }
+    if ($perMb -le 0) { return 0 }
+    $facts = LabReadBinary -File $full
+    $mb = (New-Object System.IO.FileInfo($full)).Length / 1MB
+    if ($null -ne $facts -and $facts.ContainsKey('sizeMb')) { $mb = [double]$facts.sizeMb }
+    return [long]($mb * $perMb)
+}
+
 function LabRequestStop {
     # The Service Control Manager's side of a stop control: StopPending, Stopped after timing.stopMs (or never, stuck).
     param([hashtable]$State, [hashtable]$Node, [string]$Name)
@@ -277,7 +318,7 @@ function LabRequestStop {
     if ($svc.status -eq 'StartPending') {
         throw (New-Object System.InvalidOperationException("Cannot stop $Name service on computer '.'. The service cannot accept control messages at this time."))
     }
-    $at = (LabNow) + [long]$State.timing.stopMs
+    $at = (LabNow) + (LabServiceMs -State $State -Service $svc -Kind 'stopMs')
     if (@($Node.faults.stuckStopPending) -contains $Name) { $at = $null }
     $svc.status = 'StopPending'
     $svc.pending = @{ to = 'Stopped'; at = $at }
@@ -297,7 +338,7 @@ function LabRequestStart {
     foreach ($dependency in @($svc.dependsOn)) {
         if ($Node.services.ContainsKey($dependency)) { LabRequestStart -State $State -Node $Node -Name $dependency }
     }
-    $at = (LabNow) + [long]$State.timing.startMs
+    $at = (LabNow) + (LabServiceMs -State $State -Service $svc -Kind 'startMs')
     if (@($Node.faults.stuckStartPending) -contains $Name) { $at = $null }
     $svc.status = 'StartPending'
     $svc.pending = @{ to = 'Running'; at = $at }
@@ -370,3 +411,5 @@ function LabCompleteUninstall {
         if (Test-Path -LiteralPath $file) { Remove-Item -LiteralPath $file -Force }
     }
 }
+
+. (Join-Path $PSScriptRoot 'Lab.Agents.ps1')

@@ -4,7 +4,7 @@
 # Windows PowerShell 5.1 compatible, ASCII only.
 
 # The types, compiled once per machine and PowerShell edition (compiling costs seconds, loading a built one does not).
-if ($null -eq ('MVPSI.JAMS.ResourceRequest' -as [type])) {
+if ($null -eq ('MVPSI.JAMS.Agent' -as [type])) {
     $source = [System.IO.File]::ReadAllText((Join-Path $PSScriptRoot 'MVPSI.JAMS.cs'))
     $sha = [System.Security.Cryptography.SHA256]::Create()
     $hash = ([System.BitConverter]::ToString($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($source)))).Replace('-', '').Substring(0, 16)
@@ -72,23 +72,36 @@ function Get-JAMSFailoverStatus {
 
 function Get-JAMSEntry {
     # Get-JAMSEntry -Server <s> -State Executing (public scripts); the members JAMSEntry and JobName are what the platform
-    # file assumes (no public sample shows them); CurrentState follows the vendor's EntryState.
+    # file assumes (no public sample shows them); CurrentState follows the vendor's EntryState, and a completed deploy
+    # entry carries FinalSeverity and FinalStatus (assumed, like the platform file).
     [CmdletBinding()]
     param([string]$Server = 'localhost', [string]$State)
-    return LabWithState {
+    $list = {
         param($s)
         [void](LabJamsNode -State $s -Server $Server)
-        foreach ($e in @($s.entries)) {
+        $all = $s.entries
+        if ($s.ContainsKey('deploys')) { $all = @($s.entries) + @($s.deploys) }
+        foreach ($e in $all) {
             # finishAfterReads: an entry that ends after this many looks, so a test does not depend on the clock.
             if ($e.state -eq 'Executing' -and $e.ContainsKey('finishAfterReads')) {
                 $e.finishAfterReads = [int]$e.finishAfterReads - 1
                 if ($e.finishAfterReads -le 0) { $e.state = 'Completed' }
             }
             if ([string]::IsNullOrEmpty($State) -or $e.state -eq $State) {
-                [pscustomobject]@{ JAMSEntry = [int]$e.id; JobName = [string]$e.name; CurrentState = [string]$e.state }
+                $o = [ordered]@{ JAMSEntry = [int]$e.id; JobName = [string]$e.name; CurrentState = [string]$e.state }
+                if ($e.ContainsKey('severity')) { $o.FinalSeverity = [string]$e.severity; $o.FinalStatus = [string]$e.status }
+                [pscustomobject]$o
             }
         }
     }
+    # Only a look that counts an entry down changes the state; the others need no lock and no write.
+    $found = LabWithState -ReadOnly {
+        param($s)
+        foreach ($e in $s.entries) { if ($e.state -eq 'Executing' -and $e.ContainsKey('finishAfterReads')) { return $null } }
+        , @(& $list $s)
+    }
+    if ($null -eq $found) { return LabWithState $list }
+    return $found
 }
 
 function LabJamsPath {
@@ -181,4 +194,58 @@ function New-Item {
     }
 }
 
-Export-ModuleMember -Function Get-JAMSFailoverStatus, Get-JAMSEntry, Get-Item, New-Item
+$global:JuLabAgentKeys = $null
+
+function global:LabAgentKey {
+    # The agent's name as stored: JAMS finds agents whatever the case. The names are indexed once per parsed state.
+    param([hashtable]$State, [string]$Name)
+    if ($null -eq $global:JuLabAgentKeys -or -not [object]::ReferenceEquals($global:JuLabAgentKeys.agents, $State.agents)) {
+        $index = @{}
+        if ($null -ne $State.agents) { foreach ($key in $State.agents.Keys) { $index[$key] = [string]$key } }
+        $global:JuLabAgentKeys = @{ agents = $State.agents; index = $index }
+    }
+    $found = $global:JuLabAgentKeys.index[$Name]
+    if ($null -eq $found) { throw "The agent $Name does not exist." }
+    return $found
+}
+
+function global:LabAgentObject {
+    # An agent definition as an MVPSI.JAMS.Agent; JAMS shows the version an agent last reported.
+    param([hashtable]$State, [string]$Key)
+    $def = $State.agents[$Key]
+    $agent = New-Object MVPSI.JAMS.Agent
+    $agent.AgentName = $Key
+    $agent.AgentType = [string]$def.type
+    $agent.PlatformType = [string]$def.platform
+    $agent.Address = [string]$def.address
+    if ($null -ne $def.version) { $agent.Version = [string]$def.version }
+    $agent.Online = [bool]$def.online
+    $agent.AgentState = [string]$def.state
+    if ($null -ne $def.deployJob) { $agent.DeployJob = [string]$def.deployJob; $agent.DeployCredential = [string]$def.deployCredential }
+    return $agent
+}
+
+# Agent.Load and Agent.Deploy call back into the lab, on the JAMS server the agent was loaded from.
+[MVPSI.JAMS.Agent]::Loader = [Func[string, string, MVPSI.JAMS.Agent]] {
+    param($name, $server)
+    LabWithState -ReadOnly { param($s) [void](LabJamsNode -State $s -Server $server); LabAgentObject -State $s -Key (LabAgentKey -State $s -Name $name) }
+}
+[MVPSI.JAMS.Agent]::Deployer = [Action[MVPSI.JAMS.Agent, string]] {
+    param($agent, $server)
+    LabWithState { param($s) LabSubmitDeploy -State $s -Node (LabJamsNode -State $s -Server $server) -Name (LabAgentKey -State $s -Name $agent.AgentName) }
+}
+
+function Get-JAMSAgent {
+    # Get-JAMSAgent [-Name <pattern>] -Server <s>: the agent definitions (the vendor's cmdlet list), as MVPSI.JAMS.Agent.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string]$Name = '*', [string]$Server = 'localhost')
+    return LabWithState -ReadOnly {
+        param($s)
+        [void](LabJamsNode -State $s -Server $Server)
+        if ($null -ne $s.agents) {
+            foreach ($key in @($s.agents.Keys | Sort-Object)) { if ($key -like $Name) { LabAgentObject -State $s -Key $key } }
+        }
+    }
+}
+
+Export-ModuleMember -Function Get-JAMSFailoverStatus, Get-JAMSEntry, Get-JAMSAgent, Get-Item, New-Item
