@@ -278,7 +278,9 @@ describe('the agents inputs', () => {
     expect(
       problems({ stage: 'agents', agents: 'APP01, APP$02', 'agent-method': 'push', 'agents-parallel': '0' }),
     ).toEqual([
-      expect.stringMatching(/^input 'agents' has the value \["APP01","APP\$02"\]: give agent names/),
+      expect.stringMatching(
+        /^input 'agents' has the value 'APP01, APP\$02': 'APP\$02' is refused; give agent names/,
+      ),
       expect.stringMatching(/^input 'agent-method' has the value 'push': use deploy .* or msi/),
       expect.stringMatching(/^input 'agents-parallel' has the value '0': use 1 to 64/),
     ]);

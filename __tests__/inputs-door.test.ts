@@ -65,6 +65,7 @@ const HOST_PATHS: Record<string, string> = {
   'installer-path': '\\JAMS-7.4.0-setup.exe',
   'snapshot-script': '\\snapshot.ps1',
   'restore-backup-file': '\\JAMS_run-1.bak',
+  'client-installer-path': '\\JAMS-7.4.0-setup.exe',
 };
 
 /** The same hostile forms for every name. `over` is one character past the input's limit. */
@@ -91,6 +92,12 @@ const NAMES: Record<string, string> = {
   'sql-server': longHost(254),
 };
 
+/** The name lists (one per line or comma-separated): a line break separates two names, so it is no hostile form. */
+const LISTS: Record<string, string> = {
+  agents: 'A'.repeat(65),
+  clients: longHost(254),
+};
+
 /**
  * A SQL sysname may hold spaces, quotes and ] (it only travels as a T-SQL parameter), so for the database and the
  * SQL login only the newline and the length are refused; the rest must be accepted.
@@ -109,6 +116,11 @@ const refusals: [string, string, string][] = [
   ]),
   ...Object.entries(NAMES).flatMap(([input, over]) =>
     hostileNames(over).map(([form, value]): [string, string, string] => [input, form, value]),
+  ),
+  ...Object.entries(LISTS).flatMap(([input, over]) =>
+    hostileNames(over)
+      .filter(([form]) => form !== 'a newline')
+      .map(([form, value]): [string, string, string] => [input, form, value]),
   ),
   ...SYSNAMES.flatMap((input) =>
     hostileNames('D'.repeat(129))
@@ -175,6 +187,14 @@ describe('bad input is refused at the door', () => {
     ]);
   });
 
+  test('a list is quoted as given, and the names it refuses are named', () => {
+    expect(refusedBy({ stage: 'agents', agents: 'APP01, APP 02\nLNX01\n$(x)' }).problems).toEqual([
+      "input 'agents' has the value \"APP01, APP 02\\nLNX01\\n$(x)\": 'APP 02', '$(x)' are refused; give agent names " +
+        'as the JAMS Client shows them (letters, digits, _ . and -), patterns with * and ?, or all; one per line or ' +
+        'comma-separated.',
+    ]);
+  });
+
   test('a very long value is shown shortened, with its length', () => {
     const value = `C:\\${'x'.repeat(4997)}`;
     const [problem = ''] = refusedBy({ stage: 'preflight', 'install-folder': value }).problems;
@@ -213,6 +233,9 @@ const SETTING: Record<string, (s: Settings) => unknown> = {
   'installer-path': (s) => s.upgrade.installerPath,
   'snapshot-script': (s) => s.snapshot.script,
   'restore-backup-file': (s) => s.restore.backupFile,
+  'client-installer-path': (s) => s.agents.clientInstaller.path,
+  agents: (s) => s.agents.patterns.join(' | '),
+  clients: (s) => s.agents.clients.join(' | '),
   'run-folder': (s) => s.runFolder,
   'records-folder': (s) => s.report.recordsFolder,
   'scheduler-service': (s) => s.serviceCandidates.scheduler[0],
@@ -242,6 +265,13 @@ const accepted: [string, string][] = [
   ['snapshot-script', '\\\\FILES\\hooks\\Snapshot-VM.PS1'],
   ['restore-backup-file', '\\\\FILES\\backup\\jams\\JAMS_run-1001.bak'],
   ['restore-backup-file', 'D:\\Backups\\JAMS full 2026-11-25.BAK'],
+  ['client-installer-path', '\\\\fileserver\\jams\\JAMS-7.4.0-setup.exe'],
+  ['agents', 'all'],
+  ['agents', 'APP01'],
+  ['agents', 'APP*'],
+  ['agents', 'LNX-0?.prod'],
+  ['clients', 'ws01.corp.example'],
+  ['clients', 'WS02'],
   ['scheduler-service', 'JAMSScheduler'],
   ['server-service', 'JAMSHost'],
   ['executor-service', 'JAMS.Executor_2'],

@@ -277,7 +277,16 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       parsed.error.issues.find((i) => i.code === 'custom' && i.params?.[key])?.message;
     const reason = custom('reason');
     const fix = custom('fix') ?? (reason ? `${reason}; ${INPUTS[name].fix}` : INPUTS[name].fix);
-    problems.push(`input '${name}' has the value ${describe(value)}: ${fix}.`);
+    if (!Array.isArray(value)) {
+      problems.push(`input '${name}' has the value ${describe(value)}: ${fix}.`);
+      return undefined;
+    }
+    // A list is quoted as given, then the items refused, so one bad name among many is found at once.
+    const items = parsed.error.issues.map((i) => i.path[0]).filter((p): p is number => typeof p === 'number');
+    const bad = [...new Set(items)].map((i) => describe(value[i]));
+    const which =
+      bad.length && value.length > 1 ? `${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} refused; ` : '';
+    problems.push(`input '${name}' has the value ${describe(core.getInput(name).trim())}: ${which}${fix}.`);
     return undefined;
   };
   const passwords: Settings['passwords'] = {};
