@@ -28,6 +28,7 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'target-version': TARGET_VERSION,
     'installer-path': installer.windowsPath,
     'installer-sha256': installer.sha256,
+    'staging-timeout-seconds': '120',
     'install-folder': '',
     'install-timeout-seconds': '120',
     'backup-path': '\\\\FILES\\backup\\jams',

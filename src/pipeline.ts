@@ -104,6 +104,7 @@ const preflightInputs = [
   'target-version',
   'installer-path',
   'installer-sha256',
+  'staging-timeout-seconds',
   'backup-path',
 ];
 const maintenanceInputs = ['maintenance-resource', 'drain-timeout-seconds'];
@@ -192,7 +193,13 @@ export const PIPELINE: Pipeline = [
 export const STEPS: readonly Step[] = PIPELINE.flat();
 
 const rollback = { pipeline: 'rollback' };
-const rollbackPreflightInputs = ['install-folder', 'target-version', 'installer-path', 'installer-sha256'];
+const rollbackPreflightInputs = [
+  'install-folder',
+  'target-version',
+  'installer-path',
+  'installer-sha256',
+  'staging-timeout-seconds',
+];
 const restoreInputs = [
   'install-folder',
   'sql-server',
