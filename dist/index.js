@@ -54536,7 +54536,15 @@ function getSettings(env = process.env) {
         const custom = (key) => parsed.error.issues.find((i) => i.code === 'custom' && i.params?.[key])?.message;
         const reason = custom('reason');
         const fix = custom('fix') ?? (reason ? `${reason}; ${INPUTS[name].fix}` : INPUTS[name].fix);
-        problems.push(`input '${name}' has the value ${inputs_describe(value)}: ${fix}.`);
+        if (!Array.isArray(value)) {
+            problems.push(`input '${name}' has the value ${inputs_describe(value)}: ${fix}.`);
+            return undefined;
+        }
+        // A list is quoted as given, then the items refused, so one bad name among many is found at once.
+        const items = parsed.error.issues.map((i) => i.path[0]).filter((p) => typeof p === 'number');
+        const bad = [...new Set(items)].map((i) => inputs_describe(value[i]));
+        const which = bad.length && value.length > 1 ? `${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} refused; ` : '';
+        problems.push(`input '${name}' has the value ${inputs_describe(lib_core/* getInput */.V4(name).trim())}: ${which}${fix}.`);
         return undefined;
     };
     const passwords = {};
@@ -54836,8 +54844,9 @@ class PowerShellSession {
         const line = `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
             `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
             (lab ? `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` : '') +
+            // Coverage loads an instrumented copy of the platform file (lab/ps/Lab.Coverage.ps1).
+            (this.coverage ? `. $ju.coverage; $ju.platform = Start-LabCoverage -Script $ju.platform; ` : '') +
             `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking -Force; ` +
-            (this.coverage ? `. $ju.coverage; Start-LabCoverage -Script $ju.platform; ` : '') +
             `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
         const reply = await this.send('Import-Module', line);
         if (!reply.ok)
@@ -59406,6 +59415,7 @@ const preflightInputs = [
     'target-version',
     'installer-path',
     'installer-sha256',
+    'staging-timeout-seconds',
     'backup-path',
 ];
 const maintenanceInputs = ['maintenance-resource', 'drain-timeout-seconds'];
@@ -59487,7 +59497,13 @@ const PIPELINE = [
 /** Every step in order. */
 const STEPS = PIPELINE.flat();
 const rollback = { pipeline: 'rollback' };
-const rollbackPreflightInputs = ['install-folder', 'target-version', 'installer-path', 'installer-sha256'];
+const rollbackPreflightInputs = [
+    'install-folder',
+    'target-version',
+    'installer-path',
+    'installer-sha256',
+    'staging-timeout-seconds',
+];
 const restoreInputs = [
     'install-folder',
     'sql-server',

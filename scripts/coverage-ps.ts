@@ -22,7 +22,7 @@ if (!args.report) {
   status = run.status ?? 1;
 }
 
-// Statement lines of the Platform* functions, by line number: the same list the sessions set breakpoints on.
+// Statement lines of the Platform* functions, by line number: the same list the sessions count.
 const listed = spawnSync(
   'pwsh',
   [

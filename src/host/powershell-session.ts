@@ -146,8 +146,9 @@ export class PowerShellSession {
       `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
       `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
       (lab ? `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` : '') +
+      // Coverage loads an instrumented copy of the platform file (lab/ps/Lab.Coverage.ps1).
+      (this.coverage ? `. $ju.coverage; $ju.platform = Start-LabCoverage -Script $ju.platform; ` : '') +
       `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking -Force; ` +
-      (this.coverage ? `. $ju.coverage; Start-LabCoverage -Script $ju.platform; ` : '') +
       `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
     const reply = await this.send('Import-Module', line);
     if (!reply.ok) throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
