@@ -8,7 +8,7 @@ import {
   type AgentInfo,
   type DeployProgress,
 } from '../src/jams/agents.js';
-import { getSettings, InputError } from '../src/inputs.js';
+import { problemsWith, settingsWith } from './helpers/inputs.js';
 import { agentNextSteps, agentsMarkdown, countRows, type AgentRow } from '../src/report/agents.js';
 import { runPool, type Flight, type PoolWork } from '../src/tasks/bounded-pool.js';
 import { agentsData } from './helpers/records.js';
@@ -243,19 +243,8 @@ describe('the agents inputs', () => {
   afterEach(() => {
     process.env = saved;
   });
-  const settings = (inputs: Record<string, string>) => {
-    process.env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
-    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
-    return getSettings({ RUNNER_TEMP: '/runner/temp' });
-  };
-  const problems = (inputs: Record<string, string>) => {
-    try {
-      settings(inputs);
-    } catch (err) {
-      return (err as InputError).problems;
-    }
-    return [];
-  };
+  const settings = settingsWith;
+  const problems = problemsWith;
 
   test('defaults: no agent, deploy, 8 at a time, 900 s, warn, no client', () => {
     expect(settings({ stage: 'agents' }).agents).toEqual({

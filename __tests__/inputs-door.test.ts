@@ -9,9 +9,10 @@ import {
   windowsFolder,
   windowsPath,
 } from '../src/input-schemas.js';
-import { getSettings, InputError } from '../src/inputs.js';
+import { InputError } from '../src/inputs.js';
 import type { Settings } from '../src/settings.js';
 import { powerShellHost, type HostFactory } from '../src/main.js';
+import { settingsWith } from './helpers/inputs.js';
 import { runStage } from './helpers/run-stage.js';
 
 // Bad input is refused at the door: before any folder is written and before PowerShell starts.
@@ -206,23 +207,12 @@ describe('bad input is refused at the door', () => {
 /** getSettings with these inputs only; the error it must throw. */
 function refusedBy(inputs: Record<string, string>): InputError {
   try {
-    withInputs(inputs);
+    settingsWith(inputs);
   } catch (e) {
     if (e instanceof InputError) return e;
     throw e;
   }
   throw new Error('the inputs were accepted');
-}
-
-function withInputs(inputs: Record<string, string>): Settings {
-  const saved = { ...process.env };
-  process.env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_')));
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  try {
-    return getSettings({ RUNNER_TEMP: '/runner/temp' });
-  } finally {
-    process.env = saved;
-  }
 }
 
 /** Where each input lands in Settings, to prove an accepted value arrives unchanged. */
@@ -297,7 +287,7 @@ describe('good input passes unchanged', () => {
   test.each(accepted)('%s accepts %j', (input, value) => {
     const get = SETTING[input];
     if (!get) throw new Error(`no setting for ${input}`);
-    expect(get(withInputs({ stage: 'preflight', [input]: value }))).toBe(value);
+    expect(get(settingsWith({ stage: 'preflight', [input]: value }))).toBe(value);
   });
 
   test.each([
@@ -309,7 +299,7 @@ describe('good input passes unchanged', () => {
     (input, value) => {
       const get = SETTING[input];
       if (!get) throw new Error(`no setting for ${input}`);
-      expect(get(withInputs({ stage: 'report', [input]: value }))).toBe(resolve(value));
+      expect(get(settingsWith({ stage: 'report', [input]: value }))).toBe(resolve(value));
     },
   );
 

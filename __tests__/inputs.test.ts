@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { getSettings, InputError } from '../src/inputs.js';
+import { problemsWith, settingsWith } from './helpers/inputs.js';
 
 let saved: NodeJS.ProcessEnv;
 beforeEach(() => {
@@ -67,18 +68,8 @@ describe('inputs', () => {
 
 describe('the rollback inputs', () => {
   /** Each call stands alone: the inputs of the call before are gone. */
-  const only = (inputs: Record<string, string>) => {
-    process.env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
-    return withInputs(inputs);
-  };
-  const problems = (inputs: Record<string, string>): string[] => {
-    try {
-      only(inputs);
-    } catch (err) {
-      return (err as InputError).problems;
-    }
-    return [];
-  };
+  const only = settingsWith;
+  const problems = problemsWith;
 
   test('reinstall always allows the downgrade and reads uninstall-first; the upgrade keeps its default', () => {
     const installer = { 'installer-path': 'D:\\JAMS-7.2.100.exe', 'installer-sha256': 'a'.repeat(64) };
