@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
 import type { Verdict } from '../src/jams/contract.js';
 import type { RoleView } from '../src/jams/roles.js';
-import { describeOnPosix, freshLab, runStage, tempDir, testShell } from './helpers/run-stage.js';
+import { describeOnPosix, freshLab, killGroup, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
 // Platform.Windows.ps1 itself, against the lab's fakes of the cmdlets and modules it calls.
 let lab: string;
@@ -166,14 +166,6 @@ describeOnPosix('the lab survives a killed process', () => {
       }, 50);
     });
   }
-
-  const killGroup = async (child: ChildProcess) => {
-    const gone = new Promise((r) =>
-      child.exitCode === null && child.signalCode === null ? child.once('exit', r) : r(null),
-    );
-    process.kill(-(child.pid ?? 0), 'SIGKILL');
-    await gone;
-  };
 
   test('a process killed while it holds the lab lock leaves no lock behind', async () => {
     const marker = join(tempDir('lock'), 'locked');

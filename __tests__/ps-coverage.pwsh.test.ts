@@ -50,8 +50,11 @@ describe('the platform file as coverage instruments it', () => {
 
   test('records the lines a call ran, and none of a function it did not call', () => {
     const lines = original.split('\n');
-    const lineOf = (text: string, after = 0) =>
-      lines.findIndex((l, i) => i >= after && l.trim() === text) + 1;
+    const lineOf = (text: string, after = 0) => {
+      const line = lines.findIndex((l, i) => i >= after && l.trim() === text) + 1;
+      if (line === 0) throw new Error(`no line '${text}' in ${PLATFORM}`);
+      return line;
+    };
     const text = lineOf('function PlatformText {');
     expect(result.ran).toContain(
       lineOf("if ($null -eq $Value -or [string]$Value -eq '') { return $null }", text),

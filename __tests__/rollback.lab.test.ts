@@ -15,7 +15,7 @@ import {
 import type { BackupRecord } from '../src/tasks/backup-record.js';
 import type { RollbackRecord } from '../src/tasks/rollback-record.js';
 import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
-import { describeOnPosix, freshLab, runStage, tempDir, testShell } from './helpers/run-stage.js';
+import { describeOnPosix, freshLab, killGroup, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
 // The way back (docs/rollback.md): the restore stage against the lab's SQL stand-in, and the reinstall of the previous
 // version with the lab's installer and msiexec, real processes both.
@@ -306,9 +306,7 @@ describeOnPosix('restore, killed mid-way', () => {
       if (started.exitCode !== null || Date.now() > deadline) throw new Error('the restore never started');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const gone = new Promise((r) => started.once('exit', r));
-    process.kill(-(started.pid ?? 0), 'SIGKILL');
-    await gone;
+    await killGroup(started);
     expect(rollbackRecord()?.['run-200']?.restore?.phase).toBe('restoring');
 
     editLab(lab, (s) => (s.timing.restoreMs = 100));

@@ -56786,12 +56786,14 @@ const agents = {
         reportOutcome(ctx, data);
     },
 };
+/** Where the upgraded scheduler keeps the agent packages. */
+const agentsFolderOf = (ctx) => `${ctx.settings.installFolder}\\Agents`;
 async function upgradeAll(ctx, data, remote) {
     const settings = ctx.settings.agents;
     requirePrimary(ctx);
     const target = await schedulerVersion(ctx);
     data.targetVersion = target;
-    const agentsFolder = `${ctx.settings.installFolder}\\Agents`;
+    const agentsFolder = agentsFolderOf(ctx);
     // Proven before the first change: the agents named exist, the packages are sound, the workstations answer.
     const plans = settings.patterns.length > 0 ? await planAgents(ctx, data.server, target, agentsFolder) : [];
     const upgrades = plans.filter((p) => p.plan.action === 'upgrade').map((p) => p.agent);
@@ -56967,7 +56969,7 @@ async function upgrade(ctx, data, items, rows, work, what) {
                 typeof item === 'string'
                     ? `Read ${outcome.log ?? 'the installer log'}, fix the cause and re-run this job, or run the JAMS installer ` +
                         `of ${data.targetVersion} on ${item} by hand, clearing no component.`
-                    : failedAgentStep(item, data.method, `${ctx.settings.installFolder}\\Agents`, outcome.log);
+                    : failedAgentStep(item, data.method, agentsFolderOf(ctx), outcome.log);
         }
         if (outcome.reboot) {
             ctx.log.warn(`${row.host} asks for a reboot after its upgrade (${row.name}); jams-upgrade reboots nothing.`);
@@ -59334,6 +59336,8 @@ async function finishAfterUninstall(ctx) {
     requireElevation(ctx);
     const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
     const target = targetVersion(ctx, installer.version);
+    // The order holds here too: the secondary goes back only after the primary did.
+    requirePrimaryUpgraded(ctx, target);
     const names = Object.fromEntries(Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']));
     const record = (await readUpgradeRecord(ctx)).data;
     await requireNoInstallerRunning(ctx, names, record);

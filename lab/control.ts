@@ -26,6 +26,11 @@ export interface LabService {
 /** This folder: default-state.json and the files a new pair starts with. */
 const LAB_TEMPLATE = dirname(fileURLToPath(import.meta.url));
 
+/** default-state.json, the state a new pair starts in, read as the caller needs it. */
+function labTemplate<T>(): T {
+  return JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as T;
+}
+
 /** The password the lab knows for CORP\svc-jams (state.json keeps only its SHA-256). */
 export const LAB_PASSWORD = `Lab's pa$$ "w0rd"; #7`;
 
@@ -439,9 +444,9 @@ export function setTiming(folder: string, timing: Partial<LabState['timing']>): 
 export function cloneLab(from: string, to: string): LabState {
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true, filter: (src) => !/state\.(lock|json\..*tmp)$/.test(src) });
-  const template = JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as {
+  const template = labTemplate<{
     entries: { id: number; name: string; state: LabEntry['state']; runsForMs: number }[];
-  };
+  }>();
   const now = Date.now();
   return editLab(to, (s) => {
     s.entries = template.entries.map((e) => ({ ...e, startAt: null, finishAt: now + e.runsForMs }));
@@ -538,9 +543,9 @@ export interface NodeSnapshot {
 /** Both nodes as they are now, read from the lab's state and files. */
 export function snapshotPair(folder: string): Record<'primary' | 'secondary', NodeSnapshot> {
   const state = readLab(folder);
-  const template = JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as {
+  const template = labTemplate<{
     installFolder: string;
-  };
+  }>();
   const snap = (node: 'primary' | 'secondary'): NodeSnapshot => {
     const dir = labPath(folder, node, template.installFolder);
     const names = existsSync(dir)
@@ -570,10 +575,10 @@ export function snapshotPair(folder: string): Record<'primary' | 'secondary', No
 
 /** Puts every fault back to default-state.json's (none): the rehearsal's rollback returns to a version without them. */
 export function clearFaults(folder: string): void {
-  const template = JSON.parse(readFileSync(join(LAB_TEMPLATE, 'default-state.json'), 'utf8')) as {
+  const template = labTemplate<{
     node: { faults: LabNode['faults'] };
     sql: { faults: LabState['sql']['faults'] };
-  };
+  }>();
   editLab(folder, (s) => {
     s.nodes.primary.faults = structuredClone(template.node.faults);
     s.nodes.secondary.faults = structuredClone(template.node.faults);

@@ -58,10 +58,10 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
 }
 
 /** The rollback's own inputs over the upgrade's: the previous version's installer, and its removal of the newer one. */
-function rollbackInputs(labFolder: string): Record<string, string> {
+function rollbackInputs(labFolder: string, upgrade: Record<string, string>): Record<string, string> {
   const installer = writeLabInstaller(labFolder, PREVIOUS_VERSION);
   return {
-    ...rehearsalInputs(labFolder),
+    ...upgrade,
     'target-version': PREVIOUS_VERSION,
     'installer-path': installer.windowsPath,
     'installer-sha256': installer.sha256,
@@ -239,13 +239,14 @@ if (args.fault) {
   control.injectFault(labFolder, args.fault);
   console.log(`FAULT injected: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
 }
+const upgradeTable = rehearsalInputs(labFolder);
 const upgrade = runPipeline({
   pipeline: 'upgrade',
   runFolder: upgradeRuns,
   runId: '1001',
   dryRun: args['dry-run'] && !rollbackMode,
   quiet: args['rollback-only'],
-  table: rehearsalInputs(labFolder),
+  table: upgradeTable,
   outputs: new Map(),
 });
 const upgradeLine = `${upgrade.failed ? `the upgrade FAILED at ${upgrade.failed}` : 'the upgrade succeeded'}; its report says: ${upgrade.result ?? 'no report'}`;
@@ -269,7 +270,7 @@ function rehearseRollback(): boolean {
     runId: '1002',
     dryRun: args['dry-run'],
     quiet: false,
-    table: rollbackInputs(labFolder),
+    table: rollbackInputs(labFolder, upgradeTable),
     outputs: new Map(),
   });
 

@@ -1,4 +1,5 @@
 import { describe } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -168,4 +169,13 @@ export async function runStage(
     ? (JSON.parse(readFileSync(recordPath, 'utf8')) as StageRecord)
     : ({} as StageRecord);
   return { exitCode, outputs, record, stdout: written.join('') };
+}
+
+/** Kills a detached child's whole process group (PowerShell included) and waits until the child is gone. */
+export async function killGroup(child: ChildProcess): Promise<void> {
+  const gone = new Promise((r) =>
+    child.exitCode === null && child.signalCode === null ? child.once('exit', r) : r(null),
+  );
+  process.kill(-(child.pid ?? 0), 'SIGKILL');
+  await gone;
 }

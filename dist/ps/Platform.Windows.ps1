@@ -793,11 +793,13 @@ function PlatformDeployAgents {
     $before = @{}
     $submitted = @{}
     $started = New-Object System.Collections.ArrayList
+    $members = $null
     foreach ($name in $Names) {
         $result = [ordered]@{ name = $name; submittedAt = $null; deployJob = $null; entry = $null; error = $null }
         try {
             $agent = PlatformLoadAgent -Name $name -Server $jams
-            $job = (PlatformAgentView $agent).deployJob
+            if ($null -eq $members) { $members = PlatformAgentMembers $agent }
+            $job = (PlatformAgentView $agent $members).deployJob
             $result.deployJob = $job
             if ($null -ne $job -and -not $before.ContainsKey($job)) {
                 $before[$job] = PlatformDeployEntries -Server $Server -Job $job
@@ -824,9 +826,12 @@ function PlatformGetAgentProgress {
     param([string]$Server, [string[]]$Names, [int[]]$Entries)
     $jams = PlatformAgentServer -Server $Server
     $agents = New-Object System.Collections.ArrayList
+    $members = $null
     foreach ($name in $Names) {
         try {
-            $view = PlatformAgentView (PlatformLoadAgent -Name $name -Server $jams)
+            $agent = PlatformLoadAgent -Name $name -Server $jams
+            if ($null -eq $members) { $members = PlatformAgentMembers $agent }
+            $view = PlatformAgentView $agent $members
             [void]$agents.Add([ordered]@{ name = $name; agent = [ordered]@{ version = $view.version; online = $view.online; state = $view.state }; error = $null })
         }
         catch { [void]$agents.Add([ordered]@{ name = $name; agent = $null; error = $_.Exception.Message }) }

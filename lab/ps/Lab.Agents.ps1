@@ -226,8 +226,7 @@ function LabWriteAgentPackage {
     # <install folder>\Agents\SetupAgentx64.msi of the node's version: a lab binary whose facts the lab's VersionInfo,
     # Get-AuthenticodeSignature and msiexec read.
     param([string]$Folder, [string]$Version)
-    $file = [System.IO.Path]::Combine($Folder, 'Agents', 'SetupAgentx64.msi')
-    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($file))
-    $facts = ConvertTo-Json -Compress -InputObject ([ordered]@{ kind = 'msi'; version = $Version; signature = 'Valid'; signer = 'CN=JAMS Software (lab), O=Lab' })
-    [System.IO.File]::WriteAllText($file, "jams-upgrade-lab $facts`n", (New-Object System.Text.UTF8Encoding($false)))
+    LabWriteBinary -File ([System.IO.Path]::Combine($Folder, 'Agents', 'SetupAgentx64.msi')) -Facts ([ordered]@{
+            kind = 'msi'; version = $Version; signature = 'Valid'; signer = 'CN=JAMS Software (lab), O=Lab'
+        })
 }

@@ -238,8 +238,6 @@ function global:Get-AuthenticodeSignature {
 
 # ---- Remoting: the agent hosts and workstations (the agents stage) ----
 
-# The Windows folder, as the runner's process (and a remote host's) has it; the platform file builds paths under it.
-$env:SystemRoot = 'C:\Windows'
 $global:JuLabSessions = @{}
 
 function global:New-PSSessionOption {

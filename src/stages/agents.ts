@@ -57,12 +57,15 @@ export const agents: Stage = {
   },
 };
 
+/** Where the upgraded scheduler keeps the agent packages. */
+const agentsFolderOf = (ctx: StageContext) => `${ctx.settings.installFolder}\\Agents`;
+
 async function upgradeAll(ctx: StageContext, data: AgentsData, remote: Set<string>): Promise<void> {
   const settings = ctx.settings.agents;
   requirePrimary(ctx);
   const target = await schedulerVersion(ctx);
   data.targetVersion = target;
-  const agentsFolder = `${ctx.settings.installFolder}\\Agents`;
+  const agentsFolder = agentsFolderOf(ctx);
 
   // Proven before the first change: the agents named exist, the packages are sound, the workstations answer.
   const plans = settings.patterns.length > 0 ? await planAgents(ctx, data.server, target, agentsFolder) : [];
@@ -290,12 +293,7 @@ async function upgrade<I extends AgentInfo | string>(
         typeof item === 'string'
           ? `Read ${outcome.log ?? 'the installer log'}, fix the cause and re-run this job, or run the JAMS installer ` +
             `of ${data.targetVersion} on ${item} by hand, clearing no component.`
-          : failedAgentStep(
-              item as AgentInfo,
-              data.method,
-              `${ctx.settings.installFolder}\\Agents`,
-              outcome.log,
-            );
+          : failedAgentStep(item as AgentInfo, data.method, agentsFolderOf(ctx), outcome.log);
     }
     if (outcome.reboot) {
       ctx.log.warn(

@@ -13,6 +13,7 @@ import {
   failInstall,
   requireElevation,
   requireNoInstallerRunning,
+  requirePrimaryUpgraded,
   targetVersion,
   upgrade,
 } from './upgrade.js';
@@ -45,6 +46,8 @@ async function finishAfterUninstall(ctx: StageContext): Promise<'none' | 'ran' |
   requireElevation(ctx);
   const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
   const target = targetVersion(ctx, installer.version);
+  // The order holds here too: the secondary goes back only after the primary did.
+  requirePrimaryUpgraded(ctx, target);
   const names = Object.fromEntries(
     Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']),
   ) as ServiceNames;

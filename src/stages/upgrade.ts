@@ -272,7 +272,7 @@ function refuseUnlessDryRun(ctx: StageContext, error: StageError): void {
  * The procedure upgrades the primary first. The runners are different machines, so the secondary learns of
  * the primary's upgrade from the primary job's version-after output, passed in as primary-upgraded-version.
  */
-function requirePrimaryUpgraded(ctx: StageContext, target: string): void {
+export function requirePrimaryUpgraded(ctx: StageContext, target: string): void {
   if (ctx.settings.role !== 'secondary') return;
   const reported = ctx.settings.upgrade.primaryUpgradedVersion;
   const next =

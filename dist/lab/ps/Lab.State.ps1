@@ -64,11 +64,13 @@ function ConvertTo-LabPlain {
 }
 
 function LabWriteBinary {
-    # JAMSScheduler.exe in the lab: a text file whose version the fake VersionInfo reads.
-    param([string]$File, [string]$Version)
+    # A lab binary (JAMSScheduler.exe, the agent MSI): a text file whose facts the fake VersionInfo,
+    # Get-AuthenticodeSignature and msiexec read.
+    param([string]$File, [string]$Version, [System.Collections.IDictionary]$Facts = $null)
     [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($File))
-    $facts = ConvertTo-Json -Compress -InputObject ([ordered]@{ kind = 'binary'; version = $Version })
-    [System.IO.File]::WriteAllText($File, "jams-upgrade-lab $facts`n", (New-Object System.Text.UTF8Encoding($false)))
+    if ($null -eq $Facts) { $Facts = [ordered]@{ kind = 'binary'; version = $Version } }
+    $json = ConvertTo-Json -Compress -InputObject $Facts
+    [System.IO.File]::WriteAllText($File, "jams-upgrade-lab $json`n", (New-Object System.Text.UTF8Encoding($false)))
 }
 
 function LabCopyTemplateFiles {
