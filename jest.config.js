@@ -8,6 +8,7 @@ export default {
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/setup.ts'],
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
   // pwsh-backed tests spend part of their time in the lab's waits: a third worker fills them on 2 cores.
   maxWorkers: 3,
   testTimeout: 120000,

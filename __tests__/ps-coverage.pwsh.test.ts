@@ -24,7 +24,6 @@ function instrument(): Instrumented {
     '. $copy',
     '[void](PlatformText -Value 7)',
     '$text = [System.IO.File]::ReadAllText($copy)',
-    'Remove-Item -LiteralPath (Split-Path -Parent $copy) -Recurse -Force',
     '[ordered]@{ copy = $text; errors = @($errors | ForEach-Object { $_.Message });',
     '  counted = @((Get-LabCoverageLines -Script ' + `'${PLATFORM}'` + ').Keys).Count;',
     '  lines = @($text -split "`n").Count; ran = @($global:JuCoverage.hits) } | ConvertTo-Json -Depth 3',

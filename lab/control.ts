@@ -318,6 +318,22 @@ function forBoth(s: LabState, edit: (node: LabNode) => void): void {
   edit(s.nodes.secondary);
 }
 
+/**
+ * .NET settings for the lab's PowerShell processes (sessions, the lab installer and msiexec), which inherit them from
+ * the tests and the rehearsal. A lab process lives seconds to minutes, too short for tiered PGO's instrumented code
+ * and early re-compiles to pay back: with these the suite spends about a fifth less CPU. They change how .NET compiles
+ * PowerShell, not what it runs; a runner's stage keeps .NET's defaults.
+ */
+export const LAB_DOTNET_ENV: Readonly<Record<string, string>> = {
+  DOTNET_TieredPGO: '0',
+  DOTNET_TC_CallCountThreshold: '1000',
+};
+
+/** Adds LAB_DOTNET_ENV to an environment, leaving a value already set alone. */
+export function useLabDotnetEnv(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(LAB_DOTNET_ENV)) env[name] ??= value;
+}
+
 /** Creates the healthy pair (the lab's own default) by asking the lab once, as a stage would. */
 export async function createLab(
   folder: string,

@@ -223,6 +223,7 @@ function runPipeline(phase: Phase): { failed: string | null; result: string | un
   return { failed, result: report ? phase.outputs.get(report.job)?.['result'] : undefined };
 }
 
+control.useLabDotnetEnv();
 // The PowerShell the action's shell: auto picks, so the lab is created by the same one.
 await control.createLab(labFolder, process.platform === 'win32' ? 'powershell' : 'pwsh');
 const upgradeRuns = join(out, 'runs');

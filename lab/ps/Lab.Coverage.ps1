@@ -37,21 +37,29 @@ function global:Get-LabCoverageLines {
 }
 
 function global:Start-LabCoverage {
-    # Returns the instrumented copy the session loads in place of $Script.
+    # Returns the instrumented copy the session loads in place of $Script. Building it costs a session about a second,
+    # so it is built once per machine and version of $Script and of this file, and kept in the temp folder.
     param([string]$Script)
     $global:JuCoverage = @{ script = $Script; hits = (New-Object 'System.Collections.Generic.HashSet[int]') }
     $text = [System.IO.File]::ReadAllText($Script)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($text + [System.IO.File]::ReadAllText($MyInvocation.MyCommand.ScriptBlock.File))
+    $key = ([System.BitConverter]::ToString($sha.ComputeHash($bytes))).Replace('-', '').Substring(0, 16)
+    $sha.Dispose()
+    $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('ju-coverage-' + $key)
+    $copy = Join-Path $folder ([System.IO.Path]::GetFileName($Script))
+    if ([System.IO.File]::Exists($copy)) { return $copy }
     $offsets = @(Get-LabCoverageStatements -Script $Script | ForEach-Object { $_.statement.Extent } |
             Sort-Object -Property StartOffset -Descending)
     $builder = New-Object System.Text.StringBuilder($text)
     foreach ($e in $offsets) {
         [void]$builder.Insert($e.StartOffset, ('[void]$global:JuCoverage.hits.Add({0}); ' -f $e.StartLineNumber))
     }
-    $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('ju-coverage-{0}-{1}' -f $PID, [guid]::NewGuid().ToString('N'))
     [void][System.IO.Directory]::CreateDirectory($folder)
-    $copy = Join-Path $folder ([System.IO.Path]::GetFileName($Script))
-    [System.IO.File]::WriteAllText($copy, $builder.ToString(), (New-Object System.Text.UTF8Encoding($true)))
-    $global:JuCoverage.copy = $folder
+    # Sessions start in parallel: each writes its own file, and the first rename wins.
+    $temp = $copy + '.' + $PID + '.tmp'
+    [System.IO.File]::WriteAllText($temp, $builder.ToString(), (New-Object System.Text.UTF8Encoding($true)))
+    try { [System.IO.File]::Move($temp, $copy) } catch [System.IO.IOException] { [System.IO.File]::Delete($temp) }
     return $copy
 }
 
@@ -62,5 +70,4 @@ function global:Save-LabCoverage {
     $file = Join-Path $Folder ('{0}-{1}.json' -f $PID, [guid]::NewGuid().ToString('N'))
     $report = [ordered]@{ script = [System.IO.Path]::GetFileName($global:JuCoverage.script); hits = @($global:JuCoverage.hits) }
     [System.IO.File]::WriteAllText($file, (ConvertTo-Json -InputObject $report -Compress))
-    if ($global:JuCoverage.ContainsKey('copy')) { Remove-Item -LiteralPath $global:JuCoverage.copy -Recurse -Force -ErrorAction SilentlyContinue }
 }
