@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import {
   clientVersion,
   judgeDeploy,
@@ -235,19 +235,8 @@ describe('the bounded pool', () => {
 });
 
 describe('the agents inputs', () => {
-  let saved: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    saved = { ...process.env };
-    process.env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
-  });
-  afterEach(() => {
-    process.env = saved;
-  });
-  const settings = settingsWith;
-  const problems = problemsWith;
-
   test('defaults: no agent, deploy, 8 at a time, 900 s, warn, no client', () => {
-    expect(settings({ stage: 'agents' }).agents).toEqual({
+    expect(settingsWith({ stage: 'agents' }).agents).toEqual({
       patterns: [],
       method: 'deploy',
       parallel: 8,
@@ -256,7 +245,7 @@ describe('the agents inputs', () => {
       clients: [],
       clientInstaller: { path: null, sha256: null, arguments: ['/quiet', '/norestart', '/log', '{log}'] },
     });
-    expect(settings({ stage: 'agents', agents: 'APP01, WEB*\nall' }).agents.patterns).toEqual([
+    expect(settingsWith({ stage: 'agents', agents: 'APP01, WEB*\nall' }).agents.patterns).toEqual([
       'APP01',
       'WEB*',
       'all',
@@ -265,7 +254,12 @@ describe('the agents inputs', () => {
 
   test('names and patterns of another form, a bad method and clients without the installer are refused', () => {
     expect(
-      problems({ stage: 'agents', agents: 'APP01, APP$02', 'agent-method': 'push', 'agents-parallel': '0' }),
+      problemsWith({
+        stage: 'agents',
+        agents: 'APP01, APP$02',
+        'agent-method': 'push',
+        'agents-parallel': '0',
+      }),
     ).toEqual([
       expect.stringMatching(
         /^input 'agents' has the value 'APP01, APP\$02': 'APP\$02' is refused; give agent names/,
@@ -273,11 +267,11 @@ describe('the agents inputs', () => {
       expect.stringMatching(/^input 'agent-method' has the value 'push': use deploy .* or msi/),
       expect.stringMatching(/^input 'agents-parallel' has the value '0': use 1 to 64/),
     ]);
-    expect(problems({ stage: 'agents', clients: 'ws01.corp.example' })).toEqual([
+    expect(problemsWith({ stage: 'agents', clients: 'ws01.corp.example' })).toEqual([
       expect.stringMatching(/^input 'client-installer-path' is empty/),
       expect.stringMatching(/^input 'client-installer-sha256' is empty/),
     ]);
-    expect(problems({ stage: 'agents', clients: 'ws01 corp' })).toEqual([
+    expect(problemsWith({ stage: 'agents', clients: 'ws01 corp' })).toEqual([
       expect.stringMatching(/^input 'clients' .*: give the host names/),
     ]);
   });

@@ -1,24 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { getSettings, InputError } from '../src/inputs.js';
+import { describe, expect, test } from '@jest/globals';
+import { InputError } from '../src/inputs.js';
 import { problemsWith, settingsWith } from './helpers/inputs.js';
-
-let saved: NodeJS.ProcessEnv;
-beforeEach(() => {
-  saved = { ...process.env };
-  process.env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_')));
-});
-afterEach(() => {
-  process.env = saved;
-});
-
-function withInputs(inputs: Record<string, string>) {
-  for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
-  return getSettings({ RUNNER_TEMP: '/runner/temp' });
-}
 
 describe('inputs', () => {
   test('defaults make a usable primary preflight', () => {
-    const s = withInputs({ stage: 'preflight' });
+    const s = settingsWith({ stage: 'preflight' });
     expect(s).toMatchObject({
       stage: 'preflight',
       role: 'primary',
@@ -32,14 +18,14 @@ describe('inputs', () => {
   });
 
   test('a service name override replaces the candidates', () => {
-    const s = withInputs({ stage: 'stop', 'server-service': 'JAMSHost' });
+    const s = settingsWith({ stage: 'stop', 'server-service': 'JAMSHost' });
     expect(s.serviceCandidates.server).toEqual(['JAMSHost']);
   });
 
   test('every bad input is named in one error with its value and the fix', () => {
     let error: unknown;
     try {
-      withInputs({ stage: 'upgrad', role: 'tertiary', 'dry-run': 'yes', 'service-timeout-seconds': '2' });
+      settingsWith({ stage: 'upgrad', role: 'tertiary', 'dry-run': 'yes', 'service-timeout-seconds': '2' });
     } catch (e) {
       error = e;
     }
@@ -52,54 +38,50 @@ describe('inputs', () => {
   });
 
   test('a missing stage says which values it takes', () => {
-    expect(() => withInputs({})).toThrow(/input 'stage' is empty: set it to one of preflight/);
+    expect(() => settingsWith({})).toThrow(/input 'stage' is empty: set it to one of preflight/);
   });
 
   test('config file patterns are read one per line or comma-separated, and must be plain names', () => {
     expect(
-      withInputs({ stage: 'preflight', 'config-files': 'JAMSHost.exe.config\nA.config, B.config' })
+      settingsWith({ stage: 'preflight', 'config-files': 'JAMSHost.exe.config\nA.config, B.config' })
         .configPatterns,
     ).toEqual(['JAMSHost.exe.config', 'A.config', 'B.config']);
-    expect(() => withInputs({ stage: 'preflight', 'config-files': '..\\..\\secrets.txt' })).toThrow(
+    expect(() => settingsWith({ stage: 'preflight', 'config-files': '..\\..\\secrets.txt' })).toThrow(
       /input 'config-files'/,
     );
   });
 });
 
 describe('the rollback inputs', () => {
-  /** Each call stands alone: the inputs of the call before are gone. */
-  const only = settingsWith;
-  const problems = problemsWith;
-
   test('reinstall always allows the downgrade and reads uninstall-first; the upgrade keeps its default', () => {
     const installer = { 'installer-path': 'D:\\JAMS-7.2.100.exe', 'installer-sha256': 'a'.repeat(64) };
-    const s = withInputs({
+    const s = settingsWith({
       stage: 'reinstall',
       'target-version': '7.2.100',
       'uninstall-first': 'true',
       ...installer,
     });
     expect(s.upgrade).toMatchObject({ allowDowngrade: true, uninstallFirst: true });
-    expect(only({ stage: 'upgrade', ...installer }).upgrade).toMatchObject({
+    expect(settingsWith({ stage: 'upgrade', ...installer }).upgrade).toMatchObject({
       allowDowngrade: false,
       uninstallFirst: false,
     });
-    expect(only({ stage: 'report', pipeline: 'rollback' }).pipeline).toBe('rollback');
+    expect(settingsWith({ stage: 'report', pipeline: 'rollback' }).pipeline).toBe('rollback');
   });
 
   test('restore, reinstall and the primary preflight of a rollback need the version to return to', () => {
-    expect(problems({ stage: 'restore' })).toEqual([
+    expect(problemsWith({ stage: 'restore' })).toEqual([
       expect.stringMatching(
         /^input 'target-version' is empty: the rollback's restore stage needs the version/,
       ),
     ]);
-    expect(problems({ stage: 'reinstall', 'target-version': '7.2.100' })).toEqual([
+    expect(problemsWith({ stage: 'reinstall', 'target-version': '7.2.100' })).toEqual([
       "input 'installer-path' is empty: the reinstall stage needs it to check the JAMS installer.",
       "input 'installer-sha256' is empty: the reinstall stage needs it to check the JAMS installer.",
     ]);
-    expect(problems({ stage: 'preflight', pipeline: 'rollback' })).toHaveLength(1);
-    expect(problems({ stage: 'preflight', role: 'secondary', pipeline: 'rollback' })).toEqual([]);
-    expect(problems({ stage: 'preflight', pipeline: 'sideways' })).toEqual([
+    expect(problemsWith({ stage: 'preflight', pipeline: 'rollback' })).toHaveLength(1);
+    expect(problemsWith({ stage: 'preflight', role: 'secondary', pipeline: 'rollback' })).toEqual([]);
+    expect(problemsWith({ stage: 'preflight', pipeline: 'sideways' })).toEqual([
       "input 'pipeline' has the value 'sideways': use upgrade or rollback (the workflow this stage runs in).",
     ]);
   });

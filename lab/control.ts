@@ -329,9 +329,9 @@ export const LAB_DOTNET_ENV: Readonly<Record<string, string>> = {
   DOTNET_TC_CallCountThreshold: '1000',
 };
 
-/** Adds LAB_DOTNET_ENV to an environment, leaving a value already set alone. */
-export function useLabDotnetEnv(env: NodeJS.ProcessEnv = process.env): void {
-  for (const [name, value] of Object.entries(LAB_DOTNET_ENV)) env[name] ??= value;
+/** Adds LAB_DOTNET_ENV to this process's environment, leaving a value already set alone. */
+export function useLabDotnetEnv(): void {
+  for (const [name, value] of Object.entries(LAB_DOTNET_ENV)) process.env[name] ??= value;
 }
 
 /** Creates the healthy pair (the lab's own default) by asking the lab once, as a stage would. */

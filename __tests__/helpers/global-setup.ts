@@ -42,15 +42,6 @@ function pwshOnPath(): string | undefined {
   return undefined;
 }
 
-function psVersion(pwsh: string): string {
-  return run(pwsh, [
-    '-NoProfile',
-    '-NonInteractive',
-    '-Command',
-    '$PSVersionTable.PSVersion.ToString()',
-  ]).trim();
-}
-
 function run(command: string, args: string[], cwd?: string): string {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) {
@@ -102,14 +93,15 @@ function readyToRunPwsh(): string | undefined {
   if (existsSync(join(folder, 'precompiled-already'))) return undefined;
   const started = Date.now();
   try {
-    const [home, runtime, precompiled] = run(pwsh, [
+    const [home, runtime, precompiled, original] = run(pwsh, [
       '-NoProfile',
       '-NonInteractive',
       '-Command',
       '$PSHOME; [Environment]::Version.ToString(); ' +
         '$s = [IO.File]::OpenRead((Join-Path $PSHOME System.Management.Automation.dll)); ' +
         '$pe = New-Object System.Reflection.PortableExecutable.PEReader($s); ' +
-        '$pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0; $pe.Dispose()',
+        '$pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0; $pe.Dispose(); ' +
+        '$PSVersionTable.PSVersion.ToString()',
     ])
       .trim()
       .split(/\r?\n/);
@@ -128,19 +120,27 @@ function readyToRunPwsh(): string | undefined {
     const building = mkdtempSync(join(tmpdir(), 'ju-pwsh-r2r-building-'));
     try {
       cpSync(home, building, { recursive: true });
-      const target = [
-        '--targetos',
-        process.platform === 'darwin' ? 'osx' : 'linux',
+      // References: the .NET pwsh runs on and pwsh's own assemblies.
+      const options = [
+        '-r',
+        `${join(framework[2], runtime)}/`,
+        '-r',
+        `${home}/`,
         '--targetarch',
         process.arch,
       ];
+      options.push('--targetos', process.platform === 'darwin' ? 'osx' : 'linux');
       for (const dll of ENGINE.filter((d) => existsSync(join(home, d)))) {
-        const refs = ['-r', `${join(framework[2], runtime)}/`, '-r', `${home}/`];
-        run(tool, [...refs, ...target, '-O', join(home, dll), '-o', join(building, dll)]);
+        run(tool, [...options, '-O', join(home, dll), '-o', join(building, dll)]);
       }
       // The copy must start and be the same PowerShell before the tests use it.
-      const version = psVersion(join(building, 'pwsh'));
-      if (version !== psVersion(pwsh)) throw new Error(`the copy says it is PowerShell ${version}`);
+      const version = run(join(building, 'pwsh'), [
+        '-NoProfile',
+        '-NonInteractive',
+        '-Command',
+        '$PSVersionTable.PSVersion.ToString()',
+      ]).trim();
+      if (version !== original) throw new Error(`the copy says it is PowerShell ${version}`);
       renameSync(building, folder);
     } finally {
       rmSync(building, { recursive: true, force: true });
