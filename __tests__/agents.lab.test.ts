@@ -113,6 +113,15 @@ describe('agents: the deploy method', () => {
     ]);
   });
 
+  test('an entry shown as CompletedKept has completed: its failure is read as soon as it ends', async () => {
+    injectFault(lab, 'agent-deploy-fails');
+    injectFault(lab, 'kept-entries');
+    const r = await run({ agents: 'APP01' });
+    expect(results(r)).toEqual({ APP01: 'failed' });
+    expect(rows(r)['APP01']?.detail).toMatch(/^its deploy job \(entry \d+\) ended with Error/);
+    expect(rows(r)['APP01']?.seconds).toBeLessThan(10);
+  });
+
   test('a name JAMS does not define stops the stage before any change', async () => {
     const r = await run({ agents: 'APP01, NOPE01' });
     expect(r.exitCode).toBe(1);
@@ -191,5 +200,21 @@ describeOnPosix('agents: the desktop clients', () => {
     const wrong = await run({ ...inputs, 'client-installer-sha256': '0'.repeat(64) });
     expect(wrong.exitCode).toBe(1);
     expect(wrong.record.failure?.message).toMatch(/and client-installer-sha256 expects 0{64}/);
+  });
+
+  test('an installer whose kind does not take client-installer-arguments is refused before any workstation', async () => {
+    const installer = writeLabInstaller(lab, TARGET, { kind: 'installshield' });
+    const r = await run({
+      clients: 'ws01.corp.example',
+      'client-installer-path': installer.windowsPath,
+      'client-installer-sha256': installer.sha256,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.record.failure?.message).toMatch(
+      /^The JAMS installer for the desktop clients .* is an InstallShield setup .* and client-installer-arguments is '\/quiet \/norestart \/log \{log\}': InstallShield's Setup\.exe does not take \/quiet, \/log/,
+    );
+    expect(r.record.failure?.nextStep).toMatch(/point client-installer-path at it/);
+    expect(r.record.data['clientInstallerKind']).toMatchObject({ kind: 'installshield', suits: false });
+    expect(readLab(lab).remoteInstalls).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigMergeError, describeMerge, mergeConfig } from '../src/jams/config-merge.js';
+import { ConfigMergeError, describeMerge, mergeConfig, redact } from '../src/jams/config-merge.js';
 
 const saved = `<?xml version="1.0" encoding="utf-8"?>
 <configuration>
@@ -111,5 +111,22 @@ describe('mergeConfig', () => {
     const r = mergeConfig(failover, '<FailoverConfig><Primary>B</Primary><Port>4773</Port></FailoverConfig>');
     expect(r.changed).toBe(false);
     expect(r.otherDifferences).toBe(true);
+  });
+});
+
+describe('redact', () => {
+  test.each([
+    ['Data Source=S;Password=s3cret;User Id=u', 'Data Source=S;Password=***;User Id=u'],
+    ['Data Source=S;Password="p;w\'d";User Id=u', 'Data Source=S;Password=***;User Id=u'],
+    [
+      "Provider=MSOLEDBSQL19;Password='a;''b';Data Source=S",
+      'Provider=MSOLEDBSQL19;Password=***;Data Source=S',
+    ],
+    [
+      'Driver={ODBC Driver 18 for SQL Server};PWD={se;cr}}et};Server=S',
+      'Driver={ODBC Driver 18 for SQL Server};PWD=***;Server=S',
+    ],
+  ])('%s: the whole password value, whatever its quoting, is hidden', (value, shown) => {
+    expect(redact('connectionStrings', 'JAMS', 'connectionString', value)).toBe(shown);
   });
 });

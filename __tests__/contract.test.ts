@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { ASSUMPTIONS, judgeContract, type ContractObservation } from '../src/jams/contract.js';
+import {
+  ASSUMPTIONS,
+  INSTALLER_KIND_ASSUMPTION,
+  judgeContract,
+  judgeInstallerKind,
+  type ContractObservation,
+} from '../src/jams/contract.js';
 import { SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
 
 const settings = {
@@ -53,7 +59,7 @@ function healthy(): ContractObservation {
       observed: {
         exists: true,
         item: { members: ['ResourceName', 'QuantityAvailable'], sample: { QuantityAvailable: '999999' } },
-        root: { members: ['Resources'], sample: {} },
+        root: { members: ['Elements', 'Name', 'QualifiedName'], sample: {} },
         request: { members: ['ResourceName', 'QuantityRequired'], sample: {} },
       },
     },
@@ -75,21 +81,27 @@ function healthy(): ContractObservation {
           members: [
             'AgentName',
             'AgentType',
-            'PlatformType',
-            'Address',
+            'AgentPlatform',
             'Version',
             'Online',
             'AgentState',
-            'DeployJob',
+            'Properties',
           ],
           sample: { AgentName: 'APP01', Version: '7.2.100' },
         },
+        properties: ['Address', 'DeployJob', 'DeployCredential'],
+        deployJobProperty: 'DeployJob',
+        find: true,
         load: true,
         deploy: true,
       },
     },
   };
 }
+
+const never = (): never => {
+  throw new Error('healthy() shows an agent');
+};
 
 const verdict = (o: ContractObservation, id: string) => judgeContract(o, settings).find((v) => v.id === id);
 
@@ -166,29 +178,64 @@ describe('the contract with a real host', () => {
     expect(verdict(o, 'failover-status')?.holds).toBe(false);
   });
 
-  test('an agent without DeployJob, or a type without Deploy, does not hold; no agent at all is not judged', () => {
+  test('an agent without Properties, or a type without Deploy, does not hold; no deploy job or no agent is not judged', () => {
     const o = healthy();
+    const agents = { ...(o.agents.ok && o.agents.observed ? o.agents.observed : never()) };
     o.agents = {
       ok: true,
       observed: {
+        ...agents,
         agent: {
-          members: ['AgentName', 'AgentType', 'PlatformType', 'Address', 'Version', 'Online', 'AgentState'],
+          members: ['AgentName', 'AgentType', 'AgentPlatform', 'Version', 'Online', 'AgentState'],
           sample: {},
         },
-        load: true,
+        properties: [],
+        deployJobProperty: null,
         deploy: false,
       },
     };
     expect(verdict(o, 'agent')).toMatchObject({
       holds: false,
-      seen: expect.stringMatching(/^no Agent\.Deploy; no DeployJob;/),
+      seen: expect.stringMatching(
+        /^no Agent\.Deploy; no Properties;.*Properties entries seen: none; deploy job read from: no agent/,
+      ),
+    });
+    o.agents = { ok: true, observed: { ...agents, properties: ['Address'], deployJobProperty: null } };
+    expect(verdict(o, 'agent')).toMatchObject({
+      holds: null,
+      seen: expect.stringContaining('Properties entries seen: Address'),
     });
     o.agents = { ok: true, observed: null };
     expect(verdict(o, 'agent')?.holds).toBeNull();
   });
 
+  test('a JAMS 6.x root folder (Requirements, no Elements) does not hold and says so', () => {
+    const o = healthy();
+    if (!o.resource.ok) throw new Error('healthy() has a resource');
+    o.resource.observed.root = { members: ['Name', 'QualifiedName', 'Requirements'], sample: {} };
+    expect(verdict(o, 'root-requirement')).toMatchObject({
+      holds: false,
+      seen: expect.stringContaining('a JAMS 6.x folder (Requirements, no Elements)'),
+    });
+  });
+
+  test("the installer's kind holds for a Burn bundle only, and is not judged when it could not be read", () => {
+    expect(judgeInstallerKind('burn', 'a PE with a .wixburn section')).toMatchObject({
+      id: 'installer-kind',
+      holds: true,
+    });
+    expect(judgeInstallerKind('msi', 'an OLE compound file')).toMatchObject({
+      holds: false,
+      seen: 'msi (an OLE compound file)',
+    });
+    expect(judgeInstallerKind(null, 'the share did not answer')).toMatchObject({
+      holds: null,
+      seen: 'not read: the share did not answer',
+    });
+  });
+
   test('docs/unverified.md lists every assumption by its id', () => {
     const doc = readFileSync('docs/unverified.md', 'utf8');
-    for (const a of ASSUMPTIONS) expect(doc).toContain(`\`${a.id}\``);
+    for (const a of [...ASSUMPTIONS, INSTALLER_KIND_ASSUMPTION]) expect(doc).toContain(`\`${a.id}\``);
   });
 });

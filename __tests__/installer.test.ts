@@ -5,6 +5,7 @@ import {
   findErrorLine,
   installerArgumentProblem,
   installerArguments,
+  installerKindMismatch,
   isInstallerPath,
 } from '../src/jams/installer.js';
 import { DEFAULT_INSTALLER_ARGUMENTS } from '../src/jams/unverified.js';
@@ -75,4 +76,71 @@ test('reads UTF-16 msiexec logs and finds the line that reports the error', () =
   expect(findErrorLine(text)).toEqual({ line: 3, text: 'Action ended: InstallFinalize. Return value 3.' });
   expect(findErrorLine('all good\nMainEngineThread is returning 0')).toBeNull();
   expect(decodeLog(Buffer.from('\ufeffplain', 'utf8'))).toBe('plain');
+});
+
+describe("installer arguments against the setup's kind", () => {
+  const inputs = { path: 'installer-path', args: 'installer-arguments' };
+  const words = (text: string) => text.split(' ');
+  const mismatch = (kind: Parameters<typeof installerKindMismatch>[0], args: string, path = 'D:\\JAMS.exe') =>
+    installerKindMismatch(kind, path, words(args), inputs);
+
+  test('the default arguments suit a Burn bundle and an .msi, not an InstallShield setup', () => {
+    expect(installerKindMismatch('burn', 'D:\\JAMS.exe', DEFAULT_INSTALLER_ARGUMENTS, inputs)).toBeNull();
+    expect(installerKindMismatch('msi', 'D:\\JAMS.msi', DEFAULT_INSTALLER_ARGUMENTS, inputs)).toBeNull();
+    expect(
+      installerKindMismatch('installshield', 'D:\\setup.exe', DEFAULT_INSTALLER_ARGUMENTS, inputs),
+    ).toEqual({
+      problem: "InstallShield's Setup.exe does not take /quiet, /log (Burn's or msiexec's)",
+      fix: expect.stringMatching(
+        /^InstallShield's Setup\.exe is silent with \/s .*\/s \/v"\/qn \/norestart \/l\*v C:\\Temp\\jams-setup\.log"\. installer-arguments cannot carry that yet/,
+      ),
+    });
+  });
+
+  test.each([
+    ['burn', '/passive /norestart /log {log}'],
+    ['burn', '-s -norestart -l {log}'],
+    ['msi', '/qn /norestart /l*v {log}'],
+    ['msi', '/passive REBOOT=ReallySuppress /log {log}'],
+    ['installshield', '/s /v/qn /norestart {log}'],
+  ] as const)('%s takes %s', (kind, args) => {
+    expect(mismatch(kind, args, kind === 'msi' ? 'D:\\JAMS.msi' : 'D:\\JAMS.exe')).toBeNull();
+  });
+
+  test.each([
+    [
+      'burn',
+      '/norestart /log {log}',
+      /no \/quiet or \/passive/,
+      /for example: \/quiet \/norestart \/log \{log\}/,
+    ],
+    ['burn', '/qn /norestart /l*v {log}', /does not take \/qn, \/l\*v/, /Burn bundle's switches/],
+    [
+      'msi',
+      '/i /qn /norestart /l*v {log}',
+      /gives msiexec \/i and the path itself: leave out \/i/,
+      /\/qn \/norestart \/l\*v \{log\}/,
+    ],
+    ['msi', '/qb /norestart /l*v {log}', /\/qb shows a user interface/, /msiexec's switches/],
+    ['msi', '/s /norestart /log {log}', /msiexec does not take \/s/, /msiexec's switches/],
+    ['msi', '/norestart /log {log}', /no \/qn or \/quiet/, /msiexec's switches/],
+    ['installshield', '/norestart {log}', /no \/s, so Setup\.exe would show its UI/, /\/s \/v"\/qn/],
+  ] as const)('%s refuses %s', (kind, args, problem, fix) => {
+    const found = mismatch(kind, args, kind === 'msi' ? 'D:\\JAMS.msi' : 'D:\\JAMS.exe');
+    expect(found?.problem).toMatch(problem);
+    expect(found?.fix).toMatch(fix);
+  });
+
+  test('a package whose name does not match its kind: msiexec runs only .msi names, and no program', () => {
+    expect(mismatch('msi', '/qn /norestart /l*v {log}', 'D:\\JAMS.exe')?.problem).toMatch(
+      /does not end in \.msi/,
+    );
+    expect(mismatch('burn', '/quiet /norestart /log {log}', 'D:\\JAMS.msi')?.problem).toMatch(
+      /ends in \.msi/,
+    );
+  });
+
+  test('an unknown kind is never a mismatch (the stage warns instead)', () => {
+    expect(mismatch('unknown', '/anything {log}')).toBeNull();
+  });
 });

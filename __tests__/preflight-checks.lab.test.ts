@@ -1,7 +1,9 @@
 import { beforeEach, expect, test } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-import { editLab, injectFault } from '../lab/control.js';
-import { runStage, freshLab } from './helpers/run-stage.js';
+import { editLab, injectFault, labPath, writeLabInstaller } from '../lab/control.js';
+import { describeOnPosix, runStage, freshLab } from './helpers/run-stage.js';
 
 // The procedure's notes as preflight checks, through real pwsh against the lab.
 let lab: string;
@@ -65,4 +67,61 @@ test('a backup share that cannot be read is a warning, not a failure', async () 
   expect(r.record.warnings.join('\n')).toMatch(
     /free space of \\\\NOWHERE\\share \(the backup\) could not be read/,
   );
+});
+
+describeOnPosix("the installer's kind, read from its bytes before anything changes", () => {
+  const withInstaller = () => {
+    const installer = writeLabInstaller(lab, '7.4.0');
+    return { 'installer-path': installer.windowsPath, 'installer-sha256': installer.sha256 };
+  };
+
+  test('the lab installer is a Burn bundle: preflight records it, and the default arguments suit it', async () => {
+    const r = await preflight({ 'target-version': '7.4.0', ...withInstaller() });
+    expect(r.record.failure).toBeUndefined();
+    expect(r.record.data['installerKind']).toEqual({
+      path: '\\\\fileserver\\jams\\JAMS-7.4.0-setup.exe',
+      kind: 'burn',
+      evidence: 'a PE with a .wixburn section (sections .text, .rdata, .wixburn, .rsrc)',
+      sections: ['.text', '.rdata', '.wixburn', '.rsrc'],
+      arguments: '/quiet /norestart /log {log}',
+      input: 'installer-arguments',
+      suits: true,
+    });
+    // The kind joins the host's contract verdicts, so a first dry-run shows it beside them.
+    expect(r.record.data['contract']).toContainEqual(
+      expect.objectContaining({
+        id: 'installer-kind',
+        holds: true,
+        seen: expect.stringMatching(/^burn \(a PE/),
+      }),
+    );
+    expect(r.stdout).toMatch(
+      /JAMS installer .*JAMS-7\.4\.0-setup\.exe: a WiX Burn bundle \(a PE with a \.wixburn/,
+    );
+    const summary = readFileSync(`${dirname(r.outputs['record-path'] ?? '')}/summary.md`, 'utf8');
+    expect(summary).toMatch(
+      /Installer kind.*<td>burn<\/td>.*installer-arguments: \/quiet \/norestart \/log \{log\}/s,
+    );
+  });
+
+  test('an InstallShield setup (fault installer-kind-installshield) refuses the default arguments, nothing changed', async () => {
+    injectFault(lab, 'installer-kind-installshield');
+    const r = await preflight({ 'target-version': '7.4.0', ...withInstaller() });
+    expect(r.exitCode).toBe(1);
+    expect(r.record.failure).toEqual({
+      message:
+        'The JAMS installer \\\\fileserver\\jams\\JAMS-7.4.0-setup.exe on JAMS-PRI (primary) is an InstallShield setup ' +
+        '(a PE whose data after its last section (at 0x800) begins with the header ISSetupStream), and ' +
+        "installer-arguments is '/quiet /norestart /log {log}': InstallShield's Setup.exe does not take /quiet, /log " +
+        "(Burn's or msiexec's).",
+      hostState: 'Nothing was changed.',
+      nextStep: expect.stringMatching(
+        /^InstallShield's Setup\.exe is silent with \/s .* \/s \/v"\/qn \/norestart \/l\*v C:\\Temp\\jams-setup\.log"\. installer-arguments cannot carry that yet .* Then re-run preflight\.$/,
+      ),
+    });
+    expect(r.record.data['installerKind']).toMatchObject({ kind: 'installshield', suits: false });
+    // Before the Log On As record and the staged copy: nothing was written on the host.
+    expect(r.record.actions).toEqual([]);
+    expect(existsSync(labPath(lab, 'primary', 'C:\\ProgramData\\jams-upgrade'))).toBe(false);
+  });
 });

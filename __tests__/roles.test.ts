@@ -66,8 +66,20 @@ describe('roles from the real Get-JAMSFailoverStatus shape', () => {
       self: 'Unknown',
       selfLabel: 'no module',
       configuredRole: null,
+      standalone: false,
       peers: [],
       source: 'Get-JAMSFailoverStatus',
     });
+  });
+
+  test('a node JAMS names Standalone is not part of a pair: no configured role', () => {
+    const view = readRoles({
+      source: 'Get-JAMSFailoverStatus',
+      available: true,
+      computerName: 'JAMS-PRI',
+      self: { server: 'localhost', reachable: true, status: 'Active', role: 'Standalone  ' },
+      peer: null,
+    });
+    expect(view).toMatchObject({ self: 'Active', configuredRole: null, standalone: true });
   });
 });

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(82);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9706);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 82:
+/***/ 9706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54280,6 +54280,92 @@ function findErrorLine(log) {
     }
     return null;
 }
+const INSTALLER_KIND_LABELS = {
+    burn: 'a WiX Burn bundle',
+    installshield: 'an InstallShield setup',
+    msi: 'a Windows Installer package',
+    unknown: 'neither a WiX Burn bundle, an InstallShield setup nor a Windows Installer package',
+};
+/** A switch's name in lower case without its / or -; null for any other word ({log}, PROPERTY=value). */
+const switchName = (arg) => (/^[/-]/.test(arg) ? arg.slice(1).toLowerCase() : null);
+/** msiexec's own switches a Burn bundle does not take: its UI levels, its logging modifiers, /i and /x. */
+const MSIEXEC_ONLY = /^(q[nbrf][+!-]*|l[iwearucmopvx+!*]+|i|x)$/;
+/**
+ * Why `args` do not suit an installer of this kind at `path`, or null when they do (or the kind is unknown, which the
+ * caller only warns about). A setup that ignores its quiet switch shows its UI and waits until install-timeout-seconds.
+ * Burn's switches are WiX's (/q, /quiet, /s, /silent or /passive; /norestart; /log), msiexec's are Microsoft's (jams-upgrade
+ * adds /i and the path), InstallShield's Setup.exe is silent with /s and takes Windows Installer's switches only
+ * through /v.
+ */
+function installerKindMismatch(kind, path, args, inputs) {
+    const input = inputs.args;
+    const switches = args.map(switchName).filter((s) => s !== null);
+    const has = (...names) => switches.filter((s) => names.includes(s));
+    const shown = (names) => names.map((s) => `/${s}`).join(', ');
+    const msiName = path.toLowerCase().endsWith('.msi');
+    if (kind === 'burn' || kind === 'installshield') {
+        if (msiName) {
+            return {
+                problem: 'its name ends in .msi, so jams-upgrade would hand it to msiexec, which cannot run a program',
+                fix: `Give ${inputs.path} the setup under its own .exe name (the same bytes keep its SHA-256).`,
+            };
+        }
+    }
+    if (kind === 'burn') {
+        const fix = `Set ${input} to a Burn bundle's switches, for example: /quiet /norestart /log {log}.`;
+        const foreign = switches.filter((s) => MSIEXEC_ONLY.test(s) || s.startsWith('v'));
+        if (foreign.length > 0) {
+            return { problem: `a Burn bundle does not take ${shown(foreign)} (msiexec's or InstallShield's)`, fix };
+        }
+        if (has('q', 'quiet', 's', 'silent', 'passive').length === 0) {
+            return { problem: 'it has no /quiet or /passive, so the bundle would show its UI and wait', fix };
+        }
+        return null;
+    }
+    if (kind === 'msi') {
+        if (!msiName) {
+            return {
+                problem: "its name does not end in .msi, so jams-upgrade would start it as a program instead of through msiexec's /i",
+                fix: `Give ${inputs.path} a name ending in .msi for the same file (the same bytes keep its SHA-256).`,
+            };
+        }
+        const fix = `Set ${input} to msiexec's switches (jams-upgrade adds /i and the path), for example: /qn /norestart /l*v {log}.`;
+        const modes = has('i', 'package', 'a', 'x', 'uninstall', 'j', 'ju', 'jm', 'p', 'update');
+        if (modes.length > 0)
+            return { problem: `jams-upgrade gives msiexec /i and the path itself: leave out ${shown(modes)}`, fix };
+        const foreign = switches.filter((s) => ['s', 'silent', 'layout'].includes(s) || s.startsWith('v'));
+        if (foreign.length > 0)
+            return { problem: `msiexec does not take ${shown(foreign)} (a setup program's)`, fix };
+        const dialogs = switches.filter((s) => /^q./.test(s) && !['qn', 'quiet'].includes(s));
+        if (dialogs.length > 0) {
+            return {
+                problem: `${shown(dialogs)} shows a user interface (/qn, /quiet and /passive wait for no click)`,
+                fix,
+            };
+        }
+        if (has('q', 'qn', 'quiet', 'passive').length === 0) {
+            return { problem: 'it has no /qn or /quiet, so msiexec would show the package UI and wait', fix };
+        }
+        return null;
+    }
+    if (kind === 'installshield') {
+        const fix = "InstallShield's Setup.exe is silent with /s and passes Windows Installer's switches only through /v, with no " +
+            `space: /s /v"/qn /norestart /l*v C:\\Temp\\jams-setup.log". ${input} cannot carry that yet (it refuses double quotes, and {log} ` +
+            'must be a word of its own), so: run the setup by hand with that command line (docs/upgrade.md), or get the ' +
+            `setup's .msi from the vendor and point ${inputs.path} at it, with msiexec's switches (/qn /norestart /l*v {log}).`;
+        const foreign = switches.filter((s) => ['quiet', 'passive', 'q', 'silent', 'log'].includes(s) || /^(q[nbrf]|l[iwearucmopvx+!*])/.test(s));
+        if (foreign.length > 0) {
+            return {
+                problem: `InstallShield's Setup.exe does not take ${shown(foreign)} (Burn's or msiexec's)`,
+                fix,
+            };
+        }
+        if (has('s').length === 0)
+            return { problem: 'it has no /s, so Setup.exe would show its UI and wait', fix };
+        return null;
+    }
+    return null;
+}
 
 ;// CONCATENATED MODULE: ./src/stages/names.ts
 /** The stages the action's `stage` input accepts, in the procedure's order, then the rollback's own two. */
@@ -55021,6 +55107,9 @@ class PowerShellHost {
     installer(path) {
         return this.session.call('Get-JuInstaller', { Path: path });
     }
+    installerKind(path) {
+        return this.session.call('Get-JuInstallerKind', { Path: path });
+    }
     startInstaller(path, args) {
         return this.session.call('Start-JuInstaller', { Path: path, Arguments: args });
     }
@@ -55703,6 +55792,22 @@ async function writeSummary(record, recordPath, markdownPath, sections = []) {
         if (agents.progress.length)
             s.addCodeBlock(agents.progress.join('\n'));
     }
+    const kinds = ['installerKind', 'clientInstallerKind']
+        .map((key) => record.data[key])
+        .filter((k) => k !== undefined);
+    if (kinds.length) {
+        s.addHeading('Installer kind (read from its bytes)', 4);
+        s.addTable([
+            ['Installer', 'Kind', 'Evidence', 'Arguments', 'They suit it'].map((h) => ({ data: h, header: true })),
+            ...kinds.map((k) => [
+                summary_escape(k.path),
+                k.kind ?? 'not read',
+                summary_escape(k.evidence ?? ''),
+                summary_escape(`${k.input}: ${k.arguments}`),
+                k.suits === null ? 'not judged' : k.suits ? 'yes' : '<b>NO</b>',
+            ]),
+        ]);
+    }
     const contract = record.data['contract'];
     if (contract) {
         s.addHeading('What this host shows (the unverified assumptions, docs/unverified.md)', 4);
@@ -55850,6 +55955,8 @@ var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 ;// CONCATENATED MODULE: ./src/jams/version.ts
 
+/** The oldest JAMS major version whose class library the platform file is written for (JAMSShr.dll 7.3 and 7.5). */
+const SUPPORTED_MAJOR = 7;
 /** JAMS versions are dotted numbers such as 7.3.338 (sometimes with a fourth part); compare them as semver. */
 function parseJamsVersion(text) {
     return semver_default().coerce(text, { loose: true });
@@ -55985,8 +56092,11 @@ function selectAgents(all, patterns) {
     }
     return { selected: sorted.filter((a) => chosen.has(a)), missing, empty };
 }
-/** JobState names from the vendor's "Life Cycle of a JAMS Job"; severities from the entry's final status. */
-const COMPLETED = /^completed$/i;
+/**
+ * EntryState names (JAMSShr.dll's MVPSI.JAMS.EntryState): Completed, or CompletedKept for an entry kept in the monitor
+ * after it completed; severities are MVPSI.JAMS.Severity's.
+ */
+const COMPLETED = /^completed(kept)?$/i;
 const WAITING_FOR_RESOURCES = /^resourcewait$/i;
 const FAILED_SEVERITY = /^(error|fatal|abort)/i;
 function entryFinished(entry) {
@@ -56735,7 +56845,403 @@ function clientWork(ctx, installer, target) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/jams/uninstall.ts
+
+/**
+ * msiexec's documented switches for an unattended removal: no user interface, no restart, a verbose log ({log}).
+ * The product code goes before them as `/x {GUID}`, on the host.
+ */
+const UNINSTALL_ARGUMENTS = ['/quiet', '/norestart', '/l*v', '{log}'];
+const PRODUCT_CODE = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/i;
+/**
+ * The product code of a Windows Installer UninstallString ("MsiExec.exe /X{GUID}", or /I{GUID}, which Windows writes
+ * for products with a change dialog), or null for anything else: another program's command line is never run.
+ */
+function msiProductCode(uninstallString) {
+    const m = /^\s*"?(?:[A-Za-z]:\\[^"]*\\)?msiexec(?:\.exe)?"?\s+\/[IX]\s*(\{[^}]*\})\s*$/i.exec(uninstallString);
+    const code = m?.[1];
+    return code && PRODUCT_CODE.test(code) ? code.toUpperCase() : null;
+}
+/**
+ * The one JAMS entry of the installed version that Windows Installer can remove, whose product code is its key
+ * (Windows Installer names a product's key by its product code). Anything else is refused with what was seen.
+ */
+function pickUninstallEntry(entries, installed) {
+    const seen = entries.map((e) => `'${e.name}' ${e.version || '(no version)'}: ${e.uninstallString || 'no UninstallString'}`);
+    const ofVersion = entries.filter((e) => parseJamsVersion(e.version)?.compare(installed) === 0);
+    const removable = ofVersion.flatMap((entry) => {
+        const productCode = msiProductCode(entry.uninstallString);
+        return productCode && productCode === entry.key.toUpperCase() ? [{ entry, productCode }] : [];
+    });
+    const [only] = removable;
+    if (removable.length === 1 && only)
+        return { ok: true, ...only };
+    return {
+        ok: false,
+        problem: removable.length === 0
+            ? `no Uninstall entry of JAMS ${installed} is a Windows Installer product (MsiExec.exe /X{product code}); ` +
+                `seen: ${seen.join('; ') || 'no entry named JAMS*'}`
+            : `${removable.length} Uninstall entries of JAMS ${installed} are Windows Installer products, and jams-upgrade ` +
+                `removes only one: ${removable.map((r) => `'${r.entry.name}' ${r.productCode}`).join('; ')}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/jams/contract.ts
+/**
+ * The contract between jams-upgrade and a real JAMS host: each assumption the platform file makes that no session could
+ * verify, judged against what preflight saw on the host (Get-JuContract). docs/unverified.md lists the same assumptions
+ * by id; a user's first dry-run on their own pair records which of them hold.
+ */
+
+
+
+/**
+ * The members of the vendor's MVPSI.JAMS types that src/host/ps/Platform.Windows.ps1 reads or calls, by type. Each is
+ * in JAMSShr.dll 7.3 and 7.5 (__tests__/jams-surface.pwsh.test.ts); the probes below check a host shows them.
+ */
+const JAMS_MEMBERS = {
+    'MVPSI.JAMS.Server': ['GetServer', 'Name'],
+    'MVPSI.JAMS.Agent': [
+        'AgentName',
+        'AgentType',
+        'AgentPlatform',
+        'Version',
+        'Online',
+        'AgentState',
+        'Properties',
+        'Find',
+        'Load',
+        'Deploy',
+    ],
+    'MVPSI.JAMS.PropertyValueCollection': ['ContainsProperty', 'GetValue'],
+    'MVPSI.JAMS.PropertyValue': ['PropertyName'],
+    'MVPSI.JAMS.Folder': ['Elements', 'Update'],
+    'MVPSI.JAMS.ElementCollection': ['Add'],
+    'MVPSI.JAMS.ResourceRequirement': ['ResourceName', 'QuantityRequired'],
+    'MVPSI.JAMS.Resource': ['ResourceName', 'QuantityAvailable', 'Update'],
+    'MVPSI.JAMS.Entry': ['JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity', 'FinalStatus'],
+};
+/** The agent members the agents stage reads (Get-JuAgents): the properties among JAMS_MEMBERS' Agent. */
+const AGENT_MEMBERS = JAMS_MEMBERS['MVPSI.JAMS.Agent'].filter((m) => !['Find', 'Load', 'Deploy'].includes(m));
+/** How the root-requirement verdict names a JAMS 6.x root folder (preflight refuses such a host). */
+const JAMS6_FOLDER = 'a JAMS 6.x folder (Requirements, no Elements)';
+const missing = (members, wanted) => wanted.filter((w) => !members.includes(w));
+/** A probe that failed is no verdict on the shape: it says what stopped it. */
+function judged(probe, judge) {
+    return probe.ok ? judge(probe.observed) : { holds: null, seen: `could not look: ${probe.error}` };
+}
+function shape(sample, wanted) {
+    const absent = missing(sample.members, wanted);
+    const values = Object.entries(sample.sample)
+        .map(([k, v]) => `${k}='${v}'`)
+        .join(', ');
+    return {
+        holds: absent.length === 0,
+        seen: `${absent.length ? `no ${absent.join(', ')}; ` : ''}members: ${sample.members.join(', ') || 'none'}${values ? `; ${values}` : ''}`,
+    };
+}
+const ASSUMPTIONS = [
+    {
+        id: 'service-names',
+        assumption: 'The JAMS services are JAMS Executor, JAMS Server and JAMS Scheduler under the short names jams-upgrade tries.',
+        settle: "set the 'executor-service', 'server-service' or 'scheduler-service' input to the short name seen",
+        judge: (o, s) => judged(o.services, (list) => {
+            const parts = Object.keys(SERVICE_LABELS).map((kind) => {
+                const svc = list.find((x) => x.displayName === SERVICE_LABELS[kind]);
+                const ok = svc !== undefined &&
+                    s.serviceCandidates[kind].some((c) => c.toLowerCase() === svc.name.toLowerCase());
+                return {
+                    ok,
+                    text: `${SERVICE_LABELS[kind]} = ${svc?.name ?? 'none'}${ok ? '' : ` (tried ${s.serviceCandidates[kind].join(', ')})`}`,
+                };
+            });
+            return { holds: parts.every((p) => p.ok), seen: parts.map((p) => p.text).join('; ') };
+        }),
+    },
+    {
+        id: 'log-on-as',
+        assumption: "Win32_Service carries a service's Log On As account (StartName) and start type (StartMode).",
+        settle: "check `Get-CimInstance Win32_Service | Where-Object DisplayName -like 'JAMS *' | Format-List *`",
+        judge: (o) => judged(o.logOnAs, (sample) => shape(sample, ['StartName', 'StartMode'])),
+    },
+    {
+        id: 'uninstall-key',
+        assumption: 'An Uninstall key whose DisplayName starts with JAMS carries the installed version (DisplayVersion).',
+        settle: 'nothing to set: the version is then read from JAMSScheduler.exe; check Programs and Features',
+        judge: (o) => judged(o.uninstall, (entries) => {
+            const withVersion = entries.filter((e) => e.version);
+            return {
+                holds: withVersion.length > 0,
+                seen: entries.length
+                    ? entries.map((e) => `'${e.name}' ${e.version || '(no DisplayVersion)'}`).join('; ')
+                    : 'no Uninstall entry named JAMS*',
+            };
+        }),
+    },
+    {
+        id: 'uninstall-string',
+        assumption: 'The JAMS Uninstall entry is a Windows Installer product: its UninstallString is MsiExec.exe /X{product code} ' +
+            "(or /I), its key the product code. A rollback's uninstall-first removes it with msiexec /x and nothing else.",
+        settle: 'nothing to set for an upgrade; before a rollback over a newer version, plan to remove JAMS by hand (Programs ' +
+            'and Features) if its installer refuses the downgrade',
+        judge: (o) => judged(o.uninstall, (entries) => {
+            const jams = entries.filter((e) => e.version);
+            if (jams.length === 0)
+                return { holds: null, seen: 'no Uninstall entry named JAMS* with a version' };
+            return {
+                holds: jams.some((e) => msiProductCode(e.uninstallString ?? '') === e.key.toUpperCase()),
+                seen: jams
+                    .map((e) => `'${e.name}' ${e.key}: ${e.uninstallString || 'no UninstallString'}`)
+                    .join('; '),
+            };
+        }),
+    },
+    {
+        id: 'failover-config',
+        assumption: 'Failover.config in the install folder names the Primary and the Secondary.',
+        settle: "set 'install-folder' to the folder that holds Failover.config, or configure failover in the JAMS Client",
+        judge: (o) => judged(o.failoverConfig, (c) => ({
+            holds: c.exists && !!c.primary && !!c.secondary,
+            seen: c.exists
+                ? `Primary '${c.primary ?? ''}', Secondary '${c.secondary ?? ''}'`
+                : 'no Failover.config',
+        })),
+    },
+    {
+        id: 'jams-module',
+        assumption: 'The JAMS PowerShell module loads in the PowerShell that runs the stage.',
+        settle: "install the JAMS Client's PowerShell module on the host, and keep 'shell' on auto (Windows PowerShell 5.1)",
+        judge: (o) => judged(o.jamsModule, (m) => ({ holds: true, seen: `JAMS ${m.version} from ${m.path}` })),
+    },
+    {
+        id: 'failover-status',
+        assumption: 'Get-JAMSFailoverStatus -Server <node> returns one object with Status (Active or Passive), Role, Primary and Secondary.',
+        settle: 'compare with the JAMS Client (About > JAMS Servers > Status); until it holds, start and verify cannot judge roles',
+        judge: (o) => judged(o.failoverStatus, (sample) => {
+            const result = shape(sample, ['Status', 'Role', 'Primary', 'Secondary']);
+            const status = (sample.sample['Status'] ?? '').trim().toLowerCase();
+            const known = status in FAILOVER_STATUS_LABELS;
+            return {
+                holds: result.holds && known,
+                seen: `${result.seen}${known ? '' : ' (Status not understood)'}`,
+            };
+        }),
+    },
+    {
+        id: 'maintenance-resource',
+        assumption: 'The maintenance window is a resource JAMS::<server>\\Resources\\<name> with QuantityAvailable.',
+        settle: "set 'maintenance-resource' to the resource the root folder requires, and check `Get-Item JAMS::localhost\\Resources\\<name> | Format-List *`",
+        judge: (o, s) => judged(o.resource, (r) => r.exists
+            ? shape(r.item, ['QuantityAvailable'])
+            : {
+                holds: null,
+                seen: `no resource ${s.resource} on ${s.server} yet (maintenance-on says how to create it)`,
+            }),
+    },
+    {
+        id: 'root-requirement',
+        assumption: 'The root folder (JAMS::<server>\\) holds its resource requirements in Elements, as MVPSI.JAMS.ResourceRequirement ' +
+            'elements with ResourceName and QuantityRequired (JAMS 7; JAMS 6.x kept them in Requirements).',
+        settle: 'check `(Get-Item JAMS::localhost\\).Elements | Format-List *`; a JAMS 6.x server is upgraded to 7 by hand first',
+        judge: (o) => judged(o.resource, (r) => {
+            if (!r.root.members.includes('Elements') && r.root.members.includes('Requirements'))
+                return {
+                    holds: false,
+                    seen: `${JAMS6_FOLDER}; members: ${r.root.members.join(', ')}`,
+                };
+            if (!r.root.members.includes('Elements'))
+                return shape(r.root, ['Elements']);
+            if (r.request.members.length === 0)
+                return { holds: null, seen: 'the root folder requires no resource yet' };
+            return shape(r.request, ['ResourceName', 'QuantityRequired']);
+        }),
+    },
+    {
+        id: 'entry',
+        assumption: 'Get-JAMSEntry -State Executing lists entries with JAMSEntry (the entry number) and JobName.',
+        settle: 'check `Get-JAMSEntry -Server localhost -State Executing | Select-Object -First 1 | Format-List *` while a job runs',
+        judge: (o) => judged(o.entry, (sample) => sample.members.length
+            ? shape(sample, ['JAMSEntry', 'JobName'])
+            : { holds: null, seen: 'no entry to look at' }),
+    },
+    {
+        id: 'agent',
+        assumption: '[MVPSI.JAMS.Agent]::Find lists agent definitions with AgentName, AgentType, AgentPlatform, Version, Online, ' +
+            'AgentState and Properties, MVPSI.JAMS.Agent has Load and Deploy, and an agent that can be deployed names its ' +
+            'deploy job in a Properties entry (the names PlatformAgentDeployProperties tries).',
+        settle: "check `[MVPSI.JAMS.Agent]::Find('*', 'localhost') | Select-Object -First 1 -ExpandProperty Properties | " +
+            'Select-Object PropertyName, Value`; until it holds, upgrade the agents with agent-method: msi or by hand',
+        judge: (o) => judged(o.agents, (a) => {
+            if (!a)
+                return { holds: null, seen: 'no agent is defined' };
+            const result = shape(a.agent, AGENT_MEMBERS);
+            const missing = [
+                a.find ? '' : 'Agent.Find',
+                a.load ? '' : 'Agent.Load',
+                a.deploy ? '' : 'Agent.Deploy',
+            ].filter(Boolean);
+            const properties = `; Properties entries seen: ${a.properties.join(', ') || 'none'}` +
+                `; deploy job read from: ${a.deployJobProperty ?? 'no agent shows one'}`;
+            return {
+                // No agent with a deploy job is no proof either way: the deploy method is then not judged.
+                holds: result.holds && missing.length === 0 ? (a.deployJobProperty ? true : null) : false,
+                seen: `${missing.length ? `no ${missing.join(', ')}; ` : ''}${result.seen}${properties}`,
+            };
+        }),
+    },
+    {
+        id: 'queues',
+        assumption: 'The MSMQ private queues jamsrequests and jamsrequestssubmitcancel exist, and their ACL entries carry AccountName, AccessControlEntryType and Right.',
+        settle: 'check `Get-MsmqQueue -QueueType Private | Get-MsmqQueueACL`; the 7.3.338 note in preflight depends on it',
+        judge: (o) => judged(o.queues, (q) => {
+            if (!q)
+                return { holds: null, seen: 'no queue was looked at' };
+            const absent = q.queues.filter((x) => !x.exists).map((x) => x.name);
+            const result = shape(q.ace, ['AccountName', 'AccessControlEntryType', 'Right']);
+            return {
+                holds: absent.length === 0 && result.holds,
+                seen: `${absent.length ? `missing queues: ${absent.join(', ')}; ` : ''}${result.seen}`,
+            };
+        }),
+    },
+];
+/**
+ * The setup's kind is not a probe of the host but of the installer preflight stages: judged once preflight has read it
+ * (src/tasks/installer-kind.ts), and recorded beside the host's verdicts.
+ */
+const INSTALLER_KIND_ASSUMPTION = {
+    id: 'installer-kind',
+    assumption: 'The JAMS setup is a WiX Burn bundle (a PE with a .wixburn section), which the default installer-arguments ' +
+        '(/quiet /norestart /log <file>) suit.',
+    settle: "set 'installer-arguments' to the switches of the kind preflight read (its message names them); see " +
+        'docs/unverified.md for each kind',
+};
+function judgeInstallerKind(kind, evidence) {
+    return {
+        ...INSTALLER_KIND_ASSUMPTION,
+        holds: kind === null ? null : kind === 'burn',
+        seen: kind === null ? `not read: ${evidence ?? 'no reason given'}` : `${kind} (${evidence ?? 'no evidence'})`,
+    };
+}
+function judgeContract(observation, settings) {
+    return ASSUMPTIONS.map((a) => ({
+        id: a.id,
+        assumption: a.assumption,
+        settle: a.settle,
+        ...a.judge(observation, settings),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/tasks/host-contract.ts
+// What a host shows for each unverified assumption, judged and recorded by preflight.
+
+
+/**
+ * Looks at what the host really shows for each assumption in docs/unverified.md, records the verdicts and warns on each
+ * that does not hold, before the stage changes anything. A user's first dry-run on a real pair is then the evidence.
+ */
+async function checkContract(ctx) {
+    const { maintenance, serviceCandidates } = ctx.settings;
+    const observed = await ctx.host.contract(maintenance.jamsServer, maintenance.resource, JAMS_QUEUES);
+    const verdicts = judgeContract(observed, {
+        serviceCandidates,
+        resource: maintenance.resource,
+        server: maintenance.jamsServer,
+    });
+    ctx.record.data['contract'] = [];
+    ctx.record.data['contractObserved'] = observed;
+    for (const v of verdicts)
+        recordVerdict(ctx, v);
+    return verdicts;
+}
+/** Adds one verdict to the record's contract section, and warns when it does not hold. */
+function recordVerdict(ctx, v) {
+    const recorded = (ctx.record.data['contract'] ??= []);
+    recorded.push(v);
+    if (v.holds === false) {
+        ctx.log.warn(`Assumption '${v.id}' does not hold on this host: ${v.assumption} Seen: ${v.seen}. To settle it: ${v.settle}.`);
+    }
+    else {
+        ctx.log.info(`assumption ${v.id}: ${v.holds === null ? 'not judged' : 'holds'} (${v.seen})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/installer-kind.ts
+// Which kind of setup an installer is, read on the host from its bytes, and whether its arguments suit that kind: a
+// setup that ignores its quiet switch shows its UI and waits until install-timeout-seconds, in the downtime.
+
+
+
+
+
+/**
+ * Reads the installer's kind on the host and refuses arguments that do not suit it, before anything changes; an
+ * unknown kind is a warning that says what to check. Records the kind under `dataKey` either way.
+ */
+async function checkInstallerKind(ctx, check) {
+    const info = await ctx.host.installerKind(check.path);
+    const args = check.args.join(' ');
+    const data = {
+        path: check.path,
+        kind: info.kind,
+        evidence: info.evidence ?? info.reason,
+        sections: info.sections,
+        arguments: args,
+        input: check.inputs.args,
+        suits: null,
+    };
+    ctx.record.data[check.dataKey] = data;
+    if (check.dataKey === 'installerKind')
+        recordVerdict(ctx, judgeInstallerKind(info.kind, data.evidence));
+    const what = `The ${check.label} ${check.path} on ${hostLabel(ctx)}`;
+    if (!info.kind) {
+        ctx.log.warn(`${what} could not be read to tell which kind of setup it is (${info.reason}), so ${check.inputs.args} ` +
+            `'${args}' was not checked against it.`);
+        return data;
+    }
+    if (info.kind === 'unknown') {
+        ctx.log.warn(`${what} is ${INSTALLER_KIND_LABELS.unknown} (${info.evidence}): whether it runs unattended with ` +
+            `${check.inputs.args} '${args}' is not known. Check on a test host that it installs with these arguments and ` +
+            'shows no window (a setup that ignores them waits until install-timeout-seconds), or set ' +
+            `${check.inputs.args} to the silent switches its vendor documents.`);
+        return data;
+    }
+    const mismatch = installerKindMismatch(info.kind, check.path, check.args, check.inputs);
+    data.suits = mismatch === null;
+    if (mismatch) {
+        throw new StageError(`${what} is ${INSTALLER_KIND_LABELS[info.kind]} (${info.evidence}), and ${check.inputs.args} is '${args}': ` +
+            `${mismatch.problem}.`, 'Nothing was changed.', `${mismatch.fix} Then ${check.rerun}.`);
+    }
+    ctx.log.info(`${check.label} ${check.path}: ${INSTALLER_KIND_LABELS[info.kind]} (${info.evidence}); ` +
+        `${check.inputs.args} '${args}' suit it`);
+    if (info.kind === 'installshield') {
+        // Its /s and no Burn or msiexec switch is all that is known to suit it; Setup.exe may refuse any other word.
+        ctx.log.warn(`${what} is an InstallShield setup run with ${check.inputs.args} '${args}': InstallShield documents /s and ` +
+            '/v"msiexec switches" only, and may refuse any other word (such as {log} or /norestart) as an invalid ' +
+            'command line. Run the setup with exactly these arguments on a test host before the downtime.');
+    }
+    return data;
+}
+/**
+ * preflight: the kind of the installer it stages, read before any write from the copy staged earlier or else from
+ * installer-path itself (the copy, checked by SHA-256, holds the same bytes). Nothing to read without installer-path.
+ */
+async function checkStagedKind(ctx, staging) {
+    const path = staging?.reuse?.path ?? staging?.source ?? ctx.settings.upgrade.installerPath;
+    if (!path)
+        return;
+    await checkInstallerKind(ctx, {
+        path,
+        args: ctx.settings.upgrade.installerArguments,
+        inputs: { path: 'installer-path', args: 'installer-arguments' },
+        label: 'JAMS installer',
+        dataKey: 'installerKind',
+        rerun: 're-run preflight',
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/stages/agents.ts
+
 
 
 
@@ -56922,6 +57428,15 @@ async function checkClientInstaller(ctx, target) {
         path,
         label: 'JAMS installer for the desktop clients',
         expect: { sha256, input: 'client-installer-sha256' },
+    });
+    // The same kinds of setup as the scheduler's installer: arguments its kind ignores would hang on each workstation.
+    await checkInstallerKind(ctx, {
+        path,
+        args: ctx.settings.agents.clientInstaller.arguments,
+        inputs: { path: 'client-installer-path', args: 'client-installer-arguments' },
+        label: 'JAMS installer for the desktop clients',
+        dataKey: 'clientInstallerKind',
+        rerun: 're-run this job',
     });
     if (versionStanding(info.version, target) !== 'same') {
         throw new StageError(`The installer ${path} is version ${info.version}, and the scheduler runs ${target}.`, 'Nothing was changed.', 'Give the installer the scheduler was upgraded with (client-installer-path and its hash), then re-run this job.');
@@ -57134,26 +57649,84 @@ async function requireVerifiedBackup(ctx, states) {
 
 
 const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';
-/** The JAMS database: from the inputs, else from the connection string in common.config. */
+const FORM_LABELS = {
+    sqlclient: 'SqlClient',
+    oledb: 'OLE DB',
+    odbc: 'ODBC',
+};
+/** Why a connection string cannot give the JAMS database, or null when it can. */
+function connectionProblem(c) {
+    if (c.error)
+        return c.error;
+    if (!c.dataSource)
+        return 'it names no server';
+    if (!c.initialCatalog)
+        return 'it names no database';
+    return null;
+}
+/** A connection string by name and form, never by its text (it may hold a password). */
+function describeConnection(c) {
+    return `connection string '${c.name}'${c.form ? ` (${FORM_LABELS[c.form]})` : ''}`;
+}
+/** An unreadable connection string and why. */
+function describeUnreadable(c) {
+    return `${describeConnection(c)} could not be read: ${connectionProblem(c) ?? 'unknown'}`;
+}
+/**
+ * The connection common.config's JAMS database is read from: the readable one whose name comes first in
+ * DATABASE_CONNECTION_NAMES, else the first readable. An unreadable connection that ranks as high as that one could be
+ * the JAMS database's, so it blocks rather than be passed over; those ranked lower are only reported.
+ */
+function pickConnection(connections) {
+    const rank = (name) => {
+        const i = DATABASE_CONNECTION_NAMES.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+        return i < 0 ? DATABASE_CONNECTION_NAMES.length : i;
+    };
+    const sorted = [...connections].sort((a, b) => rank(a.name) - rank(b.name));
+    const picked = sorted.find((c) => connectionProblem(c) === null) ?? null;
+    const limit = picked ? rank(picked.name) : Infinity;
+    const unreadable = sorted.filter((c) => connectionProblem(c) !== null);
+    return {
+        picked,
+        blocking: unreadable.filter((c) => rank(c.name) <= limit),
+        passed: unreadable.filter((c) => rank(c.name) > limit),
+    };
+}
+/**
+ * The JAMS database: from the inputs, else from the connection string in common.config (its connections go to the
+ * record). A connection that could be the database's but cannot be read fails the stage before anything changes.
+ */
 async function resolveDatabase(ctx, hostState = `Nothing was changed. ${NOTHING_STOPPED}`) {
     const wanted = ctx.settings.database;
     let server = wanted.server;
     let database = wanted.name;
     let source = 'inputs sql-server and sql-database';
+    let form = null;
     if (!server || !database) {
         const found = await ctx.host.databaseConnections(ctx.settings.installFolder);
-        const usable = found.connections.filter((c) => c.dataSource && c.initialCatalog);
-        const rank = (name) => {
-            const i = DATABASE_CONNECTION_NAMES.findIndex((n) => n.toLowerCase() === name.toLowerCase());
-            return i < 0 ? DATABASE_CONNECTION_NAMES.length : i;
+        ctx.record.data['databaseConnections'] = found;
+        const refuse = (why) => {
+            throw new StageError(`The JAMS database could not be read from ${found.path}: ${why}.`, hostState, "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under " +
+                'About): then common.config is not read.');
         };
-        const picked = [...usable].sort((a, b) => rank(a.name) - rank(b.name))[0];
-        if (!picked) {
-            throw new StageError(`The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`, hostState, "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).");
+        if (!found.exists)
+            refuse('the file does not exist');
+        if (found.error)
+            refuse(found.error);
+        const { picked, blocking, passed } = pickConnection(found.connections);
+        if (blocking.length > 0) {
+            refuse(`its ${blocking.map(describeUnreadable).join('; its ')}`);
+        }
+        if (!picked)
+            return refuse('it has no connection string');
+        for (const c of passed) {
+            ctx.log.warn(`${found.path}: ${describeUnreadable(c)}. It is not used: the JAMS database is read from ` +
+                `${describeConnection(picked)}.`);
         }
         server ??= picked.dataSource;
         database ??= picked.initialCatalog;
         source = `${found.path} (connection string ${picked.name})`;
+        form = picked.form;
     }
     return {
         server,
@@ -57162,7 +57735,13 @@ async function resolveDatabase(ctx, hostState = `Nothing was changed. ${NOTHING_
         ...(wanted.auth === 'sql' ? { user: wanted.user ?? '', passwordVariable: SQL_PASSWORD_VARIABLE } : {}),
         timeoutSeconds: wanted.timeoutSeconds,
         source,
+        form,
     };
+}
+/** The resolved database for the log: which, where, how the login is made and where that came from. */
+function describeTarget(target) {
+    const form = target.form ? `, ${FORM_LABELS[target.form]} connection string` : '';
+    return `${target.database} on ${target.server} (${target.auth} authentication, from ${target.source}${form})`;
 }
 /** True when the SQL Server instance runs on this host, so a local backup folder is one both can see. */
 function isLocalSqlServer(server, computerName) {
@@ -57391,8 +57970,9 @@ const backup = {
                 database: target.database,
                 auth: target.auth,
                 source: target.source,
+                form: target.form,
             };
-            ctx.log.info(`JAMS database: ${target.database} on ${target.server} (${target.auth} authentication, from ${target.source})`);
+            ctx.log.info(`JAMS database: ${describeTarget(target)}`);
         }
         await proveHookExists(ctx);
         if (folder)
@@ -57660,6 +58240,7 @@ function readRoles(status) {
             self: 'Unknown',
             selfLabel: status.reason ?? 'unavailable',
             configuredRole: null,
+            standalone: false,
             peers: [],
             source: status.source,
         };
@@ -57670,6 +58251,7 @@ function readRoles(status) {
         self: answerRole(status.self),
         selfLabel: answerLabel(status.self),
         configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
+        standalone: configured === 'standalone',
         peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
         source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
     };
@@ -57848,271 +58430,6 @@ async function drain(ctx, data) {
     throw new StageError(`${message}.`, `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
         `recorded in ${String(data['recordPath'])}): no new job starts. Still executing: ${names}.`, 'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
         'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.');
-}
-
-;// CONCATENATED MODULE: ./src/jams/uninstall.ts
-
-/**
- * msiexec's documented switches for an unattended removal: no user interface, no restart, a verbose log ({log}).
- * The product code goes before them as `/x {GUID}`, on the host.
- */
-const UNINSTALL_ARGUMENTS = ['/quiet', '/norestart', '/l*v', '{log}'];
-const PRODUCT_CODE = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/i;
-/**
- * The product code of a Windows Installer UninstallString ("MsiExec.exe /X{GUID}", or /I{GUID}, which Windows writes
- * for products with a change dialog), or null for anything else: another program's command line is never run.
- */
-function msiProductCode(uninstallString) {
-    const m = /^\s*"?(?:[A-Za-z]:\\[^"]*\\)?msiexec(?:\.exe)?"?\s+\/[IX]\s*(\{[^}]*\})\s*$/i.exec(uninstallString);
-    const code = m?.[1];
-    return code && PRODUCT_CODE.test(code) ? code.toUpperCase() : null;
-}
-/**
- * The one JAMS entry of the installed version that Windows Installer can remove, whose product code is its key
- * (Windows Installer names a product's key by its product code). Anything else is refused with what was seen.
- */
-function pickUninstallEntry(entries, installed) {
-    const seen = entries.map((e) => `'${e.name}' ${e.version || '(no version)'}: ${e.uninstallString || 'no UninstallString'}`);
-    const ofVersion = entries.filter((e) => parseJamsVersion(e.version)?.compare(installed) === 0);
-    const removable = ofVersion.flatMap((entry) => {
-        const productCode = msiProductCode(entry.uninstallString);
-        return productCode && productCode === entry.key.toUpperCase() ? [{ entry, productCode }] : [];
-    });
-    const [only] = removable;
-    if (removable.length === 1 && only)
-        return { ok: true, ...only };
-    return {
-        ok: false,
-        problem: removable.length === 0
-            ? `no Uninstall entry of JAMS ${installed} is a Windows Installer product (MsiExec.exe /X{product code}); ` +
-                `seen: ${seen.join('; ') || 'no entry named JAMS*'}`
-            : `${removable.length} Uninstall entries of JAMS ${installed} are Windows Installer products, and jams-upgrade ` +
-                `removes only one: ${removable.map((r) => `'${r.entry.name}' ${r.productCode}`).join('; ')}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/jams/contract.ts
-/**
- * The contract between jams-upgrade and a real JAMS host: each assumption the platform file makes that no session could
- * verify, judged against what preflight saw on the host (Get-JuContract). docs/unverified.md lists the same assumptions
- * by id; a user's first dry-run on their own pair records which of them hold.
- */
-
-
-
-/** The agent members the agents stage reads (Get-JuAgents). */
-const AGENT_MEMBERS = [
-    'AgentName',
-    'AgentType',
-    'PlatformType',
-    'Address',
-    'Version',
-    'Online',
-    'AgentState',
-    'DeployJob',
-];
-const missing = (members, wanted) => wanted.filter((w) => !members.includes(w));
-/** A probe that failed is no verdict on the shape: it says what stopped it. */
-function judged(probe, judge) {
-    return probe.ok ? judge(probe.observed) : { holds: null, seen: `could not look: ${probe.error}` };
-}
-function shape(sample, wanted) {
-    const absent = missing(sample.members, wanted);
-    const values = Object.entries(sample.sample)
-        .map(([k, v]) => `${k}='${v}'`)
-        .join(', ');
-    return {
-        holds: absent.length === 0,
-        seen: `${absent.length ? `no ${absent.join(', ')}; ` : ''}members: ${sample.members.join(', ') || 'none'}${values ? `; ${values}` : ''}`,
-    };
-}
-const ASSUMPTIONS = [
-    {
-        id: 'service-names',
-        assumption: 'The JAMS services are JAMS Executor, JAMS Server and JAMS Scheduler under the short names jams-upgrade tries.',
-        settle: "set the 'executor-service', 'server-service' or 'scheduler-service' input to the short name seen",
-        judge: (o, s) => judged(o.services, (list) => {
-            const parts = Object.keys(SERVICE_LABELS).map((kind) => {
-                const svc = list.find((x) => x.displayName === SERVICE_LABELS[kind]);
-                const ok = svc !== undefined &&
-                    s.serviceCandidates[kind].some((c) => c.toLowerCase() === svc.name.toLowerCase());
-                return {
-                    ok,
-                    text: `${SERVICE_LABELS[kind]} = ${svc?.name ?? 'none'}${ok ? '' : ` (tried ${s.serviceCandidates[kind].join(', ')})`}`,
-                };
-            });
-            return { holds: parts.every((p) => p.ok), seen: parts.map((p) => p.text).join('; ') };
-        }),
-    },
-    {
-        id: 'log-on-as',
-        assumption: "Win32_Service carries a service's Log On As account (StartName) and start type (StartMode).",
-        settle: "check `Get-CimInstance Win32_Service | Where-Object DisplayName -like 'JAMS *' | Format-List *`",
-        judge: (o) => judged(o.logOnAs, (sample) => shape(sample, ['StartName', 'StartMode'])),
-    },
-    {
-        id: 'uninstall-key',
-        assumption: 'An Uninstall key whose DisplayName starts with JAMS carries the installed version (DisplayVersion).',
-        settle: 'nothing to set: the version is then read from JAMSScheduler.exe; check Programs and Features',
-        judge: (o) => judged(o.uninstall, (entries) => {
-            const withVersion = entries.filter((e) => e.version);
-            return {
-                holds: withVersion.length > 0,
-                seen: entries.length
-                    ? entries.map((e) => `'${e.name}' ${e.version || '(no DisplayVersion)'}`).join('; ')
-                    : 'no Uninstall entry named JAMS*',
-            };
-        }),
-    },
-    {
-        id: 'uninstall-string',
-        assumption: 'The JAMS Uninstall entry is a Windows Installer product: its UninstallString is MsiExec.exe /X{product code} ' +
-            "(or /I), its key the product code. A rollback's uninstall-first removes it with msiexec /x and nothing else.",
-        settle: 'nothing to set for an upgrade; before a rollback over a newer version, plan to remove JAMS by hand (Programs ' +
-            'and Features) if its installer refuses the downgrade',
-        judge: (o) => judged(o.uninstall, (entries) => {
-            const jams = entries.filter((e) => e.version);
-            if (jams.length === 0)
-                return { holds: null, seen: 'no Uninstall entry named JAMS* with a version' };
-            return {
-                holds: jams.some((e) => msiProductCode(e.uninstallString ?? '') === e.key.toUpperCase()),
-                seen: jams
-                    .map((e) => `'${e.name}' ${e.key}: ${e.uninstallString || 'no UninstallString'}`)
-                    .join('; '),
-            };
-        }),
-    },
-    {
-        id: 'failover-config',
-        assumption: 'Failover.config in the install folder names the Primary and the Secondary.',
-        settle: "set 'install-folder' to the folder that holds Failover.config, or configure failover in the JAMS Client",
-        judge: (o) => judged(o.failoverConfig, (c) => ({
-            holds: c.exists && !!c.primary && !!c.secondary,
-            seen: c.exists
-                ? `Primary '${c.primary ?? ''}', Secondary '${c.secondary ?? ''}'`
-                : 'no Failover.config',
-        })),
-    },
-    {
-        id: 'jams-module',
-        assumption: 'The JAMS PowerShell module loads in the PowerShell that runs the stage.',
-        settle: "install the JAMS Client's PowerShell module on the host, and keep 'shell' on auto (Windows PowerShell 5.1)",
-        judge: (o) => judged(o.jamsModule, (m) => ({ holds: true, seen: `JAMS ${m.version} from ${m.path}` })),
-    },
-    {
-        id: 'failover-status',
-        assumption: 'Get-JAMSFailoverStatus -Server <node> returns one object with Status (Active or Passive), Role, Primary and Secondary.',
-        settle: 'compare with the JAMS Client (About > JAMS Servers > Status); until it holds, start and verify cannot judge roles',
-        judge: (o) => judged(o.failoverStatus, (sample) => {
-            const result = shape(sample, ['Status', 'Role', 'Primary', 'Secondary']);
-            const status = (sample.sample['Status'] ?? '').trim().toLowerCase();
-            const known = status in FAILOVER_STATUS_LABELS;
-            return {
-                holds: result.holds && known,
-                seen: `${result.seen}${known ? '' : ' (Status not understood)'}`,
-            };
-        }),
-    },
-    {
-        id: 'maintenance-resource',
-        assumption: 'The maintenance window is a resource JAMS::<server>\\Resources\\<name> with QuantityAvailable.',
-        settle: "set 'maintenance-resource' to the resource the root folder requires, and check `Get-Item JAMS::localhost\\Resources\\<name> | Format-List *`",
-        judge: (o, s) => judged(o.resource, (r) => r.exists
-            ? shape(r.item, ['QuantityAvailable'])
-            : {
-                holds: null,
-                seen: `no resource ${s.resource} on ${s.server} yet (maintenance-on says how to create it)`,
-            }),
-    },
-    {
-        id: 'root-requirement',
-        assumption: "The root folder's resource requirements are in .Resources, each with ResourceName and QuantityRequired.",
-        settle: 'check `(Get-Item JAMS::localhost\\).Resources | Format-List *`',
-        judge: (o) => judged(o.resource, (r) => {
-            if (!r.root.members.includes('Resources'))
-                return shape(r.root, ['Resources']);
-            if (r.request.members.length === 0)
-                return { holds: null, seen: 'the root folder requires no resource yet' };
-            return shape(r.request, ['ResourceName', 'QuantityRequired']);
-        }),
-    },
-    {
-        id: 'entry',
-        assumption: 'Get-JAMSEntry -State Executing lists entries with JAMSEntry (the entry number) and JobName.',
-        settle: 'check `Get-JAMSEntry -Server localhost -State Executing | Select-Object -First 1 | Format-List *` while a job runs',
-        judge: (o) => judged(o.entry, (sample) => sample.members.length
-            ? shape(sample, ['JAMSEntry', 'JobName'])
-            : { holds: null, seen: 'no entry to look at' }),
-    },
-    {
-        id: 'agent',
-        assumption: 'Get-JAMSAgent lists agent definitions with AgentName, AgentType, PlatformType, Address, Version, Online, ' +
-            'AgentState and DeployJob, and MVPSI.JAMS.Agent has Load and Deploy (what the agents stage calls).',
-        settle: 'check `Get-JAMSAgent -Server localhost | Select-Object -First 1 | Format-List *`; until it holds, upgrade the ' +
-            'agents with agent-method: msi or by hand',
-        judge: (o) => judged(o.agents, (a) => {
-            if (!a)
-                return { holds: null, seen: 'no agent is defined' };
-            const result = shape(a.agent, AGENT_MEMBERS);
-            const missing = [a.load ? '' : 'Agent.Load', a.deploy ? '' : 'Agent.Deploy'].filter(Boolean);
-            return {
-                holds: result.holds && missing.length === 0,
-                seen: `${missing.length ? `no ${missing.join(', ')}; ` : ''}${result.seen}`,
-            };
-        }),
-    },
-    {
-        id: 'queues',
-        assumption: 'The MSMQ private queues jamsrequests and jamsrequestssubmitcancel exist, and their ACL entries carry AccountName, AccessControlEntryType and Right.',
-        settle: 'check `Get-MsmqQueue -QueueType Private | Get-MsmqQueueACL`; the 7.3.338 note in preflight depends on it',
-        judge: (o) => judged(o.queues, (q) => {
-            if (!q)
-                return { holds: null, seen: 'no queue was looked at' };
-            const absent = q.queues.filter((x) => !x.exists).map((x) => x.name);
-            const result = shape(q.ace, ['AccountName', 'AccessControlEntryType', 'Right']);
-            return {
-                holds: absent.length === 0 && result.holds,
-                seen: `${absent.length ? `missing queues: ${absent.join(', ')}; ` : ''}${result.seen}`,
-            };
-        }),
-    },
-];
-function judgeContract(observation, settings) {
-    return ASSUMPTIONS.map((a) => ({
-        id: a.id,
-        assumption: a.assumption,
-        settle: a.settle,
-        ...a.judge(observation, settings),
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/tasks/host-contract.ts
-// What a host shows for each unverified assumption, judged and recorded by preflight.
-
-
-/**
- * Looks at what the host really shows for each assumption in docs/unverified.md, records the verdicts and warns on each
- * that does not hold, before the stage changes anything. A user's first dry-run on a real pair is then the evidence.
- */
-async function checkContract(ctx) {
-    const { maintenance, serviceCandidates } = ctx.settings;
-    const observed = await ctx.host.contract(maintenance.jamsServer, maintenance.resource, JAMS_QUEUES);
-    const verdicts = judgeContract(observed, {
-        serviceCandidates,
-        resource: maintenance.resource,
-        server: maintenance.jamsServer,
-    });
-    ctx.record.data['contract'] = verdicts;
-    ctx.record.data['contractObserved'] = observed;
-    for (const v of verdicts) {
-        if (v.holds === false) {
-            ctx.log.warn(`Assumption '${v.id}' does not hold on this host: ${v.assumption} Seen: ${v.seen}. To settle it: ${v.settle}.`);
-        }
-        else {
-            ctx.log.info(`assumption ${v.id}: ${v.holds === null ? 'not judged' : 'holds'} (${v.seen})`);
-        }
-    }
-    return verdicts;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/installer-staging.ts
@@ -58635,6 +58952,9 @@ async function lastUpgradeBackup(ctx, refuse) {
 
 
 
+
+
+
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
  * restore), installed version, failover roles, the config files, the Message Queue note and the free space
@@ -58647,7 +58967,7 @@ const preflight = {
             ctx.log.warn(`The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`);
         }
         // First, and even if a later check fails: what the host shows for each unverified assumption.
-        await checkContract(ctx);
+        const contract = await checkContract(ctx);
         const names = await resolveServices(ctx);
         const states = await readServices(ctx, names);
         ctx.record.servicesBefore = Object.values(states);
@@ -58664,6 +58984,10 @@ const preflight = {
             throw new StageError(`More than one node reports Running (active): ${describeRoles(roles)}.`, 'Nothing was changed.', 'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
                 'the failover port and Failover.config on both nodes, then re-run preflight.');
         }
+        if (roles.standalone) {
+            throw new StageError(`JAMS names ${hostLabel(ctx)} Standalone: it is not part of a failover pair.`, 'Nothing was changed.', 'jams-upgrade upgrades a primary/failover pair. Configure failover (Failover.config on both nodes, then restart ' +
+                'the JAMS Server services) and re-run preflight, or upgrade a single server by hand.');
+        }
         if (roles.configuredRole && roles.configuredRole !== ctx.settings.role) {
             throw new StageError(`JAMS says ${hostLabel(ctx)} is the ${roles.configuredRole} of the pair, but this job runs it as role: ` +
                 `${ctx.settings.role}.`, 'Nothing was changed.', "Check the runner labels: each job's runs-on must reach the host its role names (the primary's runner for role: " +
@@ -58677,6 +59001,7 @@ const preflight = {
             ctx.log.info(`installed JAMS version ${installed.version} (${installed.source})`);
         else
             ctx.log.warn('The installed JAMS version could not be read from the Uninstall key or JAMSScheduler.exe.');
+        refuseUnsupportedJams(ctx, installed, contract);
         const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
         if (installed && target && target.compare(installed.version) < 0) {
             if (ctx.settings.pipeline === 'rollback') {
@@ -58693,7 +59018,17 @@ const preflight = {
             throw new StageError(`The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.");
         }
         ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+        // The primary's backup reads the JAMS database from common.config unless the inputs name it: prove it now,
+        // before the downtime, rather than after maintenance-on has closed the window.
+        if (ctx.settings.role === 'primary') {
+            const target = await resolveDatabase(ctx, 'Nothing was changed.');
+            const { server, database, auth, source, form } = target;
+            ctx.record.data['database'] = { server, database, auth, source, form };
+            ctx.log.info(`JAMS database: ${describeTarget(target)}`);
+        }
         const staging = await planStaging(ctx);
+        // The kind of setup it stages, from its bytes: arguments that kind ignores would hang the install in the downtime.
+        await checkStagedKind(ctx, staging);
         await checkFreeSpace(ctx, [
             { path: ctx.settings.installFolder, purpose: 'the installer' },
             ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
@@ -58708,6 +59043,19 @@ const preflight = {
         await stageInstaller(ctx, staging);
     },
 };
+/**
+ * JAMS 6.x keeps a folder's resource requirements and an agent's platform in other shapes than JAMS 7 (JAMSShr.dll 6.5
+ * against 7.3 and 7.5), so the window and the agents could not be handled: refuse before anything changes.
+ */
+function refuseUnsupportedJams(ctx, installed, contract) {
+    const major = installed ? parseJamsVersion(installed.version)?.major : undefined;
+    const sixShape = contract.some((v) => v.id === 'root-requirement' && v.seen.startsWith(JAMS6_FOLDER));
+    if ((major !== undefined && major < SUPPORTED_MAJOR) || (major === undefined && sixShape)) {
+        throw new StageError(`${hostLabel(ctx)} runs JAMS ${installed?.version ?? '6.x (its root folder keeps Requirements, not Elements)'}: ` +
+            `jams-upgrade supports JAMS ${SUPPORTED_MAJOR} and later.`, 'Nothing was changed.', `Upgrade this pair to JAMS ${SUPPORTED_MAJOR} by hand, following the vendor's upgrade article, then use ` +
+            'jams-upgrade for later upgrades.');
+    }
+}
 /** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
 async function recordAccounts(ctx, states) {
     const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
@@ -59465,7 +59813,8 @@ const agentsInputs = [
  */
 const PIPELINE = [
     [
-        stage('preflight', 'primary', { inputs: preflightInputs }),
+        // The primary proves the JAMS database the backup will use (the inputs, else common.config).
+        stage('preflight', 'primary', { inputs: [...preflightInputs, 'sql-server', 'sql-database'] }),
         stage('preflight', 'secondary', { inputs: preflightInputs }),
     ],
     [
@@ -65536,7 +65885,11 @@ const TEXT = 3;
 const CDATA = 4;
 /** Values that look like secrets are shown as *** in the diff, which goes into logs and the job summary. */
 const SECRET_KEY = /pass(word)?|pwd|secret|token|api.?key|credential/i;
-const SECRET_IN_CONNECTION = /\b(password|pwd)\s*=\s*[^;]*/gi;
+/**
+ * A password keyword and its whole value in any connection-string form JAMS writes: SqlClient's and OLE DB's quoted
+ * values ("a;b", 'a;b'), ODBC's braced ones ({a;b}}c}), or a plain value up to the next ';'.
+ */
+const SECRET_IN_CONNECTION = /\b(password|pwd)\s*=\s*(?:"(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*)/gi;
 function config_merge_parse(text, label) {
     const problems = [];
     let doc;

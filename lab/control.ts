@@ -1,6 +1,6 @@
 // Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
 // The lab itself (lab/ps/) owns the simulation; this only edits its JSON while no stage runs.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -78,6 +78,14 @@ export interface LabNode {
     changeAccessDenied: boolean;
     /** The lab installer installs over a newer version instead of refusing with 1638. */
     installerAllowsDowngrade?: boolean;
+    /** The kind of setup writeLabInstaller writes (its image after the stub); burn when unset. */
+    installerKind?: LabInstallerKind;
+    /** Get-JAMSFailoverStatus names this node's Role Standalone (FailoverRole.Standalone: not part of a pair). */
+    standalone?: boolean;
+    /** A JAMS 6.x server: its root folder keeps Requirements (no Elements); set with the 6.x version by 'jams-6'. */
+    jams6?: boolean;
+    /** Completed entries show the EntryState CompletedKept. */
+    keptEntries?: boolean;
   };
 }
 
@@ -247,6 +255,12 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
       'the JAMS installer installs over a newer version on both nodes (by default it refuses with 1638)',
     apply: (s) => forBoth(s, (n) => (n.faults.installerAllowsDowngrade = true)),
   },
+  'installer-kind-installshield': {
+    description:
+      'the JAMS installer is an InstallShield setup (silent with /s /v"/qn", not /quiet): the lab writes its installers ' +
+      'with an InstallShield image, and preflight refuses the default arguments',
+    apply: (s) => forBoth(s, (n) => (n.faults.installerKind = 'installshield')),
+  },
   'failover-no-role': {
     description: 'Get-JAMSFailoverStatus answers without a Role member on both nodes',
     apply: (s) => forBoth(s, (n) => (n.faults.failoverShape = 'no-role')),
@@ -262,6 +276,22 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
   'roles-swapped': {
     description: 'JAMS names JAMS-PRI the Secondary and JAMS-SEC the Primary (the runner labels are swapped)',
     apply: (s) => forBoth(s, (n) => (n.faults.rolesSwapped = true)),
+  },
+  standalone: {
+    description: 'JAMS names both nodes Standalone: they are not configured as a failover pair',
+    apply: (s) => forBoth(s, (n) => (n.faults.standalone = true)),
+  },
+  'jams-6': {
+    description: 'both nodes run JAMS 6.5.18, whose folders keep Requirements rather than Elements',
+    apply: (s) =>
+      forBoth(s, (n) => {
+        n.faults.jams6 = true;
+        n.version = '6.5.18';
+      }),
+  },
+  'kept-entries': {
+    description: 'completed entries show the EntryState CompletedKept (a deploy entry kept in the monitor)',
+    apply: (s) => forBoth(s, (n) => (n.faults.keptEntries = true)),
   },
   'resource-no-quantity': {
     description: 'JAMS resource items have no QuantityAvailable member',
@@ -491,16 +521,98 @@ export interface LabInstaller {
   sha256: string;
 }
 
+/** The kinds of setup a lab installer can be: the synthetic image after its stub, which SeamInstallerImageStart finds. */
+export type LabInstallerKind = 'burn' | 'installshield' | 'msi' | 'random';
+
+/**
+ * A minimal PE image as the platform file's parser reads it: a DOS header whose e_lfanew (0x3C) points at the PE
+ * signature, a COFF header, a zeroed PE32 optional header, one 40-byte header per section, each section's raw data
+ * (0x200-aligned), then `overlay`, the data a setup appends after its sections. Never a runnable program.
+ */
+export function syntheticPe(sections: { name: string; data?: Buffer }[], overlay = Buffer.alloc(0)): Buffer {
+  const lfanew = 0x40;
+  const optional = 224;
+  const align = (n: number) => Math.ceil(n / 0x200) * 0x200;
+  const head = Buffer.alloc(align(lfanew + 24 + optional + 40 * sections.length));
+  head.write('MZ', 0, 'latin1');
+  head.writeUInt32LE(lfanew, 0x3c);
+  head.write('PE\0\0', lfanew, 'latin1');
+  head.writeUInt16LE(0x14c, lfanew + 4); // i386
+  head.writeUInt16LE(sections.length, lfanew + 6);
+  head.writeUInt16LE(optional, lfanew + 20);
+  head.writeUInt16LE(0x102, lfanew + 22); // executable, 32-bit
+  head.writeUInt16LE(0x10b, lfanew + 24); // PE32
+  let raw = head.length;
+  const bodies = sections.map((section, i) => {
+    const data = section.data ?? Buffer.from(`lab ${section.name}`, 'latin1');
+    const body = Buffer.alloc(align(data.length));
+    data.copy(body);
+    const at = lfanew + 24 + optional + 40 * i;
+    head.write(section.name.slice(0, 8), at, 'latin1');
+    head.writeUInt32LE(data.length, at + 8); // VirtualSize
+    head.writeUInt32LE(0x1000 * (i + 1), at + 12); // VirtualAddress
+    head.writeUInt32LE(body.length, at + 16); // SizeOfRawData
+    head.writeUInt32LE(raw, at + 20); // PointerToRawData
+    raw += body.length;
+    return body;
+  });
+  return Buffer.concat([head, ...bodies, overlay]);
+}
+
+/**
+ * The image of each kind of setup, with the markers the platform file looks for: a Burn bundle's .wixburn section (its
+ * magic 0x00F14300 first, as WiX's stub writes it); an InstallShield setup's header after its sections (ISSetupStream)
+ * and its launcher's manifest name in .rsrc; an OLE compound file's signature; or bytes that are none of these.
+ */
+export function labInstallerImage(kind: LabInstallerKind): Buffer {
+  switch (kind) {
+    case 'burn': {
+      const wixburn = Buffer.alloc(56);
+      wixburn.writeUInt32LE(0x00f14300, 0);
+      wixburn.writeUInt32LE(2, 4);
+      return syntheticPe(
+        [{ name: '.text' }, { name: '.rdata' }, { name: '.wixburn', data: wixburn }, { name: '.rsrc' }],
+        Buffer.from('lab attached container', 'latin1'),
+      );
+    }
+    case 'installshield':
+      return syntheticPe(
+        [
+          { name: '.text' },
+          { name: '.rdata' },
+          { name: '.rsrc', data: Buffer.from('<description>InstallShield.Setup</description>', 'latin1') },
+        ],
+        Buffer.concat([Buffer.from('ISSetupStream\0', 'latin1'), Buffer.alloc(32)]),
+      );
+    case 'msi': {
+      const ole = Buffer.alloc(512);
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
+      ole.writeUInt16LE(0x3e, 24); // minor version
+      ole.writeUInt16LE(3, 26); // major version
+      ole.writeUInt16LE(0xfffe, 28); // byte order
+      ole.writeUInt16LE(9, 30); // 512-byte sectors
+      return ole;
+    }
+    case 'random': {
+      const bytes = randomBytes(1024);
+      bytes[0] = 0; // neither MZ nor the OLE signature
+      return bytes;
+    }
+  }
+}
+
 /**
  * Writes a lab installer: an executable stub that starts the lab's installer process (lab/ps/Install-LabJams.ps1), with
- * its version and signature on its lab line, where the lab's VersionInfo and Get-AuthenticodeSignature read them.
+ * its version and signature on its lab line, where the lab's VersionInfo and Get-AuthenticodeSignature read them, and
+ * after its exec line the synthetic image of its kind (the shell never reads past exec): `kind`, else the one the fault
+ * installer-kind-installshield set, else a Burn bundle. The SHA-256 is of the whole file, stub and image.
  * The stub is a POSIX shell script: Windows starts only real executables for an .exe path, so the Windows test job
  * leaves out the tests that run the installer.
  */
 export function writeLabInstaller(
   folder: string,
   version: string,
-  options: { signature?: string; name?: string; sizeMb?: number } = {},
+  options: { signature?: string; name?: string; sizeMb?: number; kind?: LabInstallerKind } = {},
 ): LabInstaller {
   if (process.platform === 'win32') {
     throw new Error(
@@ -519,7 +631,11 @@ export function writeLabInstaller(
     // The size of a setup it stands for (a few hundred MB is assumed): a slow share's delay is per MB of it.
     sizeMb: options.sizeMb ?? 300,
   };
-  const body = labStub(facts, 'JAMS_UPGRADE_LAB_INSTALLER', '"$0" ');
+  const faulted = existsSync(join(folder, 'state.json'))
+    ? readLab(folder).nodes.primary.faults.installerKind
+    : undefined;
+  const image = labInstallerImage(options.kind ?? faulted ?? 'burn');
+  const body = Buffer.concat([Buffer.from(labStub(facts, 'JAMS_UPGRADE_LAB_INSTALLER', '"$0" ')), image]);
   writeFileSync(file, body, { mode: 0o755 });
   return { windowsPath, file, sha256: createHash('sha256').update(body).digest('hex').toUpperCase() };
 }

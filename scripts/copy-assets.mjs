@@ -7,5 +7,9 @@ for (const [from, to] of [
 ]) {
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
-  cpSync(from, to, { recursive: true, filter: (src) => !/\.(ts|md)$/.test(src) });
+  // The vendor's surface (lab/jams-surface) is test data, not something a host runs.
+  cpSync(from, to, {
+    recursive: true,
+    filter: (src) => !/\.(ts|md)$/.test(src) && !/jams-surface/.test(src),
+  });
 }

@@ -151,7 +151,8 @@ const agentsInputs = [
  */
 export const PIPELINE: Pipeline = [
   [
-    stage('preflight', 'primary', { inputs: preflightInputs }),
+    // The primary proves the JAMS database the backup will use (the inputs, else common.config).
+    stage('preflight', 'primary', { inputs: [...preflightInputs, 'sql-server', 'sql-database'] }),
     stage('preflight', 'secondary', { inputs: preflightInputs }),
   ],
   [

@@ -34,7 +34,7 @@ $script:Commands = @(
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
     'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract',
     'Restore-JuDatabase', 'Get-JuUninstallEntries', 'Start-JuUninstaller',
-    'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller',
+    'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller', 'Get-JuInstallerKind',
     'Get-JuAgents', 'Start-JuAgentDeploys', 'Get-JuAgentProgress', 'Get-JuRemoteStatus', 'Start-JuRemoteInstall',
     'Receive-JuRemoteFile', 'Close-JuRemoteSessions'
 )
@@ -296,6 +296,22 @@ function Get-JuInstaller {
     return $result
 }
 
+function Get-JuInstallerKind {
+    # Which kind of setup the installer is (WiX Burn bundle, InstallShield setup, .msi or unknown), from a few KB of its
+    # bytes; nothing runs or loads it. reason says why it could not be read.
+    param([string]$Path)
+    $file = SeamMapPath -Path $Path
+    $result = [ordered]@{ path = $Path; exists = $false; kind = $null; evidence = $null; sections = @(); reason = $null }
+    if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $result.reason = 'not found, or the runner account cannot see it'; return $result }
+    $result.exists = $true
+    try {
+        $kind = PlatformGetInstallerKind -Path $file
+        foreach ($key in @($kind.Keys)) { $result[$key] = $kind[$key] }
+    }
+    catch { $result.reason = $_.Exception.Message }
+    return $result
+}
+
 function Get-JuFileFacts {
     # Whether a file exists and its size, without reading it: a large installer on a share is read once, by the copy.
     param([string]$Path)
@@ -468,8 +484,8 @@ function Get-JuExecutingEntries {
 }
 
 function Get-JuDatabaseConnections {
-    # The connection strings of common.config, parsed by SqlConnectionStringBuilder. Users and passwords stay
-    # here: only the server, the database and the authentication kind are returned.
+    # The connection strings of common.config: each one's form, server, database and authentication kind, or why it
+    # could not be read. Users and passwords stay here, and so does the text (it may hold a password).
     param([string]$Folder)
     $path = Join-Path (SeamMapPath -Path $Folder) 'common.config'
     $found = New-Object System.Collections.ArrayList
@@ -478,20 +494,106 @@ function Get-JuDatabaseConnections {
     }
     $document = New-Object System.Xml.XmlDocument
     $document.XmlResolver = $null
-    $document.Load($path)
+    try { $document.Load($path) }
+    catch {
+        # The parser's message may quote the file's text; the line number is enough to find the fault.
+        $line = 0
+        $inner = $_.Exception.InnerException
+        if ($inner -is [System.Xml.XmlException]) { $line = $inner.LineNumber }
+        return [ordered]@{ path = $path; exists = $true; connections = $found.ToArray(); error = "it is not well-formed XML (line $line)" }
+    }
     foreach ($node in @($document.SelectNodes('//connectionStrings/add'))) {
-        # The builder is a dictionary: PowerShell turns $builder.X = v into a keyword lookup, so use the accessors.
-        $builder = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
-        try { $builder.set_ConnectionString($node.GetAttribute('connectionString')) }
-        catch { continue }
-        [void]$found.Add([ordered]@{
-                name               = $node.GetAttribute('name')
-                dataSource         = $builder.get_DataSource()
-                initialCatalog     = $builder.get_InitialCatalog()
-                integratedSecurity = $builder.get_IntegratedSecurity()
-            })
+        $entry = [ordered]@{ name = $node.GetAttribute('name') }
+        $read = Read-JuConnectionString -Text $node.GetAttribute('connectionString')
+        foreach ($key in @($read.Keys)) { $entry[$key] = $read[$key] }
+        [void]$found.Add($entry)
     }
     return [ordered]@{ path = $path; exists = $true; connections = $found.ToArray() }
+}
+
+# The keywords that name the server and the database in SqlClient, OLE DB driver and ODBC driver strings.
+$script:ServerKeywords = @('Data Source', 'Server', 'Address', 'Addr', 'Network Address')
+$script:DatabaseKeywords = @('Initial Catalog', 'Database')
+
+function New-JuConnectionBuilder {
+    # A DbConnectionStringBuilder holding the text, or $null when the text breaks the rules asked for.
+    param([string]$Text, [bool]$OdbcRules)
+    $builder = New-Object System.Data.Common.DbConnectionStringBuilder($OdbcRules)
+    try { $builder.set_ConnectionString($Text) } catch { return $null }
+    return $builder
+}
+
+function Get-JuConnectionValue {
+    # The one value the keywords name, or '' when none is present; two different values are an error, not a guess.
+    param($Builder, [string[]]$Keywords, [string]$What, [bool]$OdbcRules)
+    $values = @{}
+    foreach ($keyword in $Keywords) {
+        if (-not $Builder.ContainsKey($keyword)) { continue }
+        $value = ([string]$Builder.get_Item($keyword)).Trim()
+        # ODBC rules keep a braced value's braces ({a}}b} means a}b).
+        if ($OdbcRules -and $value -match '^\{(.*)\}$') { $value = $Matches[1].Replace('}}', '}') }
+        if ($value -ne '') { $values[$keyword] = $value }
+    }
+    $distinct = @($values.Values | Sort-Object -Unique)
+    if ($distinct.Count -gt 1) { throw "it names the $What twice with different values ($(@($values.Keys | Sort-Object) -join ', '))" }
+    if ($distinct.Count -eq 1) { return $distinct[0] }
+    return ''
+}
+
+function Read-JuConnectionString {
+    # One connection string, parsed by DbConnectionStringBuilder: SqlClient and OLE DB strings under the standard rules
+    # (values quoted with " or '), ODBC strings (a Driver or DSN keyword) under ODBC's brace rules. The form comes from
+    # the keywords: Provider is OLE DB, Driver or DSN is ODBC. Errors are fixed text: never any part of the string.
+    param([string]$Text)
+    $result = [ordered]@{ form = $null; dataSource = ''; initialCatalog = ''; integratedSecurity = $false }
+    if ([string]::IsNullOrWhiteSpace($Text)) {
+        $result['error'] = 'its connectionString attribute is empty or missing'
+        return $result
+    }
+    $standard = New-JuConnectionBuilder -Text $Text -OdbcRules $false
+    $odbc = $null
+    if ($null -eq $standard -or $standard.ContainsKey('Driver') -or $standard.ContainsKey('DSN')) {
+        $odbc = New-JuConnectionBuilder -Text $Text -OdbcRules $true
+    }
+    if ($null -ne $odbc -and ($odbc.ContainsKey('Driver') -or $odbc.ContainsKey('DSN'))) {
+        $builder = $odbc
+        $result['form'] = 'odbc'
+    }
+    elseif ($null -ne $standard -and -not ($standard.ContainsKey('Driver') -or $standard.ContainsKey('DSN'))) {
+        $builder = $standard
+        if ($standard.ContainsKey('Provider')) { $result['form'] = 'oledb' } else { $result['form'] = 'sqlclient' }
+    }
+    elseif ($null -ne $standard) {
+        $result['form'] = 'odbc'
+        $result['error'] = "it names an ODBC driver but does not follow ODBC's connection-string rules"
+        return $result
+    }
+    else {
+        $result['error'] = 'it does not parse as a connection string (keyword=value pairs separated by semicolons)'
+        return $result
+    }
+    $odbcRules = $result['form'] -eq 'odbc'
+    try {
+        $result['dataSource'] = Get-JuConnectionValue -Builder $builder -Keywords $script:ServerKeywords -What 'server' -OdbcRules $odbcRules
+        $result['initialCatalog'] = Get-JuConnectionValue -Builder $builder -Keywords $script:DatabaseKeywords -What 'database' -OdbcRules $odbcRules
+    }
+    catch {
+        $result['error'] = $_.Exception.Message
+        return $result
+    }
+    $integrated = ''
+    if ($builder.ContainsKey('Integrated Security')) { $integrated = [string]$builder.get_Item('Integrated Security') }
+    $trusted = ''
+    if ($builder.ContainsKey('Trusted_Connection')) { $trusted = [string]$builder.get_Item('Trusted_Connection') }
+    $result['integratedSecurity'] = (@('true', 'sspi', 'yes') -contains $integrated.Trim()) -or (@('yes', 'true') -contains $trusted.Trim())
+    $missing = @()
+    if ($result['dataSource'] -eq '') {
+        if ($builder.ContainsKey('DSN')) { $missing += 'it names an ODBC data source (DSN), which keeps the server outside common.config' }
+        else { $missing += "it names no server ($($script:ServerKeywords -join ', '))" }
+    }
+    if ($result['initialCatalog'] -eq '') { $missing += "it names no database ($($script:DatabaseKeywords -join ', '))" }
+    if ($missing.Count -gt 0) { $result['error'] = $missing -join '; ' }
+    return $result
 }
 
 function New-JuSqlConnectionString {

@@ -101,7 +101,7 @@ function LabSubmitDeploy {
     # inherits the root folder's maintenance-window requirement and waits for resources while the window is closed.
     param([hashtable]$State, [string]$Node, [string]$Name)
     $agent = $State.agents[$Name]
-    if ([string]::IsNullOrEmpty([string]$agent.deployJob)) { throw "The agent $Name has no deploy job." }
+    if ([string]::IsNullOrEmpty([string]$agent.deployJob)) { throw "This agent cannot be deployed because the deployment job has not been specified." }
     $held = $false
     if ($State.ContainsKey('deployHeldByWindow') -and $State.deployHeldByWindow) {
         foreach ($r in @($State.resources.Values)) { if ($r.requiredByRoot -and [long]$r.quantityAvailable -lt 1) { $held = $true } }

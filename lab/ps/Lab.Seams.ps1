@@ -33,6 +33,28 @@ function SeamMsiProductVersion {
     return [string]$facts.version
 }
 
+function SeamInstallerImageStart {
+    # A lab installer is a shell stub of three lines (lab/control.ts writeLabInstaller: '#!/bin/sh', the facts line, the
+    # exec line) followed by a small synthetic setup image, which is what a real setup file holds: it begins after the
+    # third line. Any other file begins at 0.
+    param([System.IO.Stream]$Stream)
+    $head = New-Object byte[] ([int][Math]::Min([long]8192, $Stream.Length))
+    $read = 0
+    while ($read -lt $head.Length) {
+        $n = $Stream.Read($head, $read, $head.Length - $read)
+        if ($n -le 0) { break }
+        $read += $n
+    }
+    $text = [System.Text.Encoding]::GetEncoding(28591).GetString($head, 0, $read)
+    if (-not $text.StartsWith("#!/bin/sh`n# jams-upgrade-lab {", [System.StringComparison]::Ordinal)) { return [long]0 }
+    $at = -1
+    for ($line = 0; $line -lt 3; $line++) {
+        $at = $text.IndexOf("`n", $at + 1)
+        if ($at -lt 0) { return [long]0 }
+    }
+    return [long]($at + 1)
+}
+
 function SeamValidateCredential {
     # The lab knows its domain accounts by the SHA-256 of their password (state.json accounts).
     param([string]$ContextType, [string]$Domain, [string]$User, [string]$Password)
@@ -73,6 +95,12 @@ function SeamInvokeSql {
     }
 }
 
+function LabSqlInstance {
+    # SQL Server answers tcp:SQL01,1433 as SQL01: the protocol prefix and the port only say how to reach it.
+    param([string]$Server)
+    return ($Server -replace '^(tcp|np|lpc):', '' -replace ',\s*\d+$', '').Trim()
+}
+
 function LabSqlStatement {
     # One statement against the stand-in's state, under the lab's lock.
     param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters)
@@ -86,7 +114,7 @@ function LabSqlStatement {
     return LabWithState {
         param($s)
         $stand = $s.sql
-        if ($server -ne $stand.server) {
+        if ((LabSqlInstance -Server $server) -ne (LabSqlInstance -Server $stand.server)) {
             throw "A network-related or instance-specific error occurred while establishing a connection to SQL Server. The server was not found or was not accessible. (lab: the SQL stand-in is '$($stand.server)', asked for '$server')"
         }
         if (-not $integrated) {

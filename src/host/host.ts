@@ -5,6 +5,7 @@ import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
 import type { ContractObservation } from '../jams/contract.js';
 import type { AgentInfo } from '../jams/agents.js';
+import type { InstallerKind } from '../jams/installer.js';
 
 export interface PlatformInfo {
   platform: 'windows' | 'lab';
@@ -33,12 +34,28 @@ export interface ExecutingEntry {
   name: string;
 }
 
-/** One connection string of common.config, without its user or password. */
+/** How a connection string reaches SQL Server: SqlClient, the OLE DB driver (Provider=) or ODBC (Driver= or DSN=). */
+export type ConnectionForm = 'sqlclient' | 'oledb' | 'odbc';
+
+/**
+ * One connection string of common.config, without its user, password or text. `error` says why it could not be read
+ * (`form` is null when even that is unknown); what was read is still there.
+ */
 export interface DatabaseConnection {
   name: string;
+  form: ConnectionForm | null;
   dataSource: string;
   initialCatalog: string;
   integratedSecurity: boolean;
+  error?: string;
+}
+
+/** common.config's connection strings; `error` when the file itself could not be read. */
+export interface DatabaseConnections {
+  path: string;
+  exists: boolean;
+  connections: DatabaseConnection[];
+  error?: string;
 }
 
 /** The PowerShell process's environment variable that carries the SQL login's password. */
@@ -133,6 +150,19 @@ export interface InstallerStatus {
   running: boolean;
   /** null when the exit code cannot be known (the process was started by an earlier session). */
   exitCode: number | null;
+}
+
+/** Which kind of setup an installer is, from a few KB of its bytes (the platform file's PlatformGetInstallerKind). */
+export interface InstallerKindInfo {
+  path: string;
+  exists: boolean;
+  /** null when the file could not be read (reason says why). */
+  kind: InstallerKind | null;
+  /** What in the bytes decided it, or where they stopped making sense. */
+  evidence: string | null;
+  /** The PE's section names, in order; empty for anything else. */
+  sections: string[];
+  reason: string | null;
 }
 
 /** A file as the host sees it, without reading it. */
@@ -248,6 +278,8 @@ export interface Host {
     options: { bom: boolean; expectSha256: string },
   ): Promise<{ path: string; sha256: string }>;
   installer(path: string): Promise<InstallerInfo>;
+  /** Which kind of setup the installer is, read from its first bytes; nothing runs or loads it. */
+  installerKind(path: string): Promise<InstallerKindInfo>;
   /** Starts the installer with these arguments (quoted on the host) and returns at once. */
   startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess>;
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
@@ -283,9 +315,7 @@ export interface Host {
   setResourceQuantity(server: string, name: string, quantity: number): Promise<ResourceState>;
   executingEntries(server: string): Promise<ExecutingEntry[]>;
   /** The connection strings of common.config in the Scheduler folder. */
-  databaseConnections(
-    folder: string,
-  ): Promise<{ path: string; exists: boolean; connections: DatabaseConnection[] }>;
+  databaseConnections(folder: string): Promise<DatabaseConnections>;
   /** A copy-only backup with checksums to `path`, as SQL Server sees the path; the file's size and SHA-256. */
   backupDatabase(target: SqlTarget, path: string): Promise<SqlOutcome>;
   /** RESTORE VERIFYONLY with checksums, then the file's size and SHA-256 again. */

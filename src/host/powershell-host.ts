@@ -6,7 +6,7 @@ import type {
   CopiedFiles,
   CredentialCheck,
   FileFacts,
-  DatabaseConnection,
+  DatabaseConnections,
   DeployStarted,
   ExecutingEntry,
   FileEntry,
@@ -15,6 +15,7 @@ import type {
   HookResult,
   Host,
   InstallerInfo,
+  InstallerKindInfo,
   InstallerProcess,
   InstallerStatus,
   PlatformInfo,
@@ -149,6 +150,10 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuInstaller', { Path: path });
   }
 
+  installerKind(path: string): Promise<InstallerKindInfo> {
+    return this.session.call('Get-JuInstallerKind', { Path: path });
+  }
+
   startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess> {
     return this.session.call('Start-JuInstaller', { Path: path, Arguments: args });
   }
@@ -232,9 +237,7 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuExecutingEntries', { Server: server });
   }
 
-  databaseConnections(
-    folder: string,
-  ): Promise<{ path: string; exists: boolean; connections: DatabaseConnection[] }> {
+  databaseConnections(folder: string): Promise<DatabaseConnections> {
     return this.session.call('Get-JuDatabaseConnections', { Folder: folder });
   }
 

@@ -178,8 +178,11 @@ export type DeployVerdict =
   | { done: true; ok: true; version: string }
   | { done: true; ok: false; reason: string; held: boolean };
 
-/** JobState names from the vendor's "Life Cycle of a JAMS Job"; severities from the entry's final status. */
-const COMPLETED = /^completed$/i;
+/**
+ * EntryState names (JAMSShr.dll's MVPSI.JAMS.EntryState): Completed, or CompletedKept for an entry kept in the monitor
+ * after it completed; severities are MVPSI.JAMS.Severity's.
+ */
+const COMPLETED = /^completed(kept)?$/i;
 const WAITING_FOR_RESOURCES = /^resourcewait$/i;
 const FAILED_SEVERITY = /^(error|fatal|abort)/i;
 

@@ -43,7 +43,12 @@ const CDATA = 4;
 
 /** Values that look like secrets are shown as *** in the diff, which goes into logs and the job summary. */
 const SECRET_KEY = /pass(word)?|pwd|secret|token|api.?key|credential/i;
-const SECRET_IN_CONNECTION = /\b(password|pwd)\s*=\s*[^;]*/gi;
+/**
+ * A password keyword and its whole value in any connection-string form JAMS writes: SqlClient's and OLE DB's quoted
+ * values ("a;b", 'a;b'), ODBC's braced ones ({a;b}}c}), or a plain value up to the next ';'.
+ */
+const SECRET_IN_CONNECTION =
+  /\b(password|pwd)\s*=\s*(?:"(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*)/gi;
 
 function parse(text: string, label: string): Document {
   const problems: string[] = [];

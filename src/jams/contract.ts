@@ -32,11 +32,22 @@ export interface ContractObservation {
   failoverConfig: Probe<{ exists: boolean; primary?: string | null; secondary?: string | null }>;
   jamsModule: Probe<{ path: string; version: string }>;
   failoverStatus: Probe<Sample>;
+  /** The resource, the root folder, and the first ResourceRequirement among the root folder's Elements. */
   resource: Probe<{ exists: boolean; item: Sample; root: Sample; request: Sample }>;
   entry: Probe<Sample>;
   queues: Probe<{ queues: { name: string; exists: boolean }[]; ace: Sample } | null>;
-  /** The first agent definition, and whether MVPSI.JAMS.Agent has Load and Deploy; null when no agent is defined. */
-  agents: Probe<{ agent: Sample; load: boolean; deploy: boolean } | null>;
+  /**
+   * The first agent definition, the names of the Properties entries the agents carry (and which of them the platform
+   * file reads as the deploy job), and whether MVPSI.JAMS.Agent has Find, Load and Deploy; null when no agent is defined.
+   */
+  agents: Probe<{
+    agent: Sample;
+    properties: string[];
+    deployJobProperty: string | null;
+    find: boolean;
+    load: boolean;
+    deploy: boolean;
+  } | null>;
 }
 
 /** What the judge knows besides the observation: the names the run is configured with. */
@@ -62,17 +73,38 @@ interface Assumption {
   judge(o: ContractObservation, s: ContractSettings): { holds: boolean | null; seen: string };
 }
 
-/** The agent members the agents stage reads (Get-JuAgents). */
-const AGENT_MEMBERS = [
-  'AgentName',
-  'AgentType',
-  'PlatformType',
-  'Address',
-  'Version',
-  'Online',
-  'AgentState',
-  'DeployJob',
-];
+/**
+ * The members of the vendor's MVPSI.JAMS types that src/host/ps/Platform.Windows.ps1 reads or calls, by type. Each is
+ * in JAMSShr.dll 7.3 and 7.5 (__tests__/jams-surface.pwsh.test.ts); the probes below check a host shows them.
+ */
+export const JAMS_MEMBERS = {
+  'MVPSI.JAMS.Server': ['GetServer', 'Name'],
+  'MVPSI.JAMS.Agent': [
+    'AgentName',
+    'AgentType',
+    'AgentPlatform',
+    'Version',
+    'Online',
+    'AgentState',
+    'Properties',
+    'Find',
+    'Load',
+    'Deploy',
+  ],
+  'MVPSI.JAMS.PropertyValueCollection': ['ContainsProperty', 'GetValue'],
+  'MVPSI.JAMS.PropertyValue': ['PropertyName'],
+  'MVPSI.JAMS.Folder': ['Elements', 'Update'],
+  'MVPSI.JAMS.ElementCollection': ['Add'],
+  'MVPSI.JAMS.ResourceRequirement': ['ResourceName', 'QuantityRequired'],
+  'MVPSI.JAMS.Resource': ['ResourceName', 'QuantityAvailable', 'Update'],
+  'MVPSI.JAMS.Entry': ['JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity', 'FinalStatus'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The agent members the agents stage reads (Get-JuAgents): the properties among JAMS_MEMBERS' Agent. */
+const AGENT_MEMBERS = JAMS_MEMBERS['MVPSI.JAMS.Agent'].filter((m) => !['Find', 'Load', 'Deploy'].includes(m));
+
+/** How the root-requirement verdict names a JAMS 6.x root folder (preflight refuses such a host). */
+export const JAMS6_FOLDER = 'a JAMS 6.x folder (Requirements, no Elements)';
 
 const missing = (members: readonly string[], wanted: readonly string[]) =>
   wanted.filter((w) => !members.includes(w));
@@ -213,11 +245,18 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   {
     id: 'root-requirement',
     assumption:
-      "The root folder's resource requirements are in .Resources, each with ResourceName and QuantityRequired.",
-    settle: 'check `(Get-Item JAMS::localhost\\).Resources | Format-List *`',
+      'The root folder (JAMS::<server>\\) holds its resource requirements in Elements, as MVPSI.JAMS.ResourceRequirement ' +
+      'elements with ResourceName and QuantityRequired (JAMS 7; JAMS 6.x kept them in Requirements).',
+    settle:
+      'check `(Get-Item JAMS::localhost\\).Elements | Format-List *`; a JAMS 6.x server is upgraded to 7 by hand first',
     judge: (o) =>
       judged(o.resource, (r) => {
-        if (!r.root.members.includes('Resources')) return shape(r.root, ['Resources']);
+        if (!r.root.members.includes('Elements') && r.root.members.includes('Requirements'))
+          return {
+            holds: false,
+            seen: `${JAMS6_FOLDER}; members: ${r.root.members.join(', ')}`,
+          };
+        if (!r.root.members.includes('Elements')) return shape(r.root, ['Elements']);
         if (r.request.members.length === 0)
           return { holds: null, seen: 'the root folder requires no resource yet' };
         return shape(r.request, ['ResourceName', 'QuantityRequired']);
@@ -238,19 +277,28 @@ export const ASSUMPTIONS: readonly Assumption[] = [
   {
     id: 'agent',
     assumption:
-      'Get-JAMSAgent lists agent definitions with AgentName, AgentType, PlatformType, Address, Version, Online, ' +
-      'AgentState and DeployJob, and MVPSI.JAMS.Agent has Load and Deploy (what the agents stage calls).',
+      '[MVPSI.JAMS.Agent]::Find lists agent definitions with AgentName, AgentType, AgentPlatform, Version, Online, ' +
+      'AgentState and Properties, MVPSI.JAMS.Agent has Load and Deploy, and an agent that can be deployed names its ' +
+      'deploy job in a Properties entry (the names PlatformAgentDeployProperties tries).',
     settle:
-      'check `Get-JAMSAgent -Server localhost | Select-Object -First 1 | Format-List *`; until it holds, upgrade the ' +
-      'agents with agent-method: msi or by hand',
+      "check `[MVPSI.JAMS.Agent]::Find('*', 'localhost') | Select-Object -First 1 -ExpandProperty Properties | " +
+      'Select-Object PropertyName, Value`; until it holds, upgrade the agents with agent-method: msi or by hand',
     judge: (o) =>
       judged(o.agents, (a) => {
         if (!a) return { holds: null, seen: 'no agent is defined' };
         const result = shape(a.agent, AGENT_MEMBERS);
-        const missing = [a.load ? '' : 'Agent.Load', a.deploy ? '' : 'Agent.Deploy'].filter(Boolean);
+        const missing = [
+          a.find ? '' : 'Agent.Find',
+          a.load ? '' : 'Agent.Load',
+          a.deploy ? '' : 'Agent.Deploy',
+        ].filter(Boolean);
+        const properties =
+          `; Properties entries seen: ${a.properties.join(', ') || 'none'}` +
+          `; deploy job read from: ${a.deployJobProperty ?? 'no agent shows one'}`;
         return {
-          holds: result.holds && missing.length === 0,
-          seen: `${missing.length ? `no ${missing.join(', ')}; ` : ''}${result.seen}`,
+          // No agent with a deploy job is no proof either way: the deploy method is then not judged.
+          holds: result.holds && missing.length === 0 ? (a.deployJobProperty ? true : null) : false,
+          seen: `${missing.length ? `no ${missing.join(', ')}; ` : ''}${result.seen}${properties}`,
         };
       }),
   },
@@ -272,6 +320,29 @@ export const ASSUMPTIONS: readonly Assumption[] = [
       }),
   },
 ];
+
+/**
+ * The setup's kind is not a probe of the host but of the installer preflight stages: judged once preflight has read it
+ * (src/tasks/installer-kind.ts), and recorded beside the host's verdicts.
+ */
+export const INSTALLER_KIND_ASSUMPTION = {
+  id: 'installer-kind',
+  assumption:
+    'The JAMS setup is a WiX Burn bundle (a PE with a .wixburn section), which the default installer-arguments ' +
+    '(/quiet /norestart /log <file>) suit.',
+  settle:
+    "set 'installer-arguments' to the switches of the kind preflight read (its message names them); see " +
+    'docs/unverified.md for each kind',
+} as const;
+
+export function judgeInstallerKind(kind: string | null, evidence: string | null): Verdict {
+  return {
+    ...INSTALLER_KIND_ASSUMPTION,
+    holds: kind === null ? null : kind === 'burn',
+    seen:
+      kind === null ? `not read: ${evidence ?? 'no reason given'}` : `${kind} (${evidence ?? 'no evidence'})`,
+  };
+}
 
 export function judgeContract(observation: ContractObservation, settings: ContractSettings): Verdict[] {
   return ASSUMPTIONS.map((a) => ({

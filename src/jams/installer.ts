@@ -64,3 +64,113 @@ export function findErrorLine(log: string): { line: number; text: string } | nul
   }
   return null;
 }
+
+/** Which kind of setup an installer is, as the host reads it from its bytes (PlatformGetInstallerKind). */
+export type InstallerKind = 'burn' | 'installshield' | 'msi' | 'unknown';
+
+export const INSTALLER_KIND_LABELS: Readonly<Record<InstallerKind, string>> = {
+  burn: 'a WiX Burn bundle',
+  installshield: 'an InstallShield setup',
+  msi: 'a Windows Installer package',
+  unknown: 'neither a WiX Burn bundle, an InstallShield setup nor a Windows Installer package',
+};
+
+/** Why an installer's arguments do not suit its kind, and what to set instead. */
+export interface KindMismatch {
+  problem: string;
+  fix: string;
+}
+
+/** A switch's name in lower case without its / or -; null for any other word ({log}, PROPERTY=value). */
+const switchName = (arg: string): string | null => (/^[/-]/.test(arg) ? arg.slice(1).toLowerCase() : null);
+
+/** msiexec's own switches a Burn bundle does not take: its UI levels, its logging modifiers, /i and /x. */
+const MSIEXEC_ONLY = /^(q[nbrf][+!-]*|l[iwearucmopvx+!*]+|i|x)$/;
+
+/**
+ * Why `args` do not suit an installer of this kind at `path`, or null when they do (or the kind is unknown, which the
+ * caller only warns about). A setup that ignores its quiet switch shows its UI and waits until install-timeout-seconds.
+ * Burn's switches are WiX's (/q, /quiet, /s, /silent or /passive; /norestart; /log), msiexec's are Microsoft's (jams-upgrade
+ * adds /i and the path), InstallShield's Setup.exe is silent with /s and takes Windows Installer's switches only
+ * through /v.
+ */
+export function installerKindMismatch(
+  kind: InstallerKind,
+  path: string,
+  args: readonly string[],
+  inputs: { path: string; args: string },
+): KindMismatch | null {
+  const input = inputs.args;
+  const switches = args.map(switchName).filter((s): s is string => s !== null);
+  const has = (...names: string[]) => switches.filter((s) => names.includes(s));
+  const shown = (names: readonly string[]) => names.map((s) => `/${s}`).join(', ');
+  const msiName = path.toLowerCase().endsWith('.msi');
+  if (kind === 'burn' || kind === 'installshield') {
+    if (msiName) {
+      return {
+        problem:
+          'its name ends in .msi, so jams-upgrade would hand it to msiexec, which cannot run a program',
+        fix: `Give ${inputs.path} the setup under its own .exe name (the same bytes keep its SHA-256).`,
+      };
+    }
+  }
+  if (kind === 'burn') {
+    const fix = `Set ${input} to a Burn bundle's switches, for example: /quiet /norestart /log {log}.`;
+    const foreign = switches.filter((s) => MSIEXEC_ONLY.test(s) || s.startsWith('v'));
+    if (foreign.length > 0) {
+      return { problem: `a Burn bundle does not take ${shown(foreign)} (msiexec's or InstallShield's)`, fix };
+    }
+    if (has('q', 'quiet', 's', 'silent', 'passive').length === 0) {
+      return { problem: 'it has no /quiet or /passive, so the bundle would show its UI and wait', fix };
+    }
+    return null;
+  }
+  if (kind === 'msi') {
+    if (!msiName) {
+      return {
+        problem:
+          "its name does not end in .msi, so jams-upgrade would start it as a program instead of through msiexec's /i",
+        fix: `Give ${inputs.path} a name ending in .msi for the same file (the same bytes keep its SHA-256).`,
+      };
+    }
+    const fix = `Set ${input} to msiexec's switches (jams-upgrade adds /i and the path), for example: /qn /norestart /l*v {log}.`;
+    const modes = has('i', 'package', 'a', 'x', 'uninstall', 'j', 'ju', 'jm', 'p', 'update');
+    if (modes.length > 0)
+      return { problem: `jams-upgrade gives msiexec /i and the path itself: leave out ${shown(modes)}`, fix };
+    const foreign = switches.filter((s) => ['s', 'silent', 'layout'].includes(s) || s.startsWith('v'));
+    if (foreign.length > 0)
+      return { problem: `msiexec does not take ${shown(foreign)} (a setup program's)`, fix };
+    const dialogs = switches.filter((s) => /^q./.test(s) && !['qn', 'quiet'].includes(s));
+    if (dialogs.length > 0) {
+      return {
+        problem: `${shown(dialogs)} shows a user interface (/qn, /quiet and /passive wait for no click)`,
+        fix,
+      };
+    }
+    if (has('q', 'qn', 'quiet', 'passive').length === 0) {
+      return { problem: 'it has no /qn or /quiet, so msiexec would show the package UI and wait', fix };
+    }
+    return null;
+  }
+  if (kind === 'installshield') {
+    const fix =
+      "InstallShield's Setup.exe is silent with /s and passes Windows Installer's switches only through /v, with no " +
+      `space: /s /v"/qn /norestart /l*v C:\\Temp\\jams-setup.log". ${input} cannot carry that yet (it refuses double quotes, and {log} ` +
+      'must be a word of its own), so: run the setup by hand with that command line (docs/upgrade.md), or get the ' +
+      `setup's .msi from the vendor and point ${inputs.path} at it, with msiexec's switches (/qn /norestart /l*v {log}).`;
+    const foreign = switches.filter(
+      (s) =>
+        ['quiet', 'passive', 'q', 'silent', 'log'].includes(s) || /^(q[nbrf]|l[iwearucmopvx+!*])/.test(s),
+    );
+    if (foreign.length > 0) {
+      return {
+        problem: `InstallShield's Setup.exe does not take ${shown(foreign)} (Burn's or msiexec's)`,
+        fix,
+      };
+    }
+    if (has('s').length === 0)
+      return { problem: 'it has no /s, so Setup.exe would show its UI and wait', fix };
+    return null;
+  }
+  return null;
+}

@@ -35,6 +35,8 @@ export interface RoleView {
   selfLabel: string;
   /** This node's place in the pair as JAMS names it, when it answered. */
   configuredRole: HostRole | null;
+  /** JAMS names this node Standalone (FailoverRole.Standalone): it is not part of a failover pair. */
+  standalone: boolean;
   peers: { name: string; role: NodeRole; label: string }[];
   source: string;
 }
@@ -70,6 +72,7 @@ export function readRoles(status: FailoverStatus): RoleView {
       self: 'Unknown',
       selfLabel: status.reason ?? 'unavailable',
       configuredRole: null,
+      standalone: false,
       peers: [],
       source: status.source,
     };
@@ -80,6 +83,7 @@ export function readRoles(status: FailoverStatus): RoleView {
     self: answerRole(status.self),
     selfLabel: answerLabel(status.self),
     configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
+    standalone: configured === 'standalone',
     peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
     source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
   };

@@ -4,6 +4,9 @@ export interface VersionSources {
   sources: { source: string; name: string; version: string }[];
 }
 
+/** The oldest JAMS major version whose class library the platform file is written for (JAMSShr.dll 7.3 and 7.5). */
+export const SUPPORTED_MAJOR = 7;
+
 /** JAMS versions are dotted numbers such as 7.3.338 (sometimes with a fourth part); compare them as semver. */
 export function parseJamsVersion(text: string): semver.SemVer | null {
   return semver.coerce(text, { loose: true });

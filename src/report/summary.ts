@@ -19,6 +19,16 @@ interface UpgradeView {
   accounts?: { service: string; recorded: string; before: string; after: string; outcome: string }[];
 }
 
+/** An installer's kind as preflight (installerKind) or the agents stage (clientInstallerKind) read it. */
+interface KindView {
+  path: string;
+  kind: string | null;
+  evidence: string | null;
+  arguments: string;
+  input: string;
+  suits: boolean | null;
+}
+
 interface ConfigView {
   mode: string;
   savedIn: string;
@@ -144,6 +154,22 @@ export async function writeSummary(
     }
     if (agents.clientsNote) s.addRaw(`<p>${escape(agents.clientsNote)}</p>`, true);
     if (agents.progress.length) s.addCodeBlock(agents.progress.join('\n'));
+  }
+  const kinds = ['installerKind', 'clientInstallerKind']
+    .map((key) => record.data[key] as KindView | undefined)
+    .filter((k): k is KindView => k !== undefined);
+  if (kinds.length) {
+    s.addHeading('Installer kind (read from its bytes)', 4);
+    s.addTable([
+      ['Installer', 'Kind', 'Evidence', 'Arguments', 'They suit it'].map((h) => ({ data: h, header: true })),
+      ...kinds.map((k) => [
+        escape(k.path),
+        k.kind ?? 'not read',
+        escape(k.evidence ?? ''),
+        escape(`${k.input}: ${k.arguments}`),
+        k.suits === null ? 'not judged' : k.suits ? 'yes' : '<b>NO</b>',
+      ]),
+    ]);
   }
   const contract = record.data['contract'] as Verdict[] | undefined;
   if (contract) {

@@ -17,6 +17,7 @@ import { checkAgentMsi, msiWork } from '../tasks/agent-msi.js';
 import { recordedWork, runPool, type PoolWork } from '../tasks/bounded-pool.js';
 import { clientWork, planClients, type ClientPlan } from '../tasks/desktop-clients.js';
 import { checkInstallerFile } from '../tasks/installer-check.js';
+import { checkInstallerKind } from '../tasks/installer-kind.js';
 import { hostLabel } from '../tasks/services.js';
 
 /**
@@ -235,6 +236,15 @@ async function checkClientInstaller(
     path,
     label: 'JAMS installer for the desktop clients',
     expect: { sha256, input: 'client-installer-sha256' },
+  });
+  // The same kinds of setup as the scheduler's installer: arguments its kind ignores would hang on each workstation.
+  await checkInstallerKind(ctx, {
+    path,
+    args: ctx.settings.agents.clientInstaller.arguments,
+    inputs: { path: 'client-installer-path', args: 'client-installer-arguments' },
+    label: 'JAMS installer for the desktop clients',
+    dataKey: 'clientInstallerKind',
+    rerun: 're-run this job',
   });
   if (versionStanding(info.version, target) !== 'same') {
     throw new StageError(

@@ -1,7 +1,7 @@
 import { BACKUP_RECORD_FILE, readBackupRecords, type BackupRecord } from '../tasks/backup-record.js';
 import { runKey, saveConfigFiles } from '../tasks/config-files.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
-import { backUpDatabase, resolveDatabase, windowsJoin } from '../tasks/database-backup.js';
+import { backUpDatabase, describeTarget, resolveDatabase, windowsJoin } from '../tasks/database-backup.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
 import { hostLabel } from '../tasks/services.js';
 import { runSnapshotHook } from '../tasks/snapshot-hook.js';
@@ -30,10 +30,9 @@ export const backup: Stage = {
         database: target.database,
         auth: target.auth,
         source: target.source,
+        form: target.form,
       };
-      ctx.log.info(
-        `JAMS database: ${target.database} on ${target.server} (${target.auth} authentication, from ${target.source})`,
-      );
+      ctx.log.info(`JAMS database: ${describeTarget(target)}`);
     }
     await proveHookExists(ctx);
     if (folder) await checkFreeSpace(ctx, [{ path: folder, purpose: 'the backup' }]);

@@ -1,9 +1,12 @@
 import { ACCOUNT_RECORD_FILE, shouldKeepStoredRecord, type AccountRecord } from '../jams/accounts.js';
 import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
-import { pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
+import { SUPPORTED_MAJOR, pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { describeTarget, resolveDatabase } from '../tasks/database-backup.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
+import { JAMS6_FOLDER, type Verdict } from '../jams/contract.js';
 import { checkContract } from '../tasks/host-contract.js';
+import { checkStagedKind } from '../tasks/installer-kind.js';
 import { planStaging, stageInstaller } from '../tasks/installer-staging.js';
 import { reviewQueuePermissions } from '../tasks/queue-permissions.js';
 import { showRestorePlan } from '../tasks/restore-plan.js';
@@ -24,7 +27,7 @@ export const preflight: Stage = {
       );
     }
     // First, and even if a later check fails: what the host shows for each unverified assumption.
-    await checkContract(ctx);
+    const contract = await checkContract(ctx);
     const names = await resolveServices(ctx);
     const states = await readServices(ctx, names);
     ctx.record.servicesBefore = Object.values(states);
@@ -48,6 +51,14 @@ export const preflight: Stage = {
           'the failover port and Failover.config on both nodes, then re-run preflight.',
       );
     }
+    if (roles.standalone) {
+      throw new StageError(
+        `JAMS names ${hostLabel(ctx)} Standalone: it is not part of a failover pair.`,
+        'Nothing was changed.',
+        'jams-upgrade upgrades a primary/failover pair. Configure failover (Failover.config on both nodes, then restart ' +
+          'the JAMS Server services) and re-run preflight, or upgrade a single server by hand.',
+      );
+    }
     if (roles.configuredRole && roles.configuredRole !== ctx.settings.role) {
       throw new StageError(
         `JAMS says ${hostLabel(ctx)} is the ${roles.configuredRole} of the pair, but this job runs it as role: ` +
@@ -66,6 +77,7 @@ export const preflight: Stage = {
       ctx.log.warn(
         'The installed JAMS version could not be read from the Uninstall key or JAMSScheduler.exe.',
       );
+    refuseUnsupportedJams(ctx, installed, contract);
     const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
     if (installed && target && target.compare(installed.version) < 0) {
       if (ctx.settings.pipeline === 'rollback') {
@@ -90,7 +102,18 @@ export const preflight: Stage = {
     }
     ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
 
+    // The primary's backup reads the JAMS database from common.config unless the inputs name it: prove it now,
+    // before the downtime, rather than after maintenance-on has closed the window.
+    if (ctx.settings.role === 'primary') {
+      const target = await resolveDatabase(ctx, 'Nothing was changed.');
+      const { server, database, auth, source, form } = target;
+      ctx.record.data['database'] = { server, database, auth, source, form };
+      ctx.log.info(`JAMS database: ${describeTarget(target)}`);
+    }
+
     const staging = await planStaging(ctx);
+    // The kind of setup it stages, from its bytes: arguments that kind ignores would hang the install in the downtime.
+    await checkStagedKind(ctx, staging);
     await checkFreeSpace(ctx, [
       { path: ctx.settings.installFolder, purpose: 'the installer' },
       ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
@@ -106,6 +129,28 @@ export const preflight: Stage = {
     await stageInstaller(ctx, staging);
   },
 };
+
+/**
+ * JAMS 6.x keeps a folder's resource requirements and an agent's platform in other shapes than JAMS 7 (JAMSShr.dll 6.5
+ * against 7.3 and 7.5), so the window and the agents could not be handled: refuse before anything changes.
+ */
+function refuseUnsupportedJams(
+  ctx: StageContext,
+  installed: { version: string } | null,
+  contract: Verdict[],
+): void {
+  const major = installed ? parseJamsVersion(installed.version)?.major : undefined;
+  const sixShape = contract.some((v) => v.id === 'root-requirement' && v.seen.startsWith(JAMS6_FOLDER));
+  if ((major !== undefined && major < SUPPORTED_MAJOR) || (major === undefined && sixShape)) {
+    throw new StageError(
+      `${hostLabel(ctx)} runs JAMS ${installed?.version ?? '6.x (its root folder keeps Requirements, not Elements)'}: ` +
+        `jams-upgrade supports JAMS ${SUPPORTED_MAJOR} and later.`,
+      'Nothing was changed.',
+      `Upgrade this pair to JAMS ${SUPPORTED_MAJOR} by hand, following the vendor's upgrade article, then use ` +
+        'jams-upgrade for later upgrades.',
+    );
+  }
+}
 
 /** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
 async function recordAccounts(

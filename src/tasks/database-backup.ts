@@ -1,5 +1,11 @@
 // The database backup: where it goes, the copy-only BACKUP DATABASE and its RESTORE VERIFYONLY.
-import { SQL_PASSWORD_VARIABLE, type SqlOutcome, type SqlTarget } from '../host/host.js';
+import {
+  SQL_PASSWORD_VARIABLE,
+  type ConnectionForm,
+  type DatabaseConnection,
+  type SqlOutcome,
+  type SqlTarget,
+} from '../host/host.js';
 import { DATABASE_CONNECTION_NAMES } from '../jams/unverified.js';
 import type { DatabaseBackup } from './backup-record.js';
 import { StageError, type StageContext } from '../stage-context.js';
@@ -7,33 +13,96 @@ import { hostLabel } from './services.js';
 
 const NOTHING_STOPPED = 'No JAMS service was stopped: this stage does not touch the services.';
 
-/** The JAMS database: from the inputs, else from the connection string in common.config. */
+const FORM_LABELS: Record<ConnectionForm, string> = {
+  sqlclient: 'SqlClient',
+  oledb: 'OLE DB',
+  odbc: 'ODBC',
+};
+
+/** Why a connection string cannot give the JAMS database, or null when it can. */
+export function connectionProblem(c: DatabaseConnection): string | null {
+  if (c.error) return c.error;
+  if (!c.dataSource) return 'it names no server';
+  if (!c.initialCatalog) return 'it names no database';
+  return null;
+}
+
+/** A connection string by name and form, never by its text (it may hold a password). */
+export function describeConnection(c: DatabaseConnection): string {
+  return `connection string '${c.name}'${c.form ? ` (${FORM_LABELS[c.form]})` : ''}`;
+}
+
+/** An unreadable connection string and why. */
+export function describeUnreadable(c: DatabaseConnection): string {
+  return `${describeConnection(c)} could not be read: ${connectionProblem(c) ?? 'unknown'}`;
+}
+
+/**
+ * The connection common.config's JAMS database is read from: the readable one whose name comes first in
+ * DATABASE_CONNECTION_NAMES, else the first readable. An unreadable connection that ranks as high as that one could be
+ * the JAMS database's, so it blocks rather than be passed over; those ranked lower are only reported.
+ */
+export function pickConnection(connections: DatabaseConnection[]): {
+  picked: DatabaseConnection | null;
+  blocking: DatabaseConnection[];
+  passed: DatabaseConnection[];
+} {
+  const rank = (name: string) => {
+    const i = DATABASE_CONNECTION_NAMES.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+    return i < 0 ? DATABASE_CONNECTION_NAMES.length : i;
+  };
+  const sorted = [...connections].sort((a, b) => rank(a.name) - rank(b.name));
+  const picked = sorted.find((c) => connectionProblem(c) === null) ?? null;
+  const limit = picked ? rank(picked.name) : Infinity;
+  const unreadable = sorted.filter((c) => connectionProblem(c) !== null);
+  return {
+    picked,
+    blocking: unreadable.filter((c) => rank(c.name) <= limit),
+    passed: unreadable.filter((c) => rank(c.name) > limit),
+  };
+}
+
+/**
+ * The JAMS database: from the inputs, else from the connection string in common.config (its connections go to the
+ * record). A connection that could be the database's but cannot be read fails the stage before anything changes.
+ */
 export async function resolveDatabase(
   ctx: StageContext,
   hostState = `Nothing was changed. ${NOTHING_STOPPED}`,
-): Promise<SqlTarget & { source: string }> {
+): Promise<SqlTarget & { source: string; form: ConnectionForm | null }> {
   const wanted = ctx.settings.database;
   let server = wanted.server;
   let database = wanted.name;
   let source = 'inputs sql-server and sql-database';
+  let form: ConnectionForm | null = null;
   if (!server || !database) {
     const found = await ctx.host.databaseConnections(ctx.settings.installFolder);
-    const usable = found.connections.filter((c) => c.dataSource && c.initialCatalog);
-    const rank = (name: string) => {
-      const i = DATABASE_CONNECTION_NAMES.findIndex((n) => n.toLowerCase() === name.toLowerCase());
-      return i < 0 ? DATABASE_CONNECTION_NAMES.length : i;
-    };
-    const picked = [...usable].sort((a, b) => rank(a.name) - rank(b.name))[0];
-    if (!picked) {
+    ctx.record.data['databaseConnections'] = found;
+    const refuse = (why: string): never => {
       throw new StageError(
-        `The JAMS database could not be read from ${found.path}: ${found.exists ? 'it has no connection string with a server and a database' : 'the file does not exist'}.`,
+        `The JAMS database could not be read from ${found.path}: ${why}.`,
         hostState,
-        "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under About).",
+        "Set the 'sql-server' and 'sql-database' inputs to the JAMS database (the JAMS Client shows them under " +
+          'About): then common.config is not read.',
+      );
+    };
+    if (!found.exists) refuse('the file does not exist');
+    if (found.error) refuse(found.error);
+    const { picked, blocking, passed } = pickConnection(found.connections);
+    if (blocking.length > 0) {
+      refuse(`its ${blocking.map(describeUnreadable).join('; its ')}`);
+    }
+    if (!picked) return refuse('it has no connection string');
+    for (const c of passed) {
+      ctx.log.warn(
+        `${found.path}: ${describeUnreadable(c)}. It is not used: the JAMS database is read from ` +
+          `${describeConnection(picked)}.`,
       );
     }
     server ??= picked.dataSource;
     database ??= picked.initialCatalog;
     source = `${found.path} (connection string ${picked.name})`;
+    form = picked.form;
   }
   return {
     server,
@@ -42,7 +111,14 @@ export async function resolveDatabase(
     ...(wanted.auth === 'sql' ? { user: wanted.user ?? '', passwordVariable: SQL_PASSWORD_VARIABLE } : {}),
     timeoutSeconds: wanted.timeoutSeconds,
     source,
+    form,
   };
+}
+
+/** The resolved database for the log: which, where, how the login is made and where that came from. */
+export function describeTarget(target: SqlTarget & { source: string; form: ConnectionForm | null }): string {
+  const form = target.form ? `, ${FORM_LABELS[target.form]} connection string` : '';
+  return `${target.database} on ${target.server} (${target.auth} authentication, from ${target.source}${form})`;
 }
 
 /** True when the SQL Server instance runs on this host, so a local backup folder is one both can see. */

@@ -15,16 +15,21 @@ export async function checkContract(ctx: StageContext): Promise<Verdict[]> {
     resource: maintenance.resource,
     server: maintenance.jamsServer,
   });
-  ctx.record.data['contract'] = verdicts;
+  ctx.record.data['contract'] = [];
   ctx.record.data['contractObserved'] = observed;
-  for (const v of verdicts) {
-    if (v.holds === false) {
-      ctx.log.warn(
-        `Assumption '${v.id}' does not hold on this host: ${v.assumption} Seen: ${v.seen}. To settle it: ${v.settle}.`,
-      );
-    } else {
-      ctx.log.info(`assumption ${v.id}: ${v.holds === null ? 'not judged' : 'holds'} (${v.seen})`);
-    }
-  }
+  for (const v of verdicts) recordVerdict(ctx, v);
   return verdicts;
+}
+
+/** Adds one verdict to the record's contract section, and warns when it does not hold. */
+export function recordVerdict(ctx: StageContext, v: Verdict): void {
+  const recorded = (ctx.record.data['contract'] ??= []) as Verdict[];
+  recorded.push(v);
+  if (v.holds === false) {
+    ctx.log.warn(
+      `Assumption '${v.id}' does not hold on this host: ${v.assumption} Seen: ${v.seen}. To settle it: ${v.settle}.`,
+    );
+  } else {
+    ctx.log.info(`assumption ${v.id}: ${v.holds === null ? 'not judged' : 'holds'} (${v.seen})`);
+  }
 }

@@ -38,6 +38,13 @@ function SeamMsiProductVersion {
     return [string]$row.GetType().InvokeMember('StringData', 'GetProperty', $null, $row, 1)
 }
 
+function SeamInstallerImageStart {
+    # Where an installer's own bytes begin in its file: at 0 on a host. (The lab's installers are a script stub in front of
+    # a synthetic setup image.)
+    param([System.IO.Stream]$Stream)
+    return [long]0
+}
+
 function SeamValidateCredential {
     # CHECK: PrincipalContext.ValidateCredentials (a bind, not a logon) works from the scheduler host for the JAMS service
     # account. A wrong password counts towards the account's lockout threshold.
@@ -306,20 +313,37 @@ function PlatformGetNodeRole {
 }
 
 function PlatformJamsItem {
-    # Returns $null for a missing item; any other error (server unreachable, no rights) is thrown.
+    # Returns $null for a missing item (Test-Path first, whatever exception type the provider would throw); any other
+    # error (server unreachable, no rights) is thrown by Get-Item.
     param([string]$Path)
-    try { return Get-Item -LiteralPath $Path -ErrorAction Stop }
-    catch [System.Management.Automation.ItemNotFoundException] { return $null }
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    return Get-Item -LiteralPath $Path -ErrorAction Stop
+}
+
+function PlatformRootFolder {
+    # The root folder, JAMS::<server>\, as an MVPSI.JAMS.Folder. JAMS 7 keeps a folder's resource requirements among its
+    # Elements (JAMSShr.dll 7.3 and 7.5: Folder.Elements, an ElementCollection); JAMS 6.x kept them in Requirements (ResReq),
+    # a shape jams-upgrade does not support.
+    # CHECK: the provider's item for JAMS::<server>\ is the root Folder (the vendor's V7 maintenance-window KB sets the
+    # requirement on the root folder's Schedule tab).
+    param([string]$Server)
+    $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
+    if ($null -eq $root.PSObject.Properties['Elements']) {
+        if ($null -ne $root.PSObject.Properties['Requirements']) {
+            throw "The root folder of $Server keeps its requirements in Requirements, as JAMS 6.x does: jams-upgrade supports JAMS 7 and later."
+        }
+        throw "The root folder of $Server has no Elements (it has: $((PlatformMembers $root) -join ', '))."
+    }
+    return $root
 }
 
 function PlatformRootRequirement {
-    # CHECK: the root folder is the item JAMS::<server>\ and its resource requirements (Properties > Resources in the
-    # JAMS Client) are in .Resources, each with .ResourceName and .QuantityRequired.
-    param([string]$Server, [string]$Name)
-    $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
-    foreach ($request in @(PlatformProperty $root @('Resources', 'ResourceRequirements'))) {
-        if ($null -eq $request) { continue }
-        if ([string](PlatformProperty $request @('ResourceName', 'Name')) -eq $Name) { return $request }
+    # The root folder's MVPSI.JAMS.ResourceRequirement element for the resource, or $null.
+    param([string]$Server, [string]$Name, $Root)
+    if ($null -eq $Root) { $Root = PlatformRootFolder -Server $Server }
+    foreach ($element in @($Root.Elements)) {
+        if ($null -eq $element -or $null -eq $element.PSObject.Properties['ResourceName']) { continue }
+        if ([string]$element.ResourceName -eq $Name) { return $element }
     }
     return $null
 }
@@ -337,7 +361,7 @@ function PlatformGetResource {
     $quantity = $null
     if ($null -ne $resource) { $quantity = [int]$resource.QuantityAvailable }
     $required = $null
-    if ($null -ne $request) { $required = [int](PlatformProperty $request @('QuantityRequired', 'Quantity')) }
+    if ($null -ne $request) { $required = [int]$request.QuantityRequired }
     return [ordered]@{
         server               = $Server
         name                 = $Name
@@ -369,20 +393,19 @@ function PlatformNewResource {
 }
 
 function PlatformAddRootRequirement {
-    # CHECK: a folder's resource requirement is an MVPSI.JAMS.ResourceRequest (ResourceName, QuantityRequired) added to
-    # the folder's .Resources collection and saved with the folder's Update().
+    # JAMSShr.dll 7.x: new ResourceRequirement(resourceName, quantityRequired) added to Folder.Elements, saved by Update().
+    # CHECK: the folder's Update() saves a requirement added this way, as the JAMS Client's Schedule tab does.
     param([string]$Server, [string]$Name, [int]$Quantity)
     PlatformJams
-    if ($null -ne (PlatformRootRequirement -Server $Server -Name $Name)) { return }
-    $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
-    $request = New-Object MVPSI.JAMS.ResourceRequest
-    $request.ResourceName = $Name
-    $request.QuantityRequired = $Quantity
-    [void]$root.Resources.Add($request)
+    $root = PlatformRootFolder -Server $Server
+    if ($null -ne (PlatformRootRequirement -Server $Server -Name $Name -Root $root)) { return }
+    $requirement = New-Object MVPSI.JAMS.ResourceRequirement -ArgumentList $Name, $Quantity
+    [void]$root.Elements.Add($requirement)
     $root.Update()
 }
 
 function PlatformEntryView {
+    # An MVPSI.JAMS.Entry: JAMSEntry (the number) and JobName (JAMSShr.dll 7.x).
     param($Entry)
     return [ordered]@{
         entry = [string](PlatformProperty $Entry @('JAMSEntry', 'Entry'))
@@ -391,8 +414,8 @@ function PlatformEntryView {
 }
 
 function PlatformGetExecutingEntries {
-    # CHECK: Get-JAMSEntry -Server <s> -State Executing lists the executing entries, each with .JAMSEntry (the entry
-    # number) and .JobName (public scripts; REST GET /api/entry carries currentState too).
+    # CHECK: Get-JAMSEntry -Server <s> -State Executing lists the executing entries as MVPSI.JAMS.Entry objects, with
+    # JAMSEntry and JobName (JAMSShr.dll's Entry; public scripts read .JAMSEntry and .FinalStatus of Get-JAMSEntry).
     param([string]$Server)
     PlatformJams
     $entries = New-Object System.Collections.ArrayList
@@ -470,6 +493,142 @@ function PlatformGetInstallerInfo {
         signer           = $signer
         signatureMessage = [string]$signature.StatusMessage
     }
+}
+
+function PlatformLittleEndian {
+    # The unsigned little-endian integer of Size bytes at Offset, or -1 when the bytes end first.
+    param([byte[]]$Bytes, [long]$Offset, [int]$Size)
+    if ($Offset -lt 0 -or $Offset + $Size -gt $Bytes.Length) { return [long]-1 }
+    [long]$value = 0
+    for ($i = $Size - 1; $i -ge 0; $i--) { $value = $value * 256 + $Bytes[[int]$Offset + $i] }
+    return $value
+}
+
+function PlatformReadInstallerHeader {
+    # What a setup's first bytes show, read as data: an OLE compound file (how a Windows Installer package is stored) by
+    # its 8-byte signature, or a PE by its headers: e_lfanew at 0x3C, the PE signature there, the COFF header's
+    # NumberOfSections and SizeOfOptionalHeader, then the 40-byte section headers (an 8-byte name, SizeOfRawData at 16,
+    # PointerToRawData at 20). problem says where the bytes stop making sense; nothing past them is guessed.
+    param([byte[]]$Bytes)
+    $result = [ordered]@{ format = 'unknown'; sections = @(); overlayOffset = $null; problem = $null }
+    if ($null -eq $Bytes) { $Bytes = New-Object byte[] 0 }
+    $ole = [byte[]](0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1)
+    $isOle = ($Bytes.Length -ge 8)
+    for ($i = 0; $isOle -and $i -lt 8; $i++) { if ($Bytes[$i] -ne $ole[$i]) { $isOle = $false } }
+    if ($isOle) { $result.format = 'ole'; return $result }
+    if ($Bytes.Length -lt 2 -or $Bytes[0] -ne 0x4D -or $Bytes[1] -ne 0x5A) {
+        $result.problem = "neither a PE (MZ) nor an OLE compound file ($($Bytes.Length) bytes read)"
+        return $result
+    }
+    $pe = PlatformLittleEndian -Bytes $Bytes -Offset 0x3C -Size 4
+    if ($pe -lt 0) { $result.problem = "an MZ header cut short at $($Bytes.Length) bytes"; return $result }
+    if ($pe + 24 -gt $Bytes.Length) {
+        $result.problem = ('e_lfanew 0x{0:X} points past the {1} bytes read' -f $pe, $Bytes.Length)
+        return $result
+    }
+    $at = [int]$pe
+    if ($Bytes[$at] -ne 0x50 -or $Bytes[$at + 1] -ne 0x45 -or $Bytes[$at + 2] -ne 0 -or $Bytes[$at + 3] -ne 0) {
+        $result.problem = ('no PE signature at e_lfanew 0x{0:X}' -f $pe)
+        return $result
+    }
+    $count = PlatformLittleEndian -Bytes $Bytes -Offset ($at + 6) -Size 2
+    $table = $at + 24 + (PlatformLittleEndian -Bytes $Bytes -Offset ($at + 20) -Size 2)
+    # Windows loads at most 96 sections; more means these are not PE headers.
+    if ($count -gt 96) { $result.problem = "NumberOfSections is $count"; return $result }
+    if ($table + 40 * $count -gt $Bytes.Length) {
+        $result.problem = ('its {0} section headers at 0x{1:X} end past the {2} bytes read' -f $count, $table, $Bytes.Length)
+        return $result
+    }
+    $sections = New-Object System.Collections.ArrayList
+    [long]$end = 0
+    for ($n = 0; $n -lt $count; $n++) {
+        $h = [int]($table + 40 * $n)
+        # The name is 8 bytes, NUL-padded; an 8-character name such as .wixburn has no NUL.
+        $length = 0
+        while ($length -lt 8 -and $Bytes[$h + $length] -ne 0) { $length++ }
+        $size = PlatformLittleEndian -Bytes $Bytes -Offset ($h + 16) -Size 4
+        $offset = PlatformLittleEndian -Bytes $Bytes -Offset ($h + 20) -Size 4
+        [void]$sections.Add([ordered]@{ name = [System.Text.Encoding]::ASCII.GetString($Bytes, $h, $length); offset = $offset; size = $size })
+        if ($size -gt 0 -and $offset + $size -gt $end) { $end = $offset + $size }
+    }
+    $result.format = 'pe'
+    $result.sections = $sections.ToArray()
+    if ($end -gt 0) { $result.overlayOffset = $end }
+    return $result
+}
+
+function PlatformFindText {
+    # The first of Texts the bytes hold as ASCII, or null (Latin-1 turns each byte into one character).
+    param([byte[]]$Bytes, [string[]]$Texts)
+    $text = [System.Text.Encoding]::GetEncoding(28591).GetString($Bytes)
+    foreach ($t in $Texts) { if ($text.IndexOf($t, [System.StringComparison]::Ordinal) -ge 0) { return $t } }
+    return $null
+}
+
+function PlatformInstallerImage {
+    # Up to Count bytes of an installer from Offset, read as data through a read-only stream: the file is never run or
+    # loaded. Shorter at its end.
+    param([string]$Path, [long]$Offset = 0, [int]$Count = 4096)
+    $stream = New-Object System.IO.FileStream($Path, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::Read)
+    try {
+        $from = (SeamInstallerImageStart -Stream $stream) + $Offset
+        $buffer = New-Object byte[] ([int][Math]::Max(0, [Math]::Min([long]$Count, $stream.Length - $from)))
+        [void]$stream.Seek($from, [System.IO.SeekOrigin]::Begin)
+        $read = 0
+        while ($read -lt $buffer.Length) {
+            $n = $stream.Read($buffer, $read, $buffer.Length - $read)
+            if ($n -le 0) { break }
+            $read += $n
+        }
+        return , $buffer
+    }
+    finally { $stream.Dispose() }
+}
+
+function PlatformGetInstallerKind {
+    # Which kind of setup an installer is, from its bytes alone (PlatformInstallerImage reads them; nothing runs or loads it):
+    # burn: a PE with a .wixburn section, where WiX's Burn stub keeps its bundle data; takes /quiet /norestart /log.
+    # installshield: a PE whose data after its last section begins with InstallShield's own header ('InstallShield' or
+    #   'ISSetupStream', as the extractors ISx and komac read it), or whose resources (at most 1 MB of .rsrc) name
+    #   InstallShield.Setup, its launcher's manifest; those markers, not the word InstallShield anywhere, so a program
+    #   merely mentioning it is not taken for one. Takes /s and /v"<msiexec switches>", not /quiet.
+    # msi: an OLE compound file, which msiexec runs. unknown: anything else.
+    # CHECK: which kind the JAMS setup is: no public source says; preflight records it (installerKind).
+    param([string]$Path)
+    $header = PlatformReadInstallerHeader -Bytes (PlatformInstallerImage -Path $Path -Offset 0 -Count 4096)
+    $names = @($header.sections | ForEach-Object { [string]$_.name })
+    $result = [ordered]@{ kind = 'unknown'; evidence = $header.problem; sections = $names }
+    if ($header.format -eq 'ole') {
+        $result.kind = 'msi'
+        $result.evidence = 'an OLE compound file (D0 CF 11 E0 A1 B1 1A E1), as a Windows Installer package is stored'
+        return $result
+    }
+    if ($header.format -ne 'pe') { return $result }
+    $listed = ($names -join ', ')
+    if ($names -contains '.wixburn') {
+        $result.kind = 'burn'
+        $result.evidence = "a PE with a .wixburn section (sections $listed)"
+        return $result
+    }
+    if ($null -ne $header.overlayOffset) {
+        $marker = PlatformFindText -Bytes (PlatformInstallerImage -Path $Path -Offset $header.overlayOffset -Count 512) -Texts @('InstallShield', 'ISSetupStream')
+        if ($null -ne $marker) {
+            $result.kind = 'installshield'
+            $result.evidence = ('a PE whose data after its last section (at 0x{0:X}) begins with the header {1}' -f $header.overlayOffset, $marker)
+            return $result
+        }
+    }
+    $resources = @($header.sections | Where-Object { $_.name -eq '.rsrc' -and $_.size -gt 0 }) | Select-Object -First 1
+    if ($null -ne $resources) {
+        $bytes = PlatformInstallerImage -Path $Path -Offset $resources.offset -Count ([int][Math]::Min($resources.size, 1048576))
+        if ($null -ne (PlatformFindText -Bytes $bytes -Texts @('InstallShield.Setup'))) {
+            $result.kind = 'installshield'
+            $result.evidence = "a PE whose resources name InstallShield.Setup (sections $listed)"
+            return $result
+        }
+    }
+    $result.evidence = "a PE with no .wixburn section and no InstallShield marker (sections $listed)"
+    return $result
 }
 
 function PlatformMsiExec {
@@ -621,7 +780,10 @@ function PlatformProbeContract {
         PlatformJams
         $item = PlatformJamsItem -Path ('JAMS::' + $Server + '\Resources\' + $Resource)
         $root = Get-Item -LiteralPath ('JAMS::' + $Server + '\') -ErrorAction Stop
-        $request = @(PlatformProperty $root @('Resources', 'ResourceRequirements')) | Select-Object -First 1
+        $request = $null
+        if ($null -ne $root.PSObject.Properties['Elements']) {
+            $request = @($root.Elements | Where-Object { $null -ne $_ -and $null -ne $_.PSObject.Properties['ResourceName'] }) | Select-Object -First 1
+        }
         [ordered]@{
             exists  = ($null -ne $item)
             item    = (PlatformSample $item @('QuantityAvailable'))
@@ -633,7 +795,7 @@ function PlatformProbeContract {
         PlatformJams
         # The call the maintenance window makes; an unfiltered Get-JAMSEntry could list a whole day's schedule.
         $entry = @(Get-JAMSEntry -Server $Server -State Executing -ErrorAction Stop) | Select-Object -First 1
-        PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState')
+        PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity')
     }
     $contract['queues'] = PlatformProbe {
         $found = New-Object System.Collections.ArrayList
@@ -647,16 +809,25 @@ function PlatformProbeContract {
         }
     }
     $contract['agents'] = PlatformProbe {
-        PlatformJams
-        $first = @(Get-JAMSAgent -Server $Server -ErrorAction Stop) | Select-Object -First 1
+        $agents = @(PlatformFindAgents -Server $Server)
         $type = 'MVPSI.JAMS.Agent' -as [type]
         $methods = @()
         if ($null -ne $type) { $methods = @($type.GetMethods() | ForEach-Object { $_.Name }) }
-        if ($null -ne $first) {
+        if ($agents.Count -gt 0) {
+            # The Properties entries of the first agents (not every agent has a deploy job), and which one names it.
+            $names = New-Object System.Collections.ArrayList
+            $deployKey = $null
+            foreach ($a in @($agents | Select-Object -First 50)) {
+                foreach ($p in @(PlatformAgentPropertyNames $a)) { if ($names -notcontains $p) { [void]$names.Add($p) } }
+                if ($null -eq $deployKey) { $deployKey = PlatformAgentPropertyKey $a $script:AgentDeployProperties.deployJob }
+            }
             [ordered]@{
-                agent  = (PlatformSample $first @('AgentName', 'AgentType', 'PlatformType', 'Address', 'Version', 'Online', 'AgentState', 'DeployJob'))
-                load   = ($methods -contains 'Load')
-                deploy = ($methods -contains 'Deploy')
+                agent             = (PlatformSample $agents[0] @('AgentName', 'AgentType', 'AgentPlatform', 'Version', 'Online', 'AgentState'))
+                properties        = $names.ToArray()
+                deployJobProperty = $deployKey
+                find              = ($methods -contains 'Find')
+                load              = ($methods -contains 'Load')
+                deploy            = ($methods -contains 'Deploy')
             }
         }
     }
@@ -687,61 +858,76 @@ function PlatformText {
     return [string]$Value
 }
 
-function PlatformAgentMembers {
-    # CHECK: the members of an agent definition. Version, Online and AgentState follow the REST API's agent (version,
-    # online, agentState) and DeployJob the vendor's JAMSShr.dll; AgentName, AgentType, PlatformType and Address are the
-    # JAMS Client's field names, unconfirmed as members (preflight's contract records what a host shows). Resolved once
-    # per listing, so hundreds of agents are read by name.
+# CHECK: the names of the Properties entries that hold an agent's deploy job, its deploy credential and its address.
+# JAMSShr.dll 7.x has no DeployJob, DeployCredential or Address member on Agent: they are entries of Agent.Properties
+# (a PropertyValueCollection). The vendor's REST sample CreateAgent.py names the address entry Address; no public source
+# names the other two, so several spellings are tried, and preflight's contract records the names a host shows.
+$script:AgentDeployProperties = @{
+    deployJob        = @('DeployJob', 'DeploymentJob', 'DeployJobName')
+    deployCredential = @('DeployCredential', 'DeploymentCredential', 'DeployUser')
+    address          = @('Address', 'HostName')
+}
+
+function PlatformAgentPropertyKey {
+    # The first of these names the agent's Properties contain, or $null.
+    param($Agent, [string[]]$Names)
+    $properties = $Agent.Properties
+    if ($null -eq $properties) { return $null }
+    foreach ($name in $Names) { if ($properties.ContainsProperty($name)) { return $name } }
+    return $null
+}
+
+function PlatformAgentProperty {
+    # The value of the first of these Properties entries the agent has, as text ($null when none has a value). A job
+    # may be held as a reference object rather than its name.
+    param($Agent, [string[]]$Names)
+    $key = PlatformAgentPropertyKey $Agent $Names
+    if ($null -eq $key) { return $null }
+    $value = $Agent.Properties.GetValue($key)
+    if ($null -ne $value -and -not ($value -is [string])) { $value = PlatformProperty $value @('QualifiedName', 'JobName', 'Name') }
+    return PlatformText $value
+}
+
+function PlatformAgentPropertyNames {
     param($Agent)
-    $members = @{}
-    $candidates = @{
-        name = @('AgentName', 'Name'); type = @('AgentType', 'Type'); platform = @('PlatformType', 'Platform', 'AgentPlatform')
-        address = @('Address', 'HostName'); version = @('Version', 'AgentVersion'); online = @('Online')
-        state = @('AgentState', 'State'); deployJob = @('DeployJob', 'DeployJobName')
-    }
-    foreach ($key in $candidates.Keys) { $members[$key] = PlatformMemberName $Agent $candidates[$key] }
-    return $members
+    $names = New-Object System.Collections.ArrayList
+    foreach ($p in @($Agent.Properties)) { if ($null -ne $p) { [void]$names.Add([string]$p.PropertyName) } }
+    return , $names.ToArray()
 }
 
 function PlatformAgentView {
-    param($Agent, [hashtable]$Members)
-    if ($null -eq $Members) { $Members = PlatformAgentMembers $Agent }
-    $value = @{}
-    foreach ($key in $Members.Keys) {
-        $value[$key] = $null
-        if ($null -ne $Members[$key]) { $value[$key] = $Agent.($Members[$key]) }
-    }
-    $job = $value.deployJob
-    if ($null -ne $job -and -not ($job -is [string])) { $job = PlatformProperty $job @('JobName', 'QualifiedName', 'Name') }
+    # An MVPSI.JAMS.Agent as data (JAMSShr.dll 7.x): AgentType, AgentPlatform and AgentState are enums, read by name.
+    param($Agent)
     return [ordered]@{
-        name      = [string]$value.name
-        type      = [string]$value.type
-        platform  = [string]$value.platform
-        address   = [string]$value.address
-        version   = PlatformText $value.version
-        online    = [bool]$value.online
-        state     = [string]$value.state
-        deployJob = PlatformText $job
+        name      = [string]$Agent.AgentName
+        type      = [string]$Agent.AgentType
+        platform  = [string]$Agent.AgentPlatform
+        address   = [string](PlatformAgentProperty $Agent $script:AgentDeployProperties.address)
+        version   = PlatformText $Agent.Version
+        online    = [bool]$Agent.Online
+        state     = [string]$Agent.AgentState
+        deployJob = PlatformAgentProperty $Agent $script:AgentDeployProperties.deployJob
     }
 }
 
-function PlatformGetAgents {
-    # CHECK: Get-JAMSAgent -Server <s> lists every agent definition (the vendor's cmdlet list names Get-JAMSAgent).
+function PlatformFindAgents {
+    # The vendor's own way to list agents (its scripts, and JAMSShr.dll's static Agent.Find(String, Server)).
     param([string]$Server)
-    PlatformJams
+    $jams = PlatformAgentServer -Server $Server
+    return @([MVPSI.JAMS.Agent]::Find('*', $jams) | Where-Object { $null -ne $_ })
+}
+
+function PlatformGetAgents {
+    param([string]$Server)
     $found = New-Object System.Collections.ArrayList
-    $members = $null
-    foreach ($a in @(Get-JAMSAgent -Server $Server -ErrorAction Stop)) {
-        if ($null -eq $a) { continue }
-        if ($null -eq $members) { $members = PlatformAgentMembers $a }
-        [void]$found.Add((PlatformAgentView $a $members))
-    }
+    foreach ($a in @(PlatformFindAgents -Server $Server)) { [void]$found.Add((PlatformAgentView $a)) }
     return $found.ToArray()
 }
 
 function PlatformDeployEntryView {
-    # CHECK: an entry's CurrentState carries the JobState names of the vendor's "Life Cycle of a JAMS Job" (ResourceWait,
-    # Executing, Completed), and a completed entry has FinalSeverity (Success, Warning, Error, Fatal) and FinalStatus.
+    # An MVPSI.JAMS.Entry (JAMSShr.dll 7.x): CurrentState an EntryState (ResourceWait, Executing, Completed, CompletedKept,
+    # ...), FinalSeverity a Severity (Success, Info, Warning, Error, Fatal), FinalStatus text.
+    # CHECK: FinalSeverity and FinalStatus are set once the entry has completed.
     param($Entry)
     return [ordered]@{
         id       = [int](PlatformProperty $Entry @('JAMSEntry', 'Entry'))
@@ -793,13 +979,11 @@ function PlatformDeployAgents {
     $before = @{}
     $submitted = @{}
     $started = New-Object System.Collections.ArrayList
-    $members = $null
     foreach ($name in $Names) {
         $result = [ordered]@{ name = $name; submittedAt = $null; deployJob = $null; entry = $null; error = $null }
         try {
             $agent = PlatformLoadAgent -Name $name -Server $jams
-            if ($null -eq $members) { $members = PlatformAgentMembers $agent }
-            $job = (PlatformAgentView $agent $members).deployJob
+            $job = PlatformAgentProperty $agent $script:AgentDeployProperties.deployJob
             $result.deployJob = $job
             if ($null -ne $job -and -not $before.ContainsKey($job)) {
                 $before[$job] = PlatformDeployEntries -Server $Server -Job $job
@@ -826,12 +1010,10 @@ function PlatformGetAgentProgress {
     param([string]$Server, [string[]]$Names, [int[]]$Entries)
     $jams = PlatformAgentServer -Server $Server
     $agents = New-Object System.Collections.ArrayList
-    $members = $null
     foreach ($name in $Names) {
         try {
             $agent = PlatformLoadAgent -Name $name -Server $jams
-            if ($null -eq $members) { $members = PlatformAgentMembers $agent }
-            $view = PlatformAgentView $agent $members
+            $view = PlatformAgentView $agent
             [void]$agents.Add([ordered]@{ name = $name; agent = [ordered]@{ version = $view.version; online = $view.online; state = $view.state }; error = $null })
         }
         catch { [void]$agents.Add([ordered]@{ name = $name; agent = $null; error = $_.Exception.Message }) }

@@ -1,6 +1,8 @@
 # The lab's JAMS module: the cmdlets, provider paths and types src/host/ps/Platform.Windows.ps1 uses, over the lab's
-# pair. Each one says what public evidence its shape follows. The real module registers a JAMS provider; this one
-# stands in for it with Get-Item and New-Item functions that answer JAMS:: paths and pass every other path on.
+# pair. The .NET types (MVPSI.JAMS.cs) follow the vendor's JAMSShr.dll, checked against lab/jams-surface/; what the
+# vendor exposes through its PowerShell module (the JAMS:: provider, Get-JAMSFailoverStatus, Get-JAMSEntry) follows the
+# vendor's public scripts, each cited below. The real module registers a JAMS provider; this one stands in for it with
+# Test-Path, Get-Item and New-Item functions that answer JAMS:: paths and pass every other path on.
 # Windows PowerShell 5.1 compatible, ASCII only.
 
 # The types, compiled once per machine and PowerShell edition (compiling costs seconds, loading a built one does not).
@@ -61,7 +63,8 @@ function Get-JAMSFailoverStatus {
             $role = @{ Primary = 'Secondary'; Secondary = 'Primary' }[$role]
             [array]::Reverse($names)
         }
-        $answer = [ordered]@{ Status = (LabPad $status) }
+        if ($n.faults.standalone) { $role = 'Standalone' }
+    $answer = [ordered]@{ Status = (LabPad $status) }
         if ($n.faults.failoverShape -eq 'gui-words') { $answer.Status = (LabPad (@{ Active = 'Running'; Passive = 'Backup Mode' })[$status]) }
         if ($n.faults.failoverShape -ne 'no-role') { $answer['Role'] = (LabPad $role) }
         $answer['Primary'] = (LabPad $names[0])
@@ -71,9 +74,9 @@ function Get-JAMSFailoverStatus {
 }
 
 function Get-JAMSEntry {
-    # Get-JAMSEntry -Server <s> -State Executing (public scripts); the members JAMSEntry and JobName are what the platform
-    # file assumes (no public sample shows them); CurrentState follows the vendor's EntryState, and a completed deploy
-    # entry carries FinalSeverity and FinalStatus (assumed, like the platform file).
+    # Get-JAMSEntry -Server <s> -State Executing (public scripts, which read .JAMSEntry and .FinalStatus of its output),
+    # as MVPSI.JAMS.Entry objects (JAMSShr.dll: JAMSEntry, JobName, CurrentState an EntryState, FinalSeverity a Severity,
+    # FinalStatus). A completed entry may show CompletedKept (the EntryState after Completed) with the fault keptEntries.
     [CmdletBinding()]
     param([string]$Server = 'localhost', [string]$State)
     $list = {
@@ -88,9 +91,15 @@ function Get-JAMSEntry {
                 if ($e.finishAfterReads -le 0) { $e.state = 'Completed' }
             }
             if ([string]::IsNullOrEmpty($State) -or $e.state -eq $State) {
-                $o = [ordered]@{ JAMSEntry = [int]$e.id; JobName = [string]$e.name; CurrentState = [string]$e.state }
-                if ($e.ContainsKey('severity')) { $o.FinalSeverity = [string]$e.severity; $o.FinalStatus = [string]$e.status }
-                [pscustomobject]$o
+                $entry = New-Object MVPSI.JAMS.Entry
+                $entry.JAMSEntry = [int]$e.id
+                $entry.JobName = [string]$e.name
+                $shown = [string]$e.state
+                if ($shown -eq 'Completed' -and $s.nodes[$global:JuLab.node].faults.keptEntries) { $shown = 'CompletedKept' }
+                $entry.CurrentState = [MVPSI.JAMS.EntryState]$shown
+                if (-not [string]::IsNullOrEmpty([string]$e.severity)) { $entry.FinalSeverity = [MVPSI.JAMS.Severity][string]$e.severity }
+                $entry.FinalStatus = [string]$e.status
+                $entry
             }
         }
     }
@@ -112,50 +121,75 @@ function LabJamsPath {
 }
 
 function LabResourceItem {
-    # A Resource as the vendor's ManageMaintenanceWindow.ps1 uses it: QuantityAvailable, then Update() to save.
+    # An MVPSI.JAMS.Resource as the vendor's ManageMaintenanceWindow.ps1 uses it: QuantityAvailable, then Update() to save.
+    # The fault resourceShape stands for a JAMS whose item has no QuantityAvailable (a shape the platform file refuses).
     param([hashtable]$State, [string]$Server, [string]$Name, [bool]$Exists)
     $quantity = 0
     if ($Exists) { $quantity = [int]$State.resources[$Name].quantityAvailable }
-    $item = [ordered]@{ ResourceName = $Name; Description = 'lab resource' }
-    if (-not $State.nodes[$global:JuLab.node].faults.resourceShape) { $item['QuantityAvailable'] = $quantity }
-    $resource = [pscustomobject]$item
-    # A closure keeps the server out of the item's members, which preflight records as the real shape.
-    $server = $Server
-    $resource | Add-Member -MemberType ScriptMethod -Name Update -Value {
-        $name = $this.ResourceName
-        $quantity = [int]$this.QuantityAvailable
-        LabWithState {
-            param($s)
-            [void](LabJamsNode -State $s -Server $server)
-            if (-not $s.resources.ContainsKey($name)) { $s.resources[$name] = @{ quantityAvailable = $quantity; requiredByRoot = $false } }
-            else { $s.resources[$name].quantityAvailable = $quantity }
-        }
-    }.GetNewClosure()
+    if ($State.nodes[$global:JuLab.node].faults.resourceShape) { return [pscustomobject]@{ ResourceName = $Name; Description = 'lab resource' } }
+    $resource = [MVPSI.JAMS.Resource]::LabCreate($Server, $Name, $quantity)
+    $resource.Description = 'lab resource'
     return $resource
 }
 
-function LabRootFolder {
-    # The root folder: its resource requirements (Properties > Resources in the JAMS Client) in .Resources, saved by Update().
-    param([hashtable]$State, [string]$Server)
-    $requests = New-Object System.Collections.ArrayList
-    foreach ($name in @($State.resources.Keys)) {
-        if (-not $State.resources[$name].requiredByRoot) { continue }
-        $request = New-Object MVPSI.JAMS.ResourceRequest
-        $request.ResourceName = $name
-        $request.QuantityRequired = 1
-        [void]$requests.Add($request)
+[MVPSI.JAMS.Resource]::LabSaver = [Action[MVPSI.JAMS.Resource, string]] {
+    param($resource, $server)
+    $name = $resource.ResourceName
+    $quantity = [int]$resource.QuantityAvailable
+    LabWithState {
+        param($s)
+        [void](LabJamsNode -State $s -Server $server)
+        if (-not $s.resources.ContainsKey($name)) { $s.resources[$name] = @{ quantityAvailable = $quantity; requiredByRoot = $false } }
+        else { $s.resources[$name].quantityAvailable = $quantity }
     }
-    $root = [pscustomobject]@{ QualifiedName = '\'; Resources = $requests }
-    $server = $Server
-    $root | Add-Member -MemberType ScriptMethod -Name Update -Value {
-        $required = @($this.Resources | ForEach-Object { [string]$_.ResourceName })
-        LabWithState {
-            param($s)
-            [void](LabJamsNode -State $s -Server $server)
-            foreach ($name in @($s.resources.Keys)) { $s.resources[$name].requiredByRoot = ($required -contains $name) }
-        }
-    }.GetNewClosure()
+}
+
+function LabRootFolder {
+    # The root folder as JAMS 7 shows it (JAMSShr.dll 7.x; the vendor's V7 maintenance-window KB 115003331151 sets the
+    # requirement on the root folder's Schedule tab): an MVPSI.JAMS.Folder whose Elements hold a ResourceRequirement per
+    # required resource, saved by Update(). The fault jams6 shows a JAMS 6.x folder: Requirements, no Elements.
+    param([hashtable]$State, [string]$Server)
+    if ($State.nodes[$global:JuLab.node].faults.jams6) {
+        return [pscustomobject]@{ Name = ''; QualifiedName = '\'; Requirements = (New-Object System.Collections.ArrayList) }
+    }
+    $root = [MVPSI.JAMS.Folder]::LabCreate($Server, '', '\')
+    [void]$root.Elements.Add((New-Object MVPSI.JAMS.Element))
+    foreach ($name in @($State.resources.Keys | Sort-Object)) {
+        if ($State.resources[$name].requiredByRoot) { [void]$root.Elements.Add((New-Object MVPSI.JAMS.ResourceRequirement -ArgumentList $name, 1)) }
+    }
     return $root
+}
+
+[MVPSI.JAMS.Folder]::LabSaver = [Action[MVPSI.JAMS.Folder, string]] {
+    param($folder, $server)
+    $required = @($folder.Elements | Where-Object { $_ -is [MVPSI.JAMS.ResourceRequirement] } | ForEach-Object { [string]$_.ResourceName })
+    LabWithState {
+        param($s)
+        [void](LabJamsNode -State $s -Server $server)
+        foreach ($name in @($s.resources.Keys)) { $s.resources[$name].requiredByRoot = ($required -contains $name) }
+    }
+}
+
+function LabJamsItemOf {
+    # The item a JAMS:: path names, or $null: the root folder and the resources are what the lab knows.
+    param([hashtable]$State, $Parsed)
+    [void](LabJamsNode -State $State -Server $Parsed.server)
+    if ($Parsed.rest -eq '') { return LabRootFolder -State $State -Server $Parsed.server }
+    if ($Parsed.rest -match '^Resources\\([^\\]+)$' -and $State.resources.ContainsKey($Matches[1])) {
+        return LabResourceItem -State $State -Server $Parsed.server -Name $Matches[1] -Exists $true
+    }
+    return $null
+}
+
+function Test-Path {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Path, [string[]]$LiteralPath, [Microsoft.PowerShell.Commands.TestPathType]$PathType = 'Any', [switch]$IsValid)
+    $asked = @(@($Path) + @($LiteralPath) | Where-Object { $_ })
+    if (@($asked | Where-Object { $_ -notlike 'JAMS::*' }).Count -gt 0) { return Microsoft.PowerShell.Management\Test-Path @PSBoundParameters }
+    foreach ($one in $asked) {
+        $p = LabJamsPath -Path $one
+        LabWithState -ReadOnly { param($s) $null -ne (LabJamsItemOf -State $s -Parsed $p) }
+    }
 }
 
 function Get-Item {
@@ -167,12 +201,9 @@ function Get-Item {
         $p = LabJamsPath -Path $one
         LabWithState -ReadOnly {
             param($s)
-            [void](LabJamsNode -State $s -Server $p.server)
-            if ($p.rest -eq '') { return LabRootFolder -State $s -Server $p.server }
-            if ($p.rest -match '^Resources\\([^\\]+)$' -and $s.resources.ContainsKey($Matches[1])) {
-                return LabResourceItem -State $s -Server $p.server -Name $Matches[1] -Exists $true
-            }
-            throw (New-Object System.Management.Automation.ItemNotFoundException("Cannot find path '$one' because it does not exist."))
+            $item = LabJamsItemOf -State $s -Parsed $p
+            if ($null -eq $item) { throw (New-Object System.Management.Automation.ItemNotFoundException("Cannot find path '$one' because it does not exist.")) }
+            $item
         }
     }
 }
@@ -210,42 +241,48 @@ function global:LabAgentKey {
 }
 
 function global:LabAgentObject {
-    # An agent definition as an MVPSI.JAMS.Agent; JAMS shows the version an agent last reported.
+    # An agent definition as an MVPSI.JAMS.Agent (JAMSShr.dll 7.x): AgentType, AgentPlatform and AgentState are enums,
+    # and the address, deploy job and deploy credential are Properties entries (the vendor's REST sample CreateAgent.py
+    # puts Address among an agent's properties; the other two names are the platform file's first guesses). JAMS shows
+    # the version an agent last reported.
     param([hashtable]$State, [string]$Key)
     $def = $State.agents[$Key]
     $agent = New-Object MVPSI.JAMS.Agent
     $agent.AgentName = $Key
-    $agent.AgentType = [string]$def.type
-    $agent.PlatformType = [string]$def.platform
-    $agent.Address = [string]$def.address
+    $agent.AgentType = [MVPSI.JAMS.AgentType][string]$def.type
+    $agent.AgentPlatform = [MVPSI.JAMS.AgentPlatform][string]$def.platform
     if ($null -ne $def.version) { $agent.Version = [string]$def.version }
     $agent.Online = [bool]$def.online
-    $agent.AgentState = [string]$def.state
-    if ($null -ne $def.deployJob) { $agent.DeployJob = [string]$def.deployJob; $agent.DeployCredential = [string]$def.deployCredential }
+    $agent.LabSetState([MVPSI.JAMS.AgentState][string]$def.state)
+    if (-not [string]::IsNullOrEmpty([string]$def.address)) { $agent.Properties.Add('Address', [string]$def.address) }
+    if ($null -ne $def.deployJob) {
+        $agent.Properties.Add('DeployJob', [string]$def.deployJob)
+        $agent.Properties.Add('DeployCredential', [string]$def.deployCredential)
+    }
     return $agent
 }
 
-# Agent.Load and Agent.Deploy call back into the lab, on the JAMS server the agent was loaded from.
-[MVPSI.JAMS.Agent]::Loader = [Func[string, string, MVPSI.JAMS.Agent]] {
+# Agent.Load, Agent.Find and Agent.Deploy call back into the lab, on the JAMS server the agent was loaded from.
+[MVPSI.JAMS.Agent]::LabLoader = [Func[string, string, MVPSI.JAMS.Agent]] {
     param($name, $server)
     LabWithState -ReadOnly { param($s) [void](LabJamsNode -State $s -Server $server); LabAgentObject -State $s -Key (LabAgentKey -State $s -Name $name) }
 }
-[MVPSI.JAMS.Agent]::Deployer = [Action[MVPSI.JAMS.Agent, string]] {
+[MVPSI.JAMS.Agent]::LabFinder = [Func[string, string, MVPSI.JAMS.Agent[]]] {
+    param($pattern, $server)
+    $found = LabWithState -ReadOnly {
+        param($s)
+        [void](LabJamsNode -State $s -Server $server)
+        $list = New-Object System.Collections.ArrayList
+        if ($null -ne $s.agents) {
+            foreach ($key in @($s.agents.Keys | Sort-Object)) { if ($key -like $pattern) { [void]$list.Add((LabAgentObject -State $s -Key $key)) } }
+        }
+        , $list.ToArray()
+    }
+    , [MVPSI.JAMS.Agent[]]@($found)
+}
+[MVPSI.JAMS.Agent]::LabDeployer = [Action[MVPSI.JAMS.Agent, string]] {
     param($agent, $server)
     LabWithState { param($s) LabSubmitDeploy -State $s -Node (LabJamsNode -State $s -Server $server) -Name (LabAgentKey -State $s -Name $agent.AgentName) }
 }
 
-function Get-JAMSAgent {
-    # Get-JAMSAgent [-Name <pattern>] -Server <s>: the agent definitions (the vendor's cmdlet list), as MVPSI.JAMS.Agent.
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$Name = '*', [string]$Server = 'localhost')
-    return LabWithState -ReadOnly {
-        param($s)
-        [void](LabJamsNode -State $s -Server $Server)
-        if ($null -ne $s.agents) {
-            foreach ($key in @($s.agents.Keys | Sort-Object)) { if ($key -like $Name) { LabAgentObject -State $s -Key $key } }
-        }
-    }
-}
-
-Export-ModuleMember -Function Get-JAMSFailoverStatus, Get-JAMSEntry, Get-JAMSAgent, Get-Item, New-Item
+Export-ModuleMember -Function Get-JAMSFailoverStatus, Get-JAMSEntry, Test-Path, Get-Item, New-Item
