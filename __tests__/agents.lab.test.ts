@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { injectFault, manyAgents, readLab, upgradedPair, writeLabInstaller } from '../lab/control.js';
+import {
+  injectFault,
+  labPath,
+  manyAgents,
+  readLab,
+  upgradedPair,
+  writeLabInstaller,
+} from '../lab/control.js';
 import type { AgentRow, AgentsData } from '../src/report/agents.js';
 import { describeOnPosix, freshLab, runStage, type StageResult } from './helpers/run-stage.js';
 
@@ -10,6 +18,8 @@ import { describeOnPosix, freshLab, runStage, type StageResult } from './helpers
 let lab: string;
 let runs: string;
 const TARGET = '7.4.0';
+/** Who signs the lab's installers and agent MSI (lab/control.ts). */
+const LAB_SIGNER = 'CN=JAMS Software (lab), O=Lab';
 
 beforeEach(async () => {
   ({ lab, runs } = await freshLab());
@@ -152,6 +162,16 @@ describe('agents: the deploy method', () => {
 describe('agents: the msi method over WinRM', () => {
   test('runs the agent MSI on each Windows agent, brings the log back; 1603 fails with its line', async () => {
     injectFault(lab, 'agent-msi-1603');
+    // The MSI's signer is held to the scheduler installer's, which the upgrade recorded on the host.
+    const record = labPath(lab, 'primary', 'C:\\ProgramData\\jams-upgrade\\upgrade-record.json');
+    mkdirSync(join(record, '..'), { recursive: true });
+    writeFileSync(
+      record,
+      JSON.stringify({
+        targetVersion: TARGET,
+        installer: { path: '\\\\FILES\\jams\\setup.exe', sha256: '', version: TARGET, signer: LAB_SIGNER },
+      }),
+    );
     const r = await run({ agents: 'APP01,FILE01,LNX01', 'agent-method': 'msi' });
     expect(r.exitCode).toBe(0);
     expect(results(r)).toEqual({ APP01: 'upgraded', FILE01: 'failed', LNX01: 'manual' });
@@ -166,10 +186,55 @@ describe('agents: the msi method over WinRM', () => {
       /^msiexec exited with 1603: a fatal error during installation .*line \d+ reports the error: ".*Return value 3\."/,
     );
     expect(rows(r)['LNX01']?.detail).toMatch(/covers Windows agents only/);
-    // The copied packages are removed from the hosts; the logs stay there too.
-    const remote = join(lab, 'remote', 'app01.corp.example', 'C', 'Windows', 'Temp', 'jams-upgrade');
+    // The copied packages are removed from the hosts; the logs stay there too, in the run's own folder.
+    const temp = join(lab, 'remote', 'app01.corp.example', 'C', 'Windows', 'Temp');
+    const remote = join(
+      temp,
+      readdirSync(temp).find((f) => f.startsWith('jams-upgrade-')) ?? 'jams-upgrade-',
+    );
     expect(existsSync(join(remote, 'SetupAgentx64.msi'))).toBe(false);
     expect(existsSync(join(remote, 'agent-msi-APP01.log'))).toBe(true);
+  });
+
+  test("an agent MSI signed by anyone but agent-msi-signer (or the installer's signer) reaches no host", async () => {
+    const before = versions();
+    const pinned = await run({ agents: 'APP01', 'agent-method': 'msi', 'agent-msi-signer': 'F'.repeat(40) });
+    expect(pinned.exitCode).toBe(1);
+    const thumbprint = createHash('sha1').update(LAB_SIGNER).digest('hex').toUpperCase();
+    expect(pinned.record.failure?.message).toBe(
+      `The agent MSI C:\\Program Files\\MVPSI\\JAMS\\Scheduler\\Agents\\SetupAgentx64.msi is signed by ${LAB_SIGNER}, ` +
+        `thumbprint ${thumbprint}, and agent-msi-signer is ${'F'.repeat(40)}.`,
+    );
+    // No signer known at all (no input, no upgrade record on the host): refused too.
+    const unknown = await run({ agents: 'APP01', 'agent-method': 'msi' });
+    expect(unknown.record.failure?.message).toMatch(/no signer to hold it to is known/);
+    expect(unknown.record.failure?.nextStep).toMatch(/JAMS_AGENT_MSI_SIGNER/);
+    // The thumbprint itself passes.
+    const ok = await run({
+      agents: 'APP01',
+      'agent-method': 'msi',
+      'agent-msi-signer': thumbprint.toLowerCase(),
+    });
+    expect(ok.record.failure).toBeUndefined();
+    expect(results(ok)).toEqual({ APP01: 'upgraded' });
+    expect(before['APP01']).toBe('7.2.100');
+  });
+
+  test('agent-hosts-allowed: a host JAMS names outside the list stops the stage before any change', async () => {
+    const r = await run({ agents: 'APP01,APP02', 'agent-hosts-allowed': 'app01.corp.example' });
+    expect(r.exitCode).toBe(1);
+    expect(r.record.failure?.message).toMatch(
+      /^1 host\(s\) the agents stage would reach are not in agent-hosts-allowed \(app01\.corp\.example\): app02\.corp\.example \(agent APP02\)\.$/,
+    );
+    expect(readLab(lab).deploys).toEqual([]);
+    // A workstation outside the list is refused before any WinRM session is opened to it.
+    const clients = await run({
+      clients: 'ws09.corp.example',
+      'client-installer-path': '\\\\fileserver\\jams\\JAMS-7.4.0-setup.exe',
+      'client-installer-sha256': 'A'.repeat(64),
+      'agent-hosts-allowed': 'app*',
+    });
+    expect(clients.record.failure?.message).toMatch(/ws09\.corp\.example \(clients input\)/);
   });
 });
 

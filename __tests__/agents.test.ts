@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   clientVersion,
+  globMatch,
   judgeDeploy,
   planAgent,
   selectAgents,
@@ -10,6 +11,7 @@ import {
 } from '../src/jams/agents.js';
 import { problemsWith, settingsWith } from './helpers/inputs.js';
 import { agentNextSteps, agentsMarkdown, countRows, type AgentRow } from '../src/report/agents.js';
+import { agentHostsOutput, hostAllowed, reachedHosts } from '../src/tasks/agent-hosts.js';
 import { runPool, type Flight, type PoolWork } from '../src/tasks/bounded-pool.js';
 import { agentsData } from './helpers/records.js';
 
@@ -90,6 +92,32 @@ describe('the agents input', () => {
       missing: ['NOPE'],
       empty: ['WEB*'],
     });
+  });
+
+  test.each([
+    ['APP*', 'app01', true],
+    ['A?P0?', 'APP01', true],
+    ['*01', 'FILE01', true],
+    ['*', '', true],
+    ['?', '', false],
+    ['a*b*c', 'aXXbYYc', true],
+    ['a*b*c', 'aXXbYYcd', false],
+    ['**x**', 'x', true],
+    ['app.prod', 'appXprod', false],
+    ['lnx-0?.prod', 'LNX-01.prod', true],
+  ])('%s against %s is %s, with no regex', (pattern, name, expected) => {
+    expect(globMatch(pattern, name)).toBe(expected);
+  });
+
+  test('patterns match in linear time: 20 * and a 10,000-character pattern answer at once', () => {
+    const name = `${'A'.repeat(63)}B`;
+    const started = performance.now();
+    expect(globMatch(`${'A*'.repeat(20)}C`, name)).toBe(false);
+    expect(globMatch('*A'.repeat(5000), name)).toBe(false);
+    expect(globMatch(`${'*A'.repeat(4999)}*`, name)).toBe(false);
+    expect(globMatch(`${'*'.repeat(9998)}AB`, name)).toBe(true);
+    expect(selectAgents([agent(name)], [`${'A*'.repeat(5000)}C`]).selected).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });
 
@@ -243,8 +271,19 @@ describe('the agents inputs', () => {
       timeoutMs: 900_000,
       onFailure: 'warn',
       clients: [],
+      msiSigner: null,
+      hostsAllowed: null,
       clientInstaller: { path: null, sha256: null, arguments: ['/quiet', '/norestart', '/log', '{log}'] },
     });
+    const trust = settingsWith({
+      stage: 'agents',
+      'agent-msi-signer': 'ab'.repeat(20),
+      'agent-hosts-allowed': 'app*.corp.example\nws0?',
+    }).agents;
+    expect(trust).toMatchObject({ msiSigner: 'AB'.repeat(20), hostsAllowed: ['app*.corp.example', 'ws0?'] });
+    expect(
+      settingsWith({ stage: 'agents', 'agent-msi-signer': 'CN=JAMS Software, O=Fortra' }).agents.msiSigner,
+    ).toBe('CN=JAMS Software, O=Fortra');
     expect(settingsWith({ stage: 'agents', agents: 'APP01, WEB*\nall' }).agents.patterns).toEqual([
       'APP01',
       'WEB*',
@@ -300,5 +339,39 @@ describe('the agents report', () => {
       expect.stringMatching(/^Upgrade by hand what the agents job did not: FILE01\./),
     ]);
     expect(agentNextSteps(agentsData())).toEqual([]);
+  });
+});
+
+describe('the hosts the agents stage reaches', () => {
+  test('agent-hosts-allowed: names and * ? patterns, case-insensitive; none set allows any host', () => {
+    expect(hostAllowed('APP01.corp.example', ['app*.corp.example'])).toBe(true);
+    expect(hostAllowed('app01.corp.example.evil.net', ['app*.corp.example'])).toBe(false);
+    expect(hostAllowed('ws01', ['ws0?', 'db01'])).toBe(true);
+    expect(hostAllowed('10.0.0.5', ['app*'])).toBe(false);
+    expect(hostAllowed('anything', null)).toBe(true);
+  });
+
+  test('the hosts of the agents to upgrade and the workstations, each with how it is reached', () => {
+    const hosts = reachedHosts([agent('APP01'), agent('NOADDR', { address: ' ' })], 'msi', ['ws01']);
+    expect(hosts).toEqual([
+      { host: 'app01.corp.example', source: 'agent APP01', how: 'WinRM, the agent MSI' },
+      { host: 'NOADDR', source: 'agent NOADDR', how: 'WinRM, the agent MSI' },
+      { host: 'ws01', source: 'clients input', how: 'WinRM, the JAMS installer' },
+    ]);
+  });
+
+  test('the gate output keeps host-name characters only, so a name from JAMS carries no markup or command', () => {
+    const output = agentHostsOutput({
+      hosts: [
+        { host: 'app01.corp.example', source: 'agent APP01', how: '' },
+        { host: '::set-output name=x::y', source: 'agent EVIL', how: '' },
+        { host: 'a|b<script>`x`\n## y', source: 'agent EVIL2', how: '' },
+      ],
+      allowed: null,
+      notes: [],
+    });
+    expect(output).toBe('app01.corp.example, ??set-output?name?x??y, a?b?script??x?????y');
+    expect(output).not.toMatch(/[:|<>`\n#]/);
+    expect(agentHostsOutput({ hosts: [], allowed: null, notes: [] })).toBe('none');
   });
 });

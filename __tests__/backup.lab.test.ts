@@ -12,6 +12,11 @@ const SHARE = '\\\\FILES\\backup\\jams';
 const STATE = 'C:\\ProgramData\\jams-upgrade';
 const BACKUP_SQL = 'BACKUP DATABASE @db TO DISK = @path WITH COPY_ONLY, CHECKSUM, INIT';
 const VERIFY_SQL = 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM';
+const BACKUP_SET_SQL =
+  'SELECT TOP 1 b.backup_set_uuid AS BackupSetGUID, b.backup_finish_date AS BackupFinishDate, ' +
+  'b.database_name AS DatabaseName, b.server_name AS ServerName FROM msdb.dbo.backupset AS b JOIN ' +
+  'msdb.dbo.backupmediafamily AS m ON m.media_set_id = b.media_set_id WHERE m.physical_device_name = @path ' +
+  'ORDER BY b.backup_finish_date DESC';
 const fast = { 'service-timeout-seconds': '10' };
 
 beforeEach(async () => {
@@ -44,6 +49,14 @@ describe('backup on the primary', () => {
       sql: BACKUP_SQL,
       verified: true,
       verifyMessages: ['The backup set on file 1 is valid.'],
+      // The backup set msdb recorded for the file: what a restore finds again in the file's header.
+      backupSet: {
+        databaseName: 'JAMS',
+        serverName: 'SQL01',
+        guid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+        finishedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/),
+      },
+      backupSetSql: BACKUP_SET_SQL,
     });
     expect(db['backupMs']).toEqual(expect.any(Number));
     expect(r.record.data['database']).toMatchObject({
@@ -51,10 +64,12 @@ describe('backup on the primary', () => {
     });
     expect(readLab(lab).sql.log.map((c) => [c.sql, c.parameters])).toEqual([
       [BACKUP_SQL, { db: 'JAMS', path: `${SHARE}\\JAMS_${key}.bak` }],
+      [BACKUP_SET_SQL, { path: `${SHARE}\\JAMS_${key}.bak` }],
       [VERIFY_SQL, { path: `${SHARE}\\JAMS_${key}.bak` }],
     ]);
     expect(backupRecord('primary')).toMatchObject({ complete: true, database: { verified: true, sha256 } });
-    expect(JSON.parse(readFileSync(`${file}.json`, 'utf8'))).toMatchObject({ sha256, verified: true });
+    // No record next to the backup: a share others can write holds nothing a restore would trust.
+    expect(existsSync(`${file}.json`)).toBe(false);
     // The config files: the shared save (state folder, run folder) and a copy in the backup folder.
     expect(readdirSync(shareFile(`config/JAMS-PRI-${key}`))).toEqual(
       expect.arrayContaining(['JAMSHost.exe.config']),
@@ -64,7 +79,7 @@ describe('backup on the primary', () => {
     const again = await backup('primary');
     expect(again.exitCode).toBe(0);
     expect(again.record.actions.every((a) => a.outcome === 'skipped')).toBe(true);
-    expect(readLab(lab).sql.log).toHaveLength(2);
+    expect(readLab(lab).sql.log).toHaveLength(3);
 
     const stop = await runStage(lab, runs, { stage: 'stop', role: 'primary', ...fast });
     expect(stop.exitCode).toBe(0);
@@ -222,7 +237,7 @@ describe('the snapshot hook', () => {
     const fixed = await backup('primary', { 'snapshot-script': 'C:\\Hooks\\snapshot.ps1' });
     expect(fixed.exitCode).toBe(0);
     expect(fixed.record.actions.find((a) => a.what === 'back up database')?.outcome).toBe('skipped');
-    expect(readLab(lab).sql.log).toHaveLength(2);
+    expect(readLab(lab).sql.log).toHaveLength(3);
   });
 
   test('a hook that hangs is stopped at its timeout and fails the stage', async () => {

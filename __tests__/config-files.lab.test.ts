@@ -60,6 +60,8 @@ function context(dryRun = false): StageContext {
       timeoutMs: 5000,
       onFailure: 'warn',
       clients: [],
+      msiSigner: null,
+      hostsAllowed: null,
       clientInstaller: { path: null, sha256: null, arguments: [] },
     },
     passwords: {},
@@ -67,6 +69,7 @@ function context(dryRun = false): StageContext {
     labFolder: lab,
     pipeline: 'upgrade',
     restore: { backupFile: null },
+    fileShareRoot: null,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;
   return new StageContext(settings, host, record, new RunFolder(settings.runFolder, 'backup', 'primary'));

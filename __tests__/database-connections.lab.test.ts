@@ -93,6 +93,7 @@ test('an OLE DB string gives its server and database to preflight and the backup
   });
   expect(readLab(lab).sql.log.map((c) => [c.sql, c.parameters['db']])).toEqual([
     [BACKUP_SQL, 'JAMSProd'],
+    [expect.stringMatching(/^SELECT TOP 1 b\.backup_set_uuid/), undefined],
     [expect.stringMatching(/^RESTORE VERIFYONLY/), undefined],
   ]);
   expect(stageFiles('backup')).not.toMatch(/pw;Rep0rt/);
@@ -122,7 +123,8 @@ test('an ODBC string (braces, tcp:server,port) gives the server as written, and 
     },
   ]);
   expect(readLab(lab).sql.log[0]).toMatchObject({ sql: BACKUP_SQL, parameters: { db: 'JAMS' } });
-  expect(readLab(lab).sql.log).toHaveLength(2);
+  // The backup, msdb's record of its backup set, and the verification.
+  expect(readLab(lab).sql.log).toHaveLength(3);
 });
 
 test('each form is read with its own quoting rules, and what cannot be read is named without its text', async () => {

@@ -12,7 +12,7 @@ import {
 import { InputError } from '../src/inputs.js';
 import type { Settings } from '../src/settings.js';
 import { powerShellHost, type HostFactory } from '../src/main.js';
-import { settingsWith } from './helpers/inputs.js';
+import { problemsWith, settingsWith } from './helpers/inputs.js';
 import { runStage } from './helpers/run-stage.js';
 
 // Bad input is refused at the door: before any folder is written and before PowerShell starts.
@@ -57,6 +57,9 @@ const hostilePaths = (leaf: string): [string, string][] => [
   ['an over-long value', `C:\\${'Folder\\'.repeat(40)}x${leaf}`],
   ['a forward slash', `C:/JAMS${leaf}`],
   ['a device name', `C:\\JAMS\\CON${leaf}`],
+  ['an IPv4 UNC server', `\\\\10.0.0.5\\jams${leaf}`],
+  ['an IPv4 UNC server in another form Windows parses', `\\\\167772165\\jams${leaf}`],
+  ['an IPv6 literal UNC server', `\\\\fe80--1.ipv6-literal.net\\jams${leaf}`],
 ];
 
 const HOST_PATHS: Record<string, string> = {
@@ -67,6 +70,7 @@ const HOST_PATHS: Record<string, string> = {
   'snapshot-script': '\\snapshot.ps1',
   'restore-backup-file': '\\JAMS_run-1.bak',
   'client-installer-path': '\\JAMS-7.4.0-setup.exe',
+  'file-share-root': '',
 };
 
 /** The same hostile forms for every name. `over` is one character past the input's limit. */
@@ -287,7 +291,10 @@ describe('good input passes unchanged', () => {
   test.each(accepted)('%s accepts %j', (input, value) => {
     const get = SETTING[input];
     if (!get) throw new Error(`no setting for ${input}`);
-    expect(get(settingsWith({ stage: 'preflight', [input]: value }))).toBe(value);
+    // A backup to restore must lie under backup-path: give it its own folder.
+    const folder: Record<string, string> =
+      input === 'restore-backup-file' ? { 'backup-path': value.slice(0, value.lastIndexOf('\\')) } : {};
+    expect(get(settingsWith({ stage: 'preflight', ...folder, [input]: value }))).toBe(value);
   });
 
   test.each([
@@ -306,6 +313,120 @@ describe('good input passes unchanged', () => {
   test('a SQL login may not contain a backslash (that is a Windows login: use sql-auth windows)', () => {
     expect(refusedBy({ stage: 'backup', 'sql-user': 'CORP\\svc-jams' }).problems).toEqual([
       expect.stringMatching(/^input 'sql-user' has the value 'CORP\\svc-jams': give the SQL login name/),
+    ]);
+  });
+});
+
+describe('the trust boundary at the door', () => {
+  test('an IP-literal UNC path says why: NTLM would go to whoever answers there', () => {
+    expect(
+      problemsWith({ stage: 'preflight', 'installer-path': '\\\\192.168.1.20\\jams\\JAMS.exe' }),
+    ).toEqual([
+      expect.stringMatching(
+        /^input 'installer-path' has the value '.*': '192\.168\.1\.20' is an IP address: Windows would send the runner's NTLM credentials .* DNS name/,
+      ),
+    ]);
+    for (const server of ['10.5', '0x0a.0.0.5', '[::1]', 'fe80::1', '::ffff:10.0.0.5']) {
+      expect(windowsPath.safeParse(`\\\\${server}\\jams`).success).toBe(false);
+    }
+    for (const server of ['FILES', 'files01.corp.example', 'jams-2024', '2024-files']) {
+      expect(windowsPath.safeParse(`\\\\${server}\\jams`).success).toBe(true);
+    }
+  });
+
+  const ARGUMENTS = ['installer-arguments', 'client-installer-arguments'] as const;
+  test.each(
+    ARGUMENTS.flatMap((input) =>
+      [
+        ['/quiet /norestart /log {log} TRANSFORMS=\\\\x\\evil.mst', 'TRANSFORMS=\\\\x\\evil.mst'],
+        ['transforms=evil.mst /quiet /norestart /log {log}', 'transforms=evil.mst'],
+        ['/quiet /norestart /log {log} Patch=C:\\x.msp', 'Patch=C:\\x.msp'],
+        ['/qn /norestart /l*v {log} /p C:\\x.msp', '/p'],
+        ['/P C:\\x.msp /qn /norestart /l*v {log}', '/P'],
+        ['/qn /norestart /l*v {log} /update C:\\x.msp', '/update'],
+        ['/qn /norestart /l*v {log} -Update C:\\x.msp', '-Update'],
+        ['/s /v/p C:\\x.msp /norestart /log {log}', '/v/p'],
+        ['/s /vTRANSFORMS=x.mst /norestart /log {log}', '/vTRANSFORMS=x.mst'],
+      ].map(([value, token]): [string, string, string] => [input, value as string, token as string]),
+    ),
+  )('%s %j is refused: it loads a file no hash covers', (input, value, token) => {
+    expect(
+      problemsWith({
+        stage: 'upgrade',
+        'installer-path': 'D:\\JAMS.exe',
+        'installer-sha256': 'A'.repeat(64),
+        [input]: value,
+      }),
+    ).toEqual([
+      `input '${input}' has the value '${value}': leave out '${token}': transforms (TRANSFORMS=) and patches (PATCH=, ` +
+        '/p, /update) load files that no SHA-256 covers, so only the installer whose hash was given may run.',
+    ]);
+  });
+
+  test('/passive, /package and MSIPATCHREMOVE-free arguments still pass', () => {
+    expect(
+      settingsWith({
+        stage: 'upgrade',
+        'installer-path': 'D:\\JAMS.exe',
+        'installer-sha256': 'A'.repeat(64),
+        'installer-arguments': '/passive /norestart /log {log}',
+      }).upgrade.installerArguments,
+    ).toEqual(['/passive', '/norestart', '/log', '{log}']);
+  });
+
+  test('with file-share-root, installers and the backup to restore are read only under it', () => {
+    const root = { stage: 'preflight', 'file-share-root': '\\\\FILES\\jams' };
+    expect(problemsWith({ ...root, 'installer-path': '\\\\files\\JAMS\\7.4\\JAMS.exe' })).toEqual([]);
+    expect(
+      problemsWith({
+        ...root,
+        'installer-path': '\\\\FILES\\jamsx\\JAMS.exe',
+        'client-installer-path': 'D:\\JAMS.exe',
+        'restore-backup-file': '\\\\evil\\jams\\JAMS.bak',
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        "input 'installer-path' has the value '\\\\FILES\\jamsx\\JAMS.exe': it is not under file-share-root \\\\FILES\\jams, " +
+          'the only place files are read from; put the file there, or change file-share-root (the JAMS_FILE_SHARE_ROOT ' +
+          'variable of the hosts environment).',
+        expect.stringMatching(
+          /^input 'client-installer-path' has the value 'D:\\JAMS\.exe': it is not under/,
+        ),
+        expect.stringMatching(/^input 'restore-backup-file' .*: it is not under file-share-root/),
+      ]),
+    );
+    expect(settingsWith(root).fileShareRoot).toBe('\\\\FILES\\jams');
+    expect(settingsWith({ stage: 'preflight' }).fileShareRoot).toBeNull();
+  });
+
+  test('restore-backup-file is a .bak file under backup-path: one error names the input, the value and the fix', () => {
+    const restore = { stage: 'restore', role: 'primary', 'target-version': '7.2.100' };
+    const share = { 'backup-path': '\\\\FILES\\backup\\jams' };
+    expect(
+      problemsWith({
+        ...restore,
+        ...share,
+        'restore-backup-file': '\\\\files\\BACKUP\\jams\\old\\JAMS_run-1.bak',
+      }),
+    ).toEqual([]);
+    expect(
+      problemsWith({
+        ...restore,
+        ...share,
+        'restore-backup-file': '\\\\FILES\\backup\\jamsx\\JAMS_run-1.bak',
+      }),
+    ).toEqual([
+      "input 'restore-backup-file' has the value '\\\\FILES\\backup\\jamsx\\JAMS_run-1.bak': it is not under backup-path " +
+        "'\\\\FILES\\backup\\jams', where the backup stage writes the backups; name a .bak file the backup stage took " +
+        '(under backup-path, the JAMS_BACKUP_PATH variable), or set backup-path to the folder it was taken to.',
+    ]);
+    expect(
+      problemsWith({ ...restore, 'restore-backup-file': '\\\\FILES\\backup\\jams\\JAMS_run-1.bak' }),
+    ).toEqual([expect.stringMatching(/^input 'restore-backup-file' has the value .*: backup-path is empty/)]);
+    expect(
+      problemsWith({ ...restore, ...share, 'restore-backup-file': '\\\\FILES\\backup\\jams\\evil.bak.json' }),
+    ).toEqual([
+      expect.stringMatching(/^input 'restore-backup-file' has the value .*: it does not end in \.bak; /),
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetPaths } from '../src/host/powershell-host.js';
 import {
@@ -16,7 +16,13 @@ afterEach(async () => {
 });
 
 function session(
-  overrides: Partial<{ shell: string; callTimeoutMs: number; transcript: (l: string) => void }> = {},
+  overrides: Partial<{
+    shell: string;
+    callTimeoutMs: number;
+    transcript: (l: string) => void;
+    folder: string;
+    secretEnv: Record<string, string>;
+  }> = {},
 ) {
   const paths = assetPaths();
   const s = new PowerShellSession({
@@ -27,11 +33,12 @@ function session(
     lab: {
       fakes: paths.labFakes,
       seams: paths.labSeams,
-      folder: join(tempDir('sess'), 'pair'),
+      folder: overrides.folder ?? join(tempDir('sess'), 'pair'),
       node: 'primary',
     },
     callTimeoutMs: overrides.callTimeoutMs ?? 60_000,
     transcript: overrides.transcript,
+    ...(overrides.secretEnv ? { secretEnv: overrides.secretEnv } : {}),
   });
   sessions.push(s);
   return s;
@@ -74,7 +81,9 @@ describe('PowerShell session', () => {
 
   test('a missing PowerShell executable is a clear error, not a hang or an unhandled rejection', async () => {
     const s = session({ shell: 'pwsh-that-does-not-exist' });
-    await expect(s.call('Get-JuPlatform')).rejects.toThrow(/could not be started or died.*'shell' input/);
+    await expect(s.call('Get-JuPlatform')).rejects.toThrow(
+      /The 'shell' input is pwsh-that-does-not-exist, and .* was not found on PATH/,
+    );
   });
 
   test('the transcript shows each call and hides secret arguments', async () => {
@@ -85,5 +94,35 @@ describe('PowerShell session', () => {
     ).rejects.toThrow(/has no parameter 'Password'/);
     expect(lines.join('\n')).toContain('> Get-JuFiles');
     expect(lines.join('\n')).not.toContain('hunter2');
+  });
+
+  test("the transcript hides replies' secret fields: a config file's text, a connection-string password, a held secret", async () => {
+    const lines: string[] = [];
+    const folder = join(tempDir('sess'), 'pair');
+    const s = session({
+      transcript: (l) => lines.push(l),
+      folder,
+      secretEnv: { JU_SQL_PASSWORD: 'held-secret-17b' },
+    });
+    const config = join(folder, 'primary', 'C', 'Cfg');
+    mkdirSync(config, { recursive: true });
+    const text =
+      '<configuration><connectionStrings><add name="x" connectionString="Server=.;Password=&quot;cfg;secret17b&quot;" />' +
+      '</connectionStrings></configuration>';
+    writeFileSync(join(config, 'common.config'), text);
+    const [file] = await s.call<{ name: string; text: string }[]>('Read-JuTextFiles', {
+      Folder: 'C:\\Cfg',
+      Names: ['common.config'],
+    });
+    // The caller gets the text whole (start needs it); the transcript shows the marker in its place.
+    expect(file?.text).toBe(text);
+    await expect(
+      s.call('Get-JuFiles', { Folder: 'C:\\Password=plain17b;held-secret-17b', Include: ['*'] }),
+    ).resolves.toBeDefined();
+    const transcript = lines.join('\n');
+    expect(transcript).toContain('< Read-JuTextFiles');
+    expect(transcript).toContain('"text":"***"');
+    for (const secret of ['secret17b', 'plain17b', 'held-secret-17b'])
+      expect(transcript).not.toContain(secret);
   });
 });

@@ -125,3 +125,31 @@ describeOnPosix("the installer's kind, read from its bytes before anything chang
     expect(existsSync(labPath(lab, 'primary', 'C:\\ProgramData\\jams-upgrade'))).toBe(false);
   });
 });
+
+test('preflight (primary) lists the hosts the agents stage will reach, for the downtime gate; agent-hosts-allowed bounds them', async () => {
+  const agents = { 'target-version': '7.4.0', agents: 'all', clients: 'ws01.corp.example' };
+  const r = await preflight(agents);
+  expect(r.exitCode).toBe(0);
+  // Deploy upgrades APP01, APP02 (Windows) and LNX01 (AgentX); FILE01 has no deploy job, DESK01 is incoming, SFTP01 SSH.
+  expect(r.outputs['agent-hosts']).toBe(
+    'app01.corp.example, app02.corp.example, lnx01.corp.example, ws01.corp.example',
+  );
+  const summary = readFileSync(`${runs}/preflight-primary/summary.md`, 'utf8');
+  expect(summary).toContain('The hosts the agents stage will reach');
+  expect(summary).toMatch(/app01\.corp\.example \| agent APP01 \| its deploy job/);
+  expect(summary).toMatch(
+    /ws01\.corp\.example \| clients input \| WinRM, the JAMS installer \| any host \(no list\)/,
+  );
+
+  const bounded = await preflight({ ...agents, 'agent-hosts-allowed': 'app0?.corp.example, ws*' });
+  expect(bounded.exitCode).toBe(1);
+  expect(bounded.record.failure?.message).toBe(
+    '1 host(s) the agents stage would reach are not in agent-hosts-allowed (app0?.corp.example, ws*): ' +
+      'lnx01.corp.example (agent LNX01).',
+  );
+  // Refused before preflight's durable writes (the Log On As record, the staged installer).
+  expect(bounded.record.actions).toEqual([]);
+
+  const none = await preflight({ 'target-version': '7.4.0' });
+  expect(none.outputs['agent-hosts']).toBe('none');
+});

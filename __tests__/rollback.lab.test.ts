@@ -6,12 +6,14 @@ import {
   LAB_PASSWORD,
   cloneLab,
   editLab,
+  forgeBackup,
   injectFault,
   labPath,
   readLab,
   writeLabInstaller,
   type LabState,
 } from '../lab/control.js';
+import { PowerShellHost } from '../src/host/powershell-host.js';
 import type { BackupRecord } from '../src/tasks/backup-record.js';
 import type { RollbackRecord } from '../src/tasks/rollback-record.js';
 import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
@@ -31,6 +33,7 @@ const UPGRADE_RUN = { GITHUB_RUN_ID: '100' };
 const ROLLBACK_RUN = { GITHUB_RUN_ID: '200' };
 const fast = { 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };
 const database = { 'sql-server': 'SQL01', 'sql-database': 'JAMS' };
+const BACKUP_PATH = '\\\\FILES\\backup\\jams';
 
 const hostFile = (node: 'primary' | 'secondary', name: string) => labPath(lab, node, `${STATE}\\${name}`);
 const readJson = <T>(file: string): T | null =>
@@ -50,7 +53,14 @@ const stage = (inputs: Record<string, string>, run: { GITHUB_RUN_ID: string } = 
     { env: run },
   );
 const restore = (extra: Record<string, string> = {}) =>
-  stage({ stage: 'restore', role: 'primary', 'target-version': '7.2.100', ...database, ...extra });
+  stage({
+    stage: 'restore',
+    role: 'primary',
+    'target-version': '7.2.100',
+    'backup-path': BACKUP_PATH,
+    ...database,
+    ...extra,
+  });
 
 function writeUpgradeRecord(record: Partial<HostUpgradeRecord>): void {
   const at = new Date().toISOString();
@@ -210,8 +220,93 @@ describe('restore', () => {
     const r = await restore();
     expectNothingRestored(r);
     expect(r.record.failure?.message).toMatch(
-      /has the SHA-256 [0-9A-F]{64}, and the backup record .* recorded/,
+      /is not the backup the backup record .* recorded: it has the SHA-256 [0-9A-F]{64}, and [0-9A-F]{64} was recorded/,
     );
+  });
+
+  test('refuses a file replaced by another whole backup: its header is compared with the backup set msdb recorded', async () => {
+    await afterFailedUpgrade();
+    // Someone who can write to the share puts a valid backup of another database at the recorded path.
+    expect(forgeBackup(lab)).toBe(BACKUP_FILE);
+    for (const dryRun of ['true', 'false']) {
+      const r = await restore({ 'dry-run': dryRun });
+      expectNothingRestored(r);
+      expect(r.record.failure?.message).toMatch(
+        /is not the backup the backup record .* recorded: its header names the database Payroll, and JAMS was backed up; its header names the server SQL02, and SQL01 took the backup; its header names the backup set [0-9a-f-]{36}, and msdb recorded [0-9a-f-]{36}; .*SHA-256/,
+      );
+      expect(r.record.failure?.nextStep).toMatch(/^Do not restore it\./);
+    }
+    expect(readLab(lab).sql.log.filter((c) => c.sql === 'RESTORE HEADERONLY FROM DISK = @path')).toHaveLength(
+      2,
+    );
+    expect(readLab(lab).sql.restored).toEqual({});
+  });
+
+  test('restore-backup-file trusts only the backup record in the state folder, never a file next to the backup', async () => {
+    await afterFailedUpgrade();
+    const other = '\\\\FILES\\backup\\jams\\evil.bak';
+    const share = join(lab, 'unc', 'FILES', 'backup', 'jams');
+    copyFileSync(join(share, 'JAMS_run-100.bak'), join(share, 'evil.bak'));
+    const records = readJson<Record<string, BackupRecord>>(hostFile('primary', 'backup-record.json'));
+    // A side-car manifest as older versions wrote it, claiming the file was verified.
+    writeFileSync(
+      join(share, 'evil.bak.json'),
+      JSON.stringify({ ...records?.['run-100']?.database, file: other, verified: true, runKey: 'run-100' }),
+    );
+    const r = await restore({ 'restore-backup-file': other });
+    expectNothingRestored(r);
+    expect(r.record.failure?.message).toMatch(
+      /restore-backup-file names .*evil\.bak, and jams-upgrade has no verified record of it in .*backup-record\.json/,
+    );
+  });
+
+  test('restore-backup-file must be a .bak file under backup-path: one error names the input, the value and the fix', async () => {
+    for (const [value, why] of [
+      ['\\\\OTHER\\share\\JAMS_run-100.bak', /it is not under backup-path '\\\\FILES\\backup\\jams'/],
+      ['\\\\FILES\\backup\\jams\\JAMS_run-100.bak.json', /it does not end in \.bak/],
+    ] as const) {
+      const r = await restore({ 'restore-backup-file': value });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain(`input 'restore-backup-file' has the value '${value}'`);
+      expect(r.stdout).toMatch(why);
+    }
+    expect(readLab(lab).sql.log).toEqual([]);
+  });
+
+  test('the host hashes the file again, by the path SQL Server gets, right before the RESTORE', async () => {
+    await afterFailedUpgrade();
+    const host = new PowerShellHost({
+      shell: testShell(),
+      installFolder: SCHEDULER,
+      callTimeoutMs: 30_000,
+      lab: { folder: lab, node: 'primary' },
+    });
+    try {
+      const target = { server: 'SQL01', database: 'JAMS', auth: 'windows' as const, timeoutSeconds: 60 };
+      // A file that changed after the stage's checks: its SHA-256 is no longer the one the stage checked.
+      await expect(host.restoreDatabase(target, BACKUP_FILE, 'AB'.repeat(32))).rejects.toThrow(
+        /has the SHA-256 [0-9A-F]{64} right before the restore, and (AB){32} was checked: it changed\. Nothing was restored\./,
+      );
+      await expect(host.restoreDatabase(target, BACKUP_FILE, "x'; DROP")).rejects.toThrow(
+        /is not 64 hexadecimal digits/,
+      );
+    } finally {
+      await host.close();
+    }
+    expect(restores()).toEqual([]);
+  });
+
+  test('refuses a backup recorded without its backup set (by an older jams-upgrade)', async () => {
+    await afterFailedUpgrade();
+    const file = hostFile('primary', 'backup-record.json');
+    const records = readJson<Record<string, BackupRecord>>(file) ?? {};
+    const database = records['run-100']?.database;
+    if (!database) throw new Error('the backup stage recorded no database backup');
+    delete database.backupSet;
+    writeFileSync(file, JSON.stringify(records));
+    const r = await restore();
+    expectNothingRestored(r);
+    expect(r.record.failure?.message).toMatch(/has no backup set for .*JAMS_run-100\.bak/);
   });
 
   test('refuses without a verified backup', async () => {

@@ -10,6 +10,7 @@ import {
   ENVIRONMENT_INPUTS,
   PIPELINE,
   ROLLBACK_PIPELINE,
+  TRUSTED_INPUTS,
   artifactName,
   predecessors,
   variableFor,
@@ -197,6 +198,17 @@ describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () =
   });
 });
 
+describe('.github/workflows/jams-upgrade.yml, the downtime gate', () => {
+  test('shows the hosts the agents stage will reach, from preflight (primary)', () => {
+    const upgradeSteps = PIPELINE.flat().filter((s): s is StageStep => s.kind === 'stage');
+    expect(upgradeSteps.find((s) => s.job === 'preflight-primary')?.outputs).toEqual(['agent-hosts']);
+    const gate = read<Workflow>('.github/workflows/jams-upgrade.yml').jobs['approve-downtime'];
+    const shown = gate?.steps?.find((s) => s.env?.['AGENT_HOSTS']);
+    expect(shown?.env).toEqual({ AGENT_HOSTS: '${{ needs.preflight-primary.outputs.agent-hosts }}' });
+    expect(shown?.run).toContain('tee -a "$GITHUB_STEP_SUMMARY"');
+  });
+});
+
 describe('.github/workflows/jams-rollback.yml, the rollback gate', () => {
   const gate = read<Workflow>('.github/workflows/jams-rollback.yml').jobs['approve-rollback'];
   const [step] = gate?.steps ?? [];
@@ -299,6 +311,8 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline)
           ? `\${{ inputs.${input} || vars.${variableFor(input)} }}`
           : `\${{ inputs.${input} }}`;
       }
+      // Trust roots come from the hosts environment's variables alone, never from a workflow input.
+      for (const input of step.trusted) expected[input] = `\${{ vars.${variableFor(input)} }}`;
       for (const [input, secret] of Object.entries(step.secrets))
         expected[input] = `\${{ secrets.${secret} }}`;
       for (const [input, from] of Object.entries(step.fromJobs)) {
@@ -315,6 +329,23 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline)
       );
     },
   );
+
+  test('the trust roots are no workflow input, and every job reading what one bounds passes it', () => {
+    expect(Object.keys(TRUSTED_INPUTS).filter((t) => t in call.inputs)).toEqual([]);
+    expect(workflowText).not.toMatch(/inputs\.(file-share-root|agent-hosts-allowed|agent-msi-signer)\b/);
+    for (const step of stageSteps) {
+      if (
+        step.inputs.some((i) =>
+          ['installer-path', 'client-installer-path', 'restore-backup-file'].includes(i),
+        )
+      ) {
+        expect({ job: step.job, trusted: step.trusted }).toEqual({
+          job: step.job,
+          trusted: expect.arrayContaining(['file-share-root']),
+        });
+      }
+    }
+  });
 
   test('every input the jobs give the action is an input of action.yml', () => {
     const given = new Set(stageSteps.flatMap((s) => Object.keys(actionStep(jobOf(s))?.with ?? {})));

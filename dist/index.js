@@ -44340,8 +44340,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2650);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9706);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2635);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9706:
+/***/ 2635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44363,8 +44363,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: hostOptions, powerShellHost
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var lib_core = __nccwpck_require__(2650);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var lib_core = __nccwpck_require__(8084);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -53950,6 +53950,18 @@ const DEVICE_NAME = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
 const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
 /**
+ * A UNC server that is an IP address rather than a name: IPv4 in any form Windows parses (10.0.0.5, 10.5, 167772165,
+ * 0x0a.0.0.5: labels of digits or 0x-hex), an IPv6 literal (fe80--1.ipv6-literal.net, [::1]) or a bare IPv6 text.
+ */
+function isIpLiteral(server) {
+    const name = server.toLowerCase().replace(/\.$/, '');
+    if (name === '')
+        return false;
+    if (/\.ipv6-literal\.net$/.test(name) || name.includes(':') || /^\[.*\]$/.test(name))
+        return true;
+    return name.split('.').every((label) => /^(0x[0-9a-f]*|[0-9]+)$/.test(label));
+}
+/**
  * Why a value is not an absolute Windows path of the given kind, or null. One reason, the first found, worded to
  * follow "the value 'x': " in a refusal.
  */
@@ -53967,6 +53979,10 @@ function windowsPathProblem(value, options) {
     if (!root)
         return 'it is not absolute';
     const [rootText = '', , server, share] = root;
+    if (server !== undefined && isIpLiteral(server)) {
+        return (`'${server}' is an IP address: Windows would send the runner's NTLM credentials to whatever answers there; ` +
+            'name the file server by its DNS name, so Kerberos authenticates the server');
+    }
     if (server !== undefined && !new RegExp(`^${HOST}$`).test(server)) {
         return `'${server}' is not a server name (letters, digits, - _ and dots)`;
     }
@@ -54011,6 +54027,12 @@ function windowsPathProblem(value, options) {
         return `it does not end in ${extensions.join(' or ')}`;
     }
     return null;
+}
+/** Whether a Windows path is `root` or lies under it, by whole segments and case-insensitively, as Windows compares. */
+function windowsPathUnder(path, root) {
+    const base = root.replace(/\\+$/, '').toLowerCase();
+    const lower = path.toLowerCase();
+    return lower === base || lower.startsWith(`${base}\\`);
 }
 /** A refine that reports its reason: src/inputs.ts prints the reason before the input's fix. */
 function withReason(schema, problem) {
@@ -54240,6 +54262,12 @@ function installerArgumentProblem(args) {
     if (!args.includes(LOG_PLACEHOLDER))
         return `include ${LOG_PLACEHOLDER} where the verbose log file goes`;
     const upper = args.map((a) => a.toUpperCase());
+    // Transforms and patches load files no SHA-256 covers: only the installer whose hash was given may run.
+    const loads = upper.findIndex((a) => /(TRANSFORMS|PATCH)=/.test(a) || /^[/-](V[/-]?)?(P|UPDATE)([:=].*)?$/.test(a));
+    if (loads >= 0) {
+        return (`leave out '${args[loads]}': transforms (TRANSFORMS=) and patches (PATCH=, /p, /update) load files that no ` +
+            'SHA-256 covers, so only the installer whose hash was given may run');
+    }
     const features = upper.find((a) => /^(REMOVE|ADDLOCAL|ADDSOURCE|ADDDEFAULT|ADVERTISE)=/.test(a));
     if (features && features !== 'ADDLOCAL=ALL') {
         return `leave out ${features.split('=')[0]}=: a feature list can remove JAMS components`;
@@ -54528,9 +54556,9 @@ const INPUTS = {
         fix: 'use upgrade or rollback (the workflow this stage runs in)',
     },
     'restore-backup-file': {
-        schema: windowsFile,
-        fix: 'give the absolute path of the backup file as the host sees it, such as ' +
-            '\\\\FILES\\backup\\jams\\JAMS_run-123.bak (a backup the backup stage took: its manifest lies next to it)',
+        schema: windowsFileWith('.bak'),
+        fix: 'give the absolute path of a .bak file the backup stage took and recorded, under backup-path, as the host sees ' +
+            'it, such as \\\\FILES\\backup\\jams\\JAMS_run-123.bak',
     },
     'uninstall-first': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
     agents: {
@@ -54555,6 +54583,23 @@ const INPUTS = {
     'client-installer-path': INSTALLER_PATH,
     'client-installer-sha256': INSTALLER_SHA256,
     'client-installer-arguments': INSTALLER_ARGUMENTS,
+    'agent-msi-signer': {
+        schema: schemas_string()
+            .max(1024)
+            .refine((v) => !hasControlCharacter(v))
+            .transform((v) => (/^[0-9A-Fa-f]{40}$/.test(v) ? v.toUpperCase() : v)),
+        fix: "give the agent MSI signer's certificate thumbprint (40 hex digits) or its subject as Get-AuthenticodeSignature " +
+            'shows it (SignerCertificate.Subject), on one line',
+    },
+    'agent-hosts-allowed': {
+        schema: array(schemas_string().regex(/^[A-Za-z0-9_.*?-]{1,253}$/)).min(1),
+        fix: 'give the host names the agents stage may reach, or patterns with * and ? (app*.corp.example), one per line or ' +
+            'comma-separated',
+    },
+    'file-share-root': {
+        schema: windowsFolder,
+        fix: 'give the folder or share the installers and backups are read from, such as \\\\FILES\\jams',
+    },
 };
 /**
  * Secret inputs: masked as soon as they are read, never validated against a pattern (so never echoed in a
@@ -54700,6 +54745,15 @@ function getSettings(env = process.env) {
     const configMode = read('config-mode') ?? 'merge';
     const pipeline = read('pipeline') ?? 'upgrade';
     const restore = { backupFile: read('restore-backup-file') ?? null };
+    if (restore.backupFile && !(backupPath && windowsPathUnder(restore.backupFile, backupPath))) {
+        // A restore reads only where the backup stage writes: never a file on any other server or share.
+        problems.push(`input 'restore-backup-file' has the value ${inputs_describe(restore.backupFile)}: ` +
+            (backupPath
+                ? `it is not under backup-path ${inputs_describe(backupPath)}, where the backup stage writes the backups`
+                : 'backup-path is empty, so it cannot be checked to lie where the backup stage writes the backups') +
+            '; name a .bak file the backup stage took (under backup-path, the JAMS_BACKUP_PATH variable), or set ' +
+            'backup-path to the folder it was taken to.');
+    }
     if (stage === 'upgrade' || stage === 'reinstall') {
         for (const name of ['installer-path', 'installer-sha256']) {
             if (!lib_core/* getInput */.V4(name).trim()) {
@@ -54719,6 +54773,8 @@ function getSettings(env = process.env) {
         timeoutMs: (read('agent-timeout-seconds') ?? 900) * 1000,
         onFailure: read('on-agent-failure') ?? 'warn',
         clients: read('clients', 'list') ?? [],
+        msiSigner: read('agent-msi-signer') ?? null,
+        hostsAllowed: read('agent-hosts-allowed', 'list') ?? null,
         clientInstaller: {
             path: read('client-installer-path') ?? null,
             sha256: read('client-installer-sha256') ?? null,
@@ -54730,6 +54786,20 @@ function getSettings(env = process.env) {
             if (!lib_core/* getInput */.V4(name).trim()) {
                 problems.push(`input '${name}' is empty: the agents stage needs it to upgrade the desktop clients named in 'clients'.`);
             }
+        }
+    }
+    const fileShareRoot = read('file-share-root') ?? null;
+    if (fileShareRoot) {
+        // Before any gate, preflight reads and copies these: only from under the root the protected environment names.
+        const outside = [
+            ['installer-path', upgrade.installerPath],
+            ['client-installer-path', agents.clientInstaller.path],
+            ['restore-backup-file', restore.backupFile],
+        ].filter(([, path]) => path && !windowsPathUnder(path, fileShareRoot));
+        for (const [name, path] of outside) {
+            problems.push(`input '${name}' has the value ${inputs_describe(path)}: it is not under file-share-root ${fileShareRoot}, the only ` +
+                'place files are read from; put the file there, or change file-share-root (the JAMS_FILE_SHARE_ROOT ' +
+                'variable of the hosts environment).');
         }
     }
     const recordsFolderInput = read('records-folder');
@@ -54773,6 +54843,7 @@ function getSettings(env = process.env) {
         labFolder: lab ? (0,external_node_path_namespaceObject.resolve)(lab) : null,
         pipeline,
         restore,
+        fileShareRoot,
     };
 }
 /**
@@ -54818,7 +54889,344 @@ var external_node_url_ = __nccwpck_require__(3136);
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/node-powershell/dist/index.js
 var dist = __nccwpck_require__(2835);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+;// CONCATENATED MODULE: ./src/host/shell-path.ts
+// The PowerShell a session starts, by absolute path: never a bare name, which Windows looks up in the working folder
+// (the runner's workspace, which the repository's files fill) before PATH.
+
+
+/** The shell input's executable could not be found, or lies where the repository's files could have put it. */
+class ShellPathError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ShellPathError';
+    }
+}
+const FIX = "install PowerShell 7 where every runner's account finds it (for example C:\\Program Files\\PowerShell\\7), " +
+    "outside the runner's work folder, or use the 'shell' input powershell (Windows PowerShell 5.1)";
+/** %SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe; SystemRoot must be a plain drive path. */
+function windowsPowerShellPath(env) {
+    const root = env['SystemRoot'] ?? env['SYSTEMROOT'] ?? env['windir'] ?? env['WINDIR'] ?? '';
+    const systemRoot = /^[A-Za-z]:\\[^"<>|?*%;]*$/.test(root) ? root.replace(/\\+$/, '') : 'C:\\Windows';
+    return external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+}
+/** Whether `file` is `folder` or lies under it; a file system root (/, C:\) contains nothing for this purpose. */
+function isUnder(file, folder, windows) {
+    const p = windows ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    const base = p.resolve(folder);
+    if (p.parse(base).root === base)
+        return false;
+    const fold = (s) => (windows ? s.toLowerCase() : s);
+    const rel = p.relative(fold(base), fold(p.resolve(base, file)));
+    return rel === '' || (!rel.startsWith('..') && !p.isAbsolute(rel));
+}
+/**
+ * The absolute path of the shell input's PowerShell. Windows PowerShell is always the system's own copy; pwsh is
+ * found once on PATH and refused when it lies under the workspace (GITHUB_WORKSPACE) or the current folder.
+ */
+async function resolveShellExecutable(shell, options = {}) {
+    const platform = options.platform ?? process.platform;
+    const env = options.env ?? process.env;
+    const windows = platform === 'win32';
+    if (shell === 'powershell' && windows)
+        return windowsPowerShellPath(env);
+    const p = windows ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    const cwd = options.cwd ?? process.cwd();
+    const find = options.find ?? ((tool) => (0,io/* which */.K7)(tool, true));
+    let found;
+    try {
+        found = await find(shell);
+    }
+    catch (err) {
+        throw new ShellPathError(`The 'shell' input is ${shell}, and ${shell} was not found on PATH (${err.message.replace(/\s+/g, ' ')}): ${FIX}.`);
+    }
+    const absolute = p.resolve(cwd, found);
+    const places = [
+        ['the workspace (GITHUB_WORKSPACE)', env['GITHUB_WORKSPACE']],
+        ['the current folder', cwd],
+    ];
+    for (const [what, folder] of places) {
+        if (folder && isUnder(absolute, folder, windows)) {
+            throw new ShellPathError(`The 'shell' input is ${shell}, and the ${shell} found on PATH is ${absolute}, under ${what} ${folder}: ` +
+                `files there come from the repository, so it is not started. ${FIX[0]?.toUpperCase()}${FIX.slice(1)}.`);
+        }
+    }
+    return absolute;
+}
+
+// EXTERNAL MODULE: ./node_modules/@xmldom/xmldom/lib/index.js
+var lib = __nccwpck_require__(8351);
+;// CONCATENATED MODULE: ./src/jams/config-merge.ts
+
+/**
+ * Reapplies the customisations of a saved .NET config file to the file a new JAMS version installed:
+ * appSettings and connectionStrings entries are merged by key (the saved value wins), everything else is
+ * the new version's. Pure: text in, text and a readable list of changes out.
+ */
+/** The merged sections and the attribute that keys their entries. */
+const MERGED_SECTIONS = { appSettings: 'key', connectionStrings: 'name' };
+class ConfigMergeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigMergeError';
+    }
+}
+const ELEMENT = 1;
+const TEXT = 3;
+const CDATA = 4;
+/** Values that look like secrets are shown as *** in the diff, which goes into logs and the job summary. */
+const SECRET_KEY = /pass(word)?|pwd|secret|token|api.?key|credential/i;
+/**
+ * A password keyword and its whole value in any connection-string form JAMS writes: SqlClient's and OLE DB's quoted
+ * values ("a;b", 'a;b'), ODBC's braced ones ({a;b}}c}), or a plain value up to the next ';'.
+ */
+const SECRET_IN_CONNECTION = /\b(password|pwd)\s*=\s*(?:"(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*)/gi;
+function config_merge_parse(text, label) {
+    const problems = [];
+    let doc;
+    try {
+        doc = new lib/* DOMParser */.S4({
+            onError: (level, message) => {
+                if (level !== 'warning')
+                    problems.push(message.split('\n')[0] ?? message);
+            },
+        }).parseFromString(text, 'text/xml');
+    }
+    catch (err) {
+        throw new ConfigMergeError(`the ${label} file is not well-formed XML: ${err.message.split('\n')[0]}`);
+    }
+    if (problems.length > 0 || !doc.documentElement) {
+        throw new ConfigMergeError(`the ${label} file is not well-formed XML: ${problems[0] ?? 'no root element'}`);
+    }
+    return doc;
+}
+function childElements(parent, name) {
+    const found = [];
+    for (let n = parent.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === ELEMENT && (name === undefined || n.nodeName === name))
+            found.push(n);
+    }
+    return found;
+}
+function attributes(el) {
+    const list = [];
+    for (let i = 0; i < el.attributes.length; i++) {
+        const a = el.attributes.item(i);
+        if (a)
+            list.push([a.name, a.value]);
+    }
+    return list;
+}
+function entries(section, keyAttr) {
+    // .NET reads the entries in order, so of two with the same key the last wins.
+    const map = new Map();
+    for (const el of section ? childElements(section, 'add') : []) {
+        const key = el.getAttribute(keyAttr);
+        if (key !== null)
+            map.set(key, el);
+    }
+    return map;
+}
+function display(section, key, el) {
+    if (!el)
+        return undefined;
+    const keyAttr = MERGED_SECTIONS[section];
+    return attributes(el)
+        .filter(([name]) => name !== keyAttr)
+        .map(([name, value]) => `${name}="${redact(section, key, name, value)}"`)
+        .join(' ');
+}
+function redact(section, key, attribute, value) {
+    if (section === 'connectionStrings' && attribute === 'connectionString') {
+        return value.replace(SECRET_IN_CONNECTION, (m) => `${m.split('=')[0]}=***`);
+    }
+    return SECRET_KEY.test(key) || SECRET_KEY.test(attribute) ? '***' : value;
+}
+/** What replaces a secret in anything written for people to read: logs, the transcript, the run folder's files. */
+const SECRET_MARKER = '***';
+/** Every connection-string password in a text (Password=/Pwd=, in any quoting form) replaced by the marker. */
+function redactConnectionPasswords(text) {
+    return text.replace(SECRET_IN_CONNECTION, (m) => `${m.split('=')[0]}=${SECRET_MARKER}`);
+}
+/**
+ * A config file as the run folder (an artifact anyone with read access to the repository can download) may hold it:
+ * every connection-string password replaced by the marker, in any attribute or text, and the value of every attribute
+ * or appSettings entry whose name looks secret (password, pwd, secret, token, api key, credential). A file that is not
+ * well-formed XML cannot be searched reliably, so none of its text is kept. The host's own copy keeps the secrets.
+ */
+function redactConfigText(text, label = 'config') {
+    let doc;
+    try {
+        doc = config_merge_parse(text, label);
+    }
+    catch {
+        // The parser's message may quote the file: none of it is kept.
+        return `<!-- jams-upgrade: the ${label} file is not well-formed XML, so it is not copied here: it may hold secrets -->\n`;
+    }
+    const visit = (node) => {
+        for (let n = node.firstChild; n; n = n.nextSibling) {
+            if (n.nodeType === ELEMENT) {
+                const el = n;
+                const key = el.getAttribute('key') ?? el.getAttribute('name') ?? '';
+                for (const [name, value] of attributes(el)) {
+                    const secret = SECRET_KEY.test(name) || (name === 'value' && SECRET_KEY.test(key));
+                    const shown = secret ? SECRET_MARKER : redactConnectionPasswords(value);
+                    if (shown !== value)
+                        el.setAttribute(name, shown);
+                }
+                visit(el);
+            }
+            else if (n.nodeType === TEXT || n.nodeType === CDATA) {
+                const value = n.nodeValue ?? '';
+                const shown = redactConnectionPasswords(value);
+                if (shown !== value) {
+                    // xmldom serialises a text node's data; nodeValue is kept in step with it.
+                    n.data = shown;
+                    n.nodeValue = shown;
+                }
+            }
+        }
+    };
+    visit(doc);
+    return new lib/* XMLSerializer */.el().serializeToString(doc);
+}
+/** The whitespace text node in front of a node, if any (its line break and indentation). */
+function leadingWhitespace(node) {
+    const prev = node.previousSibling;
+    return prev && prev.nodeType === TEXT && /^\s*$/.test(prev.nodeValue ?? '') ? (prev.nodeValue ?? '') : null;
+}
+function indentOf(node) {
+    const ws = leadingWhitespace(node);
+    return ws === null ? '' : ws.slice(ws.lastIndexOf('\n') + 1);
+}
+/** Appends an element after the parent's last element, indented like its siblings. */
+function appendIndented(parent, child) {
+    const doc = parent.ownerDocument;
+    const last = childElements(parent).at(-1);
+    if (last) {
+        const ws = doc.createTextNode(leadingWhitespace(last) ?? `\n${indentOf(parent)}  `);
+        parent.insertBefore(ws, last.nextSibling);
+        parent.insertBefore(child, ws.nextSibling);
+        return;
+    }
+    const base = indentOf(parent);
+    while (parent.firstChild)
+        parent.removeChild(parent.firstChild);
+    parent.appendChild(doc.createTextNode(`\n${base}  `));
+    parent.appendChild(child);
+    parent.appendChild(doc.createTextNode(`\n${base}`));
+}
+/** Element structure without layout and comments, for "does anything else differ". */
+function canonical(el, skipChildren = []) {
+    const attrs = attributes(el)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([n, v]) => ` ${n}=${JSON.stringify(v)}`)
+        .join('');
+    let inner = '';
+    for (let n = el.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === ELEMENT && !skipChildren.includes(n.nodeName))
+            inner += canonical(n);
+        else if (n.nodeType === TEXT || n.nodeType === CDATA)
+            inner += (n.nodeValue ?? '').trim();
+    }
+    return `<${el.nodeName}${attrs}>${inner}</${el.nodeName}>`;
+}
+function mergeConfig(saved, installed) {
+    const savedRoot = config_merge_parse(saved, 'saved').documentElement;
+    const doc = config_merge_parse(installed, 'installed');
+    const root = doc.documentElement;
+    const sections = Object.keys(MERGED_SECTIONS);
+    const otherDifferences = canonical(savedRoot, sections) !== canonical(root, sections);
+    const changes = [];
+    const notes = [];
+    for (const section of sections) {
+        const keyAttr = MERGED_SECTIONS[section];
+        const from = childElements(savedRoot, section).at(-1);
+        let into = childElements(root, section).at(-1);
+        const wanted = entries(from, keyAttr);
+        const present = entries(into, keyAttr);
+        if (from && childElements(from).some((e) => e.nodeName === 'remove' || e.nodeName === 'clear')) {
+            notes.push(`${section}: <remove>/<clear> entries of the saved file were not reapplied`);
+        }
+        const sectionAttrs = from ? attributes(from) : [];
+        if (!into && (wanted.size > 0 || sectionAttrs.length > 0)) {
+            into = doc.createElement(section);
+            appendIndented(root, into);
+        }
+        if (!into)
+            continue;
+        for (const [name, value] of sectionAttrs) {
+            if (into.getAttribute(name) === value)
+                continue;
+            const before = into.getAttribute(name);
+            into.setAttribute(name, value);
+            changes.push({
+                section,
+                key: `@${name}`,
+                kind: before === null ? 'added' : 'changed',
+                ...(before === null ? {} : { installed: redact(section, name, name, before) }),
+                reapplied: redact(section, name, name, value),
+            });
+        }
+        for (const [key, source] of wanted) {
+            const target = present.get(key);
+            if (!target) {
+                const added = doc.createElement('add');
+                for (const [name, value] of attributes(source))
+                    added.setAttribute(name, value);
+                appendIndented(into, added);
+                changes.push({ section, key, kind: 'added', reapplied: display(section, key, added) });
+                continue;
+            }
+            const differing = attributes(source).filter(([name, value]) => target.getAttribute(name) !== value);
+            if (differing.length === 0)
+                continue;
+            const before = display(section, key, target);
+            for (const [name, value] of differing)
+                target.setAttribute(name, value);
+            changes.push({
+                section,
+                key,
+                kind: 'changed',
+                installed: before,
+                reapplied: display(section, key, target),
+            });
+        }
+        for (const [key, el] of present) {
+            if (!wanted.has(key))
+                changes.push({ section, key, kind: 'kept', installed: display(section, key, el) });
+        }
+    }
+    const changed = changes.some((c) => c.kind !== 'kept');
+    return { text: changed ? serialize(doc, installed) : installed, changed, changes, otherDifferences, notes };
+}
+/** Serialises with the installed file's line endings and final newline (the parser normalises them to LF). */
+function serialize(doc, like) {
+    let text = new lib/* XMLSerializer */.el().serializeToString(doc);
+    if (/\r?\n$/.test(like) && !text.endsWith('\n'))
+        text += '\n';
+    return like.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+/** The readable diff of one file: one line per reapplied or kept entry. */
+function describeMerge(result) {
+    const lines = result.changes.map((c) => {
+        const where = `${c.section} ${c.key}`;
+        if (c.kind === 'changed')
+            return `~ ${where}: ${c.installed} -> ${c.reapplied}`;
+        if (c.kind === 'added')
+            return `+ ${where}: ${c.reapplied}`;
+        return `= ${where}: ${c.installed} (new version's entry, kept)`;
+    });
+    if (result.otherDifferences) {
+        lines.push('  outside appSettings and connectionStrings the new version differs from the saved file: kept the new');
+    }
+    return [...lines, ...result.notes.map((n) => `! ${n}`)];
+}
+
 ;// CONCATENATED MODULE: ./src/host/powershell-session.ts
+
+
 
 
 
@@ -54842,6 +55250,16 @@ class SessionError extends Error {
     }
 }
 const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
+/**
+ * The reply fields of each primitive that may carry a secret (a config file's text can hold connection-string
+ * passwords and secret appSettings): the transcript, an artifact, shows them as the marker, as it shows the secret
+ * arguments a caller names.
+ */
+const SECRET_REPLY_FIELDS = {
+    'Read-JuTextFiles': ['text'],
+};
+/** Keys whose value is a secret in any argument or reply, whatever the primitive. */
+const SECRET_KEYS = /^(password|pwd|secret|token|connectionString|startPassword)$/i;
 /** The folder lab sessions write their platform-file coverage into (npm run coverage:ps). */
 const COVERAGE_VARIABLE = 'JAMS_UPGRADE_PS_COVERAGE';
 function withoutInputs(env) {
@@ -54865,6 +55283,8 @@ class PowerShellSession {
     lab;
     retarget = false;
     marker = `JU-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+    /** The shell's absolute path, resolved once per session (never a bare name the working folder could answer). */
+    executable;
     constructor(options) {
         this.options = options;
         this.lab = options.lab;
@@ -54882,6 +55302,16 @@ class PowerShellSession {
     async start() {
         if (this.shell)
             return;
+        if (this.executable === undefined) {
+            try {
+                this.executable = await resolveShellExecutable(this.options.shell);
+            }
+            catch (err) {
+                throw new SessionError(err.message);
+            }
+            if (this.shell)
+                return;
+        }
         const lab = this.lab;
         this.retarget = false;
         for (const file of [
@@ -54899,7 +55329,7 @@ class PowerShellSession {
         let shell;
         try {
             shell = new dist.PowerShell({
-                executable: this.options.shell,
+                executable: this.executable,
                 executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
                 throwOnInvocationError: false,
                 // A dumb terminal keeps pwsh from writing cursor escape codes into the output.
@@ -54957,14 +55387,33 @@ class PowerShellSession {
                 throw new SessionError('The lab session could not be pointed at its new lab.');
         }
         const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
-        const shown = JSON.stringify(args, (key, value) => (secrets.includes(key) ? '***' : value));
-        this.options.transcript?.(`> ${command} ${shown}`);
+        this.options.transcript?.(`> ${command} ${this.redacted(args, secrets)}`);
         const reply = await this.send(command, line, timeoutMs);
-        this.options.transcript?.(`< ${command} ${JSON.stringify(reply)}`);
+        this.options.transcript?.(`< ${command} ${this.redacted(reply, SECRET_REPLY_FIELDS[command] ?? [])}`);
         if (!reply.ok) {
             throw new PrimitiveError(command, reply.error?.message ?? 'failed', reply.error?.type ?? 'unknown');
         }
         return reply.data;
+    }
+    /**
+     * An argument list or a reply as the transcript shows it: the named fields and every secret-looking key as the
+     * marker, and in every other text each connection-string password and each secret this session holds replaced.
+     */
+    redacted(value, fields) {
+        return JSON.stringify(value, (key, v) => fields.includes(key) || SECRET_KEYS.test(key)
+            ? SECRET_MARKER
+            : typeof v === 'string'
+                ? this.scrub(v)
+                : v);
+    }
+    /** A text with each connection-string password and each of this session's secret values replaced by the marker. */
+    scrub(text) {
+        let out = redactConnectionPasswords(text);
+        for (const secret of Object.values(this.options.secretEnv ?? {})) {
+            if (secret.length >= 4)
+                out = out.split(secret).join(SECRET_MARKER);
+        }
+        return out;
     }
     async dispose() {
         const shell = this.shell;
@@ -55013,9 +55462,9 @@ class PowerShellSession {
         const body = parts.length >= 3 ? parts[1]?.trim() : undefined;
         const noise = [parts[0], parts.slice(2).join('')].join('').trim();
         if (noise)
-            this.options.transcript?.(`! ${what} printed: ${noise}`);
+            this.options.transcript?.(`! ${what} printed: ${this.scrub(noise)}`);
         if (stderr.trim())
-            this.options.transcript?.(`! ${what} stderr: ${stderr.trim()}`);
+            this.options.transcript?.(`! ${what} stderr: ${this.scrub(stderr.trim())}`);
         if (!body) {
             throw new SessionError(`${what} returned no result. PowerShell said: ${(stderr || stdout).trim().slice(0, 2000) || '(nothing)'}`);
         }
@@ -55058,7 +55507,7 @@ function sessionOptions(options) {
         shell: options.shell,
         modulePath: paths.module,
         platformPath: paths.windows,
-        platformOptions: { installFolder: options.installFolder },
+        platformOptions: { installFolder: options.installFolder, stateFolder: options.stateFolder ?? '' },
         lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
         callTimeoutMs: options.callTimeoutMs,
         secretEnv: options.secretEnv,
@@ -55110,8 +55559,8 @@ class PowerShellHost {
     installerKind(path) {
         return this.session.call('Get-JuInstallerKind', { Path: path });
     }
-    startInstaller(path, args) {
-        return this.session.call('Start-JuInstaller', { Path: path, Arguments: args });
+    startInstaller(path, args, sha256) {
+        return this.session.call('Start-JuInstaller', { Path: path, Arguments: args, ExpectSha256: sha256 });
     }
     installerStatus(processId, startedAt) {
         return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
@@ -55170,8 +55619,11 @@ class PowerShellHost {
     verifyBackup(target, path) {
         return this.session.call('Test-JuDatabaseBackup', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
     }
-    restoreDatabase(target, path) {
-        return this.session.call('Restore-JuDatabase', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
+    restoreDatabase(target, path, expectSha256) {
+        return this.session.call('Restore-JuDatabase', { ...sqlArgs(target, path), ExpectSha256: expectSha256 }, [], target.timeoutSeconds * 1000 + GRACE_MS);
+    }
+    backupHeader(target, path) {
+        return this.session.call('Get-JuBackupHeader', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
     }
     uninstallEntries() {
         return this.session.call('Get-JuUninstallEntries');
@@ -55837,119 +56289,6 @@ function summary_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/stage-context.ts
-
-/** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
-const FIRST_POLL_MS = 50;
-/** A stage that failed on purpose: says what the host was left in and what to do next. */
-class StageError extends Error {
-    hostState;
-    nextStep;
-    constructor(message, hostState, nextStep) {
-        super(message);
-        this.hostState = hostState;
-        this.nextStep = nextStep;
-        this.name = 'StageError';
-    }
-    toFailure() {
-        return { message: this.message, hostState: this.hostState, nextStep: this.nextStep };
-    }
-}
-/** Everything a stage works with. Stages decide; the host only reads and changes. */
-class StageContext {
-    settings;
-    host;
-    record;
-    runFolder;
-    sleep;
-    constructor(settings, host, record, runFolder, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-        this.settings = settings;
-        this.host = host;
-        this.record = record;
-        this.runFolder = runFolder;
-        this.sleep = sleep;
-    }
-    /** Markdown a stage adds to its job summary, after the standard tables. */
-    summarySections = [];
-    /** This stage's folder in the run folder, uploaded as the job's artifact. */
-    get folder() {
-        return this.runFolder.path;
-    }
-    log = {
-        info: (message) => {
-            lib_core/* info */.pq(message);
-            this.runFolder.log(message);
-        },
-        warn: (message) => {
-            lib_core/* warning */.$e(message);
-            this.runFolder.log(`WARNING ${message}`);
-            this.record.warnings.push(message);
-        },
-    };
-    /**
-     * Every change goes through here: in a dry run it is printed and recorded as "would", never made.
-     * Returns whether the change was made; a string the change returns is kept as its detail.
-     */
-    async change(what, target, apply) {
-        const at = new Date().toISOString();
-        if (this.settings.dryRun) {
-            this.log.info(`[dry-run] would ${what}: ${target}`);
-            this.record.actions.push({ at, what, target, outcome: 'would' });
-            return false;
-        }
-        this.log.info(`${what}: ${target}`);
-        try {
-            const result = await apply();
-            const detail = typeof result === 'string' ? result : undefined;
-            this.record.actions.push({ at, what, target, outcome: 'done', ...(detail ? { detail } : {}) });
-            return true;
-        }
-        catch (err) {
-            this.record.actions.push({ at, what, target, outcome: 'failed', detail: err.message });
-            throw err;
-        }
-    }
-    /**
-     * Marks the start of a phase in the record (services stopping, the installer running, ...) for the report's
-     * breakdown of the downtime; call end() on what it returns when the phase is over. A phase a failure cuts short
-     * ends with the stage.
-     */
-    phase(name) {
-        const mark = { phase: name, startedAt: new Date().toISOString() };
-        (this.record.phases ??= []).push(mark);
-        return { end: () => void (mark.endedAt ??= new Date().toISOString()) };
-    }
-    /** Records something found already done, so a re-run shows why it did nothing. */
-    skip(what, target, why) {
-        this.log.info(`${what}: ${target}: ${why}`);
-        this.record.actions.push({ at: new Date().toISOString(), what, target, outcome: 'skipped', detail: why });
-    }
-    /**
-     * Polls `probe` until `done` holds or the timeout passes. Returns the last value and whether it held;
-     * the caller turns a timeout into a StageError with the host state.
-     */
-    async waitFor(probe, done, timeoutMs, progress) {
-        const start = Date.now();
-        let lastReport = 0;
-        let polls = 0;
-        for (;;) {
-            const value = await probe();
-            if (done(value))
-                return { value, ok: true };
-            const elapsed = Date.now() - start;
-            if (elapsed >= timeoutMs)
-                return { value, ok: false };
-            if (progress && elapsed - lastReport >= 10_000) {
-                lastReport = elapsed;
-                this.log.info(progress(value, elapsed));
-            }
-            // Quick at first, since most waits end soon; then no more often than pollIntervalMs.
-            const interval = Math.min(this.settings.pollIntervalMs, FIRST_POLL_MS * 2 ** polls++);
-            await this.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
-        }
-    }
-}
-
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -56070,6 +56409,39 @@ function failedAgentStep(agent, method, agentsFolder, log) {
         : `Read ${log ?? 'the msiexec log in this job artifact'}, fix the cause (WinRM reachable, the runner an administrator there)`;
     return `${cause} and re-run this job; or ${byHand(agent, agentsFolder)}.`;
 }
+/**
+ * Whether `text` matches a pattern of * (any run) and ? (one character), case-insensitively. Two pointers with one
+ * backtrack point, the last *: time proportional to the lengths' product at worst and no regex, so no pattern, however
+ * many * it has, makes it backtrack exponentially.
+ */
+function globMatch(pattern, text) {
+    const p = pattern.toLowerCase();
+    const t = text.toLowerCase();
+    let pi = 0;
+    let ti = 0;
+    let star = -1;
+    let resume = 0;
+    while (ti < t.length) {
+        if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
+            pi++;
+            ti++;
+        }
+        else if (pi < p.length && p[pi] === '*') {
+            star = pi++;
+            resume = ti;
+        }
+        else if (star >= 0) {
+            pi = star + 1;
+            ti = ++resume;
+        }
+        else {
+            return false;
+        }
+    }
+    while (pi < p.length && p[pi] === '*')
+        pi++;
+    return pi === p.length;
+}
 /** Which definitions the `agents` input names: `all`, names, or * and ? patterns, all case-insensitive. */
 function selectAgents(all, patterns) {
     const sorted = [...all].sort((a, b) => a.name.localeCompare(b.name));
@@ -56080,12 +56452,7 @@ function selectAgents(all, patterns) {
     const chosen = new Set();
     for (const pattern of patterns) {
         const wildcard = /[*?]/.test(pattern);
-        const source = pattern
-            .split('')
-            .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
-            .join('');
-        const test = new RegExp(`^${source}$`, 'i');
-        const matched = sorted.filter((a) => test.test(a.name));
+        const matched = sorted.filter((a) => globMatch(pattern, a.name));
         if (matched.length === 0)
             (wildcard ? empty : missing).push(pattern);
         matched.forEach((a) => chosen.add(a));
@@ -56149,6 +56516,233 @@ function judgeDeploy(p, target, elapsedMs, timeoutMs, heldForMs, heldGraceMs) {
 function clientVersion(products) {
     const product = products.find((p) => !p.name.startsWith(AGENT_PRODUCT_PREFIX));
     return product?.version || null;
+}
+
+;// CONCATENATED MODULE: ./src/stage-context.ts
+
+/** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
+const FIRST_POLL_MS = 50;
+/** A stage that failed on purpose: says what the host was left in and what to do next. */
+class StageError extends Error {
+    hostState;
+    nextStep;
+    constructor(message, hostState, nextStep) {
+        super(message);
+        this.hostState = hostState;
+        this.nextStep = nextStep;
+        this.name = 'StageError';
+    }
+    toFailure() {
+        return { message: this.message, hostState: this.hostState, nextStep: this.nextStep };
+    }
+}
+/**
+ * A line the runner would read as a workflow command (`::set-output ...`, `::add-mask::`, `::stop-commands::`, or the
+ * older `##[...]`) once printed: every line of `text` that starts with one, after any blanks, gets `| ` in front, so
+ * it prints as plain text. Host data (a workstation's reply, an agent's version, an error) reaches the log through
+ * here.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/(^|[\r\n\u2028\u2029])([^\S\r\n\u2028\u2029]*)(?=::|##\[)/g, '$1$2| ');
+}
+/** Everything a stage works with. Stages decide; the host only reads and changes. */
+class StageContext {
+    settings;
+    host;
+    record;
+    runFolder;
+    sleep;
+    constructor(settings, host, record, runFolder, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+        this.settings = settings;
+        this.host = host;
+        this.record = record;
+        this.runFolder = runFolder;
+        this.sleep = sleep;
+    }
+    /** Markdown a stage adds to its job summary, after the standard tables. */
+    summarySections = [];
+    /** This stage's folder in the run folder, uploaded as the job's artifact. */
+    get folder() {
+        return this.runFolder.path;
+    }
+    log = {
+        // The one place a stage prints: host data in a message is neutralised here (core.warning escapes its own).
+        info: (message) => {
+            lib_core/* info */.pq(neutralizeCommands(message));
+            this.runFolder.log(message);
+        },
+        warn: (message) => {
+            lib_core/* warning */.$e(neutralizeCommands(message));
+            this.runFolder.log(`WARNING ${message}`);
+            this.record.warnings.push(message);
+        },
+    };
+    /**
+     * Every change goes through here: in a dry run it is printed and recorded as "would", never made.
+     * Returns whether the change was made; a string the change returns is kept as its detail.
+     */
+    async change(what, target, apply) {
+        const at = new Date().toISOString();
+        if (this.settings.dryRun) {
+            this.log.info(`[dry-run] would ${what}: ${target}`);
+            this.record.actions.push({ at, what, target, outcome: 'would' });
+            return false;
+        }
+        this.log.info(`${what}: ${target}`);
+        try {
+            const result = await apply();
+            const detail = typeof result === 'string' ? result : undefined;
+            this.record.actions.push({ at, what, target, outcome: 'done', ...(detail ? { detail } : {}) });
+            return true;
+        }
+        catch (err) {
+            this.record.actions.push({ at, what, target, outcome: 'failed', detail: err.message });
+            throw err;
+        }
+    }
+    /**
+     * Marks the start of a phase in the record (services stopping, the installer running, ...) for the report's
+     * breakdown of the downtime; call end() on what it returns when the phase is over. A phase a failure cuts short
+     * ends with the stage.
+     */
+    phase(name) {
+        const mark = { phase: name, startedAt: new Date().toISOString() };
+        (this.record.phases ??= []).push(mark);
+        return { end: () => void (mark.endedAt ??= new Date().toISOString()) };
+    }
+    /** Records something found already done, so a re-run shows why it did nothing. */
+    skip(what, target, why) {
+        this.log.info(`${what}: ${target}: ${why}`);
+        this.record.actions.push({ at: new Date().toISOString(), what, target, outcome: 'skipped', detail: why });
+    }
+    /**
+     * Polls `probe` until `done` holds or the timeout passes. Returns the last value and whether it held;
+     * the caller turns a timeout into a StageError with the host state.
+     */
+    async waitFor(probe, done, timeoutMs, progress) {
+        const start = Date.now();
+        let lastReport = 0;
+        let polls = 0;
+        for (;;) {
+            const value = await probe();
+            if (done(value))
+                return { value, ok: true };
+            const elapsed = Date.now() - start;
+            if (elapsed >= timeoutMs)
+                return { value, ok: false };
+            if (progress && elapsed - lastReport >= 10_000) {
+                lastReport = elapsed;
+                this.log.info(progress(value, elapsed));
+            }
+            // Quick at first, since most waits end soon; then no more often than pollIntervalMs.
+            const interval = Math.min(this.settings.pollIntervalMs, FIRST_POLL_MS * 2 ** polls++);
+            await this.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/agent-hosts.ts
+// The machines the agents stage reaches (each agent's host, each workstation): listed by preflight for the downtime
+// gate, and checked against agent-hosts-allowed (a trust root of the protected environment) there and again by the
+// agents stage, before any change.
+
+
+/** Whether agent-hosts-allowed lets the stage reach `host`: a name or a * ? pattern, case-insensitive. */
+function hostAllowed(host, allowed) {
+    return allowed === null || allowed.some((pattern) => globMatch(pattern, host));
+}
+/** The hosts of the agents the stage upgrades (not those it skips or leaves to a person), then the workstations. */
+function reachedHosts(agents, method, clients) {
+    const how = method === 'msi' ? 'WinRM, the agent MSI' : "its deploy job (JAMS, the agent's deploy credential)";
+    return [
+        ...agents.map((a) => ({ host: agentHost(a), source: `agent ${a.name}`, how })),
+        ...clients.map((c) => ({ host: c, source: 'clients input', how: 'WinRM, the JAMS installer' })),
+    ];
+}
+/** Refuses, before any change, when a host the stage would reach is not in agent-hosts-allowed. */
+function refuseUnlisted(ctx, hosts, rerun) {
+    const allowed = ctx.settings.agents.hostsAllowed;
+    const refused = hosts.filter((h) => !hostAllowed(h.host, allowed));
+    if (refused.length === 0)
+        return;
+    throw new StageError(`${refused.length} host(s) the agents stage would reach are not in agent-hosts-allowed (${(allowed ?? []).join(', ')}): ` +
+        `${refused.map((h) => `${h.host} (${h.source})`).join(', ')}.`, 'Nothing was changed.', "Check that these machines are yours (an agent definition's Address in JAMS decides where the stage connects): " +
+        'correct the agent definitions or the agents and clients inputs, or add the hosts to the JAMS_AGENT_HOSTS_ALLOWED ' +
+        `variable of the hosts environment; then ${rerun}.`);
+}
+/**
+ * preflight on the primary: the machines the agents stage of this run will reach, from the agent definitions JAMS
+ * holds now and the clients input, for the downtime gate's reviewers (the job summary and the agent-hosts output).
+ * A host outside agent-hosts-allowed fails preflight, so the gate never opens.
+ */
+async function listAgentHosts(ctx) {
+    const settings = ctx.settings.agents;
+    if (ctx.settings.role !== 'primary' || ctx.settings.pipeline !== 'upgrade')
+        return null;
+    if (settings.patterns.length === 0 && settings.clients.length === 0) {
+        const none = { hosts: [], allowed: settings.hostsAllowed, notes: [] };
+        ctx.record.data['agentHosts'] = none;
+        return none;
+    }
+    const server = ctx.settings.maintenance.jamsServer;
+    const notes = [];
+    let agents = [];
+    if (settings.patterns.length > 0) {
+        try {
+            const { selected, missing } = selectAgents(await ctx.host.agents(server), settings.patterns);
+            if (missing.length > 0) {
+                notes.push(`JAMS on ${server} defines no agent ${missing.join(', ')}: the agents stage will stop on it.`);
+            }
+            // Before the upgrade every agent is behind the target; without one, every agent a method covers is counted.
+            const target = ctx.settings.targetVersion ?? '999999.0.0';
+            agents = selected.filter((a) => planAgent(a, settings.method, target, `${ctx.settings.installFolder}\\Agents`).action === 'upgrade');
+        }
+        catch (err) {
+            notes.push(`The agent definitions could not be read from JAMS on ${server}: ${err.message}`);
+        }
+    }
+    const data = {
+        hosts: reachedHosts(agents, settings.method, settings.clients),
+        allowed: settings.hostsAllowed,
+        notes,
+    };
+    ctx.record.data['agentHosts'] = data;
+    for (const note of notes)
+        ctx.log.warn(note);
+    ctx.log.info(`the agents stage will reach ${data.hosts.length} host(s): ${data.hosts.map((h) => h.host).join(', ') || 'none'}`);
+    ctx.summarySections.push(agentHostsMarkdown(data));
+    refuseUnlisted(ctx, data.hosts, 're-run preflight');
+    if (settings.hostsAllowed === null && data.hosts.length > 0) {
+        ctx.log.info('agent-hosts-allowed is not set: the agents stage reaches any host JAMS names; set JAMS_AGENT_HOSTS_ALLOWED in ' +
+            'the hosts environment to limit it');
+    }
+    return data;
+}
+/**
+ * The agent-hosts output the downtime gate prints: the host names, comma-separated, or none. Any character a host name
+ * does not have becomes ?, so a name JAMS holds cannot carry markup or a command into the gate's log and summary.
+ */
+function agentHostsOutput(data) {
+    if (data.hosts.length === 0)
+        return 'none';
+    return [...new Set(data.hosts.map((h) => h.host.replace(/[^A-Za-z0-9._-]/g, '?')))].join(', ');
+}
+/** A table cell: host data cannot end the cell or the row, nor carry markup. */
+const agent_hosts_cell = (text) => text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+/** The job summary's section, which the downtime gate's reviewers read. */
+function agentHostsMarkdown(data) {
+    return [
+        '#### The hosts the agents stage will reach',
+        data.hosts.length
+            ? [
+                '| Host | Named by | How | Allowed |',
+                '| --- | --- | --- | --- |',
+                ...data.hosts.map((h) => `| ${[h.host, h.source, h.how].map(agent_hosts_cell).join(' | ')} | ` +
+                    `${data.allowed ? (hostAllowed(h.host, data.allowed) ? 'yes' : '**no**') : 'any host (no list)'} |`),
+            ].join('\n')
+            : 'None.',
+        ...data.notes,
+    ].join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/agent-deploy.ts
@@ -56424,7 +57018,7 @@ async function runInstaller(ctx, names, base) {
         await ctx.change('run the JAMS installer', `${base.installer.path} (${base.targetVersion}), log ${log}`, async () => {
             await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
             const installing = ctx.phase('installer');
-            const started = await ctx.host.startInstaller(base.installer.path, args);
+            const started = await ctx.host.startInstaller(base.installer.path, args, base.installer.sha256);
             const install = {
                 processId: started.processId,
                 startedAt: started.startedAt,
@@ -56621,14 +57215,58 @@ function remoteInstallWork(ctx, job) {
 
 
 
+
 /** The agent MSI the upgraded scheduler ships: signed, and of the scheduler's version. */
 async function checkAgentMsi(ctx, agentsFolder, target) {
     const path = `${agentsFolder}\\${AGENT_MSI_NAME}`;
     const msi = await checkInstallerFile(ctx, { path, label: 'agent MSI', expect: null });
+    await checkMsiSigner(ctx, path, msi);
     if (versionStanding(msi.version, target) !== 'same') {
         throw new StageError(`The agent MSI ${path} is version ${msi.version}, and the scheduler runs ${target}.`, 'Nothing was changed.', 'The MSI comes with the scheduler: check that install-folder names the upgraded Scheduler folder, then re-run this job.');
     }
     return { path, sha256: msi.sha256 };
+}
+const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
+/** Whether a file's signer is the one expected: a thumbprint by the certificate's, a subject by the subject. */
+function signerMatches(expected, info) {
+    if (THUMBPRINT.test(expected))
+        return (info.signerThumbprint ?? '').toUpperCase() === expected.toUpperCase();
+    const norm = (s) => s
+        .trim()
+        .replace(/\s*,\s*/g, ', ')
+        .toLowerCase();
+    return info.signer !== null && norm(info.signer) === norm(expected);
+}
+/**
+ * Any valid signature is not enough for a package run as administrator on every agent machine: its signer must be
+ * agent-msi-signer (a trust root of the protected environment), else the signer of the scheduler installer the upgrade
+ * ran on this host (its SHA-256 given, its signature checked; the host's upgrade record keeps the signer).
+ */
+async function checkMsiSigner(ctx, path, msi) {
+    const pinned = ctx.settings.agents.msiSigner;
+    let expected = pinned;
+    let source = 'agent-msi-signer';
+    if (!expected) {
+        const record = await readUpgradeRecord(ctx);
+        const installer = record.data?.installer;
+        expected = installer?.signer ?? null;
+        source = `the signer of the scheduler installer the upgrade ran (${installer?.path ?? ''}, recorded in ${record.path})`;
+    }
+    const shown = `${msi.signer ?? 'no signer'}${msi.signerThumbprint ? `, thumbprint ${msi.signerThumbprint}` : ''}`;
+    if (!expected) {
+        const error = new StageError(`The agent MSI ${path} is signed by ${shown}, and no signer to hold it to is known: agent-msi-signer is empty ` +
+            "and this host has no upgrade record naming the scheduler installer's signer.", 'Nothing was changed.', "Set agent-msi-signer (the JAMS_AGENT_MSI_SIGNER variable of the hosts environment) to the vendor's certificate " +
+            'thumbprint or subject, or run the upgrade stage on this host first; then re-run this job.');
+        if (!ctx.settings.dryRun)
+            throw error;
+        ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+        return;
+    }
+    if (!signerMatches(expected, msi)) {
+        throw new StageError(`The agent MSI ${path} is signed by ${shown}, and ${source} is ${expected}.`, 'Nothing was changed.', 'Do not run this package: check the Scheduler folder (install-folder) on this host and where its Agents folder ' +
+            "came from. If the vendor's signer changed, set agent-msi-signer to the new one; then re-run this job.");
+    }
+    ctx.log.info(`agent MSI signer ${shown} is ${source === 'agent-msi-signer' ? 'agent-msi-signer' : "the installer's"}`);
 }
 function msiWork(ctx, server, target, msi) {
     return remoteInstallWork(ctx, {
@@ -57253,6 +57891,7 @@ async function checkStagedKind(ctx, staging) {
 
 
 
+
 /**
  * The procedure's "Run the installer on any remote Agents or Desktop Client", on the primary after verify and before
  * the resume gate: the agents named are upgraded to the scheduler's new version (their deploy jobs, or the agent MSI
@@ -57303,6 +57942,8 @@ async function upgradeAll(ctx, data, remote) {
     // Proven before the first change: the agents named exist, the packages are sound, the workstations answer.
     const plans = settings.patterns.length > 0 ? await planAgents(ctx, data.server, target, agentsFolder) : [];
     const upgrades = plans.filter((p) => p.plan.action === 'upgrade').map((p) => p.agent);
+    // The hosts come from JAMS (an agent's Address) and the clients input: only those agent-hosts-allowed lists.
+    refuseUnlisted(ctx, reachedHosts(upgrades, settings.method, settings.clients), 're-run this job');
     const msi = settings.method === 'msi' && upgrades.length > 0 ? await checkAgentMsi(ctx, agentsFolder, target) : null;
     const installer = settings.clients.length > 0 ? await checkClientInstaller(ctx, target) : null;
     settings.clients.forEach((c) => remote.add(c));
@@ -57537,6 +58178,7 @@ function reportOutcome(ctx, data) {
 // The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
 
 
+
 const CONFIG_SAVE_MANIFEST = 'config-saved.json';
 /** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
 function runKey(ctx) {
@@ -57545,8 +58187,8 @@ function runKey(ctx) {
 }
 /**
  * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
- * the state folder (proven by SHA-256) and in this stage's run folder. The backup and upgrade stages both call
- * this; the first call of a run saves, later calls find the save and keep it.
+ * the state folder (proven by SHA-256) and, passwords replaced by a marker, in this stage's run folder. The backup
+ * and upgrade stages both call this; the first call of a run saves, later calls find the save and keep it.
  */
 async function saveConfigFiles(ctx) {
     const key = runKey(ctx);
@@ -57579,8 +58221,10 @@ async function saveConfigFiles(ctx) {
         });
         const local = (0,external_node_path_namespaceObject.join)(ctx.folder, 'config');
         (0,external_node_fs_namespaceObject.mkdirSync)(local, { recursive: true });
+        // The run folder becomes an artifact: its copies have their passwords replaced by a marker. The host's copy in
+        // the state folder keeps them, since the start stage puts it back.
         for (const file of await ctx.host.readTextFiles(ctx.settings.installFolder, names)) {
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(local, file.name), file.text);
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(local, file.name), redactConfigText(file.text, file.name));
         }
         return `${copied.files.length} files, SHA-256 verified`;
     });
@@ -57775,7 +58419,7 @@ async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
             'the file on its own disk, where this host cannot check it.', `Nothing was changed. ${NOTHING_STOPPED}`, "Set 'backup-path' to a UNC share (\\\\server\\share\\folder) that SQL Server's service account can write and " +
             "this runner's account can read.");
     }
-    if (earlier?.verified && earlier.file === path) {
+    if (earlier?.verified && earlier.file === path && earlier.backupSet) {
         const listing = await ctx.host.files(folder, [name]);
         if (listing.files[0]?.sha256 === earlier.sha256) {
             ctx.skip('back up database', `${what} to ${path}`, `verified at ${earlier.verifiedAt}, file unchanged`);
@@ -57802,6 +58446,8 @@ async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
         backupMs: done.durationMs,
         messages: done.messages,
         verified: false,
+        backupSet: done.backupSet ?? null,
+        ...(done.backupSetSql ? { backupSetSql: done.backupSetSql } : {}),
     };
     await persist(db);
     try {
@@ -57811,6 +58457,15 @@ async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
             db.verifyMessages = check.messages;
             if (check.sha256 !== db.sha256) {
                 throw new Error(`the file changed between the backup (SHA-256 ${db.sha256}) and the check (${check.sha256})`);
+            }
+            // The backup set msdb recorded for this file is what a restore finds again in the file's header.
+            const set = db.backupSet;
+            if (!set) {
+                throw new Error(`msdb has no backup set for ${path} (msdb.dbo.backupset joined to backupmediafamily by the file's name), so ` +
+                    'a restore could not prove the file is this backup');
+            }
+            if (set.databaseName !== target.database) {
+                throw new Error(`msdb's latest backup set for ${path} is of the database ${set.databaseName}, not ${target.database}`);
             }
             return `${check.messages.join(' ') || 'valid'} (${database_backup_seconds(check.durationMs)})`;
         });
@@ -57823,7 +58478,8 @@ async function backUpDatabase(ctx, target, folder, key, earlier, persist) {
     db.verified = true;
     db.verifiedAt = new Date().toISOString();
     await persist(db);
-    ctx.log.info(`database backup: ${path}, ${size(db.size)}, SHA-256 ${db.sha256}, verified`);
+    ctx.log.info(`database backup: ${path}, ${size(db.size)}, SHA-256 ${db.sha256}, verified; backup set ${db.backupSet?.guid} ` +
+        `finished ${db.backupSet?.finishedAt} (SQL Server's time)`);
     return db;
 }
 /** Turns a failed backup into the stage's failure, saying that nothing was stopped. */
@@ -57835,7 +58491,8 @@ async function guard(ctx, what, step) {
         if (err instanceof StageError)
             throw err;
         throw new StageError(`${what} on ${hostLabel(ctx)}: ${messageOf(err)}`, `${NOTHING_STOPPED} No verified backup exists for this run, so the stop stage refuses to run.`, "Fix what SQL Server reports (free space in the backup folder, the rights of SQL Server's service account on it, " +
-            'the BACKUP DATABASE permission of the login), then re-run this job.');
+            "the BACKUP DATABASE permission of the login, the login's read access to msdb's backup history), then re-run " +
+            'this job.');
     }
 }
 function messageOf(err) {
@@ -58016,15 +58673,8 @@ const backup = {
         entry.complete = true;
         entry.finishedAt = new Date().toISOString();
         await persist();
-        if (entry.database && folder) {
-            // A manifest next to the .bak file, for whoever restores it.
-            const manifest = `${entry.database.file.slice(entry.database.file.lastIndexOf('\\') + 1)}.json`;
-            await ctx.host.saveState(folder, manifest, {
-                ...entry.database,
-                computerName: entry.computerName,
-                runKey: key,
-            });
-        }
+        // The record stays in the state folder only: a file next to the backup, on a share others can write, is never
+        // trusted by a restore.
         ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
     },
 };
@@ -58717,8 +59367,6 @@ async function reviewQueuePermissions(ctx, installed, roles) {
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/rollback-record.ts
-// The rollback's own record on each host, one entry per rollback run: the database restore (primary) and the
-// uninstall of the newer version, so a re-run goes on from where the last attempt stopped and never repeats either.
 
 /** The record's file name in the state folder. */
 const ROLLBACK_RECORD_FILE = 'rollback-record.json';
@@ -58739,6 +59387,8 @@ async function readRollbackRecord(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/restore-plan.ts
+// The backup a rollback restores: found from the host's own records (or named by restore-backup-file), of the database
+// JAMS uses, of the last upgrade attempt, and still the file that was verified. Read-only; preflight and restore share it.
 
 
 
@@ -58746,6 +59396,34 @@ async function readRollbackRecord(ctx) {
 
 
 
+
+/** Control characters, and the bidirectional controls that make text read otherwise than it is stored. */
+const CONTROL_OR_BIDI = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+const shownText = (max) => schemas_string()
+    .min(1)
+    .max(max)
+    .refine((v) => !CONTROL_OR_BIDI.test(v), 'it contains a control or bidirectional character');
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$/;
+const isoOrUnknown = shownText(40).refine((v) => v === 'unknown' || ISO_TIME.test(v), 'it is not an ISO time');
+/**
+ * The form of every value the approve-rollback gate shows (the preflight summary, the restore-plan output, the gate
+ * job's summary): names, ISO times, numbers, a hash and a GUID, never a control or bidirectional character. A value
+ * of another form refuses the plan rather than be shown to the reviewers.
+ */
+const ShownRestore = object({
+    file: shownText(260).refine((v) => /^(\\\\|[A-Za-z]:\\)[^<>"|?*]+\.bak$/i.test(v), 'it is not a .bak path'),
+    takenAt: isoOrUnknown,
+    backupTook: shownText(20).regex(/^(\d+\.\d s|unknown)$/),
+    size: shownText(40).regex(/^\d+(\.\d)? (bytes|MB|GB)( \(\d+ bytes\))?$/),
+    sha256: shownText(64).regex(/^[0-9A-Fa-f]{64}$/),
+    database: shownText(400).regex(/^[^\r\n]{1,128} on [A-Za-z0-9_.:,\\-]{1,255}$/),
+    run: shownText(40).regex(/^(run-\d+|local|unknown)$/),
+    backupSet: shownText(36).regex(/^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|unknown)$/),
+    setFinishedAt: isoOrUnknown,
+})
+    .strict();
 /** What the approve-rollback gate shows, and the restore-plan output carries. */
 function describeRestore(plan) {
     const s = plan.source;
@@ -58757,7 +59435,19 @@ function describeRestore(plan) {
         sha256: s.sha256,
         database: `${s.database} on ${s.server}`,
         run: s.backupRunKey ?? 'unknown',
+        backupSet: s.backupSet?.guid ?? 'unknown',
+        setFinishedAt: s.backupSet?.finishedAt ?? 'unknown',
     };
+}
+/** Why a shown value is not of its form, or null. */
+function shownProblem(shown) {
+    const parsed = ShownRestore.safeParse(shown);
+    if (parsed.success)
+        return null;
+    return parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'the plan'}: ${i.message}`)
+        .slice(0, 5)
+        .join('; ');
 }
 /**
  * Preflight's part in a rollback, on the primary: the backup the restore stage will restore, proven now, so the
@@ -58775,6 +59465,10 @@ async function showRestorePlan(ctx) {
         ['SHA-256', shown['sha256']],
         ['Database', shown['database']],
         ['Backup of run', shown['run']],
+        [
+            'Backup set (msdb, and the file header)',
+            `${shown['backupSet']}, finished ${shown['setFinishedAt']} (SQL Server's time)`,
+        ],
         ['Found in', plan.foundIn],
     ];
     ctx.summarySections.push([
@@ -58818,18 +59512,20 @@ async function planRestore(ctx, earlier, hostState) {
     }
     const cut = source.file.lastIndexOf('\\');
     const listing = await ctx.host.files(source.file.slice(0, cut), [source.file.slice(cut + 1)]);
-    const file = listing.files[0];
-    if (!file) {
+    if (!listing.files[0]) {
         refuse(`The backup ${source.file} cannot be seen from ${hostLabel(ctx)}: it was moved or deleted, or the share is not ` +
-            'reachable.', "Put the file back where it was recorded (the manifest next to it names its SHA-256), or copy it elsewhere and name it in 'restore-backup-file'; then re-run this job.");
+            'reachable.', `Put the file back where it was recorded (${found.foundIn} names its SHA-256 and backup set), or name another ` +
+            "backup the backup stage recorded in 'restore-backup-file'; then re-run this job.");
     }
-    else if (file.sha256 !== source.sha256) {
-        refuse(`The backup ${source.file} has the SHA-256 ${file.sha256}, and ${found.foundIn} recorded ${source.sha256}: the ` +
-            'file changed after it was verified.', 'Do not restore it. Find the verified copy (the backup folder, its manifest, your storage snapshots), name it in ' +
-            "'restore-backup-file', then re-run this job.");
-    }
+    await proveHeader(ctx, source, target, found.foundIn, refuse);
     const plan = { source, target, foundIn: found.foundIn, upgrade: found.upgrade };
-    ctx.record.data['restorePlan'] = { ...plan, show: describeRestore(plan) };
+    const shownNow = describeRestore(plan);
+    const badShown = shownProblem(shownNow);
+    if (badShown) {
+        refuse(`The backup to restore cannot be shown to the rollback gate's reviewers as recorded: ${badShown}.`, 'Do not restore it from this record. Check the backup record in the state folder, or restore by hand after ' +
+            'checking the file.');
+    }
+    ctx.record.data['restorePlan'] = { ...plan, show: shownNow };
     ctx.log.info(`backup to restore: ${source.file} (${size(source.size)}, SHA-256 ${source.sha256}, taken ${source.takenAt ?? 'at an unknown time'}) ` +
         `into ${target.database} on ${target.server}; found in ${found.foundIn}`);
     return plan;
@@ -58838,7 +59534,68 @@ async function planRestore(ctx, earlier, hostState) {
 const before = (a, b) => Date.parse(a) <= Date.parse(b);
 function sourceOf(r) {
     const { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit } = r;
-    return { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit };
+    return {
+        server,
+        database,
+        file,
+        size,
+        sha256,
+        takenAt,
+        backupMs,
+        backupRunKey,
+        explicit,
+        backupSet: r.backupSet ?? null,
+    };
+}
+/** Two of SQL Server's datetimes (yyyy-MM-ddTHH:mm:ss.fff, no zone) are the same time, to the second. */
+const sameSecond = (a, b) => a.slice(0, 19) === b.slice(0, 19) && a.length >= 19;
+/**
+ * The file at the recorded path must be the backup that was recorded: RESTORE HEADERONLY (SQL Server reading the file
+ * by the path it will restore from) names one backup set, of the recorded database and server, with the GUID and
+ * finish time msdb recorded when the backup stage took it, and the file still has the recorded SHA-256. Every
+ * mismatch is named; nothing is restored.
+ */
+async function proveHeader(ctx, source, target, foundIn, refuse) {
+    const recorded = source.backupSet;
+    if (!recorded) {
+        refuse(`${foundIn} has no backup set for ${source.file} (it was recorded by a jams-upgrade that did not keep the ` +
+            "backup set's GUID from msdb), so the file's header cannot be compared with what was backed up.", 'Restore this backup by hand with SQL Server Management Studio after checking its header (RESTORE HEADERONLY), ' +
+            'or take a new backup with the backup stage.');
+    }
+    const want = recorded;
+    const header = await ctx.host.backupHeader(target, source.file);
+    ctx.record.data['restoreHeader'] = header;
+    const sets = header.sets;
+    const got = sets[0];
+    const mismatches = [];
+    if (sets.length !== 1 || !got) {
+        mismatches.push(`the file holds ${sets.length} backup sets, and the backup stage writes exactly one`);
+    }
+    if (got) {
+        if (got.databaseName !== want.databaseName || got.databaseName !== source.database) {
+            mismatches.push(`its header names the database ${got.databaseName}, and ${want.databaseName} was backed up`);
+        }
+        if (got.serverName.toLowerCase() !== want.serverName.toLowerCase()) {
+            mismatches.push(`its header names the server ${got.serverName}, and ${want.serverName} took the backup`);
+        }
+        if (got.guid.toLowerCase() !== want.guid.toLowerCase()) {
+            mismatches.push(`its header names the backup set ${got.guid}, and msdb recorded ${want.guid}`);
+        }
+        if (!sameSecond(got.finishedAt, want.finishedAt)) {
+            mismatches.push(`its header says the backup finished at ${got.finishedAt}, and msdb recorded ${want.finishedAt}`);
+        }
+    }
+    if (header.sha256 !== source.sha256) {
+        mismatches.push(`it has the SHA-256 ${header.sha256}, and ${source.sha256} was recorded`);
+    }
+    if (mismatches.length === 0) {
+        ctx.log.info(`backup header of ${source.file}: ${got?.databaseName} on ${got?.serverName}, backup set ${got?.guid}, finished ` +
+            `${got?.finishedAt}: as recorded in ${foundIn}`);
+        return;
+    }
+    refuse(`The backup ${source.file} is not the backup ${foundIn} recorded: ${mismatches.join('; ')}. It was replaced or ` +
+        'changed after the backup stage took it.', 'Do not restore it. Find out who can write to the backup folder; put the recorded backup back from your storage ' +
+        "snapshots, or name another backup the backup stage recorded in 'restore-backup-file'; then re-run this job.");
 }
 function fromBackup(db, runKey, explicit) {
     return {
@@ -58851,9 +59608,13 @@ function fromBackup(db, runKey, explicit) {
         backupMs: db.backupMs,
         backupRunKey: runKey,
         explicit,
+        backupSet: db.backupSet ?? null,
     };
 }
-/** A file restore-backup-file names: it needs a record of its own (the backup record or its manifest) to be checked. */
+/**
+ * A file restore-backup-file names: only a verified backup of the backup record in the protected state folder is
+ * trusted. Nothing next to the file (on a share others may write) is read.
+ */
 async function namedBackup(ctx, file, refuse) {
     const stored = await readBackupRecords(ctx);
     const entry = Object.values(stored.all).find((e) => e.database?.file.toLowerCase() === file.toLowerCase() && e.database.verified);
@@ -58864,31 +59625,13 @@ async function namedBackup(ctx, file, refuse) {
             upgrade: null,
         };
     }
-    const cut = file.lastIndexOf('\\');
-    const manifestName = `${file.slice(cut + 1)}.json`;
-    let manifest = null;
-    let why = 'it has no manifest next to it';
-    try {
-        manifest = (await ctx.host.readState(file.slice(0, cut), manifestName)).data;
-    }
-    catch (err) {
-        why = `its manifest could not be read: ${err.message}`;
-    }
-    if (!manifest?.verified) {
-        refuse(`restore-backup-file names ${file}, and jams-upgrade has no verified record of it: it is not in ${stored.path}, ` +
-            `and ${manifest ? 'its manifest says it was not verified' : why}. Without a recorded SHA-256 the file cannot be proven unchanged.`, 'Name a backup the backup stage took (its manifest, <file>.json, lies next to it), or restore this one by hand ' +
-            'with SQL Server Management Studio after checking it.');
-    }
-    const m = manifest;
-    return {
-        source: fromBackup({ ...m, file }, m.runKey ?? null, true),
-        foundIn: `the manifest ${file.slice(0, cut)}\\${manifestName}`,
-        upgrade: null,
-    };
+    return refuse(`restore-backup-file names ${file}, and jams-upgrade has no verified record of it in ${stored.path}: only the ` +
+        "backups the backup stage recorded there can be proven (SHA-256, and the backup set's GUID and finish time).", 'Name a backup the backup stage took and recorded on this host, or restore this one by hand with SQL Server ' +
+        'Management Studio after checking its header (RESTORE HEADERONLY).');
 }
 /** The verified backup of the run of the last upgrade attempt on this host, taken before that attempt's installer. */
 async function lastUpgradeBackup(ctx, refuse) {
-    const named = "name the backup to restore in 'restore-backup-file' (the backup folder holds each backup with a manifest), then re-run this job";
+    const named = "name the backup to restore in 'restore-backup-file' (one the backup stage recorded on this host, in backup-path), then re-run this job";
     const { path, data: upgrade } = await readUpgradeRecord(ctx);
     if (!upgrade) {
         refuse(`No upgrade is recorded on ${hostLabel(ctx)} (${path}), so there is no upgrade attempt whose backup a rollback ` +
@@ -58941,6 +59684,7 @@ async function lastUpgradeBackup(ctx, refuse) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/preflight.ts
+
 
 
 
@@ -59026,6 +59770,8 @@ const preflight = {
             ctx.record.data['database'] = { server, database, auth, source, form };
             ctx.log.info(`JAMS database: ${describeTarget(target)}`);
         }
+        // The machines the agents stage will reach, for the downtime gate; a host outside agent-hosts-allowed stops here.
+        await listAgentHosts(ctx);
         const staging = await planStaging(ctx);
         // The kind of setup it stages, from its bytes: arguments that kind ignores would hang the install in the downtime.
         await checkStagedKind(ctx, staging);
@@ -59441,7 +60187,13 @@ const upgrade_upgrade = {
             targetVersion: target,
             versionBefore: installed.version,
             versionAfter: null,
-            installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
+            installer: {
+                path: installer.path,
+                sha256: installer.sha256 ?? '',
+                version: installerVersion,
+                signer: installer.signer,
+                signerThumbprint: installer.signerThumbprint ?? null,
+            },
             phase: 'completed',
             install: null,
             configSaveKey: downgrade?.configSaveKey ?? null,
@@ -59454,7 +60206,13 @@ const upgrade_upgrade = {
                 ...base,
                 runKey: runKey(ctx),
                 versionBefore: data.versionBefore,
-                installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installerVersion },
+                installer: {
+                    path: installer.path,
+                    sha256: installer.sha256 ?? '',
+                    version: installerVersion,
+                    signer: installer.signer,
+                    signerThumbprint: installer.signerThumbprint ?? null,
+                },
                 configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
                 configReappliedAt: null,
             };
@@ -59732,6 +60490,15 @@ const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
     'agent-method',
     'clients',
 ]));
+/**
+ * Trust roots: action inputs that only the hosts environment's variables set (JAMS_FILE_SHARE_ROOT, ...), never a
+ * workflow input, so whoever starts a run cannot widen them. Each goes to every job that passes an input it bounds.
+ */
+const TRUSTED_INPUTS = {
+    'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
+    'agent-hosts-allowed': ['agents', 'clients'],
+    'agent-msi-signer': ['agent-method'],
+};
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
 function pipeline_variableFor(input) {
     return `JAMS_${input.toUpperCase().replace(/-/g, '_')}`;
@@ -59761,6 +60528,7 @@ const stage = (name, role, options = {}) => ({
     fromJobs: options.fromJobs ?? {},
     fixed: options.fixed ?? {},
     outputs: options.outputs ?? [],
+    trusted: Object.keys(TRUSTED_INPUTS).filter((t) => (TRUSTED_INPUTS[t] ?? []).some((bounded) => (options.inputs ?? []).includes(bounded))),
 });
 const preflightInputs = [
     'install-folder',
@@ -59813,8 +60581,12 @@ const agentsInputs = [
  */
 const PIPELINE = [
     [
-        // The primary proves the JAMS database the backup will use (the inputs, else common.config).
-        stage('preflight', 'primary', { inputs: [...preflightInputs, 'sql-server', 'sql-database'] }),
+        // The primary proves the JAMS database the backup will use (the inputs, else common.config), and lists the hosts
+        // the agents stage will reach for the downtime gate (output agent-hosts).
+        stage('preflight', 'primary', {
+            inputs: [...preflightInputs, 'sql-server', 'sql-database', 'agents', 'agent-method', 'clients'],
+            outputs: ['agent-hosts'],
+        }),
         stage('preflight', 'secondary', { inputs: preflightInputs }),
     ],
     [
@@ -59862,6 +60634,7 @@ const restoreInputs = [
     'sql-server',
     'sql-database',
     'restore-backup-file',
+    'backup-path',
     'target-version',
 ];
 const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
@@ -59873,7 +60646,13 @@ const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
 const ROLLBACK_PIPELINE = [
     [
         stage('preflight', 'primary', {
-            inputs: [...rollbackPreflightInputs, 'sql-server', 'sql-database', 'restore-backup-file'],
+            inputs: [
+                ...rollbackPreflightInputs,
+                'sql-server',
+                'sql-database',
+                'restore-backup-file',
+                'backup-path',
+            ],
             fixed: rollback,
             outputs: ['restore-plan'],
         }),
@@ -60001,7 +60780,7 @@ class Context {
 }
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
+var http_client_lib = __nccwpck_require__(9659);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
@@ -60026,11 +60805,11 @@ function getAuthString(token, options) {
     return typeof options.auth === 'string' ? options.auth : `token ${token}`;
 }
 function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
+    const hc = new http_client_lib.HttpClient();
     return hc.getAgent(destinationUrl);
 }
 function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
+    const hc = new http_client_lib.HttpClient();
     return hc.getAgentDispatcher(destinationUrl);
 }
 function getProxyFetch(destinationUrl) {
@@ -65739,7 +66518,7 @@ const report = {
 const RESTORE_SQL = 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKSUM';
 /**
  * The rollback's database restore, on the primary: the verified backup of the upgrade being undone (or the one
- * restore-backup-file names), checked again by SHA-256 and RESTORE VERIFYONLY, restored over the JAMS database while no
+ * restore-backup-file names), checked again by its header, SHA-256 and RESTORE VERIFYONLY, restored over the JAMS database while no
  * JAMS service runs on either node. Recorded on the host, so a re-run never repeats a finished restore.
  */
 const restore = {
@@ -65831,7 +66610,8 @@ async function restoreDatabase(ctx, plan, stored, earlier) {
         await ctx.change('restore database', `${RESTORE_SQL} with @db = ${target.database} and @path = ${source.file}, on ${target.server} ` +
             `(backup taken ${shown['takenAt']}, ${shown['size']}, SHA-256 ${source.sha256})`, async () => {
             await stored.save({ ...stored.entry, restore: record });
-            run = await ctx.host.restoreDatabase(target, source.file);
+            // The host hashes the file again, by the path SQL Server gets, right before it sends the RESTORE.
+            run = await ctx.host.restoreDatabase(target, source.file, source.sha256);
             return `${run.messages.join(' ')} (${database_backup_seconds(run.durationMs)})`;
         });
     }
@@ -65861,227 +66641,6 @@ async function restoreDatabase(ctx, plan, stored, earlier) {
     ctx.log.info(`restored ${target.database} on ${target.server} from ${source.file} in ${database_backup_seconds(done.durationMs)}; recorded in ` +
         `${ctx.settings.stateFolder}\\${ROLLBACK_RECORD_FILE}. Everything JAMS recorded after ${shown['takenAt']} is gone ` +
         'with the restore.');
-}
-
-// EXTERNAL MODULE: ./node_modules/@xmldom/xmldom/lib/index.js
-var xmldom_lib = __nccwpck_require__(8351);
-;// CONCATENATED MODULE: ./src/jams/config-merge.ts
-
-/**
- * Reapplies the customisations of a saved .NET config file to the file a new JAMS version installed:
- * appSettings and connectionStrings entries are merged by key (the saved value wins), everything else is
- * the new version's. Pure: text in, text and a readable list of changes out.
- */
-/** The merged sections and the attribute that keys their entries. */
-const MERGED_SECTIONS = { appSettings: 'key', connectionStrings: 'name' };
-class ConfigMergeError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ConfigMergeError';
-    }
-}
-const ELEMENT = 1;
-const TEXT = 3;
-const CDATA = 4;
-/** Values that look like secrets are shown as *** in the diff, which goes into logs and the job summary. */
-const SECRET_KEY = /pass(word)?|pwd|secret|token|api.?key|credential/i;
-/**
- * A password keyword and its whole value in any connection-string form JAMS writes: SqlClient's and OLE DB's quoted
- * values ("a;b", 'a;b'), ODBC's braced ones ({a;b}}c}), or a plain value up to the next ';'.
- */
-const SECRET_IN_CONNECTION = /\b(password|pwd)\s*=\s*(?:"(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*)/gi;
-function config_merge_parse(text, label) {
-    const problems = [];
-    let doc;
-    try {
-        doc = new xmldom_lib/* DOMParser */.S4({
-            onError: (level, message) => {
-                if (level !== 'warning')
-                    problems.push(message.split('\n')[0] ?? message);
-            },
-        }).parseFromString(text, 'text/xml');
-    }
-    catch (err) {
-        throw new ConfigMergeError(`the ${label} file is not well-formed XML: ${err.message.split('\n')[0]}`);
-    }
-    if (problems.length > 0 || !doc.documentElement) {
-        throw new ConfigMergeError(`the ${label} file is not well-formed XML: ${problems[0] ?? 'no root element'}`);
-    }
-    return doc;
-}
-function childElements(parent, name) {
-    const found = [];
-    for (let n = parent.firstChild; n; n = n.nextSibling) {
-        if (n.nodeType === ELEMENT && (name === undefined || n.nodeName === name))
-            found.push(n);
-    }
-    return found;
-}
-function attributes(el) {
-    const list = [];
-    for (let i = 0; i < el.attributes.length; i++) {
-        const a = el.attributes.item(i);
-        if (a)
-            list.push([a.name, a.value]);
-    }
-    return list;
-}
-function entries(section, keyAttr) {
-    // .NET reads the entries in order, so of two with the same key the last wins.
-    const map = new Map();
-    for (const el of section ? childElements(section, 'add') : []) {
-        const key = el.getAttribute(keyAttr);
-        if (key !== null)
-            map.set(key, el);
-    }
-    return map;
-}
-function display(section, key, el) {
-    if (!el)
-        return undefined;
-    const keyAttr = MERGED_SECTIONS[section];
-    return attributes(el)
-        .filter(([name]) => name !== keyAttr)
-        .map(([name, value]) => `${name}="${redact(section, key, name, value)}"`)
-        .join(' ');
-}
-function redact(section, key, attribute, value) {
-    if (section === 'connectionStrings' && attribute === 'connectionString') {
-        return value.replace(SECRET_IN_CONNECTION, (m) => `${m.split('=')[0]}=***`);
-    }
-    return SECRET_KEY.test(key) || SECRET_KEY.test(attribute) ? '***' : value;
-}
-/** The whitespace text node in front of a node, if any (its line break and indentation). */
-function leadingWhitespace(node) {
-    const prev = node.previousSibling;
-    return prev && prev.nodeType === TEXT && /^\s*$/.test(prev.nodeValue ?? '') ? (prev.nodeValue ?? '') : null;
-}
-function indentOf(node) {
-    const ws = leadingWhitespace(node);
-    return ws === null ? '' : ws.slice(ws.lastIndexOf('\n') + 1);
-}
-/** Appends an element after the parent's last element, indented like its siblings. */
-function appendIndented(parent, child) {
-    const doc = parent.ownerDocument;
-    const last = childElements(parent).at(-1);
-    if (last) {
-        const ws = doc.createTextNode(leadingWhitespace(last) ?? `\n${indentOf(parent)}  `);
-        parent.insertBefore(ws, last.nextSibling);
-        parent.insertBefore(child, ws.nextSibling);
-        return;
-    }
-    const base = indentOf(parent);
-    while (parent.firstChild)
-        parent.removeChild(parent.firstChild);
-    parent.appendChild(doc.createTextNode(`\n${base}  `));
-    parent.appendChild(child);
-    parent.appendChild(doc.createTextNode(`\n${base}`));
-}
-/** Element structure without layout and comments, for "does anything else differ". */
-function canonical(el, skipChildren = []) {
-    const attrs = attributes(el)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([n, v]) => ` ${n}=${JSON.stringify(v)}`)
-        .join('');
-    let inner = '';
-    for (let n = el.firstChild; n; n = n.nextSibling) {
-        if (n.nodeType === ELEMENT && !skipChildren.includes(n.nodeName))
-            inner += canonical(n);
-        else if (n.nodeType === TEXT || n.nodeType === CDATA)
-            inner += (n.nodeValue ?? '').trim();
-    }
-    return `<${el.nodeName}${attrs}>${inner}</${el.nodeName}>`;
-}
-function mergeConfig(saved, installed) {
-    const savedRoot = config_merge_parse(saved, 'saved').documentElement;
-    const doc = config_merge_parse(installed, 'installed');
-    const root = doc.documentElement;
-    const sections = Object.keys(MERGED_SECTIONS);
-    const otherDifferences = canonical(savedRoot, sections) !== canonical(root, sections);
-    const changes = [];
-    const notes = [];
-    for (const section of sections) {
-        const keyAttr = MERGED_SECTIONS[section];
-        const from = childElements(savedRoot, section).at(-1);
-        let into = childElements(root, section).at(-1);
-        const wanted = entries(from, keyAttr);
-        const present = entries(into, keyAttr);
-        if (from && childElements(from).some((e) => e.nodeName === 'remove' || e.nodeName === 'clear')) {
-            notes.push(`${section}: <remove>/<clear> entries of the saved file were not reapplied`);
-        }
-        const sectionAttrs = from ? attributes(from) : [];
-        if (!into && (wanted.size > 0 || sectionAttrs.length > 0)) {
-            into = doc.createElement(section);
-            appendIndented(root, into);
-        }
-        if (!into)
-            continue;
-        for (const [name, value] of sectionAttrs) {
-            if (into.getAttribute(name) === value)
-                continue;
-            const before = into.getAttribute(name);
-            into.setAttribute(name, value);
-            changes.push({
-                section,
-                key: `@${name}`,
-                kind: before === null ? 'added' : 'changed',
-                ...(before === null ? {} : { installed: redact(section, name, name, before) }),
-                reapplied: redact(section, name, name, value),
-            });
-        }
-        for (const [key, source] of wanted) {
-            const target = present.get(key);
-            if (!target) {
-                const added = doc.createElement('add');
-                for (const [name, value] of attributes(source))
-                    added.setAttribute(name, value);
-                appendIndented(into, added);
-                changes.push({ section, key, kind: 'added', reapplied: display(section, key, added) });
-                continue;
-            }
-            const differing = attributes(source).filter(([name, value]) => target.getAttribute(name) !== value);
-            if (differing.length === 0)
-                continue;
-            const before = display(section, key, target);
-            for (const [name, value] of differing)
-                target.setAttribute(name, value);
-            changes.push({
-                section,
-                key,
-                kind: 'changed',
-                installed: before,
-                reapplied: display(section, key, target),
-            });
-        }
-        for (const [key, el] of present) {
-            if (!wanted.has(key))
-                changes.push({ section, key, kind: 'kept', installed: display(section, key, el) });
-        }
-    }
-    const changed = changes.some((c) => c.kind !== 'kept');
-    return { text: changed ? serialize(doc, installed) : installed, changed, changes, otherDifferences, notes };
-}
-/** Serialises with the installed file's line endings and final newline (the parser normalises them to LF). */
-function serialize(doc, like) {
-    let text = new xmldom_lib/* XMLSerializer */.el().serializeToString(doc);
-    if (/\r?\n$/.test(like) && !text.endsWith('\n'))
-        text += '\n';
-    return like.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
-}
-/** The readable diff of one file: one line per reapplied or kept entry. */
-function describeMerge(result) {
-    const lines = result.changes.map((c) => {
-        const where = `${c.section} ${c.key}`;
-        if (c.kind === 'changed')
-            return `~ ${where}: ${c.installed} -> ${c.reapplied}`;
-        if (c.kind === 'added')
-            return `+ ${where}: ${c.reapplied}`;
-        return `= ${where}: ${c.installed} (new version's entry, kept)`;
-    });
-    if (result.otherDifferences) {
-        lines.push('  outside appSettings and connectionStrings the new version differs from the saved file: kept the new');
-    }
-    return [...lines, ...result.notes.map((n) => `! ${n}`)];
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/config-reapply.ts
@@ -66493,11 +67052,13 @@ const STAGES = {
 
 
 
+
 /** What the stage's PowerShell host is built from: the settings, and the stage's transcript. */
 function hostOptions(settings, transcript) {
     return {
         shell: settings.shell,
         installFolder: settings.installFolder,
+        stateFolder: settings.stateFolder,
         callTimeoutMs: settings.callTimeoutMs,
         lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
         secretEnv: secretEnv(settings),
@@ -66620,6 +67181,9 @@ function setOutputs(record, recordPath) {
         if (upgrade.versionAfter)
             lib_core/* setOutput */.uH('version-after', upgrade.versionAfter);
     }
+    const agentHosts = record.data['agentHosts'];
+    if (agentHosts)
+        lib_core/* setOutput */.uH('agent-hosts', agentHostsOutput(agentHosts));
     const restorePlan = record.data['restorePlan'];
     if (restorePlan)
         lib_core/* setOutput */.uH('restore-plan', JSON.stringify(restorePlan.show));
@@ -66842,6 +67406,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 2203:
 /***/ ((module) => {
 
@@ -66958,7 +67529,7 @@ module.exports = { urlAlphabet }
 
 /***/ }),
 
-/***/ 2650:
+/***/ 8084:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67146,8 +67717,8 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -68415,460 +68986,10 @@ var external_string_decoder_ = __nccwpck_require__(3193);
 var external_events_ = __nccwpck_require__(4434);
 // EXTERNAL MODULE: external "child_process"
 var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 ;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
@@ -68889,7 +69010,7 @@ var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 /* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
+const IS_WINDOWS = process.platform === 'win32';
 /*
  * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
  */
@@ -68912,7 +69033,7 @@ class ToolRunner extends external_events_.EventEmitter {
         const toolPath = this._getSpawnFileName();
         const args = this._getSpawnArgs(options);
         let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             // Windows + cmd file
             if (this._isCmdFile()) {
                 cmd += toolPath;
@@ -68966,7 +69087,7 @@ class ToolRunner extends external_events_.EventEmitter {
         }
     }
     _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             if (this._isCmdFile()) {
                 return process.env['COMSPEC'] || 'cmd.exe';
             }
@@ -68974,7 +69095,7 @@ class ToolRunner extends external_events_.EventEmitter {
         return this.toolPath;
     }
     _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
+        if (IS_WINDOWS) {
             if (this._isCmdFile()) {
                 let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
                 for (const a of this.args) {
@@ -69229,15 +69350,15 @@ class ToolRunner extends external_events_.EventEmitter {
     exec() {
         return toolrunner_awaiter(this, void 0, void 0, function* () {
             // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
                 (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
             return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
                 this._debug(`exec tool: ${this.toolPath}`);
                 this._debug('arguments:');
@@ -69252,7 +69373,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 state.on('debug', (message) => {
                     this._debug(message);
                 });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
@@ -69922,6 +70043,484 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath)
+/* harmony export */ });
+/* unused harmony exports chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+
+/***/ }),
+
+/***/ 8701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which)
+/* harmony export */ });
+/* unused harmony exports cp, mv, rmRF, mkdirP, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
 
 /***/ })
 

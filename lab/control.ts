@@ -1,6 +1,6 @@
 // Test and rehearsal control over the lab's state file: create a fresh pair, inject faults, read state.
 // The lab itself (lab/ps/) owns the simulation; this only edits its JSON while no stage runs.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -9,11 +9,13 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PowerShellHost } from '../src/host/powershell-host.js';
+import { DEFAULT_STATE_FOLDER } from '../src/jams/unverified.js';
 
 export interface LabService {
   status: string;
@@ -59,6 +61,8 @@ export interface LabNode {
     done: boolean;
     /** Names of JU_* (secret) variables the installer's environment held: must stay empty. */
     secretVariablesSeen: string[];
+    /** The installer's file was held open (FileShare.Read) by the stage that hashed it when the process started. */
+    heldAtStart?: boolean;
   } | null;
   faults: {
     stuckStopPending: string[];
@@ -86,6 +90,8 @@ export interface LabNode {
     jams6?: boolean;
     /** Completed entries show the EntryState CompletedKept. */
     keptEntries?: boolean;
+    /** Someone rewrites the installer right before the stage opens it to start it (once). */
+    installerSwapped?: boolean;
   };
 }
 
@@ -140,6 +146,8 @@ export interface LabState {
     logins: Record<string, string>;
     faults: { backupFails: boolean; backupDamaged: boolean; restoreFails?: boolean };
     log: LabSqlCall[];
+    /** msdb's backup history: each backup set the stand-in wrote, by the device's name as BACKUP was given it. */
+    history?: { path: string; guid: string; finishedAt: string; database: string; server: string }[];
     /** Each database the stand-in restored: the backup it came from, and RESTORING until the restore ends. */
     restored: Record<
       string,
@@ -161,7 +169,20 @@ export interface LabState {
   /** The entries of agents' deploy jobs (Get-JAMSEntry lists them with the others). */
   deploys: (LabEntry & { agent: string; severity: string; status: string })[];
   /** Installers started on remote hosts, written by the lab. */
-  remoteInstalls: { pid: number; host: string; kind: string; done: boolean; exitCode: number | null }[];
+  remoteInstalls: {
+    pid: number;
+    host: string;
+    kind: string;
+    done: boolean;
+    exitCode: number | null;
+    /** The package was held open (FileShare.Read) by the start script that hashed it when it started. */
+    heldAtStart?: boolean;
+  }[];
+  /**
+   * Owners and access entries that are not an administrator's, by lab path relative to the lab folder ('/'-separated,
+   * lower case): what Windows keeps in a file's security descriptor (lab/ps/Lab.State.ps1 LabPathFacts).
+   */
+  security?: Record<string, LabSecurity>;
   /** Deploy jobs inherit the root folder's maintenance window and wait for resources while it is closed. */
   deployHeldByWindow?: boolean;
 }
@@ -189,14 +210,73 @@ export interface LabRemoteHost {
     neverOnline: boolean;
     /** What an installer started there ends with. */
     installerExitCode: number;
+    /** Someone else made the stage's folder under C:\Windows\Temp first (as if its random name had been guessed). */
+    remoteFolderPreCreated: boolean;
   }>;
+}
+
+/** A path's owner and access entries (rights: the 32-bit access mask), as the lab's security table keeps them. */
+export interface LabSecurity {
+  owner: string;
+  ownerName: string;
+  aces: { sid: string; name: string; type: 'Allow' | 'Deny'; rights: number; inherited: boolean }[];
+  protected: boolean;
+}
+
+/** A local user of the nodes, not an administrator: the owner of what a fault plants. */
+export const LAB_MALLORY = { sid: 'S-1-5-21-3623811015-3361044348-30300820-1107', name: 'LAB\\mallory' };
+
+/** A node's path as the lab's security table names it (lab/ps/Lab.State.ps1 LabSecurityKey). */
+export function securityKey(node: 'primary' | 'secondary', windowsPath: string): string {
+  const m = /^([A-Za-z]):[\\/](.*)$/.exec(windowsPath);
+  return [node, (m?.[1] ?? 'C').toLowerCase(), ...(m?.[2] ?? '').split(/[\\/]/)].join('/').toLowerCase();
+}
+
+const ADMINS_ACE = {
+  sid: 'S-1-5-32-544',
+  name: 'BUILTIN\\Administrators',
+  type: 'Allow',
+  rights: 0x1f01ff,
+  inherited: false,
+} as const;
+const SYSTEM_ACE = {
+  sid: 'S-1-5-18',
+  name: 'NT AUTHORITY\\SYSTEM',
+  type: 'Allow',
+  rights: 0x1f01ff,
+  inherited: false,
+} as const;
+
+/** Records a path's security on both nodes. */
+function secureBoth(s: LabState, windowsPath: string, security: LabSecurity): void {
+  s.security ??= {};
+  for (const node of ['primary', 'secondary'] as const) s.security[securityKey(node, windowsPath)] = security;
+}
+
+/** Makes a folder (a Windows path) on both nodes' disks, and returns their lab paths. */
+function folderOnBoth(folder: string, windowsPath: string): string[] {
+  return (['primary', 'secondary'] as const).map((node) => {
+    const path = labPath(folder, node, windowsPath);
+    mkdirSync(path, { recursive: true });
+    return path;
+  });
 }
 
 /** The share writeLabInstaller puts installers on, as the lab's shares name it. */
 export const INSTALLER_SHARE = 'fileserver\\jams';
 
 /** Named faults, for tests and `npm run rehearse -- --fault <name>`. */
-export const FAULTS: Record<string, { description: string; apply: (s: LabState) => void }> = {
+export const FAULTS: Record<
+  string,
+  {
+    description: string;
+    apply: (s: LabState) => void;
+    /** A fault that acts on files rather than the state: the rehearsal runs it after the upgrade, before the rollback. */
+    beforeRollback?: (folder: string) => void;
+    /** Files a fault puts on the nodes' disks when it is injected (after apply). */
+    files?: (folder: string) => void;
+  }
+> = {
   'stuck-stop': {
     description: 'JAMS Scheduler on the primary hangs in StopPending',
     apply: (s) => s.nodes.primary.faults.stuckStopPending.push('JAMSScheduler'),
@@ -228,6 +308,24 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
   'backup-damaged': {
     description: 'the backup file is written damaged, so RESTORE VERIFYONLY fails',
     apply: (s) => (s.sql.faults.backupDamaged = true),
+  },
+  'secret-in-config': {
+    description:
+      "common.config on both nodes holds a SQL login's password and a secret appSetting (LAB_CONFIG_SECRETS): no " +
+      'file of a run folder, no output and no summary may show them',
+    apply: () => undefined,
+    files: (folder) => {
+      putSecretsInConfig(folder);
+    },
+  },
+  'forged-backup': {
+    description:
+      'someone with write access to the backup share replaces the recorded backup file with a backup of another ' +
+      'database (another backup set, a valid file): the rollback must refuse it before the restore',
+    apply: () => undefined,
+    beforeRollback: (folder) => {
+      forgeBackup(folder);
+    },
   },
   'restore-fails': {
     description: 'SQL Server fails the RESTORE DATABASE (another session holds the database)',
@@ -325,6 +423,64 @@ export const FAULTS: Record<string, { description: string; apply: (s: LabState) 
   'deploy-held': {
     description: "deploy jobs inherit the root folder's maintenance window and wait while it is closed",
     apply: (s) => (s.deployHeldByWindow = true),
+  },
+  'state-folder-user-writable': {
+    description: `the state folder ${DEFAULT_STATE_FOLDER} exists, and BUILTIN\\Users may create and change files in it (as C:\\ProgramData's entries give a folder made there without its own)`,
+    apply: (s) =>
+      secureBoth(s, DEFAULT_STATE_FOLDER, {
+        owner: 'S-1-5-32-544',
+        ownerName: 'BUILTIN\\Administrators',
+        protected: false,
+        aces: [
+          { ...SYSTEM_ACE, inherited: true },
+          { ...ADMINS_ACE, inherited: true },
+          { sid: 'S-1-5-32-545', name: 'BUILTIN\\Users', type: 'Allow', rights: 0x1301bf, inherited: true },
+        ],
+      }),
+    files: (folder) => void folderOnBoth(folder, DEFAULT_STATE_FOLDER),
+  },
+  'record-pre-created': {
+    description: `a local user (LAB\\mallory) made ${DEFAULT_STATE_FOLDER}\\installer-staging.json.tmp first, to own the file a record is written through`,
+    apply: (s) =>
+      secureBoth(s, `${DEFAULT_STATE_FOLDER}\\installer-staging.json.tmp`, {
+        owner: LAB_MALLORY.sid,
+        ownerName: LAB_MALLORY.name,
+        protected: false,
+        aces: [
+          { sid: LAB_MALLORY.sid, name: LAB_MALLORY.name, type: 'Allow', rights: 0x1f01ff, inherited: false },
+        ],
+      }),
+    files: (folder) => {
+      for (const path of folderOnBoth(folder, DEFAULT_STATE_FOLDER)) {
+        writeFileSync(join(path, 'installer-staging.json.tmp'), '{"copies":[]}');
+      }
+    },
+  },
+  'staging-is-junction': {
+    description: `${DEFAULT_STATE_FOLDER}\\installers is a junction to C:\\Users\\Public\\jams-drop, a folder users can write`,
+    apply: () => undefined,
+    files: (folder) => {
+      folderOnBoth(folder, DEFAULT_STATE_FOLDER);
+      for (const node of ['primary', 'secondary'] as const) {
+        const target = labPath(folder, node, 'C:\\Users\\Public\\jams-drop');
+        mkdirSync(target, { recursive: true });
+        symlinkSync(target, labPath(folder, node, `${DEFAULT_STATE_FOLDER}\\installers`), 'junction');
+      }
+    },
+  },
+  'remote-folder-pre-created': {
+    description:
+      "someone else made the stage's folder under C:\\Windows\\Temp of every agent host and workstation first",
+    apply: (s) => {
+      const hosts = new Set(Object.keys(s.remoteHosts));
+      for (const [name, agent] of Object.entries(s.agents)) hosts.add(agent.address || name);
+      for (const host of hosts) hostFaults(s, host).remoteFolderPreCreated = true;
+    },
+  },
+  'installer-swapped': {
+    description:
+      'someone rewrites the installer after its checks, right before the stage opens it to start it',
+    apply: (s) => forBoth(s, (n) => (n.faults.installerSwapped = true)),
   },
 };
 
@@ -504,6 +660,32 @@ export function injectFault(folder: string, name: string): void {
   if (!fault) throw new Error(`Unknown lab fault '${name}'. Known: ${Object.keys(FAULTS).join(', ')}.`);
   if (!existsSync(join(folder, 'state.json'))) throw new Error(`No lab in ${folder}: create it first.`);
   editLab(folder, fault.apply);
+  fault.files?.(folder);
+}
+
+/**
+ * The secrets fault secret-in-config writes into common.config: a connection-string password in a quoted value that
+ * holds a ';' (each part must stay hidden), and the value of an appSetting whose key looks secret.
+ */
+export const LAB_CONFIG_SECRETS = ['Pw17bfirst', 'h17b-after-semicolon', 'h17b-smtp-secret'] as const;
+
+/** Adds LAB_CONFIG_SECRETS to common.config on both nodes, keeping the JAMS database's connection string first. */
+export function putSecretsInConfig(folder: string): void {
+  const [first, second, smtp] = LAB_CONFIG_SECRETS;
+  for (const node of ['primary', 'secondary'] as const) {
+    const file = labPath(folder, node, 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler\\common.config');
+    const text = readFileSync(file, 'utf8')
+      .replace(
+        '</connectionStrings>',
+        '  <add name="Reporting" connectionString="Data Source=SQL01;Initial Catalog=Reports;User ID=rpt;' +
+          `Password=&quot;${first};${second}&quot;" />\n  </connectionStrings>`,
+      )
+      .replace(
+        '</configuration>',
+        `  <appSettings>\n    <add key="SmtpPassword" value="${smtp}" />\n  </appSettings>\n</configuration>`,
+      );
+    writeFileSync(file, text);
+  }
 }
 
 /** A node's folder path for a Windows path, as the lab maps it (C:\X -> <lab>/<node>/C/X). */
@@ -703,6 +885,32 @@ export function snapshotPair(folder: string): Record<'primary' | 'secondary', No
     };
   };
   return { primary: snap('primary'), secondary: snap('secondary') };
+}
+
+/**
+ * What an attacker with write access to the backup share does: the file at the path of the last backup the SQL stand-in
+ * wrote becomes another whole backup (of the database Payroll on SQL02, another backup set, a valid checksum). msdb's
+ * history and the host's records are out of their reach and stay as they were. Returns the forged file's Windows path.
+ */
+export function forgeBackup(folder: string): string {
+  const last = [...readLab(folder).sql.log].reverse().find((c) => c.sql.startsWith('BACKUP DATABASE'));
+  const device = last?.parameters['path'];
+  if (!device?.startsWith('\\\\')) throw new Error(`No backup to a share was taken in the lab ${folder}.`);
+  const file = join(folder, 'unc', ...device.slice(2).split('\\'));
+  const now = new Date().toISOString();
+  const lines = [
+    'JAMS-UPGRADE LAB BACKUP',
+    'database: Payroll',
+    'copyOnly: true',
+    `takenAt: ${now}`,
+    `payload: ${randomBytes(32).toString('hex')}`,
+    'server: SQL02',
+    `backupSetGuid: ${randomUUID()}`,
+    `finishedAt: ${now.slice(0, 23)}`,
+  ];
+  const checksum = createHash('sha256').update(lines.join('\n'), 'utf8').digest('hex').toUpperCase();
+  writeFileSync(file, [...lines, `checksum: ${checksum}`].join('\n'));
+  return device;
 }
 
 /** Puts every fault back to default-state.json's (none): the rehearsal's rollback returns to a version without them. */

@@ -2,13 +2,13 @@
 // [--out <folder>]`: the whole upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's
 // order (src/pipeline.ts), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
 // Each stage's summary is printed; the run folders and the reports stay in ./rehearsal.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { convert } from 'html-to-text';
 import * as control from '../lab/control.js';
-import { LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
+import { INSTALLER_SHARE, LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
 import type { AuditReport } from '../src/report/audit.js';
 import { PIPELINES, type PipelineName, type StageStep } from '../src/pipeline.js';
@@ -54,6 +54,10 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'client-installer-path': installer.windowsPath,
     'client-installer-sha256': installer.sha256,
     'client-installer-arguments': '',
+    // The trust roots, as the hosts environment's variables give them (JAMS_FILE_SHARE_ROOT, ...).
+    'file-share-root': `\\\\${INSTALLER_SHARE}`,
+    'agent-hosts-allowed': '*.corp.example',
+    'agent-msi-signer': '',
   };
 }
 
@@ -79,6 +83,8 @@ const { values: args } = parseArgs({
     'no-stage': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     out: { type: 'string', default: 'rehearsal' },
+    /** A folder for each step's stdout, stderr and outputs, as the runner's job log would show them. */
+    logs: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -94,12 +100,13 @@ if (args.help || badFault || badProfile) {
   console.log(
     [
       'npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage]',
-      '                 [--dry-run] [--out <folder>]',
+      '                 [--dry-run] [--out <folder>] [--logs <folder>]',
       '',
       '  --then-rollback   after the upgrade (failed or not), roll the pair back (docs/rollback.md)',
       '  --rollback-only   upgrade quietly (it must succeed), then show the rollback of the upgraded pair',
       `  --profile         the lab's delays (${profiles}); realistic is a real pair's, 60 times faster`,
       '  --no-stage        preflight stages no installer (staging-timeout-seconds: 0), so upgrade reads it from the share',
+      "  --logs            keep each step's stdout, stderr and outputs in this folder (the job log a runner shows)",
       '  --dry-run         a dry run; with a rollback only the rollback is dry (the upgrade it undoes is real), and',
       '                    its verify fails on the version, since nothing was changed',
       '',
@@ -149,7 +156,9 @@ function inputsFor(step: StageStep, phase: Phase) {
     'run-folder': phase.runFolder,
     ...step.fixed,
   };
-  for (const name of [...step.inputs, ...Object.keys(step.secrets)]) inputs[name] = phase.table[name] ?? '';
+  for (const name of [...step.inputs, ...step.trusted, ...Object.keys(step.secrets)]) {
+    inputs[name] = phase.table[name] ?? '';
+  }
   for (const [name, from] of Object.entries(step.fromJobs)) {
     inputs[name] = phase.outputs.get(from.job)?.[from.output] ?? '';
   }
@@ -171,6 +180,13 @@ function runStep(step: StageStep, phase: Phase) {
     },
   });
   phase.outputs.set(step.job, r.outputs);
+  if (args.logs) {
+    mkdirSync(args.logs, { recursive: true });
+    const name = `${phase.pipeline}-${step.job}`;
+    writeFileSync(join(args.logs, `${name}.stdout.log`), r.stdout);
+    writeFileSync(join(args.logs, `${name}.stderr.log`), r.stderr);
+    writeFileSync(join(args.logs, `${name}.outputs.json`), JSON.stringify(r.outputs, null, 2));
+  }
   const folder = join(phase.runFolder, step.role ? `${step.stage}-${step.role}` : step.stage);
   const summary = join(folder, step.role ? 'summary.md' : REPORT_MARKDOWN);
   if (phase.quiet) {
@@ -235,11 +251,12 @@ if (args.profile) {
   control.setTiming(labFolder, control.TIMING_PROFILES[profile]);
   console.log(`TIMING: the ${profile} profile (lab/control.ts TIMING_PROFILES)`);
 }
-const before = control.snapshotPair(labFolder);
 if (args.fault) {
   control.injectFault(labFolder, args.fault);
   console.log(`FAULT injected: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
 }
+// After the fault: one that changes the nodes' files (secret-in-config) changes the pair the rollback returns to.
+const before = control.snapshotPair(labFolder);
 const upgradeTable = rehearsalInputs(labFolder);
 const upgrade = runPipeline({
   pipeline: 'upgrade',
@@ -258,7 +275,11 @@ const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
 /** The rollback of what the upgrade left, and the evidence that the pair is back as it was before the upgrade. */
 function rehearseRollback(): boolean {
   rule(`THEN THE ROLLBACK: ${upgradeLine}`);
-  if (args.fault) {
+  const forge = args.fault ? control.FAULTS[args.fault]?.beforeRollback : undefined;
+  if (args.fault && forge) {
+    forge(labFolder);
+    console.log(`FAULT acting now: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
+  } else if (args.fault) {
     control.clearFaults(labFolder);
     console.log(
       `FAULT cleared: ${args.fault} came with the new version, and the rollback returns to ${PREVIOUS_VERSION}.`,
@@ -285,6 +306,37 @@ function rehearseRollback(): boolean {
     );
     console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
     return shown;
+  }
+
+  if (forge) {
+    // A fault the rollback must refuse: it stops before the restore, and the database is untouched.
+    rule('EVIDENCE: the rollback refused the backup and restored nothing');
+    const sql = control.readLab(labFolder).sql;
+    const checks = [
+      {
+        what: 'the rollback stopped before the restore',
+        ok: rollback.failed !== null && /^(preflight|restore)/.test(rollback.failed),
+        seen: rollback.failed ?? 'it did not stop',
+      },
+      {
+        what: 'the SQL stand-in received no RESTORE DATABASE',
+        ok: !sql.log.some((c) => c.sql.startsWith('RESTORE DATABASE')),
+        seen: `${sql.log.filter((c) => c.sql.startsWith('RESTORE DATABASE')).length} RESTORE DATABASE`,
+      },
+      {
+        what: 'no database was restored',
+        ok: Object.keys(sql.restored).length === 0,
+        seen: Object.keys(sql.restored).join(', ') || 'none',
+      },
+    ];
+    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.seen}`);
+    const refused = checks.every((c) => c.ok);
+    rule(
+      `${refused ? 'REHEARSAL SUCCEEDED: the rollback refused the forged backup' : 'REHEARSAL FAILED: the forged backup was not refused before the restore'}; ` +
+        `the rollback's report says: ${rollback.result ?? 'no report'}`,
+    );
+    console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
+    return refused;
   }
 
   // The evidence: the pair as it was before the upgrade, and the RESTORE the SQL stand-in received.

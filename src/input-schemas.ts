@@ -29,6 +29,17 @@ const DEVICE_NAME = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
 const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
 
+/**
+ * A UNC server that is an IP address rather than a name: IPv4 in any form Windows parses (10.0.0.5, 10.5, 167772165,
+ * 0x0a.0.0.5: labels of digits or 0x-hex), an IPv6 literal (fe80--1.ipv6-literal.net, [::1]) or a bare IPv6 text.
+ */
+export function isIpLiteral(server: string): boolean {
+  const name = server.toLowerCase().replace(/\.$/, '');
+  if (name === '') return false;
+  if (/\.ipv6-literal\.net$/.test(name) || name.includes(':') || /^\[.*\]$/.test(name)) return true;
+  return name.split('.').every((label) => /^(0x[0-9a-f]*|[0-9]+)$/.test(label));
+}
+
 export interface WindowsPathOptions {
   /** folder: a drive root (D:\) or a share (\\server\share) will do, and one trailing backslash is fine. */
   kind: 'folder' | 'file' | 'any';
@@ -50,6 +61,12 @@ export function windowsPathProblem(value: string, options: WindowsPathOptions): 
   if (!root && value.startsWith('\\\\')) return 'it names no share after the server';
   if (!root) return 'it is not absolute';
   const [rootText = '', , server, share] = root;
+  if (server !== undefined && isIpLiteral(server)) {
+    return (
+      `'${server}' is an IP address: Windows would send the runner's NTLM credentials to whatever answers there; ` +
+      'name the file server by its DNS name, so Kerberos authenticates the server'
+    );
+  }
   if (server !== undefined && !new RegExp(`^${HOST}$`).test(server)) {
     return `'${server}' is not a server name (letters, digits, - _ and dots)`;
   }
@@ -86,6 +103,13 @@ export function windowsPathProblem(value: string, options: WindowsPathOptions): 
     return `it does not end in ${extensions.join(' or ')}`;
   }
   return null;
+}
+
+/** Whether a Windows path is `root` or lies under it, by whole segments and case-insensitively, as Windows compares. */
+export function windowsPathUnder(path: string, root: string): boolean {
+  const base = root.replace(/\\+$/, '').toLowerCase();
+  const lower = path.toLowerCase();
+  return lower === base || lower.startsWith(`${base}\\`);
 }
 
 /** A refine that reports its reason: src/inputs.ts prints the reason before the input's fix. */

@@ -14,9 +14,9 @@ import {
   sqlLogin,
   sqlName,
   sqlServer,
-  windowsFile,
   windowsFileWith,
   windowsFolder,
+  windowsPathUnder,
 } from './input-schemas.js';
 import { installerArgumentProblem, isInstallerPath } from './jams/installer.js';
 import type { ServiceKind } from './jams/services.js';
@@ -173,10 +173,10 @@ const INPUTS = {
     fix: 'use upgrade or rollback (the workflow this stage runs in)',
   },
   'restore-backup-file': {
-    schema: windowsFile,
+    schema: windowsFileWith('.bak'),
     fix:
-      'give the absolute path of the backup file as the host sees it, such as ' +
-      '\\\\FILES\\backup\\jams\\JAMS_run-123.bak (a backup the backup stage took: its manifest lies next to it)',
+      'give the absolute path of a .bak file the backup stage took and recorded, under backup-path, as the host sees ' +
+      'it, such as \\\\FILES\\backup\\jams\\JAMS_run-123.bak',
   },
   'uninstall-first': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
   agents: {
@@ -202,6 +202,26 @@ const INPUTS = {
   'client-installer-path': INSTALLER_PATH,
   'client-installer-sha256': INSTALLER_SHA256,
   'client-installer-arguments': INSTALLER_ARGUMENTS,
+  'agent-msi-signer': {
+    schema: z
+      .string()
+      .max(1024)
+      .refine((v) => !hasControlCharacter(v))
+      .transform((v) => (/^[0-9A-Fa-f]{40}$/.test(v) ? v.toUpperCase() : v)),
+    fix:
+      "give the agent MSI signer's certificate thumbprint (40 hex digits) or its subject as Get-AuthenticodeSignature " +
+      'shows it (SignerCertificate.Subject), on one line',
+  },
+  'agent-hosts-allowed': {
+    schema: z.array(z.string().regex(/^[A-Za-z0-9_.*?-]{1,253}$/)).min(1),
+    fix:
+      'give the host names the agents stage may reach, or patterns with * and ? (app*.corp.example), one per line or ' +
+      'comma-separated',
+  },
+  'file-share-root': {
+    schema: windowsFolder,
+    fix: 'give the folder or share the installers and backups are read from, such as \\\\FILES\\jams',
+  },
 } as const;
 
 /**
@@ -358,6 +378,17 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const configMode = read('config-mode') ?? 'merge';
   const pipeline = read('pipeline') ?? 'upgrade';
   const restore = { backupFile: read('restore-backup-file') ?? null };
+  if (restore.backupFile && !(backupPath && windowsPathUnder(restore.backupFile, backupPath))) {
+    // A restore reads only where the backup stage writes: never a file on any other server or share.
+    problems.push(
+      `input 'restore-backup-file' has the value ${describe(restore.backupFile)}: ` +
+        (backupPath
+          ? `it is not under backup-path ${describe(backupPath)}, where the backup stage writes the backups`
+          : 'backup-path is empty, so it cannot be checked to lie where the backup stage writes the backups') +
+        '; name a .bak file the backup stage took (under backup-path, the JAMS_BACKUP_PATH variable), or set ' +
+        'backup-path to the folder it was taken to.',
+    );
+  }
   if (stage === 'upgrade' || stage === 'reinstall') {
     for (const name of ['installer-path', 'installer-sha256'] as const) {
       if (!core.getInput(name).trim()) {
@@ -379,6 +410,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     timeoutMs: (read('agent-timeout-seconds') ?? 900) * 1000,
     onFailure: read('on-agent-failure') ?? 'warn',
     clients: read('clients', 'list') ?? [],
+    msiSigner: read('agent-msi-signer') ?? null,
+    hostsAllowed: read('agent-hosts-allowed', 'list') ?? null,
     clientInstaller: {
       path: read('client-installer-path') ?? null,
       sha256: read('client-installer-sha256') ?? null,
@@ -392,6 +425,24 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           `input '${name}' is empty: the agents stage needs it to upgrade the desktop clients named in 'clients'.`,
         );
       }
+    }
+  }
+  const fileShareRoot = read('file-share-root') ?? null;
+  if (fileShareRoot) {
+    // Before any gate, preflight reads and copies these: only from under the root the protected environment names.
+    const outside = (
+      [
+        ['installer-path', upgrade.installerPath],
+        ['client-installer-path', agents.clientInstaller.path],
+        ['restore-backup-file', restore.backupFile],
+      ] as const
+    ).filter(([, path]) => path && !windowsPathUnder(path, fileShareRoot));
+    for (const [name, path] of outside) {
+      problems.push(
+        `input '${name}' has the value ${describe(path)}: it is not under file-share-root ${fileShareRoot}, the only ` +
+          'place files are read from; put the file there, or change file-share-root (the JAMS_FILE_SHARE_ROOT ' +
+          'variable of the hosts environment).',
+      );
     }
   }
   const recordsFolderInput = read('records-folder');
@@ -439,6 +490,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     labFolder: lab ? resolve(lab) : null,
     pipeline,
     restore,
+    fileShareRoot,
   };
 }
 

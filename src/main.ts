@@ -10,6 +10,7 @@ import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
 import type { AgentsData } from './report/agents.js';
+import { agentHostsOutput, type AgentHostsData } from './tasks/agent-hosts.js';
 import type { BackupRecord } from './tasks/backup-record.js';
 import { StageContext, StageError } from './stage-context.js';
 import { STAGES } from './stages/registry.js';
@@ -22,6 +23,7 @@ export function hostOptions(settings: Settings, transcript: (line: string) => vo
   return {
     shell: settings.shell,
     installFolder: settings.installFolder,
+    stateFolder: settings.stateFolder,
     callTimeoutMs: settings.callTimeoutMs,
     lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
     secretEnv: secretEnv(settings),
@@ -152,6 +154,8 @@ function setOutputs(record: StageRecord, recordPath: string): void {
     if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
     if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
   }
+  const agentHosts = record.data['agentHosts'] as AgentHostsData | undefined;
+  if (agentHosts) core.setOutput('agent-hosts', agentHostsOutput(agentHosts));
   const restorePlan = record.data['restorePlan'] as { show: Record<string, string> } | undefined;
   if (restorePlan) core.setOutput('restore-plan', JSON.stringify(restorePlan.show));
   const agents = record.data['agents'] as AgentsData | undefined;

@@ -34,6 +34,8 @@ export interface StageStep {
   fixed: Readonly<Record<string, string>>;
   /** The action outputs this job exposes to later jobs. */
   outputs: readonly string[];
+  /** Trust roots this job passes, each from the hosts environment's variable only (TRUSTED_INPUTS). */
+  trusted: readonly string[];
 }
 
 export type Step = GateStep | StageStep;
@@ -59,6 +61,16 @@ export const ENVIRONMENT_INPUTS: readonly string[] = [
   'agent-method',
   'clients',
 ];
+
+/**
+ * Trust roots: action inputs that only the hosts environment's variables set (JAMS_FILE_SHARE_ROOT, ...), never a
+ * workflow input, so whoever starts a run cannot widen them. Each goes to every job that passes an input it bounds.
+ */
+export const TRUSTED_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
+  'agent-hosts-allowed': ['agents', 'clients'],
+  'agent-msi-signer': ['agent-method'],
+};
 
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
 export function variableFor(input: string): string {
@@ -97,6 +109,9 @@ const stage = (
   fromJobs: options.fromJobs ?? {},
   fixed: options.fixed ?? {},
   outputs: options.outputs ?? [],
+  trusted: Object.keys(TRUSTED_INPUTS).filter((t) =>
+    (TRUSTED_INPUTS[t] ?? []).some((bounded) => (options.inputs ?? []).includes(bounded)),
+  ),
 });
 
 const preflightInputs = [
@@ -151,8 +166,12 @@ const agentsInputs = [
  */
 export const PIPELINE: Pipeline = [
   [
-    // The primary proves the JAMS database the backup will use (the inputs, else common.config).
-    stage('preflight', 'primary', { inputs: [...preflightInputs, 'sql-server', 'sql-database'] }),
+    // The primary proves the JAMS database the backup will use (the inputs, else common.config), and lists the hosts
+    // the agents stage will reach for the downtime gate (output agent-hosts).
+    stage('preflight', 'primary', {
+      inputs: [...preflightInputs, 'sql-server', 'sql-database', 'agents', 'agent-method', 'clients'],
+      outputs: ['agent-hosts'],
+    }),
     stage('preflight', 'secondary', { inputs: preflightInputs }),
   ],
   [
@@ -206,6 +225,7 @@ const restoreInputs = [
   'sql-server',
   'sql-database',
   'restore-backup-file',
+  'backup-path',
   'target-version',
 ];
 const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
@@ -218,7 +238,13 @@ const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
 export const ROLLBACK_PIPELINE: Pipeline = [
   [
     stage('preflight', 'primary', {
-      inputs: [...rollbackPreflightInputs, 'sql-server', 'sql-database', 'restore-backup-file'],
+      inputs: [
+        ...rollbackPreflightInputs,
+        'sql-server',
+        'sql-database',
+        'restore-backup-file',
+        'backup-path',
+      ],
       fixed: rollback,
       outputs: ['restore-plan'],
     }),

@@ -60,6 +60,8 @@ export interface Settings {
   pipeline: PipelineName;
   /** The rollback's restore: a backup named by restore-backup-file instead of the one the host's records give. */
   restore: { backupFile: string | null };
+  /** A trust root from the protected environment: the installers and the backup to restore are read only under it. */
+  fileShareRoot: string | null;
 }
 
 export type ConfigMode = 'merge' | 'replace' | 'none';
@@ -91,6 +93,13 @@ export interface AgentSettings {
   onFailure: 'warn' | 'fail';
   /** Workstations whose desktop client is upgraded with the JAMS installer over remoting. */
   clients: string[];
+  /**
+   * The agent MSI's signer: a certificate thumbprint (upper-case hex) or subject; null: the signer of the scheduler
+   * installer the upgrade ran (the host's upgrade record). A trust root from the protected environment.
+   */
+  msiSigner: string | null;
+  /** Host names or * ? patterns the stage may reach; null: any host JAMS or clients names. A trust root. */
+  hostsAllowed: string[] | null;
   clientInstaller: {
     path: string | null;
     /** Upper-case hex. */

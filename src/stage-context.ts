@@ -22,6 +22,16 @@ export class StageError extends Error {
   }
 }
 
+/**
+ * A line the runner would read as a workflow command (`::set-output ...`, `::add-mask::`, `::stop-commands::`, or the
+ * older `##[...]`) once printed: every line of `text` that starts with one, after any blanks, gets `| ` in front, so
+ * it prints as plain text. Host data (a workstation's reply, an agent's version, an error) reaches the log through
+ * here.
+ */
+export function neutralizeCommands(text: string): string {
+  return text.replace(/(^|[\r\n\u2028\u2029])([^\S\r\n\u2028\u2029]*)(?=::|##\[)/g, '$1$2| ');
+}
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -46,12 +56,13 @@ export class StageContext {
   }
 
   readonly log: Logger = {
+    // The one place a stage prints: host data in a message is neutralised here (core.warning escapes its own).
     info: (message) => {
-      core.info(message);
+      core.info(neutralizeCommands(message));
       this.runFolder.log(message);
     },
     warn: (message) => {
-      core.warning(message);
+      core.warning(neutralizeCommands(message));
       this.runFolder.log(`WARNING ${message}`);
       this.record.warnings.push(message);
     },

@@ -97,6 +97,7 @@ const keptSession: HostFactory = (settings, transcript) => {
   const key = JSON.stringify([
     options.shell,
     options.installFolder,
+    options.stateFolder,
     options.callTimeoutMs,
     options.secretEnv,
   ]);

@@ -36,7 +36,7 @@ $script:Commands = @(
     'Restore-JuDatabase', 'Get-JuUninstallEntries', 'Start-JuUninstaller',
     'Get-JuFileFacts', 'Copy-JuInstaller', 'Remove-JuStagedInstaller', 'Get-JuInstallerKind',
     'Get-JuAgents', 'Start-JuAgentDeploys', 'Get-JuAgentProgress', 'Get-JuRemoteStatus', 'Start-JuRemoteInstall',
-    'Receive-JuRemoteFile', 'Close-JuRemoteSessions'
+    'Receive-JuRemoteFile', 'Close-JuRemoteSessions', 'Get-JuBackupHeader'
 )
 $script:ServiceNamePattern = '^[A-Za-z0-9_.\-]{1,80}$'
 # JAMS object and server names end up in provider paths (JAMS::<server>\Resources\<name>): plain names only.
@@ -50,6 +50,11 @@ $script:VerifySql = 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM'
 # RESTORE takes a variable for the database name as well as for the device (RESTORE DATABASE { database_name |
 # @database_name_var } ... DISK = { 'device' | @device_var }), so the rollback's restore is fixed text too.
 $script:RestoreSql = 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKSUM'
+# The backup file's own header (the restore compares it with what the backup stage recorded), and the backup set msdb
+# recorded for the file the backup stage just wrote.
+$script:HeaderSql = 'RESTORE HEADERONLY FROM DISK = @path'
+$script:BackupSetSql = 'SELECT TOP 1 b.backup_set_uuid AS BackupSetGUID, b.backup_finish_date AS BackupFinishDate, b.database_name AS DatabaseName, b.server_name AS ServerName FROM msdb.dbo.backupset AS b JOIN msdb.dbo.backupmediafamily AS m ON m.media_set_id = b.media_set_id WHERE m.physical_device_name = @path ORDER BY b.backup_finish_date DESC'
+$script:Sha256Pattern = '^[0-9A-Fa-f]{64}$'
 # A Windows Installer product code, the only value from the host that reaches msiexec's command line.
 $script:ProductCodePattern = '^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$'
 
@@ -166,6 +171,7 @@ function Get-JuInstalledVersion { return PlatformGetInstalledVersion }
 function Get-JuFiles {
     # Lists files in a folder with size and SHA-256, so the record can prove what was saved.
     param([string]$Folder, [string[]]$Include)
+    Assert-JuStatePath -Path $Folder
     $root = SeamMapPath -Path $Folder
     $files = New-Object System.Collections.ArrayList
     if (Test-Path -LiteralPath $root -PathType Container) {
@@ -189,9 +195,52 @@ function Assert-JuFileName {
     if ($Name -notmatch '^[A-Za-z0-9_.\-]{1,100}$') { throw "'$Name' is not a plain file name." }
 }
 
+function Get-JuStateRoot {
+    # The state folder (the state-folder input) this session was started with; '' when it was not given.
+    $option = $script:PlatformOptions.PSObject.Properties['stateFolder']
+    if ($null -eq $option -or [string]::IsNullOrEmpty([string]$option.Value)) { return '' }
+    return ([string]$option.Value).TrimEnd('\')
+}
+
+function Get-JuParentPath {
+    # The folder of a host path (C:\a\b.exe -> C:\a), the same on every platform.
+    param([string]$Path)
+    $at = $Path.TrimEnd('\').LastIndexOf('\')
+    if ($at -le 0) { return $Path }
+    return $Path.Substring(0, $at)
+}
+
+function Assert-JuStatePath {
+    # Before a primitive reads or writes under the state folder: the state folder, all it holds and the folders down to
+    # Path must be writable by administrators alone (PlatformSecureFolder refuses otherwise, naming the path and the
+    # icacls line that repairs it). -Create makes the missing folders, each with a protected security descriptor.
+    param([string]$Path, [switch]$Create)
+    $root = Get-JuStateRoot
+    $folder = $Path.TrimEnd('\')
+    if ($root -eq '' -or -not ($folder -eq $root -or $folder.StartsWith($root + '\', [System.StringComparison]::OrdinalIgnoreCase))) { return }
+    [void](PlatformSecureFolder -Path ($root + $folder.Substring($root.Length)) -Root $root -Create:$Create)
+}
+
+function Write-JuNewFile {
+    # Writes Bytes (after a UTF-8 byte order mark with Bom) to a new file beside Path under a random name, created with
+    # FileMode.CreateNew (PlatformNewFile), and returns its path: a file someone made first is never written through.
+    param([string]$Path, [string]$Suffix, [byte[]]$Bytes, [bool]$Bom = $false)
+    $stream = PlatformNewFile -Path $Path -Suffix $Suffix
+    $temp = $stream.Name
+    try {
+        if ($Bom) { $stream.Write([byte[]](0xEF, 0xBB, 0xBF), 0, 3) }
+        $stream.Write($Bytes, 0, $Bytes.Length)
+    }
+    catch { $stream.Dispose(); Remove-Item -LiteralPath $temp -Force -ErrorAction SilentlyContinue; throw }
+    $stream.Dispose()
+    return $temp
+}
+
 function Copy-JuFiles {
     # Copies named files between folders and proves each copy by its SHA-256.
     param([string]$Source, [string]$Destination, [string[]]$Names)
+    Assert-JuStatePath -Path $Source
+    Assert-JuStatePath -Path $Destination -Create
     $from = SeamMapPath -Path $Source
     $to = SeamMapPath -Path $Destination
     if (-not (Test-Path -LiteralPath $to)) { [void](New-Item -ItemType Directory -Path $to -Force) }
@@ -220,6 +269,7 @@ function Read-JuTextFiles {
     # Returns the text of small files (config files) with their SHA-256 and whether they start with a UTF-8
     # byte order mark, so a rewrite can keep the encoding and refuse a file that changed in between.
     param([string]$Folder, [string[]]$Names)
+    Assert-JuStatePath -Path $Folder
     $root = SeamMapPath -Path $Folder
     $files = New-Object System.Collections.ArrayList
     foreach ($name in $Names) {
@@ -244,8 +294,7 @@ function Write-JuTextFile {
     $path = Join-Path (SeamMapPath -Path $Folder) $Name
     $current = Get-JuSha256 -Bytes ([System.IO.File]::ReadAllBytes($path))
     if ($current -ne $ExpectSha256) { throw "$Name changed since it was read (SHA-256 $current); nothing was written." }
-    $temp = $path + '.ju-tmp'
-    [System.IO.File]::WriteAllText($temp, $Text, (New-Object System.Text.UTF8Encoding($Bom)))
+    $temp = Write-JuNewFile -Path $path -Suffix '.ju-tmp' -Bytes ((New-Object System.Text.UTF8Encoding($Bom)).GetBytes($Text)) -Bom $Bom
     Move-Item -LiteralPath $temp -Destination $path -Force
     return [ordered]@{ path = $path; sha256 = (Get-JuSha256 -Bytes ([System.IO.File]::ReadAllBytes($path))) }
 }
@@ -278,20 +327,26 @@ function Get-JuInstaller {
     }
     if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { $result.reason = 'not found, or the runner account cannot see it'; return $result }
     $result.exists = $true
+    Assert-JuStatePath -Path (Get-JuParentPath -Path $Path)
+    # FileInfo.OpenRead, not File.OpenRead: the lab's slow share (a fake of this method) delays the read. Its handle
+    # (FileShare.Read: no one may write, rename or delete the file meanwhile) stays open while the version and the
+    # signature are read, so they are the hashed bytes'.
+    $stream = $null
     try {
-        # FileInfo.OpenRead, not File.OpenRead: the lab's slow share (a fake of this method) delays the read.
         $stream = (New-Object System.IO.FileInfo($file)).OpenRead()
-        try {
-            $result.size = $stream.Length
-            $sha = [System.Security.Cryptography.SHA256]::Create()
-            $result.sha256 = ([System.BitConverter]::ToString($sha.ComputeHash($stream))).Replace('-', '')
-            $sha.Dispose()
-        }
-        finally { $stream.Dispose() }
+        $result.size = $stream.Length
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        $result.sha256 = ([System.BitConverter]::ToString($sha.ComputeHash($stream))).Replace('-', '')
+        $sha.Dispose()
         $result.readable = $true
     }
-    catch { $result.reason = $_.Exception.Message; return $result }
-    $info = PlatformGetInstallerInfo -Path $file
+    catch {
+        $result.reason = $_.Exception.Message
+        if ($null -ne $stream) { $stream.Dispose() }
+        return $result
+    }
+    try { $info = PlatformGetInstallerInfo -Path $file }
+    finally { $stream.Dispose() }
     foreach ($key in @($info.Keys)) { $result[$key] = $info[$key] }
     return $result
 }
@@ -342,12 +397,17 @@ function Copy-JuInstaller {
     param([string]$Source, [string]$Folder, [string]$Name, [string]$ExpectSha256)
     Assert-JuInstallerName $Name
     if ($ExpectSha256 -notmatch '^[0-9A-F]{64}$') { throw 'ExpectSha256 is not 64 upper-case hex digits.' }
+    Assert-JuStatePath -Path $Folder -Create
     $to = SeamMapPath -Path $Folder
     if (-not (Test-Path -LiteralPath $to)) { [void](New-Item -ItemType Directory -Path $to -Force) }
     $final = Join-Path $to $Name
-    $partial = $final + '.partial'
+    # A random name, and CopyTo without overwrite (File.Copy then creates the file new): a .partial someone made first
+    # is never written through.
+    $partial = $final + '.' + [guid]::NewGuid().ToString('N') + '.partial'
+    # A copy an earlier session left cut short (the folder's check above proved it is an administrator's, not a link).
+    foreach ($old in @(Get-ChildItem -LiteralPath $to -File -Filter ($Name + '.*.partial'))) { Remove-Item -LiteralPath $old.FullName -Force }
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    [void](New-Object System.IO.FileInfo((SeamMapPath -Path $Source))).CopyTo($partial, $true)
+    [void](New-Object System.IO.FileInfo((SeamMapPath -Path $Source))).CopyTo($partial, $false)
     $copyMs = $watch.ElapsedMilliseconds
     $sha = (Get-FileHash -LiteralPath $partial -Algorithm SHA256).Hash
     $size = (Get-Item -LiteralPath $partial).Length
@@ -361,17 +421,22 @@ function Remove-JuStagedInstaller {
     # Removes one staged installer's folder (<Root>\<Key>, Key the 16 hex digits the stage names it by), and nothing else.
     param([string]$Root, [string]$Key)
     if ($Key -notmatch '^[0-9A-F]{16}$') { throw "'$Key' is not a staged installer's key." }
+    Assert-JuStatePath -Path $Root
     $path = Join-Path (SeamMapPath -Path $Root) $Key
     $removed = Test-Path -LiteralPath $path
-    if ($removed) { Remove-Item -LiteralPath $path -Recurse -Force }
+    if ($removed) { PlatformRemoveChecked -Path $path -Display ($Root.TrimEnd('\') + '\' + $Key) }
     return [ordered]@{ path = ($Root.TrimEnd('\') + '\' + $Key); removed = $removed }
 }
 
 function Start-JuInstaller {
-    # Starts the installer and returns at once with its process id; the caller polls Get-JuInstallerStatus.
-    param([string]$Path, [string[]]$Arguments)
+    # Starts the installer and returns at once with its process id; the caller polls Get-JuInstallerStatus. The file is
+    # hashed again through the handle the start holds (PlatformStartInstaller): a file that is not ExpectSha256 does not
+    # start.
+    param([string]$Path, [string[]]$Arguments, [string]$ExpectSha256)
+    if ($ExpectSha256 -notmatch '^[0-9A-F]{64}$') { throw 'ExpectSha256 is not 64 upper-case hex digits.' }
+    Assert-JuStatePath -Path (Get-JuParentPath -Path $Path)
     $file = SeamMapPath -Path $Path
-    return PlatformStartInstaller -Path $file -CommandLine (Join-JuCommandLine -Arguments $Arguments)
+    return PlatformStartInstaller -Path $file -CommandLine (Join-JuCommandLine -Arguments $Arguments) -Sha256 $ExpectSha256
 }
 
 function Get-JuUninstallEntries {
@@ -421,11 +486,11 @@ function Save-JuStateFile {
     # Durable host-side state (for example the Log On As accounts), written atomically.
     param([string]$Folder, [string]$Name, [string]$Json)
     Assert-JuFileName $Name
+    Assert-JuStatePath -Path $Folder -Create
     $root = SeamMapPath -Path $Folder
     if (-not (Test-Path -LiteralPath $root)) { [void](New-Item -ItemType Directory -Path $root -Force) }
     $path = Join-Path $root $Name
-    $temp = $path + '.tmp'
-    [System.IO.File]::WriteAllText($temp, $Json, (New-Object System.Text.UTF8Encoding($false)))
+    $temp = Write-JuNewFile -Path $path -Suffix '.tmp' -Bytes ((New-Object System.Text.UTF8Encoding($false)).GetBytes($Json))
     Move-Item -LiteralPath $temp -Destination $path -Force
     return [ordered]@{ path = $path; size = (Get-Item -LiteralPath $path).Length }
 }
@@ -433,6 +498,7 @@ function Save-JuStateFile {
 function Read-JuStateFile {
     param([string]$Folder, [string]$Name)
     Assert-JuFileName $Name
+    Assert-JuStatePath -Path $Folder
     $path = Join-Path (SeamMapPath -Path $Folder) $Name
     if (-not (Test-Path -LiteralPath $path)) { return [ordered]@{ path = $path; exists = $false; json = $null } }
     return [ordered]@{ path = $path; exists = $true; json = [System.IO.File]::ReadAllText($path) }
@@ -632,13 +698,14 @@ function Get-JuBackupFileFacts {
 }
 
 function Invoke-JuSqlStatement {
-    # One fixed statement, timed, with SQL Server's messages; -Facts adds the backup file's size and SHA-256 after it.
-    param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Sql, [System.Collections.IDictionary]$Parameters, [string]$Path, [switch]$Facts)
-    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
+    # One fixed statement, timed, with SQL Server's messages; -Facts adds the backup file's size and SHA-256 after it,
+    # -Rows the rows it returned. The password stays in this process's environment: only its variable's name travels.
+    param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Sql, [System.Collections.IDictionary]$Parameters, [string]$Path, [switch]$Facts, [switch]$Rows)
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $messages = SeamInvokeSql -ConnectionString $connection -Sql $Sql -Parameters $Parameters -TimeoutSeconds $TimeoutSeconds
+    $reply = SeamInvokeSql -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -Sql $Sql -Parameters $Parameters -TimeoutSeconds $TimeoutSeconds -Rows:$Rows.IsPresent
     $watch.Stop()
-    $result = [ordered]@{ path = $Path; sql = $Sql; durationMs = $watch.ElapsedMilliseconds; messages = @($messages) }
+    $result = [ordered]@{ path = $Path; sql = $Sql; durationMs = $watch.ElapsedMilliseconds; messages = @($reply.messages) }
+    if ($Rows.IsPresent) { $result['rows'] = @($reply.rows) }
     if ($Facts.IsPresent) {
         $known = Get-JuBackupFileFacts -Path $Path
         $result['size'] = $known.size
@@ -647,12 +714,29 @@ function Invoke-JuSqlStatement {
     return $result
 }
 
+function Select-JuBackupSet {
+    # The four facts of a backup set both msdb and RESTORE HEADERONLY name, and nothing else of the row.
+    param($Row)
+    if ($null -eq $Row) { return $null }
+    return [ordered]@{
+        databaseName = [string]$Row['DatabaseName']
+        serverName   = [string]$Row['ServerName']
+        guid         = [string]$Row['BackupSetGUID']
+        finishedAt   = [string]$Row['BackupFinishDate']
+    }
+}
+
 function Backup-JuDatabase {
-    # BACKUP DATABASE ... WITH COPY_ONLY, CHECKSUM, INIT, then the file's size and SHA-256.
+    # BACKUP DATABASE ... WITH COPY_ONLY, CHECKSUM, INIT, then the file's size and SHA-256, and the backup set msdb
+    # recorded for the file (its GUID and finish time, which the restore finds again in the file's header).
     param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
     $folder = [System.IO.Path]::GetDirectoryName((SeamMapPath -Path $Path))
     if (-not (Test-Path -LiteralPath $folder)) { [void](New-Item -ItemType Directory -Path $folder -Force) }
-    return Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -Path $Path -Facts
+    $result = Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:BackupSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -Path $Path -Facts
+    $set = Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:BackupSetSql -Parameters ([ordered]@{ path = $Path }) -Path $Path -Rows
+    $result['backupSet'] = Select-JuBackupSet -Row (@($set.rows) | Select-Object -First 1)
+    $result['backupSetSql'] = $script:BackupSetSql
+    return $result
 }
 
 function Test-JuDatabaseBackup {
@@ -661,11 +745,32 @@ function Test-JuDatabaseBackup {
     return Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:VerifySql -Parameters ([ordered]@{ path = $Path }) -Path $Path -Facts
 }
 
-function Restore-JuDatabase {
-    # RESTORE DATABASE ... WITH REPLACE, CHECKSUM from a backup file the caller has checked (SHA-256, VERIFYONLY). The
-    # connection's database is master, so the session never holds the database it replaces.
+function Get-JuBackupHeader {
+    # RESTORE HEADERONLY: each backup set the file holds, as SQL Server reads the file (database, server, set GUID,
+    # finish time), then the file's facts, read by the path SQL Server was given.
     param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path)
-    return Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:RestoreSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -Path $Path
+    $result = Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:HeaderSql -Parameters ([ordered]@{ path = $Path }) -Path $Path -Facts -Rows
+    $sets = New-Object System.Collections.ArrayList
+    foreach ($row in @($result['rows'])) { [void]$sets.Add((Select-JuBackupSet -Row $row)) }
+    $result.Remove('rows')
+    $result['sets'] = $sets.ToArray()
+    return $result
+}
+
+function Restore-JuDatabase {
+    # RESTORE DATABASE ... WITH REPLACE, CHECKSUM from a backup file the caller has checked (SHA-256, header,
+    # VERIFYONLY). The file is hashed once more here, by the path SQL Server is given, right before the statement: a
+    # file changed since the caller's checks is refused. The connection's database is master, so the session never holds
+    # the database it replaces.
+    param([string]$Server, [string]$Database, [string]$Auth, [string]$User, [string]$PasswordVariable, [int]$TimeoutSeconds, [string]$Path, [string]$ExpectSha256)
+    if ($ExpectSha256 -notmatch $script:Sha256Pattern) { throw "The expected SHA-256 '$ExpectSha256' is not 64 hexadecimal digits." }
+    $known = Get-JuBackupFileFacts -Path $Path
+    if ($known.sha256 -ne $ExpectSha256) {
+        throw "The backup file $Path has the SHA-256 $($known.sha256) right before the restore, and $ExpectSha256 was checked: it changed. Nothing was restored."
+    }
+    $result = Invoke-JuSqlStatement -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable -TimeoutSeconds $TimeoutSeconds -Sql $script:RestoreSql -Parameters ([ordered]@{ db = $Database; path = $Path }) -Path $Path
+    $result['sha256'] = $known.sha256
+    return $result
 }
 
 function ConvertTo-JuLines {

@@ -141,10 +141,10 @@ function LabFinishDeploy {
 function LabStartRemoteInstall {
     # An installer started on a remote host (msiexec with the agent MSI, or the JAMS setup); it ends after
     # timing.remoteInstallMs. Returns its process id.
-    param([hashtable]$State, [string]$Computer, [string]$Kind, [string]$Version, [string[]]$Tokens, [string]$Log)
+    param([hashtable]$State, [string]$Computer, [string]$Kind, [string]$Version, [string[]]$Tokens, [string]$Log, [bool]$HeldAtStart = $false)
     $id = LabNextId -Items $State.remoteInstalls -Key 'pid' -First 40001
     $State.remoteInstalls = @($State.remoteInstalls) + @(@{
-            pid = $id; host = $Computer; kind = $Kind; version = $Version; tokens = $Tokens; log = $Log
+            pid = $id; host = $Computer; kind = $Kind; version = $Version; tokens = $Tokens; log = $Log; heldAtStart = $HeldAtStart
             finishAt = (LabNow) + [long]$State.timing.remoteInstallMs; done = $false; exitCode = $null
         })
     return $id

@@ -39,6 +39,16 @@ function global:Remove-Item {
     Microsoft.PowerShell.Management\Remove-Item -LiteralPath (LabHere $asked) -Force:$Force
 }
 
+function global:Get-Item {
+    # Get-Item -LiteralPath -Force on this host's files: the FileInfo or DirectoryInfo of its lab path, whose Open and
+    # Attributes are .NET's own.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string]$Path, [string]$LiteralPath, [switch]$Force)
+    $asked = $LiteralPath
+    if ([string]::IsNullOrEmpty($asked)) { $asked = $Path }
+    return Microsoft.PowerShell.Management\Get-Item -LiteralPath (LabHere $asked) -Force:$Force
+}
+
 function global:Get-FileHash {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$Path, [string]$LiteralPath, [string]$Algorithm = 'SHA256')
@@ -112,9 +122,11 @@ function global:Start-Process {
     }
     $facts = LabReadBinary -File (LabHere $package)
     if ($null -eq $facts) { throw "This command cannot be run due to the error: The system cannot find the file specified ($package)." }
+    # Whether the package was held open (FileShare.Read) as it started: then no one could have swapped it since its hash.
+    $held = LabHeldOpen -File (LabHere $package)
     $kind = 'client'
     if ($facts.kind -eq 'msi') { $kind = 'agent' }
     $version = [string]$facts.version
-    $id = LabWithState { param($s) LabStartRemoteInstall -State $s -Computer $global:JuLab.remote -Kind $kind -Version $version -Tokens $tokens -Log $log }
+    $id = LabWithState { param($s) LabStartRemoteInstall -State $s -Computer $global:JuLab.remote -Kind $kind -Version $version -Tokens $tokens -Log $log -HeldAtStart $held }
     return [pscustomobject]@{ PSTypeName = 'Lab.RemoteProcess'; Id = $id; Handle = 0 }
 }

@@ -415,3 +415,74 @@ function LabCompleteUninstall {
 }
 
 . (Join-Path $PSScriptRoot 'Lab.Agents.ps1')
+
+# ---- Owners, access entries and links: what Windows keeps in each file's security descriptor ----
+# state.json's security table names the paths whose owner or entries are not an administrator's (a fault's, or a folder
+# the platform file created protected), by their lab path relative to the lab folder. A link is a real symbolic link on
+# the lab's disk. The platform file reads these through SeamPathSecurity and judges them itself.
+
+function LabRunnerSid { return 'S-1-5-21-3623811015-3361044348-30300820-1013' }
+
+function LabSecurityKey {
+    # A lab path's key in the security table: relative to the lab folder, '/'-separated, in lower case.
+    param([string]$Local)
+    $full = [System.IO.Path]::GetFullPath($Local).Replace('\', '/').TrimEnd('/')
+    $root = [System.IO.Path]::GetFullPath($global:JuLab.folder).Replace('\', '/').TrimEnd('/')
+    if ($full.StartsWith($root + '/', [System.StringComparison]::OrdinalIgnoreCase)) { $full = $full.Substring($root.Length + 1) }
+    return $full.ToLowerInvariant()
+}
+
+function LabAce {
+    # One access entry: an Allow of these rights (0x1F01FF full control, 0x1200A9 read and execute) to a SID.
+    param([string]$Sid, [string]$Name, [long]$Rights = 0x1F01FF, [bool]$Inherited = $false)
+    return @{ sid = $Sid; name = $Name; type = 'Allow'; rights = $Rights; inherited = $Inherited }
+}
+
+function LabDefaultSecurity {
+    # A path the table does not name: what an administrator's process made, as Windows gives it (owner Administrators,
+    # full control for SYSTEM and Administrators, read for Users).
+    return @{
+        owner = 'S-1-5-32-544'; ownerName = 'BUILTIN\Administrators'; protected = $false
+        aces = @((LabAce 'S-1-5-18' 'NT AUTHORITY\SYSTEM' 0x1F01FF $true), (LabAce 'S-1-5-32-544' 'BUILTIN\Administrators' 0x1F01FF $true), (LabAce 'S-1-5-32-545' 'BUILTIN\Users' 0x1200A9 $true))
+    }
+}
+
+function LabSetSecurity {
+    # Records a path's owner and entries (protected: its parent's are not inherited).
+    param([hashtable]$State, [string]$Local, [string]$Owner, [string]$OwnerName, [object[]]$Aces, [bool]$Protected = $false)
+    if ($null -eq $State.security) { $State.security = @{} }
+    $State.security[(LabSecurityKey -Local $Local)] = @{ owner = $Owner; ownerName = $OwnerName; aces = @($Aces); protected = $Protected }
+}
+
+function LabPathFacts {
+    # SeamPathSecurity's facts for lab paths: existence and links from the lab's disk, owner and entries from the table.
+    # In a hashtable (items), which no pipeline unrolls.
+    param([hashtable]$State, [string[]]$Paths)
+    $found = New-Object System.Collections.ArrayList
+    foreach ($path in $Paths) {
+        $info = New-Object System.IO.FileInfo($path)
+        $attributes = [int]$info.Attributes
+        $reparse = ($attributes -ne -1) -and (($attributes -band [int][System.IO.FileAttributes]::ReparsePoint) -ne 0)
+        $container = [System.IO.Directory]::Exists($path)
+        if (-not ($reparse -or $container -or [System.IO.File]::Exists($path))) { [void]$found.Add([ordered]@{ path = $path; exists = $false }); continue }
+        $security = $null
+        if ($null -ne $State.security) { $security = $State.security[(LabSecurityKey -Local $path)] }
+        if ($null -eq $security) { $security = LabDefaultSecurity }
+        [void]$found.Add([ordered]@{
+                path = $path; exists = $true; container = $container; reparse = $reparse; owner = [string]$security.owner
+                ownerName = [string]$security.ownerName; protected = [bool]$security.protected; aces = @($security.aces)
+            })
+    }
+    return @{ items = $found.ToArray() }
+}
+
+function LabHeldOpen {
+    # Whether another handle holds the file open for reading with FileShare.Read (as the platform file holds an installer
+    # from its hash until its process ends): then a handle that writes is refused, by the operating system's lock on the
+    # lab's disk as by Windows' sharing check, and the file cannot be swapped.
+    param([string]$File)
+    try { $probe = [System.IO.File]::Open($File, 'Open', 'ReadWrite', 'None') }
+    catch [System.IO.IOException] { return $true }
+    $probe.Dispose()
+    return $false
+}

@@ -82,6 +82,26 @@ export interface SqlOutcome {
   messages: string[];
   size: number;
   sha256: string;
+  /** After a BACKUP: the backup set msdb recorded for the file (null when msdb has none), and the query that read it. */
+  backupSet?: BackupSetFacts | null;
+  backupSetSql?: string;
+}
+
+/**
+ * One backup set as SQL Server names it: in msdb's history (backupset) when the backup stage took it, and in the file's
+ * own header (RESTORE HEADERONLY) when the restore reads it. `finishedAt` is SQL Server's local time,
+ * yyyy-MM-ddTHH:mm:ss.fff, without a zone.
+ */
+export interface BackupSetFacts {
+  databaseName: string;
+  serverName: string;
+  guid: string;
+  finishedAt: string;
+}
+
+/** RESTORE HEADERONLY of a backup file: each backup set it holds, and the file's size and SHA-256 by SQL Server's path. */
+export interface BackupHeader extends SqlOutcome {
+  sets: BackupSetFacts[];
 }
 
 /** What a statement that writes no file did (the restore): its fixed text, duration and SQL Server's messages. */
@@ -137,6 +157,8 @@ export interface InstallerInfo {
   /** Get-AuthenticodeSignature's Status (Valid, NotSigned, HashMismatch, ...); the lab reports a stand-in. */
   signature: string | null;
   signer: string | null;
+  /** The signing certificate's thumbprint (SHA-1, upper-case hex); absent from hosts that did not report it. */
+  signerThumbprint?: string | null;
   signatureMessage: string | null;
 }
 
@@ -280,8 +302,11 @@ export interface Host {
   installer(path: string): Promise<InstallerInfo>;
   /** Which kind of setup the installer is, read from its first bytes; nothing runs or loads it. */
   installerKind(path: string): Promise<InstallerKindInfo>;
-  /** Starts the installer with these arguments (quoted on the host) and returns at once. */
-  startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess>;
+  /**
+   * Starts the installer with these arguments (quoted on the host) and returns at once. The file is hashed through the
+   * handle that stays open until the process has ended: a file whose SHA-256 is not `sha256` is refused, unstarted.
+   */
+  startInstaller(path: string, args: readonly string[], sha256: string): Promise<InstallerProcess>;
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
   /** Whether a file exists and its size, without reading it (a large file on a share is read once, by the copy). */
   fileFacts(path: string): Promise<FileFacts>;
@@ -321,7 +346,9 @@ export interface Host {
   /** RESTORE VERIFYONLY with checksums, then the file's size and SHA-256 again. */
   verifyBackup(target: SqlTarget, path: string): Promise<SqlOutcome>;
   /** RESTORE DATABASE ... WITH REPLACE, CHECKSUM from `path`, as SQL Server sees the path. */
-  restoreDatabase(target: SqlTarget, path: string): Promise<SqlRun>;
+  restoreDatabase(target: SqlTarget, path: string, expectSha256: string): Promise<SqlRun>;
+  /** RESTORE HEADERONLY of a backup file: the sets it holds, as SQL Server reads them, and the file's SHA-256. */
+  backupHeader(target: SqlTarget, path: string): Promise<BackupHeader>;
   /** The Uninstall entries whose DisplayName starts with JAMS, with their UninstallString. */
   uninstallEntries(): Promise<UninstallEntry[]>;
   /** Starts msiexec /x <productCode> with these arguments (quoted on the host) and returns at once. */

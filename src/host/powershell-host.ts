@@ -23,6 +23,7 @@ import type {
   RemoteStatus,
   SqlOutcome,
   SqlRun,
+  BackupHeader,
   SqlTarget,
   StagedCopy,
   TextFile,
@@ -43,6 +44,8 @@ const GRACE_MS = 60_000;
 export interface PowerShellHostOptions {
   shell: ShellKind;
   installFolder: string;
+  /** The state folder (state-folder): the module keeps it writable by administrators alone. */
+  stateFolder?: string;
   callTimeoutMs: number;
   /** The lab folder when JAMS_UPGRADE_LAB is set; never set on a real host. */
   lab?: { folder: string; node: 'primary' | 'secondary' };
@@ -75,7 +78,7 @@ export function sessionOptions(options: PowerShellHostOptions): SessionOptions {
     shell: options.shell,
     modulePath: paths.module,
     platformPath: paths.windows,
-    platformOptions: { installFolder: options.installFolder },
+    platformOptions: { installFolder: options.installFolder, stateFolder: options.stateFolder ?? '' },
     lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
     callTimeoutMs: options.callTimeoutMs,
     secretEnv: options.secretEnv,
@@ -154,8 +157,8 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuInstallerKind', { Path: path });
   }
 
-  startInstaller(path: string, args: readonly string[]): Promise<InstallerProcess> {
-    return this.session.call('Start-JuInstaller', { Path: path, Arguments: args });
+  startInstaller(path: string, args: readonly string[], sha256: string): Promise<InstallerProcess> {
+    return this.session.call('Start-JuInstaller', { Path: path, Arguments: args, ExpectSha256: sha256 });
   }
 
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus> {
@@ -259,9 +262,18 @@ export class PowerShellHost implements Host {
     );
   }
 
-  restoreDatabase(target: SqlTarget, path: string): Promise<SqlRun> {
+  restoreDatabase(target: SqlTarget, path: string, expectSha256: string): Promise<SqlRun> {
     return this.session.call(
       'Restore-JuDatabase',
+      { ...sqlArgs(target, path), ExpectSha256: expectSha256 },
+      [],
+      target.timeoutSeconds * 1000 + GRACE_MS,
+    );
+  }
+
+  backupHeader(target: SqlTarget, path: string): Promise<BackupHeader> {
+    return this.session.call(
+      'Get-JuBackupHeader',
       sqlArgs(target, path),
       [],
       target.timeoutSeconds * 1000 + GRACE_MS,

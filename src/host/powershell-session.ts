@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PowerShell } from 'node-powershell';
+import { resolveShellExecutable } from './shell-path.js';
+import { redactConnectionPasswords, SECRET_MARKER } from '../jams/config-merge.js';
 
 /** Which PowerShell runs the module: Windows PowerShell 5.1 (`powershell`) or PowerShell 7 (`pwsh`). */
 export type ShellKind = 'powershell' | 'pwsh';
@@ -50,6 +52,17 @@ export class SessionError extends Error {
 
 const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
 
+/**
+ * The reply fields of each primitive that may carry a secret (a config file's text can hold connection-string
+ * passwords and secret appSettings): the transcript, an artifact, shows them as the marker, as it shows the secret
+ * arguments a caller names.
+ */
+export const SECRET_REPLY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'Read-JuTextFiles': ['text'],
+};
+/** Keys whose value is a secret in any argument or reply, whatever the primitive. */
+const SECRET_KEYS = /^(password|pwd|secret|token|connectionString|startPassword)$/i;
+
 /** The folder lab sessions write their platform-file coverage into (npm run coverage:ps). */
 export const COVERAGE_VARIABLE = 'JAMS_UPGRADE_PS_COVERAGE';
 
@@ -81,6 +94,8 @@ export class PowerShellSession {
   private lab: SessionOptions['lab'];
   private retarget = false;
   private readonly marker = `JU-${randomBytes(8).toString('hex')}`;
+  /** The shell's absolute path, resolved once per session (never a bare name the working folder could answer). */
+  private executable: string | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.lab = options.lab;
@@ -97,6 +112,14 @@ export class PowerShellSession {
   /** Starts the process and imports the module; a missing executable becomes a clear error here. */
   async start(): Promise<void> {
     if (this.shell) return;
+    if (this.executable === undefined) {
+      try {
+        this.executable = await resolveShellExecutable(this.options.shell);
+      } catch (err) {
+        throw new SessionError((err as Error).message);
+      }
+      if (this.shell) return;
+    }
     const lab = this.lab;
     this.retarget = false;
     for (const file of [
@@ -113,7 +136,7 @@ export class PowerShellSession {
     let shell: PowerShell;
     try {
       shell = new PowerShell({
-        executable: this.options.shell,
+        executable: this.executable,
         executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
         throwOnInvocationError: false,
         // A dumb terminal keeps pwsh from writing cursor escape codes into the output.
@@ -177,14 +200,36 @@ export class PowerShellSession {
       if (!reply.ok) throw new SessionError('The lab session could not be pointed at its new lab.');
     }
     const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
-    const shown = JSON.stringify(args, (key, value: unknown) => (secrets.includes(key) ? '***' : value));
-    this.options.transcript?.(`> ${command} ${shown}`);
+    this.options.transcript?.(`> ${command} ${this.redacted(args, secrets)}`);
     const reply = await this.send(command, line, timeoutMs);
-    this.options.transcript?.(`< ${command} ${JSON.stringify(reply)}`);
+    this.options.transcript?.(`< ${command} ${this.redacted(reply, SECRET_REPLY_FIELDS[command] ?? [])}`);
     if (!reply.ok) {
       throw new PrimitiveError(command, reply.error?.message ?? 'failed', reply.error?.type ?? 'unknown');
     }
     return reply.data as T;
+  }
+
+  /**
+   * An argument list or a reply as the transcript shows it: the named fields and every secret-looking key as the
+   * marker, and in every other text each connection-string password and each secret this session holds replaced.
+   */
+  private redacted(value: unknown, fields: readonly string[]): string {
+    return JSON.stringify(value, (key, v: unknown) =>
+      fields.includes(key) || SECRET_KEYS.test(key)
+        ? SECRET_MARKER
+        : typeof v === 'string'
+          ? this.scrub(v)
+          : v,
+    );
+  }
+
+  /** A text with each connection-string password and each of this session's secret values replaced by the marker. */
+  private scrub(text: string): string {
+    let out = redactConnectionPasswords(text);
+    for (const secret of Object.values(this.options.secretEnv ?? {})) {
+      if (secret.length >= 4) out = out.split(secret).join(SECRET_MARKER);
+    }
+    return out;
   }
 
   async dispose(): Promise<void> {
@@ -245,8 +290,8 @@ export class PowerShellSession {
     const parts = stdout.split(this.marker);
     const body = parts.length >= 3 ? parts[1]?.trim() : undefined;
     const noise = [parts[0], parts.slice(2).join('')].join('').trim();
-    if (noise) this.options.transcript?.(`! ${what} printed: ${noise}`);
-    if (stderr.trim()) this.options.transcript?.(`! ${what} stderr: ${stderr.trim()}`);
+    if (noise) this.options.transcript?.(`! ${what} printed: ${this.scrub(noise)}`);
+    if (stderr.trim()) this.options.transcript?.(`! ${what} stderr: ${this.scrub(stderr.trim())}`);
     if (!body) {
       throw new SessionError(
         `${what} returned no result. PowerShell said: ${(stderr || stdout).trim().slice(0, 2000) || '(nothing)'}`,

@@ -140,6 +140,36 @@ export function failedAgentStep(
   return `${cause} and re-run this job; or ${byHand(agent, agentsFolder)}.`;
 }
 
+/**
+ * Whether `text` matches a pattern of * (any run) and ? (one character), case-insensitively. Two pointers with one
+ * backtrack point, the last *: time proportional to the lengths' product at worst and no regex, so no pattern, however
+ * many * it has, makes it backtrack exponentially.
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let resume = 0;
+  while (ti < t.length) {
+    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      resume = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
+}
+
 /** Which definitions the `agents` input names: `all`, names, or * and ? patterns, all case-insensitive. */
 export function selectAgents(
   all: readonly AgentInfo[],
@@ -152,12 +182,7 @@ export function selectAgents(
   const chosen = new Set<AgentInfo>();
   for (const pattern of patterns) {
     const wildcard = /[*?]/.test(pattern);
-    const source = pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
-      .join('');
-    const test = new RegExp(`^${source}$`, 'i');
-    const matched = sorted.filter((a) => test.test(a.name));
+    const matched = sorted.filter((a) => globMatch(pattern, a.name));
     if (matched.length === 0) (wildcard ? empty : missing).push(pattern);
     matched.forEach((a) => chosen.add(a));
   }

@@ -115,6 +115,54 @@ export function redact(section: MergedSection, key: string, attribute: string, v
   return SECRET_KEY.test(key) || SECRET_KEY.test(attribute) ? '***' : value;
 }
 
+/** What replaces a secret in anything written for people to read: logs, the transcript, the run folder's files. */
+export const SECRET_MARKER = '***';
+
+/** Every connection-string password in a text (Password=/Pwd=, in any quoting form) replaced by the marker. */
+export function redactConnectionPasswords(text: string): string {
+  return text.replace(SECRET_IN_CONNECTION, (m) => `${m.split('=')[0]}=${SECRET_MARKER}`);
+}
+
+/**
+ * A config file as the run folder (an artifact anyone with read access to the repository can download) may hold it:
+ * every connection-string password replaced by the marker, in any attribute or text, and the value of every attribute
+ * or appSettings entry whose name looks secret (password, pwd, secret, token, api key, credential). A file that is not
+ * well-formed XML cannot be searched reliably, so none of its text is kept. The host's own copy keeps the secrets.
+ */
+export function redactConfigText(text: string, label = 'config'): string {
+  let doc: Document;
+  try {
+    doc = parse(text, label);
+  } catch {
+    // The parser's message may quote the file: none of it is kept.
+    return `<!-- jams-upgrade: the ${label} file is not well-formed XML, so it is not copied here: it may hold secrets -->\n`;
+  }
+  const visit = (node: Node): void => {
+    for (let n = node.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === ELEMENT) {
+        const el = n as Element;
+        const key = el.getAttribute('key') ?? el.getAttribute('name') ?? '';
+        for (const [name, value] of attributes(el)) {
+          const secret = SECRET_KEY.test(name) || (name === 'value' && SECRET_KEY.test(key));
+          const shown = secret ? SECRET_MARKER : redactConnectionPasswords(value);
+          if (shown !== value) el.setAttribute(name, shown);
+        }
+        visit(el);
+      } else if (n.nodeType === TEXT || n.nodeType === CDATA) {
+        const value = n.nodeValue ?? '';
+        const shown = redactConnectionPasswords(value);
+        if (shown !== value) {
+          // xmldom serialises a text node's data; nodeValue is kept in step with it.
+          (n as unknown as { data: string }).data = shown;
+          n.nodeValue = shown;
+        }
+      }
+    }
+  };
+  visit(doc);
+  return new XMLSerializer().serializeToString(doc);
+}
+
 /** The whitespace text node in front of a node, if any (its line break and indentation). */
 function leadingWhitespace(node: Node): string | null {
   const prev = node.previousSibling;

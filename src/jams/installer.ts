@@ -19,6 +19,16 @@ export function installerArgumentProblem(args: readonly string[]): string | null
   if (args.some((a) => a.includes('"'))) return 'no argument may contain a double quote';
   if (!args.includes(LOG_PLACEHOLDER)) return `include ${LOG_PLACEHOLDER} where the verbose log file goes`;
   const upper = args.map((a) => a.toUpperCase());
+  // Transforms and patches load files no SHA-256 covers: only the installer whose hash was given may run.
+  const loads = upper.findIndex(
+    (a) => /(TRANSFORMS|PATCH)=/.test(a) || /^[/-](V[/-]?)?(P|UPDATE)([:=].*)?$/.test(a),
+  );
+  if (loads >= 0) {
+    return (
+      `leave out '${args[loads]}': transforms (TRANSFORMS=) and patches (PATCH=, /p, /update) load files that no ` +
+      'SHA-256 covers, so only the installer whose hash was given may run'
+    );
+  }
   const features = upper.find((a) => /^(REMOVE|ADDLOCAL|ADDSOURCE|ADDDEFAULT|ADVERTISE)=/.test(a));
   if (features && features !== 'ADDLOCAL=ALL') {
     return `leave out ${features.split('=')[0]}=: a feature list can remove JAMS components`;

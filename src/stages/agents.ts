@@ -13,6 +13,7 @@ import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import { countRows, type AgentRow, type AgentsData } from '../report/agents.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { deployWork } from '../tasks/agent-deploy.js';
+import { reachedHosts, refuseUnlisted } from '../tasks/agent-hosts.js';
 import { checkAgentMsi, msiWork } from '../tasks/agent-msi.js';
 import { recordedWork, runPool, type PoolWork } from '../tasks/bounded-pool.js';
 import { clientWork, planClients, type ClientPlan } from '../tasks/desktop-clients.js';
@@ -71,6 +72,8 @@ async function upgradeAll(ctx: StageContext, data: AgentsData, remote: Set<strin
   // Proven before the first change: the agents named exist, the packages are sound, the workstations answer.
   const plans = settings.patterns.length > 0 ? await planAgents(ctx, data.server, target, agentsFolder) : [];
   const upgrades = plans.filter((p) => p.plan.action === 'upgrade').map((p) => p.agent);
+  // The hosts come from JAMS (an agent's Address) and the clients input: only those agent-hosts-allowed lists.
+  refuseUnlisted(ctx, reachedHosts(upgrades, settings.method, settings.clients), 're-run this job');
   const msi =
     settings.method === 'msi' && upgrades.length > 0 ? await checkAgentMsi(ctx, agentsFolder, target) : null;
   const installer = settings.clients.length > 0 ? await checkClientInstaller(ctx, target) : null;

@@ -75,15 +75,8 @@ export const backup: Stage = {
     entry.complete = true;
     entry.finishedAt = new Date().toISOString();
     await persist();
-    if (entry.database && folder) {
-      // A manifest next to the .bak file, for whoever restores it.
-      const manifest = `${entry.database.file.slice(entry.database.file.lastIndexOf('\\') + 1)}.json`;
-      await ctx.host.saveState(folder, manifest, {
-        ...entry.database,
-        computerName: entry.computerName,
-        runKey: key,
-      });
-    }
+    // The record stays in the state folder only: a file next to the backup, on a share others can write, is never
+    // trusted by a restore.
     ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
   },
 };

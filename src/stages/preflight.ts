@@ -5,6 +5,7 @@ import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { describeTarget, resolveDatabase } from '../tasks/database-backup.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
 import { JAMS6_FOLDER, type Verdict } from '../jams/contract.js';
+import { listAgentHosts } from '../tasks/agent-hosts.js';
 import { checkContract } from '../tasks/host-contract.js';
 import { checkStagedKind } from '../tasks/installer-kind.js';
 import { planStaging, stageInstaller } from '../tasks/installer-staging.js';
@@ -110,6 +111,9 @@ export const preflight: Stage = {
       ctx.record.data['database'] = { server, database, auth, source, form };
       ctx.log.info(`JAMS database: ${describeTarget(target)}`);
     }
+
+    // The machines the agents stage will reach, for the downtime gate; a host outside agent-hosts-allowed stops here.
+    await listAgentHosts(ctx);
 
     const staging = await planStaging(ctx);
     // The kind of setup it stages, from its bytes: arguments that kind ignores would hang the install in the downtime.

@@ -12,7 +12,7 @@ const RESTORE_SQL = 'RESTORE DATABASE @db FROM DISK = @path WITH REPLACE, CHECKS
 
 /**
  * The rollback's database restore, on the primary: the verified backup of the upgrade being undone (or the one
- * restore-backup-file names), checked again by SHA-256 and RESTORE VERIFYONLY, restored over the JAMS database while no
+ * restore-backup-file names), checked again by its header, SHA-256 and RESTORE VERIFYONLY, restored over the JAMS database while no
  * JAMS service runs on either node. Recorded on the host, so a re-run never repeats a finished restore.
  */
 export const restore: Stage = {
@@ -135,7 +135,8 @@ async function restoreDatabase(
         `(backup taken ${shown['takenAt']}, ${shown['size']}, SHA-256 ${source.sha256})`,
       async () => {
         await stored.save({ ...stored.entry, restore: record });
-        run = await ctx.host.restoreDatabase(target, source.file);
+        // The host hashes the file again, by the path SQL Server gets, right before it sends the RESTORE.
+        run = await ctx.host.restoreDatabase(target, source.file, source.sha256);
         return `${run.messages.join(' ')} (${seconds(run.durationMs)})`;
       },
     );

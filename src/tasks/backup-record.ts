@@ -1,5 +1,5 @@
 // The backup's record on the host: what the backup stage proved, and what stop checks before it stops anything.
-import type { HookResult } from '../host/host.js';
+import type { BackupSetFacts, HookResult } from '../host/host.js';
 import { runKey } from './config-files.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel } from './services.js';
@@ -23,6 +23,13 @@ export interface DatabaseBackup {
   verifyMs?: number;
   verifyMessages?: string[];
   verifyError?: string;
+  /**
+   * The backup set msdb recorded for the file (its GUID and finish time, the database and server as SQL Server names
+   * them): the restore compares the file's own header with it. Absent in records written before it was kept.
+   */
+  backupSet?: BackupSetFacts | null;
+  /** The fixed query that read it. */
+  backupSetSql?: string;
 }
 
 export interface SnapshotRun extends HookResult {

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CopiedFiles } from '../host/host.js';
+import { redactConfigText } from '../jams/config-merge.js';
 import type { StageContext } from '../stage-context.js';
 
 export const CONFIG_SAVE_MANIFEST = 'config-saved.json';
@@ -20,8 +21,8 @@ export function runKey(ctx: StageContext): string {
 
 /**
  * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
- * the state folder (proven by SHA-256) and in this stage's run folder. The backup and upgrade stages both call
- * this; the first call of a run saves, later calls find the save and keep it.
+ * the state folder (proven by SHA-256) and, passwords replaced by a marker, in this stage's run folder. The backup
+ * and upgrade stages both call this; the first call of a run saves, later calls find the save and keep it.
  */
 export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | null> {
   const key = runKey(ctx);
@@ -59,8 +60,10 @@ export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | n
     });
     const local = join(ctx.folder, 'config');
     mkdirSync(local, { recursive: true });
+    // The run folder becomes an artifact: its copies have their passwords replaced by a marker. The host's copy in
+    // the state folder keeps them, since the start stage puts it back.
     for (const file of await ctx.host.readTextFiles(ctx.settings.installFolder, names)) {
-      writeFileSync(join(local, file.name), file.text);
+      writeFileSync(join(local, file.name), redactConfigText(file.text, file.name));
     }
     return `${copied.files.length} files, SHA-256 verified`;
   });

@@ -169,7 +169,7 @@ export async function backUpDatabase(
         "this runner's account can read.",
     );
   }
-  if (earlier?.verified && earlier.file === path) {
+  if (earlier?.verified && earlier.file === path && earlier.backupSet) {
     const listing = await ctx.host.files(folder, [name]);
     if (listing.files[0]?.sha256 === earlier.sha256) {
       ctx.skip('back up database', `${what} to ${path}`, `verified at ${earlier.verifiedAt}, file unchanged`);
@@ -198,6 +198,8 @@ export async function backUpDatabase(
     backupMs: done.durationMs,
     messages: done.messages,
     verified: false,
+    backupSet: done.backupSet ?? null,
+    ...(done.backupSetSql ? { backupSetSql: done.backupSetSql } : {}),
   };
   await persist(db);
 
@@ -209,6 +211,19 @@ export async function backUpDatabase(
       if (check.sha256 !== db.sha256) {
         throw new Error(
           `the file changed between the backup (SHA-256 ${db.sha256}) and the check (${check.sha256})`,
+        );
+      }
+      // The backup set msdb recorded for this file is what a restore finds again in the file's header.
+      const set = db.backupSet;
+      if (!set) {
+        throw new Error(
+          `msdb has no backup set for ${path} (msdb.dbo.backupset joined to backupmediafamily by the file's name), so ` +
+            'a restore could not prove the file is this backup',
+        );
+      }
+      if (set.databaseName !== target.database) {
+        throw new Error(
+          `msdb's latest backup set for ${path} is of the database ${set.databaseName}, not ${target.database}`,
         );
       }
       return `${check.messages.join(' ') || 'valid'} (${seconds(check.durationMs)})`;
@@ -225,7 +240,10 @@ export async function backUpDatabase(
   db.verified = true;
   db.verifiedAt = new Date().toISOString();
   await persist(db);
-  ctx.log.info(`database backup: ${path}, ${size(db.size)}, SHA-256 ${db.sha256}, verified`);
+  ctx.log.info(
+    `database backup: ${path}, ${size(db.size)}, SHA-256 ${db.sha256}, verified; backup set ${db.backupSet?.guid} ` +
+      `finished ${db.backupSet?.finishedAt} (SQL Server's time)`,
+  );
   return db;
 }
 
@@ -239,7 +257,8 @@ async function guard(ctx: StageContext, what: string, step: () => Promise<unknow
       `${what} on ${hostLabel(ctx)}: ${messageOf(err)}`,
       `${NOTHING_STOPPED} No verified backup exists for this run, so the stop stage refuses to run.`,
       "Fix what SQL Server reports (free space in the backup folder, the rights of SQL Server's service account on it, " +
-        'the BACKUP DATABASE permission of the login), then re-run this job.',
+        "the BACKUP DATABASE permission of the login, the login's read access to msdb's backup history), then re-run " +
+        'this job.',
     );
   }
 }

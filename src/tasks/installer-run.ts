@@ -38,7 +38,7 @@ export async function runInstaller(
       async () => {
         await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
         const installing = ctx.phase('installer');
-        const started = await ctx.host.startInstaller(base.installer.path, args);
+        const started = await ctx.host.startInstaller(base.installer.path, args, base.installer.sha256);
         const install: NonNullable<HostUpgradeRecord['install']> = {
           processId: started.processId,
           startedAt: started.startedAt,

@@ -1,6 +1,7 @@
 // The backup a rollback restores: found from the host's own records (or named by restore-backup-file), of the database
 // JAMS uses, of the last upgrade attempt, and still the file that was verified. Read-only; preflight and restore share it.
-import type { SqlTarget } from '../host/host.js';
+import { z } from 'zod';
+import type { BackupSetFacts, SqlTarget } from '../host/host.js';
 import { parseJamsVersion } from '../jams/version.js';
 import { readBackupRecords, type DatabaseBackup } from './backup-record.js';
 import { resolveDatabase, seconds, size } from './database-backup.js';
@@ -13,11 +14,52 @@ export interface RestorePlan {
   source: RestoreSource;
   /** The database the restore replaces, and where its name came from. */
   target: SqlTarget & { source: string };
-  /** Where the backup was found: the backup record of a run, or the manifest next to a named file. */
+  /** Where the backup was found: the backup record of a run in the state folder, or this rollback's own record. */
   foundIn: string;
   /** The upgrade attempt being undone, as this host recorded it; null for a named file with no such record. */
   upgrade: { runKey: string; versionBefore: string | null; targetVersion: string; attemptAt: string } | null;
 }
+
+/** Control characters, and the bidirectional controls that make text read otherwise than it is stored. */
+const CONTROL_OR_BIDI =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+const shownText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((v) => !CONTROL_OR_BIDI.test(v), 'it contains a control or bidirectional character');
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$/;
+const isoOrUnknown = shownText(40).refine(
+  (v) => v === 'unknown' || ISO_TIME.test(v),
+  'it is not an ISO time',
+);
+
+/**
+ * The form of every value the approve-rollback gate shows (the preflight summary, the restore-plan output, the gate
+ * job's summary): names, ISO times, numbers, a hash and a GUID, never a control or bidirectional character. A value
+ * of another form refuses the plan rather than be shown to the reviewers.
+ */
+export const ShownRestore = z
+  .object({
+    file: shownText(260).refine(
+      (v) => /^(\\\\|[A-Za-z]:\\)[^<>"|?*]+\.bak$/i.test(v),
+      'it is not a .bak path',
+    ),
+    takenAt: isoOrUnknown,
+    backupTook: shownText(20).regex(/^(\d+\.\d s|unknown)$/),
+    size: shownText(40).regex(/^\d+(\.\d)? (bytes|MB|GB)( \(\d+ bytes\))?$/),
+    sha256: shownText(64).regex(/^[0-9A-Fa-f]{64}$/),
+    database: shownText(400).regex(/^[^\r\n]{1,128} on [A-Za-z0-9_.:,\\-]{1,255}$/),
+    run: shownText(40).regex(/^(run-\d+|local|unknown)$/),
+    backupSet: shownText(36).regex(
+      /^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|unknown)$/,
+    ),
+    setFinishedAt: isoOrUnknown,
+  })
+  .strict();
+export type ShownRestore = z.infer<typeof ShownRestore>;
 
 /** What the approve-rollback gate shows, and the restore-plan output carries. */
 export function describeRestore(plan: RestorePlan): Record<string, string> {
@@ -30,7 +72,19 @@ export function describeRestore(plan: RestorePlan): Record<string, string> {
     sha256: s.sha256,
     database: `${s.database} on ${s.server}`,
     run: s.backupRunKey ?? 'unknown',
+    backupSet: s.backupSet?.guid ?? 'unknown',
+    setFinishedAt: s.backupSet?.finishedAt ?? 'unknown',
   };
+}
+
+/** Why a shown value is not of its form, or null. */
+export function shownProblem(shown: Record<string, string>): string | null {
+  const parsed = ShownRestore.safeParse(shown);
+  if (parsed.success) return null;
+  return parsed.error.issues
+    .map((i) => `${i.path.join('.') || 'the plan'}: ${i.message}`)
+    .slice(0, 5)
+    .join('; ');
 }
 
 /**
@@ -49,6 +103,10 @@ export async function showRestorePlan(ctx: StageContext): Promise<void> {
     ['SHA-256', shown['sha256']],
     ['Database', shown['database']],
     ['Backup of run', shown['run']],
+    [
+      'Backup set (msdb, and the file header)',
+      `${shown['backupSet']}, finished ${shown['setFinishedAt']} (SQL Server's time)`,
+    ],
     ['Found in', plan.foundIn],
   ];
   ctx.summarySections.push(
@@ -105,23 +163,26 @@ export async function planRestore(
   }
   const cut = source.file.lastIndexOf('\\');
   const listing = await ctx.host.files(source.file.slice(0, cut), [source.file.slice(cut + 1)]);
-  const file = listing.files[0];
-  if (!file) {
+  if (!listing.files[0]) {
     refuse(
       `The backup ${source.file} cannot be seen from ${hostLabel(ctx)}: it was moved or deleted, or the share is not ` +
         'reachable.',
-      "Put the file back where it was recorded (the manifest next to it names its SHA-256), or copy it elsewhere and name it in 'restore-backup-file'; then re-run this job.",
-    );
-  } else if (file.sha256 !== source.sha256) {
-    refuse(
-      `The backup ${source.file} has the SHA-256 ${file.sha256}, and ${found.foundIn} recorded ${source.sha256}: the ` +
-        'file changed after it was verified.',
-      'Do not restore it. Find the verified copy (the backup folder, its manifest, your storage snapshots), name it in ' +
-        "'restore-backup-file', then re-run this job.",
+      `Put the file back where it was recorded (${found.foundIn} names its SHA-256 and backup set), or name another ` +
+        "backup the backup stage recorded in 'restore-backup-file'; then re-run this job.",
     );
   }
+  await proveHeader(ctx, source, target, found.foundIn, refuse);
   const plan: RestorePlan = { source, target, foundIn: found.foundIn, upgrade: found.upgrade };
-  ctx.record.data['restorePlan'] = { ...plan, show: describeRestore(plan) };
+  const shownNow = describeRestore(plan);
+  const badShown = shownProblem(shownNow);
+  if (badShown) {
+    refuse(
+      `The backup to restore cannot be shown to the rollback gate's reviewers as recorded: ${badShown}.`,
+      'Do not restore it from this record. Check the backup record in the state folder, or restore by hand after ' +
+        'checking the file.',
+    );
+  }
+  ctx.record.data['restorePlan'] = { ...plan, show: shownNow };
   ctx.log.info(
     `backup to restore: ${source.file} (${size(source.size)}, SHA-256 ${source.sha256}, taken ${source.takenAt ?? 'at an unknown time'}) ` +
       `into ${target.database} on ${target.server}; found in ${found.foundIn}`,
@@ -134,7 +195,90 @@ const before = (a: string, b: string): boolean => Date.parse(a) <= Date.parse(b)
 
 function sourceOf(r: RestoreSource): RestoreSource {
   const { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit } = r;
-  return { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit };
+  return {
+    server,
+    database,
+    file,
+    size,
+    sha256,
+    takenAt,
+    backupMs,
+    backupRunKey,
+    explicit,
+    backupSet: r.backupSet ?? null,
+  };
+}
+
+/** Two of SQL Server's datetimes (yyyy-MM-ddTHH:mm:ss.fff, no zone) are the same time, to the second. */
+const sameSecond = (a: string, b: string): boolean => a.slice(0, 19) === b.slice(0, 19) && a.length >= 19;
+
+/**
+ * The file at the recorded path must be the backup that was recorded: RESTORE HEADERONLY (SQL Server reading the file
+ * by the path it will restore from) names one backup set, of the recorded database and server, with the GUID and
+ * finish time msdb recorded when the backup stage took it, and the file still has the recorded SHA-256. Every
+ * mismatch is named; nothing is restored.
+ */
+async function proveHeader(
+  ctx: StageContext,
+  source: RestoreSource,
+  target: SqlTarget,
+  foundIn: string,
+  refuse: Refuse,
+): Promise<void> {
+  const recorded = source.backupSet;
+  if (!recorded) {
+    refuse(
+      `${foundIn} has no backup set for ${source.file} (it was recorded by a jams-upgrade that did not keep the ` +
+        "backup set's GUID from msdb), so the file's header cannot be compared with what was backed up.",
+      'Restore this backup by hand with SQL Server Management Studio after checking its header (RESTORE HEADERONLY), ' +
+        'or take a new backup with the backup stage.',
+    );
+  }
+  const want = recorded as BackupSetFacts;
+  const header = await ctx.host.backupHeader(target, source.file);
+  ctx.record.data['restoreHeader'] = header;
+  const sets = header.sets;
+  const got = sets[0];
+  const mismatches: string[] = [];
+  if (sets.length !== 1 || !got) {
+    mismatches.push(`the file holds ${sets.length} backup sets, and the backup stage writes exactly one`);
+  }
+  if (got) {
+    if (got.databaseName !== want.databaseName || got.databaseName !== source.database) {
+      mismatches.push(
+        `its header names the database ${got.databaseName}, and ${want.databaseName} was backed up`,
+      );
+    }
+    if (got.serverName.toLowerCase() !== want.serverName.toLowerCase()) {
+      mismatches.push(
+        `its header names the server ${got.serverName}, and ${want.serverName} took the backup`,
+      );
+    }
+    if (got.guid.toLowerCase() !== want.guid.toLowerCase()) {
+      mismatches.push(`its header names the backup set ${got.guid}, and msdb recorded ${want.guid}`);
+    }
+    if (!sameSecond(got.finishedAt, want.finishedAt)) {
+      mismatches.push(
+        `its header says the backup finished at ${got.finishedAt}, and msdb recorded ${want.finishedAt}`,
+      );
+    }
+  }
+  if (header.sha256 !== source.sha256) {
+    mismatches.push(`it has the SHA-256 ${header.sha256}, and ${source.sha256} was recorded`);
+  }
+  if (mismatches.length === 0) {
+    ctx.log.info(
+      `backup header of ${source.file}: ${got?.databaseName} on ${got?.serverName}, backup set ${got?.guid}, finished ` +
+        `${got?.finishedAt}: as recorded in ${foundIn}`,
+    );
+    return;
+  }
+  refuse(
+    `The backup ${source.file} is not the backup ${foundIn} recorded: ${mismatches.join('; ')}. It was replaced or ` +
+      'changed after the backup stage took it.',
+    'Do not restore it. Find out who can write to the backup folder; put the recorded backup back from your storage ' +
+      "snapshots, or name another backup the backup stage recorded in 'restore-backup-file'; then re-run this job.",
+  );
 }
 
 function fromBackup(db: DatabaseBackup, runKey: string | null, explicit: boolean): RestoreSource {
@@ -148,10 +292,14 @@ function fromBackup(db: DatabaseBackup, runKey: string | null, explicit: boolean
     backupMs: db.backupMs,
     backupRunKey: runKey,
     explicit,
+    backupSet: db.backupSet ?? null,
   };
 }
 
-/** A file restore-backup-file names: it needs a record of its own (the backup record or its manifest) to be checked. */
+/**
+ * A file restore-backup-file names: only a verified backup of the backup record in the protected state folder is
+ * trusted. Nothing next to the file (on a share others may write) is read.
+ */
 async function namedBackup(
   ctx: StageContext,
   file: string,
@@ -168,31 +316,12 @@ async function namedBackup(
       upgrade: null,
     };
   }
-  const cut = file.lastIndexOf('\\');
-  const manifestName = `${file.slice(cut + 1)}.json`;
-  let manifest: (DatabaseBackup & { runKey?: string }) | null = null;
-  let why = 'it has no manifest next to it';
-  try {
-    manifest = (
-      await ctx.host.readState<DatabaseBackup & { runKey?: string }>(file.slice(0, cut), manifestName)
-    ).data;
-  } catch (err) {
-    why = `its manifest could not be read: ${(err as Error).message}`;
-  }
-  if (!manifest?.verified) {
-    refuse(
-      `restore-backup-file names ${file}, and jams-upgrade has no verified record of it: it is not in ${stored.path}, ` +
-        `and ${manifest ? 'its manifest says it was not verified' : why}. Without a recorded SHA-256 the file cannot be proven unchanged.`,
-      'Name a backup the backup stage took (its manifest, <file>.json, lies next to it), or restore this one by hand ' +
-        'with SQL Server Management Studio after checking it.',
-    );
-  }
-  const m = manifest as DatabaseBackup & { runKey?: string };
-  return {
-    source: fromBackup({ ...m, file }, m.runKey ?? null, true),
-    foundIn: `the manifest ${file.slice(0, cut)}\\${manifestName}`,
-    upgrade: null,
-  };
+  return refuse(
+    `restore-backup-file names ${file}, and jams-upgrade has no verified record of it in ${stored.path}: only the ` +
+      "backups the backup stage recorded there can be proven (SHA-256, and the backup set's GUID and finish time).",
+    'Name a backup the backup stage took and recorded on this host, or restore this one by hand with SQL Server ' +
+      'Management Studio after checking its header (RESTORE HEADERONLY).',
+  );
 }
 
 /** The verified backup of the run of the last upgrade attempt on this host, taken before that attempt's installer. */
@@ -201,7 +330,7 @@ async function lastUpgradeBackup(
   refuse: Refuse,
 ): Promise<{ source: RestoreSource; foundIn: string; upgrade: NonNullable<RestorePlan['upgrade']> }> {
   const named =
-    "name the backup to restore in 'restore-backup-file' (the backup folder holds each backup with a manifest), then re-run this job";
+    "name the backup to restore in 'restore-backup-file' (one the backup stage recorded on this host, in backup-path), then re-run this job";
   const { path, data: upgrade } = await readUpgradeRecord(ctx);
   if (!upgrade) {
     refuse(

@@ -1,5 +1,6 @@
 // The rollback's own record on each host, one entry per rollback run: the database restore (primary) and the
 // uninstall of the newer version, so a re-run goes on from where the last attempt stopped and never repeats either.
+import type { BackupSetFacts } from '../host/host.js';
 import { runKey } from './config-files.js';
 import type { StageContext } from '../stage-context.js';
 
@@ -13,13 +14,15 @@ export interface RestoreSource {
   file: string;
   size: number;
   sha256: string;
-  /** When the backup was taken and how long it took (from the backup record or the manifest next to the file). */
+  /** When the backup was taken and how long it took (from the backup record in the state folder). */
   takenAt: string | null;
   backupMs: number | null;
   /** The upgrade run that took it, when known. */
   backupRunKey: string | null;
   /** Named by restore-backup-file rather than found from the host's records. */
   explicit: boolean;
+  /** The backup set msdb recorded when the backup stage took it: the restore finds it again in the file's header. */
+  backupSet?: BackupSetFacts | null;
 }
 
 export interface RestoreRecord extends RestoreSource {

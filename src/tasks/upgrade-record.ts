@@ -11,7 +11,14 @@ export interface HostUpgradeRecord {
   /** The version before the first install towards this target; a re-run keeps it. */
   versionBefore: string | null;
   versionAfter: string | null;
-  installer: { path: string; sha256: string; version: string | null };
+  /** The installer that ran, and who signed it: the agents stage's agent MSI must have the same signer. */
+  installer: {
+    path: string;
+    sha256: string;
+    version: string | null;
+    signer?: string | null;
+    signerThumbprint?: string | null;
+  };
   /**
    * installing: an installer was started and its end not yet seen; install-failed: it ended with a failure;
    * installed: it succeeded but the services and accounts are not yet done; completed: all of it done.

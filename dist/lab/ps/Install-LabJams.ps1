@@ -27,12 +27,15 @@ try {
         "Product: JAMS Scheduler $($facts.version) -- Installation started.")
     # The secrets jams-upgrade passes to its own PowerShell must not reach the installer's environment.
     $secrets = @(Get-ChildItem Env: | Where-Object { $_.Name -like 'JU_*' } | ForEach-Object { $_.Name })
+    # Whether the process that started this one holds this file open (FileShare.Read) from its hash: then the file could
+    # not have been swapped between the hash and this start (a handle that writes it is refused).
+    $held = LabHeldOpen -File $self
     $started = LabWithState {
         param($s)
         $node = $s.nodes[$global:JuLab.node]
         $running = $node.install
         if ($null -ne $running -and -not $running.done -and $null -ne (Get-Process -Id ([int]$running.pid) -ErrorAction SilentlyContinue)) { return $false }
-        $node.install = @{ pid = $launcher; version = [string]$facts.version; log = $log; done = $false; exitCode = $null; secretVariablesSeen = $secrets }
+        $node.install = @{ pid = $launcher; version = [string]$facts.version; log = $log; done = $false; exitCode = $null; secretVariablesSeen = $secrets; heldAtStart = $held }
         $true
     }
     if (-not $started) {

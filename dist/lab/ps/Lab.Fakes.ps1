@@ -52,6 +52,18 @@ Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptMethod -MemberNam
     return (New-Object System.IO.FileInfo($Destination))
 }
 
+# FileInfo.Open(mode, access, share) is .NET's own. With the node's faults.installerSwapped, someone rewrites a lab
+# installer (once) right before jams-upgrade opens it to start it: after every check that read it by its path.
+Update-TypeData -TypeName System.IO.FileInfo -MemberType ScriptMethod -MemberName Open -Force -Value {
+    param($Mode, $Access, $Share)
+    $file = $this.FullName
+    if ((LabWithState -ReadOnly { param($s) $f = $s.nodes[$global:JuLab.node].faults; $f.ContainsKey('installerSwapped') -and [bool]$f['installerSwapped'] }) -and $null -ne (LabReadBinary -File $file)) {
+        [System.IO.File]::AppendAllText($file, "`n# swapped by LAB\mallory`n")
+        LabWithState { param($s) $s.nodes[$global:JuLab.node].faults.installerSwapped = $false }
+    }
+    return [System.IO.File]::Open($file, $Mode, $Access, $Share)
+}
+
 # Stop() and Start() are type data of the lab's ServiceController objects: cheaper than members added to each one.
 Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Stop -Value { LabStopController -Name $this.Name } -Force
 Update-TypeData -TypeName 'Lab.ServiceController' -MemberType ScriptMethod -MemberName Start -Force -Value {
@@ -232,7 +244,16 @@ function global:Get-AuthenticodeSignature {
         return [pscustomobject]@{ Status = 'NotSigned'; StatusMessage = 'The file is not digitally signed.'; SignerCertificate = $null; Path = $LiteralPath }
     }
     $certificate = $null
-    if ($facts.signature -ne 'NotSigned') { $certificate = [pscustomobject]@{ Subject = [string]$facts.signer } }
+    if ($facts.signature -ne 'NotSigned') {
+        # The thumbprint: the lab line's, else the SHA-1 of the subject, as a stand-in for the certificate's.
+        $thumbprint = [string]$facts.thumbprint
+        if ([string]::IsNullOrEmpty($thumbprint)) {
+            $sha1 = [System.Security.Cryptography.SHA1]::Create()
+            $thumbprint = [System.BitConverter]::ToString($sha1.ComputeHash([System.Text.Encoding]::UTF8.GetBytes([string]$facts.signer))).Replace('-', '')
+            $sha1.Dispose()
+        }
+        $certificate = [pscustomobject]@{ Subject = [string]$facts.signer; Thumbprint = $thumbprint }
+    }
     return [pscustomobject]@{ Status = [string]$facts.signature; StatusMessage = "lab signature: $($facts.signature)"; SignerCertificate = $certificate; Path = $LiteralPath }
 }
 

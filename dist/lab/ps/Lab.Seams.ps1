@@ -57,7 +57,10 @@ function SeamInstallerImageStart {
 
 function SeamValidateCredential {
     # The lab knows its domain accounts by the SHA-256 of their password (state.json accounts).
-    param([string]$ContextType, [string]$Domain, [string]$User, [string]$Password)
+    # Like the platform's, it reads the password from this process's environment itself.
+    param([string]$ContextType, [string]$Domain, [string]$User, [string]$PasswordVariable)
+    $Password = [Environment]::GetEnvironmentVariable($PasswordVariable)
+    if ($null -eq $Password) { $Password = '' }
     $account = $User
     if (-not [string]::IsNullOrEmpty($Domain) -and $ContextType -eq 'Domain') { $account = $Domain + '\' + $User }
     $known = LabWithState -ReadOnly { param($s) $s.accounts[$account] }
@@ -80,19 +83,24 @@ function SeamExitCode {
 
 function SeamInvokeSql {
     # The SQL stand-in: understands exactly the statements jams-upgrade sends, logs each call (text, parameters, login
-    # kind; never the password), writes a real backup file, verifies it, and restores from it (the database is RESTORING
-    # for timing.restoreMs of lab time, outside the lab's lock, then ONLINE from that file).
-    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
-    $outcome = LabSqlStatement -ConnectionString $ConnectionString -Sql $Sql -Parameters $Parameters
-    if ($outcome -isnot [hashtable] -or -not $outcome.ContainsKey('restoring')) { return $outcome }
+    # kind; never the password), writes a real backup file with its backup set (msdb's history keeps the set's GUID and
+    # finish time), verifies it, reads its header, and restores from it (the database is RESTORING for timing.restoreMs
+    # of lab time, outside the lab's lock, then ONLINE from that file). Like the platform's, it builds the connection
+    # string itself, so the password is read from this process's environment and never passed as a parameter.
+    param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds, [switch]$Rows)
+    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
+    $outcome = LabSqlStatement -ConnectionString $connection -Sql $Sql -Parameters $Parameters
+    if ($outcome -is [hashtable] -and $outcome.ContainsKey('rows')) { return $outcome }
+    if ($outcome -isnot [hashtable] -or -not $outcome.ContainsKey('restoring')) { return [ordered]@{ messages = @($outcome); rows = @() } }
     Start-Sleep -Milliseconds $outcome.restoreMs
-    return LabWithState {
+    $done = LabWithState {
         param($s)
         $db = $s.sql.restored[$outcome.restoring]
         $db.state = 'ONLINE'
         $db.finishedAt = [DateTime]::UtcNow.ToString('o')
         , @("Processed 1 pages for database '$($outcome.restoring)', file 'JAMS' on file 1.", 'RESTORE DATABASE successfully processed 1 pages (lab).')
     }
+    return [ordered]@{ messages = @($done); rows = @() }
 }
 
 function LabSqlInstance {
@@ -130,11 +138,27 @@ function LabSqlStatement {
             if (@($stand.databases) -notcontains $db) { throw "Database '$db' does not exist. Make sure that the name is entered correctly." }
             if ($stand.faults.backupFails) { throw "Write on `"$device`" failed: 112(There is not enough space on the disk.) BACKUP DATABASE is terminating abnormally." }
             if (-not (Test-Path -LiteralPath (Split-Path -Parent $file))) { throw "Cannot open backup device '$device'. Operating system error 3(The system cannot find the path specified.)." }
-            $lines = @('JAMS-UPGRADE LAB BACKUP', "database: $db", 'copyOnly: true', "takenAt: $([DateTime]::UtcNow.ToString('o'))", "payload: $([guid]::NewGuid())$([guid]::NewGuid())")
+            $set = [string][guid]::NewGuid()
+            $finished = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ss.fff', [System.Globalization.CultureInfo]::InvariantCulture)
+            $lines = @('JAMS-UPGRADE LAB BACKUP', "database: $db", 'copyOnly: true', "takenAt: $([DateTime]::UtcNow.ToString('o'))", "payload: $([guid]::NewGuid())$([guid]::NewGuid())", "server: $($stand.server)", "backupSetGuid: $set", "finishedAt: $finished")
             $checksum = LabBackupChecksum -Lines $lines
             if ($stand.faults.backupDamaged) { $checksum = LabBackupChecksum -Lines @('damaged') }
             [System.IO.File]::WriteAllText($file, (($lines + @("checksum: $checksum")) -join "`n"), (New-Object System.Text.UTF8Encoding($false)))
+            # msdb's backup history: backupset joined to backupmediafamily by the device's name as it was given.
+            $history = @()
+            if ($null -ne $stand['history']) { $history = @($stand['history']) }
+            $stand['history'] = $history + @(@{ path = $device; guid = $set; finishedAt = $finished; database = $db; server = [string]$stand.server })
             , @("Processed 1 pages for database '$db', file 'JAMS' on file 1.", 'BACKUP DATABASE successfully processed 1 pages (lab).')
+        }
+        elseif ($statement -ceq 'SELECT TOP 1 b.backup_set_uuid AS BackupSetGUID, b.backup_finish_date AS BackupFinishDate, b.database_name AS DatabaseName, b.server_name AS ServerName FROM msdb.dbo.backupset AS b JOIN msdb.dbo.backupmediafamily AS m ON m.media_set_id = b.media_set_id WHERE m.physical_device_name = @path ORDER BY b.backup_finish_date DESC') {
+            $found = @(@($stand['history']) | Where-Object { $null -ne $_ -and [string]$_.path -eq $device } | Sort-Object -Property { [string]$_.finishedAt } -Descending | Select-Object -First 1)
+            $rows = @()
+            foreach ($h in $found) { $rows += , ([ordered]@{ BackupSetGUID = [string]$h.guid; BackupFinishDate = [string]$h.finishedAt; DatabaseName = [string]$h.database; ServerName = [string]$h.server }) }
+            @{ messages = @(); rows = $rows }
+        }
+        elseif ($statement -ceq 'RESTORE HEADERONLY FROM DISK = @path') {
+            $header = LabReadBackupHeader -Device $device -File $file
+            @{ messages = @(); rows = @(, ([ordered]@{ BackupSetGUID = $header['backupSetGuid']; BackupFinishDate = $header['finishedAt']; DatabaseName = $header['database']; ServerName = $header['server'] })) }
         }
         elseif ($statement -ceq 'RESTORE VERIFYONLY FROM DISK = @path WITH CHECKSUM') {
             [void](LabReadBackup -Device $device -File $file -Statement 'VERIFY DATABASE')
@@ -164,7 +188,70 @@ function LabReadBackup {
     return ([string]$lines[1]).Replace('database: ', '')
 }
 
+function LabReadBackupHeader {
+    # RESTORE HEADERONLY of a lab backup file: its key: value lines (a file written before the lab kept backup sets has no
+    # set GUID, server or finish time: those are empty, as no real header is). Reads the header without the checksum, as
+    # SQL Server does.
+    param([string]$Device, [string]$File)
+    if (-not (Test-Path -LiteralPath $File -PathType Leaf)) { throw "Cannot open backup device '$Device'. Operating system error 2(The system cannot find the file specified.)." }
+    $lines = @([System.IO.File]::ReadAllText($File) -split "`n")
+    if ($lines[0] -ne 'JAMS-UPGRADE LAB BACKUP') { throw "The media family on device '$Device' is incorrectly formed. SQL Server cannot process this media family. RESTORE HEADERONLY is terminating abnormally." }
+    $header = @{ database = ''; server = ''; backupSetGuid = ''; finishedAt = '' }
+    foreach ($line in $lines) {
+        $at = $line.IndexOf(': ')
+        if ($at -gt 0) { $header[$line.Substring(0, $at)] = $line.Substring($at + 2) }
+    }
+    return $header
+}
+
 function LabBackupChecksum {
     param([string[]]$Lines)
     return LabSha256Text -Text ($Lines -join "`n")
+}
+
+function SeamRunnerSid {
+    # The lab's runner, LAB\runner: an administrator of each node, neither SYSTEM nor Administrators itself.
+    return LabRunnerSid
+}
+
+function SeamPathSecurity {
+    # Owners and access entries from state.json's security table, links from the lab's disk (Lab.State.ps1 LabPathFacts).
+    param([string[]]$Paths)
+    return , @((LabWithState -ReadOnly { param($s) LabPathFacts -State $s -Paths $Paths }).items)
+}
+
+function SeamNewProtectedFolder {
+    # The folder on the lab's disk, and its protected security descriptor in the security table.
+    param([string]$Path, [string[]]$Sids)
+    [void][System.IO.Directory]::CreateDirectory($Path)
+    $aces = @($Sids | ForEach-Object { LabAce $_ $_ })
+    LabWithState { param($s) LabSetSecurity -State $s -Local $Path -Owner 'S-1-5-32-544' -OwnerName 'BUILTIN\Administrators' -Aces $aces -Protected $true }
+}
+
+function SeamRemoteFolderScript {
+    # Runs in the lab's remote host (Lab.Remote.ps1): the folder under <lab>/remote/<host>, its security in the table. With
+    # the host's faults.remoteFolderPreCreated, LAB\mallory made the folder first (as if the name had been guessed).
+    return {
+        param($Name)
+        $ErrorActionPreference = 'Stop'
+        $path = $env:SystemRoot + '\Temp\' + $Name
+        $local = LabHere $path
+        if (LabWithState -ReadOnly { param($s) [bool](LabHostFaults -State $s -Computer $global:JuLab.remote).remoteFolderPreCreated }) {
+            [void][System.IO.Directory]::CreateDirectory($local)
+            $mallory = 'S-1-5-21-3623811015-3361044348-30300820-1107'
+            LabWithState { param($s) LabSetSecurity -State $s -Local $local -Owner $mallory -OwnerName 'LAB\mallory' -Aces @((LabAce $mallory 'LAB\mallory')) }
+        }
+        $existed = [System.IO.Directory]::Exists($local)
+        $runner = LabRunnerSid
+        if (-not $existed) {
+            [void][System.IO.Directory]::CreateDirectory($local)
+            $aces = @((LabAce 'S-1-5-18' 'NT AUTHORITY\SYSTEM'), (LabAce 'S-1-5-32-544' 'BUILTIN\Administrators'), (LabAce $runner 'LAB\runner'))
+            LabWithState { param($s) LabSetSecurity -State $s -Local $local -Owner 'S-1-5-32-544' -OwnerName 'BUILTIN\Administrators' -Aces $aces -Protected $true }
+        }
+        $facts = @((LabWithState -ReadOnly { param($s) LabPathFacts -State $s -Paths @($local) }).items)[0]
+        [pscustomobject]@{
+            path = $path; existed = $existed; runner = $runner; exists = $true; container = $true; owner = $facts.owner
+            ownerName = $facts.ownerName; reparse = $facts.reparse; aces = @($facts.aces | ForEach-Object { [pscustomobject]$_ })
+        }
+    }
 }

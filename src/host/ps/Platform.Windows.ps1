@@ -48,10 +48,12 @@ function SeamInstallerImageStart {
 function SeamValidateCredential {
     # CHECK: PrincipalContext.ValidateCredentials (a bind, not a logon) works from the scheduler host for the JAMS service
     # account. A wrong password counts towards the account's lockout threshold.
-    param([string]$ContextType, [string]$Domain, [string]$User, [string]$Password)
+    # The password is read here from this process's environment (PasswordVariable names it): it is never a parameter
+    # value, which module logging would record.
+    param([string]$ContextType, [string]$Domain, [string]$User, [string]$PasswordVariable)
     Add-Type -AssemblyName System.DirectoryServices.AccountManagement
     $context = New-Object System.DirectoryServices.AccountManagement.PrincipalContext([System.DirectoryServices.AccountManagement.ContextType]$ContextType, $Domain)
-    try { return [bool]$context.ValidateCredentials($User, $Password) }
+    try { return [bool]$context.ValidateCredentials($User, [Environment]::GetEnvironmentVariable($PasswordVariable)) }
     finally { $context.Dispose() }
 }
 
@@ -63,14 +65,20 @@ function SeamExitCode {
 
 function SeamInvokeSql {
     # One fixed statement through System.Data.SqlClient (part of .NET Framework) with its values as parameters; returns
-    # SQL Server's informational messages ("Processed 123 pages ...").
+    # SQL Server's informational messages ("Processed 123 pages ...") and, with -Rows, the rows of its first result set
+    # (column name to value; a GUID as text, a date as yyyy-MM-ddTHH:mm:ss.fff). The connection string is built here
+    # (New-JuSqlConnectionString reads a SQL login's password from this process's environment, PasswordVariable names
+    # it), so no password is ever a parameter value, which module logging would record.
     # CHECK: the runner's account (Windows authentication) or the SQL login may run BACKUP DATABASE (db_backupoperator or
     # sysadmin), and SQL Server's service account can write to the backup folder.
     # CHECK: for a rollback, the same login may RESTORE over the JAMS database (sysadmin, dbcreator or the database's
     # owner), and SQL Server's service account can read the backup file.
-    param([string]$ConnectionString, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds)
+    # CHECK: the same login may read msdb.dbo.backupset and backupmediafamily (the backup set's GUID and finish time).
+    param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds, [switch]$Rows)
     $messages = New-Object System.Collections.ArrayList
-    $connection = New-Object System.Data.SqlClient.SqlConnection($ConnectionString)
+    $table = New-Object System.Collections.ArrayList
+    $connection = New-Object System.Data.SqlClient.SqlConnection
+    $connection.set_ConnectionString((New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable))
     $handler = [System.Data.SqlClient.SqlInfoMessageEventHandler] {
         param($source, $e)
         foreach ($m in @($e.Errors)) { [void]$messages.Add([string]$m.Message) }
@@ -85,10 +93,128 @@ function SeamInvokeSql {
             $parameter = $command.Parameters.Add('@' + $key, [System.Data.SqlDbType]::NVarChar, 4000)
             $parameter.Value = [string]$Parameters[$key]
         }
-        [void]$command.ExecuteNonQuery()
+        if ($Rows.IsPresent) {
+            $reader = $command.ExecuteReader()
+            try {
+                while ($reader.Read()) {
+                    $row = [ordered]@{}
+                    for ($i = 0; $i -lt $reader.FieldCount; $i++) {
+                        $value = $reader.GetValue($i)
+                        if ($value -is [System.DBNull]) { $value = $null }
+                        elseif ($value -is [guid]) { $value = $value.ToString() }
+                        elseif ($value -is [datetime]) { $value = $value.ToString('yyyy-MM-ddTHH:mm:ss.fff', [System.Globalization.CultureInfo]::InvariantCulture) }
+                        $row[$reader.GetName($i)] = $value
+                    }
+                    [void]$table.Add($row)
+                }
+            }
+            finally { $reader.Dispose() }
+        }
+        else { [void]$command.ExecuteNonQuery() }
     }
     finally { $connection.Dispose() }
-    return , $messages.ToArray()
+    return [ordered]@{ messages = $messages.ToArray(); rows = $table.ToArray() }
+}
+
+function SeamRunnerSid {
+    # The SID of the account this process runs as.
+    return [string][Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+}
+
+function SeamPathSecurity {
+    # Each path as data: whether it exists, is a folder or a link (a reparse point: junction or symbolic link), its owner
+    # and its access entries (SIDs, names, the access mask as a number). Nothing is judged here.
+    # CHECK: Get-Acl -LiteralPath reads the owner and the DACL of a file and a folder under C:\ProgramData for an elevated
+    # runner, and of a junction itself (not its target).
+    param([string[]]$Paths)
+    $found = New-Object System.Collections.ArrayList
+    foreach ($path in $Paths) {
+        $item = Get-Item -LiteralPath $path -Force -ErrorAction SilentlyContinue
+        if ($null -eq $item) { [void]$found.Add([ordered]@{ path = $path; exists = $false }); continue }
+        $acl = Get-Acl -LiteralPath $path
+        $owner = [string]$acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+        $ownerName = $owner
+        try { $ownerName = [string]$acl.GetOwner([System.Security.Principal.NTAccount]).Value } catch { $ownerName = $owner }
+        $aces = New-Object System.Collections.ArrayList
+        foreach ($rule in @($acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))) {
+            $sid = [string]$rule.IdentityReference.Value
+            $name = $sid
+            try { $name = [string]$rule.IdentityReference.Translate([System.Security.Principal.NTAccount]).Value } catch { $name = $sid }
+            # The unsigned 32-bit access mask Windows keeps (GENERIC_READ is its sign bit).
+            $mask = [long][int]$rule.FileSystemRights
+            if ($mask -lt 0) { $mask += [long]4294967296 }
+            [void]$aces.Add([ordered]@{
+                    sid = $sid; name = $name; type = [string]$rule.AccessControlType; rights = $mask
+                    inherited = [bool]$rule.IsInherited
+                })
+        }
+        [void]$found.Add([ordered]@{
+                path = $path; exists = $true; container = [bool]$item.PSIsContainer
+                reparse = (([int]$item.Attributes -band [int][System.IO.FileAttributes]::ReparsePoint) -ne 0)
+                owner = $owner; ownerName = $ownerName; protected = [bool]$acl.AreAccessRulesProtected; aces = $aces.ToArray()
+            })
+    }
+    return , $found.ToArray()
+}
+
+function SeamNewProtectedFolder {
+    # Creates a folder with its security in the same call, so it never has its parent's entries (C:\ProgramData lets
+    # BUILTIN\Users create files and folders): owner Administrators, full control for each SID, passed on to what is
+    # created inside, inheritance from the parent off.
+    # CHECK: an elevated runner may make Administrators the owner (a member of it may), and Directory.CreateDirectory
+    # (Windows PowerShell 5.1) and FileSystemAclExtensions.Create (PowerShell 7) apply the security to the new folder.
+    param([string]$Path, [string[]]$Sids)
+    $security = New-Object System.Security.AccessControl.DirectorySecurity
+    $security.SetOwner((New-Object System.Security.Principal.SecurityIdentifier('S-1-5-32-544')))
+    $security.SetAccessRuleProtection($true, $false)
+    $inherit = [System.Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
+    foreach ($sid in $Sids) {
+        $rule = New-Object System.Security.AccessControl.FileSystemAccessRule((New-Object System.Security.Principal.SecurityIdentifier($sid)),
+            [System.Security.AccessControl.FileSystemRights]::FullControl, $inherit, [System.Security.AccessControl.PropagationFlags]::None,
+            [System.Security.AccessControl.AccessControlType]::Allow)
+        $security.AddAccessRule($rule)
+    }
+    if ($PSVersionTable.PSVersion.Major -lt 6) { [void][System.IO.Directory]::CreateDirectory($Path, $security) }
+    else { [void][System.IO.FileSystemAclExtensions]::Create((New-Object System.IO.DirectoryInfo($Path)), $security) }
+}
+
+function SeamRemoteFolderScript {
+    # The script block that makes this run's own folder on a remote host (it runs there): the folder must not exist yet,
+    # is created as SeamNewProtectedFolder creates one (SYSTEM, Administrators and the session's account), and is read
+    # back as SeamPathSecurity reads a path. Judged here, on the runner, by PlatformSecurityProblem.
+    # CHECK: as SeamNewProtectedFolder, in a WinRM session of an administrator on the agent host.
+    return {
+        param($Name)
+        $ErrorActionPreference = 'Stop'
+        $path = $env:SystemRoot + '\Temp\' + $Name
+        $existed = Test-Path -LiteralPath $path
+        $runner = [string][Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+        if (-not $existed) {
+            $security = New-Object System.Security.AccessControl.DirectorySecurity
+            $security.SetOwner((New-Object System.Security.Principal.SecurityIdentifier('S-1-5-32-544')))
+            $security.SetAccessRuleProtection($true, $false)
+            $inherit = [System.Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
+            foreach ($sid in @('S-1-5-18', 'S-1-5-32-544', $runner) | Select-Object -Unique) {
+                $security.AddAccessRule((New-Object System.Security.AccessControl.FileSystemAccessRule((New-Object System.Security.Principal.SecurityIdentifier($sid)),
+                            [System.Security.AccessControl.FileSystemRights]::FullControl, $inherit, [System.Security.AccessControl.PropagationFlags]::None,
+                            [System.Security.AccessControl.AccessControlType]::Allow)))
+            }
+            [void][System.IO.Directory]::CreateDirectory($path, $security)
+        }
+        $item = Get-Item -LiteralPath $path -Force
+        $acl = Get-Acl -LiteralPath $path
+        $aces = @()
+        foreach ($rule in @($acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))) {
+            $mask = [long][int]$rule.FileSystemRights
+            if ($mask -lt 0) { $mask += [long]4294967296 }
+            $aces += , ([pscustomobject]@{ sid = [string]$rule.IdentityReference.Value; name = [string]$rule.IdentityReference.Value; type = [string]$rule.AccessControlType; rights = $mask })
+        }
+        $owner = [string]$acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+        [pscustomobject]@{
+            path = $path; existed = $existed; runner = $runner; exists = $true; container = $true; owner = $owner; ownerName = $owner
+            reparse = (([int]$item.Attributes -band [int][System.IO.FileAttributes]::ReparsePoint) -ne 0); aces = $aces
+        }
+    }
 }
 
 # ---- The platform ----
@@ -464,6 +590,158 @@ function PlatformGetQueuePermissions {
     return [ordered]@{ name = $Name; exists = $true; entries = $entries.ToArray() }
 }
 
+# ---- Folders only administrators can write: the state folder, everything under it, a remote host's run folder ----
+
+# Who may own or write what jams-upgrade keeps: SYSTEM, Administrators, TrustedInstaller (and the runner's account).
+$script:JuTrustedSids = @('S-1-5-18', 'S-1-5-32-544', 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464')
+# The access rights that change a file or folder: write data or add a file (0x2), append or add a folder (0x4), write
+# extended attributes (0x10), delete a child (0x40), write attributes (0x100), delete (0x10000), change permissions
+# (0x40000), take ownership (0x80000), generic all (0x10000000) and generic write (0x40000000).
+$script:JuWriteRights = [long]0x500D0156
+$script:JuWellKnownSids = @{
+    'S-1-1-0' = 'Everyone'; 'S-1-5-11' = 'NT AUTHORITY\Authenticated Users'; 'S-1-5-32-545' = 'BUILTIN\Users'
+    'S-1-3-0' = 'CREATOR OWNER'; 'S-1-5-32-544' = 'BUILTIN\Administrators'; 'S-1-5-18' = 'NT AUTHORITY\SYSTEM'
+}
+
+function PlatformSidText {
+    # "BUILTIN\Users (S-1-5-32-545)": a principal as a message names it.
+    param([string]$Sid, [string]$Name)
+    if ([string]::IsNullOrEmpty($Name) -or $Name -eq $Sid) { $Name = $script:JuWellKnownSids[$Sid] }
+    if ([string]::IsNullOrEmpty($Name)) { return $Sid }
+    return "$Name ($Sid)"
+}
+
+function PlatformTrustedSids {
+    # SYSTEM, Administrators, TrustedInstaller, and the runner's account when it is none of them.
+    param([string]$Runner = (SeamRunnerSid))
+    if ($script:JuTrustedSids -contains $Runner) { return , $script:JuTrustedSids }
+    return , @($script:JuTrustedSids + @($Runner))
+}
+
+function PlatformSecurityProblem {
+    # Why a path (SeamPathSecurity's facts) is not safe to keep state in, or $null: a link, an owner other than the trusted
+    # principals, or an entry that lets anyone else write to it.
+    param($Facts, [string]$Display, [string[]]$Trusted)
+    if (-not $Facts.exists) { return $null }
+    if ($Facts.reparse) { return @{ kind = 'link'; text = "$Display is a link (a junction or symbolic link), so what is written there lands elsewhere" } }
+    if ($Trusted -notcontains [string]$Facts.owner) {
+        return @{ kind = 'owner'; sid = [string]$Facts.owner; text = "$Display is owned by $(PlatformSidText $Facts.owner $Facts.ownerName), not by Administrators: someone other than an administrator made it" }
+    }
+    foreach ($ace in @($Facts.aces)) {
+        if ($null -eq $ace -or [string]$ace.type -ne 'Allow' -or $Trusted -contains [string]$ace.sid) { continue }
+        if (([long]$ace.rights -band $script:JuWriteRights) -ne 0) {
+            return @{ kind = 'ace'; sid = [string]$ace.sid; text = ('{0} lets {1} write to it (access mask 0x{2:X})' -f $Display, (PlatformSidText $ace.sid $ace.name), [long]$ace.rights) }
+        }
+    }
+    return $null
+}
+
+function PlatformRepairLine {
+    # The command an administrator runs to make Root safe again after the problem found at Display.
+    param($Problem, [string]$Display, [string]$Root)
+    if ($Problem.kind -eq 'link') { return "rmdir `"$Display`" (this removes the link, not what it points to; del `"$Display`" for a file link)" }
+    # Owner Administrators for all of it; the folder's own entries SYSTEM and Administrators only, not inherited; then
+    # everything inside takes the folder's entries alone (/reset drops the entries of its own).
+    $grant = "icacls `"$Root`" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F"
+    if ($Problem.kind -eq 'ace') { $grant += " /remove:g *$($Problem.sid)" }
+    return "icacls `"$Root`" /setowner *S-1-5-32-544 /T /C && $grant && icacls `"$Root\*`" /reset /T /C"
+}
+
+function PlatformTreePaths {
+    # A folder and everything under it, as local paths; a link is listed but never entered.
+    param([string]$Root)
+    $paths = New-Object System.Collections.ArrayList
+    [void]$paths.Add($Root)
+    if (-not [System.IO.Directory]::Exists($Root)) { return , $paths.ToArray() }
+    $top = New-Object System.IO.DirectoryInfo($Root)
+    if (([int]$top.Attributes -band [int][System.IO.FileAttributes]::ReparsePoint) -ne 0) { return , $paths.ToArray() }
+    $pending = New-Object System.Collections.Queue
+    $pending.Enqueue($top)
+    while ($pending.Count -gt 0) {
+        foreach ($entry in @($pending.Dequeue().GetFileSystemInfos())) {
+            [void]$paths.Add($entry.FullName)
+            if ($entry -is [System.IO.DirectoryInfo] -and ([int]$entry.Attributes -band [int][System.IO.FileAttributes]::ReparsePoint) -eq 0) { $pending.Enqueue($entry) }
+        }
+    }
+    return , $paths.ToArray()
+}
+
+function PlatformAssertSafeTree {
+    # Refuses a folder (a host path) when it, or anything under it, is a link, has another owner or lets a non-admin
+    # write: the message names the first such path and the command that repairs the folder.
+    param([string]$Path, [string]$Root = $Path)
+    $local = SeamMapPath -Path $Path
+    $paths = PlatformTreePaths -Root $local
+    $trusted = PlatformTrustedSids
+    $problems = New-Object System.Collections.ArrayList
+    foreach ($facts in (SeamPathSecurity -Paths $paths)) {
+        # The host path a message names: the folder as given, then what lies under it.
+        $display = [string]$facts.path
+        if ($display.StartsWith($local, [System.StringComparison]::OrdinalIgnoreCase)) { $display = $Path.TrimEnd('\') + $display.Substring($local.Length).Replace('/', '\') }
+        $problem = PlatformSecurityProblem -Facts $facts -Display $display -Trusted $trusted
+        if ($null -ne $problem) { $problem['display'] = $display; [void]$problems.Add($problem) }
+    }
+    if ($problems.Count -eq 0) { return }
+    $first = $problems[0]
+    $more = ''
+    if ($problems.Count -gt 1) { $more = " ($($problems.Count - 1) more path(s) under $Root are unsafe too)" }
+    throw ("$($first.text)$more. jams-upgrade keeps its records and installers in $Root and runs as an administrator, so " +
+        "it uses that folder only when administrators alone can write there; nothing was written. Check what is there, " +
+        "then repair it as an administrator: $(PlatformRepairLine -Problem $first -Display $first.display -Root $Root)")
+}
+
+function PlatformSecureFolder {
+    # Makes sure Path (a host path) is a folder only administrators can write before anything is read from it or
+    # written to it: an existing one is checked with all it holds; a missing one is created with a protected security
+    # descriptor (only with -Create: a read creates nothing). Its folders up to Root must be safe too. Returns the local
+    # path, or $null when it does not exist and was not created.
+    param([string]$Path, [string]$Root = $Path, [switch]$Create)
+    $local = SeamMapPath -Path $Path
+    if ($Path -ne $Root) {
+        $parent = $Path.Substring(0, $Path.TrimEnd('\').LastIndexOf('\'))
+        if ($null -eq (PlatformSecureFolder -Path $parent -Root $Root -Create:$Create) -and -not $Create) { return $null }
+    }
+    $exists = [System.IO.Directory]::Exists($local) -or [System.IO.File]::Exists($local)
+    if (-not $exists) {
+        if (-not $Create) { return $null }
+        $above = [System.IO.Path]::GetDirectoryName($local)
+        if (-not [System.IO.Directory]::Exists($above)) { [void][System.IO.Directory]::CreateDirectory($above) }
+        $sids = @('S-1-5-18', 'S-1-5-32-544')
+        $runner = SeamRunnerSid
+        if ($sids -notcontains $runner) { $sids += $runner }
+        SeamNewProtectedFolder -Path $local -Sids $sids
+    }
+    if ($Path -eq $Root) { PlatformAssertSafeTree -Path $Path -Root $Root }
+    else {
+        $trusted = PlatformTrustedSids
+        $facts = (SeamPathSecurity -Paths @($local))[0]
+        $problem = PlatformSecurityProblem -Facts $facts -Display $Path -Trusted $trusted
+        if ($null -ne $problem) {
+            throw "$($problem.text). Nothing was written. Repair it as an administrator: $(PlatformRepairLine -Problem $problem -Display $Path -Root $Root)"
+        }
+    }
+    return $local
+}
+
+function PlatformNewFile {
+    # A new file that no one else can have made first: a random name beside Path, opened with FileMode.CreateNew (fails
+    # when anything, a link included, is there already) and no sharing. Returns the stream; the caller writes, closes and
+    # renames it.
+    param([string]$Path, [string]$Suffix)
+    $temp = $Path + '.' + [guid]::NewGuid().ToString('N') + $Suffix
+    return New-Object System.IO.FileStream($temp, [System.IO.FileMode]::CreateNew, [System.IO.FileAccess]::Write, [System.IO.FileShare]::None)
+}
+
+function PlatformRemoveChecked {
+    # Deletes a file or folder after checking that neither it nor anything under it is a link: Remove-Item -Recurse on a
+    # junction would delete what it points to.
+    param([string]$Path, [string]$Display)
+    foreach ($facts in (SeamPathSecurity -Paths (PlatformTreePaths -Root $Path))) {
+        if ($facts.exists -and $facts.reparse) { throw "$Display holds a link ($($facts.path)); nothing was deleted. Remove the link by hand (rmdir), then re-run." }
+    }
+    Remove-Item -LiteralPath $Path -Recurse -Force
+}
+
 # The installers this session started, by process id: the exit code is read from the Process object.
 $script:JuInstallers = @{}
 
@@ -471,7 +749,8 @@ function PlatformGetInstallerInfo {
     # CHECK: the JAMS setup's version is the ProductVersion of the .exe (a Burn bundle carries the bundle version there);
     # for an .msi it is the ProductVersion property of the package. Compare with the version the JAMS Client shows after a
     # test install.
-    # CHECK: the signer subject of a genuine JAMS installer (recorded, not yet pinned).
+    # CHECK: the signer subject of a genuine JAMS installer (recorded; the agent MSI is pinned to the installer's signer
+    # or to agent-msi-signer).
     param([string]$Path)
     if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
         $version = SeamMsiProductVersion -Path $Path
@@ -485,12 +764,17 @@ function PlatformGetInstallerInfo {
     }
     $signature = Get-AuthenticodeSignature -LiteralPath $Path
     $signer = $null
-    if ($null -ne $signature.SignerCertificate) { $signer = [string]$signature.SignerCertificate.Subject }
+    $thumbprint = $null
+    if ($null -ne $signature.SignerCertificate) {
+        $signer = [string]$signature.SignerCertificate.Subject
+        $thumbprint = ([string]$signature.SignerCertificate.Thumbprint).ToUpperInvariant()
+    }
     return [ordered]@{
         version          = $version
         versionSource    = $source
         signature        = [string]$signature.Status
         signer           = $signer
+        signerThumbprint = $thumbprint
         signatureMessage = [string]$signature.StatusMessage
     }
 }
@@ -660,13 +944,50 @@ function PlatformStartProcess {
     }
 }
 
-function PlatformStartInstaller {
-    # CHECK: an .msi runs through msiexec /i; the JAMS setup is expected to be an .exe (see unverified.ts).
-    param([string]$Path, [string]$CommandLine)
-    if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
-        return PlatformStartProcess -FileName (PlatformMsiExec) -Arguments ((Join-JuCommandLine -Arguments @('/i', $Path)) + ' ' + $CommandLine)
+# The installers' files this session holds open (FileShare.Read) by process id, until that process has ended.
+$script:JuHeld = @{}
+
+function PlatformOpenVerified {
+    # Opens a file for reading with FileShare.Read and hashes it through that handle. While the handle is open Windows
+    # refuses anyone a handle that writes, renames or deletes the file, so the bytes hashed are the bytes that stay there.
+    # Returns the open stream; throws (and closes it) when the SHA-256 is not Sha256.
+    # CHECK: CreateProcess (an .exe) and msiexec (an .msi) open a file another handle holds with FileShare.Read.
+    param([string]$Path, [string]$Sha256)
+    $stream = (New-Object System.IO.FileInfo($Path)).Open([System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::Read)
+    try {
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        try { $hash = ([System.BitConverter]::ToString($sha.ComputeHash($stream))).Replace('-', '') }
+        finally { $sha.Dispose() }
+        if ($hash -ne $Sha256) { throw "$Path has the SHA-256 $hash right before it was to start, not the $Sha256 that was checked: it changed. Nothing was started." }
     }
-    return PlatformStartProcess -FileName $Path -Arguments $CommandLine
+    catch { $stream.Dispose(); throw }
+    return $stream
+}
+
+function PlatformStartInstaller {
+    # Checks the installer's SHA-256 and starts it in one call, through one handle held from the hash until the process
+    # has ended (PlatformGetInstallerStatus releases it): no one can swap the file between the check and the start, or
+    # while msiexec reads it.
+    # CHECK: an .msi runs through msiexec /i; the JAMS setup is expected to be an .exe (see unverified.ts).
+    param([string]$Path, [string]$CommandLine, [string]$Sha256)
+    $held = PlatformOpenVerified -Path $Path -Sha256 $Sha256
+    try {
+        if ([System.IO.Path]::GetExtension($Path) -eq '.msi') {
+            $started = PlatformStartProcess -FileName (PlatformMsiExec) -Arguments ((Join-JuCommandLine -Arguments @('/i', $Path)) + ' ' + $CommandLine)
+        }
+        else { $started = PlatformStartProcess -FileName $Path -Arguments $CommandLine }
+    }
+    catch { $held.Dispose(); throw }
+    $script:JuHeld[[int]$started.processId] = $held
+    $started['sha256'] = $Sha256
+    return $started
+}
+
+function PlatformRelease {
+    # Closes the handle held on an ended installer's file.
+    param([int]$ProcessId)
+    $held = $script:JuHeld[$ProcessId]
+    if ($null -ne $held) { $held.Dispose(); $script:JuHeld.Remove($ProcessId) }
 }
 
 function PlatformStartUninstaller {
@@ -685,6 +1006,7 @@ function PlatformGetInstallerStatus {
     $process = $script:JuInstallers[$ProcessId]
     if ($null -ne $process) {
         if (-not $process.WaitForExit(2000)) { return [ordered]@{ running = $true; exitCode = $null } }
+        PlatformRelease -ProcessId $ProcessId
         return [ordered]@{ running = $false; exitCode = (SeamExitCode -Process $process) }
     }
     # The same process if it started then: a second's tolerance, since some systems derive StartTime from a boot time
@@ -713,7 +1035,7 @@ function PlatformTestCredential {
         if ($domain -eq '.' -or $domain -eq $env:COMPUTERNAME) { $type = 'Machine'; $domain = $env:COMPUTERNAME }
     }
     try {
-        $valid = SeamValidateCredential -ContextType $type -Domain $domain -User $user -Password $password
+        $valid = SeamValidateCredential -ContextType $type -Domain $domain -User $user -PasswordVariable $PasswordVariable
         return [ordered]@{ checked = $true; valid = [bool]$valid; reason = $null }
     }
     catch { return [ordered]@{ checked = $false; valid = $null; reason = $_.Exception.Message } }
@@ -1039,15 +1361,20 @@ function PlatformRemoteSession {
     $key = $ComputerName.ToLowerInvariant()
     $known = $script:JuRemote[$key]
     if ($null -ne $known -and [string]$known.session.State -eq 'Opened') { return $known }
+    # The host's folder for this run is new and randomly named (Windows\Temp lets users create folders, so a fixed name
+    # could be made first by anyone), created with a protected security descriptor and checked before anything is copied.
     $option = New-PSSessionOption -OpenTimeout 30000 -OperationTimeout 300000
     $session = New-PSSession -ComputerName $ComputerName -SessionOption $option -ErrorAction Stop
-    $folder = Invoke-Command -Session $session -ErrorAction Stop -ScriptBlock {
-        $ErrorActionPreference = 'Stop'
-        $path = $env:SystemRoot + '\Temp\jams-upgrade'
-        if (-not (Test-Path -LiteralPath $path)) { [void](New-Item -ItemType Directory -Path $path -Force) }
-        $path
+    $name = 'jams-upgrade-' + [guid]::NewGuid().ToString('N')
+    try {
+        $made = Invoke-Command -Session $session -ErrorAction Stop -ScriptBlock (SeamRemoteFolderScript) -ArgumentList $name
+        $folder = [string]$made.path
+        if ($made.existed) { throw "The folder $folder on $ComputerName existed before this run created it (owner $(PlatformSidText $made.owner $made.ownerName)): someone made it first. Nothing was copied there. Check what it holds, then delete it as an administrator: rmdir /s /q `"$folder`"" }
+        $problem = PlatformSecurityProblem -Facts $made -Display ($ComputerName + ':' + $folder) -Trusted (PlatformTrustedSids -Runner ([string]$made.runner))
+        if ($null -ne $problem) { throw "$($problem.text). Nothing was copied there. Delete it as an administrator on $ComputerName`: rmdir /s /q `"$folder`"" }
     }
-    $remote = @{ session = $session; folder = [string]$folder; packages = (New-Object System.Collections.ArrayList) }
+    catch { Remove-PSSession -Session $session -ErrorAction SilentlyContinue; throw }
+    $remote = @{ session = $session; folder = $folder; packages = (New-Object System.Collections.ArrayList) }
     $script:JuRemote[$key] = $remote
     return $remote
 }
@@ -1063,7 +1390,10 @@ $script:JuRemoteStatusScript = {
             # Read once: the process may end between two reads.
             $exited = $p.HasExited
             $code = $null
-            if ($exited) { $code = [int]$p.ExitCode }
+            if ($exited) {
+                $code = [int]$p.ExitCode
+                if ($null -ne $global:JuHeld[$id]) { $global:JuHeld[$id].Dispose(); $global:JuHeld.Remove($id) }
+            }
             [void]$installs.Add([pscustomobject]@{ processId = [int]$id; running = (-not $exited); exitCode = $code })
         }
     }
@@ -1140,15 +1470,24 @@ function PlatformGetRemoteStatus {
 $script:JuRemoteStartScript = {
     param($Package, $Sha256, $Runner, $CommandLine)
     $ErrorActionPreference = 'Stop'
-    $hash = (Get-FileHash -LiteralPath $Package -Algorithm SHA256).Hash
-    if ($hash -ne $Sha256) { throw "The copy of $Package has the SHA-256 $hash, not ${Sha256}; nothing was started." }
-    $file = $Package
-    if ($Runner -eq 'msiexec') { $file = $env:SystemRoot + '\System32\msiexec.exe' }
-    # Reading Handle keeps the exit code readable once the process has ended (Windows PowerShell).
-    $process = Start-Process -FilePath $file -ArgumentList $CommandLine -PassThru -WindowStyle Hidden
+    # Hashed through a handle opened with FileShare.Read, held until the process has ended (the status script closes it):
+    # the bytes checked are the bytes that run.
+    $held = (Get-Item -LiteralPath $Package -Force).Open([System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::Read)
+    try {
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        $hash = ([System.BitConverter]::ToString($sha.ComputeHash($held))).Replace('-', '')
+        $sha.Dispose()
+        if ($hash -ne $Sha256) { throw "The copy of $Package has the SHA-256 $hash, not ${Sha256}; nothing was started." }
+        $file = $Package
+        if ($Runner -eq 'msiexec') { $file = $env:SystemRoot + '\System32\msiexec.exe' }
+        # Reading Handle keeps the exit code readable once the process has ended (Windows PowerShell).
+        $process = Start-Process -FilePath $file -ArgumentList $CommandLine -PassThru -WindowStyle Hidden
+    }
+    catch { $held.Dispose(); throw }
     $null = $process.Handle
-    if ($null -eq (Get-Variable -Name JuInstalls -Scope Global -ErrorAction SilentlyContinue)) { $global:JuInstalls = @{} }
+    if ($null -eq (Get-Variable -Name JuInstalls -Scope Global -ErrorAction SilentlyContinue)) { $global:JuInstalls = @{}; $global:JuHeld = @{} }
     $global:JuInstalls[[string]$process.Id] = $process
+    $global:JuHeld[[string]$process.Id] = $held
     [pscustomobject]@{ processId = [int]$process.Id; startedAt = [DateTime]::UtcNow.ToString('o'); commandLine = ($file + ' ' + $CommandLine) }
 }
 
@@ -1200,7 +1539,13 @@ function PlatformCloseRemote {
                 if ($null -ne (Get-Variable -Name JuInstalls -Scope Global -ErrorAction SilentlyContinue)) {
                     foreach ($p in @($global:JuInstalls.Values)) { if (-not $p.HasExited) { $busy = $true } }
                 }
-                if (-not $busy) { foreach ($p in @($Packages)) { Remove-Item -LiteralPath $p -Force -ErrorAction SilentlyContinue } }
+                if ($busy) { return }
+                if ($null -ne (Get-Variable -Name JuHeld -Scope Global -ErrorAction SilentlyContinue)) { foreach ($h in @($global:JuHeld.Values)) { $h.Dispose() } }
+                # A package that became a link is left alone: deleting it could delete what it points to.
+                foreach ($p in @($Packages)) {
+                    $item = Get-Item -LiteralPath $p -Force -ErrorAction SilentlyContinue
+                    if ($null -ne $item -and ([int]$item.Attributes -band [int][System.IO.FileAttributes]::ReparsePoint) -eq 0) { Remove-Item -LiteralPath $p -Force -ErrorAction SilentlyContinue }
+                }
             }
         }
         catch { $problem = $_.Exception.Message }
