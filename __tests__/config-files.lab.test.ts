@@ -66,6 +66,8 @@ function context(dryRun = false): StageContext {
     report: { recordsFolder: '', token: null },
     labFolder: lab,
     pipeline: 'upgrade',
+    order: 'vendor',
+    resumeGate: 'after-agents',
     restore: { backupFile: null },
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;

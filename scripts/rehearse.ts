@@ -1,6 +1,7 @@
-// `npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage] [--dry-run]
-// [--out <folder>]`: the whole upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's
-// order (src/pipeline.ts), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
+// `npm run rehearse [-- --fault <name>[@node]] [--order <order>] [--resume-gate <gate>] [--then-rollback |
+// --rollback-only] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]`: the whole upgrade against a fresh lab
+// pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts, the graph --order and
+// --resume-gate choose), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
 // Each stage's summary is printed; the run folders and the reports stay in ./rehearsal.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -11,7 +12,8 @@ import * as control from '../lab/control.js';
 import { LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
 import type { AuditReport } from '../src/report/audit.js';
-import { PIPELINES, type PipelineName, type StageStep } from '../src/pipeline.js';
+import { pipelineFor, type PipelineName, type StageStep } from '../src/pipeline.js';
+import { RESUME_GATES, UPGRADE_ORDERS, type ResumeGate, type UpgradeOrder } from '../src/jams/upgrade-order.js';
 import { REPORT_MARKDOWN } from '../src/stages/report.js';
 
 const TARGET_VERSION = '7.4.0';
@@ -54,6 +56,8 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'client-installer-path': installer.windowsPath,
     'client-installer-sha256': installer.sha256,
     'client-installer-arguments': '',
+    order: args.order ?? 'vendor',
+    'resume-gate': args['resume-gate'] ?? 'after-agents',
   };
 }
 
@@ -73,6 +77,8 @@ function rollbackInputs(labFolder: string, upgrade: Record<string, string>): Rec
 const { values: args } = parseArgs({
   options: {
     fault: { type: 'string' },
+    order: { type: 'string' },
+    'resume-gate': { type: 'string' },
     'then-rollback': { type: 'boolean', default: false },
     'rollback-only': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -83,19 +89,28 @@ const { values: args } = parseArgs({
   },
 });
 const faults = Object.entries(control.FAULTS)
-  .map(([name, f]) => `  ${name.padEnd(26)} ${f.description}`)
+  .map(([name, f]) => `  ${`${name}${f.node ? '[@node]' : ''}`.padEnd(34)} ${f.description}`)
   .join('\n');
 const profiles = Object.keys(control.TIMING_PROFILES).join(', ');
-const badFault = args.fault !== undefined && !(args.fault in control.FAULTS);
+const fault = args.fault === undefined ? null : control.resolveFault(args.fault);
+const badFault = args.fault !== undefined && !fault;
 const badProfile = args.profile !== undefined && !(args.profile in control.TIMING_PROFILES);
-if (args.help || badFault || badProfile) {
-  if (badFault) console.error(`Unknown fault '${args.fault}'.`);
+const badOrder = args.order !== undefined && !(UPGRADE_ORDERS as readonly string[]).includes(args.order);
+const badGate =
+  args['resume-gate'] !== undefined && !(RESUME_GATES as readonly string[]).includes(args['resume-gate']);
+if (args.help || badFault || badProfile || badOrder || badGate) {
+  if (badFault) console.error(`Unknown fault '${args.fault}' (a node's own fault takes @primary or @secondary).`);
   if (badProfile) console.error(`Unknown profile '${args.profile}': use one of ${profiles}.`);
+  if (badOrder) console.error(`Unknown order '${args.order}': use one of ${UPGRADE_ORDERS.join(', ')}.`);
+  if (badGate) console.error(`Unknown resume gate '${args['resume-gate']}': use one of ${RESUME_GATES.join(', ')}.`);
   console.log(
     [
-      'npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage]',
-      '                 [--dry-run] [--out <folder>]',
+      'npm run rehearse [-- --fault <name>[@node]] [--order <order>] [--resume-gate <gate>]',
+      '                 [--then-rollback | --rollback-only] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]',
       '',
+      `  --order           the upgrade's order (${UPGRADE_ORDERS.join(', ')}; docs/upgrade.md)`,
+      `  --resume-gate     where approve resume comes (${RESUME_GATES.join(', ')}; after-primary needs`,
+      '                    --order resume-after-primary)',
       '  --then-rollback   after the upgrade (failed or not), roll the pair back (docs/rollback.md)',
       '  --rollback-only   upgrade quietly (it must succeed), then show the rollback of the upgraded pair',
       `  --profile         the lab's delays (${profiles}); realistic is a real pair's, 60 times faster`,
@@ -103,7 +118,7 @@ if (args.help || badFault || badProfile) {
       '  --dry-run         a dry run; with a rollback only the rollback is dry (the upgrade it undoes is real), and',
       '                    its verify fails on the version, since nothing was changed',
       '',
-      `Faults:\n${faults}`,
+      `Faults (a [@node] fault lands on both nodes, or on one with @primary or @secondary):\n${faults}`,
     ].join('\n'),
   );
   process.exit(args.help ? 0 : 2);
@@ -196,7 +211,11 @@ function runStep(step: StageStep, phase: Phase) {
 /** The pipeline's steps in order; the first failed stage stops it, and the report runs anyway, as in the workflow. */
 function runPipeline(phase: Phase): { failed: string | null; result: string | undefined } {
   rmSync(phase.runFolder, { recursive: true, force: true });
-  const steps = PIPELINES[phase.pipeline].flat();
+  const steps = pipelineFor(
+    phase.pipeline,
+    (args.order ?? 'vendor') as UpgradeOrder,
+    (args['resume-gate'] ?? 'after-agents') as ResumeGate,
+  ).flat();
   const report = steps.find((s): s is StageStep => s.kind === 'stage' && s.role === null);
   let failed: string | null = null;
   for (const step of steps) {
@@ -238,7 +257,7 @@ if (args.profile) {
 const before = control.snapshotPair(labFolder);
 if (args.fault) {
   control.injectFault(labFolder, args.fault);
-  console.log(`FAULT injected: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
+  console.log(`FAULT injected: ${args.fault}: ${fault?.description}`);
 }
 const upgradeTable = rehearsalInputs(labFolder);
 const upgrade = runPipeline({
@@ -367,8 +386,16 @@ function printDowntime(runFolder: string): void {
   );
 }
 
+/** The pair as the lab holds it after the upgrade: each node's version and failover role. */
+function printPair(): void {
+  const pair = control.snapshotPair(labFolder);
+  const node = (n: 'primary' | 'secondary') => `${n} ${pair[n].version || 'not installed'} ${pair[n].role}`;
+  console.log(`PAIR after the upgrade: ${node('primary')}; ${node('secondary')}`);
+}
+
 if (!rollbackMode) {
   printDowntime(upgradeRuns);
+  printPair();
   rule(
     upgrade.failed
       ? `REHEARSAL FAILED at ${upgrade.failed}; the report says: ${upgrade.result ?? 'no report'}`

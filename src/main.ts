@@ -152,6 +152,8 @@ function setOutputs(record: StageRecord, recordPath: string): void {
     if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
     if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
   }
+  const orderPlan = record.data['orderPlan'];
+  if (typeof orderPlan === 'string') core.setOutput('order-plan', orderPlan);
   const restorePlan = record.data['restorePlan'] as { show: Record<string, string> } | undefined;
   if (restorePlan) core.setOutput('restore-plan', JSON.stringify(restorePlan.show));
   const agents = record.data['agents'] as AgentsData | undefined;

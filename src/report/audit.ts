@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
-import { PIPELINES, type GateStep, type PipelineName } from '../pipeline.js';
+import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
+import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
 import { breakDownDowntime, breakDownWindow, gateWaits, type Breakdown, type GateWait } from './breakdown.js';
 import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
@@ -66,6 +67,9 @@ export interface AuditInput {
   now: string;
   /** The pipeline whose run this is; the upgrade's when not given. */
   pipeline?: PipelineName;
+  /** The upgrade's order and resume gate: its graph orders the timeline; the vendor's when not given. */
+  order?: UpgradeOrder;
+  resumeGate?: ResumeGate;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -98,7 +102,8 @@ function artifacts(input: AuditInput): AuditReport['artifacts'] {
 export function buildAudit(input: AuditInput): AuditReport {
   const { records, facts, run, runInfo, now } = input;
   const pipeline = input.pipeline ?? 'upgrade';
-  const steps = PIPELINES[pipeline].flat();
+  const graph = pipelineFor(pipeline, input.order, input.resumeGate);
+  const steps = graph.flat();
   const timeline = buildTimeline(steps, records, facts.jobs);
   const result = overallResult(timeline);
   const downtime = measureDowntime(records, now);
@@ -126,16 +131,16 @@ export function buildAudit(input: AuditInput): AuditReport {
     timeline,
     downtime,
     maintenanceWindow,
-    downtimeBreakdown: breakDownDowntime(PIPELINES[pipeline], records, facts.jobs, downtime, now),
+    downtimeBreakdown: breakDownDowntime(graph, records, facts.jobs, downtime, now),
     windowBreakdown: breakDownWindow(
-      PIPELINES[pipeline],
+      graph,
       records,
       facts.jobs,
       maintenanceWindow,
       downtime,
       now,
     ),
-    gateWaits: gateWaits(PIPELINES[pipeline], facts.jobs),
+    gateWaits: gateWaits(graph, facts.jobs),
     versions: versionsByHost(records),
     agents,
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
