@@ -249,7 +249,13 @@ const resumeAfterPrimary = tail('-after-primary').resume;
  */
 export const RESUME_AFTER_PRIMARY_PIPELINES: Readonly<Record<ResumeGate, Pipeline>> = {
   'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
-  'after-primary': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...resumeAfterPrimary, ...secondaryAfter, [report]],
+  'after-primary': [
+    ...UNTIL_PRIMARY_UPGRADED,
+    ...primaryBack,
+    ...resumeAfterPrimary,
+    ...secondaryAfter,
+    [report],
+  ],
 };
 
 /** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
@@ -258,19 +264,20 @@ export function upgradePipeline(order: UpgradeOrder, resumeGate: ResumeGate): Pi
 }
 
 /** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
-export const UPGRADE_GRAPHS: readonly { order: UpgradeOrder; resumeGate: ResumeGate; pipeline: Pipeline }[] = [
-  { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
-  {
-    order: 'resume-after-primary',
-    resumeGate: 'after-agents',
-    pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
-  },
-  {
-    order: 'resume-after-primary',
-    resumeGate: 'after-primary',
-    pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
-  },
-];
+export const UPGRADE_GRAPHS: readonly { order: UpgradeOrder; resumeGate: ResumeGate; pipeline: Pipeline }[] =
+  [
+    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
+    {
+      order: 'resume-after-primary',
+      resumeGate: 'after-agents',
+      pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
+    },
+    {
+      order: 'resume-after-primary',
+      resumeGate: 'after-primary',
+      pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
+    },
+  ];
 
 /** Every step in order. */
 export const STEPS: readonly Step[] = PIPELINE.flat();
@@ -371,6 +378,16 @@ export function predecessors(job: string, pipeline: Pipeline = PIPELINE): string
       .filter((s) => s.job !== job)
       .map((s) => s.job);
   return (pipeline[index - 1] ?? []).map((s) => s.job);
+}
+
+/**
+ * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
+ * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
+ */
+export function workflowNeeds(job: string, pipeline: Pipeline = PIPELINE): string[] {
+  const step = pipeline.flat().find((s) => s.job === job);
+  const reads = step?.kind === 'stage' ? Object.values(step.fromJobs).map((f) => f.job) : [];
+  return [...new Set([...predecessors(job, pipeline), ...reads])];
 }
 
 /**

@@ -3,8 +3,15 @@ import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
 import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
 import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
-import { breakDownDowntime, breakDownWindow, gateWaits, type Breakdown, type GateWait } from './breakdown.js';
-import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
+import {
+  breakDownDowntime,
+  breakDownWindow,
+  breakDownWithoutFailover,
+  gateWaits,
+  type Breakdown,
+  type GateWait,
+} from './breakdown.js';
+import { measureDowntime, measureMaintenanceWindow, measureWithoutFailover, type Span } from './downtime.js';
 import { runUrl, type Review, type RunFacts, type RunRef } from './github-run.js';
 import { failures, hostStates, type HostState, type StepFailure } from './host-state.js';
 import { nextSteps } from './next-steps.js';
@@ -20,6 +27,9 @@ export interface AuditReport {
   kind: 'audit-report';
   /** Which workflow's run this reports on: its steps make the timeline. */
   pipeline: PipelineName;
+  /** The upgrade's order and resume gate (null in a rollback's report): the timeline and the spans follow them. */
+  order: UpgradeOrder | null;
+  resumeGate: ResumeGate | null;
   generatedAt: string;
   result: 'succeeded' | 'failed' | 'incomplete';
   dryRun: boolean;
@@ -40,6 +50,12 @@ export interface AuditReport {
   downtimeBreakdown: Breakdown;
   /** Where the maintenance window went, the downtime one part of it. */
   windowBreakdown: Breakdown;
+  /**
+   * order resume-after-primary: after the downtime, the pair without failover (the primary Running, the secondary
+   * upgraded and started), and where that time went; null in the vendor's order, where it is the secondary's start.
+   */
+  withoutFailover: Span | null;
+  withoutFailoverBreakdown: Breakdown | null;
   /** How long each gate waited for its reviewers (from GitHub's jobs). */
   gateWaits: GateWait[];
   versions: HostVersions[];
@@ -108,6 +124,9 @@ export function buildAudit(input: AuditInput): AuditReport {
   const result = overallResult(timeline);
   const downtime = measureDowntime(records, now);
   const maintenanceWindow = measureMaintenanceWindow(records, now);
+  const order = pipeline === 'upgrade' ? (input.order ?? 'vendor') : null;
+  const withoutFailover =
+    order === 'resume-after-primary' ? measureWithoutFailover(records, downtime, now) : null;
   const failed = failures(timeline, records);
   const gates = steps.filter((s): s is GateStep => s.kind === 'gate');
   const agents = latestAgents(records);
@@ -115,6 +134,8 @@ export function buildAudit(input: AuditInput): AuditReport {
     tool: 'jams-upgrade',
     kind: 'audit-report',
     pipeline,
+    order,
+    resumeGate: order ? (input.resumeGate ?? 'after-agents') : null,
     generatedAt: now,
     result,
     dryRun: records.length > 0 && records.every((r) => r.record.dryRun),
@@ -139,7 +160,12 @@ export function buildAudit(input: AuditInput): AuditReport {
       maintenanceWindow,
       downtime,
       now,
+      withoutFailover,
     ),
+    withoutFailover,
+    withoutFailoverBreakdown: withoutFailover
+      ? breakDownWithoutFailover(graph, records, facts.jobs, withoutFailover, now)
+      : null,
     gateWaits: gateWaits(graph, facts.jobs),
     versions: versionsByHost(records),
     agents,
@@ -148,7 +174,7 @@ export function buildAudit(input: AuditInput): AuditReport {
     failures: failed,
     hosts: hostStates(records),
     nextSteps: [
-      ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+      ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline, withoutFailover),
       ...agentNextSteps(agents),
     ],
     rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,

@@ -210,6 +210,42 @@ export function breakDownDowntime(
   );
 }
 
+/** After the downtime, until the secondary is in Backup Mode: the pair without failover, broken down as the downtime is. */
+export function breakDownWithoutFailover(
+  pipeline: Pipeline,
+  records: readonly FoundRecord[],
+  jobs: Fetched<RunJob>,
+  withoutFailover: Span,
+  now: string,
+): Breakdown {
+  const end = time(now) ?? Date.now();
+  return breakdown(
+    withoutFailover,
+    now,
+    [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
+    jobs,
+    'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
+      'alone, so these parts cost failover, not downtime.',
+  );
+}
+
+/** The spans the window's breakdown shows as one part each (rank -1), broken down in their own sections. */
+function spanIntervals(downtime: Span, withoutFailover: Span | null, end: number): Interval[] {
+  const shown = [
+    { span: downtime, part: 'JAMS stopped: the downtime, broken down above', kind: 'downtime' as const },
+    ...(withoutFailover
+      ? [{ span: withoutFailover, part: WITHOUT_FAILOVER_PART, kind: 'work' as const }]
+      : []),
+  ];
+  return shown.flatMap(({ span, part, kind }): Interval[] => {
+    const from = time(span.from);
+    return from === null ? [] : [{ part, where: null, kind, from, to: time(span.to) ?? end, rank: -1 }];
+  });
+}
+
+/** How the window's breakdown names the time after the downtime until the secondary is standby again. */
+export const WITHOUT_FAILOVER_PART = 'after the downtime, the pair without failover: broken down above';
+
 /**
  * The maintenance window's breakdown: the downtime as one part, and around it every stage the records hold (drain,
  * backups, verify, and any stage a later pipeline adds), the waits for reviewers and the time between jobs.
@@ -221,26 +257,17 @@ export function breakDownWindow(
   window: Span,
   downtime: Span,
   now: string,
+  withoutFailover: Span | null = null,
 ): Breakdown {
   const end = time(now) ?? Date.now();
-  const from = time(downtime.from);
-  const down: Interval[] =
-    from === null
-      ? []
-      : [
-          {
-            part: 'JAMS stopped: the downtime, broken down above',
-            where: null,
-            kind: 'downtime',
-            from,
-            to: time(downtime.to) ?? end,
-            rank: -1,
-          },
-        ];
   return breakdown(
     window,
     now,
-    [...down, ...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
+    [
+      ...spanIntervals(downtime, withoutFailover, end),
+      ...stageIntervals(records, end),
+      ...jobIntervals(pipeline, jobs, end),
+    ],
     jobs,
     jobs.read
       ? 'Time waiting for reviewers runs from the end of the jobs a gate waits for to the start of its job.'
