@@ -13,7 +13,12 @@ import { LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
 import type { AuditReport } from '../src/report/audit.js';
 import { pipelineFor, type PipelineName, type StageStep } from '../src/pipeline.js';
-import { RESUME_GATES, UPGRADE_ORDERS, type ResumeGate, type UpgradeOrder } from '../src/jams/upgrade-order.js';
+import {
+  RESUME_GATES,
+  UPGRADE_ORDERS,
+  type ResumeGate,
+  type UpgradeOrder,
+} from '../src/jams/upgrade-order.js';
 import { REPORT_MARKDOWN } from '../src/stages/report.js';
 
 const TARGET_VERSION = '7.4.0';
@@ -99,10 +104,12 @@ const badOrder = args.order !== undefined && !(UPGRADE_ORDERS as readonly string
 const badGate =
   args['resume-gate'] !== undefined && !(RESUME_GATES as readonly string[]).includes(args['resume-gate']);
 if (args.help || badFault || badProfile || badOrder || badGate) {
-  if (badFault) console.error(`Unknown fault '${args.fault}' (a node's own fault takes @primary or @secondary).`);
+  if (badFault)
+    console.error(`Unknown fault '${args.fault}' (a node's own fault takes @primary or @secondary).`);
   if (badProfile) console.error(`Unknown profile '${args.profile}': use one of ${profiles}.`);
   if (badOrder) console.error(`Unknown order '${args.order}': use one of ${UPGRADE_ORDERS.join(', ')}.`);
-  if (badGate) console.error(`Unknown resume gate '${args['resume-gate']}': use one of ${RESUME_GATES.join(', ')}.`);
+  if (badGate)
+    console.error(`Unknown resume gate '${args['resume-gate']}': use one of ${RESUME_GATES.join(', ')}.`);
   console.log(
     [
       'npm run rehearse [-- --fault <name>[@node]] [--order <order>] [--resume-gate <gate>]',
@@ -384,6 +391,13 @@ function printDowntime(runFolder: string): void {
     `DOWNTIME ${audit.downtime.seconds} s (measured); its ${parts.length} parts add up to ${sum.toFixed(1)} s` +
       `; the longest: ${parts[0]?.where ? `${parts[0].where}: ` : ''}${parts[0]?.part}`,
   );
+  const after = audit.withoutFailover;
+  if (after?.from) {
+    console.log(
+      `AFTER THE DOWNTIME, the pair without failover: ${after.seconds} s${after.open ? ' so far, still open' : ''} ` +
+        `(order ${audit.order}): ${after.note}`,
+    );
+  }
 }
 
 /** The pair as the lab holds it after the upgrade: each node's version and failover role. */

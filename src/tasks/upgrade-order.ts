@@ -65,6 +65,9 @@ export function keepingThePrimary(stage: Stage): Stage {
 async function describePrimary(ctx: StageContext): Promise<string> {
   const roles = await readRoleView(ctx).catch(() => null);
   const primary = roles?.peers[0];
+  if (primary && primary.role !== 'Active') {
+    return `The primary ${primary.name} reports ${primary.label}: JAMS does not run on either node.`;
+  }
   const state = primary
     ? `The primary ${primary.name} reports ${primary.label}`
     : 'The primary was upgraded and verified Running before this job';
