@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   FAULTS,
   LAB_PASSWORD,

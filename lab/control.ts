@@ -200,8 +200,7 @@ export const INSTALLER_SHARE = 'fileserver\\jams';
  * one with `<name>@primary` or `<name>@secondary` (resolveFault).
  */
 export type LabFault = { description: string } & (
-  | { apply: (s: LabState) => void; node?: never }
-  | { node: (n: LabNode) => void; apply?: never }
+  { apply: (s: LabState) => void; node?: never } | { node: (n: LabNode) => void; apply?: never }
 );
 
 /** Named faults, for tests and `npm run rehearse -- --fault <name>[@node]`. */
