@@ -1,43 +1,26 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
-import {
-  FAULTS,
-  LAB_PASSWORD,
-  injectFault,
-  readLab,
-  resolveFault,
-  writeLabInstaller,
-  type LabInstaller,
-} from '../lab/control.js';
+import * as control from '../lab/control.js';
 import { describeOnPosix, freshLab, runStage, tempDir } from './helpers/run-stage.js';
+import { FAST as fast, upgradeInputsWith } from './helpers/upgrade-inputs.js';
 
 // order: resume-after-primary against the lab: the secondary's upgrade and start wait for a Running primary on the
 // target version, and a failure of the secondary says the primary keeps running.
 let lab: string;
 let runs: string;
-let installer: LabInstaller;
+let installer: control.LabInstaller;
 
-const fast = { 'require-backup': 'false', 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };
 const order = { order: 'resume-after-primary' };
 
 beforeEach(async () => {
   ({ lab } = await freshLab());
   runs = tempDir('order-run');
   mkdirSync(runs, { recursive: true });
-  installer = writeLabInstaller(lab, '7.3.500');
+  installer = control.writeLabInstaller(lab, '7.3.500');
 });
 
-const upgradeInputs = (role: 'primary' | 'secondary', extra: Record<string, string> = {}) => ({
-  stage: 'upgrade',
-  role,
-  'installer-path': installer.windowsPath,
-  'installer-sha256': installer.sha256,
-  'scheduler-password': LAB_PASSWORD,
-  'server-password': LAB_PASSWORD,
-  ...fast,
-  ...order,
-  ...extra,
-});
+const upgradeInputs = (role: 'primary' | 'secondary', extra: Record<string, string> = {}) =>
+  upgradeInputsWith(installer, role, { ...order, ...extra });
 
 /** Preflight and stop on both, the primary upgraded: the pair as the secondary's upgrade finds it in this order. */
 async function primaryUpgraded(): Promise<string> {
@@ -52,7 +35,7 @@ async function primaryUpgraded(): Promise<string> {
   return primary.outputs['version-after'] ?? '';
 }
 
-const node = (n: 'primary' | 'secondary') => readLab(lab).nodes[n];
+const node = (n: 'primary' | 'secondary') => control.readLab(lab).nodes[n];
 
 describeOnPosix('order: resume-after-primary', () => {
   test('preflight states the order and what it assumes, as the order-plan output the downtime gate shows', async () => {
@@ -107,7 +90,7 @@ describeOnPosix('order: resume-after-primary', () => {
     expect((await runStage(lab, runs, { stage: 'start', role: 'primary', ...fast, ...order })).exitCode).toBe(
       0,
     );
-    injectFault(lab, 'installer-1603@secondary');
+    control.injectFault(lab, 'installer-1603@secondary');
     const r = await runStage(lab, runs, upgradeInputs('secondary', { 'primary-upgraded-version': version }));
     expect(r.exitCode).toBe(1);
     expect(r.record.failure?.message).toContain('1603');
@@ -122,7 +105,7 @@ describeOnPosix('order: resume-after-primary', () => {
 
   test("in the vendor's order the secondary neither asks for the primary nor mentions it", async () => {
     const version = await primaryUpgraded();
-    injectFault(lab, 'installer-1603@secondary');
+    control.injectFault(lab, 'installer-1603@secondary');
     const r = await runStage(
       lab,
       runs,
@@ -135,9 +118,13 @@ describeOnPosix('order: resume-after-primary', () => {
 
 describe('a node fault on one node', () => {
   test('installer-1603@secondary sets the secondary only; a fault of the pair takes no node', () => {
-    expect(resolveFault('installer-1603@secondary')?.description).toMatch(/1603 .*, on the secondary only$/);
-    expect(resolveFault('installer-1603@tertiary')).toBeNull();
-    expect(resolveFault('backup-fails@primary')).toBeNull();
-    expect(resolveFault('installer-1603')?.description).toBe(FAULTS['installer-1603']?.description);
+    expect(control.resolveFault('installer-1603@secondary')?.description).toMatch(
+      /1603 .*, on the secondary only$/,
+    );
+    expect(control.resolveFault('installer-1603@tertiary')).toBeNull();
+    expect(control.resolveFault('backup-fails@primary')).toBeNull();
+    expect(control.resolveFault('installer-1603')?.description).toBe(
+      control.FAULTS['installer-1603']?.description,
+    );
   });
 });

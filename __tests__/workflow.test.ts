@@ -120,6 +120,11 @@ const inPipeline =
   (job: string): number =>
     pipeline.findIndex((g) => g.some((s) => s.job === job));
 const groupOf = inPipeline(PIPELINE);
+/** Each job in a group of its own, in this order (a name missing from the pipeline would be -1). */
+const inOwnGroupsInOrder = (group: (job: string) => number, jobs: readonly string[]): boolean => {
+  const groups = jobs.map(group);
+  return groups.every((g, i) => g >= 0 && (i === 0 || (groups[i - 1] ?? -1) < g));
+};
 
 test.each(GRAPHS)('the pipeline (%s) has each job once, and the report last and alone', (_file, pipeline) => {
   const steps = pipeline.flat();
@@ -167,8 +172,7 @@ describe("order: resume-after-primary (src/pipeline.ts) gives the primary back b
         'verify-secondary-rap',
         'agents-rap',
       ];
-      const groups = order.map(group);
-      expect(groups.every((g, i) => g >= 0 && (i === 0 || (groups[i - 1] ?? -1) < g))).toBe(true);
+      expect(inOwnGroupsInOrder(group, order)).toBe(true);
       const [resume, off] =
         gate === 'after-primary'
           ? ['approve-resume-after-primary', 'maintenance-off-after-primary']
@@ -208,9 +212,7 @@ describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () =
       'stop-primary',
       'stop-secondary',
     ];
-    // Each in a group of its own, in this order (a name missing from the pipeline would be -1).
-    const groups = order.map(group);
-    expect(groups.every((g, i) => g >= 0 && (i === 0 || (groups[i - 1] ?? -1) < g))).toBe(true);
+    expect(inOwnGroupsInOrder(group, order)).toBe(true);
     expect(group('stop-secondary')).toBeLessThan(group('restore-primary'));
     expect(group('restore-primary')).toBeLessThan(group('reinstall-primary'));
     expect(steps.some((s) => s.kind === 'stage' && s.stage === 'restore' && s.role !== 'primary')).toBe(

@@ -6,7 +6,8 @@ import { gateApprovals, type GateApproval } from './approvals.js';
 import {
   breakDownDowntime,
   breakDownWindow,
-  breakDownWithoutFailover,
+  breakDownSpan,
+  WITHOUT_FAILOVER_NOTE,
   gateWaits,
   type Breakdown,
   type GateWait,
@@ -164,7 +165,7 @@ export function buildAudit(input: AuditInput): AuditReport {
     ),
     withoutFailover,
     withoutFailoverBreakdown: withoutFailover
-      ? breakDownWithoutFailover(graph, records, facts.jobs, withoutFailover, now)
+      ? breakDownSpan(graph, records, facts.jobs, withoutFailover, now, WITHOUT_FAILOVER_NOTE)
       : null,
     gateWaits: gateWaits(graph, facts.jobs),
     versions: versionsByHost(records),

@@ -188,6 +188,25 @@ function breakdown(
   };
 }
 
+/** A span of JAMS work (the downtime, the time without failover), broken down from the stages and the jobs. */
+export function breakDownSpan(
+  pipeline: Pipeline,
+  records: readonly FoundRecord[],
+  jobs: Fetched<RunJob>,
+  span: Span,
+  now: string,
+  note: string,
+): Breakdown {
+  const end = time(now) ?? Date.now();
+  return breakdown(
+    span,
+    now,
+    [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
+    jobs,
+    note,
+  );
+}
+
 /** The downtime's breakdown: stopping, installing, restoring, starting, the role, the stages' own work, the gaps. */
 export function breakDownDowntime(
   pipeline: Pipeline,
@@ -196,12 +215,12 @@ export function breakDownDowntime(
   downtime: Span,
   now: string,
 ): Breakdown {
-  const end = time(now) ?? Date.now();
-  return breakdown(
+  return breakDownSpan(
+    pipeline,
+    records,
+    jobs,
     downtime,
     now,
-    [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
-    jobs,
     jobs.read
       ? "Each second of the downtime goes to one part; the time between jobs comes from GitHub's jobs (their start " +
           'and end), where the records of two hosts meet their clocks may differ by a second or two.'
@@ -210,24 +229,10 @@ export function breakDownDowntime(
   );
 }
 
-/** After the downtime, until the secondary is in Backup Mode: the pair without failover, broken down as the downtime is. */
-export function breakDownWithoutFailover(
-  pipeline: Pipeline,
-  records: readonly FoundRecord[],
-  jobs: Fetched<RunJob>,
-  withoutFailover: Span,
-  now: string,
-): Breakdown {
-  const end = time(now) ?? Date.now();
-  return breakdown(
-    withoutFailover,
-    now,
-    [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
-    jobs,
-    'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
-      'alone, so these parts cost failover, not downtime.',
-  );
-}
+/** The note under the breakdown of the pair without failover (breakDownSpan of audit.withoutFailover). */
+export const WITHOUT_FAILOVER_NOTE =
+  'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
+  'alone, so these parts cost failover, not downtime.';
 
 /** The spans the window's breakdown shows as one part each (rank -1), broken down in their own sections. */
 function spanIntervals(downtime: Span, withoutFailover: Span | null, end: number): Interval[] {
