@@ -3,7 +3,7 @@ import { RESUME_AFTER_PRIMARY_PIPELINES } from '../src/pipeline.js';
 import { buildAudit } from '../src/report/audit.js';
 import { renderAudit } from '../src/report/audit-markdown.js';
 import { WITHOUT_FAILOVER_PART, type Breakdown } from '../src/report/breakdown.js';
-import type { RunFacts } from '../src/report/github-run.js';
+import { findJob, type RunFacts, type RunJob } from '../src/report/github-run.js';
 import type { StageRecord } from '../src/report/record.js';
 import { at, found, phasedRun } from './helpers/records.js';
 
@@ -118,5 +118,20 @@ describe('the report of order resume-after-primary', () => {
     expect(f.withoutFailover).toMatchObject({ from: at(270), to: null, open: true, seconds: 630 });
     expect(f.nextSteps.join('\n')).toContain('The primary has run alone since');
     expect(f.nextSteps.join('\n')).toContain('once verify passes on the primary');
+  });
+
+  test("GitHub's job of a step is the one that ran, not the other order's skipped job of the same name", () => {
+    const job = (conclusion: string, startedAt: string | null): RunJob => ({
+      name: 'jams / start (primary)',
+      conclusion,
+      startedAt,
+      completedAt: startedAt,
+      url: null,
+    });
+    const items = [job('skipped', null), job('success', at(251))];
+    expect(findJob({ read: true, items }, 'start (primary)')?.startedAt).toBe(at(251));
+    expect(findJob({ read: true, items: [items[0] as RunJob] }, 'start (primary)')?.conclusion).toBe(
+      'skipped',
+    );
   });
 });

@@ -235,6 +235,9 @@ function runPipeline(phase: Phase): { failed: string | null; result: string | un
       if (phase.quiet) continue;
       rule(`${phase.pipeline}: ${step.title}: AUTO-APPROVED by the rehearsal`);
       console.log(`In a workflow run, a reviewer of the protected environment approves ${step.approves}.`);
+      // The downtime gate's job shows the order preflight (primary) states (output order-plan).
+      const order = phase.outputs.get('preflight-primary')?.['order-plan'];
+      if (step.job === 'approve-downtime' && order) console.log(order);
       // The rollback gate's job shows the backup from preflight (primary)'s restore-plan output.
       const plan = phase.outputs.get('preflight-primary')?.['restore-plan'];
       if (step.job === 'approve-rollback' && plan) {
