@@ -59056,6 +59056,9 @@ function keepingThePrimary(stage) {
 async function describePrimary(ctx) {
     const roles = await readRoleView(ctx).catch(() => null);
     const primary = roles?.peers[0];
+    if (primary && primary.role !== 'Active') {
+        return `The primary ${primary.name} reports ${primary.label}: JAMS does not run on either node.`;
+    }
     const state = primary
         ? `The primary ${primary.name} reports ${primary.label}`
         : 'The primary was upgraded and verified Running before this job';
@@ -65217,7 +65220,9 @@ function octokitApi(token, run) {
 function findJob(jobs, title) {
     if (!jobs.read)
         return null;
-    return jobs.items.find((j) => j.name === title || j.name.endsWith(` / ${title}`)) ?? null;
+    const named = jobs.items.filter((j) => j.name === title || j.name.endsWith(` / ${title}`));
+    // Each order has its own jobs under the same names; the other order's are skipped.
+    return named.find((j) => j.conclusion !== 'skipped') ?? named[0] ?? null;
 }
 /** Why a read failed, in words that say what to change. */
 function explainApiError(err) {
@@ -65435,21 +65440,22 @@ function breakdown(span, now, intervals, jobs, note) {
         note,
     };
 }
+/** A span of JAMS work (the downtime, the time without failover), broken down from the stages and the jobs. */
+function breakDownSpan(pipeline, records, jobs, span, now, note) {
+    const end = breakdown_time(now) ?? Date.now();
+    return breakdown(span, now, [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, note);
+}
 /** The downtime's breakdown: stopping, installing, restoring, starting, the role, the stages' own work, the gaps. */
 function breakDownDowntime(pipeline, records, jobs, downtime, now) {
-    const end = breakdown_time(now) ?? Date.now();
-    return breakdown(downtime, now, [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, jobs.read
+    return breakDownSpan(pipeline, records, jobs, downtime, now, jobs.read
         ? "Each second of the downtime goes to one part; the time between jobs comes from GitHub's jobs (their start " +
             'and end), where the records of two hosts meet their clocks may differ by a second or two.'
         : "Each second of the downtime goes to one part, from the stage records; without GitHub's jobs, the time " +
             `between two stages is shown as one part (${jobs.reason}).`);
 }
-/** After the downtime, until the secondary is in Backup Mode: the pair without failover, broken down as the downtime is. */
-function breakDownWithoutFailover(pipeline, records, jobs, withoutFailover, now) {
-    const end = breakdown_time(now) ?? Date.now();
-    return breakdown(withoutFailover, now, [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, 'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
-        'alone, so these parts cost failover, not downtime.');
-}
+/** The note under the breakdown of the pair without failover (breakDownSpan of audit.withoutFailover). */
+const WITHOUT_FAILOVER_NOTE = 'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
+    'alone, so these parts cost failover, not downtime.';
 /** The spans the window's breakdown shows as one part each (rank -1), broken down in their own sections. */
 function spanIntervals(downtime, withoutFailover, end) {
     const shown = [
@@ -65898,7 +65904,7 @@ function buildAudit(input) {
         windowBreakdown: breakDownWindow(graph, records, facts.jobs, maintenanceWindow, downtime, now, withoutFailover),
         withoutFailover,
         withoutFailoverBreakdown: withoutFailover
-            ? breakDownWithoutFailover(graph, records, facts.jobs, withoutFailover, now)
+            ? breakDownSpan(graph, records, facts.jobs, withoutFailover, now, WITHOUT_FAILOVER_NOTE)
             : null,
         gateWaits: gateWaits(graph, facts.jobs),
         versions: versionsByHost(records),
