@@ -98,6 +98,7 @@ describeOnPosix('order: resume-after-primary', () => {
       'The primary JAMS-PRI reports Running: JAMS runs on the primary alone, without failover',
     );
     expect(r.record.failure?.nextStep).toContain('The primary needs nothing: leave it running.');
+    expect(r.record.failure?.nextStep).toContain('Do not start this node on its old version');
     expect(r.record.failure?.nextStep).toContain('it stops the running primary first');
     expect(node('primary')).toMatchObject({ role: 'Active', version: '7.3.500' });
     expect(node('secondary').version).toBe('7.2.100');

@@ -59047,12 +59047,16 @@ function keepingThePrimary(stage) {
             catch (err) {
                 if (!(err instanceof StageError) || !afterThePrimary(ctx))
                     throw err;
-                throw new StageError(err.message, `${err.hostState} ${await describePrimary(ctx)}`, `${err.nextStep} The primary needs nothing: leave it running. To give up on the new version instead, run the ` +
-                    'rollback (docs/rollback.md): after its gate it stops the running primary first.');
+                throw new StageError(err.message, `${err.hostState} ${await describePrimary(ctx)}`, `${err.nextStep}${ctx.settings.stage === 'upgrade' ? ` ${NO_OLD_START}` : ''} The primary needs nothing: ` +
+                    'leave it running. To give up on the new version instead, run the rollback (docs/rollback.md): after its ' +
+                    'gate it stops the running primary first.');
             }
         },
     };
 }
+/** The upgraded primary already runs: the secondary may not come back on the version it had. */
+const NO_OLD_START = 'Do not start this node on its old version: it would join the primary, which runs the new one (order: ' +
+    'resume-after-primary).';
 async function describePrimary(ctx) {
     const roles = await readRoleView(ctx).catch(() => null);
     const primary = roles?.peers[0];

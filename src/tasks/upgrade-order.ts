@@ -54,13 +54,19 @@ export function keepingThePrimary(stage: Stage): Stage {
         throw new StageError(
           err.message,
           `${err.hostState} ${await describePrimary(ctx)}`,
-          `${err.nextStep} The primary needs nothing: leave it running. To give up on the new version instead, run the ` +
-            'rollback (docs/rollback.md): after its gate it stops the running primary first.',
+          `${err.nextStep}${ctx.settings.stage === 'upgrade' ? ` ${NO_OLD_START}` : ''} The primary needs nothing: ` +
+            'leave it running. To give up on the new version instead, run the rollback (docs/rollback.md): after its ' +
+            'gate it stops the running primary first.',
         );
       }
     },
   };
 }
+
+/** The upgraded primary already runs: the secondary may not come back on the version it had. */
+const NO_OLD_START =
+  'Do not start this node on its old version: it would join the primary, which runs the new one (order: ' +
+  'resume-after-primary).';
 
 async function describePrimary(ctx: StageContext): Promise<string> {
   const roles = await readRoleView(ctx).catch(() => null);
