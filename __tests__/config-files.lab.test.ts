@@ -68,6 +68,8 @@ function context(dryRun = false): StageContext {
     report: { recordsFolder: '', token: null },
     labFolder: lab,
     pipeline: 'upgrade',
+    order: 'vendor',
+    resumeGate: 'after-agents',
     restore: { backupFile: null },
     fileShareRoot: null,
   };

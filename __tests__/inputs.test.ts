@@ -17,6 +17,37 @@ describe('inputs', () => {
     expect(s.serviceCandidates.server).toEqual(['JAMSServer', 'JAMSHost']);
   });
 
+  test("the order: the vendor's by default; resume-after-primary and its resume gate only when asked", () => {
+    expect(settingsWith({ stage: 'preflight' })).toMatchObject({
+      order: 'vendor',
+      resumeGate: 'after-agents',
+    });
+    expect(
+      settingsWith({
+        stage: 'upgrade',
+        'installer-path': 'D:\\JAMS.exe',
+        'installer-sha256': 'A'.repeat(64),
+        order: 'resume-after-primary',
+        'resume-gate': 'after-primary',
+      }),
+    ).toMatchObject({ order: 'resume-after-primary', resumeGate: 'after-primary' });
+    expect(problemsWith({ stage: 'preflight', order: 'primary-first' })).toEqual([
+      "input 'order' has the value 'primary-first': use vendor (the vendor's order, the default) or " +
+        "resume-after-primary (the primary back before the secondary's install; a deviation to rehearse on a test " +
+        'pair first, docs/upgrade.md).',
+    ]);
+    expect(problemsWith({ stage: 'preflight', 'resume-gate': 'never' })).toEqual([
+      "input 'resume-gate' has the value 'never': use after-agents (approve resume after the whole upgrade) or " +
+        'after-primary (with order: resume-after-primary).',
+    ]);
+    // The vendor's order upgrades the secondary inside the downtime: jobs cannot resume after the primary alone.
+    expect(problemsWith({ stage: 'preflight', 'resume-gate': 'after-primary' })).toEqual([
+      expect.stringMatching(
+        /^input 'resume-gate' has the value 'after-primary' but 'order' is 'vendor': .* Use resume-gate: after-agents, or order: resume-after-primary\.$/,
+      ),
+    ]);
+  });
+
   test('a service name override replaces the candidates', () => {
     const s = settingsWith({ stage: 'stop', 'server-service': 'JAMSHost' });
     expect(s.serviceCandidates.server).toEqual(['JAMSHost']);

@@ -12,6 +12,7 @@ import {
 } from '../lab/control.js';
 import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
 import { describeOnPosix, freshLab, runStage, tempDir, type StageResult } from './helpers/run-stage.js';
+import { FAST, upgradeInputsWith } from './helpers/upgrade-inputs.js';
 
 // Real pwsh, the real module, the lab platform and its simulated installer.
 let lab: string;
@@ -19,7 +20,7 @@ let runs: string;
 let installer: LabInstaller;
 
 const SCHEDULER = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
-const fast = { 'require-backup': 'false', 'service-timeout-seconds': '10', 'role-timeout-seconds': '15' };
+const fast = FAST;
 
 beforeEach(async () => {
   ({ lab } = await freshLab());
@@ -29,21 +30,8 @@ beforeEach(async () => {
   installer = writeLabInstaller(lab, '7.3.500');
 });
 
-function upgradeInputs(
-  role: 'primary' | 'secondary',
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    stage: 'upgrade',
-    role,
-    'installer-path': installer.windowsPath,
-    'installer-sha256': installer.sha256,
-    'scheduler-password': LAB_PASSWORD,
-    'server-password': LAB_PASSWORD,
-    ...fast,
-    ...extra,
-  };
-}
+const upgradeInputs = (role: 'primary' | 'secondary', extra: Record<string, string> = {}) =>
+  upgradeInputsWith(installer, role, extra);
 
 /** The procedure up to the upgrade: accounts recorded, then the nodes stopped (the primary only, by default). */
 async function prepare(roles: string[] = ['primary']): Promise<void> {

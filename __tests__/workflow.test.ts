@@ -9,14 +9,18 @@ import {
   ARTIFACT_PREFIX,
   ENVIRONMENT_INPUTS,
   PIPELINE,
+  RESUME_AFTER_PRIMARY_PIPELINES,
   ROLLBACK_PIPELINE,
   TRUSTED_INPUTS,
+  UPGRADE_GRAPHS,
   artifactName,
-  predecessors,
   variableFor,
+  workflowNeeds,
+  type Pipeline,
   type Step,
   type StageStep,
 } from '../src/pipeline.js';
+import { simulate } from './helpers/workflow-run.js';
 import { STAGE_NAMES } from '../src/stages/names.js';
 import { describeRestore } from '../src/tasks/restore-plan.js';
 
@@ -75,16 +79,32 @@ type WorkflowCall = {
   outputs: Record<string, { value: string }>;
 };
 
-/** Each reusable workflow, its example caller, and the pipeline it must follow. */
-const WORKFLOWS = [
-  ['.github/workflows/jams-upgrade.yml', '.github/workflows/upgrade-jams.yml', PIPELINE],
-  ['.github/workflows/jams-rollback.yml', '.github/workflows/rollback-jams.yml', ROLLBACK_PIPELINE],
-] as const;
+/** Each reusable workflow, its example caller, and the pipelines (graphs) it must follow: the upgrade has one per order. */
+const WORKFLOWS: readonly (readonly [string, string, readonly Pipeline[]])[] = [
+  [
+    '.github/workflows/jams-upgrade.yml',
+    '.github/workflows/upgrade-jams.yml',
+    UPGRADE_GRAPHS.map((g) => g.pipeline),
+  ],
+  ['.github/workflows/jams-rollback.yml', '.github/workflows/rollback-jams.yml', [ROLLBACK_PIPELINE]],
+];
+/** Every graph of every workflow, named, for the tests that hold for each. */
+const GRAPHS: readonly (readonly [string, Pipeline])[] = [
+  ...UPGRADE_GRAPHS.map(
+    (g) => [`upgrade, order ${g.order}, resume-gate ${g.resumeGate}`, g.pipeline] as const,
+  ),
+  ['rollback', ROLLBACK_PIPELINE],
+];
 
 const PROTECTED = '${{ inputs.environment }}';
 const HOSTS = "${{ inputs.hosts-environment || format('{0}-hosts', inputs.environment) }}";
 const RUN_FOLDER = '${{ runner.temp }}/jams-upgrade';
 
+const jobOf = (jobs: Record<string, Job>, id: string): Job => {
+  const job = jobs[id];
+  if (!job) throw new Error(`No job '${id}'.`);
+  return job;
+};
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : [job.needs].flat()).sort();
 const environmentOf = (job: Job): string | undefined =>
   typeof job.environment === 'object' ? job.environment.name : job.environment;
@@ -101,15 +121,17 @@ const inPipeline =
   (job: string): number =>
     pipeline.findIndex((g) => g.some((s) => s.job === job));
 const groupOf = inPipeline(PIPELINE);
+/** Each job in a group of its own, in this order (a name missing from the pipeline would be -1). */
+const inOwnGroupsInOrder = (group: (job: string) => number, jobs: readonly string[]): boolean => {
+  const groups = jobs.map(group);
+  return groups.every((g, i) => g >= 0 && (i === 0 || (groups[i - 1] ?? -1) < g));
+};
 
-test.each(WORKFLOWS.map(([file, , pipeline]) => [file, pipeline] as const))(
-  'the pipeline of %s has each job once, and the report last and alone',
-  (_file, pipeline) => {
-    const steps = pipeline.flat();
-    expect(new Set(steps.map((s) => s.job)).size).toBe(steps.length);
-    expect(pipeline[pipeline.length - 1]).toEqual([expect.objectContaining({ job: 'report', role: null })]);
-  },
-);
+test.each(GRAPHS)('the pipeline (%s) has each job once, and the report last and alone', (_file, pipeline) => {
+  const steps = pipeline.flat();
+  expect(new Set(steps.map((s) => s.job)).size).toBe(steps.length);
+  expect(pipeline[pipeline.length - 1]).toEqual([expect.objectContaining({ job: 'report', role: null })]);
+});
 
 describe('the pipeline (src/pipeline.ts) keeps the procedure safe', () => {
   test('the primary goes first for stop, upgrade and start; both hosts together for preflight, backup, verify', () => {
@@ -135,6 +157,49 @@ describe('the pipeline (src/pipeline.ts) keeps the procedure safe', () => {
   });
 });
 
+describe("order: resume-after-primary (src/pipeline.ts) gives the primary back before the secondary's install", () => {
+  test.each(Object.entries(RESUME_AFTER_PRIMARY_PIPELINES))(
+    'resume-gate %s: stop both, upgrade the primary, start and verify it, then the secondary, then the agents',
+    (gate, pipeline) => {
+      const group = inPipeline(pipeline);
+      const order = [
+        'stop-primary',
+        'stop-secondary',
+        'upgrade-primary',
+        'start-primary-rap',
+        'verify-primary-rap',
+        'upgrade-secondary-rap',
+        'start-secondary-rap',
+        'verify-secondary-rap',
+        'agents-rap',
+      ];
+      expect(inOwnGroupsInOrder(group, order)).toBe(true);
+      const [resume, off] =
+        gate === 'after-primary'
+          ? ['approve-resume-after-primary', 'maintenance-off-after-primary']
+          : ['approve-resume-rap', 'maintenance-off-rap'];
+      expect(group(resume)).toBeLessThan(group(off));
+      if (gate === 'after-primary') {
+        expect(group('verify-primary-rap')).toBeLessThan(group(resume));
+        expect(group(off)).toBeLessThan(group('upgrade-secondary-rap'));
+      } else {
+        expect(group('agents-rap')).toBeLessThan(group(resume));
+      }
+      const secondary = pipeline.flat().find((s) => s.job === 'upgrade-secondary-rap');
+      expect(secondary?.kind === 'stage' && secondary.fromJobs).toEqual({
+        'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' },
+      });
+      expect(workflowNeeds('upgrade-secondary-rap', pipeline)).toContain('upgrade-primary');
+    },
+  );
+
+  test("both orders share the jobs up to the primary's upgrade, and the vendor's graph is unchanged", () => {
+    const prefix = (p: Pipeline) => p.slice(0, inPipeline(p)('upgrade-primary') + 1);
+    for (const { pipeline } of UPGRADE_GRAPHS) expect(prefix(pipeline)).toEqual(prefix(PIPELINE));
+    expect(groupOf('upgrade-secondary')).toBeLessThan(groupOf('start-primary'));
+  });
+});
+
 describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () => {
   const group = inPipeline(ROLLBACK_PIPELINE);
   const steps = ROLLBACK_PIPELINE.flat();
@@ -148,9 +213,7 @@ describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () =
       'stop-primary',
       'stop-secondary',
     ];
-    // Each in a group of its own, in this order (a name missing from the pipeline would be -1).
-    const groups = order.map(group);
-    expect(groups.every((g, i) => g >= 0 && (i === 0 || (groups[i - 1] ?? -1) < g))).toBe(true);
+    expect(inOwnGroupsInOrder(group, order)).toBe(true);
     expect(group('stop-secondary')).toBeLessThan(group('restore-primary'));
     expect(group('restore-primary')).toBeLessThan(group('reinstall-primary'));
     expect(steps.some((s) => s.kind === 'stage' && s.stage === 'restore' && s.role !== 'primary')).toBe(
@@ -199,12 +262,20 @@ describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () =
 });
 
 describe('.github/workflows/jams-upgrade.yml, the downtime gate', () => {
-  test('shows the hosts the agents stage will reach, from preflight (primary)', () => {
+  test('shows the order and the hosts the agents stage will reach, from preflight (primary)', () => {
     const upgradeSteps = PIPELINE.flat().filter((s): s is StageStep => s.kind === 'stage');
-    expect(upgradeSteps.find((s) => s.job === 'preflight-primary')?.outputs).toEqual(['agent-hosts']);
+    expect(upgradeSteps.find((s) => s.job === 'preflight-primary')?.outputs).toEqual([
+      'agent-hosts',
+      'order-plan',
+    ]);
     const gate = read<Workflow>('.github/workflows/jams-upgrade.yml').jobs['approve-downtime'];
     const shown = gate?.steps?.find((s) => s.env?.['AGENT_HOSTS']);
-    expect(shown?.env).toEqual({ AGENT_HOSTS: '${{ needs.preflight-primary.outputs.agent-hosts }}' });
+    expect(shown?.env).toEqual({
+      ORDER_PLAN: '${{ needs.preflight-primary.outputs.order-plan }}',
+      AGENT_HOSTS: '${{ needs.preflight-primary.outputs.agent-hosts }}',
+    });
+    expect(shown?.run).toContain('echo "${AGENT_HOSTS:-none}"');
+    expect(shown?.run).toContain('echo "$ORDER_PLAN"');
     expect(shown?.run).toContain('tee -a "$GITHUB_STEP_SUMMARY"');
   });
 });
@@ -246,14 +317,22 @@ describe('.github/workflows/jams-rollback.yml, the rollback gate', () => {
   });
 });
 
-describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline) => {
+describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines) => {
   const workflowText = readFileSync(file, 'utf8');
   const workflow = read<Workflow>(file);
   const call = workflow.on['workflow_call'] as WorkflowCall;
   const jobs = workflow.jobs;
-  const STEPS = pipeline.flat();
+  // Every job of every graph, once: a job two graphs share is the same step in both.
+  const STEPS = [...new Map(pipelines.flatMap((p) => p.flat()).map((s) => [s.job, s])).values()];
   const stageSteps = STEPS.filter((s): s is StageStep => s.kind === 'stage');
   const gateJobs = STEPS.filter((s) => s.kind === 'gate').map((s) => s.job);
+  /** A job's needs: what it needs in each graph that has it. */
+  const expectedNeeds = (job: string) =>
+    [
+      ...new Set(
+        pipelines.filter((p) => p.flat().some((s) => s.job === job)).flatMap((p) => workflowNeeds(job, p)),
+      ),
+    ].sort();
   const jobOf = (step: { job: string }): Job => {
     const job = jobs[step.job];
     if (!job) throw new Error(`${file} has no job '${step.job}'.`);
@@ -265,9 +344,9 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline)
   });
 
   test.each(STEPS.map((s) => [s.job, s] as const))(
-    '%s needs its predecessors, no more, no less',
+    '%s needs its predecessors in every graph that has it, no more, no less',
     (job, step) => {
-      expect(needsOf(jobOf(step))).toEqual(predecessors(job, pipeline).sort());
+      expect(needsOf(jobOf(step))).toEqual(expectedNeeds(job));
       expect(jobOf(step).name).toBe(step.title);
     },
   );
@@ -397,7 +476,8 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline)
       .filter(([, job]) => environmentOf(job) === PROTECTED)
       .map(([id]) => id);
     expect(protectedJobs.sort()).toEqual([...gateJobs].sort());
-    expect(gateJobs).toHaveLength(2);
+    for (const pipeline of pipelines)
+      expect(pipeline.flat().filter((s) => s.kind === 'gate')).toHaveLength(2);
     for (const step of stageSteps) {
       expect(environmentOf(jobOf(step))).toBe(step.role ? HOSTS : undefined);
     }
@@ -451,6 +531,53 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipeline)
     );
     expect(uses.filter((u) => u !== ACTION_REF && !u.startsWith('actions/'))).toEqual([]);
   });
+});
+
+describe('.github/workflows/jams-upgrade.yml runs the graph its order and resume gate choose', () => {
+  const jobs = read<Workflow>('.github/workflows/jams-upgrade.yml').jobs;
+  const ran = (results: Record<string, string>) =>
+    Object.keys(results)
+      .filter((job) => results[job] !== 'skipped')
+      .sort();
+  const graphs = UPGRADE_GRAPHS.map((g) => [g.order, g.resumeGate, g.pipeline] as const);
+
+  test.each(graphs)(
+    'order %s, resume-gate %s: exactly its jobs run, each once the jobs before it in that graph succeeded',
+    (order, resumeGate, pipeline) => {
+      const results = simulate(jobs, { order, 'resume-gate': resumeGate });
+      expect(ran(results)).toEqual(
+        pipeline
+          .flat()
+          .map((s) => s.job)
+          .sort(),
+      );
+      const group = inPipeline(pipeline);
+      for (const step of pipeline.flat()) {
+        // It waits for its predecessors in this graph; any other need that ran is an earlier job of the graph.
+        const ranNeeds = needsOf(jobOf(jobs, step.job)).filter((n) => results[n] === 'success');
+        const missing = workflowNeeds(step.job, pipeline).filter((n) => !ranNeeds.includes(n));
+        const later = ranNeeds.filter((n) => group(n) >= group(step.job));
+        expect({ job: step.job, missing, later }).toEqual({ job: step.job, missing: [], later: [] });
+      }
+    },
+  );
+
+  test.each(graphs)(
+    'order %s, resume-gate %s: a failed job lets its own group finish, skips every later job, and the report runs',
+    (order, resumeGate, pipeline) => {
+      const group = inPipeline(pipeline);
+      for (const step of pipeline.flat().filter((s) => s.job !== 'report')) {
+        const results = simulate(jobs, { order, 'resume-gate': resumeGate }, new Set([step.job]));
+        const expected = pipeline
+          .flat()
+          .filter((s) => group(s.job) <= group(step.job) || s.job === 'report')
+          .map((s) => s.job)
+          .sort();
+        expect({ failed: step.job, ran: ran(results) }).toEqual({ failed: step.job, ran: expected });
+        expect(results['report']).toBe('success');
+      }
+    },
+  );
 });
 
 describe.each(WORKFLOWS.map(([file, caller]) => [caller, file] as const))(

@@ -1,7 +1,9 @@
 // What staging the installer saves, measured in one run on one machine: the rehearsal of the whole upgrade with a real
 // pair's delays (--profile realistic) and a slow installer share (lab fault slow-share), once as it runs by default
 // (preflight stages the installer before the stop) and once with --no-stage (upgrade reads the share during the
-// downtime). Prints both downtimes and where they went; the last line is `ratio: N`, unstaged over staged.
+// downtime). Then the order: the staged run (the vendor's order) against order resume-after-primary, staged too, whose
+// downtime leaves out the secondary's install. Prints the downtimes and where they went; the line before the last is
+// `order ratio: N`, vendor over resume-after-primary, and the last `ratio: N`, unstaged over staged.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,8 +54,13 @@ if (!existsSync('dist/index.js')) {
 }
 const staged = rehearse('staged', []);
 const unstaged = rehearse('unstaged', ['--no-stage']);
+const afterPrimary = rehearse('resume-after-primary', ['--order', 'resume-after-primary']);
 show('staged (preflight copies the installer before the stop)', staged);
 show('unstaged (--no-stage: upgrade reads the slow share during the downtime)', unstaged);
-console.log(`\nstaged downtime: ${(staged.totalMs / 1000).toFixed(1)} s`);
-console.log(`unstaged downtime: ${(unstaged.totalMs / 1000).toFixed(1)} s`);
+show('order resume-after-primary, staged (the secondary is upgraded after the downtime)', afterPrimary);
+const seconds = (b: Breakdown) => `${(b.totalMs / 1000).toFixed(1)} s`;
+console.log(`\nstaged downtime: ${seconds(staged)}`);
+console.log(`unstaged downtime: ${seconds(unstaged)}`);
+console.log(`resume-after-primary downtime: ${seconds(afterPrimary)}`);
+console.log(`order ratio: ${(staged.totalMs / afterPrimary.totalMs).toFixed(2)}`);
 console.log(`ratio: ${(unstaged.totalMs / staged.totalMs).toFixed(2)}`);

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2635);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2776);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2635:
+/***/ 2776:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54412,7 +54412,34 @@ const STAGE_NAMES = [
     'report',
 ];
 
+;// CONCATENATED MODULE: ./src/jams/upgrade-order.ts
+// The order the pair is upgraded in: the vendor's, or the opt-in order that gives the primary back to jobs before the
+// secondary's install (docs/upgrade.md "The order"). No I/O: the words preflight, the gate and the failures use.
+/** vendor: both installs inside the downtime; resume-after-primary: the secondary's install after it. */
+const UPGRADE_ORDERS = ['vendor', 'resume-after-primary'];
+/** Where approve resume (and maintenance-off) comes: after the agents, as the vendor's order has it, or after the primary. */
+const RESUME_GATES = ['after-agents', 'after-primary'];
+/** What resume-after-primary assumes and no session could check on a real pair (docs/unverified.md). */
+const RESUME_AFTER_PRIMARY_ASSUMES = "the secondary's installer tolerates a live JAMS (the primary) on the database the primary's installer already " +
+    'upgraded (unverified: the 7.7.2 notes say the installer connects to the database)';
+/** One paragraph for preflight's summary and the downtime gate: the order, and what it assumes. */
+function describeOrder(order, gate) {
+    if (order === 'vendor') {
+        return ("Order: vendor (the vendor's article): stop both, upgrade the primary, then the secondary, then start the " +
+            'primary and the secondary; JAMS stays down through both installs. Jobs resume after approve resume, after ' +
+            'the agents.');
+    }
+    const resume = gate === 'after-primary'
+        ? 'Jobs resume once the primary is verified and approve resume is given, before the secondary is upgraded.'
+        : 'Jobs stay held until approve resume, after the secondary and the agents.';
+    return ("Order: resume-after-primary (a deviation from the vendor's article, opt-in): stop both, upgrade the primary, " +
+        'start it and verify it Running; the downtime ends there. Then the secondary is upgraded and started in Backup ' +
+        `Mode while the primary runs, without failover until then. ${resume} It assumes ${RESUME_AFTER_PRIMARY_ASSUMES}: ` +
+        'rehearse it on a test pair or a lower ring before production.');
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -54555,6 +54582,15 @@ const INPUTS = {
         schema: schemas_enum(['upgrade', 'rollback']),
         fix: 'use upgrade or rollback (the workflow this stage runs in)',
     },
+    order: {
+        schema: schemas_enum(UPGRADE_ORDERS),
+        fix: "use vendor (the vendor's order, the default) or resume-after-primary (the primary back before the " +
+            "secondary's install; a deviation to rehearse on a test pair first, docs/upgrade.md)",
+    },
+    'resume-gate': {
+        schema: schemas_enum(RESUME_GATES),
+        fix: 'use after-agents (approve resume after the whole upgrade) or after-primary (with order: resume-after-primary)',
+    },
     'restore-backup-file': {
         schema: windowsFileWith('.bak'),
         fix: 'give the absolute path of a .bak file the backup stage took and recorded, under backup-path, as the host sees ' +
@@ -54629,6 +54665,8 @@ const DEFAULTS = {
     'allow-downgrade': 'false',
     'config-mode': 'merge',
     pipeline: 'upgrade',
+    order: 'vendor',
+    'resume-gate': 'after-agents',
     'uninstall-first': 'false',
     'agent-method': 'deploy',
     'agents-parallel': '8',
@@ -54754,6 +54792,13 @@ function getSettings(env = process.env) {
             '; name a .bak file the backup stage took (under backup-path, the JAMS_BACKUP_PATH variable), or set ' +
             'backup-path to the folder it was taken to.');
     }
+    const order = read('order') ?? 'vendor';
+    const resumeGate = read('resume-gate') ?? 'after-agents';
+    if (resumeGate === 'after-primary' && order !== 'resume-after-primary') {
+        problems.push(`input 'resume-gate' has the value 'after-primary' but 'order' is '${order}': the vendor's order upgrades the ` +
+            'secondary inside the downtime, so jobs resume after the agents. Use resume-gate: after-agents, or ' +
+            'order: resume-after-primary.');
+    }
     if (stage === 'upgrade' || stage === 'reinstall') {
         for (const name of ['installer-path', 'installer-sha256']) {
             if (!lib_core/* getInput */.V4(name).trim()) {
@@ -54842,6 +54887,8 @@ function getSettings(env = process.env) {
         report: { recordsFolder: recordsFolderInput ? (0,external_node_path_namespaceObject.resolve)(recordsFolderInput) : runFolder, token },
         labFolder: lab ? (0,external_node_path_namespaceObject.resolve)(lab) : null,
         pipeline,
+        order,
+        resumeGate,
         restore,
         fileShareRoot,
     };
@@ -55837,10 +55884,17 @@ function renderAudit(a) {
     out.push(`${run}. Triggered by **${a.run.triggeredBy ?? 'unknown'}**` +
         `${a.run.workflow ? ` (workflow ${a.run.workflow})` : ''}. Report written ${formatTime(a.generatedAt)}.`);
     out.push(table(['Measure', 'Value'], [
+        ...(a.order ? [['Order', `${a.order}, resume gate ${a.resumeGate ?? 'after-agents'}`]] : []),
         ['Downtime', describeSpan(a.downtime)],
+        ...(a.withoutFailover
+            ? [['After the downtime, the pair without failover', describeSpan(a.withoutFailover)]]
+            : []),
         ['Maintenance window', describeSpan(a.maintenanceWindow)],
     ]));
     out.push(...renderBreakdown('Where the downtime went', a.downtimeBreakdown));
+    if (a.withoutFailoverBreakdown) {
+        out.push(...renderBreakdown('After the downtime, the pair without failover', a.withoutFailoverBreakdown));
+    }
     out.push(...renderBreakdown('Where the maintenance window went', a.windowBreakdown));
     const waits = renderGateWaits(a.gateWaits);
     if (waits)
@@ -56544,6 +56598,12 @@ class StageError extends Error {
  */
 function neutralizeCommands(text) {
     return text.replace(/(^|[\r\n\u2028\u2029])([^\S\r\n\u2028\u2029]*)(?=::|##\[)/g, '$1$2| ');
+}
+/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
+function refuseUnlessDryRun(ctx, error) {
+    if (!ctx.settings.dryRun)
+        throw error;
+    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
 }
 /** Everything a stage works with. Stages decide; the host only reads and changes. */
 class StageContext {
@@ -59683,7 +59743,78 @@ async function lastUpgradeBackup(ctx, refuse) {
             : 'it may hold the database as the attempt left it.'), `If that backup is the one you mean to restore, and you accept what it loses, ${named}.`);
 }
 
+;// CONCATENATED MODULE: ./src/tasks/upgrade-order.ts
+// The order the pair is upgraded in, on the host: preflight states it, and with resume-after-primary the secondary
+// proves the primary is back before its install and says, when it fails, that the primary keeps running.
+
+
+
+
+/** The secondary's stages of the upgrade that run while the primary is back: resume-after-primary only. */
+function afterThePrimary(ctx) {
+    const s = ctx.settings;
+    return s.order === 'resume-after-primary' && s.pipeline === 'upgrade' && s.role === 'secondary';
+}
+/** Preflight: the order and what it assumes, in the log, the summary and the order-plan output the downtime gate shows. */
+function stateOrder(ctx) {
+    const plan = describeOrder(ctx.settings.order, ctx.settings.resumeGate);
+    ctx.record.data['orderPlan'] = plan;
+    ctx.log.info(plan);
+    ctx.summarySections.push(`#### The upgrade's order\n\n${plan}`);
+}
+/**
+ * resume-after-primary: the secondary installs only next to a primary that is back, Running on the target version
+ * (its upgrade job's version-after, checked before this, says which version; the primary is asked for its role).
+ */
+async function requirePrimaryRunning(ctx) {
+    if (!afterThePrimary(ctx))
+        return;
+    const roles = await readRoleView(ctx);
+    if (roles.peers.some((p) => p.role === 'Active'))
+        return;
+    refuseUnlessDryRun(ctx, new StageError(`order: resume-after-primary upgrades the secondary once the primary is Running again, and it is not: ` +
+        `${describeRoles(roles)}.`, 'Nothing was changed.', 'Run start and verify on the primary (their jobs come before this one in this order) until the primary reports ' +
+        'Running, then re-run this job.'));
+}
+/**
+ * resume-after-primary: a failure of the secondary's upgrade, start or verify leaves the primary running alone; the
+ * failure says so, with what the primary reports now, so nobody stops it by mistake.
+ */
+function keepingThePrimary(stage) {
+    return {
+        ...stage,
+        async run(ctx) {
+            try {
+                await stage.run(ctx);
+            }
+            catch (err) {
+                if (!(err instanceof StageError) || !afterThePrimary(ctx))
+                    throw err;
+                throw new StageError(err.message, `${err.hostState} ${await describePrimary(ctx)}`, `${err.nextStep}${ctx.settings.stage === 'upgrade' ? ` ${NO_OLD_START}` : ''} The primary needs nothing: ` +
+                    'leave it running. To give up on the new version instead, run the rollback (docs/rollback.md): after its ' +
+                    'gate it stops the running primary first.');
+            }
+        },
+    };
+}
+/** The upgraded primary already runs: the secondary may not come back on the version it had. */
+const NO_OLD_START = 'Do not start this node on its old version: it would join the primary, which runs the new one (order: ' +
+    'resume-after-primary).';
+async function describePrimary(ctx) {
+    const roles = await readRoleView(ctx).catch(() => null);
+    const primary = roles?.peers[0];
+    if (primary && primary.role !== 'Active') {
+        return `The primary ${primary.name} reports ${primary.label}: JAMS does not run on either node.`;
+    }
+    const state = primary
+        ? `The primary ${primary.name} reports ${primary.label}`
+        : 'The primary was upgraded and verified Running before this job';
+    return (`${state}: JAMS runs on the primary alone, without failover, until ${hostLabel(ctx)} is upgraded and in Backup ` +
+        'Mode (order: resume-after-primary).');
+}
+
 ;// CONCATENATED MODULE: ./src/stages/preflight.ts
+
 
 
 
@@ -59706,6 +59837,8 @@ async function lastUpgradeBackup(ctx, refuse) {
  */
 const preflight = {
     async run(ctx) {
+        if (ctx.settings.pipeline === 'upgrade')
+            stateOrder(ctx);
         const platform = ctx.record.host;
         if (platform?.platform === 'windows' && !platform.isAdmin) {
             ctx.log.warn(`The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`);
@@ -60115,6 +60248,7 @@ async function runUninstallFirst(ctx, names, plan) {
 
 
 
+
 /**
  * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
  * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
@@ -60163,6 +60297,7 @@ const upgrade_upgrade = {
         const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
         data.versionBefore = sameTarget?.versionBefore ?? installed.version;
         requirePrimaryUpgraded(ctx, target);
+        await requirePrimaryRunning(ctx);
         await requireNoInstallerRunning(ctx, names, hostRecord);
         const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
         if (willInstall)
@@ -60302,12 +60437,6 @@ function targetVersion(ctx, installerVersion) {
             'target-version; then re-run this job.');
     }
     return installerVersion;
-}
-/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
-function refuseUnlessDryRun(ctx, error) {
-    if (!ctx.settings.dryRun)
-        throw error;
-    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
 }
 /**
  * The procedure upgrades the primary first. The runners are different machines, so the secondary learns of
@@ -60575,22 +60704,29 @@ const agentsInputs = [
     'client-installer-sha256',
     'client-installer-arguments',
 ];
-/**
- * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
- * job of the group before it; the jobs inside a group may run in parallel.
- */
-const PIPELINE = [
+/** The upgrade's stages that read the order: preflight states it, the secondary's refuse out of it, the report follows it. */
+const orderInputs = ['order', 'resume-gate'];
+const withOrder = (inputs) => [...inputs, ...orderInputs];
+/** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
+const UNTIL_PRIMARY_UPGRADED = [
     [
-        // The primary proves the JAMS database the backup will use (the inputs, else common.config), and lists the hosts
-        // the agents stage will reach for the downtime gate (output agent-hosts).
+        // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
+        // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
         stage('preflight', 'primary', {
-            inputs: [...preflightInputs, 'sql-server', 'sql-database', 'agents', 'agent-method', 'clients'],
-            outputs: ['agent-hosts'],
+            inputs: withOrder([
+                ...preflightInputs,
+                'sql-server',
+                'sql-database',
+                'agents',
+                'agent-method',
+                'clients',
+            ]),
+            outputs: ['agent-hosts', 'order-plan'],
         }),
-        stage('preflight', 'secondary', { inputs: preflightInputs }),
+        stage('preflight', 'secondary', { inputs: withOrder(preflightInputs) }),
     ],
     [
-        gate('approve-downtime', 'approve downtime', 'stopping JAMS: the maintenance window, the backups and the upgrade'),
+        gate('approve-downtime', 'approve downtime', 'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states'),
     ],
     [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
     [
@@ -60599,25 +60735,98 @@ const PIPELINE = [
     ],
     [stage('stop', 'primary', { inputs: stopInputs })],
     [stage('stop', 'secondary', { inputs: stopInputs })],
-    [stage('upgrade', 'primary', { inputs: upgradeInputs, secrets: upgradeSecrets, outputs: upgradeOutputs })],
     [
-        stage('upgrade', 'secondary', {
-            inputs: upgradeInputs,
+        stage('upgrade', 'primary', {
+            inputs: withOrder(upgradeInputs),
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+        }),
+    ],
+];
+/** The upgrade's jobs after the primary's install, by a job-id suffix: the orders need jobs of their own. */
+function tail(suffix) {
+    const job = (name) => `${name}${suffix}`;
+    return {
+        upgradeSecondary: stage('upgrade', 'secondary', {
+            job: job('upgrade-secondary'),
+            inputs: withOrder(upgradeInputs),
             secrets: upgradeSecrets,
             outputs: upgradeOutputs,
             fromJobs: { 'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' } },
         }),
+        start: (role) => stage('start', role, { job: job(`start-${role}`), inputs: withOrder(startInputs) }),
+        verify: (role) => stage('verify', role, { job: job(`verify-${role}`), inputs: withOrder(verifyInputs) }),
+        agents: stage('agents', 'primary', { job: job('agents'), inputs: agentsInputs }),
+        resume: [
+            [gate(job('approve-resume'), 'approve resume', 'resuming jobs: the maintenance window closes')],
+            [
+                stage('maintenance-off', 'primary', {
+                    job: job('maintenance-off'),
+                    inputs: ['maintenance-resource'],
+                }),
+            ],
+        ],
+    };
+}
+const report = stage('report', null, { inputs: orderInputs });
+const vendor = tail('');
+/**
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
+ * job of the group before it; the jobs inside a group may run in parallel.
+ */
+const PIPELINE = [
+    ...UNTIL_PRIMARY_UPGRADED,
+    [vendor.upgradeSecondary],
+    [vendor.start('primary')],
+    [vendor.start('secondary')],
+    [vendor.verify('primary'), vendor.verify('secondary')],
+    [vendor.agents],
+    ...vendor.resume,
+    [report],
+];
+// order: resume-after-primary. Its own jobs (suffix -rap), since a workflow cannot change a job's needs at run time.
+const rap = tail('-rap');
+const primaryBack = [[rap.start('primary')], [rap.verify('primary')]];
+const secondaryAfter = [
+    [rap.upgradeSecondary],
+    [rap.start('secondary')],
+    [rap.verify('secondary')],
+    [rap.agents],
+];
+/** resume-gate: after-primary has its own gate and maintenance-off jobs (suffix -after-primary). */
+const resumeAfterPrimary = tail('-after-primary').resume;
+/**
+ * order: resume-after-primary (docs/upgrade.md): the primary is started, verified and given back before the
+ * secondary's install, which the downtime then leaves out; the secondary comes back as standby while jobs run. By
+ * resume-gate, jobs resume after the agents (as in the vendor's order) or as soon as the primary is verified.
+ */
+const RESUME_AFTER_PRIMARY_PIPELINES = {
+    'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
+    'after-primary': [
+        ...UNTIL_PRIMARY_UPGRADED,
+        ...primaryBack,
+        ...resumeAfterPrimary,
+        ...secondaryAfter,
+        [report],
     ],
-    [stage('start', 'primary', { inputs: startInputs })],
-    [stage('start', 'secondary', { inputs: startInputs })],
-    [
-        stage('verify', 'primary', { inputs: verifyInputs }),
-        stage('verify', 'secondary', { inputs: verifyInputs }),
-    ],
-    [stage('agents', 'primary', { job: 'agents', inputs: agentsInputs })],
-    [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
-    [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
-    [stage('report', null)],
+};
+/** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
+function upgradePipeline(order, resumeGate) {
+    return order === 'vendor' ? PIPELINE : RESUME_AFTER_PRIMARY_PIPELINES[resumeGate];
+}
+/** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
+const UPGRADE_GRAPHS = [
+    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
+    {
+        order: 'resume-after-primary',
+        resumeGate: 'after-agents',
+        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
+    },
+    {
+        order: 'resume-after-primary',
+        resumeGate: 'after-primary',
+        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
+    },
 ];
 /** Every step in order. */
 const STEPS = PIPELINE.flat();
@@ -60696,11 +60905,10 @@ const ROLLBACK_PIPELINE = [
     [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
     [stage('report', null, { fixed: rollback })],
 ];
-/** Each pipeline by the name the action's `pipeline` input gives it. */
-const PIPELINES = {
-    upgrade: PIPELINE,
-    rollback: ROLLBACK_PIPELINE,
-};
+/** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
+function pipelineFor(name, order = 'vendor', resumeGate = 'after-agents') {
+    return name === 'rollback' ? ROLLBACK_PIPELINE : upgradePipeline(order, resumeGate);
+}
 /** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
 function predecessors(job, pipeline = PIPELINE) {
     const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
@@ -60713,6 +60921,15 @@ function predecessors(job, pipeline = PIPELINE) {
             .filter((s) => s.job !== job)
             .map((s) => s.job);
     return (pipeline[index - 1] ?? []).map((s) => s.job);
+}
+/**
+ * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
+ * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
+ */
+function workflowNeeds(job, pipeline = PIPELINE) {
+    const step = pipeline.flat().find((s) => s.job === job);
+    const reads = step?.kind === 'stage' ? Object.values(step.fromJobs).map((f) => f.job) : [];
+    return [...new Set([...predecessors(job, pipeline), ...reads])];
 }
 /**
  * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
@@ -65789,7 +66006,9 @@ function octokitApi(token, run) {
 function findJob(jobs, title) {
     if (!jobs.read)
         return null;
-    return jobs.items.find((j) => j.name === title || j.name.endsWith(` / ${title}`)) ?? null;
+    const named = jobs.items.filter((j) => j.name === title || j.name.endsWith(` / ${title}`));
+    // Each order has its own jobs under the same names; the other order's are skipped.
+    return named.find((j) => j.conclusion !== 'skipped') ?? named[0] ?? null;
 }
 /** Why a read failed, in words that say what to change. */
 function explainApiError(err) {
@@ -66007,35 +66226,48 @@ function breakdown(span, now, intervals, jobs, note) {
         note,
     };
 }
+/** A span of JAMS work (the downtime, the time without failover), broken down from the stages and the jobs. */
+function breakDownSpan(pipeline, records, jobs, span, now, note) {
+    const end = breakdown_time(now) ?? Date.now();
+    return breakdown(span, now, [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, note);
+}
 /** The downtime's breakdown: stopping, installing, restoring, starting, the role, the stages' own work, the gaps. */
 function breakDownDowntime(pipeline, records, jobs, downtime, now) {
-    const end = breakdown_time(now) ?? Date.now();
-    return breakdown(downtime, now, [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, jobs.read
+    return breakDownSpan(pipeline, records, jobs, downtime, now, jobs.read
         ? "Each second of the downtime goes to one part; the time between jobs comes from GitHub's jobs (their start " +
             'and end), where the records of two hosts meet their clocks may differ by a second or two.'
         : "Each second of the downtime goes to one part, from the stage records; without GitHub's jobs, the time " +
             `between two stages is shown as one part (${jobs.reason}).`);
 }
+/** The note under the breakdown of the pair without failover (breakDownSpan of audit.withoutFailover). */
+const WITHOUT_FAILOVER_NOTE = 'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
+    'alone, so these parts cost failover, not downtime.';
+/** The spans the window's breakdown shows as one part each (rank -1), broken down in their own sections. */
+function spanIntervals(downtime, withoutFailover, end) {
+    const shown = [
+        { span: downtime, part: 'JAMS stopped: the downtime, broken down above', kind: 'downtime' },
+        ...(withoutFailover
+            ? [{ span: withoutFailover, part: WITHOUT_FAILOVER_PART, kind: 'work' }]
+            : []),
+    ];
+    return shown.flatMap(({ span, part, kind }) => {
+        const from = breakdown_time(span.from);
+        return from === null ? [] : [{ part, where: null, kind, from, to: breakdown_time(span.to) ?? end, rank: -1 }];
+    });
+}
+/** How the window's breakdown names the time after the downtime until the secondary is standby again. */
+const WITHOUT_FAILOVER_PART = 'after the downtime, the pair without failover: broken down above';
 /**
  * The maintenance window's breakdown: the downtime as one part, and around it every stage the records hold (drain,
  * backups, verify, and any stage a later pipeline adds), the waits for reviewers and the time between jobs.
  */
-function breakDownWindow(pipeline, records, jobs, window, downtime, now) {
+function breakDownWindow(pipeline, records, jobs, window, downtime, now, withoutFailover = null) {
     const end = breakdown_time(now) ?? Date.now();
-    const from = breakdown_time(downtime.from);
-    const down = from === null
-        ? []
-        : [
-            {
-                part: 'JAMS stopped: the downtime, broken down above',
-                where: null,
-                kind: 'downtime',
-                from,
-                to: breakdown_time(downtime.to) ?? end,
-                rank: -1,
-            },
-        ];
-    return breakdown(window, now, [...down, ...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)], jobs, jobs.read
+    return breakdown(window, now, [
+        ...spanIntervals(downtime, withoutFailover, end),
+        ...stageIntervals(records, end),
+        ...jobIntervals(pipeline, jobs, end),
+    ], jobs, jobs.read
         ? 'Time waiting for reviewers runs from the end of the jobs a gate waits for to the start of its job.'
         : `The waits at the gates are not measured: ${jobs.reason}.`);
 }
@@ -66176,6 +66408,20 @@ function measureDowntime(records, now) {
     });
 }
 /**
+ * After the downtime, the pair without failover: from the primary Running again to the end of the first successful
+ * start of the secondary after it (Backup Mode). In the vendor's order that is the secondary's start; with order
+ * resume-after-primary the secondary's whole upgrade is in it, outside the downtime.
+ */
+function measureWithoutFailover(records, downtime, now) {
+    const activeAt = downtime.open ? null : downtime.to;
+    const standbyAt = activeAt ? firstSuccess(recordsOf(records, 'start', 'secondary'), activeAt) : null;
+    return span(activeAt, standbyAt, now, {
+        none: 'The primary is not Running again after a downtime of this run.',
+        open: 'The primary runs alone: the secondary is not in Backup Mode again, so the pair has no failover until it is.',
+        closed: 'From the primary Running again to the secondary in Backup Mode: JAMS ran, without failover.',
+    });
+}
+/**
  * How long the maintenance window held new jobs: from maintenance-on's first change to maintenance-off's first
  * change, or to its success when it found the resource already restored.
  */
@@ -66230,7 +66476,7 @@ function failures(rows, records) {
 
 ;// CONCATENATED MODULE: ./src/report/next-steps.ts
 /** What the operator does next, most urgent first: the failed stage's own advice, then what the pair is left in. */
-function nextSteps(result, rows, failed, downtime, window, pipeline = 'upgrade') {
+function nextSteps(result, rows, failed, downtime, window, pipeline = 'upgrade', withoutFailover = null) {
     const steps = failed.map((f) => `${f.title}: ${f.nextStep}`);
     if (result === 'failed') {
         steps.push("Once the cause is fixed, use 'Re-run failed jobs' on the run page: the failed job and every job after it " +
@@ -66250,9 +66496,15 @@ function nextSteps(result, rows, failed, downtime, window, pipeline = 'upgrade')
             : `JAMS has been down since ${downtime.from}. Finish the upgrade (re-run the failed job), or end the outage ` +
                 'without it by running the start stage for the primary and then the secondary, once both run the same version.');
     }
+    if (withoutFailover?.open) {
+        steps.push(`The primary has run alone since ${withoutFailover.from} (order resume-after-primary): the pair has no ` +
+            'failover until the secondary is upgraded and in Backup Mode. Finish the secondary (re-run its failed job), ' +
+            'or roll back; leave the primary running meanwhile.');
+    }
     if (window.open) {
         steps.push(`The maintenance window has held new jobs since ${window.from}. Close it with maintenance-off (the resume ` +
-            'approval) once verify passes on both hosts; it restores the quantity recorded before the upgrade.');
+            `approval) once verify passes on ${withoutFailover ? 'the primary' : 'both hosts'}; it restores the quantity ` +
+            'recorded before the upgrade.');
     }
     return steps;
 }
@@ -66401,11 +66653,14 @@ function artifacts(input) {
 function buildAudit(input) {
     const { records, facts, run, runInfo, now } = input;
     const pipeline = input.pipeline ?? 'upgrade';
-    const steps = PIPELINES[pipeline].flat();
+    const graph = pipelineFor(pipeline, input.order, input.resumeGate);
+    const steps = graph.flat();
     const timeline = buildTimeline(steps, records, facts.jobs);
     const result = overallResult(timeline);
     const downtime = measureDowntime(records, now);
     const maintenanceWindow = measureMaintenanceWindow(records, now);
+    const order = pipeline === 'upgrade' ? (input.order ?? 'vendor') : null;
+    const withoutFailover = order === 'resume-after-primary' ? measureWithoutFailover(records, downtime, now) : null;
     const failed = failures(timeline, records);
     const gates = steps.filter((s) => s.kind === 'gate');
     const agents = latestAgents(records);
@@ -66413,6 +66668,8 @@ function buildAudit(input) {
         tool: 'jams-upgrade',
         kind: 'audit-report',
         pipeline,
+        order,
+        resumeGate: order ? (input.resumeGate ?? 'after-agents') : null,
         generatedAt: now,
         result,
         dryRun: records.length > 0 && records.every((r) => r.record.dryRun),
@@ -66429,9 +66686,13 @@ function buildAudit(input) {
         timeline,
         downtime,
         maintenanceWindow,
-        downtimeBreakdown: breakDownDowntime(PIPELINES[pipeline], records, facts.jobs, downtime, now),
-        windowBreakdown: breakDownWindow(PIPELINES[pipeline], records, facts.jobs, maintenanceWindow, downtime, now),
-        gateWaits: gateWaits(PIPELINES[pipeline], facts.jobs),
+        downtimeBreakdown: breakDownDowntime(graph, records, facts.jobs, downtime, now),
+        windowBreakdown: breakDownWindow(graph, records, facts.jobs, maintenanceWindow, downtime, now, withoutFailover),
+        withoutFailover,
+        withoutFailoverBreakdown: withoutFailover
+            ? breakDownSpan(graph, records, facts.jobs, withoutFailover, now, WITHOUT_FAILOVER_NOTE)
+            : null,
+        gateWaits: gateWaits(graph, facts.jobs),
         versions: versionsByHost(records),
         agents,
         approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
@@ -66439,7 +66700,7 @@ function buildAudit(input) {
         failures: failed,
         hosts: hostStates(records),
         nextSteps: [
-            ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+            ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline, withoutFailover),
             ...agentNextSteps(agents),
         ],
         rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,
@@ -66466,7 +66727,7 @@ const REPORT_MARKDOWN = 'report.md';
  * writes report.json, report.md and the job summary. It reports a failed upgrade; it fails only when it cannot
  * write the report.
  */
-const report = {
+const report_report = {
     hostless: true,
     async run(ctx) {
         const { recordsFolder, token } = ctx.settings.report;
@@ -66493,6 +66754,8 @@ const report = {
             recordsFolder,
             now: new Date().toISOString(),
             pipeline: ctx.settings.pipeline,
+            order: ctx.settings.order,
+            resumeGate: ctx.settings.resumeGate,
         });
         const markdown = renderAudit(audit);
         const jsonPath = (0,external_node_path_namespaceObject.join)(ctx.folder, REPORT_JSON);
@@ -67026,19 +67289,21 @@ const verify = {
 
 
 
+
 const STAGES = {
     preflight: preflight,
     'maintenance-on': maintenanceOn,
     backup: backup,
     stop: stop,
-    upgrade: upgrade_upgrade,
-    start: start,
-    verify: verify,
+    // With order resume-after-primary, the secondary's failures say the primary keeps running.
+    upgrade: keepingThePrimary(upgrade_upgrade),
+    start: keepingThePrimary(start),
+    verify: keepingThePrimary(verify),
     agents: agents,
     'maintenance-off': maintenanceOff,
     restore: restore,
     reinstall: reinstall,
-    report: report,
+    report: report_report,
 };
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -67184,6 +67449,9 @@ function setOutputs(record, recordPath) {
     const agentHosts = record.data['agentHosts'];
     if (agentHosts)
         lib_core/* setOutput */.uH('agent-hosts', agentHostsOutput(agentHosts));
+    const orderPlan = record.data['orderPlan'];
+    if (typeof orderPlan === 'string')
+        lib_core/* setOutput */.uH('order-plan', orderPlan);
     const restorePlan = record.data['restorePlan'];
     if (restorePlan)
         lib_core/* setOutput */.uH('restore-plan', JSON.stringify(restorePlan.show));

@@ -265,18 +265,20 @@ function folderOnBoth(folder: string, windowsPath: string): string[] {
 /** The share writeLabInstaller puts installers on, as the lab's shares name it. */
 export const INSTALLER_SHARE = 'fileserver\\jams';
 
-/** Named faults, for tests and `npm run rehearse -- --fault <name>`. */
-export const FAULTS: Record<
-  string,
-  {
-    description: string;
-    apply: (s: LabState) => void;
-    /** A fault that acts on files rather than the state: the rehearsal runs it after the upgrade, before the rollback. */
-    beforeRollback?: (folder: string) => void;
-    /** Files a fault puts on the nodes' disks when it is injected (after apply). */
-    files?: (folder: string) => void;
-  }
-> = {
+/**
+ * A named fault: a change to the lab's state (apply), or to each node's own (node), which lands on both nodes, or on
+ * one with `<name>@primary` or `<name>@secondary` (resolveFault).
+ */
+export type LabFault = {
+  description: string;
+  /** A fault that acts on files rather than the state: the rehearsal runs it after the upgrade, before the rollback. */
+  beforeRollback?: (folder: string) => void;
+  /** Files a fault puts on the nodes' disks when it is injected (after apply). */
+  files?: (folder: string) => void;
+} & ({ apply: (s: LabState) => void; node?: never } | { node: (n: LabNode) => void; apply?: never });
+
+/** Named faults, for tests and `npm run rehearse -- --fault <name>[@node]`. */
+export const FAULTS: Record<string, LabFault> = {
   'stuck-stop': {
     description: 'JAMS Scheduler on the primary hangs in StopPending',
     apply: (s) => s.nodes.primary.faults.stuckStopPending.push('JAMSScheduler'),
@@ -338,62 +340,60 @@ export const FAULTS: Record<
   'installer-1603': {
     description:
       'the JAMS installer fails with exit code 1603 (fatal error) on both nodes and changes nothing',
-    apply: (s) => forBoth(s, (n) => (n.faults.installerExitCode = 1603)),
+    node: (n) => (n.faults.installerExitCode = 1603),
   },
   'installer-3010': {
     description: 'the JAMS installer succeeds with exit code 3010 (reboot required) on both nodes',
-    apply: (s) => forBoth(s, (n) => (n.faults.installerExitCode = 3010)),
+    node: (n) => (n.faults.installerExitCode = 3010),
   },
   'installer-hang': {
     description: 'the JAMS installer never ends on both nodes',
-    apply: (s) => forBoth(s, (n) => (n.faults.installerHangs = true)),
+    node: (n) => (n.faults.installerHangs = true),
   },
   'installer-allows-downgrade': {
     description:
       'the JAMS installer installs over a newer version on both nodes (by default it refuses with 1638)',
-    apply: (s) => forBoth(s, (n) => (n.faults.installerAllowsDowngrade = true)),
+    node: (n) => (n.faults.installerAllowsDowngrade = true),
   },
   'installer-kind-installshield': {
     description:
       'the JAMS installer is an InstallShield setup (silent with /s /v"/qn", not /quiet): the lab writes its installers ' +
       'with an InstallShield image, and preflight refuses the default arguments',
-    apply: (s) => forBoth(s, (n) => (n.faults.installerKind = 'installshield')),
+    node: (n) => (n.faults.installerKind = 'installshield'),
   },
   'failover-no-role': {
     description: 'Get-JAMSFailoverStatus answers without a Role member on both nodes',
-    apply: (s) => forBoth(s, (n) => (n.faults.failoverShape = 'no-role')),
+    node: (n) => (n.faults.failoverShape = 'no-role'),
   },
   'services-renamed': {
     description: 'the JAMS services have other short names (JAMS_Executor, JAMS_Server, JAMS_Scheduler)',
-    apply: (s) =>
-      forBoth(s, (n) => {
-        for (const name of ['JAMSExecutor', 'JAMSServer', 'JAMSScheduler'])
-          renameService(n, name, name.replace('JAMS', 'JAMS_'));
-      }),
+    node: (n) => {
+      for (const name of ['JAMSExecutor', 'JAMSServer', 'JAMSScheduler'])
+        renameService(n, name, name.replace('JAMS', 'JAMS_'));
+    },
   },
   'roles-swapped': {
     description: 'JAMS names JAMS-PRI the Secondary and JAMS-SEC the Primary (the runner labels are swapped)',
-    apply: (s) => forBoth(s, (n) => (n.faults.rolesSwapped = true)),
+    node: (n) => (n.faults.rolesSwapped = true),
   },
   standalone: {
     description: 'JAMS names both nodes Standalone: they are not configured as a failover pair',
-    apply: (s) => forBoth(s, (n) => (n.faults.standalone = true)),
+    node: (n) => (n.faults.standalone = true),
   },
   'jams-6': {
     description: 'both nodes run JAMS 6.5.18, whose folders keep Requirements rather than Elements',
-    apply: (s) =>
-      forBoth(s, (n) => {
-        n.faults.jams6 = true;
-        n.version = '6.5.18';
-      }),
+    node: (n) => {
+      n.faults.jams6 = true;
+      n.version = '6.5.18';
+    },
   },
   'kept-entries': {
     description: 'completed entries show the EntryState CompletedKept (a deploy entry kept in the monitor)',
-    apply: (s) => forBoth(s, (n) => (n.faults.keptEntries = true)),
+    node: (n) => (n.faults.keptEntries = true),
   },
   'resource-no-quantity': {
     description: 'JAMS resource items have no QuantityAvailable member',
-    apply: (s) => forBoth(s, (n) => (n.faults.resourceShape = true)),
+    node: (n) => (n.faults.resourceShape = true),
   },
   'slow-share': {
     description: `the installer share \\\\${INSTALLER_SHARE} is slow: hashing, copying or installing from it takes longer`,
@@ -655,9 +655,37 @@ export function cloneLab(from: string, to: string): LabState {
   });
 }
 
+/** A fault by its name, `installer-1603` (both nodes) or `installer-1603@secondary` (one node); null when unknown. */
+export function resolveFault(
+  name: string,
+): (Pick<LabFault, 'description' | 'beforeRollback' | 'files'> & { apply: (s: LabState) => void }) | null {
+  const [base = '', node, ...rest] = name.split('@');
+  const fault = FAULTS[base];
+  if (!fault || rest.length > 0) return null;
+  const { apply, node: edit, beforeRollback, files } = fault;
+  if (node === undefined) {
+    return {
+      description: fault.description,
+      apply: apply ?? ((s) => forBoth(s, edit)),
+      beforeRollback,
+      files,
+    };
+  }
+  if (!edit || (node !== 'primary' && node !== 'secondary')) return null;
+  return {
+    description: `${fault.description.replace(/ on both nodes/, '')}, on the ${node} only`,
+    apply: (s) => edit(s.nodes[node]),
+  };
+}
+
 export function injectFault(folder: string, name: string): void {
-  const fault = FAULTS[name];
-  if (!fault) throw new Error(`Unknown lab fault '${name}'. Known: ${Object.keys(FAULTS).join(', ')}.`);
+  const fault = resolveFault(name);
+  if (!fault) {
+    throw new Error(
+      `Unknown lab fault '${name}'. Known: ${Object.keys(FAULTS).join(', ')}; a node's own fault takes @primary or ` +
+        `@secondary: ${perNodeFaults().join(', ')}.`,
+    );
+  }
   if (!existsSync(join(folder, 'state.json'))) throw new Error(`No lab in ${folder}: create it first.`);
   editLab(folder, fault.apply);
   fault.files?.(folder);
@@ -686,6 +714,13 @@ export function putSecretsInConfig(folder: string): void {
       );
     writeFileSync(file, text);
   }
+}
+
+/** The faults a node has of its own, which take @primary or @secondary. */
+export function perNodeFaults(): string[] {
+  return Object.entries(FAULTS)
+    .filter(([, f]) => f.node)
+    .map(([name]) => name);
 }
 
 /** A node's folder path for a Windows path, as the lab maps it (C:\X -> <lab>/<node>/C/X). */

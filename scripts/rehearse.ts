@@ -1,6 +1,7 @@
-// `npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage] [--dry-run]
-// [--out <folder>]`: the whole upgrade against a fresh lab pair, through the built action (dist/), in the pipeline's
-// order (src/pipeline.ts), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
+// `npm run rehearse [-- --fault <name>[@node]] [--order <order>] [--resume-gate <gate>] [--then-rollback |
+// --rollback-only] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]`: the whole upgrade against a fresh lab
+// pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts, the graph --order and
+// --resume-gate choose), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
 // Each stage's summary is printed; the run folders and the reports stay in ./rehearsal.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -11,7 +12,13 @@ import * as control from '../lab/control.js';
 import { INSTALLER_SHARE, LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
 import { runBuiltAction } from '../lab/runner.js';
 import type { AuditReport } from '../src/report/audit.js';
-import { PIPELINES, type PipelineName, type StageStep } from '../src/pipeline.js';
+import { pipelineFor, type PipelineName, type StageStep } from '../src/pipeline.js';
+import {
+  RESUME_GATES,
+  UPGRADE_ORDERS,
+  type ResumeGate,
+  type UpgradeOrder,
+} from '../src/jams/upgrade-order.js';
 import { REPORT_MARKDOWN } from '../src/stages/report.js';
 
 const TARGET_VERSION = '7.4.0';
@@ -58,6 +65,8 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'file-share-root': `\\\\${INSTALLER_SHARE}`,
     'agent-hosts-allowed': '*.corp.example',
     'agent-msi-signer': '',
+    order: args.order ?? 'vendor',
+    'resume-gate': args['resume-gate'] ?? 'after-agents',
   };
 }
 
@@ -77,6 +86,8 @@ function rollbackInputs(labFolder: string, upgrade: Record<string, string>): Rec
 const { values: args } = parseArgs({
   options: {
     fault: { type: 'string' },
+    order: { type: 'string' },
+    'resume-gate': { type: 'string' },
     'then-rollback': { type: 'boolean', default: false },
     'rollback-only': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -89,19 +100,31 @@ const { values: args } = parseArgs({
   },
 });
 const faults = Object.entries(control.FAULTS)
-  .map(([name, f]) => `  ${name.padEnd(26)} ${f.description}`)
+  .map(([name, f]) => `  ${`${name}${f.node ? '[@node]' : ''}`.padEnd(34)} ${f.description}`)
   .join('\n');
 const profiles = Object.keys(control.TIMING_PROFILES).join(', ');
-const badFault = args.fault !== undefined && !(args.fault in control.FAULTS);
+const fault = args.fault === undefined ? null : control.resolveFault(args.fault);
+const badFault = args.fault !== undefined && !fault;
 const badProfile = args.profile !== undefined && !(args.profile in control.TIMING_PROFILES);
-if (args.help || badFault || badProfile) {
-  if (badFault) console.error(`Unknown fault '${args.fault}'.`);
+const badOrder = args.order !== undefined && !(UPGRADE_ORDERS as readonly string[]).includes(args.order);
+const badGate =
+  args['resume-gate'] !== undefined && !(RESUME_GATES as readonly string[]).includes(args['resume-gate']);
+if (args.help || badFault || badProfile || badOrder || badGate) {
+  if (badFault)
+    console.error(`Unknown fault '${args.fault}' (a node's own fault takes @primary or @secondary).`);
   if (badProfile) console.error(`Unknown profile '${args.profile}': use one of ${profiles}.`);
+  if (badOrder) console.error(`Unknown order '${args.order}': use one of ${UPGRADE_ORDERS.join(', ')}.`);
+  if (badGate)
+    console.error(`Unknown resume gate '${args['resume-gate']}': use one of ${RESUME_GATES.join(', ')}.`);
   console.log(
     [
-      'npm run rehearse [-- --fault <name>] [--then-rollback | --rollback-only] [--profile <name>] [--no-stage]',
-      '                 [--dry-run] [--out <folder>] [--logs <folder>]',
+      'npm run rehearse [-- --fault <name>[@node]] [--order <order>] [--resume-gate <gate>]',
+      '                 [--then-rollback | --rollback-only] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]',
+      '                 [--logs <folder>]',
       '',
+      `  --order           the upgrade's order (${UPGRADE_ORDERS.join(', ')}; docs/upgrade.md)`,
+      `  --resume-gate     where approve resume comes (${RESUME_GATES.join(', ')}; after-primary needs`,
+      '                    --order resume-after-primary)',
       '  --then-rollback   after the upgrade (failed or not), roll the pair back (docs/rollback.md)',
       '  --rollback-only   upgrade quietly (it must succeed), then show the rollback of the upgraded pair',
       `  --profile         the lab's delays (${profiles}); realistic is a real pair's, 60 times faster`,
@@ -110,7 +133,7 @@ if (args.help || badFault || badProfile) {
       '  --dry-run         a dry run; with a rollback only the rollback is dry (the upgrade it undoes is real), and',
       '                    its verify fails on the version, since nothing was changed',
       '',
-      `Faults:\n${faults}`,
+      `Faults (a [@node] fault lands on both nodes, or on one with @primary or @secondary):\n${faults}`,
     ].join('\n'),
   );
   process.exit(args.help ? 0 : 2);
@@ -212,7 +235,11 @@ function runStep(step: StageStep, phase: Phase) {
 /** The pipeline's steps in order; the first failed stage stops it, and the report runs anyway, as in the workflow. */
 function runPipeline(phase: Phase): { failed: string | null; result: string | undefined } {
   rmSync(phase.runFolder, { recursive: true, force: true });
-  const steps = PIPELINES[phase.pipeline].flat();
+  const steps = pipelineFor(
+    phase.pipeline,
+    (args.order ?? 'vendor') as UpgradeOrder,
+    (args['resume-gate'] ?? 'after-agents') as ResumeGate,
+  ).flat();
   const report = steps.find((s): s is StageStep => s.kind === 'stage' && s.role === null);
   let failed: string | null = null;
   for (const step of steps) {
@@ -225,6 +252,9 @@ function runPipeline(phase: Phase): { failed: string | null; result: string | un
       if (phase.quiet) continue;
       rule(`${phase.pipeline}: ${step.title}: AUTO-APPROVED by the rehearsal`);
       console.log(`In a workflow run, a reviewer of the protected environment approves ${step.approves}.`);
+      // The downtime gate's job shows the order preflight (primary) states (output order-plan).
+      const order = phase.outputs.get('preflight-primary')?.['order-plan'];
+      if (step.job === 'approve-downtime' && order) console.log(order);
       // The rollback gate's job shows the backup from preflight (primary)'s restore-plan output.
       const plan = phase.outputs.get('preflight-primary')?.['restore-plan'];
       if (step.job === 'approve-rollback' && plan) {
@@ -253,7 +283,7 @@ if (args.profile) {
 }
 if (args.fault) {
   control.injectFault(labFolder, args.fault);
-  console.log(`FAULT injected: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
+  console.log(`FAULT injected: ${args.fault}: ${fault?.description}`);
 }
 // After the fault: one that changes the nodes' files (secret-in-config) changes the pair the rollback returns to.
 const before = control.snapshotPair(labFolder);
@@ -275,7 +305,7 @@ const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
 /** The rollback of what the upgrade left, and the evidence that the pair is back as it was before the upgrade. */
 function rehearseRollback(): boolean {
   rule(`THEN THE ROLLBACK: ${upgradeLine}`);
-  const forge = args.fault ? control.FAULTS[args.fault]?.beforeRollback : undefined;
+  const forge = args.fault ? control.resolveFault(args.fault)?.beforeRollback : undefined;
   if (args.fault && forge) {
     forge(labFolder);
     console.log(`FAULT acting now: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
@@ -417,10 +447,25 @@ function printDowntime(runFolder: string): void {
     `DOWNTIME ${audit.downtime.seconds} s (measured); its ${parts.length} parts add up to ${sum.toFixed(1)} s` +
       `; the longest: ${parts[0]?.where ? `${parts[0].where}: ` : ''}${parts[0]?.part}`,
   );
+  const after = audit.withoutFailover;
+  if (after?.from) {
+    console.log(
+      `AFTER THE DOWNTIME, the pair without failover: ${after.seconds} s${after.open ? ' so far, still open' : ''} ` +
+        `(order ${audit.order}): ${after.note}`,
+    );
+  }
+}
+
+/** The pair as the lab holds it after the upgrade: each node's version and failover role. */
+function printPair(): void {
+  const pair = control.snapshotPair(labFolder);
+  const node = (n: 'primary' | 'secondary') => `${n} ${pair[n].version || 'not installed'} ${pair[n].role}`;
+  console.log(`PAIR after the upgrade: ${node('primary')}; ${node('secondary')}`);
 }
 
 if (!rollbackMode) {
   printDowntime(upgradeRuns);
+  printPair();
   rule(
     upgrade.failed
       ? `REHEARSAL FAILED at ${upgrade.failed}; the report says: ${upgrade.result ?? 'no report'}`

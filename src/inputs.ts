@@ -29,6 +29,7 @@ import {
   SERVICE_NAME_CANDIDATES,
 } from './jams/unverified.js';
 import { STAGE_NAMES } from './stages/names.js';
+import { RESUME_GATES, UPGRADE_ORDERS } from './jams/upgrade-order.js';
 
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
 export class InputError extends Error {
@@ -172,6 +173,16 @@ const INPUTS = {
     schema: z.enum(['upgrade', 'rollback']),
     fix: 'use upgrade or rollback (the workflow this stage runs in)',
   },
+  order: {
+    schema: z.enum(UPGRADE_ORDERS),
+    fix:
+      "use vendor (the vendor's order, the default) or resume-after-primary (the primary back before the " +
+      "secondary's install; a deviation to rehearse on a test pair first, docs/upgrade.md)",
+  },
+  'resume-gate': {
+    schema: z.enum(RESUME_GATES),
+    fix: 'use after-agents (approve resume after the whole upgrade) or after-primary (with order: resume-after-primary)',
+  },
   'restore-backup-file': {
     schema: windowsFileWith('.bak'),
     fix:
@@ -255,6 +266,8 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'allow-downgrade': 'false',
   'config-mode': 'merge',
   pipeline: 'upgrade',
+  order: 'vendor',
+  'resume-gate': 'after-agents',
   'uninstall-first': 'false',
   'agent-method': 'deploy',
   'agents-parallel': '8',
@@ -389,6 +402,15 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         'backup-path to the folder it was taken to.',
     );
   }
+  const order = read('order') ?? 'vendor';
+  const resumeGate = read('resume-gate') ?? 'after-agents';
+  if (resumeGate === 'after-primary' && order !== 'resume-after-primary') {
+    problems.push(
+      `input 'resume-gate' has the value 'after-primary' but 'order' is '${order}': the vendor's order upgrades the ` +
+        'secondary inside the downtime, so jobs resume after the agents. Use resume-gate: after-agents, or ' +
+        'order: resume-after-primary.',
+    );
+  }
   if (stage === 'upgrade' || stage === 'reinstall') {
     for (const name of ['installer-path', 'installer-sha256'] as const) {
       if (!core.getInput(name).trim()) {
@@ -489,6 +511,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     report: { recordsFolder: recordsFolderInput ? resolve(recordsFolderInput) : runFolder, token },
     labFolder: lab ? resolve(lab) : null,
     pipeline,
+    order,
+    resumeGate,
     restore,
     fileShareRoot,
   };

@@ -156,6 +156,8 @@ function setOutputs(record: StageRecord, recordPath: string): void {
   }
   const agentHosts = record.data['agentHosts'] as AgentHostsData | undefined;
   if (agentHosts) core.setOutput('agent-hosts', agentHostsOutput(agentHosts));
+  const orderPlan = record.data['orderPlan'];
+  if (typeof orderPlan === 'string') core.setOutput('order-plan', orderPlan);
   const restorePlan = record.data['restorePlan'] as { show: Record<string, string> } | undefined;
   if (restorePlan) core.setOutput('restore-plan', JSON.stringify(restorePlan.show));
   const agents = record.data['agents'] as AgentsData | undefined;

@@ -2,6 +2,7 @@
 // (.github/workflows/jams-upgrade.yml, jams-rollback.yml) must follow them (__tests__/workflow.test.ts proves that),
 // `npm run rehearse` runs them, and the report orders its timeline by them.
 import type { HostRole } from './jams/roles.js';
+import type { ResumeGate, UpgradeOrder } from './jams/upgrade-order.js';
 
 /** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
 export const ACTION_REF = 'jams-upgrade/jams-upgrade@v1';
@@ -160,25 +161,33 @@ const agentsInputs = [
   'client-installer-arguments',
 ];
 
-/**
- * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
- * job of the group before it; the jobs inside a group may run in parallel.
- */
-export const PIPELINE: Pipeline = [
+/** The upgrade's stages that read the order: preflight states it, the secondary's refuse out of it, the report follows it. */
+const orderInputs = ['order', 'resume-gate'];
+const withOrder = (inputs: readonly string[]) => [...inputs, ...orderInputs];
+
+/** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
+const UNTIL_PRIMARY_UPGRADED: Pipeline = [
   [
-    // The primary proves the JAMS database the backup will use (the inputs, else common.config), and lists the hosts
-    // the agents stage will reach for the downtime gate (output agent-hosts).
+    // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
+    // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
     stage('preflight', 'primary', {
-      inputs: [...preflightInputs, 'sql-server', 'sql-database', 'agents', 'agent-method', 'clients'],
-      outputs: ['agent-hosts'],
+      inputs: withOrder([
+        ...preflightInputs,
+        'sql-server',
+        'sql-database',
+        'agents',
+        'agent-method',
+        'clients',
+      ]),
+      outputs: ['agent-hosts', 'order-plan'],
     }),
-    stage('preflight', 'secondary', { inputs: preflightInputs }),
+    stage('preflight', 'secondary', { inputs: withOrder(preflightInputs) }),
   ],
   [
     gate(
       'approve-downtime',
       'approve downtime',
-      'stopping JAMS: the maintenance window, the backups and the upgrade',
+      'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states',
     ),
   ],
   [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
@@ -188,26 +197,109 @@ export const PIPELINE: Pipeline = [
   ],
   [stage('stop', 'primary', { inputs: stopInputs })],
   [stage('stop', 'secondary', { inputs: stopInputs })],
-  [stage('upgrade', 'primary', { inputs: upgradeInputs, secrets: upgradeSecrets, outputs: upgradeOutputs })],
   [
-    stage('upgrade', 'secondary', {
-      inputs: upgradeInputs,
+    stage('upgrade', 'primary', {
+      inputs: withOrder(upgradeInputs),
+      secrets: upgradeSecrets,
+      outputs: upgradeOutputs,
+    }),
+  ],
+];
+
+/** The upgrade's jobs after the primary's install, by a job-id suffix: the orders need jobs of their own. */
+function tail(suffix: string) {
+  const job = (name: string) => `${name}${suffix}`;
+  return {
+    upgradeSecondary: stage('upgrade', 'secondary', {
+      job: job('upgrade-secondary'),
+      inputs: withOrder(upgradeInputs),
       secrets: upgradeSecrets,
       outputs: upgradeOutputs,
       fromJobs: { 'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' } },
     }),
-  ],
-  [stage('start', 'primary', { inputs: startInputs })],
-  [stage('start', 'secondary', { inputs: startInputs })],
-  [
-    stage('verify', 'primary', { inputs: verifyInputs }),
-    stage('verify', 'secondary', { inputs: verifyInputs }),
-  ],
-  [stage('agents', 'primary', { job: 'agents', inputs: agentsInputs })],
-  [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
-  [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
-  [stage('report', null)],
+    start: (role: HostRole) =>
+      stage('start', role, { job: job(`start-${role}`), inputs: withOrder(startInputs) }),
+    verify: (role: HostRole) =>
+      stage('verify', role, { job: job(`verify-${role}`), inputs: withOrder(verifyInputs) }),
+    agents: stage('agents', 'primary', { job: job('agents'), inputs: agentsInputs }),
+    resume: [
+      [gate(job('approve-resume'), 'approve resume', 'resuming jobs: the maintenance window closes')],
+      [
+        stage('maintenance-off', 'primary', {
+          job: job('maintenance-off'),
+          inputs: ['maintenance-resource'],
+        }),
+      ],
+    ] as Pipeline,
+  };
+}
+
+const report = stage('report', null, { inputs: orderInputs });
+
+const vendor = tail('');
+/**
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
+ * job of the group before it; the jobs inside a group may run in parallel.
+ */
+export const PIPELINE: Pipeline = [
+  ...UNTIL_PRIMARY_UPGRADED,
+  [vendor.upgradeSecondary],
+  [vendor.start('primary')],
+  [vendor.start('secondary')],
+  [vendor.verify('primary'), vendor.verify('secondary')],
+  [vendor.agents],
+  ...vendor.resume,
+  [report],
 ];
+
+// order: resume-after-primary. Its own jobs (suffix -rap), since a workflow cannot change a job's needs at run time.
+const rap = tail('-rap');
+const primaryBack: Pipeline = [[rap.start('primary')], [rap.verify('primary')]];
+const secondaryAfter: Pipeline = [
+  [rap.upgradeSecondary],
+  [rap.start('secondary')],
+  [rap.verify('secondary')],
+  [rap.agents],
+];
+/** resume-gate: after-primary has its own gate and maintenance-off jobs (suffix -after-primary). */
+const resumeAfterPrimary = tail('-after-primary').resume;
+
+/**
+ * order: resume-after-primary (docs/upgrade.md): the primary is started, verified and given back before the
+ * secondary's install, which the downtime then leaves out; the secondary comes back as standby while jobs run. By
+ * resume-gate, jobs resume after the agents (as in the vendor's order) or as soon as the primary is verified.
+ */
+export const RESUME_AFTER_PRIMARY_PIPELINES: Readonly<Record<ResumeGate, Pipeline>> = {
+  'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
+  'after-primary': [
+    ...UNTIL_PRIMARY_UPGRADED,
+    ...primaryBack,
+    ...resumeAfterPrimary,
+    ...secondaryAfter,
+    [report],
+  ],
+};
+
+/** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
+export function upgradePipeline(order: UpgradeOrder, resumeGate: ResumeGate): Pipeline {
+  return order === 'vendor' ? PIPELINE : RESUME_AFTER_PRIMARY_PIPELINES[resumeGate];
+}
+
+/** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
+export const UPGRADE_GRAPHS: readonly { order: UpgradeOrder; resumeGate: ResumeGate; pipeline: Pipeline }[] =
+  [
+    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
+    {
+      order: 'resume-after-primary',
+      resumeGate: 'after-agents',
+      pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
+    },
+    {
+      order: 'resume-after-primary',
+      resumeGate: 'after-primary',
+      pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
+    },
+  ];
 
 /** Every step in order. */
 export const STEPS: readonly Step[] = PIPELINE.flat();
@@ -295,11 +387,14 @@ export const ROLLBACK_PIPELINE: Pipeline = [
 
 export type PipelineName = 'upgrade' | 'rollback';
 
-/** Each pipeline by the name the action's `pipeline` input gives it. */
-export const PIPELINES: Readonly<Record<PipelineName, Pipeline>> = {
-  upgrade: PIPELINE,
-  rollback: ROLLBACK_PIPELINE,
-};
+/** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
+export function pipelineFor(
+  name: PipelineName,
+  order: UpgradeOrder = 'vendor',
+  resumeGate: ResumeGate = 'after-agents',
+): Pipeline {
+  return name === 'rollback' ? ROLLBACK_PIPELINE : upgradePipeline(order, resumeGate);
+}
 
 /** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
 export function predecessors(job: string, pipeline: Pipeline = PIPELINE): string[] {
@@ -312,6 +407,16 @@ export function predecessors(job: string, pipeline: Pipeline = PIPELINE): string
       .filter((s) => s.job !== job)
       .map((s) => s.job);
   return (pipeline[index - 1] ?? []).map((s) => s.job);
+}
+
+/**
+ * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
+ * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
+ */
+export function workflowNeeds(job: string, pipeline: Pipeline = PIPELINE): string[] {
+  const step = pipeline.flat().find((s) => s.job === job);
+  const reads = step?.kind === 'stage' ? Object.values(step.fromJobs).map((f) => f.job) : [];
+  return [...new Set([...predecessors(job, pipeline), ...reads])];
 }
 
 /**

@@ -5,6 +5,7 @@ import type { HostRole } from './jams/roles.js';
 import type { PipelineName } from './pipeline.js';
 import type { ServiceKind } from './jams/services.js';
 import type { StageName } from './stages/names.js';
+import type { ResumeGate, UpgradeOrder } from './jams/upgrade-order.js';
 
 /** Everything a stage may know about how it was asked to run. Built once, from the inputs, in getSettings(). */
 export interface Settings {
@@ -58,6 +59,10 @@ export interface Settings {
   labFolder: string | null;
   /** The workflow the stage runs in: preflight, maintenance-on, stop and the report do what a rollback needs. */
   pipeline: PipelineName;
+  /** The upgrade's order (vendor, or resume-after-primary: the secondary's install after the downtime). */
+  order: UpgradeOrder;
+  /** Where approve resume comes: after-agents, or after-primary (resume-after-primary only). */
+  resumeGate: ResumeGate;
   /** The rollback's restore: a backup named by restore-backup-file instead of the one the host's records give. */
   restore: { backupFile: string | null };
   /** A trust root from the protected environment: the installers and the backup to restore are read only under it. */

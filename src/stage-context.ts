@@ -32,6 +32,12 @@ export function neutralizeCommands(text: string): string {
   return text.replace(/(^|[\r\n\u2028\u2029])([^\S\r\n\u2028\u2029]*)(?=::|##\[)/g, '$1$2| ');
 }
 
+/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
+export function refuseUnlessDryRun(ctx: StageContext, error: StageError): void {
+  if (!ctx.settings.dryRun) throw error;
+  ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+}
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;

@@ -59,12 +59,19 @@ export function renderAudit(a: AuditReport): string {
     table(
       ['Measure', 'Value'],
       [
+        ...(a.order ? [['Order', `${a.order}, resume gate ${a.resumeGate ?? 'after-agents'}`]] : []),
         ['Downtime', describeSpan(a.downtime)],
+        ...(a.withoutFailover
+          ? [['After the downtime, the pair without failover', describeSpan(a.withoutFailover)]]
+          : []),
         ['Maintenance window', describeSpan(a.maintenanceWindow)],
       ],
     ),
   );
   out.push(...renderBreakdown('Where the downtime went', a.downtimeBreakdown));
+  if (a.withoutFailoverBreakdown) {
+    out.push(...renderBreakdown('After the downtime, the pair without failover', a.withoutFailoverBreakdown));
+  }
   out.push(...renderBreakdown('Where the maintenance window went', a.windowBreakdown));
   const waits = renderGateWaits(a.gateWaits);
   if (waits) out.push(waits);

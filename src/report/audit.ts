@@ -1,9 +1,18 @@
 import { dirname } from 'node:path';
 import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
-import { PIPELINES, type GateStep, type PipelineName } from '../pipeline.js';
+import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
+import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
-import { breakDownDowntime, breakDownWindow, gateWaits, type Breakdown, type GateWait } from './breakdown.js';
-import { measureDowntime, measureMaintenanceWindow, type Span } from './downtime.js';
+import {
+  breakDownDowntime,
+  breakDownWindow,
+  breakDownSpan,
+  WITHOUT_FAILOVER_NOTE,
+  gateWaits,
+  type Breakdown,
+  type GateWait,
+} from './breakdown.js';
+import { measureDowntime, measureMaintenanceWindow, measureWithoutFailover, type Span } from './downtime.js';
 import { runUrl, type Review, type RunFacts, type RunRef } from './github-run.js';
 import { failures, hostStates, type HostState, type StepFailure } from './host-state.js';
 import { nextSteps } from './next-steps.js';
@@ -19,6 +28,9 @@ export interface AuditReport {
   kind: 'audit-report';
   /** Which workflow's run this reports on: its steps make the timeline. */
   pipeline: PipelineName;
+  /** The upgrade's order and resume gate (null in a rollback's report): the timeline and the spans follow them. */
+  order: UpgradeOrder | null;
+  resumeGate: ResumeGate | null;
   generatedAt: string;
   result: 'succeeded' | 'failed' | 'incomplete';
   dryRun: boolean;
@@ -39,6 +51,12 @@ export interface AuditReport {
   downtimeBreakdown: Breakdown;
   /** Where the maintenance window went, the downtime one part of it. */
   windowBreakdown: Breakdown;
+  /**
+   * order resume-after-primary: after the downtime, the pair without failover (the primary Running, the secondary
+   * upgraded and started), and where that time went; null in the vendor's order, where it is the secondary's start.
+   */
+  withoutFailover: Span | null;
+  withoutFailoverBreakdown: Breakdown | null;
   /** How long each gate waited for its reviewers (from GitHub's jobs). */
   gateWaits: GateWait[];
   versions: HostVersions[];
@@ -66,6 +84,9 @@ export interface AuditInput {
   now: string;
   /** The pipeline whose run this is; the upgrade's when not given. */
   pipeline?: PipelineName;
+  /** The upgrade's order and resume gate: its graph orders the timeline; the vendor's when not given. */
+  order?: UpgradeOrder;
+  resumeGate?: ResumeGate;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -98,11 +119,15 @@ function artifacts(input: AuditInput): AuditReport['artifacts'] {
 export function buildAudit(input: AuditInput): AuditReport {
   const { records, facts, run, runInfo, now } = input;
   const pipeline = input.pipeline ?? 'upgrade';
-  const steps = PIPELINES[pipeline].flat();
+  const graph = pipelineFor(pipeline, input.order, input.resumeGate);
+  const steps = graph.flat();
   const timeline = buildTimeline(steps, records, facts.jobs);
   const result = overallResult(timeline);
   const downtime = measureDowntime(records, now);
   const maintenanceWindow = measureMaintenanceWindow(records, now);
+  const order = pipeline === 'upgrade' ? (input.order ?? 'vendor') : null;
+  const withoutFailover =
+    order === 'resume-after-primary' ? measureWithoutFailover(records, downtime, now) : null;
   const failed = failures(timeline, records);
   const gates = steps.filter((s): s is GateStep => s.kind === 'gate');
   const agents = latestAgents(records);
@@ -110,6 +135,8 @@ export function buildAudit(input: AuditInput): AuditReport {
     tool: 'jams-upgrade',
     kind: 'audit-report',
     pipeline,
+    order,
+    resumeGate: order ? (input.resumeGate ?? 'after-agents') : null,
     generatedAt: now,
     result,
     dryRun: records.length > 0 && records.every((r) => r.record.dryRun),
@@ -126,16 +153,21 @@ export function buildAudit(input: AuditInput): AuditReport {
     timeline,
     downtime,
     maintenanceWindow,
-    downtimeBreakdown: breakDownDowntime(PIPELINES[pipeline], records, facts.jobs, downtime, now),
+    downtimeBreakdown: breakDownDowntime(graph, records, facts.jobs, downtime, now),
     windowBreakdown: breakDownWindow(
-      PIPELINES[pipeline],
+      graph,
       records,
       facts.jobs,
       maintenanceWindow,
       downtime,
       now,
+      withoutFailover,
     ),
-    gateWaits: gateWaits(PIPELINES[pipeline], facts.jobs),
+    withoutFailover,
+    withoutFailoverBreakdown: withoutFailover
+      ? breakDownSpan(graph, records, facts.jobs, withoutFailover, now, WITHOUT_FAILOVER_NOTE)
+      : null,
+    gateWaits: gateWaits(graph, facts.jobs),
     versions: versionsByHost(records),
     agents,
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
@@ -143,7 +175,7 @@ export function buildAudit(input: AuditInput): AuditReport {
     failures: failed,
     hosts: hostStates(records),
     nextSteps: [
-      ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline),
+      ...nextSteps(result, timeline, failed, downtime, maintenanceWindow, pipeline, withoutFailover),
       ...agentNextSteps(agents),
     ],
     rollback: pipeline === 'rollback' ? summarizeRollback(records) : null,

@@ -188,6 +188,25 @@ function breakdown(
   };
 }
 
+/** A span of JAMS work (the downtime, the time without failover), broken down from the stages and the jobs. */
+export function breakDownSpan(
+  pipeline: Pipeline,
+  records: readonly FoundRecord[],
+  jobs: Fetched<RunJob>,
+  span: Span,
+  now: string,
+  note: string,
+): Breakdown {
+  const end = time(now) ?? Date.now();
+  return breakdown(
+    span,
+    now,
+    [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
+    jobs,
+    note,
+  );
+}
+
 /** The downtime's breakdown: stopping, installing, restoring, starting, the role, the stages' own work, the gaps. */
 export function breakDownDowntime(
   pipeline: Pipeline,
@@ -196,12 +215,12 @@ export function breakDownDowntime(
   downtime: Span,
   now: string,
 ): Breakdown {
-  const end = time(now) ?? Date.now();
-  return breakdown(
+  return breakDownSpan(
+    pipeline,
+    records,
+    jobs,
     downtime,
     now,
-    [...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
-    jobs,
     jobs.read
       ? "Each second of the downtime goes to one part; the time between jobs comes from GitHub's jobs (their start " +
           'and end), where the records of two hosts meet their clocks may differ by a second or two.'
@@ -209,6 +228,28 @@ export function breakDownDowntime(
           `between two stages is shown as one part (${jobs.reason}).`,
   );
 }
+
+/** The note under the breakdown of the pair without failover (breakDownSpan of audit.withoutFailover). */
+export const WITHOUT_FAILOVER_NOTE =
+  'Each second after the downtime until the secondary is in Backup Mode goes to one part: JAMS ran on the primary ' +
+  'alone, so these parts cost failover, not downtime.';
+
+/** The spans the window's breakdown shows as one part each (rank -1), broken down in their own sections. */
+function spanIntervals(downtime: Span, withoutFailover: Span | null, end: number): Interval[] {
+  const shown = [
+    { span: downtime, part: 'JAMS stopped: the downtime, broken down above', kind: 'downtime' as const },
+    ...(withoutFailover
+      ? [{ span: withoutFailover, part: WITHOUT_FAILOVER_PART, kind: 'work' as const }]
+      : []),
+  ];
+  return shown.flatMap(({ span, part, kind }): Interval[] => {
+    const from = time(span.from);
+    return from === null ? [] : [{ part, where: null, kind, from, to: time(span.to) ?? end, rank: -1 }];
+  });
+}
+
+/** How the window's breakdown names the time after the downtime until the secondary is standby again. */
+export const WITHOUT_FAILOVER_PART = 'after the downtime, the pair without failover: broken down above';
 
 /**
  * The maintenance window's breakdown: the downtime as one part, and around it every stage the records hold (drain,
@@ -221,26 +262,17 @@ export function breakDownWindow(
   window: Span,
   downtime: Span,
   now: string,
+  withoutFailover: Span | null = null,
 ): Breakdown {
   const end = time(now) ?? Date.now();
-  const from = time(downtime.from);
-  const down: Interval[] =
-    from === null
-      ? []
-      : [
-          {
-            part: 'JAMS stopped: the downtime, broken down above',
-            where: null,
-            kind: 'downtime',
-            from,
-            to: time(downtime.to) ?? end,
-            rank: -1,
-          },
-        ];
   return breakdown(
     window,
     now,
-    [...down, ...stageIntervals(records, end), ...jobIntervals(pipeline, jobs, end)],
+    [
+      ...spanIntervals(downtime, withoutFailover, end),
+      ...stageIntervals(records, end),
+      ...jobIntervals(pipeline, jobs, end),
+    ],
     jobs,
     jobs.read
       ? 'Time waiting for reviewers runs from the end of the jobs a gate waits for to the start of its job.'

@@ -66,6 +66,21 @@ export function measureDowntime(records: readonly FoundRecord[], now: string): S
 }
 
 /**
+ * After the downtime, the pair without failover: from the primary Running again to the end of the first successful
+ * start of the secondary after it (Backup Mode). In the vendor's order that is the secondary's start; with order
+ * resume-after-primary the secondary's whole upgrade is in it, outside the downtime.
+ */
+export function measureWithoutFailover(records: readonly FoundRecord[], downtime: Span, now: string): Span {
+  const activeAt = downtime.open ? null : downtime.to;
+  const standbyAt = activeAt ? firstSuccess(recordsOf(records, 'start', 'secondary'), activeAt) : null;
+  return span(activeAt, standbyAt, now, {
+    none: 'The primary is not Running again after a downtime of this run.',
+    open: 'The primary runs alone: the secondary is not in Backup Mode again, so the pair has no failover until it is.',
+    closed: 'From the primary Running again to the secondary in Backup Mode: JAMS ran, without failover.',
+  });
+}
+
+/**
  * How long the maintenance window held new jobs: from maintenance-on's first change to maintenance-off's first
  * change, or to its success when it found the resource already restored.
  */

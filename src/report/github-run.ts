@@ -101,7 +101,9 @@ export function octokitApi(token: string, run: RunRef): ActionsApi {
 /** A job of this run by its name; a called workflow's jobs are named "<caller job> / <job>". */
 export function findJob(jobs: Fetched<RunJob>, title: string): RunJob | null {
   if (!jobs.read) return null;
-  return jobs.items.find((j) => j.name === title || j.name.endsWith(` / ${title}`)) ?? null;
+  const named = jobs.items.filter((j) => j.name === title || j.name.endsWith(` / ${title}`));
+  // Each order has its own jobs under the same names; the other order's are skipped.
+  return named.find((j) => j.conclusion !== 'skipped') ?? named[0] ?? null;
 }
 
 /** Why a read failed, in words that say what to change. */

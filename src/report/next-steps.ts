@@ -10,6 +10,7 @@ export function nextSteps(
   downtime: Span,
   window: Span,
   pipeline: 'upgrade' | 'rollback' = 'upgrade',
+  withoutFailover: Span | null = null,
 ): string[] {
   const steps = failed.map((f) => `${f.title}: ${f.nextStep}`);
   if (result === 'failed') {
@@ -36,10 +37,18 @@ export function nextSteps(
             'without it by running the start stage for the primary and then the secondary, once both run the same version.',
     );
   }
+  if (withoutFailover?.open) {
+    steps.push(
+      `The primary has run alone since ${withoutFailover.from} (order resume-after-primary): the pair has no ` +
+        'failover until the secondary is upgraded and in Backup Mode. Finish the secondary (re-run its failed job), ' +
+        'or roll back; leave the primary running meanwhile.',
+    );
+  }
   if (window.open) {
     steps.push(
       `The maintenance window has held new jobs since ${window.from}. Close it with maintenance-off (the resume ` +
-        'approval) once verify passes on both hosts; it restores the quantity recorded before the upgrade.',
+        `approval) once verify passes on ${withoutFailover ? 'the primary' : 'both hosts'}; it restores the quantity ` +
+        'recorded before the upgrade.',
     );
   }
   return steps;

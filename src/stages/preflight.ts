@@ -13,6 +13,7 @@ import { reviewQueuePermissions } from '../tasks/queue-permissions.js';
 import { showRestorePlan } from '../tasks/restore-plan.js';
 import { describeRoles, readRoleView } from '../tasks/roles.js';
 import { hostLabel, readServices, resolveServices } from '../tasks/services.js';
+import { stateOrder } from '../tasks/upgrade-order.js';
 
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
@@ -21,6 +22,7 @@ import { hostLabel, readServices, resolveServices } from '../tasks/services.js';
  */
 export const preflight: Stage = {
   async run(ctx) {
+    if (ctx.settings.pipeline === 'upgrade') stateOrder(ctx);
     const platform = ctx.record.host;
     if (platform?.platform === 'windows' && !platform.isAdmin) {
       ctx.log.warn(

@@ -12,15 +12,17 @@ import { start } from './start.js';
 import { stop } from './stop.js';
 import { upgrade } from './upgrade.js';
 import { verify } from './verify.js';
+import { keepingThePrimary } from '../tasks/upgrade-order.js';
 
 export const STAGES: Readonly<Record<StageName, Stage>> = {
   preflight,
   'maintenance-on': maintenanceOn,
   backup,
   stop,
-  upgrade,
-  start,
-  verify,
+  // With order resume-after-primary, the secondary's failures say the primary keeps running.
+  upgrade: keepingThePrimary(upgrade),
+  start: keepingThePrimary(start),
+  verify: keepingThePrimary(verify),
   agents,
   'maintenance-off': maintenanceOff,
   restore,

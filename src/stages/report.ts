@@ -46,6 +46,8 @@ export const report: Stage = {
       recordsFolder,
       now: new Date().toISOString(),
       pipeline: ctx.settings.pipeline,
+      order: ctx.settings.order,
+      resumeGate: ctx.settings.resumeGate,
     });
     const markdown = renderAudit(audit);
     const jsonPath = join(ctx.folder, REPORT_JSON);

@@ -2,7 +2,7 @@ import type { InstallerInfo } from '../host/host.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
 import { saveConfigFiles, runKey } from '../tasks/config-files.js';
-import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import { refuseUnlessDryRun, StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkInstallerFile } from '../tasks/installer-check.js';
 import { runInstaller, type InstallOutcome } from '../tasks/installer-run.js';
 import { stagedInstaller } from '../tasks/installer-staging.js';
@@ -26,6 +26,7 @@ import {
   type HostUpgradeRecord,
 } from '../tasks/upgrade-record.js';
 import { planDowngrade, runUninstallFirst } from '../tasks/uninstall-first.js';
+import { requirePrimaryRunning } from '../tasks/upgrade-order.js';
 
 /** What the record, the outputs and the summary show of an upgrade. */
 export interface UpgradeData {
@@ -97,6 +98,7 @@ export const upgrade: Stage = {
     const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
     data.versionBefore = sameTarget?.versionBefore ?? installed.version;
     requirePrimaryUpgraded(ctx, target);
+    await requirePrimaryRunning(ctx);
     await requireNoInstallerRunning(ctx, names, hostRecord);
     const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
     if (willInstall) requireStopped(ctx, before);
@@ -272,12 +274,6 @@ export function targetVersion(ctx: StageContext, installerVersion: string): stri
     );
   }
   return installerVersion;
-}
-
-/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
-function refuseUnlessDryRun(ctx: StageContext, error: StageError): void {
-  if (!ctx.settings.dryRun) throw error;
-  ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
 }
 
 /**
