@@ -60316,19 +60316,20 @@ const upgrade_upgrade = {
                 states: before,
             })
             : null;
+        const installerRecord = {
+            path: installer.path,
+            sha256: installer.sha256 ?? '',
+            version: installerVersion,
+            signer: installer.signer,
+            signerThumbprint: installer.signerThumbprint ?? null,
+        };
         let base = sameTarget ?? {
             computerName: ctx.record.host?.computerName ?? '',
             runKey: runKey(ctx),
             targetVersion: target,
             versionBefore: installed.version,
             versionAfter: null,
-            installer: {
-                path: installer.path,
-                sha256: installer.sha256 ?? '',
-                version: installerVersion,
-                signer: installer.signer,
-                signerThumbprint: installer.signerThumbprint ?? null,
-            },
+            installer: installerRecord,
             phase: 'completed',
             install: null,
             configSaveKey: downgrade?.configSaveKey ?? null,
@@ -60341,13 +60342,7 @@ const upgrade_upgrade = {
                 ...base,
                 runKey: runKey(ctx),
                 versionBefore: data.versionBefore,
-                installer: {
-                    path: installer.path,
-                    sha256: installer.sha256 ?? '',
-                    version: installerVersion,
-                    signer: installer.signer,
-                    signerThumbprint: installer.signerThumbprint ?? null,
-                },
+                installer: installerRecord,
                 configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
                 configReappliedAt: null,
             };

@@ -118,19 +118,20 @@ export const upgrade: Stage = {
           })
         : null;
 
+    const installerRecord = {
+      path: installer.path,
+      sha256: installer.sha256 ?? '',
+      version: installerVersion,
+      signer: installer.signer,
+      signerThumbprint: installer.signerThumbprint ?? null,
+    };
     let base: HostUpgradeRecord = sameTarget ?? {
       computerName: ctx.record.host?.computerName ?? '',
       runKey: runKey(ctx),
       targetVersion: target,
       versionBefore: installed.version,
       versionAfter: null,
-      installer: {
-        path: installer.path,
-        sha256: installer.sha256 ?? '',
-        version: installerVersion,
-        signer: installer.signer,
-        signerThumbprint: installer.signerThumbprint ?? null,
-      },
+      installer: installerRecord,
       phase: 'completed',
       install: null,
       configSaveKey: downgrade?.configSaveKey ?? null,
@@ -144,13 +145,7 @@ export const upgrade: Stage = {
         ...base,
         runKey: runKey(ctx),
         versionBefore: data.versionBefore,
-        installer: {
-          path: installer.path,
-          sha256: installer.sha256 ?? '',
-          version: installerVersion,
-          signer: installer.signer,
-          signerThumbprint: installer.signerThumbprint ?? null,
-        },
+        installer: installerRecord,
         configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
         configReappliedAt: null,
       };
