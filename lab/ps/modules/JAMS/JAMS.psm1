@@ -182,6 +182,8 @@ function LabJamsItemOf {
 }
 
 function Test-Path {
+    # PowerShell's own Test-Path over the JAMS provider's items (the same JAMS::<server>\... paths the vendor's
+    # ManageMaintenanceWindow.ps1 reads with Get-Item): true for the root folder and an existing resource.
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Path, [string[]]$LiteralPath, [Microsoft.PowerShell.Commands.TestPathType]$PathType = 'Any', [switch]$IsValid)
     $asked = @(@($Path) + @($LiteralPath) | Where-Object { $_ })
