@@ -72,6 +72,8 @@ function context(dryRun = false): StageContext {
     resumeGate: 'after-agents',
     restore: { backupFile: null },
     fileShareRoot: null,
+    gates: { environment: null, allowUnprotected: false },
+    gateProtection: null,
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;
   return new StageContext(settings, host, record, new RunFolder(settings.runFolder, 'backup', 'primary'));

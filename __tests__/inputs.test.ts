@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { InputError } from '../src/inputs.js';
+import { getSettings, InputError } from '../src/inputs.js';
 import { problemsWith, settingsWith } from './helpers/inputs.js';
 
 describe('inputs', () => {
@@ -62,14 +62,14 @@ describe('inputs', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     const message = (error as Error).message;
-    expect(message).toMatch(/input 'stage' has the value 'upgrad': use one of: preflight, .*verify/);
+    expect(message).toMatch(/input 'stage' has the value 'upgrad': use one of: gates, preflight, .*verify/);
     expect(message).toMatch(/input 'role' has the value 'tertiary': use primary or secondary/);
     expect(message).toMatch(/input 'dry-run' has the value 'yes': use true or false/);
     expect(message).toMatch(/input 'service-timeout-seconds' has the value '2': use 5 to 3600/);
   });
 
   test('a missing stage says which values it takes', () => {
-    expect(() => settingsWith({})).toThrow(/input 'stage' is empty: set it to one of preflight/);
+    expect(() => settingsWith({})).toThrow(/input 'stage' is empty: set it to one of gates, preflight/);
   });
 
   test('config file patterns are read one per line or comma-separated, and must be plain names', () => {
@@ -114,6 +114,50 @@ describe('the rollback inputs', () => {
     expect(problemsWith({ stage: 'preflight', role: 'secondary', pipeline: 'rollback' })).toEqual([]);
     expect(problemsWith({ stage: 'preflight', pipeline: 'sideways' })).toEqual([
       "input 'pipeline' has the value 'sideways': use upgrade or rollback (the workflow this stage runs in).",
+    ]);
+  });
+});
+
+describe('the gate inputs', () => {
+  test('gates needs gate-environment; allow-unprotected-gates is false unless true', () => {
+    expect(settingsWith({ stage: 'gates', 'gate-environment': 'production' }).gates).toEqual({
+      environment: 'production',
+      allowUnprotected: false,
+    });
+    expect(
+      settingsWith({ stage: 'gates', 'gate-environment': 'prod', 'allow-unprotected-gates': 'true' }).gates,
+    ).toEqual({ environment: 'prod', allowUnprotected: true });
+    // In a GitHub Actions run it is refused at the door; a local rehearsal may leave it out (nothing is checked).
+    const saved = { ...process.env };
+    process.env['INPUT_STAGE'] = 'gates';
+    try {
+      expect(() => getSettings({ RUNNER_TEMP: '/runner/temp', GITHUB_ACTIONS: 'true' })).toThrow(
+        "Invalid input: input 'gate-environment' is empty: the gates stage needs the name of the protected " +
+          "environment whose required reviewers approve the gates (the reusable workflow's environment).",
+      );
+    } finally {
+      process.env = saved;
+    }
+    expect(problemsWith({ stage: 'gates' })).toEqual([]);
+    expect(settingsWith({ stage: 'gates' }).gates.environment).toBeNull();
+    expect(
+      problemsWith({ stage: 'gates', 'gate-environment': 'prod', 'allow-unprotected-gates': 'yes' }),
+    ).toEqual(["input 'allow-unprotected-gates' has the value 'yes': use true or false."]);
+    expect(problemsWith({ stage: 'gates', 'gate-environment': 'prod\nuction' })).toEqual([
+      expect.stringMatching(
+        /^input 'gate-environment' has the value "prod\\nuction": give the name of the GitHub/,
+      ),
+    ]);
+  });
+
+  test("gate-protection: the gates job's verdict, empty when not known", () => {
+    expect(settingsWith({ stage: 'preflight' }).gateProtection).toBeNull();
+    for (const value of ['protected', 'unprotected', 'unchecked'] as const) {
+      expect(settingsWith({ stage: 'preflight', 'gate-protection': value }).gateProtection).toBe(value);
+    }
+    expect(problemsWith({ stage: 'preflight', 'gate-protection': 'maybe' })).toEqual([
+      "input 'gate-protection' has the value 'maybe': pass the gates job's gate-protection output (protected, " +
+        'unprotected, unchecked), or leave it empty.',
     ]);
   });
 });

@@ -7,10 +7,19 @@ import { buildAudit, type AuditInput } from '../src/report/audit.js';
 import { formatSeconds, renderAudit } from '../src/report/audit-markdown.js';
 import { measureDowntime, measureMaintenanceWindow } from '../src/report/downtime.js';
 import { readRunFacts, type ActionsApi, type RunFacts } from '../src/report/github-run.js';
-import { readRecords } from '../src/report/records.js';
+import { describeRecordsRead, readRecords, recordsRead } from '../src/report/records.js';
 import { buildTimeline } from '../src/report/timeline.js';
 import { versionsByHost } from '../src/report/versions.js';
-import { service, at, done, found, stageRecord, successfulRun, writeArtifacts } from './helpers/records.js';
+import {
+  service,
+  at,
+  done,
+  found,
+  gatesData,
+  stageRecord,
+  successfulRun,
+  writeArtifacts,
+} from './helpers/records.js';
 import { tempDir } from './helpers/run-stage.js';
 
 const notRead: RunFacts = {
@@ -197,6 +206,68 @@ describe('re-runs and dry runs', () => {
     expect(measureDowntime(found(records), at(900)).from).toBe(at(100));
   });
 
+  test("records from several attempts' artifacts: each attempt named, and a step shown from its latest attempt", () => {
+    const folder = tempDir('attempts');
+    const first = successfulRun().map((r) =>
+      r.stage === 'start' && r.role === 'primary' ? { ...r, status: 'failed' as const } : r,
+    );
+    // The re-run's runner clock is behind: the latest attempt wins all the same, not the latest start time.
+    const rerun = [
+      stageRecord('start', 'primary', 390, 395, { attempt: 2 }),
+      stageRecord('start', 'secondary', 396, 399, { attempt: 2, status: 'failed' }),
+    ];
+    writeArtifacts(folder, [...first.slice(0, 12), ...rerun]);
+    const { records } = readRecords(folder);
+    expect(records.filter((r) => r.artifact?.endsWith('-attempt-2')).map((r) => r.path)).toEqual([
+      'jams-upgrade-start-primary-attempt-2/start-primary/record.json',
+      'jams-upgrade-start-secondary-attempt-2/start-secondary/record.json',
+    ]);
+    const a = audit(records.map((r) => r.record));
+    expect(a.recordsRead).toEqual({
+      attempts: [
+        { attempt: 1, records: 12 },
+        { attempt: 2, records: 2 },
+      ],
+      superseded: [
+        { title: 'start (primary)', shown: 2, others: [1] },
+        { title: 'start (secondary)', shown: 2, others: [1] },
+      ],
+    });
+    expect(a.timeline.find((r) => r.job === 'start-primary')).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      startedAt: at(390),
+    });
+    expect(a.timeline.find((r) => r.job === 'start-secondary')).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+    });
+    const markdown = renderAudit(a);
+    expect(markdown).toContain(
+      'Records read: attempt 1 (12 stages), attempt 2 (2 stages). A step run in more than one attempt is shown ' +
+        'from its latest: start (primary) from attempt 2 (also ran in attempt 1); start (secondary) from attempt 2 ' +
+        '(also ran in attempt 1).',
+    );
+  });
+
+  test("a record without run.attempt takes its artifact's attempt", () => {
+    const old = stageRecord('stop', 'primary', 700, 710, { attempt: 3 });
+    old.run = { id: '900' };
+    const f = [
+      { record: stageRecord('stop', 'primary', 800, 810), path: 'a/stop-primary/record.json', artifact: 'a' },
+      { record: old, path: 'b/stop-primary/record.json', artifact: 'jams-upgrade-stop-primary-attempt-3' },
+    ];
+    expect(recordsRead(f)).toEqual({
+      attempts: [
+        { attempt: 1, records: 1 },
+        { attempt: 3, records: 1 },
+      ],
+      superseded: [{ title: 'stop (primary)', shown: 3, others: [1] }],
+    });
+    expect(buildTimeline(STEPS, f).find((r) => r.job === 'stop-primary')?.startedAt).toBe(at(700));
+    expect(describeRecordsRead(recordsRead([]))).toBe('Records read: none.');
+  });
+
   test('a dry run measures no downtime and no window', () => {
     const records = successfulRun().map((r) => ({
       ...r,
@@ -228,8 +299,8 @@ describe('re-runs and dry runs', () => {
         },
       ],
     };
-    const report = audit(successfulRun().slice(0, 2), { facts: { ...notRead, jobs } });
-    expect(report.timeline.slice(2, 4).map((r) => [r.job, r.status, r.seconds])).toEqual([
+    const report = audit(successfulRun().slice(0, 3), { facts: { ...notRead, jobs } });
+    expect(report.timeline.slice(3, 5).map((r) => [r.job, r.status, r.seconds])).toEqual([
       ['approve-downtime', 'passed', 2],
       ['maintenance-on', 'failed', 1],
     ]);
@@ -246,13 +317,13 @@ describe('re-runs and dry runs', () => {
         { name: 'approve downtime', conclusion: 'failure', startedAt: null, completedAt: at(70), url: 'g' },
       ],
     };
-    const report = audit(successfulRun().slice(0, 2), { facts: { ...notRead, jobs } });
-    expect(report.timeline[2]?.status).toBe('not approved');
+    const report = audit(successfulRun().slice(0, 3), { facts: { ...notRead, jobs } });
+    expect(report.timeline[3]?.status).toBe('not approved');
     expect(report.result).toBe('incomplete');
   });
 
   test('a run stopped at a gate is incomplete and says where it ended', () => {
-    const report = audit(successfulRun().slice(0, 2));
+    const report = audit(successfulRun().slice(0, 3));
     expect(report.result).toBe('incomplete');
     expect(report.nextSteps[0]).toMatch(/^The run stopped at approve downtime: an approval was rejected/);
   });
@@ -366,6 +437,7 @@ describe('a rollback', () => {
   });
   /** A whole rollback, 7.4.0 back to 7.2.100; the secondary's newer version is removed first. */
   const rollbackRun = () => [
+    stageRecord('gates', 'none', 0, 1, { data: { gates: gatesData() } }),
     stageRecord('preflight', 'primary', 0, 5, {
       data: { ...version('7.4.0'), restorePlan: { source: backup } },
     }),
@@ -408,6 +480,7 @@ describe('a rollback', () => {
     const a = audit(rollbackRun(), { pipeline: 'rollback' });
     expect(a.result).toBe('succeeded');
     expect(a.timeline.map((r) => r.title)).toEqual([
+      'gates',
       'preflight (primary)',
       'preflight (secondary)',
       'approve rollback',
@@ -449,7 +522,7 @@ describe('a rollback', () => {
   });
 
   test('a rollback stopped before the restore names the backup the gate showed, and says it was not restored', () => {
-    const records = rollbackRun().slice(0, 5);
+    const records = rollbackRun().slice(0, 6);
     records.push(
       stageRecord('restore', 'primary', 121, 130, {
         status: 'failed',
@@ -463,5 +536,36 @@ describe('a rollback', () => {
     expect(a.rollback?.lost).toMatch(/^The database was not restored by this run\./);
     expect(a.nextSteps.join('\n')).toMatch(/Finish the rollback/);
     expect(audit(successfulRun()).rollback).toBeNull();
+  });
+});
+
+describe('the gate check in the report', () => {
+  test('names the environment, its verdict and its reviewers above the approvals', () => {
+    const markdown = renderAudit(audit(successfulRun()));
+    expect(markdown).toContain(
+      'Gate environment jams-prod in corp/jams-ops: protected: required reviewers bob.',
+    );
+  });
+
+  test('an unprotected environment is called out, and self-review is named when it is allowed', () => {
+    const records = successfulRun().map((r) =>
+      r.stage === 'gates'
+        ? {
+            ...r,
+            data: {
+              gates: { ...gatesData(), verdict: 'unprotected', reviewers: [], preventSelfReview: false },
+            },
+          }
+        : r,
+    );
+    expect(renderAudit(audit(records))).toContain(
+      'Gate environment jams-prod in corp/jams-ops: **UNPROTECTED**: no reviewer had to approve the gates ' +
+        '(allow-unprotected-gates, lab only); the dispatcher could approve their own run.',
+    );
+  });
+
+  test('a run with no gates record says the protection was not checked', () => {
+    const records = successfulRun().filter((r) => r.stage !== 'gates');
+    expect(renderAudit(audit(records))).toContain('The gates stage left no record');
   });
 });

@@ -8,6 +8,7 @@ import {
   ACTION_REF,
   ARTIFACT_PREFIX,
   ENVIRONMENT_INPUTS,
+  GATE_CHECK_JOB,
   PIPELINE,
   RESUME_AFTER_PRIMARY_PIPELINES,
   ROLLBACK_PIPELINE,
@@ -21,6 +22,7 @@ import {
   type StageStep,
 } from '../src/pipeline.js';
 import { simulate } from './helpers/workflow-run.js';
+import { renderWorkflows } from '../scripts/workflows.js';
 import { STAGE_NAMES } from '../src/stages/names.js';
 import { describeRestore } from '../src/tasks/restore-plan.js';
 
@@ -97,6 +99,8 @@ const GRAPHS: readonly (readonly [string, Pipeline])[] = [
 ];
 
 const PROTECTED = '${{ inputs.environment }}';
+/** Every job after the gate check reads its verdict, to warn when it let an unprotected gate through. */
+const GATE_VERDICT = { 'gate-protection': { job: GATE_CHECK_JOB, output: 'gate-protection' } };
 const HOSTS = "${{ inputs.hosts-environment || format('{0}-hosts', inputs.environment) }}";
 const RUN_FOLDER = '${{ runner.temp }}/jams-upgrade';
 
@@ -131,6 +135,65 @@ test.each(GRAPHS)('the pipeline (%s) has each job once, and the report last and 
   const steps = pipeline.flat();
   expect(new Set(steps.map((s) => s.job)).size).toBe(steps.length);
   expect(pipeline[pipeline.length - 1]).toEqual([expect.objectContaining({ job: 'report', role: null })]);
+});
+
+describe('the workflows are written from the pipeline model (npm run workflows)', () => {
+  test('both reusable workflows are exactly what the model and action.yml write, byte for byte', async () => {
+    const written = await renderWorkflows();
+    expect(Object.keys(written).sort()).toEqual(WORKFLOWS.map(([file]) => file).sort());
+    for (const [file, text] of Object.entries(written))
+      expect({ file, text }).toEqual({ file, text: readFileSync(file, 'utf8') });
+  });
+
+  test.each(WORKFLOWS.map(([file, , pipelines]) => [file, pipelines] as const))(
+    "%s: every action input a stage reads can be set by the caller, with the action's own description and default",
+    (file, pipelines) => {
+      const inputs = (read<Workflow>(file).on['workflow_call']?.inputs ?? {}) as Record<
+        string,
+        { description?: string; default?: unknown; required?: boolean }
+      >;
+      const read_ = new Set(
+        pipelines.flatMap((p) => p.flat().flatMap((s) => (s.kind === 'stage' ? s.inputs : []))),
+      );
+      const setByJob = ['gate-environment'];
+      const missing = [...read_].filter((name) => !(name in inputs) && !setByJob.includes(name));
+      expect(missing).toEqual([]);
+      for (const name of [...read_].filter((n) => n in inputs)) {
+        const ours = action.inputs[name] as { description: string; default?: string };
+        const theirs = inputs[name];
+        expect({
+          name,
+          description: theirs?.description
+            ?.replace(/\s+/g, ' ')
+            .trim()
+            .startsWith(ours.description.replace(/\s+/g, ' ').trim()),
+        }).toEqual({ name, description: true });
+        if (theirs?.required || ENVIRONMENT_INPUTS.includes(name)) continue;
+        expect({ name, default: String(theirs?.default) }).toEqual({ name, default: ours.default ?? '' });
+      }
+    },
+  );
+
+  test('the inputs the docs name as settable reach the workflows: installer arguments, service names, drain and backup timeouts', async () => {
+    const upgrade = read<Workflow>('.github/workflows/jams-upgrade.yml').on['workflow_call']?.inputs ?? {};
+    for (const name of [
+      'installer-arguments',
+      'scheduler-service',
+      'server-service',
+      'executor-service',
+      'on-drain-timeout',
+      'backup-timeout-seconds',
+    ])
+      expect({ name, exposed: name in upgrade }).toEqual({ name, exposed: true });
+    // verify, stop and the maintenance jobs know where JAMS is installed; only the primary's backup gets the SQL password.
+    const jobs = read<Workflow>('.github/workflows/jams-upgrade.yml').jobs;
+    for (const job of ['verify-primary', 'stop-secondary', 'maintenance-on', 'maintenance-off'])
+      expect(actionStep(jobOf(jobs, job))?.with?.['install-folder']).toBeDefined();
+    expect(actionStep(jobOf(jobs, 'backup-primary'))?.with?.['sql-password']).toBe(
+      '${{ secrets.JAMS_SQL_PASSWORD }}',
+    );
+    expect(actionStep(jobOf(jobs, 'backup-secondary'))?.with?.['sql-password']).toBeUndefined();
+  });
 });
 
 describe('the pipeline (src/pipeline.ts) keeps the procedure safe', () => {
@@ -187,6 +250,7 @@ describe("order: resume-after-primary (src/pipeline.ts) gives the primary back b
       }
       const secondary = pipeline.flat().find((s) => s.job === 'upgrade-secondary-rap');
       expect(secondary?.kind === 'stage' && secondary.fromJobs).toEqual({
+        ...GATE_VERDICT,
         'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' },
       });
       expect(workflowNeeds('upgrade-secondary-rap', pipeline)).toContain('upgrade-primary');
@@ -229,12 +293,14 @@ describe('the rollback pipeline (src/pipeline.ts) keeps the way back safe', () =
     expect(group('verify-primary')).toBeLessThan(group('approve-resume'));
     expect(group('approve-resume')).toBeLessThan(group('maintenance-off'));
     expect(step('reinstall-secondary')?.fromJobs).toEqual({
+      ...GATE_VERDICT,
       'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' },
     });
   });
 
   test('it reuses the upgrade stages, runs preflight, maintenance-on, stop and the report as the rollback, and puts the config back whole', () => {
     expect([...new Set(steps.flatMap((s) => (s.kind === 'stage' ? [s.stage] : [])))].sort()).toEqual([
+      'gates',
       'maintenance-off',
       'maintenance-on',
       'preflight',
@@ -273,6 +339,7 @@ describe('.github/workflows/jams-upgrade.yml, the downtime gate', () => {
     expect(shown?.env).toEqual({
       ORDER_PLAN: '${{ needs.preflight-primary.outputs.order-plan }}',
       AGENT_HOSTS: '${{ needs.preflight-primary.outputs.agent-hosts }}',
+      GATE_PROTECTION: '${{ needs.check-gates.outputs.gate-protection }}',
     });
     expect(shown?.run).toContain('echo "${AGENT_HOSTS:-none}"');
     expect(shown?.run).toContain('echo "$ORDER_PLAN"');
@@ -302,9 +369,9 @@ describe('.github/workflows/jams-rollback.yml, the rollback gate', () => {
       foundIn: 'the backup record',
       upgrade: null,
     });
-    const fields = Object.values(step?.env ?? {}).map(
-      (v) => new RegExp(`^\\$\\{\\{ fromJSON\\(${PLAN}\\)\\.(\\w+) \\}\\}$`).exec(v)?.[1],
-    );
+    const fields = Object.values(step?.env ?? {})
+      .filter((v) => v.includes(PLAN))
+      .map((v) => new RegExp(`^\\$\\{\\{ fromJSON\\(${PLAN}\\)\\.(\\w+) \\}\\}$`).exec(v)?.[1]);
     expect(fields).toEqual(['file', 'takenAt', 'backupTook', 'size', 'sha256', 'database']);
     expect(fields.every((f) => f !== undefined && f in shown)).toBe(true);
     expect(shown).toMatchObject({
@@ -312,7 +379,8 @@ describe('.github/workflows/jams-rollback.yml, the rollback gate', () => {
       size: '2048 bytes',
       database: 'JAMS on SQL01',
     });
-    for (const name of Object.keys(step?.env ?? {})) expect(step?.run).toContain(`$${name} |`);
+    const planned = Object.entries(step?.env ?? {}).filter(([, v]) => v.includes(PLAN));
+    for (const [name] of planned) expect(step?.run).toContain(`$${name} |`);
     expect(step?.run).toContain('tee -a "$GITHUB_STEP_SUMMARY"');
   });
 });
@@ -397,15 +465,13 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines
       for (const [input, from] of Object.entries(step.fromJobs)) {
         expected[input] = `\${{ needs.${from.job}.outputs.${from.output} }}`;
       }
-      if (step.role === null) {
-        expected['records-folder'] = '${{ runner.temp }}/jams-upgrade-records';
-        expected['github-token'] = '${{ github.token }}';
-      }
+      // The jobs on no JAMS host read GitHub: the gate check its environment, the report the run and its records.
+      if (step.role === null) expected['github-token'] = '${{ github.token }}';
+      if (step.stage === 'report') expected['records-folder'] = '${{ runner.temp }}/jams-upgrade-records';
+      if (step.stage === 'gates') expected['gate-environment'] = '${{ inputs.environment }}';
       expect(actionStep(jobOf(step))?.with).toEqual(expected);
       const outputs = Object.fromEntries(step.outputs.map((o) => [o, `\${{ steps.stage.outputs.${o} }}`]));
-      expect(jobOf(step).outputs ?? {}).toEqual(
-        step.role === null ? { result: '${{ steps.stage.outputs.result }}' } : outputs,
-      );
+      expect(jobOf(step).outputs ?? {}).toEqual(outputs);
     },
   );
 
@@ -478,8 +544,9 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines
     expect(protectedJobs.sort()).toEqual([...gateJobs].sort());
     for (const pipeline of pipelines)
       expect(pipeline.flat().filter((s) => s.kind === 'gate')).toHaveLength(2);
+    // The gate check reads the hosts environment's variable JAMS_ALLOW_UNPROTECTED_GATES; the report needs none.
     for (const step of stageSteps) {
-      expect(environmentOf(jobOf(step))).toBe(step.role ? HOSTS : undefined);
+      expect(environmentOf(jobOf(step))).toBe(step.stage === 'report' ? undefined : HOSTS);
     }
     for (const job of gateJobs) expect(jobs[job]?.steps?.every((s) => !s.uses)).toBe(true);
   });
@@ -499,13 +566,18 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines
     },
   );
 
-  test('the report downloads every stage artifact into its records folder', () => {
+  test("the report downloads every stage artifact of every attempt (the token and the run's id) into its records folder, and reports whatever the download did", () => {
     const steps = jobs['report']?.steps ?? [];
     const download = steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
     expect(download?.with).toEqual({
       pattern: `${ARTIFACT_PREFIX}*`,
       path: actionStep(jobs['report'] ?? {})?.with?.['records-folder'],
+      'github-token': '${{ github.token }}',
+      'run-id': '${{ github.run_id }}',
     });
+    // A failed download is not hidden (no continue-on-error): the job fails, and the report still runs.
+    expect(download?.['continue-on-error']).toBeUndefined();
+    expect(actionStep(jobs['report'] ?? {})?.if).toBe('${{ always() }}');
     expect(stageSteps.every((s) => artifactName(s, '1').startsWith(ARTIFACT_PREFIX))).toBe(true);
   });
 
@@ -521,6 +593,7 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines
     expect(workflow.permissions).toEqual({ contents: 'read' });
     const elevated = Object.entries(jobs).filter(([, job]) => job.permissions);
     expect(elevated).toEqual([
+      [GATE_CHECK_JOB, expect.objectContaining({ permissions: { actions: 'read', contents: 'read' } })],
       ['report', expect.objectContaining({ permissions: { actions: 'read', contents: 'read' } })],
     ]);
   });
@@ -585,11 +658,16 @@ describe.each(WORKFLOWS.map(([file, caller]) => [caller, file] as const))(
   (callerFile, file) => {
     const caller = read<Workflow>(callerFile);
     const call = read<Workflow>(file).on['workflow_call'] as WorkflowCall;
-    const dispatch = caller.on['workflow_dispatch'] as { inputs: Record<string, { type: string }> };
+    const dispatch = caller.on['workflow_dispatch'] as {
+      inputs: Record<string, { type: string; options?: string[] }>;
+    };
     const [job] = Object.values(caller.jobs);
 
-    test('is dispatched by hand with an environment input', () => {
-      expect(dispatch.inputs['environment']?.type).toBe('environment');
+    test('is dispatched by hand for one pair, offering only the gate environments (none of the -hosts ones)', () => {
+      const environment = dispatch.inputs['environment'];
+      expect(environment?.type).toBe('choice');
+      expect(environment?.options?.length).toBeGreaterThan(0);
+      expect(environment?.options?.filter((o) => o.endsWith('-hosts'))).toEqual([]);
     });
 
     test('calls the reusable workflow with declared inputs and secrets, and every required input', () => {

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2776);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8103);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2776:
+/***/ 8103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44361,10 +44361,24 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: hostOptions, powerShellHost
+// UNUSED EXPORTS: gatesUnprotected, hostOptions, powerShellHost
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(8084);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/gate-protection.ts
+// Whether the approval gates of a run are protected: the gates stage's verdict (its gate-protection output), which
+// every later job passes back in (the gate-protection input) so each job's summary and log can say so.
+/** protected: required reviewers approve the gates; unprotected: they do not, and allow-unprotected-gates let it
+ * pass; unchecked: nothing was checked (a local rehearsal with no github-token). */
+const GATE_PROTECTIONS = ['protected', 'unprotected', 'unchecked'];
+/** The warning at the top of every job summary and log of a run whose gates nobody had to approve. */
+const UNPROTECTED_GATES_WARNING = 'The approval gates of this run are not protected (allow-unprotected-gates): no reviewer had to approve. ' +
+    'Lab repositories only.';
+/** The same warning as the first block of a job summary (Markdown, a blank line after it). */
+const UNPROTECTED_GATES_BANNER = `> [!WARNING]\n> ${UNPROTECTED_GATES_WARNING}\n\n`;
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -54396,8 +54410,13 @@ function installerKindMismatch(kind, path, args, inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/names.ts
-/** The stages the action's `stage` input accepts, in the procedure's order, then the rollback's own two. */
+/**
+ * The stages the action's `stage` input accepts: gates before anything else (it checks that the approval gates are
+ * protected, on the control runner), then the procedure's stages in their order, then the rollback's own two, then
+ * the report.
+ */
 const STAGE_NAMES = [
+    'gates',
     'preflight',
     'maintenance-on',
     'backup',
@@ -54439,6 +54458,7 @@ function describeOrder(order, gate) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -54636,6 +54656,18 @@ const INPUTS = {
         schema: windowsFolder,
         fix: 'give the folder or share the installers and backups are read from, such as \\\\FILES\\jams',
     },
+    'gate-environment': {
+        schema: schemas_string()
+            .max(255)
+            .refine((v) => !hasControlCharacter(v)),
+        fix: 'give the name of the GitHub environment whose required reviewers approve the gates (up to 255 characters, ' +
+            'on one line), such as production',
+    },
+    'allow-unprotected-gates': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
+    'gate-protection': {
+        schema: schemas_enum(GATE_PROTECTIONS),
+        fix: `pass the gates job's gate-protection output (${GATE_PROTECTIONS.join(', ')}), or leave it empty`,
+    },
 };
 /**
  * Secret inputs: masked as soon as they are read, never validated against a pattern (so never echoed in a
@@ -54672,6 +54704,7 @@ const DEFAULTS = {
     'agents-parallel': '8',
     'agent-timeout-seconds': '900',
     'on-agent-failure': 'warn',
+    'allow-unprotected-gates': 'false',
 };
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function inputs_describe(value) {
@@ -54849,6 +54882,17 @@ function getSettings(env = process.env) {
     }
     const recordsFolderInput = read('records-folder');
     const token = readSecret('github-token', true);
+    const gates = {
+        environment: read('gate-environment') ?? null,
+        allowUnprotected: read('allow-unprotected-gates') === 'true',
+    };
+    // Outside GitHub Actions (a local rehearsal) the gates stage checks nothing, and says so; in a run it needs the name.
+    const inActions = env['GITHUB_ACTIONS'] === 'true';
+    if (stage === 'gates' && inActions && !gates.environment && !lib_core/* getInput */.V4('gate-environment').trim()) {
+        problems.push("input 'gate-environment' is empty: the gates stage needs the name of the protected environment whose " +
+            "required reviewers approve the gates (the reusable workflow's environment).");
+    }
+    const gateProtection = read('gate-protection') ?? null;
     if (problems.length > 0 || stage === undefined || role === undefined)
         throw new InputError(problems);
     const lab = env['JAMS_UPGRADE_LAB']?.trim() || null;
@@ -54891,6 +54935,8 @@ function getSettings(env = process.env) {
         resumeGate,
         restore,
         fileShareRoot,
+        gates,
+        gateProtection,
     };
 }
 /**
@@ -54928,8 +54974,6 @@ function noHost(stage) {
     });
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:crypto"
@@ -55838,7 +55882,336 @@ function runInfo(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/build-info.ts
+// Generated by scripts/build-info.mjs, the first step of `npm run package`: do not edit. `source` is a
+// digest of src/ (less this file), package.json, package-lock.json and action.yml; a test checks it is fresh.
+const BUILD_INFO = { version: '0.1.0', source: 'a1311396e87c' };
+
+;// CONCATENATED MODULE: ./src/report/records.ts
+
+
+
+// Only the fields the report relies on are checked; the rest of a record passes through untouched.
+const RECORD = object({
+    tool: literal('jams-upgrade'),
+    stage: schemas_string(),
+    role: schemas_string(),
+    dryRun: schemas_boolean(),
+    status: schemas_enum(['running', 'succeeded', 'failed']),
+    startedAt: schemas_string(),
+    finishedAt: schemas_string().optional(),
+    run: record(schemas_string(), unknown()),
+    actions: array(object({ at: schemas_string(), what: schemas_string(), outcome: schemas_string() }).passthrough()),
+    data: record(schemas_string(), unknown()),
+})
+    .passthrough();
+/**
+ * Every record.json under `folder` (the downloaded artifacts, one folder each, or a run folder), except the
+ * report's own. Unreadable files are reported, not fatal: the report says what it could not read.
+ */
+function readRecords(folder) {
+    const records = [];
+    const problems = [];
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'record.json');
+    }
+    catch (err) {
+        return {
+            records,
+            problems: [`The records folder ${folder} could not be read: ${err.message}`],
+        };
+    }
+    for (const file of files.sort()) {
+        const path = (0,external_node_path_namespaceObject.relative)(folder, (0,external_node_path_namespaceObject.join)(folder, file)).split(external_node_path_namespaceObject.sep).join('/');
+        let parsed;
+        try {
+            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
+        }
+        catch (err) {
+            problems.push(`${path} is not JSON: ${err.message}`);
+            continue;
+        }
+        const checked = RECORD.safeParse(parsed);
+        if (!checked.success) {
+            problems.push(`${path} is not a jams-upgrade stage record: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+            continue;
+        }
+        const record = checked.data;
+        if (record.stage === 'report')
+            continue;
+        const parts = path.split('/');
+        records.push({ record, path, artifact: parts.length > 2 ? (parts[0] ?? null) : null });
+    }
+    return { records, problems };
+}
+/** The run attempt in an artifact's name (jams-upgrade-<stage>-<role>-attempt-<N>, src/pipeline.ts artifactName). */
+function attemptOfArtifact(artifact) {
+    const n = Number(/-attempt-(\d+)$/.exec(artifact ?? '')?.[1]);
+    return Number.isInteger(n) && n > 0 ? n : null;
+}
+/** The run attempt a record belongs to: its own run.attempt, else its artifact's name, else 1 (not a workflow run). */
+function attemptOf(record, artifact = null) {
+    const attempt = Number(record.run['attempt']);
+    return Number.isInteger(attempt) && attempt > 0 ? attempt : (attemptOfArtifact(artifact) ?? 1);
+}
+const attemptOfFound = (f) => attemptOf(f.record, f.artifact);
+/**
+ * Oldest first: by run attempt, then start time. So where a stage and role left records in several attempts, the
+ * last is the latest attempt's, whatever the runners' clocks say: the report shows that one (timeline.recordsOf).
+ */
+function byTime(a, b) {
+    return attemptOfFound(a) - attemptOfFound(b) || a.record.startedAt.localeCompare(b.record.startedAt);
+}
+const titleOf = (r) => (r.role === 'none' ? r.stage : `${r.stage} (${r.role})`);
+function recordsRead(records) {
+    const counts = new Map();
+    const byStep = new Map();
+    for (const f of [...records].sort(byTime)) {
+        const attempt = attemptOfFound(f);
+        counts.set(attempt, (counts.get(attempt) ?? 0) + 1);
+        const title = titleOf(f.record);
+        byStep.set(title, (byStep.get(title) ?? new Set()).add(attempt));
+    }
+    return {
+        attempts: [...counts].sort(([a], [b]) => a - b).map(([attempt, n]) => ({ attempt, records: n })),
+        superseded: [...byStep]
+            .filter(([, attempts]) => attempts.size > 1)
+            .map(([title, attempts]) => {
+            const all = [...attempts].sort((a, b) => a - b);
+            return { title, shown: all[all.length - 1] ?? 1, others: all.slice(0, -1) };
+        }),
+    };
+}
+/** "Records read: attempt 1 (6 stages), attempt 2 (9 stages)." and which attempt each re-run step is shown from. */
+function describeRecordsRead(read) {
+    if (!read.attempts.length)
+        return 'Records read: none.';
+    const list = read.attempts.map((a) => `attempt ${a.attempt} (${a.records} stage${a.records === 1 ? '' : 's'})`);
+    const shown = read.superseded.map((s) => `${s.title} from attempt ${s.shown} (also ran in ${s.others.map((n) => `attempt ${n}`).join(', ')})`);
+    return (`Records read: ${list.join(', ')}.` +
+        (shown.length
+            ? ` A step run in more than one attempt is shown from its latest: ${shown.join('; ')}.`
+            : ''));
+}
+
+;// CONCATENATED MODULE: ./src/report/action-identity.ts
+// Which build of the action ran each stage: one version per run, or a warning naming which stage ran which.
+
+
+/** This process's identity: baked into the build (src/build-info.ts), and the ref the runner names. */
+function actionIdentity(env = process.env, build = BUILD_INFO) {
+    const ref = env['GITHUB_ACTION_REF'] || null;
+    const repository = env['GITHUB_ACTION_REPOSITORY'] || null;
+    return {
+        version: build.version,
+        source: build.source,
+        ref: ref ? (repository ? `${repository}@${ref}` : ref) : null,
+    };
+}
+/** A record's identity, when it carries a well-formed one. */
+function identityOf(value) {
+    if (!value || typeof value !== 'object')
+        return null;
+    const v = value;
+    return typeof v['version'] === 'string' &&
+        typeof v['source'] === 'string' &&
+        (v['ref'] === null || typeof v['ref'] === 'string')
+        ? { version: v['version'], source: v['source'], ref: v['ref'] }
+        : null;
+}
+/** "0.1.0 (source 80b256778572, ref corp/jams-upgrade@v1)", or "not recorded". */
+function describeBuild(b) {
+    if (!b.recorded)
+        return 'not recorded (a record older than the action identity)';
+    return `${b.version} (source ${b.source}, ref ${b.ref ?? 'not set'})`;
+}
+/** The builds of the action that ran the stages of these records, in the order they first ran. */
+function actionsRan(records) {
+    const sorted = [...records].sort(byTime);
+    const attempts = new Set(sorted.map((f) => attemptOf(f.record, f.artifact)));
+    const builds = new Map();
+    for (const f of sorted) {
+        const r = f.record;
+        const id = identityOf(r.action);
+        const key = id ? JSON.stringify([id.version, id.source, id.ref]) : 'not recorded';
+        const build = builds.get(key) ?? {
+            recorded: id !== null,
+            version: id?.version ?? null,
+            source: id?.source ?? null,
+            ref: id?.ref ?? null,
+            stages: [],
+        };
+        const title = r.role === 'none' ? r.stage : `${r.stage} (${r.role})`;
+        build.stages.push(attempts.size > 1 ? `${title}, attempt ${attemptOf(r, f.artifact)}` : title);
+        builds.set(key, build);
+    }
+    const list = [...builds.values()];
+    return {
+        builds: list,
+        warning: list.length > 1
+            ? `The stages of this run ran ${list.length} different builds of jams-upgrade: ` +
+                list.map((b) => `${describeBuild(b)} ran ${b.stages.join(', ')}`).join('; ') +
+                '. Pin the action by a commit SHA in the calling workflow, so that every job of a run and its re-runs ' +
+                'run one build.'
+            : null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/gate-check.ts
+
+/** The latest gates record's data, or null when the run left none (a run before the gates stage existed). */
+function latestGateCheck(records) {
+    const found = records.filter((r) => r.record.stage === 'gates' && r.record.data['gates']).sort(byTime);
+    return found[found.length - 1]?.record.data['gates'] ?? null;
+}
+/** One sentence above the approvals table. */
+function gateCheckLine(data) {
+    if (!data)
+        return 'The gates stage left no record: whether the gates were protected was not checked in this run.';
+    const where = `Gate environment ${data.environment || '(none given)'}${data.repository ? ` in ${data.repository}` : ''}`;
+    const verdicts = {
+        protected: `protected: required reviewers ${data.reviewers.join(', ') || '(listed by team)'}`,
+        unprotected: '**UNPROTECTED**: no reviewer had to approve the gates (allow-unprotected-gates, lab only)',
+        unchecked: `not checked (${data.reason})`,
+        refused: `refused: ${data.reason}`,
+    };
+    const self = data.preventSelfReview === false ? '; the dispatcher could approve their own run' : '';
+    return `${where}: ${verdicts[data.verdict]}${self}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
+/** A fenced ```mermaid block, as GitHub renders it. */
+function mermaidBlock(diagram) {
+    return ['```mermaid', diagram, '```'].join('\n');
+}
+/** Text that would end the code fence, start a Mermaid directive or comment (%%), or break the line. */
+function common(text) {
+    return text
+        .replace(/`/g, "'")
+        .replace(/%%+/g, '%')
+        .replace(/[\r\n\u2028\u2029\t]+/g, ' ');
+}
+/**
+ * Words the gantt's lexer reads as a statement at the start of a line (`section x`, `title x`, a date): a task named
+ * so would not be a task.
+ */
+const GANTT_STATEMENT = /^(dateFormat|inclusiveEndDates|topAxis|axisFormat|tickInterval|includes|excludes|todayMarker|weekday|weekend|title|accTitle|accDescr|section|click|call|href|callback|displayMode|\d{4}-\d{2}-\d{2})/i;
+/**
+ * A gantt task's name: the grammar ends it at a colon (the task's data follows), reads `#` and `;` as the end of a
+ * statement, and starts a comment at `%%`; those become ' -', '' and ','.
+ */
+function ganttLabel(text) {
+    const label = common(text)
+        .replace(/:/g, ' -')
+        .replace(/#/g, '')
+        .replace(/;/g, ',')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!label)
+        return '-';
+    return GANTT_STATEMENT.test(label) ? `- ${label}` : label;
+}
+/** A pie slice's label, written in double quotes: a double quote in it becomes a single one. */
+function pieLabel(text) {
+    return common(text).replace(/"/g, "'").replace(/\s+/g, ' ').trim() || '-';
+}
+/** An ISO time as the gantt's dateFormat reads it, in UTC to the second. */
+function ganttTime(iso) {
+    const ms = Date.parse(iso);
+    return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : null;
+}
+/** The dateFormat the gantt's times are written in (dayjs tokens; T is a literal). */
+const GANTT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
+function task(label, tags, from, to, now) {
+    const a = from ? ganttTime(from) : null;
+    const b = ganttTime(to ?? now);
+    return a && b ? [{ label, tags, from: a, to: b < a ? a : b }] : [];
+}
+const TAGS = {
+    succeeded: ['done'],
+    passed: ['done'],
+    failed: ['crit'],
+    interrupted: ['crit'],
+    'not approved': ['crit'],
+};
+/** The timeline as a gantt: one task per job that ran, per gate wait measured, and the downtime; null with none. */
+function timelineGantt(input) {
+    const { now } = input;
+    const jobs = input.timeline
+        .filter((r) => r.kind !== 'gate')
+        .flatMap((r) => task(`${r.title}${r.dryRun ? ' (dry-run)' : ''}`, TAGS[r.status] ?? [], r.startedAt, r.finishedAt ?? (r.startedAt ? now : null), now));
+    const gates = input.timeline
+        .filter((r) => r.kind === 'gate')
+        .flatMap((r) => {
+        const wait = input.gateWaits.find((w) => w.job === r.job && w.from && w.to);
+        return wait
+            ? task(`${r.title}, waiting for reviewers`, ['active'], wait.from, wait.to, now)
+            : task(r.title, TAGS[r.status] ?? [], r.startedAt, r.finishedAt, now);
+    });
+    const spans = [
+        { span: input.downtime, name: 'downtime: JAMS stopped' },
+        ...(input.withoutFailover ? [{ span: input.withoutFailover, name: 'the pair without failover' }] : []),
+    ].flatMap(({ span, name }) => task(`${name}${span.open ? ' (still open)' : ''}`, ['crit'], span.from, span.to, now));
+    const sections = [
+        { name: 'Jobs', tasks: jobs },
+        { name: 'Gates', tasks: gates },
+        { name: 'Downtime', tasks: spans },
+    ].filter((s) => s.tasks.length);
+    if (!sections.length)
+        return null;
+    let id = 0;
+    return [
+        'gantt',
+        '  title Timeline (UTC)',
+        `  dateFormat ${GANTT_DATE_FORMAT}`,
+        '  axisFormat %H:%M',
+        '  todayMarker off',
+        ...sections.flatMap((s) => [
+            `  section ${s.name}`,
+            ...s.tasks.map((t) => `    ${ganttLabel(t.label)} :${[...t.tags, `t${++id}`, t.from, t.to].join(', ')}`),
+        ]),
+    ].join('\n');
+}
+/** A breakdown part as the bar chart names it: where, then what. */
+const partLabel = (p) => (p.where ? `${p.where}: ${p.part}` : p.part);
+/** A pie shows this many slices at most; the parts past them, and any under 2 % of the span, are one slice. */
+const PIE_SLICES = 8;
+/** A breakdown as a pie of seconds, longest first; null when nothing took any time (no downtime). */
+function breakdownPie(b, title) {
+    const timed = b.parts.filter((p) => Math.round(p.ms / 100) > 0);
+    const total = timed.reduce((sum, p) => sum + p.ms, 0);
+    const shown = timed.filter((p, i) => i < PIE_SLICES && p.ms >= total * 0.02);
+    const rest = timed.slice(shown.length);
+    const seen = new Set();
+    const slice = (name, ms) => {
+        let label = pieLabel(name);
+        // Mermaid keeps the first of two slices with one label: two parts that read alike stay apart.
+        for (let n = 2; seen.has(label); n++)
+            label = `${pieLabel(name)} (${n})`;
+        seen.add(label);
+        return `  "${label}" : ${(Math.round(ms / 100) / 10).toFixed(1)}`;
+    };
+    const slices = [
+        ...shown.map((p) => slice(partLabel(p), p.ms)),
+        ...(rest.length === 1 && rest[0]
+            ? [slice(partLabel(rest[0]), rest[0].ms)]
+            : rest.length
+                ? [
+                    slice(`${rest.length} smaller parts (the table lists each)`, rest.reduce((sum, p) => sum + p.ms, 0)),
+                ]
+                : []),
+    ];
+    if (!slices.length)
+        return null;
+    return ['pie showData', `  title ${pieLabel(title)} (seconds)`, ...slices].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/audit-markdown.ts
+
+
+
+
 
 /** "1 h 02 min 05 s", "4 min 12 s", "42 s". */
 function formatSeconds(seconds) {
@@ -55883,6 +56256,9 @@ function renderAudit(a) {
         : 'not a GitHub Actions run';
     out.push(`${run}. Triggered by **${a.run.triggeredBy ?? 'unknown'}**` +
         `${a.run.workflow ? ` (workflow ${a.run.workflow})` : ''}. Report written ${formatTime(a.generatedAt)}.`);
+    out.push(describeRecordsRead(a.recordsRead));
+    if (a.action.warning)
+        out.push(`**WARNING**: ${a.action.warning}`);
     out.push(table(['Measure', 'Value'], [
         ...(a.order ? [['Order', `${a.order}, resume gate ${a.resumeGate ?? 'after-agents'}`]] : []),
         ['Downtime', describeSpan(a.downtime)],
@@ -55909,8 +56285,24 @@ function renderAudit(a) {
         formatSeconds(r.seconds),
         r.attempts || '',
     ])));
+    const gantt = timelineGantt({
+        timeline: a.timeline,
+        gateWaits: a.gateWaits,
+        downtime: a.downtime,
+        withoutFailover: a.withoutFailover,
+        now: a.generatedAt,
+    });
+    if (gantt)
+        out.push(mermaidBlock(gantt));
     out.push('### Versions');
     out.push(table(['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'], a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source])));
+    out.push('### Action version');
+    const one = a.action.builds.length === 1;
+    out.push(table(['Version', 'Source digest', 'Ref', 'Ran'], a.action.builds.map((b) => {
+        // One build ran them all: the stages need no naming; several: which ran which.
+        const ran = one ? `all ${b.stages.length} stage record(s)` : b.stages.join(', ');
+        return b.recorded ? [b.version, b.source, b.ref ?? 'not set', ran] : [describeBuild(b), '', '', ran];
+    })));
     // A rollback has no agents stage: the section would only say so.
     if (a.pipeline === 'upgrade' || a.agents) {
         out.push('### Agents and clients');
@@ -55921,6 +56313,7 @@ function renderAudit(a) {
     if (a.rollback)
         out.push(...renderRollback(a.rollback));
     out.push('### Approvals');
+    out.push(gateCheckLine(a.gateCheck));
     out.push(table(['Gate', 'Approves', 'Decision', 'By', 'When', 'Comment'], a.approvals.gates.map((g) => [
         g.jobUrl ? `[${g.title}](${g.jobUrl})` : g.title,
         g.approves,
@@ -55985,7 +56378,6 @@ function formatMs(ms) {
     return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSeconds(Math.round(ms / 1000));
 }
 const BAR_WIDTH = 40;
-const partLabel = (p) => (p.where ? `${p.where}: ${p.part}` : p.part);
 /** One bar per part, longest first; time waiting for a person is drawn apart (░), so it cannot pass for work. */
 function barChart(b) {
     const longest = Math.max(0, ...b.parts.map((p) => p.ms));
@@ -56008,6 +56400,7 @@ function barChart(b) {
 function renderBreakdown(heading, b) {
     if (!b.parts.length)
         return [`### ${heading}`, b.note];
+    const pie = breakdownPie(b, heading);
     const percent = (ms) => `${b.totalMs ? Math.round((ms / b.totalMs) * 100) : 0} %`;
     return [
         `### ${heading}`,
@@ -56016,6 +56409,7 @@ function renderBreakdown(heading, b) {
             ['**total**', '', '', `**${formatMs(b.totalMs)}**`, '100 %'],
         ]),
         barChart(b),
+        ...(pie ? [mermaidBlock(pie)] : []),
         b.note,
     ];
 }
@@ -56025,74 +56419,6 @@ function renderGateWaits(waits) {
     if (!measured.length)
         return null;
     return `Waiting for reviewers (a person, not JAMS): ${measured.map((w) => `${w.title} ${formatMs(w.ms ?? 0)}`).join(', ')}.`;
-}
-
-;// CONCATENATED MODULE: ./src/report/records.ts
-
-
-
-// Only the fields the report relies on are checked; the rest of a record passes through untouched.
-const RECORD = object({
-    tool: literal('jams-upgrade'),
-    stage: schemas_string(),
-    role: schemas_string(),
-    dryRun: schemas_boolean(),
-    status: schemas_enum(['running', 'succeeded', 'failed']),
-    startedAt: schemas_string(),
-    finishedAt: schemas_string().optional(),
-    run: record(schemas_string(), unknown()),
-    actions: array(object({ at: schemas_string(), what: schemas_string(), outcome: schemas_string() }).passthrough()),
-    data: record(schemas_string(), unknown()),
-})
-    .passthrough();
-/**
- * Every record.json under `folder` (the downloaded artifacts, one folder each, or a run folder), except the
- * report's own. Unreadable files are reported, not fatal: the report says what it could not read.
- */
-function readRecords(folder) {
-    const records = [];
-    const problems = [];
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'record.json');
-    }
-    catch (err) {
-        return {
-            records,
-            problems: [`The records folder ${folder} could not be read: ${err.message}`],
-        };
-    }
-    for (const file of files.sort()) {
-        const path = (0,external_node_path_namespaceObject.relative)(folder, (0,external_node_path_namespaceObject.join)(folder, file)).split(external_node_path_namespaceObject.sep).join('/');
-        let parsed;
-        try {
-            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
-        }
-        catch (err) {
-            problems.push(`${path} is not JSON: ${err.message}`);
-            continue;
-        }
-        const checked = RECORD.safeParse(parsed);
-        if (!checked.success) {
-            problems.push(`${path} is not a jams-upgrade stage record: ${checked.error.issues[0]?.message ?? 'invalid'}`);
-            continue;
-        }
-        const record = checked.data;
-        if (record.stage === 'report')
-            continue;
-        const parts = path.split('/');
-        records.push({ record, path, artifact: parts.length > 2 ? (parts[0] ?? null) : null });
-    }
-    return { records, problems };
-}
-/** The run attempt a record belongs to (1 outside a workflow run). */
-function attemptOf(record) {
-    const attempt = Number(record.run['attempt']);
-    return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
-}
-/** Oldest first: by run attempt, then start time. */
-function byTime(a, b) {
-    return attemptOf(a.record) - attemptOf(b.record) || a.record.startedAt.localeCompare(b.record.startedAt);
 }
 
 ;// CONCATENATED MODULE: ./src/report/agents.ts
@@ -56574,6 +56900,7 @@ function clientVersion(products) {
 
 ;// CONCATENATED MODULE: ./src/stage-context.ts
 
+
 /** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
 const FIRST_POLL_MS = 50;
 /** A stage that failed on purpose: says what the host was left in and what to do next. */
@@ -56618,6 +56945,8 @@ class StageContext {
         this.record = record;
         this.runFolder = runFolder;
         this.sleep = sleep;
+        // Every stage's record names the build that ran it, so the report can tell one version per run.
+        record.action ??= actionIdentity();
     }
     /** Markdown a stage adds to its job summary, after the standard tables. */
     summarySections = [];
@@ -58769,2169 +59098,6 @@ async function proveHookExists(ctx) {
     if (listing.files.length === 0) {
         throw new StageError(`The snapshot hook ${script} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Copy the hook script to that path on this host, or correct the 'snapshot-script' input.");
     }
-}
-
-;// CONCATENATED MODULE: ./src/jams/maintenance.ts
-/**
- * The JAMS maintenance window (vendor KB "Creating a Maintenance Window in JAMS"): a Resource the root folder
- * requires. Quantity Available 0 holds every new job; executing jobs finish. The quantity before the window
- * is kept in a durable record on the host, so maintenance-off restores that number and not a constant.
- */
-/** The record file in the state folder. */
-const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
-function windowKey(server, resource) {
-    return `${server}\\${resource}`.toLowerCase();
-}
-/** maintenance-on: never lets a re-run record 0 over the quantity it must restore. */
-function decideClose(current, record) {
-    if (current > 0)
-        return { action: 'record-and-close', quantity: current };
-    if (record && !record.restoredAt && record.quantity > 0)
-        return { action: 'already-closed', record };
-    return { action: 'closed-without-record' };
-}
-/** maintenance-off: restores the recorded quantity; idempotent. */
-function decideOpen(current, record) {
-    if (!record || record.quantity <= 0)
-        return { action: 'no-record' };
-    if (current === record.quantity)
-        return { action: 'already-open', quantity: current };
-    if (current === 0)
-        return { action: 'restore', quantity: record.quantity };
-    return { action: 'changed-by-hand', current, recorded: record.quantity };
-}
-/** "Nightly-Billing, GL-Close" with a cap, for progress lines and failure messages. */
-function describeEntries(names, max = 20) {
-    if (names.length === 0)
-        return 'none';
-    const shown = names.slice(0, max).join(', ');
-    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-;// CONCATENATED MODULE: ./src/tasks/maintenance-window.ts
-// The maintenance window's resource and its record on the primary, shared by maintenance-on and maintenance-off.
-
-
-
-/** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
-function maintenance_window_requirePrimary(ctx) {
-    if (ctx.settings.role !== 'primary') {
-        throw new StageError(`${ctx.settings.stage} runs on the primary: the maintenance window is one resource of the JAMS server, and its ` +
-            'record is kept on the primary.', 'Nothing was changed.', `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`);
-    }
-}
-/** The maintenance resource as JAMS holds it now; a resource of another shape stops the stage before any change. */
-async function readResource(ctx) {
-    const { jamsServer, resource } = ctx.settings.maintenance;
-    try {
-        return await ctx.host.resource(jamsServer, resource);
-    }
-    catch (err) {
-        if (!(err instanceof PrimitiveError))
-            throw err;
-        throw new StageError(`The maintenance resource ${resource} on ${jamsServer} could not be read: ${err.message}`, 'Nothing was changed.', `Check the resource on the host (Get-Item JAMS::${jamsServer}\\Resources\\${resource} | Format-List *): preflight's ` +
-            "table of assumptions (maintenance-resource) shows what this host returned. Fix the name with 'maintenance-resource', " +
-            'or report the shape if your JAMS version differs, then re-run this job.');
-    }
-}
-/** The recorded windows on this host, and this resource's record if there is one. */
-async function readWindowRecord(ctx) {
-    const { jamsServer, resource } = ctx.settings.maintenance;
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE);
-    const key = windowKey(jamsServer, resource);
-    const all = stored.data ?? {};
-    return { path: stored.path, all, key, record: all[key] };
-}
-/** The KB's set-up, for messages that ask the user to create the window. */
-function setupSteps(resource) {
-    return (`In the JAMS Client: Resources > New, name it ${resource}, Quantity Available 999999; then open the root ` +
-        `folder's Properties > Resources and add ${resource} with Quantity Required 1 (vendor KB "Creating a Maintenance ` +
-        `Window in JAMS"). Or set create-maintenance-resource: true and re-run this job. If your window has another ` +
-        `name (the vendor's script uses MaintenanceWindow), set maintenance-resource.`);
-}
-
-;// CONCATENATED MODULE: ./src/stages/maintenance-off.ts
-
-
-
-
-/**
- * The procedure's last step, "Disable the maintenance window": restores the Quantity Available that
- * maintenance-on recorded on this host. Idempotent: a window already back at that quantity is left alone.
- */
-const maintenanceOff = {
-    async run(ctx) {
-        maintenance_window_requirePrimary(ctx);
-        const { resource: name, jamsServer: server } = ctx.settings.maintenance;
-        let state = await readResource(ctx);
-        if (!state.exists) {
-            throw new StageError(`The JAMS server ${server} has no resource ${name}: there is no maintenance window to reopen.`, 'Nothing was changed.', "Check the 'maintenance-resource' and 'jams-server' inputs: they must name the resource maintenance-on closed.");
-        }
-        const current = state.quantityAvailable ?? 0;
-        const stored = await readWindowRecord(ctx);
-        const data = {
-            server,
-            resource: name,
-            quantityBefore: current,
-            recorded: stored.record ?? null,
-            recordPath: stored.path,
-        };
-        ctx.record.data['maintenance'] = data;
-        const decision = decideOpen(current, stored.record);
-        const markRestored = () => stored.record && !stored.record.restoredAt
-            ? ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
-                ...stored.all,
-                [stored.key]: { ...stored.record, restoredAt: new Date().toISOString() },
-            })
-            : Promise.resolve();
-        switch (decision.action) {
-            case 'no-record':
-                if (current > 0) {
-                    ctx.log.warn(`${stored.path} has no record for ${name}; the window is open anyway (Quantity Available ${current}).`);
-                    ctx.skip('reopen maintenance window', `${name} on ${server}`, `already open at ${current}, nothing recorded`);
-                    break;
-                }
-                throw new StageError(`${stored.path} on ${hostLabel(ctx)} has no record of ${name}'s quantity before the window, so jams-upgrade ` +
-                    'does not know what to restore.', `${name} Quantity Available is 0 on ${server}: the window is still closed and no job starts.`, `Set Quantity Available by hand in the JAMS Client (Resources > ${name} > Available) to its value before the ` +
-                    'upgrade (the KB uses 999999). maintenance-on writes the record on the primary; check that both stages use ' +
-                    "the same 'state-folder', 'jams-server' and 'maintenance-resource'.");
-            case 'already-open':
-                ctx.skip('reopen maintenance window', `${name} on ${server}`, `already at the recorded ${decision.quantity}`);
-                if (!ctx.settings.dryRun)
-                    await markRestored();
-                break;
-            case 'changed-by-hand':
-                ctx.log.warn(`${name} is ${decision.current}, neither 0 nor the recorded ${decision.recorded}: someone reopened the window ` +
-                    'by hand. It is left as it is.');
-                ctx.skip('reopen maintenance window', `${name} on ${server}`, `changed by hand to ${decision.current}`);
-                break;
-            case 'restore':
-                await ctx.change('reopen maintenance window', `${name} Quantity Available 0 -> ${decision.quantity} on ${server}`, async () => {
-                    state = await ctx.host.setResourceQuantity(server, name, decision.quantity);
-                    if (state.quantityAvailable !== decision.quantity) {
-                        throw new Error(`JAMS reports Quantity Available ${state.quantityAvailable} after setting ${decision.quantity}.`);
-                    }
-                    await markRestored();
-                });
-                break;
-        }
-        data['quantityAfter'] = ctx.settings.dryRun ? current : state.quantityAvailable;
-    },
-};
-
-;// CONCATENATED MODULE: ./src/jams/roles.ts
-
-/** The role each node must hold once the pair is back: the procedure's "Running" and "Backup Mode". */
-function expectedRole(role) {
-    return role === 'primary' ? 'Active' : 'Standby';
-}
-/** The JAMS Client's words for a role. */
-const ROLE_LABELS = {
-    Active: 'Running',
-    Standby: 'Backup Mode',
-    Stopped: 'Stopped',
-    Unknown: 'Unknown',
-};
-/** An answer's role: a node that does not answer is stopped; Active and Passive are the cmdlet's words. */
-function answerRole(answer) {
-    if (!answer.reachable)
-        return 'Stopped';
-    return FAILOVER_STATUS_LABELS[(answer.status ?? '').trim().toLowerCase()] ?? 'Unknown';
-}
-function answerLabel(answer) {
-    const role = answerRole(answer);
-    if (!answer.reachable)
-        return `Stopped (not answering: ${answer.error ?? 'no reason given'})`;
-    return role === 'Unknown' ? `Unknown (status '${answer.status ?? ''}')` : ROLE_LABELS[role];
-}
-function readRoles(status) {
-    if (!status.available || !status.self) {
-        return {
-            self: 'Unknown',
-            selfLabel: status.reason ?? 'unavailable',
-            configuredRole: null,
-            standalone: false,
-            peers: [],
-            source: status.source,
-        };
-    }
-    const configured = (status.self.role ?? '').trim().toLowerCase();
-    const peer = status.peer;
-    return {
-        self: answerRole(status.self),
-        selfLabel: answerLabel(status.self),
-        configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
-        standalone: configured === 'standalone',
-        peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
-        source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/tasks/roles.ts
-// This node's failover role and its peer's, read for the record and described for messages.
-
-/** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
-async function readRoleView(ctx) {
-    const view = readRoles(await ctx.host.failoverStatus());
-    ctx.record.data['roles'] = view;
-    return view;
-}
-function describeRoles(view) {
-    const peers = view.peers.map((p) => `${p.name} ${p.label}`).join(', ');
-    return `this node reports ${view.selfLabel}${peers ? `; peers: ${peers}` : ''} (source: ${view.source})`;
-}
-
-;// CONCATENATED MODULE: ./src/tasks/rollback-window.ts
-// maintenance-on in a rollback after a failed upgrade: with JAMS down on both nodes there is no window to read or close.
-
-
-/**
- * True (and recorded as a skip) when this is a rollback and JAMS runs on neither node: no job can start, the JAMS server
- * cannot be asked for the window, and the database the rollback restores holds the window as the upgrade's backup saw it
- * (closed: the backup is taken inside the window). maintenance-off restores the quantity recorded on this host.
- */
-async function windowNeedsNoClosing(ctx) {
-    if (ctx.settings.pipeline !== 'rollback')
-        return false;
-    const states = await readServices(ctx, await resolveServices(ctx));
-    const roles = await readRoleView(ctx);
-    const peerDown = roles.peers.length > 0 && roles.peers.every((p) => p.role === 'Stopped');
-    if (states.server.status === 'Running' || !peerDown)
-        return false;
-    ctx.record.servicesBefore = Object.values(states);
-    ctx.record.servicesAfter = Object.values(states);
-    ctx.skip('close maintenance window', `${ctx.settings.maintenance.resource} on ${ctx.settings.maintenance.jamsServer}`, `JAMS runs on neither node (${describeRoles(roles)}), so no job can start; the restored database holds the window ` +
-        "as the upgrade's backup saw it (closed), and maintenance-off restores the quantity recorded on this host");
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/stages/maintenance-on.ts
-
-
-
-
-
-
-/**
- * The procedure's "Create a maintenance window and allow currently running Jobs to complete": records the
- * resource's Quantity Available on the host, sets it to 0 so no new job starts, then waits for the executing
- * entries to finish.
- */
-const maintenanceOn = {
-    async run(ctx) {
-        maintenance_window_requirePrimary(ctx);
-        if (await windowNeedsNoClosing(ctx))
-            return;
-        const { resource: name, jamsServer: server } = ctx.settings.maintenance;
-        let state = await ensureResource(ctx, await readResource(ctx));
-        const before = state.quantityAvailable ?? 0;
-        const stored = await readWindowRecord(ctx);
-        const data = {
-            server,
-            resource: name,
-            quantityBefore: before,
-            recordPath: stored.path,
-        };
-        ctx.record.data['maintenance'] = data;
-        ctx.log.info(`${name} on ${server}: Quantity Available ${before}, required by the root folder`);
-        const decision = decideClose(before, stored.record);
-        if (decision.action === 'record-and-close') {
-            const record = {
-                server,
-                resource: name,
-                quantity: decision.quantity,
-                recordedAt: new Date().toISOString(),
-                computerName: ctx.record.host?.computerName ?? '',
-                ...(ctx.record.run['id'] === undefined ? {} : { runId: String(ctx.record.run['id']) }),
-            };
-            data['recorded'] = record;
-            // The record is durable before the quantity changes: a failure in between leaves the window open.
-            await ctx.change('record maintenance quantity', `${name} Quantity Available ${before} in ${stored.path}`, () => ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
-                ...stored.all,
-                [stored.key]: record,
-            }));
-            await ctx.change('close maintenance window', `${name} Quantity Available ${before} -> 0 on ${server}`, async () => {
-                state = await ctx.host.setResourceQuantity(server, name, 0);
-                if (state.quantityAvailable !== 0) {
-                    throw new Error(`JAMS reports Quantity Available ${state.quantityAvailable} after setting 0.`);
-                }
-            });
-        }
-        else if (decision.action === 'already-closed') {
-            data['recorded'] = decision.record;
-            ctx.skip('close maintenance window', `${name} on ${server}`, `already 0; the quantity before the window (${decision.record.quantity}, recorded ${decision.record.recordedAt}) is kept`);
-        }
-        else {
-            ctx.log.warn(`${name} is already 0 on ${server} and ${stored.path} has no record of its normal quantity (closed by hand?). ` +
-                'maintenance-off will not know what to restore: note the normal Quantity Available (the KB uses 999999).');
-            ctx.skip('close maintenance window', `${name} on ${server}`, 'already 0, no record to keep');
-        }
-        data['quantityAfter'] = ctx.settings.dryRun ? before : state.quantityAvailable;
-        await drain(ctx, data);
-    },
-};
-/** Proves the window exists and the root folder requires it, or creates it when asked to. */
-async function ensureResource(ctx, found) {
-    const { resource: name, jamsServer: server, create } = ctx.settings.maintenance;
-    if (found.exists && found.requiredByRoot)
-        return found;
-    const problem = found.exists
-        ? `The root folder does not require the resource ${name} on ${server}, so setting it to 0 would not hold any job.`
-        : `The JAMS server ${server} has no resource ${name}, the maintenance window this stage closes.`;
-    if (!create)
-        throw new StageError(problem, 'Nothing was changed: jobs keep starting.', setupSteps(name));
-    let state = found;
-    if (!found.exists) {
-        await ctx.change('create maintenance resource', `${name} on ${server}, Quantity Available ${NEW_MAINTENANCE_QUANTITY}, required (1) by the root folder`, async () => {
-            state = await ctx.host.createResource(server, name, NEW_MAINTENANCE_QUANTITY);
-        });
-    }
-    else {
-        await ctx.change('require maintenance resource', `root folder requires ${name} (quantity 1) on ${server}`, async () => {
-            state = await ctx.host.requireAtRoot(server, name);
-        });
-    }
-    if (ctx.settings.dryRun) {
-        return {
-            ...found,
-            exists: true,
-            requiredByRoot: true,
-            quantityAvailable: found.quantityAvailable ?? NEW_MAINTENANCE_QUANTITY,
-        };
-    }
-    if (!state.exists || !state.requiredByRoot) {
-        throw new StageError(`${name} on ${server} was created or changed, but JAMS still reports exists ${state.exists}, required by the root folder ${state.requiredByRoot}.`, 'The maintenance window is not in force: jobs keep starting.', setupSteps(name));
-    }
-    return state;
-}
-/** Waits for the executing entries, printing how many remain and which, whenever that changes. */
-async function drain(ctx, data) {
-    const { jamsServer: server, resource: name, drainTimeoutMs, onDrainTimeout } = ctx.settings.maintenance;
-    let shown = '';
-    const read = async () => {
-        const entries = await ctx.host.executingEntries(server);
-        const names = entries.map((e) => e.name);
-        if (names.join('\n') !== shown) {
-            shown = names.join('\n');
-            ctx.log.info(entries.length ? `${entries.length} executing: ${describeEntries(names)}` : 'no entries executing');
-        }
-        return entries;
-    };
-    const first = await read();
-    data['executingAtStart'] = first;
-    if (ctx.settings.dryRun) {
-        if (first.length)
-            ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
-        return;
-    }
-    const draining = ctx.phase('drain');
-    const waited = await ctx.waitFor(read, (e) => e.length === 0, drainTimeoutMs, (e, ms) => `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`);
-    draining.end();
-    data['drained'] = waited.ok;
-    data['stillExecuting'] = waited.value;
-    if (waited.ok)
-        return;
-    const names = describeEntries(waited.value.map((e) => e.name));
-    const message = `${waited.value.length} entries still execute ${drainTimeoutMs / 1000} s after the window closed: ${names}`;
-    if (onDrainTimeout === 'continue') {
-        ctx.log.warn(`${message}. on-drain-timeout is continue: the upgrade goes on, and they may fail when the services stop.`);
-        return;
-    }
-    throw new StageError(`${message}.`, `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
-        `recorded in ${String(data['recordPath'])}): no new job starts. Still executing: ${names}.`, 'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
-        'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.');
-}
-
-;// CONCATENATED MODULE: ./src/tasks/installer-staging.ts
-
-
-
-
-
-/** The host's record of its staged installers, in the state folder. */
-const STAGING_RECORD_FILE = 'installer-staging.json';
-/** 12.3 MB, 840.0 KB: an installer's size as the summary shows it. */
-function installer_staging_size(bytes) {
-    return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
-}
-/** <state-folder>\installers: one folder per staged installer, named by its key. */
-function stagingRoot(ctx) {
-    return `${ctx.settings.stateFolder}\\installers`;
-}
-/** The installer's own file name, kept where it is plain; anything else becomes _ (the extension stays). */
-function stagedName(installerPath) {
-    const leaf = installerPath.slice(installerPath.lastIndexOf('\\') + 1);
-    return leaf.replace(/[^A-Za-z0-9_.+() -]/g, '_').replace(/^[^A-Za-z0-9_]/, '_');
-}
-async function readStagingRecord(ctx) {
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, STAGING_RECORD_FILE);
-    return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
-}
-async function saveStagingRecord(ctx, record) {
-    return (await ctx.host.saveState(ctx.settings.stateFolder, STAGING_RECORD_FILE, record)).path;
-}
-function setData(ctx, data) {
-    ctx.record.data['installerStaging'] = data;
-}
-/**
- * Checks a staged copy the way upgrade will check it, so a file upgrade would refuse is refused before any
- * downtime: readable with the expected SHA-256, a Valid signature, and the version target-version names.
- */
-function checkStagedCopy(ctx, info, sha256, hostState) {
-    const refuse = (message, next) => {
-        throw new StageError(message, hostState, next);
-    };
-    const source = ctx.settings.upgrade.installerPath ?? '';
-    if (!info.exists || !info.readable || info.sha256 !== sha256) {
-        refuse(`The staged installer ${info.path} on ${hostLabel(ctx)} is not the one installer-sha256 names ` +
-            `(${info.readable ? `SHA-256 ${info.sha256}` : `unreadable: ${info.reason}`}).`, 'Re-run preflight: it copies the installer again.');
-    }
-    if (info.signature !== 'Valid') {
-        refuse(`The Authenticode signature of ${source} (staged as ${info.path}) is ${info.signature}` +
-            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, set installer-path and installer-sha256 to it, ' +
-            'then re-run preflight.');
-    }
-    const version = info.version ? parseJamsVersion(info.version) : null;
-    if (!version) {
-        refuse(`The version of ${source} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that installer-path names the JAMS setup program, then re-run preflight.');
-    }
-    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
-    if (wanted && version && wanted.compare(version.version) !== 0) {
-        refuse(`The installer ${source} is version ${version.version}, and target-version is ${wanted.version}: the upgrade ` +
-            'would refuse it during the downtime.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
-            'target-version; then re-run preflight.');
-    }
-    ctx.log.info(`staged installer ${info.path}: SHA-256 ${info.sha256}, signature Valid` +
-        `${info.signer ? ` (${info.signer})` : ''}, version ${version?.version}`);
-}
-/**
- * preflight, reading only: whether the installer needs copying onto this host, or a copy staged earlier still holds
- * (its SHA-256 and signature checked again). Null when there is nothing to stage. A missing source stops preflight
- * here, before any write.
- */
-async function planStaging(ctx) {
-    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
-    if (!source || !sha256) {
-        ctx.log.info('installer-path and installer-sha256 are not both given: no installer is staged, and upgrade will read ' +
-            'installer-path during the downtime.');
-        return null;
-    }
-    if (ctx.settings.staging.timeoutSeconds === 0) {
-        ctx.skip('stage the installer', source, 'staging-timeout-seconds is 0: upgrade will read it during the downtime');
-        setData(ctx, { source, path: null, outcome: 'not staged' });
-        return null;
-    }
-    const key = sha256.slice(0, 16);
-    const plan = {
-        source,
-        sha256,
-        folder: `${stagingRoot(ctx)}\\${key}`,
-        name: stagedName(source),
-        reuse: null,
-        size: 0,
-        record: (await readStagingRecord(ctx)).record,
-    };
-    const earlier = plan.record.copies.find((c) => c.sha256 === sha256);
-    if (earlier) {
-        const info = await ctx.host.installer(earlier.path);
-        if (info.exists && info.sha256 === sha256) {
-            checkStagedCopy(ctx, info, sha256, 'Nothing was changed.');
-            return { ...plan, reuse: earlier };
-        }
-        ctx.log.warn(`The installer staged at ${earlier.stagedAt} (${earlier.path}) ` +
-            `${info.exists ? `has changed (SHA-256 ${info.sha256})` : 'is gone'}: it is copied again from ${source}.`);
-    }
-    const facts = await ctx.host.fileFacts(source);
-    if (!facts.exists) {
-        throw new StageError(`The JAMS installer ${source} cannot be read on ${hostLabel(ctx)}: ${facts.reason}.`, 'Nothing was changed.', 'Check installer-path, that the share is reachable from this host and that the runner account may read it; ' +
-            'then re-run preflight.');
-    }
-    return { ...plan, size: facts.size ?? 0 };
-}
-/**
- * preflight's second durable write: copies the installer into <state-folder>\installers\<key> and checks the copy
- * (SHA-256, signature, version) there, or keeps the copy staged earlier for this run. A dry-run copies nothing.
- */
-async function stageInstaller(ctx, plan) {
-    if (!plan)
-        return;
-    const { source, sha256, reuse, record } = plan;
-    const run = runKey(ctx);
-    const recordPath = `${ctx.settings.stateFolder}\\${STAGING_RECORD_FILE}`;
-    if (reuse) {
-        ctx.skip('stage the installer', reuse.path, `staged at ${reuse.stagedAt}; its SHA-256 and signature hold`);
-        setData(ctx, { source, path: reuse.path, outcome: 'already staged', size: reuse.size });
-        if (reuse.runKey !== run) {
-            await ctx.change('keep the staged installer for this run', `${reuse.path} in ${recordPath}`, async () => {
-                const claimed = { ...reuse, runKey: run, claimedAt: new Date().toISOString() };
-                await saveStagingRecord(ctx, { copies: record.copies.map((c) => (c === reuse ? claimed : c)) });
-            });
-        }
-        return;
-    }
-    const timeout = ctx.settings.staging.timeoutSeconds;
-    const target = `${plan.folder}\\${plan.name}`;
-    setData(ctx, { source, path: target, outcome: 'would stage', size: plan.size });
-    await ctx.change('stage the installer', `${source} to ${target} (${installer_staging_size(plan.size)}, up to ${timeout} s)`, async () => {
-        const copy = await copyWithin(ctx, plan, timeout);
-        const hostState = `The Log On As record is saved; no installer is staged on ${hostLabel(ctx)}.`;
-        if (!copy.kept) {
-            throw new StageError(`The SHA-256 of ${source} is ${copy.sha256}, and installer-sha256 expects ${sha256}: the copy was not kept.`, hostState, 'Do not run this file: download the installer again from the vendor, compare its hash with the published ' +
-                'one, and set installer-sha256 to it; then re-run preflight.');
-        }
-        try {
-            checkStagedCopy(ctx, await ctx.host.installer(copy.path), sha256, hostState);
-        }
-        catch (err) {
-            await ctx.host.removeStagedInstaller(stagingRoot(ctx), sha256.slice(0, 16));
-            throw err;
-        }
-        const now = new Date().toISOString();
-        const entry = {
-            key: sha256.slice(0, 16),
-            path: copy.path,
-            source,
-            sha256,
-            size: copy.size,
-            stagedAt: now,
-            runKey: run,
-            claimedAt: now,
-        };
-        await saveStagingRecord(ctx, { copies: [...record.copies.filter((c) => c.sha256 !== sha256), entry] });
-        setData(ctx, { source, path: copy.path, outcome: 'staged', size: copy.size, copyMs: copy.copyMs });
-        return `${installer_staging_size(copy.size)} copied in ${(copy.copyMs / 1000).toFixed(1)} s; SHA-256 and signature checked`;
-    });
-}
-/** The copy, bounded by staging-timeout-seconds: past it the PowerShell session is ended and preflight fails. */
-async function copyWithin(ctx, plan, timeout) {
-    try {
-        return await ctx.host.copyInstaller(plan.source, plan.folder, plan.name, plan.sha256, timeout);
-    }
-    catch (err) {
-        if (!(err instanceof SessionError))
-            throw err;
-        throw new StageError(`Copying ${plan.source} to ${hostLabel(ctx)} did not finish within staging-timeout-seconds (${timeout} s): ` +
-            `${err.message}`, `The Log On As record is saved; no installer is staged (a part copy ${plan.folder}\\${plan.name}.partial may be ` +
-            'left, and the next copy replaces it). No service was touched.', 'The share is slow or unreachable from this host. Fix the share, or raise staging-timeout-seconds, or copy the ' +
-            'installer to a local folder on each host and point installer-path at it; then re-run preflight.');
-    }
-}
-/**
- * upgrade: the installer preflight staged on this host, its SHA-256 checked again, or null when there is none (upgrade
- * then reads installer-path, with a warning). A staged copy that changed since preflight is refused.
- */
-async function stagedInstaller(ctx) {
-    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
-    if (!source || !sha256)
-        return null;
-    const copy = (await readStagingRecord(ctx)).record.copies.find((c) => c.sha256 === sha256);
-    const info = copy ? await ctx.host.installer(copy.path) : null;
-    if (!copy || !info?.exists) {
-        ctx.log.warn(`No staged copy of the installer on ${hostLabel(ctx)}${copy ? ` (${copy.path}, staged by preflight, is gone)` : ''}: ` +
-            `upgrade reads ${source} now, during the downtime, so a slow or unreachable share lengthens or stops it. ` +
-            'Give preflight installer-path and installer-sha256 to stage the installer before the stop (a dry-run ' +
-            'preflight stages nothing).');
-        setData(ctx, { source, path: null, outcome: 'not staged' });
-        return null;
-    }
-    if (info.sha256 !== sha256) {
-        throw new StageError(`The installer preflight staged on ${hostLabel(ctx)} (${copy.path}) changed after preflight checked it: ` +
-            `${info.readable ? `its SHA-256 is now ${info.sha256}` : `it cannot be read (${info.reason})`}, and ` +
-            `installer-sha256 expects ${sha256}.`, 'Nothing was changed.', `Do not run it. Re-run preflight for this host (role: ${ctx.settings.role}): it copies the installer from ` +
-            `${source} again and checks it. Then re-run this job.`);
-    }
-    ctx.log.info(`running the installer staged by preflight at ${copy.stagedAt}: ${copy.path} (from ${source})`);
-    setData(ctx, { source, path: copy.path, outcome: 'runs the staged copy', size: copy.size });
-    return info;
-}
-/**
- * verify, once every check passed: removes the installers earlier runs staged on this host. The current run's copy
- * stays (a re-run or a way back may need it); a dry-run removes nothing.
- */
-async function removeEarlierStagedCopies(ctx) {
-    const { path, record } = await readStagingRecord(ctx);
-    const run = runKey(ctx);
-    const current = new Set(record.copies.filter((c) => c.runKey === run).map((c) => c.key));
-    let left = record.copies;
-    for (const copy of record.copies.filter((c) => c.runKey !== run && !current.has(c.key))) {
-        await ctx.change('remove an installer an earlier run staged', `${copy.path} (${copy.runKey})`, async () => {
-            const removed = await ctx.host.removeStagedInstaller(stagingRoot(ctx), copy.key);
-            left = left.filter((c) => c !== copy);
-            await saveStagingRecord(ctx, { copies: left });
-            return removed.removed ? `removed; ${path} updated` : `already gone; ${path} updated`;
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/jams/mq-permissions.ts
-
-
-/** The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue permissions." */
-const MQ_NOTE_VERSION = '7.3.338';
-/**
- * True when an upgrade crosses 7.3.338: from a 7.x version at or before it, to a version after it. An
- * upgrade that starts after 7.3.338 already went through the change, so the note does not apply to it.
- */
-function mqNoteApplies(from, to) {
-    const installed = parseJamsVersion(from);
-    const target = parseJamsVersion(to);
-    if (!installed || !target)
-        return false;
-    return (installed.major === 7 && semver_default().lte(installed, MQ_NOTE_VERSION) && semver_default().gt(target, MQ_NOTE_VERSION));
-}
-/** Accounts that may send to a queue: an Allow entry with Send Message (WriteMessage) or Full Control. */
-function sendersOf(entries) {
-    return entries
-        .filter((e) => /allow/i.test(e.type) && /(send|write|fullcontrol|genericwrite|genericall)/i.test(e.rights))
-        .map((e) => e.account);
-}
-
-;// CONCATENATED MODULE: ./src/tasks/queue-permissions.ts
-// preflight's review of the MSMQ permissions the 7.3.338 note asks for.
-
-
-/**
- * The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue
- * permissions". Reports the JAMS queues' permissions where this host can read them, and raises a warning
- * annotation when the upgrade crosses 7.3.338.
- */
-async function reviewQueuePermissions(ctx, installed, roles) {
-    const permissions = await ctx.host.queuePermissions(JAMS_QUEUES);
-    ctx.record.data['queuePermissions'] = permissions;
-    const lines = [];
-    if (!permissions.available) {
-        ctx.log.info(`message queue permissions could not be read on this host: ${permissions.reason ?? 'unknown'}`);
-    }
-    for (const queue of permissions.available ? permissions.queues : []) {
-        const line = queue.exists
-            ? `private$\\${queue.name}: Send Message for ${sendersOf(queue.entries).join(', ') || 'nobody'}`
-            : `private$\\${queue.name}: no such queue`;
-        lines.push(line);
-        ctx.log.info(`message queue ${line}`);
-    }
-    const target = ctx.settings.targetVersion;
-    if (!installed || !target) {
-        ctx.record.data['mqNote'] = { applies: null, from: installed, to: target };
-        ctx.log.info(`The ${MQ_NOTE_VERSION} Message Queue note was not checked: ${installed ? "set the 'target-version' input" : 'the installed version is unknown'}.`);
-        return;
-    }
-    const applies = mqNoteApplies(installed, target);
-    ctx.record.data['mqNote'] = { applies, from: installed, to: target };
-    if (!applies)
-        return;
-    const peers = roles.peers.map((p) => p.name).join(', ') || 'the other scheduler';
-    ctx.log.warn(`Upgrading JAMS from ${installed} to ${target} crosses ${MQ_NOTE_VERSION}: review the Message Queue permissions ` +
-        `before the upgrade (the procedure's note). Each failover node needs Send Message on its peer's private queue ` +
-        `jamsrequests: the peer's machine account (such as ${peers}$) when the JAMS services run as LocalSystem, ` +
-        `otherwise their service account. ${lines.length ? `On this host: ${lines.join('; ')}.` : 'The queues could not be read on this host.'}`);
-}
-
-;// CONCATENATED MODULE: ./src/tasks/rollback-record.ts
-
-/** The record's file name in the state folder. */
-const ROLLBACK_RECORD_FILE = 'rollback-record.json';
-/** This rollback run's entry on this host, and a save that keeps every other run's. */
-async function readRollbackRecord(ctx) {
-    const key = runKey(ctx);
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE);
-    const all = stored.data ?? {};
-    return {
-        path: stored.path,
-        entry: all[key] ?? { runKey: key },
-        // Callers save inside ctx.change, so a dry-run writes nothing.
-        save: async (entry) => {
-            all[key] = entry;
-            await ctx.host.saveState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE, all);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/tasks/restore-plan.ts
-// The backup a rollback restores: found from the host's own records (or named by restore-backup-file), of the database
-// JAMS uses, of the last upgrade attempt, and still the file that was verified. Read-only; preflight and restore share it.
-
-
-
-
-
-
-
-
-/** Control characters, and the bidirectional controls that make text read otherwise than it is stored. */
-const CONTROL_OR_BIDI = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
-const shownText = (max) => schemas_string()
-    .min(1)
-    .max(max)
-    .refine((v) => !CONTROL_OR_BIDI.test(v), 'it contains a control or bidirectional character');
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$/;
-const isoOrUnknown = shownText(40).refine((v) => v === 'unknown' || ISO_TIME.test(v), 'it is not an ISO time');
-/**
- * The form of every value the approve-rollback gate shows (the preflight summary, the restore-plan output, the gate
- * job's summary): names, ISO times, numbers, a hash and a GUID, never a control or bidirectional character. A value
- * of another form refuses the plan rather than be shown to the reviewers.
- */
-const ShownRestore = object({
-    file: shownText(260).refine((v) => /^(\\\\|[A-Za-z]:\\)[^<>"|?*]+\.bak$/i.test(v), 'it is not a .bak path'),
-    takenAt: isoOrUnknown,
-    backupTook: shownText(20).regex(/^(\d+\.\d s|unknown)$/),
-    size: shownText(40).regex(/^\d+(\.\d)? (bytes|MB|GB)( \(\d+ bytes\))?$/),
-    sha256: shownText(64).regex(/^[0-9A-Fa-f]{64}$/),
-    database: shownText(400).regex(/^[^\r\n]{1,128} on [A-Za-z0-9_.:,\\-]{1,255}$/),
-    run: shownText(40).regex(/^(run-\d+|local|unknown)$/),
-    backupSet: shownText(36).regex(/^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|unknown)$/),
-    setFinishedAt: isoOrUnknown,
-})
-    .strict();
-/** What the approve-rollback gate shows, and the restore-plan output carries. */
-function describeRestore(plan) {
-    const s = plan.source;
-    return {
-        file: s.file,
-        takenAt: s.takenAt ?? 'unknown',
-        backupTook: s.backupMs === null ? 'unknown' : database_backup_seconds(s.backupMs),
-        size: s.size < 1024 ** 2 ? size(s.size) : `${size(s.size)} (${s.size} bytes)`,
-        sha256: s.sha256,
-        database: `${s.database} on ${s.server}`,
-        run: s.backupRunKey ?? 'unknown',
-        backupSet: s.backupSet?.guid ?? 'unknown',
-        setFinishedAt: s.backupSet?.finishedAt ?? 'unknown',
-    };
-}
-/** Why a shown value is not of its form, or null. */
-function shownProblem(shown) {
-    const parsed = ShownRestore.safeParse(shown);
-    if (parsed.success)
-        return null;
-    return parsed.error.issues
-        .map((i) => `${i.path.join('.') || 'the plan'}: ${i.message}`)
-        .slice(0, 5)
-        .join('; ');
-}
-/**
- * Preflight's part in a rollback, on the primary: the backup the restore stage will restore, proven now, so the
- * rollback gate's reviewers see it in this job's summary (and the gate job prints the restore-plan output).
- */
-async function showRestorePlan(ctx) {
-    const { entry } = await readRollbackRecord(ctx);
-    const plan = await planRestore(ctx, entry.restore, 'Nothing was changed.');
-    const shown = describeRestore(plan);
-    const rows = [
-        ['File', shown['file']],
-        ['Taken at', shown['takenAt']],
-        ['The backup took', shown['backupTook']],
-        ['Size', shown['size']],
-        ['SHA-256', shown['sha256']],
-        ['Database', shown['database']],
-        ['Backup of run', shown['run']],
-        [
-            'Backup set (msdb, and the file header)',
-            `${shown['backupSet']}, finished ${shown['setFinishedAt']} (SQL Server's time)`,
-        ],
-        ['Found in', plan.foundIn],
-    ];
-    ctx.summarySections.push([
-        '#### The backup the rollback restores',
-        '| | |',
-        '| --- | --- |',
-        ...rows.map(([k, v]) => `| ${k} | ${(v ?? '').replace(/\|/g, '\\|')} |`),
-        '',
-        `Restoring it loses everything JAMS recorded after ${shown['takenAt']}: the history of the jobs run since, ` +
-            'and every change to definitions made since.',
-    ].join('\n'));
-}
-/**
- * Finds the backup to restore and proves it: the file restore-backup-file names, else this rollback's earlier choice
- * when a restore was already started, else the verified backup of the run of the last upgrade attempt on this host.
- * Then it must be of the database JAMS uses and still hash as recorded. Every refusal leaves `hostState` as it is.
- */
-async function planRestore(ctx, earlier, hostState) {
-    const refuse = (message, next) => {
-        throw new StageError(message, hostState, next);
-    };
-    const target = await resolveDatabase(ctx, hostState);
-    const named = ctx.settings.restore.backupFile;
-    // A restore this rollback started goes on with its own backup, unless restore-backup-file now names another.
-    const resume = earlier && (!named || named.toLowerCase() === earlier.file.toLowerCase()) ? earlier : undefined;
-    const found = resume
-        ? {
-            source: sourceOf(resume),
-            foundIn: `this rollback's record (its restore started at ${resume.startedAt})`,
-            upgrade: null,
-        }
-        : named
-            ? await namedBackup(ctx, named, refuse)
-            : await lastUpgradeBackup(ctx, refuse);
-    const { source } = found;
-    if (source.server.toLowerCase() !== target.server.toLowerCase() || source.database !== target.database) {
-        refuse(`The backup ${source.file} is of the database ${source.database} on ${source.server}, and JAMS on ` +
-            `${hostLabel(ctx)} uses ${target.database} on ${target.server} (${target.source}): it is not this pair's ` +
-            'database.', `Check 'sql-server' and 'sql-database' (or common.config), or name the backup of ${target.database} in ` +
-            "'restore-backup-file'; then re-run this job.");
-    }
-    const cut = source.file.lastIndexOf('\\');
-    const listing = await ctx.host.files(source.file.slice(0, cut), [source.file.slice(cut + 1)]);
-    if (!listing.files[0]) {
-        refuse(`The backup ${source.file} cannot be seen from ${hostLabel(ctx)}: it was moved or deleted, or the share is not ` +
-            'reachable.', `Put the file back where it was recorded (${found.foundIn} names its SHA-256 and backup set), or name another ` +
-            "backup the backup stage recorded in 'restore-backup-file'; then re-run this job.");
-    }
-    await proveHeader(ctx, source, target, found.foundIn, refuse);
-    const plan = { source, target, foundIn: found.foundIn, upgrade: found.upgrade };
-    const shownNow = describeRestore(plan);
-    const badShown = shownProblem(shownNow);
-    if (badShown) {
-        refuse(`The backup to restore cannot be shown to the rollback gate's reviewers as recorded: ${badShown}.`, 'Do not restore it from this record. Check the backup record in the state folder, or restore by hand after ' +
-            'checking the file.');
-    }
-    ctx.record.data['restorePlan'] = { ...plan, show: shownNow };
-    ctx.log.info(`backup to restore: ${source.file} (${size(source.size)}, SHA-256 ${source.sha256}, taken ${source.takenAt ?? 'at an unknown time'}) ` +
-        `into ${target.database} on ${target.server}; found in ${found.foundIn}`);
-    return plan;
-}
-/** Times from PowerShell carry seven decimals and Node's three: compare them as times, not as text. */
-const before = (a, b) => Date.parse(a) <= Date.parse(b);
-function sourceOf(r) {
-    const { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit } = r;
-    return {
-        server,
-        database,
-        file,
-        size,
-        sha256,
-        takenAt,
-        backupMs,
-        backupRunKey,
-        explicit,
-        backupSet: r.backupSet ?? null,
-    };
-}
-/** Two of SQL Server's datetimes (yyyy-MM-ddTHH:mm:ss.fff, no zone) are the same time, to the second. */
-const sameSecond = (a, b) => a.slice(0, 19) === b.slice(0, 19) && a.length >= 19;
-/**
- * The file at the recorded path must be the backup that was recorded: RESTORE HEADERONLY (SQL Server reading the file
- * by the path it will restore from) names one backup set, of the recorded database and server, with the GUID and
- * finish time msdb recorded when the backup stage took it, and the file still has the recorded SHA-256. Every
- * mismatch is named; nothing is restored.
- */
-async function proveHeader(ctx, source, target, foundIn, refuse) {
-    const recorded = source.backupSet;
-    if (!recorded) {
-        refuse(`${foundIn} has no backup set for ${source.file} (it was recorded by a jams-upgrade that did not keep the ` +
-            "backup set's GUID from msdb), so the file's header cannot be compared with what was backed up.", 'Restore this backup by hand with SQL Server Management Studio after checking its header (RESTORE HEADERONLY), ' +
-            'or take a new backup with the backup stage.');
-    }
-    const want = recorded;
-    const header = await ctx.host.backupHeader(target, source.file);
-    ctx.record.data['restoreHeader'] = header;
-    const sets = header.sets;
-    const got = sets[0];
-    const mismatches = [];
-    if (sets.length !== 1 || !got) {
-        mismatches.push(`the file holds ${sets.length} backup sets, and the backup stage writes exactly one`);
-    }
-    if (got) {
-        if (got.databaseName !== want.databaseName || got.databaseName !== source.database) {
-            mismatches.push(`its header names the database ${got.databaseName}, and ${want.databaseName} was backed up`);
-        }
-        if (got.serverName.toLowerCase() !== want.serverName.toLowerCase()) {
-            mismatches.push(`its header names the server ${got.serverName}, and ${want.serverName} took the backup`);
-        }
-        if (got.guid.toLowerCase() !== want.guid.toLowerCase()) {
-            mismatches.push(`its header names the backup set ${got.guid}, and msdb recorded ${want.guid}`);
-        }
-        if (!sameSecond(got.finishedAt, want.finishedAt)) {
-            mismatches.push(`its header says the backup finished at ${got.finishedAt}, and msdb recorded ${want.finishedAt}`);
-        }
-    }
-    if (header.sha256 !== source.sha256) {
-        mismatches.push(`it has the SHA-256 ${header.sha256}, and ${source.sha256} was recorded`);
-    }
-    if (mismatches.length === 0) {
-        ctx.log.info(`backup header of ${source.file}: ${got?.databaseName} on ${got?.serverName}, backup set ${got?.guid}, finished ` +
-            `${got?.finishedAt}: as recorded in ${foundIn}`);
-        return;
-    }
-    refuse(`The backup ${source.file} is not the backup ${foundIn} recorded: ${mismatches.join('; ')}. It was replaced or ` +
-        'changed after the backup stage took it.', 'Do not restore it. Find out who can write to the backup folder; put the recorded backup back from your storage ' +
-        "snapshots, or name another backup the backup stage recorded in 'restore-backup-file'; then re-run this job.");
-}
-function fromBackup(db, runKey, explicit) {
-    return {
-        server: db.server,
-        database: db.database,
-        file: db.file,
-        size: db.size,
-        sha256: db.sha256,
-        takenAt: db.takenAt,
-        backupMs: db.backupMs,
-        backupRunKey: runKey,
-        explicit,
-        backupSet: db.backupSet ?? null,
-    };
-}
-/**
- * A file restore-backup-file names: only a verified backup of the backup record in the protected state folder is
- * trusted. Nothing next to the file (on a share others may write) is read.
- */
-async function namedBackup(ctx, file, refuse) {
-    const stored = await readBackupRecords(ctx);
-    const entry = Object.values(stored.all).find((e) => e.database?.file.toLowerCase() === file.toLowerCase() && e.database.verified);
-    if (entry?.database) {
-        return {
-            source: fromBackup(entry.database, entry.runKey, true),
-            foundIn: `the backup record ${stored.path} (${entry.runKey})`,
-            upgrade: null,
-        };
-    }
-    return refuse(`restore-backup-file names ${file}, and jams-upgrade has no verified record of it in ${stored.path}: only the ` +
-        "backups the backup stage recorded there can be proven (SHA-256, and the backup set's GUID and finish time).", 'Name a backup the backup stage took and recorded on this host, or restore this one by hand with SQL Server ' +
-        'Management Studio after checking its header (RESTORE HEADERONLY).');
-}
-/** The verified backup of the run of the last upgrade attempt on this host, taken before that attempt's installer. */
-async function lastUpgradeBackup(ctx, refuse) {
-    const named = "name the backup to restore in 'restore-backup-file' (one the backup stage recorded on this host, in backup-path), then re-run this job";
-    const { path, data: upgrade } = await readUpgradeRecord(ctx);
-    if (!upgrade) {
-        refuse(`No upgrade is recorded on ${hostLabel(ctx)} (${path}), so there is no upgrade attempt whose backup a rollback ` +
-            'restores.', `If JAMS was upgraded by other means and you know which backup holds the database from before it, ${named}.`);
-    }
-    const last = upgrade;
-    const attemptAt = last.install?.startedAt ?? last.updatedAt;
-    const wanted = ctx.settings.targetVersion;
-    if (wanted && last.versionBefore && parseJamsVersion(wanted)?.compare(last.versionBefore) !== 0) {
-        refuse(`The last upgrade attempt on ${hostLabel(ctx)} (${last.runKey}, ${attemptAt}) went from ${last.versionBefore} to ` +
-            `${last.targetVersion}; target-version ${wanted} is not the version before it, so its backup does not hold ` +
-            `the database of ${wanted}.`, `Set target-version to ${last.versionBefore} (and the installer of that version), or, if you know which backup ` +
-            `holds the database of ${wanted}, ${named}.`);
-    }
-    const upgradeFacts = {
-        runKey: last.runKey,
-        versionBefore: last.versionBefore,
-        targetVersion: last.targetVersion,
-        attemptAt,
-    };
-    const stored = await readBackupRecords(ctx);
-    const own = stored.all[last.runKey]?.database;
-    if (own?.verified && (!last.install || before(own.takenAt, last.install.startedAt))) {
-        return {
-            source: fromBackup(own, last.runKey, false),
-            foundIn: `the backup record ${stored.path} (${last.runKey}, the run of the last upgrade attempt)`,
-            upgrade: upgradeFacts,
-        };
-    }
-    if (own?.verified) {
-        refuse(`The backup of ${last.runKey}, ${own.file}, was taken at ${own.takenAt}, after its installer started (` +
-            `${last.install?.startedAt}): it may hold the database as the upgrade left it.`, `If you know it holds the database of ${last.versionBefore ?? 'the version before'}, ${named}.`);
-    }
-    const verified = Object.values(stored.all)
-        .flatMap((e) => (e.database?.verified ? [{ runKey: e.runKey, db: e.database }] : []))
-        .sort((a, b) => Date.parse(b.db.takenAt) - Date.parse(a.db.takenAt));
-    const latest = verified[0];
-    const lastAttempt = `the last upgrade attempt on ${hostLabel(ctx)} (${last.runKey}, ${last.versionBefore ?? '?'} -> ${last.targetVersion}, started ${attemptAt})`;
-    if (!latest) {
-        refuse(`There is no verified database backup in ${stored.path}${own ? ` (the backup of ${last.runKey}, ${own.file}, is not verified${own.verifyError ? `: ${own.verifyError}` : ''})` : ''}, so ` +
-            `${lastAttempt} cannot be rolled back from the host's records.`, `A rollback needs the database from before that attempt: ${named}.`);
-    }
-    const other = latest;
-    const older = before(other.db.takenAt, attemptAt);
-    return refuse(`The latest verified backup, ${other.db.file} (${other.runKey}, taken ${other.db.takenAt}), is ` +
-        `${older ? 'older than' : 'from after the start of'} ${lastAttempt}, which has no verified backup of its own: ` +
-        (older
-            ? 'restoring it would also undo everything JAMS recorded between that backup and the attempt.'
-            : 'it may hold the database as the attempt left it.'), `If that backup is the one you mean to restore, and you accept what it loses, ${named}.`);
-}
-
-;// CONCATENATED MODULE: ./src/tasks/upgrade-order.ts
-// The order the pair is upgraded in, on the host: preflight states it, and with resume-after-primary the secondary
-// proves the primary is back before its install and says, when it fails, that the primary keeps running.
-
-
-
-
-/** The secondary's stages of the upgrade that run while the primary is back: resume-after-primary only. */
-function afterThePrimary(ctx) {
-    const s = ctx.settings;
-    return s.order === 'resume-after-primary' && s.pipeline === 'upgrade' && s.role === 'secondary';
-}
-/** Preflight: the order and what it assumes, in the log, the summary and the order-plan output the downtime gate shows. */
-function stateOrder(ctx) {
-    const plan = describeOrder(ctx.settings.order, ctx.settings.resumeGate);
-    ctx.record.data['orderPlan'] = plan;
-    ctx.log.info(plan);
-    ctx.summarySections.push(`#### The upgrade's order\n\n${plan}`);
-}
-/**
- * resume-after-primary: the secondary installs only next to a primary that is back, Running on the target version
- * (its upgrade job's version-after, checked before this, says which version; the primary is asked for its role).
- */
-async function requirePrimaryRunning(ctx) {
-    if (!afterThePrimary(ctx))
-        return;
-    const roles = await readRoleView(ctx);
-    if (roles.peers.some((p) => p.role === 'Active'))
-        return;
-    refuseUnlessDryRun(ctx, new StageError(`order: resume-after-primary upgrades the secondary once the primary is Running again, and it is not: ` +
-        `${describeRoles(roles)}.`, 'Nothing was changed.', 'Run start and verify on the primary (their jobs come before this one in this order) until the primary reports ' +
-        'Running, then re-run this job.'));
-}
-/**
- * resume-after-primary: a failure of the secondary's upgrade, start or verify leaves the primary running alone; the
- * failure says so, with what the primary reports now, so nobody stops it by mistake.
- */
-function keepingThePrimary(stage) {
-    return {
-        ...stage,
-        async run(ctx) {
-            try {
-                await stage.run(ctx);
-            }
-            catch (err) {
-                if (!(err instanceof StageError) || !afterThePrimary(ctx))
-                    throw err;
-                throw new StageError(err.message, `${err.hostState} ${await describePrimary(ctx)}`, `${err.nextStep}${ctx.settings.stage === 'upgrade' ? ` ${NO_OLD_START}` : ''} The primary needs nothing: ` +
-                    'leave it running. To give up on the new version instead, run the rollback (docs/rollback.md): after its ' +
-                    'gate it stops the running primary first.');
-            }
-        },
-    };
-}
-/** The upgraded primary already runs: the secondary may not come back on the version it had. */
-const NO_OLD_START = 'Do not start this node on its old version: it would join the primary, which runs the new one (order: ' +
-    'resume-after-primary).';
-async function describePrimary(ctx) {
-    const roles = await readRoleView(ctx).catch(() => null);
-    const primary = roles?.peers[0];
-    if (primary && primary.role !== 'Active') {
-        return `The primary ${primary.name} reports ${primary.label}: JAMS does not run on either node.`;
-    }
-    const state = primary
-        ? `The primary ${primary.name} reports ${primary.label}`
-        : 'The primary was upgraded and verified Running before this job';
-    return (`${state}: JAMS runs on the primary alone, without failover, until ${hostLabel(ctx)} is upgraded and in Backup ` +
-        'Mode (order: resume-after-primary).');
-}
-
-;// CONCATENATED MODULE: ./src/stages/preflight.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
- * restore), installed version, failover roles, the config files, the Message Queue note and the free space
- * for the backup and the installer. Fails when the pair is not in a state an upgrade can safely start from.
- */
-const preflight = {
-    async run(ctx) {
-        if (ctx.settings.pipeline === 'upgrade')
-            stateOrder(ctx);
-        const platform = ctx.record.host;
-        if (platform?.platform === 'windows' && !platform.isAdmin) {
-            ctx.log.warn(`The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`);
-        }
-        // First, and even if a later check fails: what the host shows for each unverified assumption.
-        const contract = await checkContract(ctx);
-        const names = await resolveServices(ctx);
-        const states = await readServices(ctx, names);
-        ctx.record.servicesBefore = Object.values(states);
-        ctx.record.servicesAfter = Object.values(states);
-        for (const kind of Object.keys(states)) {
-            const s = states[kind];
-            ctx.log.info(`${SERVICE_LABELS[kind]} (${s.name}): ${s.status}, start ${s.startType}, Log On As ${s.account}`);
-        }
-        // The pair must be one a safe upgrade can start from.
-        const roles = await readRoleView(ctx);
-        ctx.log.info(`failover: ${describeRoles(roles)}`);
-        const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
-        if (active > 1) {
-            throw new StageError(`More than one node reports Running (active): ${describeRoles(roles)}.`, 'Nothing was changed.', 'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
-                'the failover port and Failover.config on both nodes, then re-run preflight.');
-        }
-        if (roles.standalone) {
-            throw new StageError(`JAMS names ${hostLabel(ctx)} Standalone: it is not part of a failover pair.`, 'Nothing was changed.', 'jams-upgrade upgrades a primary/failover pair. Configure failover (Failover.config on both nodes, then restart ' +
-                'the JAMS Server services) and re-run preflight, or upgrade a single server by hand.');
-        }
-        if (roles.configuredRole && roles.configuredRole !== ctx.settings.role) {
-            throw new StageError(`JAMS says ${hostLabel(ctx)} is the ${roles.configuredRole} of the pair, but this job runs it as role: ` +
-                `${ctx.settings.role}.`, 'Nothing was changed.', "Check the runner labels: each job's runs-on must reach the host its role names (the primary's runner for role: " +
-                'primary). Fix the labels or the caller, then re-run preflight.');
-        }
-        if (roles.self === 'Unknown')
-            ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
-        const installed = pickInstalledVersion(await ctx.host.installedVersion());
-        ctx.record.data['installedVersion'] = installed;
-        if (installed)
-            ctx.log.info(`installed JAMS version ${installed.version} (${installed.source})`);
-        else
-            ctx.log.warn('The installed JAMS version could not be read from the Uninstall key or JAMSScheduler.exe.');
-        refuseUnsupportedJams(ctx, installed, contract);
-        const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
-        if (installed && target && target.compare(installed.version) < 0) {
-            if (ctx.settings.pipeline === 'rollback') {
-                ctx.log.info(`rollback: from the installed ${installed.version} back to ${target.version}`);
-            }
-            else {
-                ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
-            }
-        }
-        await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
-        const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
-        ctx.record.data['configFiles'] = config;
-        if (!config.exists) {
-            throw new StageError(`The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.");
-        }
-        ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
-        // The primary's backup reads the JAMS database from common.config unless the inputs name it: prove it now,
-        // before the downtime, rather than after maintenance-on has closed the window.
-        if (ctx.settings.role === 'primary') {
-            const target = await resolveDatabase(ctx, 'Nothing was changed.');
-            const { server, database, auth, source, form } = target;
-            ctx.record.data['database'] = { server, database, auth, source, form };
-            ctx.log.info(`JAMS database: ${describeTarget(target)}`);
-        }
-        // The machines the agents stage will reach, for the downtime gate; a host outside agent-hosts-allowed stops here.
-        await listAgentHosts(ctx);
-        const staging = await planStaging(ctx);
-        // The kind of setup it stages, from its bytes: arguments that kind ignores would hang the install in the downtime.
-        await checkStagedKind(ctx, staging);
-        await checkFreeSpace(ctx, [
-            { path: ctx.settings.installFolder, purpose: 'the installer' },
-            ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
-            ...(staging && !staging.reuse
-                ? [{ path: ctx.settings.stateFolder, purpose: 'the staged installer', extraBytes: staging.size }]
-                : []),
-        ]);
-        if (ctx.settings.pipeline === 'rollback' && ctx.settings.role === 'primary')
-            await showRestorePlan(ctx);
-        // Preflight's durable writes, once every check above has passed: the accounts, then the staged installer.
-        await recordAccounts(ctx, states);
-        await stageInstaller(ctx, staging);
-    },
-};
-/**
- * JAMS 6.x keeps a folder's resource requirements and an agent's platform in other shapes than JAMS 7 (JAMSShr.dll 6.5
- * against 7.3 and 7.5), so the window and the agents could not be handled: refuse before anything changes.
- */
-function refuseUnsupportedJams(ctx, installed, contract) {
-    const major = installed ? parseJamsVersion(installed.version)?.major : undefined;
-    const sixShape = contract.some((v) => v.id === 'root-requirement' && v.seen.startsWith(JAMS6_FOLDER));
-    if ((major !== undefined && major < SUPPORTED_MAJOR) || (major === undefined && sixShape)) {
-        throw new StageError(`${hostLabel(ctx)} runs JAMS ${installed?.version ?? '6.x (its root folder keeps Requirements, not Elements)'}: ` +
-            `jams-upgrade supports JAMS ${SUPPORTED_MAJOR} and later.`, 'Nothing was changed.', `Upgrade this pair to JAMS ${SUPPORTED_MAJOR} by hand, following the vendor's upgrade article, then use ` +
-            'jams-upgrade for later upgrades.');
-    }
-}
-/** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
-async function recordAccounts(ctx, states) {
-    const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
-    ctx.record.data['logOnAs'] = accounts;
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
-    if (shouldKeepStoredRecord(stored.data, accounts)) {
-        ctx.log.warn(`Services run as LocalSystem where ${stored.path} (recorded ${stored.data?.recordedAt}) has real accounts: ` +
-            'this looks like a node an upgrade already reset. The stored record is kept for the restore.');
-        ctx.skip('record Log On As accounts', stored.path, 'kept the earlier record');
-        ctx.record.data['logOnAsRecord'] = stored.data;
-        return;
-    }
-    const record = {
-        recordedAt: new Date().toISOString(),
-        runId: ctx.record.run['id'] === undefined ? undefined : String(ctx.record.run['id']),
-        computerName: ctx.record.host?.computerName ?? '',
-        accounts,
-    };
-    ctx.record.data['logOnAsRecord'] = record;
-    await ctx.change('record Log On As accounts', `${ctx.settings.stateFolder}\\${ACCOUNT_RECORD_FILE}`, async () => {
-        const saved = await ctx.host.saveState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE, record);
-        return `saved to ${saved.path}`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
-// The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
-
-
-
-
-/** The upgrade resets these services' Log On As to LocalSystem (the procedure names them). */
-const RESET_BY_UPGRADE = ['scheduler', 'server'];
-const logon_accounts_KINDS = ['executor', 'server', 'scheduler'];
-const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-password' };
-/**
- * The Log On As record preflight saved on this host; the upgrade cannot proceed without it. A dry-run of the whole
- * pipeline has none (its preflight writes nothing): it plans with the accounts the services run as now, which are
- * what that preflight would have recorded, and says so.
- */
-async function readAccountRecord(ctx, current) {
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
-    if (!stored.data && ctx.settings.dryRun) {
-        ctx.log.warn(`There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): this dry-run plans ` +
-            'with the accounts the services run as now. A real run needs preflight first.');
-        const planned = {
-            recordedAt: new Date().toISOString(),
-            computerName: ctx.record.host?.computerName ?? '',
-            accounts: Object.fromEntries(Object.values(current).map((s) => [s.name, s.account ?? ''])),
-        };
-        ctx.record.data['logOnAsRecord'] = planned;
-        return planned;
-    }
-    if (!stored.data) {
-        throw new StageError(`There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
-            'not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
-            'this job.');
-    }
-    const computer = ctx.record.host?.computerName;
-    if (computer &&
-        stored.data.computerName &&
-        stored.data.computerName.toLowerCase() !== computer.toLowerCase()) {
-        throw new StageError(`The Log On As record ${stored.path} belongs to ${stored.data.computerName}, not to ${computer}.`, 'Nothing was changed.', `Check the 'state-folder' input (it must be local to each host), run preflight on ${computer}, then re-run this job.`);
-    }
-    ctx.record.data['logOnAsRecord'] = stored.data;
-    return stored.data;
-}
-/** The secret input whose password belongs to an account, as the variable name PowerShell reads. */
-function variableFor(ctx, names, record, account) {
-    const kinds = ['scheduler', 'server'].filter((k) => ctx.settings.passwords[k] !== undefined && sameAccount(record.accounts[names[k]], account));
-    if (kinds.length === 2 && ctx.settings.passwords.scheduler !== ctx.settings.passwords.server) {
-        throw new StageError(`'scheduler-password' and 'server-password' differ, and both services run as ${account}.`, 'Nothing was changed.', `Give the password of ${account} in both inputs (or in one of them), then re-run this job.`);
-    }
-    return kinds[0] ? PASSWORD_VARIABLES[kinds[0]] : null;
-}
-/**
- * Which accounts this run will restore, and where their passwords are. Proven before any change: an account
- * that needs a password and has none stops the stage here.
- */
-function planAccountRestore(ctx, names, record, current, willInstall, hostState = 'Nothing was changed.') {
-    const plan = [];
-    for (const kind of logon_accounts_KINDS) {
-        const service = names[kind];
-        const account = record.accounts[service];
-        if (!account) {
-            ctx.log.warn(`The Log On As record has no account for ${describeService(kind, service)}; it is left as it is.`);
-            continue;
-        }
-        const reset = willInstall && RESET_BY_UPGRADE.includes(kind) && !isBuiltinAccount(account);
-        if (!reset && sameAccount(current[kind].account, account))
-            continue;
-        const variable = isPasswordless(account) ? null : variableFor(ctx, names, record, account);
-        if (!isPasswordless(account) && !variable) {
-            const input = kind === 'executor' ? "'scheduler-password' or 'server-password'" : `'${PASSWORD_INPUT[kind]}'`;
-            throw new StageError(`${describeService(kind, service)} must run as ${account} after the upgrade, and no password for it was ` +
-                `given (${input} is empty or belongs to another account).`, hostState, `Store the password of ${account} as a secret of the environment and pass it as ${input}. A managed ` +
-                'service account (DOMAIN\\name$) needs none. Then re-run this job.');
-        }
-        plan.push({ kind, service, account, variable });
-    }
-    return plan;
-}
-/** Checks each password against its account before anything changes, so a wrong one never reaches a service. */
-async function checkPasswords(ctx, plan) {
-    const seen = new Set();
-    for (const entry of plan) {
-        if (!entry.variable || seen.has(entry.account.toLowerCase()))
-            continue;
-        seen.add(entry.account.toLowerCase());
-        const check = await ctx.host.testCredential(entry.account, entry.variable);
-        if (!check.checked) {
-            ctx.log.warn(`The password of ${entry.account} could not be checked (${check.reason}); it is used as given.`);
-        }
-        else if (!check.valid) {
-            throw new StageError(`The password given for ${entry.account} is not accepted (${check.reason ?? 'wrong password'}).`, 'Nothing was changed.', `Correct the secret that holds the password of ${entry.account}, then re-run this job. Repeated wrong ` +
-                'passwords can lock the account.');
-        }
-    }
-    ctx.record.data['passwordsChecked'] = [...seen];
-}
-/**
- * Puts the recorded Log On As accounts back (the upgrade resets them to LocalSystem) and verifies each one.
- * The services are stopped at this point; a service already on its recorded account is recorded as done.
- */
-async function restoreAccounts(ctx, names, record) {
-    const restoring = ctx.phase('accounts-restore');
-    const current = await readServices(ctx, names);
-    const outcomes = [];
-    const plan = planAccountRestore(ctx, names, record, current, false, `${describeStates(hostLabel(ctx), current)} JAMS is upgraded; no Log On As was changed yet.`);
-    for (const kind of logon_accounts_KINDS) {
-        const service = names[kind];
-        const recorded = record.accounts[service];
-        if (!recorded)
-            continue;
-        const before = current[kind].account ?? '';
-        const label = describeService(kind, service);
-        const entry = plan.find((p) => p.service === service);
-        if (!entry) {
-            ctx.skip('restore Log On As', label, `already ${recorded}`);
-            outcomes.push({ service, recorded, before, after: before, outcome: 'already' });
-            continue;
-        }
-        const changed = await ctx.change('restore Log On As', `${label}: ${before} -> ${recorded}`, async () => {
-            const result = await ctx.host.setServiceAccount(service, recorded, entry.variable);
-            if (result.returnValue !== 0) {
-                const now = await readServices(ctx, names);
-                throw new StageError(`Setting the Log On As of ${label} on ${hostLabel(ctx)} to ${recorded} failed: ` +
-                    `${describeChangeResult(result.returnValue)} (Win32_Service.Change returned ${result.returnValue}).`, `${describeStates(hostLabel(ctx), now)} JAMS is upgraded; ${label} runs as ${result.service.account}.`, `Fix the cause (the account name in the record ${ACCOUNT_RECORD_FILE}, its rights, the runner's elevation), ` +
-                    'then re-run this job: the install is skipped and the accounts are restored.');
-            }
-            return `now ${result.service.account}`;
-        });
-        outcomes.push({ service, recorded, before, after: before, outcome: changed ? 'restored' : 'would' });
-    }
-    if (ctx.settings.dryRun)
-        return outcomes;
-    const after = await readServices(ctx, names);
-    restoring.end();
-    ctx.record.servicesAfter = Object.values(after);
-    for (const o of outcomes) {
-        const kind = logon_accounts_KINDS.find((k) => names[k] === o.service);
-        o.after = after[kind].account ?? '';
-    }
-    const wrong = outcomes.filter((o) => !sameAccount(o.after, o.recorded));
-    if (wrong.length > 0) {
-        throw new StageError(`After the restore, ${wrong.map((o) => `${o.service} runs as ${o.after}, not ${o.recorded}`).join('; ')} on ` +
-            `${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), after)} JAMS is upgraded; the Log On As accounts are not all restored.`, 'Set the account in services.msc (Log On tab) or find what changes it back, then re-run this job.');
-    }
-    return outcomes;
-}
-
-;// CONCATENATED MODULE: ./src/tasks/uninstall-first.ts
-// The rollback's reinstall of the previous version over a newer one: which saved config files belong to the version
-// returned to, and, with uninstall-first, the newer version's own uninstaller run before the older installer.
-
-
-
-
-
-
-
-
-
-
-/**
- * The save of the config files from before the upgrade that left the version `target`: the upgrade record names it
- * while it records that upgrade, or this run's reinstall towards `target`, which kept it. Null when this host has no
- * such record: its files then stay as the installer writes them.
- */
-function configSaveFor(record, target, run) {
-    if (!record)
-        return null;
-    const same = (v) => v !== null && parseJamsVersion(v)?.compare(target) === 0;
-    const reinstall = same(record.targetVersion) && record.runKey === run;
-    const upgradeAway = same(record.versionBefore) && !same(record.targetVersion);
-    return reinstall || upgradeAway ? record.configSaveKey : null;
-}
-/**
- * Proves, before anything changes, what the reinstall of `target` over `installed` needs: the config save to put
- * back, and with uninstall-first the one Windows Installer product to remove and a password for every account the
- * removal resets (a removal takes the services with it, so all three come back as the installer creates them).
- */
-async function planDowngrade(ctx, facts) {
-    const { record, installed, target, willInstall } = facts;
-    const plan = { configSaveKey: configSaveFor(record, target, runKey(ctx)), uninstall: null };
-    ctx.record.data['downgrade'] = plan;
-    const newer = (parseJamsVersion(installed)?.compare(target) ?? 0) > 0;
-    if (willInstall && !plan.configSaveKey) {
-        ctx.log.warn(`No config files saved before the upgrade away from ${target} are recorded on ${hostLabel(ctx)}: after the ` +
-            `reinstall the files stay as the ${target} installer writes them. Copy your customised files back from the ` +
-            "upgrade run's artifacts (config/ folder) before the start stage.");
-    }
-    if (!ctx.settings.upgrade.uninstallFirst)
-        return plan;
-    if (!willInstall || !newer) {
-        ctx.log.info(`uninstall-first: nothing to remove, the installed ${installed} is not newer than ${target}`);
-        return plan;
-    }
-    const choice = pickUninstallEntry(await ctx.host.uninstallEntries(), installed);
-    if (!choice.ok) {
-        throw new StageError(`uninstall-first cannot remove JAMS ${installed} on ${hostLabel(ctx)}: ${choice.problem}.`, 'Nothing was changed.', `Remove JAMS ${installed} by hand (Programs and Features), then re-run this job: it finds nothing installed and ` +
-            `installs ${target}. Or set uninstall-first: false if the installer takes the downgrade itself.`);
-    }
-    plan.uninstall = { productCode: choice.productCode, name: choice.entry.name, version: installed };
-    const reset = Object.fromEntries(Object.entries(facts.states).map(([kind, s]) => [kind, { ...s, account: 'LocalSystem' }]));
-    await checkPasswords(ctx, planAccountRestore(ctx, facts.names, facts.accounts, reset, false));
-    return plan;
-}
-/**
- * msiexec /x of the newer version, quietly with a verbose log in the run folder, waited for within
- * install-timeout-seconds. Recorded on the host before it starts and when it ends, so a re-run knows.
- */
-async function runUninstallFirst(ctx, names, plan) {
-    const product = plan.uninstall;
-    if (!product)
-        return;
-    const stored = await readRollbackRecord(ctx);
-    const earlier = stored.entry.uninstall;
-    if (earlier?.phase === 'uninstalling' && earlier.processId !== null && earlier.startedAt) {
-        const status = await ctx.host.installerStatus(earlier.processId, earlier.startedAt);
-        if (status.running) {
-            throw new StageError(`The uninstaller this rollback started at ${earlier.startedAt} (process ${earlier.processId}) is still running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The uninstaller is running.`, `Watch ${earlier.log}; when it has ended, re-run this job.`);
-        }
-    }
-    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-uninstall-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    const args = UNINSTALL_ARGUMENTS.map((a) => (a === LOG_PLACEHOLDER ? log : a));
-    const record = {
-        ...product,
-        log,
-        processId: null,
-        startedAt: null,
-        commandLine: null,
-        exitCode: null,
-        finishedAt: null,
-        phase: 'uninstalling',
-    };
-    ctx.record.data['uninstall'] = ctx.settings.dryRun ? { ...record, phase: 'would' } : record;
-    let failure = null;
-    await ctx
-        .change("run the installed version's uninstaller", `msiexec /x ${product.productCode} ${args.join(' ')} (${product.name} ${product.version})`, async () => {
-        await stored.save({ ...stored.entry, uninstall: record });
-        const started = await ctx.host.startUninstaller(product.productCode, args);
-        Object.assign(record, {
-            processId: started.processId,
-            startedAt: started.startedAt,
-            commandLine: started.commandLine,
-        });
-        await stored.save({ ...stored.entry, uninstall: record });
-        ctx.log.info(`uninstaller process ${started.processId}: ${started.commandLine}`);
-        const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, ctx.settings.upgrade.installTimeoutMs, (_s, ms) => `the uninstaller is running (${Math.round(ms / 1000)} s)`);
-        if (!waited.ok) {
-            failure = `it is still running ${Math.round(ctx.settings.upgrade.installTimeoutMs / 1000)} s after it started (it was not ended)`;
-            throw new Error(failure);
-        }
-        const code = waited.value.exitCode;
-        const kind = code === null ? null : classifyExitCode(code);
-        Object.assign(record, {
-            exitCode: code,
-            finishedAt: new Date().toISOString(),
-            phase: kind?.outcome === 'success' || kind?.outcome === 'reboot' ? 'uninstalled' : 'failed',
-        });
-        await stored.save({ ...stored.entry, uninstall: record });
-        const detail = `exit code ${code ?? 'unknown'}: ${kind?.meaning ?? 'the exit code could not be read'}`;
-        if (record.phase === 'failed') {
-            const line = readErrorLine(log);
-            failure = `${detail}; log ${log}${line ? `, line ${line.line}: "${line.text}"` : ''}`;
-            throw new Error(failure);
-        }
-        if (kind?.outcome === 'reboot') {
-            ctx.log.warn(`The uninstaller asks for a reboot (${detail}); jams-upgrade does not reboot: reboot once verify has passed.`);
-        }
-        return detail;
-    })
-        .catch(async (err) => {
-        const now = await readServices(ctx, names);
-        ctx.record.servicesAfter = Object.values(now);
-        throw new StageError(`The uninstaller of ${product.name} ${product.version} on ${hostLabel(ctx)} failed: ${failure ?? err.message}.`, `${describeStates(hostLabel(ctx), now)} ${product.name} ${product.version} may be partly removed; the database ` +
-            'is the restored one.', `Read ${log} and fix the cause, or remove ${product.name} by hand (Programs and Features); then re-run this ` +
-            'job: it goes on from what is installed.');
-    });
-}
-
-;// CONCATENATED MODULE: ./src/stages/upgrade.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
- * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
- * first change; a re-run goes on from whatever point the last run reached.
- */
-const upgrade_upgrade = {
-    async run(ctx) {
-        const data = {
-            targetVersion: null,
-            versionBefore: null,
-            installedAtStart: null,
-            versionAfter: null,
-            install: 'not started',
-            rebootRequired: false,
-        };
-        ctx.record.data['upgrade'] = data;
-        const names = await resolveServices(ctx);
-        const before = await readServices(ctx, names);
-        ctx.record.servicesBefore = Object.values(before);
-        ctx.record.servicesAfter = Object.values(before);
-        // Preconditions: nothing below changes anything until the installer decision is made.
-        requireElevation(ctx);
-        const accounts = await readAccountRecord(ctx, before);
-        const checking = ctx.phase('installer-check');
-        const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
-        checking.end();
-        const installerVersion = installer.version;
-        data.installer = {
-            path: installer.path,
-            size: installer.size,
-            sha256: installer.sha256,
-            version: installerVersion,
-            versionSource: installer.versionSource,
-            signature: installer.signature,
-            signer: installer.signer,
-            signatureMessage: installer.signatureMessage,
-        };
-        const target = targetVersion(ctx, installerVersion);
-        data.targetVersion = target;
-        const installed = pickInstalledVersion(await ctx.host.installedVersion());
-        if (!installed) {
-            throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.');
-        }
-        data.installedAtStart = installed.version;
-        const hostRecord = (await readUpgradeRecord(ctx)).data;
-        const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
-        data.versionBefore = sameTarget?.versionBefore ?? installed.version;
-        requirePrimaryUpgraded(ctx, target);
-        await requirePrimaryRunning(ctx);
-        await requireNoInstallerRunning(ctx, names, hostRecord);
-        const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
-        if (willInstall)
-            requireStopped(ctx, before);
-        const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
-        await checkPasswords(ctx, plan);
-        // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
-        const downgrade = ctx.settings.stage === 'reinstall'
-            ? await planDowngrade(ctx, {
-                record: hostRecord,
-                installed: installed.version,
-                target,
-                willInstall,
-                names,
-                accounts,
-                states: before,
-            })
-            : null;
-        const installerRecord = {
-            path: installer.path,
-            sha256: installer.sha256 ?? '',
-            version: installerVersion,
-            signer: installer.signer,
-            signerThumbprint: installer.signerThumbprint ?? null,
-        };
-        let base = sameTarget ?? {
-            computerName: ctx.record.host?.computerName ?? '',
-            runKey: runKey(ctx),
-            targetVersion: target,
-            versionBefore: installed.version,
-            versionAfter: null,
-            installer: installerRecord,
-            phase: 'completed',
-            install: null,
-            configSaveKey: downgrade?.configSaveKey ?? null,
-            configReappliedAt: null,
-            updatedAt: '',
-        };
-        if (willInstall) {
-            const save = await saveConfigFiles(ctx);
-            base = {
-                ...base,
-                runKey: runKey(ctx),
-                versionBefore: data.versionBefore,
-                installer: installerRecord,
-                configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
-                configReappliedAt: null,
-            };
-            if (downgrade)
-                await runUninstallFirst(ctx, names, downgrade);
-            const outcome = await runInstaller(ctx, names, base);
-            data.install = outcome ? 'ran' : 'would';
-            if (outcome) {
-                Object.assign(data, {
-                    exitCode: outcome.exitCode,
-                    exitMeaning: outcome.meaning,
-                    log: outcome.log,
-                    errorLine: outcome.errorLine,
-                    commandLine: outcome.commandLine,
-                    rebootRequired: outcome.outcome === 'reboot',
-                });
-                if (outcome.outcome === 'failure') {
-                    data.install = 'failed';
-                    await failInstall(ctx, names, outcome);
-                }
-                if (outcome.outcome === 'reboot') {
-                    ctx.log.warn(`The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
-                        'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
-                        "at boot, so a reboot before the start stage would run them with the installer's config files.");
-                }
-            }
-        }
-        else {
-            ctx.skip('run the JAMS installer', installer.path, skipReason(ctx, installed.version, target, sameTarget));
-            data.install = 'skipped';
-        }
-        // After the install (or when it was done already): the services stopped, the accounts back.
-        await stopJamsServices(ctx, names);
-        const restored = await restoreAccounts(ctx, names, accounts);
-        data.accounts = restored;
-        const after = pickInstalledVersion(await ctx.host.installedVersion());
-        data.versionAfter = after?.version ?? null;
-        ctx.record.data['installedVersion'] = after;
-        if (!ctx.settings.dryRun && after?.version !== target) {
-            throw new StageError(`After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`, `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
-                `the installer again (give allow-reinstall: true if the version shown is ${target} already).`);
-        }
-        // The installer's run updated the host record; the final one keeps its install details.
-        const latest = (await readUpgradeRecord(ctx)).data;
-        const done = {
-            ...(latest?.targetVersion === target ? latest : base),
-            phase: 'completed',
-            versionAfter: after?.version ?? null,
-        };
-        await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
-            const path = await saveUpgradeRecord(ctx, done);
-            return `saved to ${path}`;
-        });
-        ctx.log.info(`JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
-            restored.map((a) => `${a.service} ${a.after}`).join(', '));
-    },
-};
-function requireElevation(ctx) {
-    const platform = ctx.record.host;
-    if (platform?.platform === 'windows' && !platform.isAdmin) {
-        throw new StageError(`The runner on ${hostLabel(ctx)} is not elevated: the JAMS installer must run as administrator.`, 'Nothing was changed.', "Run the self-hosted runner's service as an administrator account (or LocalSystem) on the scheduler hosts, " +
-            'then re-run this job.');
-    }
-}
-/**
- * The installer file: readable, the expected SHA-256, a valid signature and a readable version. `staged`: the copy
- * preflight staged on this host, already read; else installer-path is read.
- */
-async function checkInstaller(ctx, staged = null) {
-    const { installerPath: given, installerSha256 } = ctx.settings.upgrade;
-    const installerPath = staged?.path ?? given;
-    if (!installerPath || !installerSha256) {
-        throw new StageError('The upgrade stage needs the installer-path and installer-sha256 inputs.', 'Nothing was changed.', 'Set both inputs, then re-run this job.');
-    }
-    return checkInstallerFile(ctx, {
-        path: installerPath,
-        label: 'JAMS installer',
-        expect: { sha256: installerSha256, input: 'installer-sha256' },
-        known: staged,
-    });
-}
-/** The target is target-version when given, else the installer's version; the two must agree. */
-function targetVersion(ctx, installerVersion) {
-    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
-    if (wanted && wanted.compare(installerVersion) !== 0) {
-        throw new StageError(`The installer ${ctx.settings.upgrade.installerPath} is version ${installerVersion}, and target-version is ${wanted.version}.`, 'Nothing was changed.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
-            'target-version; then re-run this job.');
-    }
-    return installerVersion;
-}
-/**
- * The procedure upgrades the primary first. The runners are different machines, so the secondary learns of
- * the primary's upgrade from the primary job's version-after output, passed in as primary-upgraded-version.
- */
-function requirePrimaryUpgraded(ctx, target) {
-    if (ctx.settings.role !== 'secondary')
-        return;
-    const reported = ctx.settings.upgrade.primaryUpgradedVersion;
-    const next = 'Run the upgrade stage on the primary first. In the workflow, give this job `needs: <the primary upgrade job>` ' +
-        'and `primary-upgraded-version: ${{ needs.<job>.outputs.version-after }}`; then re-run this job.';
-    if (!reported) {
-        refuseUnlessDryRun(ctx, new StageError("The primary's upgrade is not recorded: 'primary-upgraded-version' is empty, and the procedure upgrades the " +
-            'primary before the secondary.', 'Nothing was changed.', next));
-    }
-    else if (parseJamsVersion(reported)?.compare(target) !== 0) {
-        refuseUnlessDryRun(ctx, new StageError(`The primary reports version ${reported} after its upgrade, and this installer is ${target}.`, 'Nothing was changed.', `Use the installer the primary was upgraded with, or finish the primary's upgrade to ${target}. ${next}`));
-    }
-    ctx.record.data['primaryUpgradedVersion'] = reported;
-}
-/** An installer started by an earlier attempt that still runs must end before anything else happens. */
-async function requireNoInstallerRunning(ctx, names, record) {
-    if (record?.phase !== 'installing' || !record.install)
-        return;
-    const status = await ctx.host.installerStatus(record.install.processId, record.install.startedAt);
-    if (status.running) {
-        refuseUnlessDryRun(ctx, new StageError(`The JAMS installer started at ${record.install.startedAt} (process ${record.install.processId}) is still ` +
-            `running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The installer is running.`, `Watch ${record.install.log}; when the installer has ended, re-run this job.`));
-        return;
-    }
-    ctx.log.info(`the installer an earlier attempt started (process ${record.install.processId}) has ended` +
-        `${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}; going on from the installed version`);
-}
-/** Install when the target is newer; the same version only with allow-reinstall, an older one only with allow-downgrade. */
-function decideInstall(ctx, installed, target, record) {
-    const order = parseJamsVersion(installed)?.compare(target) ?? -1;
-    if (order < 0)
-        return true;
-    if (order === 0) {
-        const doneThisRun = record?.runKey === runKey(ctx) && record.phase !== 'install-failed' && record.install;
-        return ctx.settings.upgrade.allowReinstall && !doneThisRun;
-    }
-    if (!ctx.settings.upgrade.allowDowngrade) {
-        throw new StageError(`The installer is version ${target}, older than the installed ${installed} on ${hostLabel(ctx)}: a downgrade is refused.`, 'Nothing was changed.', 'Use the installer of a newer version. To downgrade on purpose (after restoring the database of that version), ' +
-            'set allow-downgrade: true.');
-    }
-    const why = ctx.settings.stage === 'reinstall' ? 'the rollback' : 'allow-downgrade is true';
-    ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (${why}).`);
-    return true;
-}
-function skipReason(ctx, installed, target, record) {
-    if (ctx.settings.upgrade.allowReinstall && record?.runKey === runKey(ctx)) {
-        return `${target} was already re-installed in this run`;
-    }
-    return `the installed version ${installed} is the target${ctx.settings.upgrade.allowReinstall ? '' : ' (allow-reinstall is false)'}`;
-}
-function requireStopped(ctx, states) {
-    const running = Object.values(states).filter((s) => s.status !== 'Stopped');
-    if (running.length === 0)
-        return;
-    refuseUnlessDryRun(ctx, new StageError(`${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: the installer must not ` +
-        'run while a JAMS service runs.', `${describeStates(hostLabel(ctx), states)} Nothing was changed.`, `Run the stop stage for this host (role: ${ctx.settings.role}) first, then re-run this job.`));
-}
-/** A failed install: the services are left stopped, and the message names the code, the log and its error line. */
-async function failInstall(ctx, names, outcome) {
-    let stopNote = '';
-    try {
-        await stopJamsServices(ctx, names);
-    }
-    catch (err) {
-        stopNote = ` Stopping the services again failed: ${err.message}`;
-    }
-    const now = await readServices(ctx, names);
-    ctx.record.servicesAfter = Object.values(now);
-    const version = pickInstalledVersion(await ctx.host.installedVersion());
-    const where = outcome.errorLine
-        ? `line ${outcome.errorLine.line} reports the error: "${outcome.errorLine.text}"`
-        : 'no line in it matched a known error pattern; read it from the end';
-    const accounts = Object.values(now)
-        .map((s) => `${s.name} as ${s.account}`)
-        .join(', ');
-    const next = {
-        1618: 'Another installation runs on the host (Windows Update or a second setup). Wait until it has finished, then ' +
-            're-run this job.',
-        1602: 'The installer was cancelled: it may have asked a question an unattended run cannot answer (from JAMS 7.7.2 a ' +
-            'SQL Server certificate-trust prompt when the database connection is unencrypted). Read the log, fix the ' +
-            'cause, then re-run this job.',
-        1638: 'The installer refuses to install over the newer version installed. For a rollback, set uninstall-first: true ' +
-            'and re-run this job: it removes the installed version with its own uninstaller first (docs/rollback.md).',
-    };
-    throw new StageError(`The JAMS installer on ${hostLabel(ctx)} exited with ${outcome.exitCode ?? 'an unknown code'}: ${outcome.meaning}. ` +
-        `Log: ${outcome.log}; ${where}.`, `${describeStates(hostLabel(ctx), now)} Installed version: ${version?.version ?? 'unreadable'}. ` +
-        `Log On As: ${accounts}.${stopNote}`, (outcome.exitCode !== null ? next[outcome.exitCode] : undefined) ??
-        'Read the log at that line and fix the cause; the services stay stopped. Then re-run this job: it runs the ' +
-            'installer again. To return to the old version instead (when the installer rolled back), run the start stage.');
-}
-
-;// CONCATENATED MODULE: ./src/stages/reinstall.ts
-
-
-
-
-
-
-
-
-
-/**
- * The rollback's "reinstall the previous version": the upgrade stage run towards target-version (the version before the
- * upgrade being undone), with the downgrade allowed, the same installer checks, exit codes, log and Log On As restore;
- * with uninstall-first the newer version's own uninstaller runs first. A stage of its own, so the records, the report and
- * the workflow name it for what it is. The start stage then puts the saved config files back whole (config-mode replace).
- */
-const reinstall = {
-    async run(ctx) {
-        if ((await finishAfterUninstall(ctx)) === 'would')
-            return;
-        await upgrade_upgrade.run(ctx);
-    },
-};
-/**
- * A re-run after this rollback's uninstaller removed JAMS and the installer did not finish: the services are gone with
- * it, so the installer runs first (with the same checks); the upgrade flow then finds the version installed and goes on
- * with the services and the accounts.
- */
-async function finishAfterUninstall(ctx) {
-    const { entry } = await readRollbackRecord(ctx);
-    if (!entry.uninstall || pickInstalledVersion(await ctx.host.installedVersion()))
-        return 'none';
-    ctx.log.info(`this rollback removed ${entry.uninstall.name} ${entry.uninstall.version} from ${hostLabel(ctx)} ` +
-        `(${entry.uninstall.phase}) and nothing is installed now: the installer runs first`);
-    requireElevation(ctx);
-    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
-    const target = targetVersion(ctx, installer.version);
-    // The order holds here too: the secondary goes back only after the primary did.
-    requirePrimaryUpgraded(ctx, target);
-    const names = Object.fromEntries(Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']));
-    const record = (await readUpgradeRecord(ctx)).data;
-    await requireNoInstallerRunning(ctx, names, record);
-    const base = {
-        computerName: ctx.record.host?.computerName ?? '',
-        runKey: runKey(ctx),
-        targetVersion: target,
-        versionBefore: entry.uninstall.version,
-        versionAfter: null,
-        installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installer.version },
-        phase: 'completed',
-        install: null,
-        configSaveKey: configSaveFor(record, target, runKey(ctx)),
-        configReappliedAt: null,
-        updatedAt: '',
-    };
-    const outcome = await runInstaller(ctx, names, base);
-    ctx.record.data['installAfterUninstall'] = outcome;
-    if (!outcome)
-        return 'would';
-    if (outcome.outcome === 'failure')
-        await failInstall(ctx, names, outcome);
-    return 'ran';
-}
-
-;// CONCATENATED MODULE: ./src/pipeline.ts
-/** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
-const ACTION_REF = 'jams-upgrade/jams-upgrade@v1';
-/**
- * Inputs a JAMS environment fixes (its folders, SQL Server, resource): when the caller leaves one empty, the work
- * job reads the hosts environment's variable of the same name (variableFor), so the values live with the
- * environment instead of in every caller.
- */
-const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
-    'install-folder',
-    'backup-path',
-    'sql-server',
-    'sql-database',
-    'sql-auth',
-    'sql-user',
-    'snapshot-script',
-    'maintenance-resource',
-    'agents',
-    'agent-method',
-    'clients',
-]));
-/**
- * Trust roots: action inputs that only the hosts environment's variables set (JAMS_FILE_SHARE_ROOT, ...), never a
- * workflow input, so whoever starts a run cannot widen them. Each goes to every job that passes an input it bounds.
- */
-const TRUSTED_INPUTS = {
-    'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
-    'agent-hosts-allowed': ['agents', 'clients'],
-    'agent-msi-signer': ['agent-method'],
-};
-/** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
-function pipeline_variableFor(input) {
-    return `JAMS_${input.toUpperCase().replace(/-/g, '_')}`;
-}
-/** The prefix every artifact of this pipeline starts with: the report downloads by it. */
-const ARTIFACT_PREFIX = 'jams-upgrade-';
-/** The workflow secrets and the action inputs they feed. */
-const SECRETS = {
-    scheduler: 'JAMS_SCHEDULER_PASSWORD',
-    server: 'JAMS_SERVER_PASSWORD',
-    sql: 'JAMS_SQL_PASSWORD',
-};
-const gate = (job, title, approves) => ({
-    kind: 'gate',
-    job,
-    title,
-    approves,
-});
-const stage = (name, role, options = {}) => ({
-    kind: 'stage',
-    job: options.job ?? (role ? `${name}-${role}` : name),
-    title: role ? `${name} (${role})` : name,
-    stage: name,
-    role,
-    inputs: options.inputs ?? [],
-    secrets: options.secrets ?? {},
-    fromJobs: options.fromJobs ?? {},
-    fixed: options.fixed ?? {},
-    outputs: options.outputs ?? [],
-    trusted: Object.keys(TRUSTED_INPUTS).filter((t) => (TRUSTED_INPUTS[t] ?? []).some((bounded) => (options.inputs ?? []).includes(bounded))),
-});
-const preflightInputs = [
-    'install-folder',
-    'target-version',
-    'installer-path',
-    'installer-sha256',
-    'staging-timeout-seconds',
-    'backup-path',
-];
-const maintenanceInputs = ['maintenance-resource', 'drain-timeout-seconds'];
-const backupInputs = [
-    'install-folder',
-    'backup-path',
-    'sql-server',
-    'sql-database',
-    'sql-auth',
-    'sql-user',
-    'snapshot-script',
-];
-const backupSecrets = { 'sql-password': SECRETS.sql };
-const stopInputs = ['service-timeout-seconds'];
-const upgradeInputs = [
-    'install-folder',
-    'installer-path',
-    'installer-sha256',
-    'target-version',
-    'install-timeout-seconds',
-    'service-timeout-seconds',
-];
-const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-password': SECRETS.server };
-const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
-const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
-const verifyInputs = ['target-version'];
-const agentsInputs = [
-    'install-folder',
-    'target-version',
-    'agents',
-    'agent-method',
-    'agents-parallel',
-    'agent-timeout-seconds',
-    'on-agent-failure',
-    'clients',
-    'client-installer-path',
-    'client-installer-sha256',
-    'client-installer-arguments',
-];
-/** The upgrade's stages that read the order: preflight states it, the secondary's refuse out of it, the report follows it. */
-const orderInputs = ['order', 'resume-gate'];
-const withOrder = (inputs) => [...inputs, ...orderInputs];
-/** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
-const UNTIL_PRIMARY_UPGRADED = [
-    [
-        // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
-        // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
-        stage('preflight', 'primary', {
-            inputs: withOrder([
-                ...preflightInputs,
-                'sql-server',
-                'sql-database',
-                'agents',
-                'agent-method',
-                'clients',
-            ]),
-            outputs: ['agent-hosts', 'order-plan'],
-        }),
-        stage('preflight', 'secondary', { inputs: withOrder(preflightInputs) }),
-    ],
-    [
-        gate('approve-downtime', 'approve downtime', 'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states'),
-    ],
-    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
-    [
-        stage('backup', 'primary', { inputs: backupInputs, secrets: backupSecrets }),
-        stage('backup', 'secondary', { inputs: backupInputs, secrets: backupSecrets }),
-    ],
-    [stage('stop', 'primary', { inputs: stopInputs })],
-    [stage('stop', 'secondary', { inputs: stopInputs })],
-    [
-        stage('upgrade', 'primary', {
-            inputs: withOrder(upgradeInputs),
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-        }),
-    ],
-];
-/** The upgrade's jobs after the primary's install, by a job-id suffix: the orders need jobs of their own. */
-function tail(suffix) {
-    const job = (name) => `${name}${suffix}`;
-    return {
-        upgradeSecondary: stage('upgrade', 'secondary', {
-            job: job('upgrade-secondary'),
-            inputs: withOrder(upgradeInputs),
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-            fromJobs: { 'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' } },
-        }),
-        start: (role) => stage('start', role, { job: job(`start-${role}`), inputs: withOrder(startInputs) }),
-        verify: (role) => stage('verify', role, { job: job(`verify-${role}`), inputs: withOrder(verifyInputs) }),
-        agents: stage('agents', 'primary', { job: job('agents'), inputs: agentsInputs }),
-        resume: [
-            [gate(job('approve-resume'), 'approve resume', 'resuming jobs: the maintenance window closes')],
-            [
-                stage('maintenance-off', 'primary', {
-                    job: job('maintenance-off'),
-                    inputs: ['maintenance-resource'],
-                }),
-            ],
-        ],
-    };
-}
-const report = stage('report', null, { inputs: orderInputs });
-const vendor = tail('');
-/**
- * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
- * job of the group before it; the jobs inside a group may run in parallel.
- */
-const PIPELINE = [
-    ...UNTIL_PRIMARY_UPGRADED,
-    [vendor.upgradeSecondary],
-    [vendor.start('primary')],
-    [vendor.start('secondary')],
-    [vendor.verify('primary'), vendor.verify('secondary')],
-    [vendor.agents],
-    ...vendor.resume,
-    [report],
-];
-// order: resume-after-primary. Its own jobs (suffix -rap), since a workflow cannot change a job's needs at run time.
-const rap = tail('-rap');
-const primaryBack = [[rap.start('primary')], [rap.verify('primary')]];
-const secondaryAfter = [
-    [rap.upgradeSecondary],
-    [rap.start('secondary')],
-    [rap.verify('secondary')],
-    [rap.agents],
-];
-/** resume-gate: after-primary has its own gate and maintenance-off jobs (suffix -after-primary). */
-const resumeAfterPrimary = tail('-after-primary').resume;
-/**
- * order: resume-after-primary (docs/upgrade.md): the primary is started, verified and given back before the
- * secondary's install, which the downtime then leaves out; the secondary comes back as standby while jobs run. By
- * resume-gate, jobs resume after the agents (as in the vendor's order) or as soon as the primary is verified.
- */
-const RESUME_AFTER_PRIMARY_PIPELINES = {
-    'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
-    'after-primary': [
-        ...UNTIL_PRIMARY_UPGRADED,
-        ...primaryBack,
-        ...resumeAfterPrimary,
-        ...secondaryAfter,
-        [report],
-    ],
-};
-/** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
-function upgradePipeline(order, resumeGate) {
-    return order === 'vendor' ? PIPELINE : RESUME_AFTER_PRIMARY_PIPELINES[resumeGate];
-}
-/** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
-const UPGRADE_GRAPHS = [
-    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
-    {
-        order: 'resume-after-primary',
-        resumeGate: 'after-agents',
-        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
-    },
-    {
-        order: 'resume-after-primary',
-        resumeGate: 'after-primary',
-        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
-    },
-];
-/** Every step in order. */
-const STEPS = PIPELINE.flat();
-const rollback = { pipeline: 'rollback' };
-const rollbackPreflightInputs = [
-    'install-folder',
-    'target-version',
-    'installer-path',
-    'installer-sha256',
-    'staging-timeout-seconds',
-];
-const restoreInputs = [
-    'install-folder',
-    'sql-server',
-    'sql-database',
-    'restore-backup-file',
-    'backup-path',
-    'target-version',
-];
-const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
-/**
- * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
- * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
- * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
- */
-const ROLLBACK_PIPELINE = [
-    [
-        stage('preflight', 'primary', {
-            inputs: [
-                ...rollbackPreflightInputs,
-                'sql-server',
-                'sql-database',
-                'restore-backup-file',
-                'backup-path',
-            ],
-            fixed: rollback,
-            outputs: ['restore-plan'],
-        }),
-        stage('preflight', 'secondary', { inputs: rollbackPreflightInputs, fixed: rollback }),
-    ],
-    [
-        gate('approve-rollback', 'approve rollback', 'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version'),
-    ],
-    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
-    [stage('stop', 'primary', { inputs: stopInputs, fixed: rollback })],
-    [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
-    [
-        stage('restore', 'primary', {
-            inputs: [...restoreInputs, 'sql-auth', 'sql-user'],
-            secrets: backupSecrets,
-        }),
-    ],
-    [
-        stage('reinstall', 'primary', {
-            inputs: reinstallInputs,
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-        }),
-    ],
-    [
-        stage('reinstall', 'secondary', {
-            inputs: reinstallInputs,
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-            fromJobs: { 'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' } },
-        }),
-    ],
-    // The saved files belong to the version returned to: they go back whole.
-    [stage('start', 'primary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
-    [stage('start', 'secondary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
-    [
-        stage('verify', 'primary', { inputs: verifyInputs }),
-        stage('verify', 'secondary', { inputs: verifyInputs }),
-    ],
-    [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
-    [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
-    [stage('report', null, { fixed: rollback })],
-];
-/** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
-function pipelineFor(name, order = 'vendor', resumeGate = 'after-agents') {
-    return name === 'rollback' ? ROLLBACK_PIPELINE : upgradePipeline(order, resumeGate);
-}
-/** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
-function predecessors(job, pipeline = PIPELINE) {
-    const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
-    if (index < 0)
-        throw new Error(`No pipeline step has the job '${job}'.`);
-    const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);
-    if (last)
-        return pipeline
-            .flat()
-            .filter((s) => s.job !== job)
-            .map((s) => s.job);
-    return (pipeline[index - 1] ?? []).map((s) => s.job);
-}
-/**
- * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
- * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
- */
-function workflowNeeds(job, pipeline = PIPELINE) {
-    const step = pipeline.flat().find((s) => s.job === job);
-    const reads = step?.kind === 'stage' ? Object.values(step.fromJobs).map((f) => f.job) : [];
-    return [...new Set([...predecessors(job, pipeline), ...reads])];
-}
-/**
- * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
- * artifact names are unique within a run and a re-run must keep the failed attempt's logs.
- */
-function artifactName(step, attempt) {
-    return `${ARTIFACT_PREFIX}${step.stage}${step.role ? `-${step.role}` : ''}-attempt-${attempt}`;
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -65938,6 +64104,2460 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/stages/gates.ts
+
+
+
+/** The request through octokit, as the report reads the run (GITHUB_API_URL is honoured by getOctokit). */
+function octokitGetEnvironment(token) {
+    const octokit = getOctokit(token);
+    return async ({ owner, repo }, environmentName) => {
+        const { data } = await octokit.rest.repos.getEnvironment({
+            owner,
+            repo,
+            environment_name: environmentName,
+        });
+        return data;
+    };
+}
+const NOTHING_CHANGED = 'Nothing was changed: no host was read and the upgrade did not start.';
+/** GitHub's REST docs: "Get an environment" needs the Actions repository permission (read) of a token. */
+const PERMISSION_FIX = 'For the GITHUB_TOKEN, grant `actions: read` in the `permissions:` of the calling workflow (the job that calls the ' +
+    'reusable workflow); a fine-grained token needs the repository permission Actions: Read. Then re-run the gates job.';
+const reviewerName = (r) => {
+    const who = r.reviewer;
+    if (r.type === 'Team')
+        return `${who?.slug ?? who?.name ?? '?'} (team)`;
+    return who?.login ?? who?.name ?? '?';
+};
+function ruleView(rule) {
+    return {
+        type: rule.type,
+        ...(rule.reviewers ? { reviewers: rule.reviewers.map(reviewerName) } : {}),
+        ...(rule.prevent_self_review !== undefined ? { preventSelfReview: rule.prevent_self_review } : {}),
+        ...(rule.wait_timer !== undefined ? { waitTimerMinutes: rule.wait_timer } : {}),
+    };
+}
+function ruleText(rule) {
+    if (rule.type === 'required_reviewers')
+        return `required_reviewers (${rule.reviewers?.length ?? 0} reviewer(s))`;
+    if (rule.type === 'wait_timer')
+        return `wait_timer (${rule.waitTimerMinutes ?? 0} min)`;
+    return rule.type;
+}
+/** Why a failed request stops the run, in words that say what to change. */
+function refusal(err, data) {
+    const status = err.status;
+    const message = err.message ?? String(err);
+    const where = `environment '${data.environment}' of ${data.repository}`;
+    if (status === 404) {
+        return new StageError(`The gate environment '${data.environment}' does not exist in this repository (${data.repository}): GitHub ` +
+            'answered 404 Not Found, so no reviewer would approve the gates.', NOTHING_CHANGED, `Create it (Settings > Environments > New environment, named ${data.environment}) and protect it ` +
+            `(Settings > Environments > ${data.environment} > Required reviewers), or pass the name of the protected ` +
+            "environment as the workflow's environment input; then re-run.");
+    }
+    if (status === 401 || status === 403) {
+        return new StageError(`The github-token cannot read the environments of ${data.repository} (HTTP ${status}: ${message}), so it ` +
+            `cannot check that ${where} protects the approval gates.`, NOTHING_CHANGED, status === 401
+            ? `GitHub refused the token: pass github-token: \${{ github.token }}. ${PERMISSION_FIX}`
+            : PERMISSION_FIX);
+    }
+    return new StageError(typeof status === 'number'
+        ? `GitHub answered HTTP ${status} to the request for ${where}: ${message}`
+        : `The request for ${where} failed: ${message}`, NOTHING_CHANGED, 'Re-run the gates job; if GitHub keeps failing, check https://www.githubstatus.com and try later.');
+}
+/** An unprotected environment: what is missing, in words. */
+function unprotectedWhy(rules) {
+    const reviewers = rules.find((r) => r.type === 'required_reviewers');
+    if (reviewers)
+        return 'its required reviewers rule lists no reviewer';
+    if (rules.length)
+        return `it has no required reviewers (its rules: ${rules.map(ruleText).join(', ')})`;
+    return 'it has no protection rules';
+}
+/** The gates stage's part of the job summary: the environment, the rules found and the verdict. */
+function gatesMarkdown(data, dryRun) {
+    const cell = (text) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s+/g, ' ');
+    const verdicts = {
+        protected: '**protected**: a required reviewer approves each gate',
+        unprotected: '**UNPROTECTED**: no reviewer has to approve the gates; allowed by allow-unprotected-gates (lab only)',
+        unchecked: '**unchecked**: nothing was checked',
+        refused: '**refused**: the run stops here',
+    };
+    const rows = [
+        ['Environment', data.environment || 'none given'],
+        ['Repository', data.repository ?? 'unknown'],
+        ['Verdict', verdicts[data.verdict]],
+        ['Why', data.reason],
+    ];
+    if (data.reviewers.length)
+        rows.push(['Required reviewers', data.reviewers.join(', ')]);
+    if (data.preventSelfReview !== null) {
+        rows.push([
+            'Prevent self-review',
+            data.preventSelfReview ? 'on' : '**off**: the dispatcher can approve their own run',
+        ]);
+    }
+    if (data.canAdminsBypass !== null) {
+        rows.push(['Administrators may bypass', data.canAdminsBypass ? 'yes' : 'no']);
+    }
+    if (data.rulesRead) {
+        rows.push(['Protection rules', data.rules.map(ruleText).join(', ') || 'none']);
+    }
+    const lines = [
+        `### Approval gates: environment ${cell(data.environment || '(none given)')}`,
+        '',
+        '| Check | Found |',
+        '| --- | --- |',
+        ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`),
+    ];
+    if (dryRun) {
+        lines.push('', 'Dry run: this check only reads, so it runs as in a real run, and refuses what a real run would refuse; a dry ' +
+            'run is how an admin finds out.');
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The repository the run belongs to (github.context.repo, from GITHUB_REPOSITORY), or null. */
+function currentRepo() {
+    try {
+        return github_context.repo;
+    }
+    catch {
+        return null;
+    }
+}
+async function gates_check(ctx, data, deps) {
+    const env = deps.env ?? process.env;
+    const inActions = env['GITHUB_ACTIONS'] === 'true';
+    const token = ctx.settings.report.token;
+    const repo = currentRepo();
+    data.repository = repo ? `${repo.owner}/${repo.repo}` : null;
+    const target = data.environment ? `environment ${data.environment}` : 'the gate environment';
+    const missing = [
+        ...(data.environment ? [] : ['no gate-environment was given']),
+        ...(token ? [] : ['no github-token was given']),
+        ...(repo ? [] : ['no GITHUB_REPOSITORY names the repository']),
+    ].join(' and ');
+    if (!data.environment || !token || !repo) {
+        if (inActions) {
+            throw new StageError(`The gates stage cannot check that ${data.environment ? `environment '${data.environment}'` : target} ` +
+                `protects the approval gates: ${missing}.`, NOTHING_CHANGED, [
+                ...(data.environment
+                    ? []
+                    : [
+                        'Pass gate-environment: the protected environment whose required reviewers approve the gates.',
+                    ]),
+                ...(token ? [] : [`Pass github-token: \${{ github.token }} to the gates job. ${PERMISSION_FIX}`]),
+                ...(repo ? [] : ['Run it as a step of a GitHub Actions job, which sets GITHUB_REPOSITORY.']),
+            ].join(' '));
+        }
+        data.reason = `this is not a GitHub Actions run and ${missing}: nothing was checked`;
+        ctx.skip('check the approval gates', target, data.reason);
+        lib_core/* notice */.lm(`Approval gates not checked (${target}): ${data.reason}.`);
+        return 'unchecked';
+    }
+    let answer;
+    try {
+        answer = await (deps.api ?? octokitGetEnvironment)(token)(repo, data.environment);
+    }
+    catch (err) {
+        throw refusal(err, data);
+    }
+    data.rulesRead = true;
+    data.rules = (answer.protection_rules ?? []).map(ruleView);
+    data.canAdminsBypass = answer.can_admins_bypass ?? null;
+    const required = data.rules.find((r) => r.type === 'required_reviewers' && (r.reviewers?.length ?? 0) > 0);
+    if (required) {
+        data.reviewers = required.reviewers ?? [];
+        data.preventSelfReview = required.preventSelfReview ?? false;
+        data.reason =
+            `required reviewers: ${data.reviewers.join(', ')}; prevent self-review ` +
+                `${data.preventSelfReview ? 'on' : 'off'}`;
+        ctx.log.info(`environment '${data.environment}' of ${data.repository} protects the gates: ${data.reason}`);
+        if (!data.preventSelfReview) {
+            ctx.log.warn(`Prevent self-review is off for environment '${data.environment}': whoever dispatches the run can approve ` +
+                `its gates themselves. Turn it on: Settings > Environments > ${data.environment} > Required reviewers > ` +
+                'Prevent self-review.');
+        }
+        if (data.canAdminsBypass) {
+            ctx.log.info('administrators may bypass the protection rules of this environment (its own setting)');
+        }
+        return 'protected';
+    }
+    const why = unprotectedWhy(data.rules);
+    data.reason = `${why}, so no reviewer has to approve the gates`;
+    if (!data.allowUnprotected) {
+        throw new StageError(`The approval gates are not protected: environment '${data.environment}' of ${data.repository} ${data.reason}` +
+            ' ("approve downtime" would pass with no one approving).', NOTHING_CHANGED, `Protect it: Settings > Environments > ${data.environment} > Required reviewers, add at least one reviewer ` +
+            '(and tick Prevent self-review), then re-run. On a private or internal repository this needs a plan that ' +
+            'offers required reviewers (GitHub Enterprise; on GitHub Free, Pro and Team they exist on public ' +
+            'repositories only).');
+    }
+    ctx.log.warn(`The approval gates are not protected: environment '${data.environment}' of ${data.repository} ${data.reason}. ` +
+        'allow-unprotected-gates is true (the hosts environment variable JAMS_ALLOW_UNPROTECTED_GATES), so the run ' +
+        'goes on: for a lab repository only.');
+    return 'unprotected';
+}
+/**
+ * Before anything else, on the control runner and with no JAMS host: checks that the environment whose required
+ * reviewers approve the gates (gate-environment) has at least one required reviewer, so "approve downtime" cannot
+ * pass with no one approving. It only reads, so a dry run checks the same and refuses the same.
+ */
+function gatesStage(deps = {}) {
+    return {
+        hostless: true,
+        async run(ctx) {
+            const data = {
+                environment: ctx.settings.gates.environment ?? '',
+                repository: null,
+                rulesRead: false,
+                rules: [],
+                reviewers: [],
+                preventSelfReview: null,
+                canAdminsBypass: null,
+                allowUnprotected: ctx.settings.gates.allowUnprotected,
+                verdict: 'refused',
+                reason: '',
+            };
+            ctx.record.data['gates'] = data;
+            if (ctx.settings.dryRun) {
+                ctx.log.info('[dry-run] the gate check only reads: it runs, and refuses, as in a real run');
+            }
+            try {
+                data.verdict = await gates_check(ctx, data, deps);
+            }
+            catch (err) {
+                data.reason = err.message;
+                throw err;
+            }
+            finally {
+                ctx.summarySections.push(gatesMarkdown(data, ctx.settings.dryRun));
+            }
+        },
+    };
+}
+const gates = gatesStage();
+
+;// CONCATENATED MODULE: ./src/jams/maintenance.ts
+/**
+ * The JAMS maintenance window (vendor KB "Creating a Maintenance Window in JAMS"): a Resource the root folder
+ * requires. Quantity Available 0 holds every new job; executing jobs finish. The quantity before the window
+ * is kept in a durable record on the host, so maintenance-off restores that number and not a constant.
+ */
+/** The record file in the state folder. */
+const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
+function windowKey(server, resource) {
+    return `${server}\\${resource}`.toLowerCase();
+}
+/** maintenance-on: never lets a re-run record 0 over the quantity it must restore. */
+function decideClose(current, record) {
+    if (current > 0)
+        return { action: 'record-and-close', quantity: current };
+    if (record && !record.restoredAt && record.quantity > 0)
+        return { action: 'already-closed', record };
+    return { action: 'closed-without-record' };
+}
+/** maintenance-off: restores the recorded quantity; idempotent. */
+function decideOpen(current, record) {
+    if (!record || record.quantity <= 0)
+        return { action: 'no-record' };
+    if (current === record.quantity)
+        return { action: 'already-open', quantity: current };
+    if (current === 0)
+        return { action: 'restore', quantity: record.quantity };
+    return { action: 'changed-by-hand', current, recorded: record.quantity };
+}
+/** "Nightly-Billing, GL-Close" with a cap, for progress lines and failure messages. */
+function describeEntries(names, max = 20) {
+    if (names.length === 0)
+        return 'none';
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/maintenance-window.ts
+// The maintenance window's resource and its record on the primary, shared by maintenance-on and maintenance-off.
+
+
+
+/** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
+function maintenance_window_requirePrimary(ctx) {
+    if (ctx.settings.role !== 'primary') {
+        throw new StageError(`${ctx.settings.stage} runs on the primary: the maintenance window is one resource of the JAMS server, and its ` +
+            'record is kept on the primary.', 'Nothing was changed.', `Run ${ctx.settings.stage} with role: primary on the primary scheduler's runner.`);
+    }
+}
+/** The maintenance resource as JAMS holds it now; a resource of another shape stops the stage before any change. */
+async function readResource(ctx) {
+    const { jamsServer, resource } = ctx.settings.maintenance;
+    try {
+        return await ctx.host.resource(jamsServer, resource);
+    }
+    catch (err) {
+        if (!(err instanceof PrimitiveError))
+            throw err;
+        throw new StageError(`The maintenance resource ${resource} on ${jamsServer} could not be read: ${err.message}`, 'Nothing was changed.', `Check the resource on the host (Get-Item JAMS::${jamsServer}\\Resources\\${resource} | Format-List *): preflight's ` +
+            "table of assumptions (maintenance-resource) shows what this host returned. Fix the name with 'maintenance-resource', " +
+            'or report the shape if your JAMS version differs, then re-run this job.');
+    }
+}
+/** The recorded windows on this host, and this resource's record if there is one. */
+async function readWindowRecord(ctx) {
+    const { jamsServer, resource } = ctx.settings.maintenance;
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE);
+    const key = windowKey(jamsServer, resource);
+    const all = stored.data ?? {};
+    return { path: stored.path, all, key, record: all[key] };
+}
+/** The KB's set-up, for messages that ask the user to create the window. */
+function setupSteps(resource) {
+    return (`In the JAMS Client: Resources > New, name it ${resource}, Quantity Available 999999; then open the root ` +
+        `folder's Properties > Resources and add ${resource} with Quantity Required 1 (vendor KB "Creating a Maintenance ` +
+        `Window in JAMS"). Or set create-maintenance-resource: true and re-run this job. If your window has another ` +
+        `name (the vendor's script uses MaintenanceWindow), set maintenance-resource.`);
+}
+
+;// CONCATENATED MODULE: ./src/stages/maintenance-off.ts
+
+
+
+
+/**
+ * The procedure's last step, "Disable the maintenance window": restores the Quantity Available that
+ * maintenance-on recorded on this host. Idempotent: a window already back at that quantity is left alone.
+ */
+const maintenanceOff = {
+    async run(ctx) {
+        maintenance_window_requirePrimary(ctx);
+        const { resource: name, jamsServer: server } = ctx.settings.maintenance;
+        let state = await readResource(ctx);
+        if (!state.exists) {
+            throw new StageError(`The JAMS server ${server} has no resource ${name}: there is no maintenance window to reopen.`, 'Nothing was changed.', "Check the 'maintenance-resource' and 'jams-server' inputs: they must name the resource maintenance-on closed.");
+        }
+        const current = state.quantityAvailable ?? 0;
+        const stored = await readWindowRecord(ctx);
+        const data = {
+            server,
+            resource: name,
+            quantityBefore: current,
+            recorded: stored.record ?? null,
+            recordPath: stored.path,
+        };
+        ctx.record.data['maintenance'] = data;
+        const decision = decideOpen(current, stored.record);
+        const markRestored = () => stored.record && !stored.record.restoredAt
+            ? ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
+                ...stored.all,
+                [stored.key]: { ...stored.record, restoredAt: new Date().toISOString() },
+            })
+            : Promise.resolve();
+        switch (decision.action) {
+            case 'no-record':
+                if (current > 0) {
+                    ctx.log.warn(`${stored.path} has no record for ${name}; the window is open anyway (Quantity Available ${current}).`);
+                    ctx.skip('reopen maintenance window', `${name} on ${server}`, `already open at ${current}, nothing recorded`);
+                    break;
+                }
+                throw new StageError(`${stored.path} on ${hostLabel(ctx)} has no record of ${name}'s quantity before the window, so jams-upgrade ` +
+                    'does not know what to restore.', `${name} Quantity Available is 0 on ${server}: the window is still closed and no job starts.`, `Set Quantity Available by hand in the JAMS Client (Resources > ${name} > Available) to its value before the ` +
+                    'upgrade (the KB uses 999999). maintenance-on writes the record on the primary; check that both stages use ' +
+                    "the same 'state-folder', 'jams-server' and 'maintenance-resource'.");
+            case 'already-open':
+                ctx.skip('reopen maintenance window', `${name} on ${server}`, `already at the recorded ${decision.quantity}`);
+                if (!ctx.settings.dryRun)
+                    await markRestored();
+                break;
+            case 'changed-by-hand':
+                ctx.log.warn(`${name} is ${decision.current}, neither 0 nor the recorded ${decision.recorded}: someone reopened the window ` +
+                    'by hand. It is left as it is.');
+                ctx.skip('reopen maintenance window', `${name} on ${server}`, `changed by hand to ${decision.current}`);
+                break;
+            case 'restore':
+                await ctx.change('reopen maintenance window', `${name} Quantity Available 0 -> ${decision.quantity} on ${server}`, async () => {
+                    state = await ctx.host.setResourceQuantity(server, name, decision.quantity);
+                    if (state.quantityAvailable !== decision.quantity) {
+                        throw new Error(`JAMS reports Quantity Available ${state.quantityAvailable} after setting ${decision.quantity}.`);
+                    }
+                    await markRestored();
+                });
+                break;
+        }
+        data['quantityAfter'] = ctx.settings.dryRun ? current : state.quantityAvailable;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/jams/roles.ts
+
+/** The role each node must hold once the pair is back: the procedure's "Running" and "Backup Mode". */
+function expectedRole(role) {
+    return role === 'primary' ? 'Active' : 'Standby';
+}
+/** The JAMS Client's words for a role. */
+const ROLE_LABELS = {
+    Active: 'Running',
+    Standby: 'Backup Mode',
+    Stopped: 'Stopped',
+    Unknown: 'Unknown',
+};
+/** An answer's role: a node that does not answer is stopped; Active and Passive are the cmdlet's words. */
+function answerRole(answer) {
+    if (!answer.reachable)
+        return 'Stopped';
+    return FAILOVER_STATUS_LABELS[(answer.status ?? '').trim().toLowerCase()] ?? 'Unknown';
+}
+function answerLabel(answer) {
+    const role = answerRole(answer);
+    if (!answer.reachable)
+        return `Stopped (not answering: ${answer.error ?? 'no reason given'})`;
+    return role === 'Unknown' ? `Unknown (status '${answer.status ?? ''}')` : ROLE_LABELS[role];
+}
+function readRoles(status) {
+    if (!status.available || !status.self) {
+        return {
+            self: 'Unknown',
+            selfLabel: status.reason ?? 'unavailable',
+            configuredRole: null,
+            standalone: false,
+            peers: [],
+            source: status.source,
+        };
+    }
+    const configured = (status.self.role ?? '').trim().toLowerCase();
+    const peer = status.peer;
+    return {
+        self: answerRole(status.self),
+        selfLabel: answerLabel(status.self),
+        configuredRole: configured === 'primary' || configured === 'secondary' ? configured : null,
+        standalone: configured === 'standalone',
+        peers: peer ? [{ name: peer.server, role: answerRole(peer), label: answerLabel(peer) }] : [],
+        source: status.peerSource ? `${status.source}; peer named by ${status.peerSource}` : status.source,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/roles.ts
+// This node's failover role and its peer's, read for the record and described for messages.
+
+/** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
+async function readRoleView(ctx) {
+    const view = readRoles(await ctx.host.failoverStatus());
+    ctx.record.data['roles'] = view;
+    return view;
+}
+function describeRoles(view) {
+    const peers = view.peers.map((p) => `${p.name} ${p.label}`).join(', ');
+    return `this node reports ${view.selfLabel}${peers ? `; peers: ${peers}` : ''} (source: ${view.source})`;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/rollback-window.ts
+// maintenance-on in a rollback after a failed upgrade: with JAMS down on both nodes there is no window to read or close.
+
+
+/**
+ * True (and recorded as a skip) when this is a rollback and JAMS runs on neither node: no job can start, the JAMS server
+ * cannot be asked for the window, and the database the rollback restores holds the window as the upgrade's backup saw it
+ * (closed: the backup is taken inside the window). maintenance-off restores the quantity recorded on this host.
+ */
+async function windowNeedsNoClosing(ctx) {
+    if (ctx.settings.pipeline !== 'rollback')
+        return false;
+    const states = await readServices(ctx, await resolveServices(ctx));
+    const roles = await readRoleView(ctx);
+    const peerDown = roles.peers.length > 0 && roles.peers.every((p) => p.role === 'Stopped');
+    if (states.server.status === 'Running' || !peerDown)
+        return false;
+    ctx.record.servicesBefore = Object.values(states);
+    ctx.record.servicesAfter = Object.values(states);
+    ctx.skip('close maintenance window', `${ctx.settings.maintenance.resource} on ${ctx.settings.maintenance.jamsServer}`, `JAMS runs on neither node (${describeRoles(roles)}), so no job can start; the restored database holds the window ` +
+        "as the upgrade's backup saw it (closed), and maintenance-off restores the quantity recorded on this host");
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/stages/maintenance-on.ts
+
+
+
+
+
+
+/**
+ * The procedure's "Create a maintenance window and allow currently running Jobs to complete": records the
+ * resource's Quantity Available on the host, sets it to 0 so no new job starts, then waits for the executing
+ * entries to finish.
+ */
+const maintenanceOn = {
+    async run(ctx) {
+        maintenance_window_requirePrimary(ctx);
+        if (await windowNeedsNoClosing(ctx))
+            return;
+        const { resource: name, jamsServer: server } = ctx.settings.maintenance;
+        let state = await ensureResource(ctx, await readResource(ctx));
+        const before = state.quantityAvailable ?? 0;
+        const stored = await readWindowRecord(ctx);
+        const data = {
+            server,
+            resource: name,
+            quantityBefore: before,
+            recordPath: stored.path,
+        };
+        ctx.record.data['maintenance'] = data;
+        ctx.log.info(`${name} on ${server}: Quantity Available ${before}, required by the root folder`);
+        const decision = decideClose(before, stored.record);
+        if (decision.action === 'record-and-close') {
+            const record = {
+                server,
+                resource: name,
+                quantity: decision.quantity,
+                recordedAt: new Date().toISOString(),
+                computerName: ctx.record.host?.computerName ?? '',
+                ...(ctx.record.run['id'] === undefined ? {} : { runId: String(ctx.record.run['id']) }),
+            };
+            data['recorded'] = record;
+            // The record is durable before the quantity changes: a failure in between leaves the window open.
+            await ctx.change('record maintenance quantity', `${name} Quantity Available ${before} in ${stored.path}`, () => ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
+                ...stored.all,
+                [stored.key]: record,
+            }));
+            await ctx.change('close maintenance window', `${name} Quantity Available ${before} -> 0 on ${server}`, async () => {
+                state = await ctx.host.setResourceQuantity(server, name, 0);
+                if (state.quantityAvailable !== 0) {
+                    throw new Error(`JAMS reports Quantity Available ${state.quantityAvailable} after setting 0.`);
+                }
+            });
+        }
+        else if (decision.action === 'already-closed') {
+            data['recorded'] = decision.record;
+            ctx.skip('close maintenance window', `${name} on ${server}`, `already 0; the quantity before the window (${decision.record.quantity}, recorded ${decision.record.recordedAt}) is kept`);
+        }
+        else {
+            ctx.log.warn(`${name} is already 0 on ${server} and ${stored.path} has no record of its normal quantity (closed by hand?). ` +
+                'maintenance-off will not know what to restore: note the normal Quantity Available (the KB uses 999999).');
+            ctx.skip('close maintenance window', `${name} on ${server}`, 'already 0, no record to keep');
+        }
+        data['quantityAfter'] = ctx.settings.dryRun ? before : state.quantityAvailable;
+        await drain(ctx, data);
+    },
+};
+/** Proves the window exists and the root folder requires it, or creates it when asked to. */
+async function ensureResource(ctx, found) {
+    const { resource: name, jamsServer: server, create } = ctx.settings.maintenance;
+    if (found.exists && found.requiredByRoot)
+        return found;
+    const problem = found.exists
+        ? `The root folder does not require the resource ${name} on ${server}, so setting it to 0 would not hold any job.`
+        : `The JAMS server ${server} has no resource ${name}, the maintenance window this stage closes.`;
+    if (!create)
+        throw new StageError(problem, 'Nothing was changed: jobs keep starting.', setupSteps(name));
+    let state = found;
+    if (!found.exists) {
+        await ctx.change('create maintenance resource', `${name} on ${server}, Quantity Available ${NEW_MAINTENANCE_QUANTITY}, required (1) by the root folder`, async () => {
+            state = await ctx.host.createResource(server, name, NEW_MAINTENANCE_QUANTITY);
+        });
+    }
+    else {
+        await ctx.change('require maintenance resource', `root folder requires ${name} (quantity 1) on ${server}`, async () => {
+            state = await ctx.host.requireAtRoot(server, name);
+        });
+    }
+    if (ctx.settings.dryRun) {
+        return {
+            ...found,
+            exists: true,
+            requiredByRoot: true,
+            quantityAvailable: found.quantityAvailable ?? NEW_MAINTENANCE_QUANTITY,
+        };
+    }
+    if (!state.exists || !state.requiredByRoot) {
+        throw new StageError(`${name} on ${server} was created or changed, but JAMS still reports exists ${state.exists}, required by the root folder ${state.requiredByRoot}.`, 'The maintenance window is not in force: jobs keep starting.', setupSteps(name));
+    }
+    return state;
+}
+/** Waits for the executing entries, printing how many remain and which, whenever that changes. */
+async function drain(ctx, data) {
+    const { jamsServer: server, resource: name, drainTimeoutMs, onDrainTimeout } = ctx.settings.maintenance;
+    let shown = '';
+    const read = async () => {
+        const entries = await ctx.host.executingEntries(server);
+        const names = entries.map((e) => e.name);
+        if (names.join('\n') !== shown) {
+            shown = names.join('\n');
+            ctx.log.info(entries.length ? `${entries.length} executing: ${describeEntries(names)}` : 'no entries executing');
+        }
+        return entries;
+    };
+    const first = await read();
+    data['executingAtStart'] = first;
+    if (ctx.settings.dryRun) {
+        if (first.length)
+            ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
+        return;
+    }
+    const draining = ctx.phase('drain');
+    const waited = await ctx.waitFor(read, (e) => e.length === 0, drainTimeoutMs, (e, ms) => `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`);
+    draining.end();
+    data['drained'] = waited.ok;
+    data['stillExecuting'] = waited.value;
+    if (waited.ok)
+        return;
+    const names = describeEntries(waited.value.map((e) => e.name));
+    const message = `${waited.value.length} entries still execute ${drainTimeoutMs / 1000} s after the window closed: ${names}`;
+    if (onDrainTimeout === 'continue') {
+        ctx.log.warn(`${message}. on-drain-timeout is continue: the upgrade goes on, and they may fail when the services stop.`);
+        return;
+    }
+    throw new StageError(`${message}.`, `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
+        `recorded in ${String(data['recordPath'])}): no new job starts. Still executing: ${names}.`, 'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
+        'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.');
+}
+
+;// CONCATENATED MODULE: ./src/tasks/installer-staging.ts
+
+
+
+
+
+/** The host's record of its staged installers, in the state folder. */
+const STAGING_RECORD_FILE = 'installer-staging.json';
+/** 12.3 MB, 840.0 KB: an installer's size as the summary shows it. */
+function installer_staging_size(bytes) {
+    return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+/** <state-folder>\installers: one folder per staged installer, named by its key. */
+function stagingRoot(ctx) {
+    return `${ctx.settings.stateFolder}\\installers`;
+}
+/** The installer's own file name, kept where it is plain; anything else becomes _ (the extension stays). */
+function stagedName(installerPath) {
+    const leaf = installerPath.slice(installerPath.lastIndexOf('\\') + 1);
+    return leaf.replace(/[^A-Za-z0-9_.+() -]/g, '_').replace(/^[^A-Za-z0-9_]/, '_');
+}
+async function readStagingRecord(ctx) {
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, STAGING_RECORD_FILE);
+    return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
+}
+async function saveStagingRecord(ctx, record) {
+    return (await ctx.host.saveState(ctx.settings.stateFolder, STAGING_RECORD_FILE, record)).path;
+}
+function setData(ctx, data) {
+    ctx.record.data['installerStaging'] = data;
+}
+/**
+ * Checks a staged copy the way upgrade will check it, so a file upgrade would refuse is refused before any
+ * downtime: readable with the expected SHA-256, a Valid signature, and the version target-version names.
+ */
+function checkStagedCopy(ctx, info, sha256, hostState) {
+    const refuse = (message, next) => {
+        throw new StageError(message, hostState, next);
+    };
+    const source = ctx.settings.upgrade.installerPath ?? '';
+    if (!info.exists || !info.readable || info.sha256 !== sha256) {
+        refuse(`The staged installer ${info.path} on ${hostLabel(ctx)} is not the one installer-sha256 names ` +
+            `(${info.readable ? `SHA-256 ${info.sha256}` : `unreadable: ${info.reason}`}).`, 'Re-run preflight: it copies the installer again.');
+    }
+    if (info.signature !== 'Valid') {
+        refuse(`The Authenticode signature of ${source} (staged as ${info.path}) is ${info.signature}` +
+            `${info.signatureMessage ? ` (${info.signatureMessage})` : ''}, not Valid.`, 'Do not run this file: get a signed installer from the vendor, set installer-path and installer-sha256 to it, ' +
+            'then re-run preflight.');
+    }
+    const version = info.version ? parseJamsVersion(info.version) : null;
+    if (!version) {
+        refuse(`The version of ${source} could not be read (${info.versionSource ?? 'no version source'}: ${info.version ?? 'empty'}).`, 'Check that installer-path names the JAMS setup program, then re-run preflight.');
+    }
+    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+    if (wanted && version && wanted.compare(version.version) !== 0) {
+        refuse(`The installer ${source} is version ${version.version}, and target-version is ${wanted.version}: the upgrade ` +
+            'would refuse it during the downtime.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
+            'target-version; then re-run preflight.');
+    }
+    ctx.log.info(`staged installer ${info.path}: SHA-256 ${info.sha256}, signature Valid` +
+        `${info.signer ? ` (${info.signer})` : ''}, version ${version?.version}`);
+}
+/**
+ * preflight, reading only: whether the installer needs copying onto this host, or a copy staged earlier still holds
+ * (its SHA-256 and signature checked again). Null when there is nothing to stage. A missing source stops preflight
+ * here, before any write.
+ */
+async function planStaging(ctx) {
+    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
+    if (!source || !sha256) {
+        ctx.log.info('installer-path and installer-sha256 are not both given: no installer is staged, and upgrade will read ' +
+            'installer-path during the downtime.');
+        return null;
+    }
+    if (ctx.settings.staging.timeoutSeconds === 0) {
+        ctx.skip('stage the installer', source, 'staging-timeout-seconds is 0: upgrade will read it during the downtime');
+        setData(ctx, { source, path: null, outcome: 'not staged' });
+        return null;
+    }
+    const key = sha256.slice(0, 16);
+    const plan = {
+        source,
+        sha256,
+        folder: `${stagingRoot(ctx)}\\${key}`,
+        name: stagedName(source),
+        reuse: null,
+        size: 0,
+        record: (await readStagingRecord(ctx)).record,
+    };
+    const earlier = plan.record.copies.find((c) => c.sha256 === sha256);
+    if (earlier) {
+        const info = await ctx.host.installer(earlier.path);
+        if (info.exists && info.sha256 === sha256) {
+            checkStagedCopy(ctx, info, sha256, 'Nothing was changed.');
+            return { ...plan, reuse: earlier };
+        }
+        ctx.log.warn(`The installer staged at ${earlier.stagedAt} (${earlier.path}) ` +
+            `${info.exists ? `has changed (SHA-256 ${info.sha256})` : 'is gone'}: it is copied again from ${source}.`);
+    }
+    const facts = await ctx.host.fileFacts(source);
+    if (!facts.exists) {
+        throw new StageError(`The JAMS installer ${source} cannot be read on ${hostLabel(ctx)}: ${facts.reason}.`, 'Nothing was changed.', 'Check installer-path, that the share is reachable from this host and that the runner account may read it; ' +
+            'then re-run preflight.');
+    }
+    return { ...plan, size: facts.size ?? 0 };
+}
+/**
+ * preflight's second durable write: copies the installer into <state-folder>\installers\<key> and checks the copy
+ * (SHA-256, signature, version) there, or keeps the copy staged earlier for this run. A dry-run copies nothing.
+ */
+async function stageInstaller(ctx, plan) {
+    if (!plan)
+        return;
+    const { source, sha256, reuse, record } = plan;
+    const run = runKey(ctx);
+    const recordPath = `${ctx.settings.stateFolder}\\${STAGING_RECORD_FILE}`;
+    if (reuse) {
+        ctx.skip('stage the installer', reuse.path, `staged at ${reuse.stagedAt}; its SHA-256 and signature hold`);
+        setData(ctx, { source, path: reuse.path, outcome: 'already staged', size: reuse.size });
+        if (reuse.runKey !== run) {
+            await ctx.change('keep the staged installer for this run', `${reuse.path} in ${recordPath}`, async () => {
+                const claimed = { ...reuse, runKey: run, claimedAt: new Date().toISOString() };
+                await saveStagingRecord(ctx, { copies: record.copies.map((c) => (c === reuse ? claimed : c)) });
+            });
+        }
+        return;
+    }
+    const timeout = ctx.settings.staging.timeoutSeconds;
+    const target = `${plan.folder}\\${plan.name}`;
+    setData(ctx, { source, path: target, outcome: 'would stage', size: plan.size });
+    await ctx.change('stage the installer', `${source} to ${target} (${installer_staging_size(plan.size)}, up to ${timeout} s)`, async () => {
+        const copy = await copyWithin(ctx, plan, timeout);
+        const hostState = `The Log On As record is saved; no installer is staged on ${hostLabel(ctx)}.`;
+        if (!copy.kept) {
+            throw new StageError(`The SHA-256 of ${source} is ${copy.sha256}, and installer-sha256 expects ${sha256}: the copy was not kept.`, hostState, 'Do not run this file: download the installer again from the vendor, compare its hash with the published ' +
+                'one, and set installer-sha256 to it; then re-run preflight.');
+        }
+        try {
+            checkStagedCopy(ctx, await ctx.host.installer(copy.path), sha256, hostState);
+        }
+        catch (err) {
+            await ctx.host.removeStagedInstaller(stagingRoot(ctx), sha256.slice(0, 16));
+            throw err;
+        }
+        const now = new Date().toISOString();
+        const entry = {
+            key: sha256.slice(0, 16),
+            path: copy.path,
+            source,
+            sha256,
+            size: copy.size,
+            stagedAt: now,
+            runKey: run,
+            claimedAt: now,
+        };
+        await saveStagingRecord(ctx, { copies: [...record.copies.filter((c) => c.sha256 !== sha256), entry] });
+        setData(ctx, { source, path: copy.path, outcome: 'staged', size: copy.size, copyMs: copy.copyMs });
+        return `${installer_staging_size(copy.size)} copied in ${(copy.copyMs / 1000).toFixed(1)} s; SHA-256 and signature checked`;
+    });
+}
+/** The copy, bounded by staging-timeout-seconds: past it the PowerShell session is ended and preflight fails. */
+async function copyWithin(ctx, plan, timeout) {
+    try {
+        return await ctx.host.copyInstaller(plan.source, plan.folder, plan.name, plan.sha256, timeout);
+    }
+    catch (err) {
+        if (!(err instanceof SessionError))
+            throw err;
+        throw new StageError(`Copying ${plan.source} to ${hostLabel(ctx)} did not finish within staging-timeout-seconds (${timeout} s): ` +
+            `${err.message}`, `The Log On As record is saved; no installer is staged (a part copy ${plan.folder}\\${plan.name}.partial may be ` +
+            'left, and the next copy replaces it). No service was touched.', 'The share is slow or unreachable from this host. Fix the share, or raise staging-timeout-seconds, or copy the ' +
+            'installer to a local folder on each host and point installer-path at it; then re-run preflight.');
+    }
+}
+/**
+ * upgrade: the installer preflight staged on this host, its SHA-256 checked again, or null when there is none (upgrade
+ * then reads installer-path, with a warning). A staged copy that changed since preflight is refused.
+ */
+async function stagedInstaller(ctx) {
+    const { installerPath: source, installerSha256: sha256 } = ctx.settings.upgrade;
+    if (!source || !sha256)
+        return null;
+    const copy = (await readStagingRecord(ctx)).record.copies.find((c) => c.sha256 === sha256);
+    const info = copy ? await ctx.host.installer(copy.path) : null;
+    if (!copy || !info?.exists) {
+        ctx.log.warn(`No staged copy of the installer on ${hostLabel(ctx)}${copy ? ` (${copy.path}, staged by preflight, is gone)` : ''}: ` +
+            `upgrade reads ${source} now, during the downtime, so a slow or unreachable share lengthens or stops it. ` +
+            'Give preflight installer-path and installer-sha256 to stage the installer before the stop (a dry-run ' +
+            'preflight stages nothing).');
+        setData(ctx, { source, path: null, outcome: 'not staged' });
+        return null;
+    }
+    if (info.sha256 !== sha256) {
+        throw new StageError(`The installer preflight staged on ${hostLabel(ctx)} (${copy.path}) changed after preflight checked it: ` +
+            `${info.readable ? `its SHA-256 is now ${info.sha256}` : `it cannot be read (${info.reason})`}, and ` +
+            `installer-sha256 expects ${sha256}.`, 'Nothing was changed.', `Do not run it. Re-run preflight for this host (role: ${ctx.settings.role}): it copies the installer from ` +
+            `${source} again and checks it. Then re-run this job.`);
+    }
+    ctx.log.info(`running the installer staged by preflight at ${copy.stagedAt}: ${copy.path} (from ${source})`);
+    setData(ctx, { source, path: copy.path, outcome: 'runs the staged copy', size: copy.size });
+    return info;
+}
+/**
+ * verify, once every check passed: removes the installers earlier runs staged on this host. The current run's copy
+ * stays (a re-run or a way back may need it); a dry-run removes nothing.
+ */
+async function removeEarlierStagedCopies(ctx) {
+    const { path, record } = await readStagingRecord(ctx);
+    const run = runKey(ctx);
+    const current = new Set(record.copies.filter((c) => c.runKey === run).map((c) => c.key));
+    let left = record.copies;
+    for (const copy of record.copies.filter((c) => c.runKey !== run && !current.has(c.key))) {
+        await ctx.change('remove an installer an earlier run staged', `${copy.path} (${copy.runKey})`, async () => {
+            const removed = await ctx.host.removeStagedInstaller(stagingRoot(ctx), copy.key);
+            left = left.filter((c) => c !== copy);
+            await saveStagingRecord(ctx, { copies: left });
+            return removed.removed ? `removed; ${path} updated` : `already gone; ${path} updated`;
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/jams/mq-permissions.ts
+
+
+/** The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue permissions." */
+const MQ_NOTE_VERSION = '7.3.338';
+/**
+ * True when an upgrade crosses 7.3.338: from a 7.x version at or before it, to a version after it. An
+ * upgrade that starts after 7.3.338 already went through the change, so the note does not apply to it.
+ */
+function mqNoteApplies(from, to) {
+    const installed = parseJamsVersion(from);
+    const target = parseJamsVersion(to);
+    if (!installed || !target)
+        return false;
+    return (installed.major === 7 && semver_default().lte(installed, MQ_NOTE_VERSION) && semver_default().gt(target, MQ_NOTE_VERSION));
+}
+/** Accounts that may send to a queue: an Allow entry with Send Message (WriteMessage) or Full Control. */
+function sendersOf(entries) {
+    return entries
+        .filter((e) => /allow/i.test(e.type) && /(send|write|fullcontrol|genericwrite|genericall)/i.test(e.rights))
+        .map((e) => e.account);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/queue-permissions.ts
+// preflight's review of the MSMQ permissions the 7.3.338 note asks for.
+
+
+/**
+ * The procedure's note: "When upgrading from JAMS V7.x to a version after V7.3.338, review your Message Queue
+ * permissions". Reports the JAMS queues' permissions where this host can read them, and raises a warning
+ * annotation when the upgrade crosses 7.3.338.
+ */
+async function reviewQueuePermissions(ctx, installed, roles) {
+    const permissions = await ctx.host.queuePermissions(JAMS_QUEUES);
+    ctx.record.data['queuePermissions'] = permissions;
+    const lines = [];
+    if (!permissions.available) {
+        ctx.log.info(`message queue permissions could not be read on this host: ${permissions.reason ?? 'unknown'}`);
+    }
+    for (const queue of permissions.available ? permissions.queues : []) {
+        const line = queue.exists
+            ? `private$\\${queue.name}: Send Message for ${sendersOf(queue.entries).join(', ') || 'nobody'}`
+            : `private$\\${queue.name}: no such queue`;
+        lines.push(line);
+        ctx.log.info(`message queue ${line}`);
+    }
+    const target = ctx.settings.targetVersion;
+    if (!installed || !target) {
+        ctx.record.data['mqNote'] = { applies: null, from: installed, to: target };
+        ctx.log.info(`The ${MQ_NOTE_VERSION} Message Queue note was not checked: ${installed ? "set the 'target-version' input" : 'the installed version is unknown'}.`);
+        return;
+    }
+    const applies = mqNoteApplies(installed, target);
+    ctx.record.data['mqNote'] = { applies, from: installed, to: target };
+    if (!applies)
+        return;
+    const peers = roles.peers.map((p) => p.name).join(', ') || 'the other scheduler';
+    ctx.log.warn(`Upgrading JAMS from ${installed} to ${target} crosses ${MQ_NOTE_VERSION}: review the Message Queue permissions ` +
+        `before the upgrade (the procedure's note). Each failover node needs Send Message on its peer's private queue ` +
+        `jamsrequests: the peer's machine account (such as ${peers}$) when the JAMS services run as LocalSystem, ` +
+        `otherwise their service account. ${lines.length ? `On this host: ${lines.join('; ')}.` : 'The queues could not be read on this host.'}`);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/rollback-record.ts
+
+/** The record's file name in the state folder. */
+const ROLLBACK_RECORD_FILE = 'rollback-record.json';
+/** This rollback run's entry on this host, and a save that keeps every other run's. */
+async function readRollbackRecord(ctx) {
+    const key = runKey(ctx);
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE);
+    const all = stored.data ?? {};
+    return {
+        path: stored.path,
+        entry: all[key] ?? { runKey: key },
+        // Callers save inside ctx.change, so a dry-run writes nothing.
+        save: async (entry) => {
+            all[key] = entry;
+            await ctx.host.saveState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE, all);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/restore-plan.ts
+// The backup a rollback restores: found from the host's own records (or named by restore-backup-file), of the database
+// JAMS uses, of the last upgrade attempt, and still the file that was verified. Read-only; preflight and restore share it.
+
+
+
+
+
+
+
+
+/** Control characters, and the bidirectional controls that make text read otherwise than it is stored. */
+const CONTROL_OR_BIDI = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+const shownText = (max) => schemas_string()
+    .min(1)
+    .max(max)
+    .refine((v) => !CONTROL_OR_BIDI.test(v), 'it contains a control or bidirectional character');
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$/;
+const isoOrUnknown = shownText(40).refine((v) => v === 'unknown' || ISO_TIME.test(v), 'it is not an ISO time');
+/**
+ * The form of every value the approve-rollback gate shows (the preflight summary, the restore-plan output, the gate
+ * job's summary): names, ISO times, numbers, a hash and a GUID, never a control or bidirectional character. A value
+ * of another form refuses the plan rather than be shown to the reviewers.
+ */
+const ShownRestore = object({
+    file: shownText(260).refine((v) => /^(\\\\|[A-Za-z]:\\)[^<>"|?*]+\.bak$/i.test(v), 'it is not a .bak path'),
+    takenAt: isoOrUnknown,
+    backupTook: shownText(20).regex(/^(\d+\.\d s|unknown)$/),
+    size: shownText(40).regex(/^\d+(\.\d)? (bytes|MB|GB)( \(\d+ bytes\))?$/),
+    sha256: shownText(64).regex(/^[0-9A-Fa-f]{64}$/),
+    database: shownText(400).regex(/^[^\r\n]{1,128} on [A-Za-z0-9_.:,\\-]{1,255}$/),
+    run: shownText(40).regex(/^(run-\d+|local|unknown)$/),
+    backupSet: shownText(36).regex(/^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|unknown)$/),
+    setFinishedAt: isoOrUnknown,
+})
+    .strict();
+/** What the approve-rollback gate shows, and the restore-plan output carries. */
+function describeRestore(plan) {
+    const s = plan.source;
+    return {
+        file: s.file,
+        takenAt: s.takenAt ?? 'unknown',
+        backupTook: s.backupMs === null ? 'unknown' : database_backup_seconds(s.backupMs),
+        size: s.size < 1024 ** 2 ? size(s.size) : `${size(s.size)} (${s.size} bytes)`,
+        sha256: s.sha256,
+        database: `${s.database} on ${s.server}`,
+        run: s.backupRunKey ?? 'unknown',
+        backupSet: s.backupSet?.guid ?? 'unknown',
+        setFinishedAt: s.backupSet?.finishedAt ?? 'unknown',
+    };
+}
+/** Why a shown value is not of its form, or null. */
+function shownProblem(shown) {
+    const parsed = ShownRestore.safeParse(shown);
+    if (parsed.success)
+        return null;
+    return parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'the plan'}: ${i.message}`)
+        .slice(0, 5)
+        .join('; ');
+}
+/**
+ * Preflight's part in a rollback, on the primary: the backup the restore stage will restore, proven now, so the
+ * rollback gate's reviewers see it in this job's summary (and the gate job prints the restore-plan output).
+ */
+async function showRestorePlan(ctx) {
+    const { entry } = await readRollbackRecord(ctx);
+    const plan = await planRestore(ctx, entry.restore, 'Nothing was changed.');
+    const shown = describeRestore(plan);
+    const rows = [
+        ['File', shown['file']],
+        ['Taken at', shown['takenAt']],
+        ['The backup took', shown['backupTook']],
+        ['Size', shown['size']],
+        ['SHA-256', shown['sha256']],
+        ['Database', shown['database']],
+        ['Backup of run', shown['run']],
+        [
+            'Backup set (msdb, and the file header)',
+            `${shown['backupSet']}, finished ${shown['setFinishedAt']} (SQL Server's time)`,
+        ],
+        ['Found in', plan.foundIn],
+    ];
+    ctx.summarySections.push([
+        '#### The backup the rollback restores',
+        '| | |',
+        '| --- | --- |',
+        ...rows.map(([k, v]) => `| ${k} | ${(v ?? '').replace(/\|/g, '\\|')} |`),
+        '',
+        `Restoring it loses everything JAMS recorded after ${shown['takenAt']}: the history of the jobs run since, ` +
+            'and every change to definitions made since.',
+    ].join('\n'));
+}
+/**
+ * Finds the backup to restore and proves it: the file restore-backup-file names, else this rollback's earlier choice
+ * when a restore was already started, else the verified backup of the run of the last upgrade attempt on this host.
+ * Then it must be of the database JAMS uses and still hash as recorded. Every refusal leaves `hostState` as it is.
+ */
+async function planRestore(ctx, earlier, hostState) {
+    const refuse = (message, next) => {
+        throw new StageError(message, hostState, next);
+    };
+    const target = await resolveDatabase(ctx, hostState);
+    const named = ctx.settings.restore.backupFile;
+    // A restore this rollback started goes on with its own backup, unless restore-backup-file now names another.
+    const resume = earlier && (!named || named.toLowerCase() === earlier.file.toLowerCase()) ? earlier : undefined;
+    const found = resume
+        ? {
+            source: sourceOf(resume),
+            foundIn: `this rollback's record (its restore started at ${resume.startedAt})`,
+            upgrade: null,
+        }
+        : named
+            ? await namedBackup(ctx, named, refuse)
+            : await lastUpgradeBackup(ctx, refuse);
+    const { source } = found;
+    if (source.server.toLowerCase() !== target.server.toLowerCase() || source.database !== target.database) {
+        refuse(`The backup ${source.file} is of the database ${source.database} on ${source.server}, and JAMS on ` +
+            `${hostLabel(ctx)} uses ${target.database} on ${target.server} (${target.source}): it is not this pair's ` +
+            'database.', `Check 'sql-server' and 'sql-database' (or common.config), or name the backup of ${target.database} in ` +
+            "'restore-backup-file'; then re-run this job.");
+    }
+    const cut = source.file.lastIndexOf('\\');
+    const listing = await ctx.host.files(source.file.slice(0, cut), [source.file.slice(cut + 1)]);
+    if (!listing.files[0]) {
+        refuse(`The backup ${source.file} cannot be seen from ${hostLabel(ctx)}: it was moved or deleted, or the share is not ` +
+            'reachable.', `Put the file back where it was recorded (${found.foundIn} names its SHA-256 and backup set), or name another ` +
+            "backup the backup stage recorded in 'restore-backup-file'; then re-run this job.");
+    }
+    await proveHeader(ctx, source, target, found.foundIn, refuse);
+    const plan = { source, target, foundIn: found.foundIn, upgrade: found.upgrade };
+    const shownNow = describeRestore(plan);
+    const badShown = shownProblem(shownNow);
+    if (badShown) {
+        refuse(`The backup to restore cannot be shown to the rollback gate's reviewers as recorded: ${badShown}.`, 'Do not restore it from this record. Check the backup record in the state folder, or restore by hand after ' +
+            'checking the file.');
+    }
+    ctx.record.data['restorePlan'] = { ...plan, show: shownNow };
+    ctx.log.info(`backup to restore: ${source.file} (${size(source.size)}, SHA-256 ${source.sha256}, taken ${source.takenAt ?? 'at an unknown time'}) ` +
+        `into ${target.database} on ${target.server}; found in ${found.foundIn}`);
+    return plan;
+}
+/** Times from PowerShell carry seven decimals and Node's three: compare them as times, not as text. */
+const before = (a, b) => Date.parse(a) <= Date.parse(b);
+function sourceOf(r) {
+    const { server, database, file, size, sha256, takenAt, backupMs, backupRunKey, explicit } = r;
+    return {
+        server,
+        database,
+        file,
+        size,
+        sha256,
+        takenAt,
+        backupMs,
+        backupRunKey,
+        explicit,
+        backupSet: r.backupSet ?? null,
+    };
+}
+/** Two of SQL Server's datetimes (yyyy-MM-ddTHH:mm:ss.fff, no zone) are the same time, to the second. */
+const sameSecond = (a, b) => a.slice(0, 19) === b.slice(0, 19) && a.length >= 19;
+/**
+ * The file at the recorded path must be the backup that was recorded: RESTORE HEADERONLY (SQL Server reading the file
+ * by the path it will restore from) names one backup set, of the recorded database and server, with the GUID and
+ * finish time msdb recorded when the backup stage took it, and the file still has the recorded SHA-256. Every
+ * mismatch is named; nothing is restored.
+ */
+async function proveHeader(ctx, source, target, foundIn, refuse) {
+    const recorded = source.backupSet;
+    if (!recorded) {
+        refuse(`${foundIn} has no backup set for ${source.file} (it was recorded by a jams-upgrade that did not keep the ` +
+            "backup set's GUID from msdb), so the file's header cannot be compared with what was backed up.", 'Restore this backup by hand with SQL Server Management Studio after checking its header (RESTORE HEADERONLY), ' +
+            'or take a new backup with the backup stage.');
+    }
+    const want = recorded;
+    const header = await ctx.host.backupHeader(target, source.file);
+    ctx.record.data['restoreHeader'] = header;
+    const sets = header.sets;
+    const got = sets[0];
+    const mismatches = [];
+    if (sets.length !== 1 || !got) {
+        mismatches.push(`the file holds ${sets.length} backup sets, and the backup stage writes exactly one`);
+    }
+    if (got) {
+        if (got.databaseName !== want.databaseName || got.databaseName !== source.database) {
+            mismatches.push(`its header names the database ${got.databaseName}, and ${want.databaseName} was backed up`);
+        }
+        if (got.serverName.toLowerCase() !== want.serverName.toLowerCase()) {
+            mismatches.push(`its header names the server ${got.serverName}, and ${want.serverName} took the backup`);
+        }
+        if (got.guid.toLowerCase() !== want.guid.toLowerCase()) {
+            mismatches.push(`its header names the backup set ${got.guid}, and msdb recorded ${want.guid}`);
+        }
+        if (!sameSecond(got.finishedAt, want.finishedAt)) {
+            mismatches.push(`its header says the backup finished at ${got.finishedAt}, and msdb recorded ${want.finishedAt}`);
+        }
+    }
+    if (header.sha256 !== source.sha256) {
+        mismatches.push(`it has the SHA-256 ${header.sha256}, and ${source.sha256} was recorded`);
+    }
+    if (mismatches.length === 0) {
+        ctx.log.info(`backup header of ${source.file}: ${got?.databaseName} on ${got?.serverName}, backup set ${got?.guid}, finished ` +
+            `${got?.finishedAt}: as recorded in ${foundIn}`);
+        return;
+    }
+    refuse(`The backup ${source.file} is not the backup ${foundIn} recorded: ${mismatches.join('; ')}. It was replaced or ` +
+        'changed after the backup stage took it.', 'Do not restore it. Find out who can write to the backup folder; put the recorded backup back from your storage ' +
+        "snapshots, or name another backup the backup stage recorded in 'restore-backup-file'; then re-run this job.");
+}
+function fromBackup(db, runKey, explicit) {
+    return {
+        server: db.server,
+        database: db.database,
+        file: db.file,
+        size: db.size,
+        sha256: db.sha256,
+        takenAt: db.takenAt,
+        backupMs: db.backupMs,
+        backupRunKey: runKey,
+        explicit,
+        backupSet: db.backupSet ?? null,
+    };
+}
+/**
+ * A file restore-backup-file names: only a verified backup of the backup record in the protected state folder is
+ * trusted. Nothing next to the file (on a share others may write) is read.
+ */
+async function namedBackup(ctx, file, refuse) {
+    const stored = await readBackupRecords(ctx);
+    const entry = Object.values(stored.all).find((e) => e.database?.file.toLowerCase() === file.toLowerCase() && e.database.verified);
+    if (entry?.database) {
+        return {
+            source: fromBackup(entry.database, entry.runKey, true),
+            foundIn: `the backup record ${stored.path} (${entry.runKey})`,
+            upgrade: null,
+        };
+    }
+    return refuse(`restore-backup-file names ${file}, and jams-upgrade has no verified record of it in ${stored.path}: only the ` +
+        "backups the backup stage recorded there can be proven (SHA-256, and the backup set's GUID and finish time).", 'Name a backup the backup stage took and recorded on this host, or restore this one by hand with SQL Server ' +
+        'Management Studio after checking its header (RESTORE HEADERONLY).');
+}
+/** The verified backup of the run of the last upgrade attempt on this host, taken before that attempt's installer. */
+async function lastUpgradeBackup(ctx, refuse) {
+    const named = "name the backup to restore in 'restore-backup-file' (one the backup stage recorded on this host, in backup-path), then re-run this job";
+    const { path, data: upgrade } = await readUpgradeRecord(ctx);
+    if (!upgrade) {
+        refuse(`No upgrade is recorded on ${hostLabel(ctx)} (${path}), so there is no upgrade attempt whose backup a rollback ` +
+            'restores.', `If JAMS was upgraded by other means and you know which backup holds the database from before it, ${named}.`);
+    }
+    const last = upgrade;
+    const attemptAt = last.install?.startedAt ?? last.updatedAt;
+    const wanted = ctx.settings.targetVersion;
+    if (wanted && last.versionBefore && parseJamsVersion(wanted)?.compare(last.versionBefore) !== 0) {
+        refuse(`The last upgrade attempt on ${hostLabel(ctx)} (${last.runKey}, ${attemptAt}) went from ${last.versionBefore} to ` +
+            `${last.targetVersion}; target-version ${wanted} is not the version before it, so its backup does not hold ` +
+            `the database of ${wanted}.`, `Set target-version to ${last.versionBefore} (and the installer of that version), or, if you know which backup ` +
+            `holds the database of ${wanted}, ${named}.`);
+    }
+    const upgradeFacts = {
+        runKey: last.runKey,
+        versionBefore: last.versionBefore,
+        targetVersion: last.targetVersion,
+        attemptAt,
+    };
+    const stored = await readBackupRecords(ctx);
+    const own = stored.all[last.runKey]?.database;
+    if (own?.verified && (!last.install || before(own.takenAt, last.install.startedAt))) {
+        return {
+            source: fromBackup(own, last.runKey, false),
+            foundIn: `the backup record ${stored.path} (${last.runKey}, the run of the last upgrade attempt)`,
+            upgrade: upgradeFacts,
+        };
+    }
+    if (own?.verified) {
+        refuse(`The backup of ${last.runKey}, ${own.file}, was taken at ${own.takenAt}, after its installer started (` +
+            `${last.install?.startedAt}): it may hold the database as the upgrade left it.`, `If you know it holds the database of ${last.versionBefore ?? 'the version before'}, ${named}.`);
+    }
+    const verified = Object.values(stored.all)
+        .flatMap((e) => (e.database?.verified ? [{ runKey: e.runKey, db: e.database }] : []))
+        .sort((a, b) => Date.parse(b.db.takenAt) - Date.parse(a.db.takenAt));
+    const latest = verified[0];
+    const lastAttempt = `the last upgrade attempt on ${hostLabel(ctx)} (${last.runKey}, ${last.versionBefore ?? '?'} -> ${last.targetVersion}, started ${attemptAt})`;
+    if (!latest) {
+        refuse(`There is no verified database backup in ${stored.path}${own ? ` (the backup of ${last.runKey}, ${own.file}, is not verified${own.verifyError ? `: ${own.verifyError}` : ''})` : ''}, so ` +
+            `${lastAttempt} cannot be rolled back from the host's records.`, `A rollback needs the database from before that attempt: ${named}.`);
+    }
+    const other = latest;
+    const older = before(other.db.takenAt, attemptAt);
+    return refuse(`The latest verified backup, ${other.db.file} (${other.runKey}, taken ${other.db.takenAt}), is ` +
+        `${older ? 'older than' : 'from after the start of'} ${lastAttempt}, which has no verified backup of its own: ` +
+        (older
+            ? 'restoring it would also undo everything JAMS recorded between that backup and the attempt.'
+            : 'it may hold the database as the attempt left it.'), `If that backup is the one you mean to restore, and you accept what it loses, ${named}.`);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/upgrade-order.ts
+// The order the pair is upgraded in, on the host: preflight states it, and with resume-after-primary the secondary
+// proves the primary is back before its install and says, when it fails, that the primary keeps running.
+
+
+
+
+/** The secondary's stages of the upgrade that run while the primary is back: resume-after-primary only. */
+function afterThePrimary(ctx) {
+    const s = ctx.settings;
+    return s.order === 'resume-after-primary' && s.pipeline === 'upgrade' && s.role === 'secondary';
+}
+/** Preflight: the order and what it assumes, in the log, the summary and the order-plan output the downtime gate shows. */
+function stateOrder(ctx) {
+    const plan = describeOrder(ctx.settings.order, ctx.settings.resumeGate);
+    ctx.record.data['orderPlan'] = plan;
+    ctx.log.info(plan);
+    ctx.summarySections.push(`#### The upgrade's order\n\n${plan}`);
+}
+/**
+ * resume-after-primary: the secondary installs only next to a primary that is back, Running on the target version
+ * (its upgrade job's version-after, checked before this, says which version; the primary is asked for its role).
+ */
+async function requirePrimaryRunning(ctx) {
+    if (!afterThePrimary(ctx))
+        return;
+    const roles = await readRoleView(ctx);
+    if (roles.peers.some((p) => p.role === 'Active'))
+        return;
+    refuseUnlessDryRun(ctx, new StageError(`order: resume-after-primary upgrades the secondary once the primary is Running again, and it is not: ` +
+        `${describeRoles(roles)}.`, 'Nothing was changed.', 'Run start and verify on the primary (their jobs come before this one in this order) until the primary reports ' +
+        'Running, then re-run this job.'));
+}
+/**
+ * resume-after-primary: a failure of the secondary's upgrade, start or verify leaves the primary running alone; the
+ * failure says so, with what the primary reports now, so nobody stops it by mistake.
+ */
+function keepingThePrimary(stage) {
+    return {
+        ...stage,
+        async run(ctx) {
+            try {
+                await stage.run(ctx);
+            }
+            catch (err) {
+                if (!(err instanceof StageError) || !afterThePrimary(ctx))
+                    throw err;
+                throw new StageError(err.message, `${err.hostState} ${await describePrimary(ctx)}`, `${err.nextStep}${ctx.settings.stage === 'upgrade' ? ` ${NO_OLD_START}` : ''} The primary needs nothing: ` +
+                    'leave it running. To give up on the new version instead, run the rollback (docs/rollback.md): after its ' +
+                    'gate it stops the running primary first.');
+            }
+        },
+    };
+}
+/** The upgraded primary already runs: the secondary may not come back on the version it had. */
+const NO_OLD_START = 'Do not start this node on its old version: it would join the primary, which runs the new one (order: ' +
+    'resume-after-primary).';
+async function describePrimary(ctx) {
+    const roles = await readRoleView(ctx).catch(() => null);
+    const primary = roles?.peers[0];
+    if (primary && primary.role !== 'Active') {
+        return `The primary ${primary.name} reports ${primary.label}: JAMS does not run on either node.`;
+    }
+    const state = primary
+        ? `The primary ${primary.name} reports ${primary.label}`
+        : 'The primary was upgraded and verified Running before this job';
+    return (`${state}: JAMS runs on the primary alone, without failover, until ${hostLabel(ctx)} is upgraded and in Backup ` +
+        'Mode (order: resume-after-primary).');
+}
+
+;// CONCATENATED MODULE: ./src/stages/preflight.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
+ * restore), installed version, failover roles, the config files, the Message Queue note and the free space
+ * for the backup and the installer. Fails when the pair is not in a state an upgrade can safely start from.
+ */
+const preflight = {
+    async run(ctx) {
+        if (ctx.settings.pipeline === 'upgrade')
+            stateOrder(ctx);
+        const platform = ctx.record.host;
+        if (platform?.platform === 'windows' && !platform.isAdmin) {
+            ctx.log.warn(`The runner on ${hostLabel(ctx)} is not elevated: stop, upgrade and start need administrator rights.`);
+        }
+        // First, and even if a later check fails: what the host shows for each unverified assumption.
+        const contract = await checkContract(ctx);
+        const names = await resolveServices(ctx);
+        const states = await readServices(ctx, names);
+        ctx.record.servicesBefore = Object.values(states);
+        ctx.record.servicesAfter = Object.values(states);
+        for (const kind of Object.keys(states)) {
+            const s = states[kind];
+            ctx.log.info(`${SERVICE_LABELS[kind]} (${s.name}): ${s.status}, start ${s.startType}, Log On As ${s.account}`);
+        }
+        // The pair must be one a safe upgrade can start from.
+        const roles = await readRoleView(ctx);
+        ctx.log.info(`failover: ${describeRoles(roles)}`);
+        const active = [roles.self, ...roles.peers.map((p) => p.role)].filter((r) => r === 'Active').length;
+        if (active > 1) {
+            throw new StageError(`More than one node reports Running (active): ${describeRoles(roles)}.`, 'Nothing was changed.', 'Resolve the split brain before upgrading: stop the JAMS services on the node that should be standby, check ' +
+                'the failover port and Failover.config on both nodes, then re-run preflight.');
+        }
+        if (roles.standalone) {
+            throw new StageError(`JAMS names ${hostLabel(ctx)} Standalone: it is not part of a failover pair.`, 'Nothing was changed.', 'jams-upgrade upgrades a primary/failover pair. Configure failover (Failover.config on both nodes, then restart ' +
+                'the JAMS Server services) and re-run preflight, or upgrade a single server by hand.');
+        }
+        if (roles.configuredRole && roles.configuredRole !== ctx.settings.role) {
+            throw new StageError(`JAMS says ${hostLabel(ctx)} is the ${roles.configuredRole} of the pair, but this job runs it as role: ` +
+                `${ctx.settings.role}.`, 'Nothing was changed.', "Check the runner labels: each job's runs-on must reach the host its role names (the primary's runner for role: " +
+                'primary). Fix the labels or the caller, then re-run preflight.');
+        }
+        if (roles.self === 'Unknown')
+            ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
+        const installed = pickInstalledVersion(await ctx.host.installedVersion());
+        ctx.record.data['installedVersion'] = installed;
+        if (installed)
+            ctx.log.info(`installed JAMS version ${installed.version} (${installed.source})`);
+        else
+            ctx.log.warn('The installed JAMS version could not be read from the Uninstall key or JAMSScheduler.exe.');
+        refuseUnsupportedJams(ctx, installed, contract);
+        const target = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+        if (installed && target && target.compare(installed.version) < 0) {
+            if (ctx.settings.pipeline === 'rollback') {
+                ctx.log.info(`rollback: from the installed ${installed.version} back to ${target.version}`);
+            }
+            else {
+                ctx.log.warn(`The target version ${target.version} is older than the installed ${installed.version}.`);
+            }
+        }
+        await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
+        const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
+        ctx.record.data['configFiles'] = config;
+        if (!config.exists) {
+            throw new StageError(`The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Set the 'install-folder' input to the folder that holds JAMSScheduler.exe and the *.config files.");
+        }
+        ctx.log.info(`config files: ${config.files.map((f) => f.name).join(', ') || 'none matched'}`);
+        // The primary's backup reads the JAMS database from common.config unless the inputs name it: prove it now,
+        // before the downtime, rather than after maintenance-on has closed the window.
+        if (ctx.settings.role === 'primary') {
+            const target = await resolveDatabase(ctx, 'Nothing was changed.');
+            const { server, database, auth, source, form } = target;
+            ctx.record.data['database'] = { server, database, auth, source, form };
+            ctx.log.info(`JAMS database: ${describeTarget(target)}`);
+        }
+        // The machines the agents stage will reach, for the downtime gate; a host outside agent-hosts-allowed stops here.
+        await listAgentHosts(ctx);
+        const staging = await planStaging(ctx);
+        // The kind of setup it stages, from its bytes: arguments that kind ignores would hang the install in the downtime.
+        await checkStagedKind(ctx, staging);
+        await checkFreeSpace(ctx, [
+            { path: ctx.settings.installFolder, purpose: 'the installer' },
+            ...(ctx.settings.backupPath ? [{ path: ctx.settings.backupPath, purpose: 'the backup' }] : []),
+            ...(staging && !staging.reuse
+                ? [{ path: ctx.settings.stateFolder, purpose: 'the staged installer', extraBytes: staging.size }]
+                : []),
+        ]);
+        if (ctx.settings.pipeline === 'rollback' && ctx.settings.role === 'primary')
+            await showRestorePlan(ctx);
+        // Preflight's durable writes, once every check above has passed: the accounts, then the staged installer.
+        await recordAccounts(ctx, states);
+        await stageInstaller(ctx, staging);
+    },
+};
+/**
+ * JAMS 6.x keeps a folder's resource requirements and an agent's platform in other shapes than JAMS 7 (JAMSShr.dll 6.5
+ * against 7.3 and 7.5), so the window and the agents could not be handled: refuse before anything changes.
+ */
+function refuseUnsupportedJams(ctx, installed, contract) {
+    const major = installed ? parseJamsVersion(installed.version)?.major : undefined;
+    const sixShape = contract.some((v) => v.id === 'root-requirement' && v.seen.startsWith(JAMS6_FOLDER));
+    if ((major !== undefined && major < SUPPORTED_MAJOR) || (major === undefined && sixShape)) {
+        throw new StageError(`${hostLabel(ctx)} runs JAMS ${installed?.version ?? '6.x (its root folder keeps Requirements, not Elements)'}: ` +
+            `jams-upgrade supports JAMS ${SUPPORTED_MAJOR} and later.`, 'Nothing was changed.', `Upgrade this pair to JAMS ${SUPPORTED_MAJOR} by hand, following the vendor's upgrade article, then use ` +
+            'jams-upgrade for later upgrades.');
+    }
+}
+/** Saves the Log On As accounts on the host, unless they look already reset by an upgrade. */
+async function recordAccounts(ctx, states) {
+    const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
+    ctx.record.data['logOnAs'] = accounts;
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    if (shouldKeepStoredRecord(stored.data, accounts)) {
+        ctx.log.warn(`Services run as LocalSystem where ${stored.path} (recorded ${stored.data?.recordedAt}) has real accounts: ` +
+            'this looks like a node an upgrade already reset. The stored record is kept for the restore.');
+        ctx.skip('record Log On As accounts', stored.path, 'kept the earlier record');
+        ctx.record.data['logOnAsRecord'] = stored.data;
+        return;
+    }
+    const record = {
+        recordedAt: new Date().toISOString(),
+        runId: ctx.record.run['id'] === undefined ? undefined : String(ctx.record.run['id']),
+        computerName: ctx.record.host?.computerName ?? '',
+        accounts,
+    };
+    ctx.record.data['logOnAsRecord'] = record;
+    await ctx.change('record Log On As accounts', `${ctx.settings.stateFolder}\\${ACCOUNT_RECORD_FILE}`, async () => {
+        const saved = await ctx.host.saveState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE, record);
+        return `saved to ${saved.path}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
+// The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
+
+
+
+
+/** The upgrade resets these services' Log On As to LocalSystem (the procedure names them). */
+const RESET_BY_UPGRADE = ['scheduler', 'server'];
+const logon_accounts_KINDS = ['executor', 'server', 'scheduler'];
+const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-password' };
+/**
+ * The Log On As record preflight saved on this host; the upgrade cannot proceed without it. A dry-run of the whole
+ * pipeline has none (its preflight writes nothing): it plans with the accounts the services run as now, which are
+ * what that preflight would have recorded, and says so.
+ */
+async function readAccountRecord(ctx, current) {
+    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    if (!stored.data && ctx.settings.dryRun) {
+        ctx.log.warn(`There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): this dry-run plans ` +
+            'with the accounts the services run as now. A real run needs preflight first.');
+        const planned = {
+            recordedAt: new Date().toISOString(),
+            computerName: ctx.record.host?.computerName ?? '',
+            accounts: Object.fromEntries(Object.values(current).map((s) => [s.name, s.account ?? ''])),
+        };
+        ctx.record.data['logOnAsRecord'] = planned;
+        return planned;
+    }
+    if (!stored.data) {
+        throw new StageError(`There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
+            'not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
+            'this job.');
+    }
+    const computer = ctx.record.host?.computerName;
+    if (computer &&
+        stored.data.computerName &&
+        stored.data.computerName.toLowerCase() !== computer.toLowerCase()) {
+        throw new StageError(`The Log On As record ${stored.path} belongs to ${stored.data.computerName}, not to ${computer}.`, 'Nothing was changed.', `Check the 'state-folder' input (it must be local to each host), run preflight on ${computer}, then re-run this job.`);
+    }
+    ctx.record.data['logOnAsRecord'] = stored.data;
+    return stored.data;
+}
+/** The secret input whose password belongs to an account, as the variable name PowerShell reads. */
+function variableFor(ctx, names, record, account) {
+    const kinds = ['scheduler', 'server'].filter((k) => ctx.settings.passwords[k] !== undefined && sameAccount(record.accounts[names[k]], account));
+    if (kinds.length === 2 && ctx.settings.passwords.scheduler !== ctx.settings.passwords.server) {
+        throw new StageError(`'scheduler-password' and 'server-password' differ, and both services run as ${account}.`, 'Nothing was changed.', `Give the password of ${account} in both inputs (or in one of them), then re-run this job.`);
+    }
+    return kinds[0] ? PASSWORD_VARIABLES[kinds[0]] : null;
+}
+/**
+ * Which accounts this run will restore, and where their passwords are. Proven before any change: an account
+ * that needs a password and has none stops the stage here.
+ */
+function planAccountRestore(ctx, names, record, current, willInstall, hostState = 'Nothing was changed.') {
+    const plan = [];
+    for (const kind of logon_accounts_KINDS) {
+        const service = names[kind];
+        const account = record.accounts[service];
+        if (!account) {
+            ctx.log.warn(`The Log On As record has no account for ${describeService(kind, service)}; it is left as it is.`);
+            continue;
+        }
+        const reset = willInstall && RESET_BY_UPGRADE.includes(kind) && !isBuiltinAccount(account);
+        if (!reset && sameAccount(current[kind].account, account))
+            continue;
+        const variable = isPasswordless(account) ? null : variableFor(ctx, names, record, account);
+        if (!isPasswordless(account) && !variable) {
+            const input = kind === 'executor' ? "'scheduler-password' or 'server-password'" : `'${PASSWORD_INPUT[kind]}'`;
+            throw new StageError(`${describeService(kind, service)} must run as ${account} after the upgrade, and no password for it was ` +
+                `given (${input} is empty or belongs to another account).`, hostState, `Store the password of ${account} as a secret of the environment and pass it as ${input}. A managed ` +
+                'service account (DOMAIN\\name$) needs none. Then re-run this job.');
+        }
+        plan.push({ kind, service, account, variable });
+    }
+    return plan;
+}
+/** Checks each password against its account before anything changes, so a wrong one never reaches a service. */
+async function checkPasswords(ctx, plan) {
+    const seen = new Set();
+    for (const entry of plan) {
+        if (!entry.variable || seen.has(entry.account.toLowerCase()))
+            continue;
+        seen.add(entry.account.toLowerCase());
+        const check = await ctx.host.testCredential(entry.account, entry.variable);
+        if (!check.checked) {
+            ctx.log.warn(`The password of ${entry.account} could not be checked (${check.reason}); it is used as given.`);
+        }
+        else if (!check.valid) {
+            throw new StageError(`The password given for ${entry.account} is not accepted (${check.reason ?? 'wrong password'}).`, 'Nothing was changed.', `Correct the secret that holds the password of ${entry.account}, then re-run this job. Repeated wrong ` +
+                'passwords can lock the account.');
+        }
+    }
+    ctx.record.data['passwordsChecked'] = [...seen];
+}
+/**
+ * Puts the recorded Log On As accounts back (the upgrade resets them to LocalSystem) and verifies each one.
+ * The services are stopped at this point; a service already on its recorded account is recorded as done.
+ */
+async function restoreAccounts(ctx, names, record) {
+    const restoring = ctx.phase('accounts-restore');
+    const current = await readServices(ctx, names);
+    const outcomes = [];
+    const plan = planAccountRestore(ctx, names, record, current, false, `${describeStates(hostLabel(ctx), current)} JAMS is upgraded; no Log On As was changed yet.`);
+    for (const kind of logon_accounts_KINDS) {
+        const service = names[kind];
+        const recorded = record.accounts[service];
+        if (!recorded)
+            continue;
+        const before = current[kind].account ?? '';
+        const label = describeService(kind, service);
+        const entry = plan.find((p) => p.service === service);
+        if (!entry) {
+            ctx.skip('restore Log On As', label, `already ${recorded}`);
+            outcomes.push({ service, recorded, before, after: before, outcome: 'already' });
+            continue;
+        }
+        const changed = await ctx.change('restore Log On As', `${label}: ${before} -> ${recorded}`, async () => {
+            const result = await ctx.host.setServiceAccount(service, recorded, entry.variable);
+            if (result.returnValue !== 0) {
+                const now = await readServices(ctx, names);
+                throw new StageError(`Setting the Log On As of ${label} on ${hostLabel(ctx)} to ${recorded} failed: ` +
+                    `${describeChangeResult(result.returnValue)} (Win32_Service.Change returned ${result.returnValue}).`, `${describeStates(hostLabel(ctx), now)} JAMS is upgraded; ${label} runs as ${result.service.account}.`, `Fix the cause (the account name in the record ${ACCOUNT_RECORD_FILE}, its rights, the runner's elevation), ` +
+                    'then re-run this job: the install is skipped and the accounts are restored.');
+            }
+            return `now ${result.service.account}`;
+        });
+        outcomes.push({ service, recorded, before, after: before, outcome: changed ? 'restored' : 'would' });
+    }
+    if (ctx.settings.dryRun)
+        return outcomes;
+    const after = await readServices(ctx, names);
+    restoring.end();
+    ctx.record.servicesAfter = Object.values(after);
+    for (const o of outcomes) {
+        const kind = logon_accounts_KINDS.find((k) => names[k] === o.service);
+        o.after = after[kind].account ?? '';
+    }
+    const wrong = outcomes.filter((o) => !sameAccount(o.after, o.recorded));
+    if (wrong.length > 0) {
+        throw new StageError(`After the restore, ${wrong.map((o) => `${o.service} runs as ${o.after}, not ${o.recorded}`).join('; ')} on ` +
+            `${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), after)} JAMS is upgraded; the Log On As accounts are not all restored.`, 'Set the account in services.msc (Log On tab) or find what changes it back, then re-run this job.');
+    }
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/uninstall-first.ts
+// The rollback's reinstall of the previous version over a newer one: which saved config files belong to the version
+// returned to, and, with uninstall-first, the newer version's own uninstaller run before the older installer.
+
+
+
+
+
+
+
+
+
+
+/**
+ * The save of the config files from before the upgrade that left the version `target`: the upgrade record names it
+ * while it records that upgrade, or this run's reinstall towards `target`, which kept it. Null when this host has no
+ * such record: its files then stay as the installer writes them.
+ */
+function configSaveFor(record, target, run) {
+    if (!record)
+        return null;
+    const same = (v) => v !== null && parseJamsVersion(v)?.compare(target) === 0;
+    const reinstall = same(record.targetVersion) && record.runKey === run;
+    const upgradeAway = same(record.versionBefore) && !same(record.targetVersion);
+    return reinstall || upgradeAway ? record.configSaveKey : null;
+}
+/**
+ * Proves, before anything changes, what the reinstall of `target` over `installed` needs: the config save to put
+ * back, and with uninstall-first the one Windows Installer product to remove and a password for every account the
+ * removal resets (a removal takes the services with it, so all three come back as the installer creates them).
+ */
+async function planDowngrade(ctx, facts) {
+    const { record, installed, target, willInstall } = facts;
+    const plan = { configSaveKey: configSaveFor(record, target, runKey(ctx)), uninstall: null };
+    ctx.record.data['downgrade'] = plan;
+    const newer = (parseJamsVersion(installed)?.compare(target) ?? 0) > 0;
+    if (willInstall && !plan.configSaveKey) {
+        ctx.log.warn(`No config files saved before the upgrade away from ${target} are recorded on ${hostLabel(ctx)}: after the ` +
+            `reinstall the files stay as the ${target} installer writes them. Copy your customised files back from the ` +
+            "upgrade run's artifacts (config/ folder) before the start stage.");
+    }
+    if (!ctx.settings.upgrade.uninstallFirst)
+        return plan;
+    if (!willInstall || !newer) {
+        ctx.log.info(`uninstall-first: nothing to remove, the installed ${installed} is not newer than ${target}`);
+        return plan;
+    }
+    const choice = pickUninstallEntry(await ctx.host.uninstallEntries(), installed);
+    if (!choice.ok) {
+        throw new StageError(`uninstall-first cannot remove JAMS ${installed} on ${hostLabel(ctx)}: ${choice.problem}.`, 'Nothing was changed.', `Remove JAMS ${installed} by hand (Programs and Features), then re-run this job: it finds nothing installed and ` +
+            `installs ${target}. Or set uninstall-first: false if the installer takes the downgrade itself.`);
+    }
+    plan.uninstall = { productCode: choice.productCode, name: choice.entry.name, version: installed };
+    const reset = Object.fromEntries(Object.entries(facts.states).map(([kind, s]) => [kind, { ...s, account: 'LocalSystem' }]));
+    await checkPasswords(ctx, planAccountRestore(ctx, facts.names, facts.accounts, reset, false));
+    return plan;
+}
+/**
+ * msiexec /x of the newer version, quietly with a verbose log in the run folder, waited for within
+ * install-timeout-seconds. Recorded on the host before it starts and when it ends, so a re-run knows.
+ */
+async function runUninstallFirst(ctx, names, plan) {
+    const product = plan.uninstall;
+    if (!product)
+        return;
+    const stored = await readRollbackRecord(ctx);
+    const earlier = stored.entry.uninstall;
+    if (earlier?.phase === 'uninstalling' && earlier.processId !== null && earlier.startedAt) {
+        const status = await ctx.host.installerStatus(earlier.processId, earlier.startedAt);
+        if (status.running) {
+            throw new StageError(`The uninstaller this rollback started at ${earlier.startedAt} (process ${earlier.processId}) is still running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The uninstaller is running.`, `Watch ${earlier.log}; when it has ended, re-run this job.`);
+        }
+    }
+    const log = (0,external_node_path_namespaceObject.join)(ctx.folder, `jams-uninstall-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    const args = UNINSTALL_ARGUMENTS.map((a) => (a === LOG_PLACEHOLDER ? log : a));
+    const record = {
+        ...product,
+        log,
+        processId: null,
+        startedAt: null,
+        commandLine: null,
+        exitCode: null,
+        finishedAt: null,
+        phase: 'uninstalling',
+    };
+    ctx.record.data['uninstall'] = ctx.settings.dryRun ? { ...record, phase: 'would' } : record;
+    let failure = null;
+    await ctx
+        .change("run the installed version's uninstaller", `msiexec /x ${product.productCode} ${args.join(' ')} (${product.name} ${product.version})`, async () => {
+        await stored.save({ ...stored.entry, uninstall: record });
+        const started = await ctx.host.startUninstaller(product.productCode, args);
+        Object.assign(record, {
+            processId: started.processId,
+            startedAt: started.startedAt,
+            commandLine: started.commandLine,
+        });
+        await stored.save({ ...stored.entry, uninstall: record });
+        ctx.log.info(`uninstaller process ${started.processId}: ${started.commandLine}`);
+        const waited = await ctx.waitFor(() => ctx.host.installerStatus(started.processId, started.startedAt), (s) => !s.running, ctx.settings.upgrade.installTimeoutMs, (_s, ms) => `the uninstaller is running (${Math.round(ms / 1000)} s)`);
+        if (!waited.ok) {
+            failure = `it is still running ${Math.round(ctx.settings.upgrade.installTimeoutMs / 1000)} s after it started (it was not ended)`;
+            throw new Error(failure);
+        }
+        const code = waited.value.exitCode;
+        const kind = code === null ? null : classifyExitCode(code);
+        Object.assign(record, {
+            exitCode: code,
+            finishedAt: new Date().toISOString(),
+            phase: kind?.outcome === 'success' || kind?.outcome === 'reboot' ? 'uninstalled' : 'failed',
+        });
+        await stored.save({ ...stored.entry, uninstall: record });
+        const detail = `exit code ${code ?? 'unknown'}: ${kind?.meaning ?? 'the exit code could not be read'}`;
+        if (record.phase === 'failed') {
+            const line = readErrorLine(log);
+            failure = `${detail}; log ${log}${line ? `, line ${line.line}: "${line.text}"` : ''}`;
+            throw new Error(failure);
+        }
+        if (kind?.outcome === 'reboot') {
+            ctx.log.warn(`The uninstaller asks for a reboot (${detail}); jams-upgrade does not reboot: reboot once verify has passed.`);
+        }
+        return detail;
+    })
+        .catch(async (err) => {
+        const now = await readServices(ctx, names);
+        ctx.record.servicesAfter = Object.values(now);
+        throw new StageError(`The uninstaller of ${product.name} ${product.version} on ${hostLabel(ctx)} failed: ${failure ?? err.message}.`, `${describeStates(hostLabel(ctx), now)} ${product.name} ${product.version} may be partly removed; the database ` +
+            'is the restored one.', `Read ${log} and fix the cause, or remove ${product.name} by hand (Programs and Features); then re-run this ` +
+            'job: it goes on from what is installed.');
+    });
+}
+
+;// CONCATENATED MODULE: ./src/stages/upgrade.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
+ * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
+ * first change; a re-run goes on from whatever point the last run reached.
+ */
+const upgrade_upgrade = {
+    async run(ctx) {
+        const data = {
+            targetVersion: null,
+            versionBefore: null,
+            installedAtStart: null,
+            versionAfter: null,
+            install: 'not started',
+            rebootRequired: false,
+        };
+        ctx.record.data['upgrade'] = data;
+        const names = await resolveServices(ctx);
+        const before = await readServices(ctx, names);
+        ctx.record.servicesBefore = Object.values(before);
+        ctx.record.servicesAfter = Object.values(before);
+        // Preconditions: nothing below changes anything until the installer decision is made.
+        requireElevation(ctx);
+        const accounts = await readAccountRecord(ctx, before);
+        const checking = ctx.phase('installer-check');
+        const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+        checking.end();
+        const installerVersion = installer.version;
+        data.installer = {
+            path: installer.path,
+            size: installer.size,
+            sha256: installer.sha256,
+            version: installerVersion,
+            versionSource: installer.versionSource,
+            signature: installer.signature,
+            signer: installer.signer,
+            signatureMessage: installer.signatureMessage,
+        };
+        const target = targetVersion(ctx, installerVersion);
+        data.targetVersion = target;
+        const installed = pickInstalledVersion(await ctx.host.installedVersion());
+        if (!installed) {
+            throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.');
+        }
+        data.installedAtStart = installed.version;
+        const hostRecord = (await readUpgradeRecord(ctx)).data;
+        const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
+        data.versionBefore = sameTarget?.versionBefore ?? installed.version;
+        requirePrimaryUpgraded(ctx, target);
+        await requirePrimaryRunning(ctx);
+        await requireNoInstallerRunning(ctx, names, hostRecord);
+        const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
+        if (willInstall)
+            requireStopped(ctx, before);
+        const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
+        await checkPasswords(ctx, plan);
+        // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
+        const downgrade = ctx.settings.stage === 'reinstall'
+            ? await planDowngrade(ctx, {
+                record: hostRecord,
+                installed: installed.version,
+                target,
+                willInstall,
+                names,
+                accounts,
+                states: before,
+            })
+            : null;
+        const installerRecord = {
+            path: installer.path,
+            sha256: installer.sha256 ?? '',
+            version: installerVersion,
+            signer: installer.signer,
+            signerThumbprint: installer.signerThumbprint ?? null,
+        };
+        let base = sameTarget ?? {
+            computerName: ctx.record.host?.computerName ?? '',
+            runKey: runKey(ctx),
+            targetVersion: target,
+            versionBefore: installed.version,
+            versionAfter: null,
+            installer: installerRecord,
+            phase: 'completed',
+            install: null,
+            configSaveKey: downgrade?.configSaveKey ?? null,
+            configReappliedAt: null,
+            updatedAt: '',
+        };
+        if (willInstall) {
+            const save = await saveConfigFiles(ctx);
+            base = {
+                ...base,
+                runKey: runKey(ctx),
+                versionBefore: data.versionBefore,
+                installer: installerRecord,
+                configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
+                configReappliedAt: null,
+            };
+            if (downgrade)
+                await runUninstallFirst(ctx, names, downgrade);
+            const outcome = await runInstaller(ctx, names, base);
+            data.install = outcome ? 'ran' : 'would';
+            if (outcome) {
+                Object.assign(data, {
+                    exitCode: outcome.exitCode,
+                    exitMeaning: outcome.meaning,
+                    log: outcome.log,
+                    errorLine: outcome.errorLine,
+                    commandLine: outcome.commandLine,
+                    rebootRequired: outcome.outcome === 'reboot',
+                });
+                if (outcome.outcome === 'failure') {
+                    data.install = 'failed';
+                    await failInstall(ctx, names, outcome);
+                }
+                if (outcome.outcome === 'reboot') {
+                    ctx.log.warn(`The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
+                        'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
+                        "at boot, so a reboot before the start stage would run them with the installer's config files.");
+                }
+            }
+        }
+        else {
+            ctx.skip('run the JAMS installer', installer.path, skipReason(ctx, installed.version, target, sameTarget));
+            data.install = 'skipped';
+        }
+        // After the install (or when it was done already): the services stopped, the accounts back.
+        await stopJamsServices(ctx, names);
+        const restored = await restoreAccounts(ctx, names, accounts);
+        data.accounts = restored;
+        const after = pickInstalledVersion(await ctx.host.installedVersion());
+        data.versionAfter = after?.version ?? null;
+        ctx.record.data['installedVersion'] = after;
+        if (!ctx.settings.dryRun && after?.version !== target) {
+            throw new StageError(`After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`, `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
+                `the installer again (give allow-reinstall: true if the version shown is ${target} already).`);
+        }
+        // The installer's run updated the host record; the final one keeps its install details.
+        const latest = (await readUpgradeRecord(ctx)).data;
+        const done = {
+            ...(latest?.targetVersion === target ? latest : base),
+            phase: 'completed',
+            versionAfter: after?.version ?? null,
+        };
+        await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
+            const path = await saveUpgradeRecord(ctx, done);
+            return `saved to ${path}`;
+        });
+        ctx.log.info(`JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
+            restored.map((a) => `${a.service} ${a.after}`).join(', '));
+    },
+};
+function requireElevation(ctx) {
+    const platform = ctx.record.host;
+    if (platform?.platform === 'windows' && !platform.isAdmin) {
+        throw new StageError(`The runner on ${hostLabel(ctx)} is not elevated: the JAMS installer must run as administrator.`, 'Nothing was changed.', "Run the self-hosted runner's service as an administrator account (or LocalSystem) on the scheduler hosts, " +
+            'then re-run this job.');
+    }
+}
+/**
+ * The installer file: readable, the expected SHA-256, a valid signature and a readable version. `staged`: the copy
+ * preflight staged on this host, already read; else installer-path is read.
+ */
+async function checkInstaller(ctx, staged = null) {
+    const { installerPath: given, installerSha256 } = ctx.settings.upgrade;
+    const installerPath = staged?.path ?? given;
+    if (!installerPath || !installerSha256) {
+        throw new StageError('The upgrade stage needs the installer-path and installer-sha256 inputs.', 'Nothing was changed.', 'Set both inputs, then re-run this job.');
+    }
+    return checkInstallerFile(ctx, {
+        path: installerPath,
+        label: 'JAMS installer',
+        expect: { sha256: installerSha256, input: 'installer-sha256' },
+        known: staged,
+    });
+}
+/** The target is target-version when given, else the installer's version; the two must agree. */
+function targetVersion(ctx, installerVersion) {
+    const wanted = ctx.settings.targetVersion ? parseJamsVersion(ctx.settings.targetVersion) : null;
+    if (wanted && wanted.compare(installerVersion) !== 0) {
+        throw new StageError(`The installer ${ctx.settings.upgrade.installerPath} is version ${installerVersion}, and target-version is ${wanted.version}.`, 'Nothing was changed.', 'Point installer-path at the installer of the target version (and installer-sha256 at its hash), or correct ' +
+            'target-version; then re-run this job.');
+    }
+    return installerVersion;
+}
+/**
+ * The procedure upgrades the primary first. The runners are different machines, so the secondary learns of
+ * the primary's upgrade from the primary job's version-after output, passed in as primary-upgraded-version.
+ */
+function requirePrimaryUpgraded(ctx, target) {
+    if (ctx.settings.role !== 'secondary')
+        return;
+    const reported = ctx.settings.upgrade.primaryUpgradedVersion;
+    const next = 'Run the upgrade stage on the primary first. In the workflow, give this job `needs: <the primary upgrade job>` ' +
+        'and `primary-upgraded-version: ${{ needs.<job>.outputs.version-after }}`; then re-run this job.';
+    if (!reported) {
+        refuseUnlessDryRun(ctx, new StageError("The primary's upgrade is not recorded: 'primary-upgraded-version' is empty, and the procedure upgrades the " +
+            'primary before the secondary.', 'Nothing was changed.', next));
+    }
+    else if (parseJamsVersion(reported)?.compare(target) !== 0) {
+        refuseUnlessDryRun(ctx, new StageError(`The primary reports version ${reported} after its upgrade, and this installer is ${target}.`, 'Nothing was changed.', `Use the installer the primary was upgraded with, or finish the primary's upgrade to ${target}. ${next}`));
+    }
+    ctx.record.data['primaryUpgradedVersion'] = reported;
+}
+/** An installer started by an earlier attempt that still runs must end before anything else happens. */
+async function requireNoInstallerRunning(ctx, names, record) {
+    if (record?.phase !== 'installing' || !record.install)
+        return;
+    const status = await ctx.host.installerStatus(record.install.processId, record.install.startedAt);
+    if (status.running) {
+        refuseUnlessDryRun(ctx, new StageError(`The JAMS installer started at ${record.install.startedAt} (process ${record.install.processId}) is still ` +
+            `running on ${hostLabel(ctx)}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The installer is running.`, `Watch ${record.install.log}; when the installer has ended, re-run this job.`));
+        return;
+    }
+    ctx.log.info(`the installer an earlier attempt started (process ${record.install.processId}) has ended` +
+        `${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}; going on from the installed version`);
+}
+/** Install when the target is newer; the same version only with allow-reinstall, an older one only with allow-downgrade. */
+function decideInstall(ctx, installed, target, record) {
+    const order = parseJamsVersion(installed)?.compare(target) ?? -1;
+    if (order < 0)
+        return true;
+    if (order === 0) {
+        const doneThisRun = record?.runKey === runKey(ctx) && record.phase !== 'install-failed' && record.install;
+        return ctx.settings.upgrade.allowReinstall && !doneThisRun;
+    }
+    if (!ctx.settings.upgrade.allowDowngrade) {
+        throw new StageError(`The installer is version ${target}, older than the installed ${installed} on ${hostLabel(ctx)}: a downgrade is refused.`, 'Nothing was changed.', 'Use the installer of a newer version. To downgrade on purpose (after restoring the database of that version), ' +
+            'set allow-downgrade: true.');
+    }
+    const why = ctx.settings.stage === 'reinstall' ? 'the rollback' : 'allow-downgrade is true';
+    ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (${why}).`);
+    return true;
+}
+function skipReason(ctx, installed, target, record) {
+    if (ctx.settings.upgrade.allowReinstall && record?.runKey === runKey(ctx)) {
+        return `${target} was already re-installed in this run`;
+    }
+    return `the installed version ${installed} is the target${ctx.settings.upgrade.allowReinstall ? '' : ' (allow-reinstall is false)'}`;
+}
+function requireStopped(ctx, states) {
+    const running = Object.values(states).filter((s) => s.status !== 'Stopped');
+    if (running.length === 0)
+        return;
+    refuseUnlessDryRun(ctx, new StageError(`${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: the installer must not ` +
+        'run while a JAMS service runs.', `${describeStates(hostLabel(ctx), states)} Nothing was changed.`, `Run the stop stage for this host (role: ${ctx.settings.role}) first, then re-run this job.`));
+}
+/** A failed install: the services are left stopped, and the message names the code, the log and its error line. */
+async function failInstall(ctx, names, outcome) {
+    let stopNote = '';
+    try {
+        await stopJamsServices(ctx, names);
+    }
+    catch (err) {
+        stopNote = ` Stopping the services again failed: ${err.message}`;
+    }
+    const now = await readServices(ctx, names);
+    ctx.record.servicesAfter = Object.values(now);
+    const version = pickInstalledVersion(await ctx.host.installedVersion());
+    const where = outcome.errorLine
+        ? `line ${outcome.errorLine.line} reports the error: "${outcome.errorLine.text}"`
+        : 'no line in it matched a known error pattern; read it from the end';
+    const accounts = Object.values(now)
+        .map((s) => `${s.name} as ${s.account}`)
+        .join(', ');
+    const next = {
+        1618: 'Another installation runs on the host (Windows Update or a second setup). Wait until it has finished, then ' +
+            're-run this job.',
+        1602: 'The installer was cancelled: it may have asked a question an unattended run cannot answer (from JAMS 7.7.2 a ' +
+            'SQL Server certificate-trust prompt when the database connection is unencrypted). Read the log, fix the ' +
+            'cause, then re-run this job.',
+        1638: 'The installer refuses to install over the newer version installed. For a rollback, set uninstall-first: true ' +
+            'and re-run this job: it removes the installed version with its own uninstaller first (docs/rollback.md).',
+    };
+    throw new StageError(`The JAMS installer on ${hostLabel(ctx)} exited with ${outcome.exitCode ?? 'an unknown code'}: ${outcome.meaning}. ` +
+        `Log: ${outcome.log}; ${where}.`, `${describeStates(hostLabel(ctx), now)} Installed version: ${version?.version ?? 'unreadable'}. ` +
+        `Log On As: ${accounts}.${stopNote}`, (outcome.exitCode !== null ? next[outcome.exitCode] : undefined) ??
+        'Read the log at that line and fix the cause; the services stay stopped. Then re-run this job: it runs the ' +
+            'installer again. To return to the old version instead (when the installer rolled back), run the start stage.');
+}
+
+;// CONCATENATED MODULE: ./src/stages/reinstall.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The rollback's "reinstall the previous version": the upgrade stage run towards target-version (the version before the
+ * upgrade being undone), with the downgrade allowed, the same installer checks, exit codes, log and Log On As restore;
+ * with uninstall-first the newer version's own uninstaller runs first. A stage of its own, so the records, the report and
+ * the workflow name it for what it is. The start stage then puts the saved config files back whole (config-mode replace).
+ */
+const reinstall = {
+    async run(ctx) {
+        if ((await finishAfterUninstall(ctx)) === 'would')
+            return;
+        await upgrade_upgrade.run(ctx);
+    },
+};
+/**
+ * A re-run after this rollback's uninstaller removed JAMS and the installer did not finish: the services are gone with
+ * it, so the installer runs first (with the same checks); the upgrade flow then finds the version installed and goes on
+ * with the services and the accounts.
+ */
+async function finishAfterUninstall(ctx) {
+    const { entry } = await readRollbackRecord(ctx);
+    if (!entry.uninstall || pickInstalledVersion(await ctx.host.installedVersion()))
+        return 'none';
+    ctx.log.info(`this rollback removed ${entry.uninstall.name} ${entry.uninstall.version} from ${hostLabel(ctx)} ` +
+        `(${entry.uninstall.phase}) and nothing is installed now: the installer runs first`);
+    requireElevation(ctx);
+    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+    const target = targetVersion(ctx, installer.version);
+    // The order holds here too: the secondary goes back only after the primary did.
+    requirePrimaryUpgraded(ctx, target);
+    const names = Object.fromEntries(Object.entries(ctx.settings.serviceCandidates).map(([kind, list]) => [kind, list[0] ?? '']));
+    const record = (await readUpgradeRecord(ctx)).data;
+    await requireNoInstallerRunning(ctx, names, record);
+    const base = {
+        computerName: ctx.record.host?.computerName ?? '',
+        runKey: runKey(ctx),
+        targetVersion: target,
+        versionBefore: entry.uninstall.version,
+        versionAfter: null,
+        installer: { path: installer.path, sha256: installer.sha256 ?? '', version: installer.version },
+        phase: 'completed',
+        install: null,
+        configSaveKey: configSaveFor(record, target, runKey(ctx)),
+        configReappliedAt: null,
+        updatedAt: '',
+    };
+    const outcome = await runInstaller(ctx, names, base);
+    ctx.record.data['installAfterUninstall'] = outcome;
+    if (!outcome)
+        return 'would';
+    if (outcome.outcome === 'failure')
+        await failInstall(ctx, names, outcome);
+    return 'ran';
+}
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+/** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
+const ACTION_REF = 'jams-upgrade/jams-upgrade@v1';
+/**
+ * Inputs a JAMS environment fixes (its folders, SQL Server, resource): when the caller leaves one empty, the work
+ * job reads the hosts environment's variable of the same name (variableFor), so the values live with the
+ * environment instead of in every caller.
+ */
+const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
+    'install-folder',
+    'state-folder',
+    'scheduler-service',
+    'server-service',
+    'executor-service',
+    'jams-server',
+    'backup-path',
+    'sql-server',
+    'sql-database',
+    'sql-auth',
+    'sql-user',
+    'snapshot-script',
+    'maintenance-resource',
+    'agents',
+    'agent-method',
+    'clients',
+]));
+/**
+ * Trust roots: action inputs that only the hosts environment's variables set (JAMS_FILE_SHARE_ROOT, ...), never a
+ * workflow input, so whoever starts a run cannot widen them. Each goes to every job that passes an input it bounds.
+ */
+const TRUSTED_INPUTS = {
+    'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
+    'agent-hosts-allowed': ['agents', 'clients'],
+    'agent-msi-signer': ['agent-method'],
+    'allow-unprotected-gates': ['gate-environment'],
+};
+/** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
+function pipeline_variableFor(input) {
+    return `JAMS_${input.toUpperCase().replace(/-/g, '_')}`;
+}
+/** The prefix every artifact of this pipeline starts with: the report downloads by it. */
+const ARTIFACT_PREFIX = 'jams-upgrade-';
+/** The workflow secrets and the action inputs they feed. */
+const SECRETS = {
+    scheduler: 'JAMS_SCHEDULER_PASSWORD',
+    server: 'JAMS_SERVER_PASSWORD',
+    sql: 'JAMS_SQL_PASSWORD',
+};
+const gate = (job, title, approves, shows = []) => ({
+    kind: 'gate',
+    job,
+    title,
+    approves,
+    shows,
+});
+/**
+ * What every job on a JAMS host reads, whatever its stage: how PowerShell starts and how long one call may take, where
+ * JAMS is installed, where the host's records are kept, and the services' names.
+ */
+const HOST_INPUTS = [
+    'shell',
+    'call-timeout-seconds',
+    'install-folder',
+    'state-folder',
+    'scheduler-service',
+    'server-service',
+    'executor-service',
+];
+/** The first job: it checks that the gate environment has required reviewers, and every later job reads its verdict. */
+const GATE_CHECK_JOB = 'check-gates';
+const gateProtection = { 'gate-protection': { job: GATE_CHECK_JOB, output: 'gate-protection' } };
+const stage = (name, role, options = {}) => {
+    const inputs = [...new Set([...(role ? HOST_INPUTS : []), ...(options.inputs ?? [])])];
+    return {
+        kind: 'stage',
+        job: options.job ?? (role ? `${name}-${role}` : name),
+        title: role ? `${name} (${role})` : name,
+        stage: name,
+        role,
+        inputs,
+        secrets: options.secrets ?? {},
+        fromJobs: { ...(name === 'gates' ? {} : gateProtection), ...options.fromJobs },
+        fixed: options.fixed ?? {},
+        outputs: options.outputs ?? [],
+        trusted: Object.keys(TRUSTED_INPUTS).filter((t) => (TRUSTED_INPUTS[t] ?? []).some((bounded) => inputs.includes(bounded))),
+    };
+};
+/** The gate check (stage gates), before anything else: an unprotected gate stops the run before any host is read. */
+const GATE_CHECK = [
+    stage('gates', null, { job: GATE_CHECK_JOB, inputs: ['gate-environment'], outputs: ['gate-protection'] }),
+];
+const preflightInputs = [
+    'target-version',
+    'installer-path',
+    'installer-sha256',
+    'installer-arguments',
+    'staging-timeout-seconds',
+    'backup-path',
+    'config-files',
+    'min-free-gb',
+    'maintenance-resource',
+    'jams-server',
+];
+const maintenanceInputs = [
+    'maintenance-resource',
+    'jams-server',
+    'create-maintenance-resource',
+    'drain-timeout-seconds',
+    'on-drain-timeout',
+];
+/** Both nodes save their Log On As accounts and config files; the primary also backs up the database they share. */
+const backupInputs = [
+    'backup-path',
+    'config-files',
+    'snapshot-script',
+    'snapshot-timeout-seconds',
+    'min-free-gb',
+];
+const databaseBackupInputs = [
+    ...backupInputs,
+    'sql-server',
+    'sql-database',
+    'sql-auth',
+    'sql-user',
+    'backup-timeout-seconds',
+    'require-backup',
+];
+const backupSecrets = { 'sql-password': SECRETS.sql };
+const maintenanceOffInputs = ['maintenance-resource', 'jams-server'];
+const stopInputs = ['service-timeout-seconds'];
+const upgradeInputs = [
+    'installer-path',
+    'installer-sha256',
+    'installer-arguments',
+    'target-version',
+    'install-timeout-seconds',
+    'service-timeout-seconds',
+    'allow-reinstall',
+    'allow-downgrade',
+];
+const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-password': SECRETS.server };
+const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
+const startInputs = ['service-timeout-seconds', 'role-timeout-seconds', 'config-files', 'config-mode'];
+const verifyInputs = ['target-version'];
+const agentsInputs = [
+    'target-version',
+    'jams-server',
+    'agents',
+    'agent-method',
+    'agents-parallel',
+    'agent-timeout-seconds',
+    'on-agent-failure',
+    'clients',
+    'client-installer-path',
+    'client-installer-sha256',
+    'client-installer-arguments',
+];
+/** The upgrade's stages that read the order: preflight states it, the secondary's refuse out of it, the report follows it. */
+const orderInputs = ['order', 'resume-gate'];
+const withOrder = (inputs) => [...inputs, ...orderInputs];
+/** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
+const UNTIL_PRIMARY_UPGRADED = [
+    GATE_CHECK,
+    [
+        // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
+        // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
+        stage('preflight', 'primary', {
+            inputs: withOrder([
+                ...preflightInputs,
+                'sql-server',
+                'sql-database',
+                'agents',
+                'agent-method',
+                'clients',
+            ]),
+            outputs: ['agent-hosts', 'order-plan'],
+        }),
+        stage('preflight', 'secondary', { inputs: withOrder(preflightInputs) }),
+    ],
+    [
+        gate('approve-downtime', 'approve downtime', 'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states', [
+            { job: 'preflight-primary', output: 'order-plan' },
+            { job: 'preflight-primary', output: 'agent-hosts' },
+        ]),
+    ],
+    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
+    [
+        stage('backup', 'primary', { inputs: databaseBackupInputs, secrets: backupSecrets }),
+        stage('backup', 'secondary', { inputs: backupInputs }),
+    ],
+    [stage('stop', 'primary', { inputs: stopInputs })],
+    [stage('stop', 'secondary', { inputs: stopInputs })],
+    [
+        stage('upgrade', 'primary', {
+            inputs: withOrder(upgradeInputs),
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+        }),
+    ],
+];
+/** The upgrade's jobs after the primary's install, by a job-id suffix: the orders need jobs of their own. */
+function tail(suffix) {
+    const job = (name) => `${name}${suffix}`;
+    return {
+        upgradeSecondary: stage('upgrade', 'secondary', {
+            job: job('upgrade-secondary'),
+            inputs: withOrder(upgradeInputs),
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+            fromJobs: { 'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' } },
+        }),
+        start: (role) => stage('start', role, { job: job(`start-${role}`), inputs: withOrder(startInputs) }),
+        verify: (role) => stage('verify', role, { job: job(`verify-${role}`), inputs: withOrder(verifyInputs) }),
+        agents: stage('agents', 'primary', { job: job('agents'), inputs: agentsInputs }),
+        resume: [
+            [gate(job('approve-resume'), 'approve resume', 'resuming jobs: the maintenance window closes')],
+            [
+                stage('maintenance-off', 'primary', {
+                    job: job('maintenance-off'),
+                    inputs: maintenanceOffInputs,
+                }),
+            ],
+        ],
+    };
+}
+const report = stage('report', null, { inputs: orderInputs, outputs: ['result'] });
+const vendor = tail('');
+/**
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
+ * job of the group before it; the jobs inside a group may run in parallel.
+ */
+const PIPELINE = [
+    ...UNTIL_PRIMARY_UPGRADED,
+    [vendor.upgradeSecondary],
+    [vendor.start('primary')],
+    [vendor.start('secondary')],
+    [vendor.verify('primary'), vendor.verify('secondary')],
+    [vendor.agents],
+    ...vendor.resume,
+    [report],
+];
+// order: resume-after-primary. Its own jobs (suffix -rap), since a workflow cannot change a job's needs at run time.
+const rap = tail('-rap');
+const primaryBack = [[rap.start('primary')], [rap.verify('primary')]];
+const secondaryAfter = [
+    [rap.upgradeSecondary],
+    [rap.start('secondary')],
+    [rap.verify('secondary')],
+    [rap.agents],
+];
+/** resume-gate: after-primary has its own gate and maintenance-off jobs (suffix -after-primary). */
+const resumeAfterPrimary = tail('-after-primary').resume;
+/**
+ * order: resume-after-primary (docs/upgrade.md): the primary is started, verified and given back before the
+ * secondary's install, which the downtime then leaves out; the secondary comes back as standby while jobs run. By
+ * resume-gate, jobs resume after the agents (as in the vendor's order) or as soon as the primary is verified.
+ */
+const RESUME_AFTER_PRIMARY_PIPELINES = {
+    'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
+    'after-primary': [
+        ...UNTIL_PRIMARY_UPGRADED,
+        ...primaryBack,
+        ...resumeAfterPrimary,
+        ...secondaryAfter,
+        [report],
+    ],
+};
+/** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
+function upgradePipeline(order, resumeGate) {
+    return order === 'vendor' ? PIPELINE : RESUME_AFTER_PRIMARY_PIPELINES[resumeGate];
+}
+/** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
+const UPGRADE_GRAPHS = [
+    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
+    {
+        order: 'resume-after-primary',
+        resumeGate: 'after-agents',
+        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
+    },
+    {
+        order: 'resume-after-primary',
+        resumeGate: 'after-primary',
+        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
+    },
+];
+/** Every step in order. */
+const STEPS = PIPELINE.flat();
+const rollback = { pipeline: 'rollback' };
+const rollbackPreflightInputs = [
+    'target-version',
+    'installer-path',
+    'installer-sha256',
+    'installer-arguments',
+    'staging-timeout-seconds',
+    'config-files',
+    'min-free-gb',
+    'maintenance-resource',
+    'jams-server',
+];
+const restoreInputs = ['sql-server', 'sql-database', 'restore-backup-file', 'backup-path', 'target-version'];
+const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
+const rollbackStartInputs = startInputs.filter((i) => i !== 'config-mode');
+/**
+ * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
+ * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
+ * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
+ */
+const ROLLBACK_PIPELINE = [
+    GATE_CHECK,
+    [
+        stage('preflight', 'primary', {
+            inputs: [
+                ...rollbackPreflightInputs,
+                'sql-server',
+                'sql-database',
+                'restore-backup-file',
+                'backup-path',
+            ],
+            fixed: rollback,
+            outputs: ['restore-plan'],
+        }),
+        stage('preflight', 'secondary', { inputs: rollbackPreflightInputs, fixed: rollback }),
+    ],
+    [
+        gate('approve-rollback', 'approve rollback', 'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version', [{ job: 'preflight-primary', output: 'restore-plan' }]),
+    ],
+    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
+    [stage('stop', 'primary', { inputs: stopInputs, fixed: rollback })],
+    [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
+    [
+        stage('restore', 'primary', {
+            inputs: [...restoreInputs, 'sql-auth', 'sql-user', 'backup-timeout-seconds'],
+            secrets: backupSecrets,
+        }),
+    ],
+    [
+        stage('reinstall', 'primary', {
+            inputs: reinstallInputs,
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+        }),
+    ],
+    [
+        stage('reinstall', 'secondary', {
+            inputs: reinstallInputs,
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+            fromJobs: { 'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' } },
+        }),
+    ],
+    // The saved files belong to the version returned to: they go back whole.
+    [stage('start', 'primary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
+    [stage('start', 'secondary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
+    [
+        stage('verify', 'primary', { inputs: verifyInputs }),
+        stage('verify', 'secondary', { inputs: verifyInputs }),
+    ],
+    [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
+    [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: maintenanceOffInputs })],
+    [stage('report', null, { fixed: rollback, outputs: ['result'] })],
+];
+/** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
+function pipelineFor(name, order = 'vendor', resumeGate = 'after-agents') {
+    return name === 'rollback' ? ROLLBACK_PIPELINE : upgradePipeline(order, resumeGate);
+}
+/** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
+function predecessors(job, pipeline = PIPELINE) {
+    const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
+    if (index < 0)
+        throw new Error(`No pipeline step has the job '${job}'.`);
+    const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);
+    if (last)
+        return pipeline
+            .flat()
+            .filter((s) => s.job !== job)
+            .map((s) => s.job);
+    return (pipeline[index - 1] ?? []).map((s) => s.job);
+}
+/**
+ * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
+ * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
+ */
+function workflowNeeds(job, pipeline = PIPELINE) {
+    const step = pipeline.flat().find((s) => s.job === job);
+    // A gate's job also warns when the gate check let an unprotected gate through.
+    const reads = step?.kind === 'stage'
+        ? Object.values(step.fromJobs).map((f) => f.job)
+        : [GATE_CHECK_JOB, ...(step?.shows ?? []).map((f) => f.job)];
+    return [...new Set([...predecessors(job, pipeline), ...reads])];
+}
+/**
+ * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
+ * artifact names are unique within a run and a re-run must keep the failed attempt's logs.
+ */
+function artifactName(step, attempt) {
+    return `${ARTIFACT_PREFIX}${step.stage}${step.role ? `-${step.role}` : ''}-attempt-${attempt}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/github-run.ts
 
 function runRef(env = process.env) {
@@ -66620,6 +67240,9 @@ function versionsByHost(records) {
 
 
 
+
+
+
 const str = (v) => (typeof v === 'string' && v ? v : null);
 function artifacts(input) {
     const { facts, records, recordsFolder } = input;
@@ -66678,6 +67301,8 @@ function buildAudit(input) {
             triggeredBy: str(runInfo['triggeringActor']) ?? str(runInfo['actor']),
             actor: str(runInfo['actor']),
         },
+        recordsRead: recordsRead(records),
+        action: actionsRan(records),
         timeline,
         downtime,
         maintenanceWindow,
@@ -66690,6 +67315,7 @@ function buildAudit(input) {
         gateWaits: gateWaits(graph, facts.jobs),
         versions: versionsByHost(records),
         agents,
+        gateCheck: latestGateCheck(records),
         approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
         artifacts: artifacts(input),
         failures: failed,
@@ -66752,6 +67378,10 @@ const report_report = {
             order: ctx.settings.order,
             resumeGate: ctx.settings.resumeGate,
         });
+        ctx.log.info(describeRecordsRead(audit.recordsRead));
+        // In the record's warnings too, so the job summary shows it above the report.
+        if (audit.action.warning)
+            ctx.log.warn(audit.action.warning);
         const markdown = renderAudit(audit);
         const jsonPath = (0,external_node_path_namespaceObject.join)(ctx.folder, REPORT_JSON);
         (0,external_node_fs_namespaceObject.writeFileSync)(jsonPath, `${JSON.stringify(audit, null, 2)}\n`);
@@ -67285,7 +67915,9 @@ const verify = {
 
 
 
+
 const STAGES = {
+    gates: gates,
     preflight: preflight,
     'maintenance-on': maintenanceOn,
     backup: backup,
@@ -67302,6 +67934,8 @@ const STAGES = {
 };
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -67373,6 +68007,9 @@ async function run(makeHost = powerShellHost) {
         : makeHost(settings, (line) => folder.transcript(line));
     const ctx = new StageContext(settings, host, record, folder);
     try {
+        // The one place every stage says, first in its log, that the gates of its run were not protected.
+        if (settings.gateProtection === 'unprotected')
+            ctx.log.warn(UNPROTECTED_GATES_WARNING);
         if (record.lab)
             ctx.log.info(`LAB: running against the simulated JAMS pair in ${settings.labFolder}`);
         if (stage.hostless)
@@ -67400,11 +68037,28 @@ async function run(makeHost = powerShellHost) {
         folder.writeRecord(record);
         setOutputs(record, folder.recordPath);
         folder.log(headline(record));
-        await writeSummary(record, folder.recordPath, folder.summaryPath, ctx.summarySections).catch((e) => lib_core/* warning */.$e(`No job summary: ${e.message}`));
+        await summarize(record, folder, ctx.summarySections, gatesUnprotected(settings, record)).catch((e) => lib_core/* warning */.$e(`No job summary: ${e.message}`));
     }
     if (record.failure) {
         lib_core/* setFailed */.C1(`${record.failure.message}\nLeft in: ${record.failure.hostState}\nNext step: ${record.failure.nextStep}`);
     }
+}
+/** The gates of this run are unprotected: as the gates job found them (gate-protection), or as this gates stage did. */
+function gatesUnprotected(settings, record) {
+    const gates = record.data['gates'];
+    return settings.gateProtection === 'unprotected' || gates?.verdict === 'unprotected';
+}
+/**
+ * The job summary (src/report/summary.ts), with the unprotected-gates warning above everything else when `banner`:
+ * written to the step summary before the stage's (which appends), and put first in the stage folder's summary.md.
+ */
+async function summarize(record, folder, sections, banner) {
+    if (banner && process.env['GITHUB_STEP_SUMMARY']) {
+        await lib_core/* summary */.z.emptyBuffer().addRaw(UNPROTECTED_GATES_BANNER).write();
+    }
+    await writeSummary(record, folder.recordPath, folder.summaryPath, sections);
+    if (banner)
+        (0,external_node_fs_namespaceObject.writeFileSync)(folder.summaryPath, UNPROTECTED_GATES_BANNER + (0,external_node_fs_namespaceObject.readFileSync)(folder.summaryPath, 'utf8'));
 }
 /** Refuses a non-Windows runner outside the lab, then reads which host this is. */
 async function connect(ctx, host) {
@@ -67456,6 +68110,9 @@ function setOutputs(record, recordPath) {
             lib_core/* setOutput */.uH(`agents-${kind}`, String(agents.counts[kind]));
         }
     }
+    const gates = record.data['gates'];
+    if (gates && gates.verdict !== 'refused')
+        lib_core/* setOutput */.uH('gate-protection', gates.verdict);
     const report = record.data['report'];
     if (report) {
         lib_core/* setOutput */.uH('report-path', report.path);
@@ -67802,6 +68459,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   q3: () => (/* binding */ getMultilineInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -67809,7 +68467,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -67835,7 +68493,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -70196,7 +70854,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -70204,7 +70862,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -70212,7 +70870,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

@@ -65,6 +65,9 @@ function rehearsalInputs(labFolder: string): Record<string, string> {
     'file-share-root': `\\\\${INSTALLER_SHARE}`,
     'agent-hosts-allowed': '*.corp.example',
     'agent-msi-signer': '',
+    // The gate check has no GitHub here (no token): it says so and checks nothing.
+    'gate-environment': 'jams-lab',
+    'allow-unprotected-gates': '',
     order: args.order ?? 'vendor',
     'resume-gate': args['resume-gate'] ?? 'after-agents',
   };
@@ -240,7 +243,7 @@ function runPipeline(phase: Phase): { failed: string | null; result: string | un
     (args.order ?? 'vendor') as UpgradeOrder,
     (args['resume-gate'] ?? 'after-agents') as ResumeGate,
   ).flat();
-  const report = steps.find((s): s is StageStep => s.kind === 'stage' && s.role === null);
+  const report = steps.find((s): s is StageStep => s.kind === 'stage' && s.stage === 'report');
   let failed: string | null = null;
   for (const step of steps) {
     if (step === report) continue;

@@ -28,6 +28,7 @@ import {
   DEFAULT_STATE_FOLDER,
   SERVICE_NAME_CANDIDATES,
 } from './jams/unverified.js';
+import { GATE_PROTECTIONS } from './gate-protection.js';
 import { STAGE_NAMES } from './stages/names.js';
 import { RESUME_GATES, UPGRADE_ORDERS } from './jams/upgrade-order.js';
 
@@ -233,6 +234,20 @@ const INPUTS = {
     schema: windowsFolder,
     fix: 'give the folder or share the installers and backups are read from, such as \\\\FILES\\jams',
   },
+  'gate-environment': {
+    schema: z
+      .string()
+      .max(255)
+      .refine((v) => !hasControlCharacter(v)),
+    fix:
+      'give the name of the GitHub environment whose required reviewers approve the gates (up to 255 characters, ' +
+      'on one line), such as production',
+  },
+  'allow-unprotected-gates': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  'gate-protection': {
+    schema: z.enum(GATE_PROTECTIONS),
+    fix: `pass the gates job's gate-protection output (${GATE_PROTECTIONS.join(', ')}), or leave it empty`,
+  },
 } as const;
 
 /**
@@ -273,6 +288,7 @@ const DEFAULTS: Partial<Record<InputName, string>> = {
   'agents-parallel': '8',
   'agent-timeout-seconds': '900',
   'on-agent-failure': 'warn',
+  'allow-unprotected-gates': 'false',
 };
 
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
@@ -469,6 +485,19 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const recordsFolderInput = read('records-folder');
   const token = readSecret('github-token', true);
+  const gates = {
+    environment: read('gate-environment') ?? null,
+    allowUnprotected: read('allow-unprotected-gates') === 'true',
+  };
+  // Outside GitHub Actions (a local rehearsal) the gates stage checks nothing, and says so; in a run it needs the name.
+  const inActions = env['GITHUB_ACTIONS'] === 'true';
+  if (stage === 'gates' && inActions && !gates.environment && !core.getInput('gate-environment').trim()) {
+    problems.push(
+      "input 'gate-environment' is empty: the gates stage needs the name of the protected environment whose " +
+        "required reviewers approve the gates (the reusable workflow's environment).",
+    );
+  }
+  const gateProtection = read('gate-protection') ?? null;
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -515,6 +544,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     resumeGate,
     restore,
     fileShareRoot,
+    gates,
+    gateProtection,
   };
 }
 

@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { UNPROTECTED_GATES_BANNER, UNPROTECTED_GATES_WARNING } from './gate-protection.js';
 import { getSettings, InputError } from './inputs.js';
 import type { Settings } from './settings.js';
 import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
@@ -13,6 +15,7 @@ import type { AgentsData } from './report/agents.js';
 import { agentHostsOutput, type AgentHostsData } from './tasks/agent-hosts.js';
 import type { BackupRecord } from './tasks/backup-record.js';
 import { StageContext, StageError } from './stage-context.js';
+import type { GatesData } from './stages/gates.js';
 import { STAGES } from './stages/registry.js';
 import type { UpgradeData } from './stages/upgrade.js';
 
@@ -82,6 +85,8 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
     : makeHost(settings, (line) => folder.transcript(line));
   const ctx = new StageContext(settings, host, record, folder);
   try {
+    // The one place every stage says, first in its log, that the gates of its run were not protected.
+    if (settings.gateProtection === 'unprotected') ctx.log.warn(UNPROTECTED_GATES_WARNING);
     if (record.lab) ctx.log.info(`LAB: running against the simulated JAMS pair in ${settings.labFolder}`);
     if (stage.hostless) ctx.log.info(`${settings.stage}: runs without a JAMS host`);
     else await connect(ctx, host);
@@ -108,8 +113,8 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
     folder.writeRecord(record);
     setOutputs(record, folder.recordPath);
     folder.log(headline(record));
-    await writeSummary(record, folder.recordPath, folder.summaryPath, ctx.summarySections).catch((e: Error) =>
-      core.warning(`No job summary: ${e.message}`),
+    await summarize(record, folder, ctx.summarySections, gatesUnprotected(settings, record)).catch(
+      (e: Error) => core.warning(`No job summary: ${e.message}`),
     );
   }
   if (record.failure) {
@@ -117,6 +122,30 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
       `${record.failure.message}\nLeft in: ${record.failure.hostState}\nNext step: ${record.failure.nextStep}`,
     );
   }
+}
+
+/** The gates of this run are unprotected: as the gates job found them (gate-protection), or as this gates stage did. */
+export function gatesUnprotected(settings: Settings, record: StageRecord): boolean {
+  const gates = record.data['gates'] as GatesData | undefined;
+  return settings.gateProtection === 'unprotected' || gates?.verdict === 'unprotected';
+}
+
+/**
+ * The job summary (src/report/summary.ts), with the unprotected-gates warning above everything else when `banner`:
+ * written to the step summary before the stage's (which appends), and put first in the stage folder's summary.md.
+ */
+async function summarize(
+  record: StageRecord,
+  folder: RunFolder,
+  sections: readonly string[],
+  banner: boolean,
+): Promise<void> {
+  if (banner && process.env['GITHUB_STEP_SUMMARY']) {
+    await core.summary.emptyBuffer().addRaw(UNPROTECTED_GATES_BANNER).write();
+  }
+  await writeSummary(record, folder.recordPath, folder.summaryPath, sections);
+  if (banner)
+    writeFileSync(folder.summaryPath, UNPROTECTED_GATES_BANNER + readFileSync(folder.summaryPath, 'utf8'));
 }
 
 /** Refuses a non-Windows runner outside the lab, then reads which host this is. */
@@ -166,6 +195,8 @@ function setOutputs(record: StageRecord, recordPath: string): void {
       core.setOutput(`agents-${kind}`, String(agents.counts[kind]));
     }
   }
+  const gates = record.data['gates'] as GatesData | undefined;
+  if (gates && gates.verdict !== 'refused') core.setOutput('gate-protection', gates.verdict);
   const report = record.data['report'] as { path: string; result: string } | undefined;
   if (report) {
     core.setOutput('report-path', report.path);

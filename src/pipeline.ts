@@ -14,6 +14,8 @@ export interface GateStep {
   title: string;
   /** What the reviewers approve, shown in the job's log and in the report. */
   approves: string;
+  /** Earlier jobs' outputs the gate's job writes into its summary once approved, so the record ties them to it. */
+  shows: readonly { job: string; output: string }[];
 }
 
 /** A job that runs one stage of the action. */
@@ -51,6 +53,11 @@ export type Pipeline = readonly (readonly Step[])[];
  */
 export const ENVIRONMENT_INPUTS: readonly string[] = [
   'install-folder',
+  'state-folder',
+  'scheduler-service',
+  'server-service',
+  'executor-service',
+  'jams-server',
   'backup-path',
   'sql-server',
   'sql-database',
@@ -71,6 +78,7 @@ export const TRUSTED_INPUTS: Readonly<Record<string, readonly string[]>> = {
   'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
   'agent-hosts-allowed': ['agents', 'clients'],
   'agent-msi-signer': ['agent-method'],
+  'allow-unprotected-gates': ['gate-environment'],
 };
 
 /** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
@@ -88,68 +96,116 @@ export const SECRETS = {
   sql: 'JAMS_SQL_PASSWORD',
 } as const;
 
-const gate = (job: string, title: string, approves: string): GateStep => ({
+const gate = (job: string, title: string, approves: string, shows: GateStep['shows'] = []): GateStep => ({
   kind: 'gate',
   job,
   title,
   approves,
+  shows,
 });
+
+/**
+ * What every job on a JAMS host reads, whatever its stage: how PowerShell starts and how long one call may take, where
+ * JAMS is installed, where the host's records are kept, and the services' names.
+ */
+export const HOST_INPUTS: readonly string[] = [
+  'shell',
+  'call-timeout-seconds',
+  'install-folder',
+  'state-folder',
+  'scheduler-service',
+  'server-service',
+  'executor-service',
+];
+
+/** The first job: it checks that the gate environment has required reviewers, and every later job reads its verdict. */
+export const GATE_CHECK_JOB = 'check-gates';
+const gateProtection = { 'gate-protection': { job: GATE_CHECK_JOB, output: 'gate-protection' } };
 
 const stage = (
   name: string,
   role: HostRole | null,
   options: Partial<Pick<StageStep, 'job' | 'inputs' | 'secrets' | 'fromJobs' | 'outputs' | 'fixed'>> = {},
-): StageStep => ({
-  kind: 'stage',
-  job: options.job ?? (role ? `${name}-${role}` : name),
-  title: role ? `${name} (${role})` : name,
-  stage: name,
-  role,
-  inputs: options.inputs ?? [],
-  secrets: options.secrets ?? {},
-  fromJobs: options.fromJobs ?? {},
-  fixed: options.fixed ?? {},
-  outputs: options.outputs ?? [],
-  trusted: Object.keys(TRUSTED_INPUTS).filter((t) =>
-    (TRUSTED_INPUTS[t] ?? []).some((bounded) => (options.inputs ?? []).includes(bounded)),
-  ),
-});
+): StageStep => {
+  const inputs = [...new Set([...(role ? HOST_INPUTS : []), ...(options.inputs ?? [])])];
+  return {
+    kind: 'stage',
+    job: options.job ?? (role ? `${name}-${role}` : name),
+    title: role ? `${name} (${role})` : name,
+    stage: name,
+    role,
+    inputs,
+    secrets: options.secrets ?? {},
+    fromJobs: { ...(name === 'gates' ? {} : gateProtection), ...options.fromJobs },
+    fixed: options.fixed ?? {},
+    outputs: options.outputs ?? [],
+    trusted: Object.keys(TRUSTED_INPUTS).filter((t) =>
+      (TRUSTED_INPUTS[t] ?? []).some((bounded) => inputs.includes(bounded)),
+    ),
+  };
+};
+
+/** The gate check (stage gates), before anything else: an unprotected gate stops the run before any host is read. */
+const GATE_CHECK: readonly Step[] = [
+  stage('gates', null, { job: GATE_CHECK_JOB, inputs: ['gate-environment'], outputs: ['gate-protection'] }),
+];
 
 const preflightInputs = [
-  'install-folder',
   'target-version',
   'installer-path',
   'installer-sha256',
+  'installer-arguments',
   'staging-timeout-seconds',
   'backup-path',
+  'config-files',
+  'min-free-gb',
+  'maintenance-resource',
+  'jams-server',
 ];
-const maintenanceInputs = ['maintenance-resource', 'drain-timeout-seconds'];
+const maintenanceInputs = [
+  'maintenance-resource',
+  'jams-server',
+  'create-maintenance-resource',
+  'drain-timeout-seconds',
+  'on-drain-timeout',
+];
+/** Both nodes save their Log On As accounts and config files; the primary also backs up the database they share. */
 const backupInputs = [
-  'install-folder',
   'backup-path',
+  'config-files',
+  'snapshot-script',
+  'snapshot-timeout-seconds',
+  'min-free-gb',
+];
+const databaseBackupInputs = [
+  ...backupInputs,
   'sql-server',
   'sql-database',
   'sql-auth',
   'sql-user',
-  'snapshot-script',
+  'backup-timeout-seconds',
+  'require-backup',
 ];
 const backupSecrets = { 'sql-password': SECRETS.sql };
+const maintenanceOffInputs = ['maintenance-resource', 'jams-server'];
 const stopInputs = ['service-timeout-seconds'];
 const upgradeInputs = [
-  'install-folder',
   'installer-path',
   'installer-sha256',
+  'installer-arguments',
   'target-version',
   'install-timeout-seconds',
   'service-timeout-seconds',
+  'allow-reinstall',
+  'allow-downgrade',
 ];
 const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-password': SECRETS.server };
 const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
-const startInputs = ['install-folder', 'service-timeout-seconds', 'role-timeout-seconds'];
+const startInputs = ['service-timeout-seconds', 'role-timeout-seconds', 'config-files', 'config-mode'];
 const verifyInputs = ['target-version'];
 const agentsInputs = [
-  'install-folder',
   'target-version',
+  'jams-server',
   'agents',
   'agent-method',
   'agents-parallel',
@@ -167,6 +223,7 @@ const withOrder = (inputs: readonly string[]) => [...inputs, ...orderInputs];
 
 /** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
 const UNTIL_PRIMARY_UPGRADED: Pipeline = [
+  GATE_CHECK,
   [
     // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
     // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
@@ -188,12 +245,16 @@ const UNTIL_PRIMARY_UPGRADED: Pipeline = [
       'approve-downtime',
       'approve downtime',
       'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states',
+      [
+        { job: 'preflight-primary', output: 'order-plan' },
+        { job: 'preflight-primary', output: 'agent-hosts' },
+      ],
     ),
   ],
   [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
   [
-    stage('backup', 'primary', { inputs: backupInputs, secrets: backupSecrets }),
-    stage('backup', 'secondary', { inputs: backupInputs, secrets: backupSecrets }),
+    stage('backup', 'primary', { inputs: databaseBackupInputs, secrets: backupSecrets }),
+    stage('backup', 'secondary', { inputs: backupInputs }),
   ],
   [stage('stop', 'primary', { inputs: stopInputs })],
   [stage('stop', 'secondary', { inputs: stopInputs })],
@@ -227,14 +288,14 @@ function tail(suffix: string) {
       [
         stage('maintenance-off', 'primary', {
           job: job('maintenance-off'),
-          inputs: ['maintenance-resource'],
+          inputs: maintenanceOffInputs,
         }),
       ],
     ] as Pipeline,
   };
 }
 
-const report = stage('report', null, { inputs: orderInputs });
+const report = stage('report', null, { inputs: orderInputs, outputs: ['result'] });
 
 const vendor = tail('');
 /**
@@ -306,21 +367,19 @@ export const STEPS: readonly Step[] = PIPELINE.flat();
 
 const rollback = { pipeline: 'rollback' };
 const rollbackPreflightInputs = [
-  'install-folder',
   'target-version',
   'installer-path',
   'installer-sha256',
+  'installer-arguments',
   'staging-timeout-seconds',
+  'config-files',
+  'min-free-gb',
+  'maintenance-resource',
+  'jams-server',
 ];
-const restoreInputs = [
-  'install-folder',
-  'sql-server',
-  'sql-database',
-  'restore-backup-file',
-  'backup-path',
-  'target-version',
-];
+const restoreInputs = ['sql-server', 'sql-database', 'restore-backup-file', 'backup-path', 'target-version'];
 const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
+const rollbackStartInputs = startInputs.filter((i) => i !== 'config-mode');
 
 /**
  * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
@@ -328,6 +387,7 @@ const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
  * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
  */
 export const ROLLBACK_PIPELINE: Pipeline = [
+  GATE_CHECK,
   [
     stage('preflight', 'primary', {
       inputs: [
@@ -347,6 +407,7 @@ export const ROLLBACK_PIPELINE: Pipeline = [
       'approve-rollback',
       'approve rollback',
       'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version',
+      [{ job: 'preflight-primary', output: 'restore-plan' }],
     ),
   ],
   [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
@@ -354,7 +415,7 @@ export const ROLLBACK_PIPELINE: Pipeline = [
   [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
   [
     stage('restore', 'primary', {
-      inputs: [...restoreInputs, 'sql-auth', 'sql-user'],
+      inputs: [...restoreInputs, 'sql-auth', 'sql-user', 'backup-timeout-seconds'],
       secrets: backupSecrets,
     }),
   ],
@@ -374,15 +435,15 @@ export const ROLLBACK_PIPELINE: Pipeline = [
     }),
   ],
   // The saved files belong to the version returned to: they go back whole.
-  [stage('start', 'primary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
-  [stage('start', 'secondary', { inputs: startInputs, fixed: { 'config-mode': 'replace' } })],
+  [stage('start', 'primary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
+  [stage('start', 'secondary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
   [
     stage('verify', 'primary', { inputs: verifyInputs }),
     stage('verify', 'secondary', { inputs: verifyInputs }),
   ],
   [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
-  [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: ['maintenance-resource'] })],
-  [stage('report', null, { fixed: rollback })],
+  [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: maintenanceOffInputs })],
+  [stage('report', null, { fixed: rollback, outputs: ['result'] })],
 ];
 
 export type PipelineName = 'upgrade' | 'rollback';
@@ -415,7 +476,11 @@ export function predecessors(job: string, pipeline: Pipeline = PIPELINE): string
  */
 export function workflowNeeds(job: string, pipeline: Pipeline = PIPELINE): string[] {
   const step = pipeline.flat().find((s) => s.job === job);
-  const reads = step?.kind === 'stage' ? Object.values(step.fromJobs).map((f) => f.job) : [];
+  // A gate's job also warns when the gate check let an unprotected gate through.
+  const reads =
+    step?.kind === 'stage'
+      ? Object.values(step.fromJobs).map((f) => f.job)
+      : [GATE_CHECK_JOB, ...(step?.shows ?? []).map((f) => f.job)];
   return [...new Set([...predecessors(job, pipeline), ...reads])];
 }
 

@@ -1,6 +1,7 @@
 // The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
 import type { ShellKind } from './host/powershell-session.js';
 import type { AgentMethod } from './jams/agents.js';
+import type { GateProtection } from './gate-protection.js';
 import type { HostRole } from './jams/roles.js';
 import type { PipelineName } from './pipeline.js';
 import type { ServiceKind } from './jams/services.js';
@@ -53,8 +54,18 @@ export interface Settings {
   passwords: Partial<Record<'scheduler' | 'server', string>>;
   /** The agents stage: the agents and desktop clients it upgrades, and how. */
   agents: AgentSettings;
-  /** The report stage: where the stage records are, and the token that reads the run's approvals. */
+  /**
+   * The report stage: where the stage records are, and the token (github-token) that reads the run's approvals; the
+   * gates stage reads the gate environment's protection rules with the same token.
+   */
   report: { recordsFolder: string; token: string | null };
+  /**
+   * The gates stage: the environment whose required reviewers approve the gates (gate-environment), and
+   * allow-unprotected-gates, a trust root from the hosts environment that lets a lab run with unprotected gates.
+   */
+  gates: { environment: string | null; allowUnprotected: boolean };
+  /** The gates job's verdict as the later jobs pass it in (gate-protection); null: not known. */
+  gateProtection: GateProtection | null;
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */
   labFolder: string | null;
   /** The workflow the stage runs in: preflight, maintenance-on, stop and the report do what a rollback needs. */

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { Host } from './host/host.js';
+import { actionIdentity } from './report/action-identity.js';
 import type { Settings } from './settings.js';
 import type { Failure, PhaseMark, PhaseName, RunFolder, StageRecord } from './report/record.js';
 
@@ -51,7 +52,10 @@ export class StageContext {
     readonly record: StageRecord,
     private readonly runFolder: RunFolder,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  ) {
+    // Every stage's record names the build that ran it, so the report can tell one version per run.
+    record.action ??= actionIdentity();
+  }
 
   /** Markdown a stage adds to its job summary, after the standard tables. */
   readonly summarySections: string[] = [];

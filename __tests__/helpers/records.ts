@@ -4,6 +4,7 @@ import type { ServiceState } from '../../src/jams/services.js';
 import type { ActionEntry, PhaseMark, PhaseName, StageRecord } from '../../src/report/record.js';
 import type { FoundRecord } from '../../src/report/records.js';
 import { countRows, type AgentRow, type AgentsData } from '../../src/report/agents.js';
+import type { GatesData } from '../../src/stages/gates.js';
 
 /** A time `s` seconds after 02:00:00 on the fixture day. */
 export const at = (s: number): string => new Date(Date.UTC(2026, 10, 25, 2, 0, s)).toISOString();
@@ -73,6 +74,7 @@ export function successfulRun(): StageRecord[] {
     upgrade: { versionBefore: before, versionAfter: after, rebootRequired: false },
   });
   return [
+    stageRecord('gates', 'none', 0, 1, { data: { gates: gatesData() } }),
     stageRecord('preflight', 'primary', 0, 5, { data: version('7.2.100'), servicesAfter: allRunning }),
     stageRecord('preflight', 'secondary', 0, 6, { data: version('7.2.100'), servicesAfter: allRunning }),
     stageRecord('maintenance-on', 'primary', 60, 75, {
@@ -190,4 +192,20 @@ export function writeArtifacts(folder: string, records: StageRecord[]): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'record.json'), JSON.stringify(record, null, 2));
   }
+}
+
+/** The gates stage's record data for a protected environment with one reviewer. */
+export function gatesData(): GatesData {
+  return {
+    environment: 'jams-prod',
+    repository: 'corp/jams-ops',
+    rulesRead: true,
+    rules: [{ type: 'required_reviewers', reviewers: ['bob'], preventSelfReview: true }],
+    reviewers: ['bob'],
+    preventSelfReview: true,
+    canAdminsBypass: false,
+    allowUnprotected: false,
+    verdict: 'protected',
+    reason: '',
+  };
 }

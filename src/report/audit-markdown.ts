@@ -1,7 +1,11 @@
 import { agentsMarkdown } from './agents.js';
+import { describeBuild } from './action-identity.js';
 import type { AuditReport } from './audit.js';
-import type { Breakdown, BreakdownPart, GateWait } from './breakdown.js';
+import type { Breakdown, GateWait } from './breakdown.js';
 import type { Span } from './downtime.js';
+import { gateCheckLine } from './gate-check.js';
+import { breakdownPie, mermaidBlock, partLabel, timelineGantt } from './mermaid.js';
+import { describeRecordsRead } from './records.js';
 import type { RollbackSummary } from './rollback.js';
 
 /** "1 h 02 min 05 s", "4 min 12 s", "42 s". */
@@ -55,6 +59,8 @@ export function renderAudit(a: AuditReport): string {
     `${run}. Triggered by **${a.run.triggeredBy ?? 'unknown'}**` +
       `${a.run.workflow ? ` (workflow ${a.run.workflow})` : ''}. Report written ${formatTime(a.generatedAt)}.`,
   );
+  out.push(describeRecordsRead(a.recordsRead));
+  if (a.action.warning) out.push(`**WARNING**: ${a.action.warning}`);
   out.push(
     table(
       ['Measure', 'Value'],
@@ -91,12 +97,33 @@ export function renderAudit(a: AuditReport): string {
       ]),
     ),
   );
+  const gantt = timelineGantt({
+    timeline: a.timeline,
+    gateWaits: a.gateWaits,
+    downtime: a.downtime,
+    withoutFailover: a.withoutFailover,
+    now: a.generatedAt,
+  });
+  if (gantt) out.push(mermaidBlock(gantt));
 
   out.push('### Versions');
   out.push(
     table(
       ['Role', 'Host', 'Before', 'After', 'Reboot required', 'Read by'],
       a.versions.map((v) => [v.role, v.host, v.before, v.after, v.rebootRequired ? 'yes' : 'no', v.source]),
+    ),
+  );
+
+  out.push('### Action version');
+  const one = a.action.builds.length === 1;
+  out.push(
+    table(
+      ['Version', 'Source digest', 'Ref', 'Ran'],
+      a.action.builds.map((b) => {
+        // One build ran them all: the stages need no naming; several: which ran which.
+        const ran = one ? `all ${b.stages.length} stage record(s)` : b.stages.join(', ');
+        return b.recorded ? [b.version, b.source, b.ref ?? 'not set', ran] : [describeBuild(b), '', '', ran];
+      }),
     ),
   );
 
@@ -112,6 +139,7 @@ export function renderAudit(a: AuditReport): string {
   if (a.rollback) out.push(...renderRollback(a.rollback));
 
   out.push('### Approvals');
+  out.push(gateCheckLine(a.gateCheck));
   out.push(
     table(
       ['Gate', 'Approves', 'Decision', 'By', 'When', 'Comment'],
@@ -206,7 +234,6 @@ export function formatMs(ms: number): string {
 }
 
 const BAR_WIDTH = 40;
-const partLabel = (p: BreakdownPart) => (p.where ? `${p.where}: ${p.part}` : p.part);
 
 /** One bar per part, longest first; time waiting for a person is drawn apart (░), so it cannot pass for work. */
 export function barChart(b: Breakdown): string {
@@ -231,6 +258,7 @@ export function barChart(b: Breakdown): string {
 /** A breakdown: the table (part, where, kind, time, share, then the total), the bar chart and its note. */
 export function renderBreakdown(heading: string, b: Breakdown): string[] {
   if (!b.parts.length) return [`### ${heading}`, b.note];
+  const pie = breakdownPie(b, heading);
   const percent = (ms: number) => `${b.totalMs ? Math.round((ms / b.totalMs) * 100) : 0} %`;
   return [
     `### ${heading}`,
@@ -242,6 +270,7 @@ export function renderBreakdown(heading: string, b: Breakdown): string[] {
       ],
     ),
     barChart(b),
+    ...(pie ? [mermaidBlock(pie)] : []),
     b.note,
   ];
 }

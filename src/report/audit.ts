@@ -1,5 +1,8 @@
 import { dirname } from 'node:path';
+import { actionsRan, type ActionsRan } from './action-identity.js';
 import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
+import { latestGateCheck } from './gate-check.js';
+import type { GatesData } from '../stages/gates.js';
 import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
 import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
@@ -18,7 +21,7 @@ import { failures, hostStates, type HostState, type StepFailure } from './host-s
 import { nextSteps } from './next-steps.js';
 import { summarizeRollback, type RollbackSummary } from './rollback.js';
 import type { StageRecord } from './record.js';
-import type { FoundRecord } from './records.js';
+import { recordsRead, type FoundRecord, type RecordsRead } from './records.js';
 import { buildTimeline, overallResult, type TimelineRow } from './timeline.js';
 import { versionsByHost, type HostVersions } from './versions.js';
 
@@ -44,6 +47,10 @@ export interface AuditReport {
     triggeredBy: string | null;
     actor: string | null;
   };
+  /** Which run attempts' records were read; a step run in several is shown from its latest attempt. */
+  recordsRead: RecordsRead;
+  /** The build(s) of the action that ran the stages, and a warning when they differ. */
+  action: ActionsRan;
   timeline: TimelineRow[];
   downtime: Span;
   maintenanceWindow: Span;
@@ -62,6 +69,8 @@ export interface AuditReport {
   versions: HostVersions[];
   /** The agents stage's record of each agent and desktop client; null when it left none. */
   agents: AgentsData | null;
+  /** What the gates stage found about the gate environment; null when it left no record. */
+  gateCheck: GatesData | null;
   approvals: { gates: GateApproval[]; unpaired: Review[]; note: string | null };
   artifacts: { items: { name: string; url: string | null }[]; note: string | null };
   failures: StepFailure[];
@@ -150,6 +159,8 @@ export function buildAudit(input: AuditInput): AuditReport {
       triggeredBy: str(runInfo['triggeringActor']) ?? str(runInfo['actor']),
       actor: str(runInfo['actor']),
     },
+    recordsRead: recordsRead(records),
+    action: actionsRan(records),
     timeline,
     downtime,
     maintenanceWindow,
@@ -170,6 +181,7 @@ export function buildAudit(input: AuditInput): AuditReport {
     gateWaits: gateWaits(graph, facts.jobs),
     versions: versionsByHost(records),
     agents,
+    gateCheck: latestGateCheck(records),
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
     artifacts: artifacts(input),
     failures: failed,

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlatformInfo } from '../host/host.js';
 import type { ServiceState } from '../jams/services.js';
+import type { ActionIdentity } from './action-identity.js';
 
 export interface ActionEntry {
   at: string;
@@ -51,6 +52,8 @@ export interface StageRecord {
   dryRun: boolean;
   lab: boolean;
   run: Record<string, string | number | undefined>;
+  /** Which build of the action wrote this record; records older than the field have none. */
+  action?: ActionIdentity;
   host?: PlatformInfo;
   startedAt: string;
   finishedAt?: string;

@@ -70,13 +70,71 @@ export function readRecords(folder: string): { records: FoundRecord[]; problems:
   return { records, problems };
 }
 
-/** The run attempt a record belongs to (1 outside a workflow run). */
-export function attemptOf(record: StageRecord): number {
-  const attempt = Number(record.run['attempt']);
-  return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
+/** The run attempt in an artifact's name (jams-upgrade-<stage>-<role>-attempt-<N>, src/pipeline.ts artifactName). */
+export function attemptOfArtifact(artifact: string | null): number | null {
+  const n = Number(/-attempt-(\d+)$/.exec(artifact ?? '')?.[1]);
+  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** Oldest first: by run attempt, then start time. */
+/** The run attempt a record belongs to: its own run.attempt, else its artifact's name, else 1 (not a workflow run). */
+export function attemptOf(record: StageRecord, artifact: string | null = null): number {
+  const attempt = Number(record.run['attempt']);
+  return Number.isInteger(attempt) && attempt > 0 ? attempt : (attemptOfArtifact(artifact) ?? 1);
+}
+
+const attemptOfFound = (f: FoundRecord): number => attemptOf(f.record, f.artifact);
+
+/**
+ * Oldest first: by run attempt, then start time. So where a stage and role left records in several attempts, the
+ * last is the latest attempt's, whatever the runners' clocks say: the report shows that one (timeline.recordsOf).
+ */
 export function byTime(a: FoundRecord, b: FoundRecord): number {
-  return attemptOf(a.record) - attemptOf(b.record) || a.record.startedAt.localeCompare(b.record.startedAt);
+  return attemptOfFound(a) - attemptOfFound(b) || a.record.startedAt.localeCompare(b.record.startedAt);
+}
+
+/** Which attempts' records the report read, and for each step run in several, which attempt it shows. */
+export interface RecordsRead {
+  attempts: { attempt: number; records: number }[];
+  /** Each stage and role with records from more than one attempt: the attempt shown, and the others. */
+  superseded: { title: string; shown: number; others: number[] }[];
+}
+
+const titleOf = (r: StageRecord): string => (r.role === 'none' ? r.stage : `${r.stage} (${r.role})`);
+
+export function recordsRead(records: readonly FoundRecord[]): RecordsRead {
+  const counts = new Map<number, number>();
+  const byStep = new Map<string, Set<number>>();
+  for (const f of [...records].sort(byTime)) {
+    const attempt = attemptOfFound(f);
+    counts.set(attempt, (counts.get(attempt) ?? 0) + 1);
+    const title = titleOf(f.record);
+    byStep.set(title, (byStep.get(title) ?? new Set()).add(attempt));
+  }
+  return {
+    attempts: [...counts].sort(([a], [b]) => a - b).map(([attempt, n]) => ({ attempt, records: n })),
+    superseded: [...byStep]
+      .filter(([, attempts]) => attempts.size > 1)
+      .map(([title, attempts]) => {
+        const all = [...attempts].sort((a, b) => a - b);
+        return { title, shown: all[all.length - 1] ?? 1, others: all.slice(0, -1) };
+      }),
+  };
+}
+
+/** "Records read: attempt 1 (6 stages), attempt 2 (9 stages)." and which attempt each re-run step is shown from. */
+export function describeRecordsRead(read: RecordsRead): string {
+  if (!read.attempts.length) return 'Records read: none.';
+  const list = read.attempts.map(
+    (a) => `attempt ${a.attempt} (${a.records} stage${a.records === 1 ? '' : 's'})`,
+  );
+  const shown = read.superseded.map(
+    (s) =>
+      `${s.title} from attempt ${s.shown} (also ran in ${s.others.map((n) => `attempt ${n}`).join(', ')})`,
+  );
+  return (
+    `Records read: ${list.join(', ')}.` +
+    (shown.length
+      ? ` A step run in more than one attempt is shown from its latest: ${shown.join('; ')}.`
+      : '')
+  );
 }

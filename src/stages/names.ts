@@ -1,5 +1,10 @@
-/** The stages the action's `stage` input accepts, in the procedure's order, then the rollback's own two. */
+/**
+ * The stages the action's `stage` input accepts: gates before anything else (it checks that the approval gates are
+ * protected, on the control runner), then the procedure's stages in their order, then the rollback's own two, then
+ * the report.
+ */
 export const STAGE_NAMES = [
+  'gates',
   'preflight',
   'maintenance-on',
   'backup',

@@ -1,5 +1,6 @@
 import { agents } from './agents.js';
 import { backup } from './backup.js';
+import { gates } from './gates.js';
 import type { Stage } from '../stage-context.js';
 import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
@@ -15,6 +16,7 @@ import { verify } from './verify.js';
 import { keepingThePrimary } from '../tasks/upgrade-order.js';
 
 export const STAGES: Readonly<Record<StageName, Stage>> = {
+  gates,
   preflight,
   'maintenance-on': maintenanceOn,
   backup,

@@ -4,7 +4,7 @@ import { buildAudit } from '../report/audit.js';
 import { renderAudit } from '../report/audit-markdown.js';
 import { octokitApi, readRunFacts, runRef } from '../report/github-run.js';
 import { runInfo } from '../report/record.js';
-import { readRecords } from '../report/records.js';
+import { describeRecordsRead, readRecords } from '../report/records.js';
 import type { Stage } from '../stage-context.js';
 
 export const REPORT_JSON = 'report.json';
@@ -49,6 +49,9 @@ export const report: Stage = {
       order: ctx.settings.order,
       resumeGate: ctx.settings.resumeGate,
     });
+    ctx.log.info(describeRecordsRead(audit.recordsRead));
+    // In the record's warnings too, so the job summary shows it above the report.
+    if (audit.action.warning) ctx.log.warn(audit.action.warning);
     const markdown = renderAudit(audit);
     const jsonPath = join(ctx.folder, REPORT_JSON);
     writeFileSync(jsonPath, `${JSON.stringify(audit, null, 2)}\n`);
