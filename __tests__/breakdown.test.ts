@@ -60,9 +60,9 @@ describe('the downtime breakdown', () => {
   });
 
   test('a phase cut short by a failure ends with its stage, and an open downtime runs to the report', () => {
-    const records = phasedRun().slice(0, 8);
-    const upgrade = records[7] as StageRecord;
-    records[7] = {
+    const records = phasedRun().slice(0, 9);
+    const upgrade = records[8] as StageRecord;
+    records[8] = {
       ...upgrade,
       status: 'failed',
       finishedAt: at(200),

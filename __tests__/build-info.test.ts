@@ -115,7 +115,7 @@ describe("the action's identity", () => {
       ['bbbbbbbbbbbb', ['stop (primary), attempt 2']],
     ]);
     expect(r.warning).toMatch(
-      /^The stages of this run ran 2 different builds of jams-upgrade: 0\.1\.0 \(source aaaaaaaaaaaa, ref corp\/jams-upgrade@v1\) ran preflight \(primary\), attempt 1, .*; 0\.1\.0 \(source bbbbbbbbbbbb, ref corp\/jams-upgrade@v1\) ran stop \(primary\), attempt 2\. Pin/,
+      /^The stages of this run ran 2 different builds of jams-upgrade: 0\.1\.0 \(source aaaaaaaaaaaa, ref corp\/jams-upgrade@v1\) ran gates, attempt 1, preflight \(primary\), attempt 1, .*; 0\.1\.0 \(source bbbbbbbbbbbb, ref corp\/jams-upgrade@v1\) ran stop \(primary\), attempt 2\. Pin/,
     );
     const ref = ran([
       stageRecord('stop', 'primary', 0, 1, { action: v1 }),
@@ -147,7 +147,7 @@ describe("the action's identity", () => {
     );
     expect(markdown).toContain('### Action version\n\n| Version | Source digest | Ref | Ran |');
     expect(markdown).toContain(
-      '| not recorded (a record older than the action identity) |  |  | all 15 stage record(s) |',
+      '| not recorded (a record older than the action identity) |  |  | all 16 stage record(s) |',
     );
     expect(markdown).not.toContain('WARNING');
     const mixed = ran([
@@ -191,14 +191,14 @@ describe('the report stage', () => {
     expect(r.stdout).toMatch(
       /::warning::The stages of this run ran 2 different builds of jams-upgrade: .* ran verify \(secondary\), attempt 2\./,
     );
-    expect(r.stdout).toContain('Records read: attempt 1 (15 stages), attempt 2 (1 stage).');
+    expect(r.stdout).toContain('Records read: attempt 1 (16 stages), attempt 2 (1 stage).');
     const summary = readFileSync(join(runs, 'report', 'summary.md'), 'utf8');
     expect(summary).toMatch(/\*\*WARNING\*\*: The stages of this run ran 2 different builds/);
     expect(summary).toContain(
       '| 0.1.0 | aaaaaaaaaaaa | corp/jams-upgrade@v2 | verify (secondary), attempt 2 |',
     );
     expect(summary).toContain(
-      'Records read: attempt 1 (15 stages), attempt 2 (1 stage). A step run in more than one',
+      'Records read: attempt 1 (16 stages), attempt 2 (1 stage). A step run in more than one',
     );
   });
 });

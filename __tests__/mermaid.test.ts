@@ -84,12 +84,13 @@ describe('the parser judges', () => {
 describe('the timeline as a gantt', () => {
   test('the jobs, in UTC to the second, done or critical, and the downtime span; it parses', async () => {
     const records = phasedRun();
-    records[5] = { ...(records[5] as (typeof records)[number]), status: 'failed' };
+    const stop = records.findIndex((r) => r.stage === 'stop' && r.role === 'primary');
+    records[stop] = { ...(records[stop] as (typeof records)[number]), status: 'failed' };
     const gantt = timelineGantt(ganttOf(records));
     await expectParses(gantt, 'gantt');
     expect(gantt).toContain('  dateFormat YYYY-MM-DDTHH:mm:ss');
-    expect(gantt).toContain('    preflight (primary) :done, t1, 2026-11-25T02:00:00, 2026-11-25T02:00:05');
-    expect(gantt).toContain('    stop (primary) :crit, t6, 2026-11-25T02:01:40, 2026-11-25T02:01:50');
+    expect(gantt).toContain('    preflight (primary) :done, t2, 2026-11-25T02:00:00, 2026-11-25T02:00:05');
+    expect(gantt).toContain('    stop (primary) :crit, t7, 2026-11-25T02:01:40, 2026-11-25T02:01:50');
     expect(gantt).toMatch(
       /section Downtime\n {4}downtime - JAMS stopped :crit, t\d+, 2026-11-25T02:01:40, 2026-11-25T02:06:40$/,
     );
@@ -157,7 +158,7 @@ describe('the timeline as a gantt', () => {
     const tasks = await ganttTasks(timelineGantt(ganttOf()) ?? '');
     // The dateFormat has no zone: mermaid reads the times as the viewer's local time, so the axis shows UTC digits.
     const utc = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString();
-    expect(tasks.find((t) => t.name === 'upgrade (primary)')).toMatchObject({ id: 't8' });
+    expect(tasks.find((t) => t.name === 'upgrade (primary)')).toMatchObject({ id: 't9' });
     const upgrade = tasks.find((t) => t.name === 'upgrade (primary)');
     expect([utc(upgrade?.start ?? new Date(0)), utc(upgrade?.end ?? new Date(0))]).toEqual([
       at(121),
