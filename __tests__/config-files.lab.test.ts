@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labPath } from '../lab/control.js';
+import { labSession } from '../lab/lab-hook.mjs';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 import { RunFolder, type StageRecord } from '../src/report/record.js';
 import { StageContext } from '../src/stage-context.js';
@@ -85,7 +86,7 @@ beforeEach(async () => {
     shell: testShell(),
     installFolder: DEFAULT_INSTALL_FOLDER,
     callTimeoutMs: 30000,
-    lab: { folder: lab, node: 'primary' },
+    hooks: labSession(lab, 'primary'),
   });
 });
 

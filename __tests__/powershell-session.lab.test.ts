@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { labSession } from '../lab/lab-hook.mjs';
 import { assetPaths } from '../src/host/powershell-host.js';
 import {
   PowerShellSession,
@@ -30,12 +31,7 @@ function session(
     modulePath: paths.module,
     platformPath: paths.windows,
     platformOptions: { installFolder: 'C:\\JAMS' },
-    lab: {
-      fakes: paths.labFakes,
-      seams: paths.labSeams,
-      folder: overrides.folder ?? join(tempDir('sess'), 'pair'),
-      node: 'primary',
-    },
+    hooks: labSession(overrides.folder ?? join(tempDir('sess'), 'pair'), 'primary'),
     callTimeoutMs: overrides.callTimeoutMs ?? 60_000,
     transcript: overrides.transcript,
     ...(overrides.secretEnv ? { secretEnv: overrides.secretEnv } : {}),

@@ -13,6 +13,7 @@ import {
   writeLabInstaller,
   type LabState,
 } from '../lab/control.js';
+import { labSession } from '../lab/lab-hook.mjs';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 import type { BackupRecord } from '../src/tasks/backup-record.js';
 import type { RollbackRecord } from '../src/tasks/rollback-record.js';
@@ -279,7 +280,7 @@ describe('restore', () => {
       shell: testShell(),
       installFolder: SCHEDULER,
       callTimeoutMs: 30_000,
-      lab: { folder: lab, node: 'primary' },
+      hooks: labSession(lab, 'primary'),
     });
     try {
       const target = { server: 'SQL01', database: 'JAMS', auth: 'windows' as const, timeoutSeconds: 60 };

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLab, manyAgents, readLab, setTiming, upgradedPair } from '../lab/control.js';
+import { lab as labHook } from '../lab/lab-hook.mjs';
+import { installLab } from '../src/host/session-hooks.js';
 import { run } from '../src/main.js';
 
 const AGENTS = 200;
@@ -16,6 +18,7 @@ const DEPLOY_MS = 1200;
 const TARGET = '7.4.0';
 const shell = process.platform === 'win32' ? 'powershell' : 'pwsh';
 
+installLab(labHook);
 const root = mkdtempSync(join(tmpdir(), 'ju-bench-agents-'));
 const lab = join(root, 'pair');
 await createLab(lab, shell);

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { LAB_FAKES, LAB_SEAMS, labSession } from '../lab/lab-hook.mjs';
 import { assetPaths } from '../src/host/powershell-host.js';
 import { encodeArgs, PowerShellSession } from '../src/host/powershell-session.js';
 
@@ -13,7 +14,7 @@ const shell = process.platform === 'win32' ? 'powershell' : 'pwsh';
 const lab = join(mkdtempSync(join(tmpdir(), 'ju-bench-')), 'pair');
 const paths = assetPaths();
 const platformOptions = { installFolder: 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler' };
-const labSetup = { fakes: paths.labFakes, seams: paths.labSeams, folder: lab, node: 'primary' as const };
+const labSetup = { fakes: LAB_FAKES, seams: LAB_SEAMS, folder: lab, node: 'primary' as const };
 const command = 'Get-JuServiceStates';
 const args = { Names: ['JAMSExecutor', 'JAMSServer', 'JAMSScheduler'] };
 
@@ -29,7 +30,7 @@ async function persistent(samples: number): Promise<number[]> {
     modulePath: paths.module,
     platformPath: paths.windows,
     platformOptions,
-    lab: labSetup,
+    hooks: labSession(lab, 'primary'),
     callTimeoutMs: 60_000,
   });
   try {

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8103);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8725);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8103:
+/***/ 8725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53935,6 +53935,63 @@ function coerce_date(params) {
     return core._coercedDate(schemas.ZodDate, params);
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/host/session-hooks.ts
+// What a PowerShell session lets someone else add to it, and the one door through which the lab does: the product
+// holds no lab code. The lab (lab/lab-hook.mjs) lives in the repository, beside dist/ in a clone, never in dist/.
+
+
+
+/** The variable that asks for the lab; never set on a real host. */
+const LAB_VARIABLE = 'JAMS_UPGRADE_LAB';
+/** The lab's entry point, relative to the repository root. */
+const LAB_ENTRY = (0,external_node_path_namespaceObject.join)('lab', 'lab-hook.mjs');
+let installed;
+/** Installs the lab (the tests, the benchmarks and the lab's own tools do), so loadLab finds it without a file. */
+function installLab(lab) {
+    installed = lab;
+}
+/** The lab installLab or loadLab gave; only called once JAMS_UPGRADE_LAB is known to be set. */
+function installedLab() {
+    if (!installed)
+        throw new Error(`${LAB_VARIABLE} is set, but the lab was not loaded.`);
+    return installed;
+}
+/**
+ * The root of the repository or release this code runs from: the folder holding action.yml, dist/'s parent in the
+ * bundle and src/'s in a clone.
+ */
+function actionRoot(here = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url))) {
+    const candidates = [(0,external_node_path_namespaceObject.join)(here, '..'), (0,external_node_path_namespaceObject.join)(here, '..', '..')];
+    return candidates.find((c) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(c, 'action.yml'))) ?? (0,external_node_path_namespaceObject.join)(here, '..');
+}
+/** A lab asked for where there is none: JAMS_UPGRADE_LAB outside a clone of the repository. */
+class LabRefusedError extends Error {
+    constructor(value, labFolder) {
+        super(`${LAB_VARIABLE} is set to '${value}', but this jams-upgrade has no lab beside it (no ${labFolder}): the lab ` +
+            `and its fake JAMS run only from a clone of the repository, never from a released bundle. On a JAMS host, ` +
+            `remove the ${LAB_VARIABLE} environment variable from the runner; to rehearse, run the action from a clone ` +
+            `(npm run rehearse), where lab/ sits next to dist/.`);
+        this.name = 'LabRefusedError';
+    }
+}
+/**
+ * The lab for a run with JAMS_UPGRADE_LAB set to `value`: the one installed, else lab/lab-hook.mjs beside dist/ in
+ * the repository; refused when there is none there (a released bundle).
+ */
+async function loadLab(value, root = actionRoot()) {
+    if (installed)
+        return installed;
+    const entry = (0,external_node_path_namespaceObject.join)(root, LAB_ENTRY);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(entry))
+        throw new LabRefusedError(value, (0,external_node_path_namespaceObject.join)(root, 'lab'));
+    // Loaded at run time from the clone, never bundled: ncc leaves this import alone.
+    const loaded = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(entry).href));
+    installed = loaded.lab;
+    return installed;
+}
+
 ;// CONCATENATED MODULE: ./src/input-schemas.ts
 // The forms a path or a name input must have, as zod schemas. src/inputs.ts applies them; a later input (a client
 // installer, a restore backup file, an agent name) takes the same schema instead of a pattern of its own.
@@ -54121,7 +54178,83 @@ const sqlName = schemas_string()
 /** A SQL Server login for sql-auth sql: a sysname, and SQL logins may not contain \ (Windows logins do). */
 const sqlLogin = sqlName.refine((v) => !v.includes('\\'));
 
+;// CONCATENATED MODULE: ./src/action-defaults.ts
+// Generated from action.yml by scripts/action-defaults.mjs (npm run package): do not edit. Each input default, as
+// GitHub fills it in a workflow run; a test checks this file is fresh.
+const ACTION_DEFAULTS = {
+    role: 'primary',
+    'dry-run': 'false',
+    'run-folder': '',
+    shell: 'auto',
+    'install-folder': 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
+    'state-folder': 'C:\\ProgramData\\jams-upgrade',
+    'config-files': '',
+    'scheduler-service': '',
+    'server-service': '',
+    'executor-service': '',
+    'service-timeout-seconds': '180',
+    'role-timeout-seconds': '600',
+    'call-timeout-seconds': '300',
+    'target-version': '',
+    'maintenance-resource': 'Maintenance_Window',
+    'jams-server': 'localhost',
+    'create-maintenance-resource': 'false',
+    'drain-timeout-seconds': '3600',
+    'on-drain-timeout': 'fail',
+    'backup-path': '',
+    'sql-server': '',
+    'sql-database': '',
+    'sql-auth': 'windows',
+    'sql-user': '',
+    'sql-password': '',
+    'backup-timeout-seconds': '3600',
+    'snapshot-script': '',
+    'snapshot-timeout-seconds': '900',
+    'min-free-gb': '10',
+    'require-backup': 'true',
+    'installer-path': '',
+    'installer-sha256': '',
+    'staging-timeout-seconds': '1800',
+    'installer-arguments': '',
+    'install-timeout-seconds': '3600',
+    'allow-reinstall': 'false',
+    'allow-downgrade': 'false',
+    'primary-upgraded-version': '',
+    'scheduler-password': '',
+    'server-password': '',
+    'config-mode': 'merge',
+    pipeline: 'upgrade',
+    order: 'vendor',
+    'resume-gate': 'after-agents',
+    'restore-backup-file': '',
+    'uninstall-first': 'false',
+    agents: '',
+    'agent-method': 'deploy',
+    'agents-parallel': '8',
+    'agent-timeout-seconds': '900',
+    'on-agent-failure': 'warn',
+    clients: '',
+    'client-installer-path': '',
+    'client-installer-sha256': '',
+    'client-installer-arguments': '',
+    'agent-msi-signer': '',
+    'agent-hosts-allowed': '',
+    'file-share-root': '',
+    'gate-environment': '',
+    'allow-unprotected-gates': 'false',
+    'gate-protection': '',
+    'records-folder': '',
+};
+
 ;// CONCATENATED MODULE: ./src/jams/unverified.ts
+/**
+ * UNVERIFIED JAMS AND WINDOWS FACTS, kept in one place on the Node side.
+ *
+ * No session that wrote jams-upgrade could see a real JAMS install. Each value below carries the thing to
+ * check on one; docs/unverified.md is the checklist, and src/host/ps/Platform.Windows.ps1 holds the
+ * matching PowerShell-side calls. Names here can be overridden by action inputs.
+ */
+
 /**
  * Candidate short names per service, first match wins.
  * CHECK: `Get-Service 'JAMS *' | Select Name, DisplayName` on a scheduler host.
@@ -54131,10 +54264,13 @@ const SERVICE_NAME_CANDIDATES = {
     server: ['JAMSServer', 'JAMSHost'],
     scheduler: ['JAMSScheduler'],
 };
-/** CHECK: the install folder of the Scheduler component (the procedure names it; the drive may differ). */
-const DEFAULT_INSTALL_FOLDER = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
+/**
+ * CHECK: the install folder of the Scheduler component (the procedure names it; the drive may differ). The value is
+ * the install-folder input's default in action.yml, like the two below.
+ */
+const DEFAULT_INSTALL_FOLDER = ACTION_DEFAULTS['install-folder'];
 /** Where jams-upgrade keeps durable host-side records (Log On As accounts). Not JAMS's; ours. */
-const DEFAULT_STATE_FOLDER = 'C:\\ProgramData\\jams-upgrade';
+const DEFAULT_STATE_FOLDER = ACTION_DEFAULTS['state-folder'];
 /**
  * The files in the Scheduler folder that carry customisations worth saving.
  * CHECK: which *.config files an upgrade overwrites (the procedure names JAMSHost.exe.config and
@@ -54161,7 +54297,7 @@ const BUILTIN_ACCOUNTS = ['localsystem', 'nt authority\\system', '.\\localsystem
  * the `maintenance-resource` input.
  * CHECK: `Get-ChildItem JAMS::localhost\Resources` on the primary lists the name in use.
  */
-const DEFAULT_MAINTENANCE_RESOURCE = 'Maintenance_Window';
+const DEFAULT_MAINTENANCE_RESOURCE = ACTION_DEFAULTS['maintenance-resource'];
 /** The KB's Quantity Available for a new maintenance resource, used only by create-maintenance-resource. */
 const NEW_MAINTENANCE_QUANTITY = 999999;
 /**
@@ -54467,6 +54603,8 @@ function describeOrder(order, gate) {
 
 
 
+
+
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
 class InputError extends Error {
     problems;
@@ -54478,6 +54616,8 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
+/** The longest pause between two looks at a real host; the lab sets its own (its timing profile). */
+const POLL_INTERVAL_MS = 2000;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
 const SERVICE_FIX = 'give the exact short service name, such as JAMSScheduler (letters, digits, _ . and -, up to 80)';
@@ -54674,38 +54814,10 @@ const INPUTS = {
  * problem) and never placed in Settings' printable parts.
  */
 const SECRET_INPUTS = { scheduler: 'scheduler-password', server: 'server-password' };
-const DEFAULTS = {
-    role: 'primary',
-    'dry-run': 'false',
-    shell: 'auto',
-    'service-timeout-seconds': '180',
-    'role-timeout-seconds': '600',
-    'call-timeout-seconds': '300',
-    'maintenance-resource': DEFAULT_MAINTENANCE_RESOURCE,
-    'jams-server': 'localhost',
-    'drain-timeout-seconds': '3600',
-    'on-drain-timeout': 'fail',
-    'create-maintenance-resource': 'false',
-    'sql-auth': 'windows',
-    'backup-timeout-seconds': '3600',
-    'snapshot-timeout-seconds': '900',
-    'min-free-gb': '10',
-    'require-backup': 'true',
-    'install-timeout-seconds': '3600',
-    'staging-timeout-seconds': '1800',
-    'allow-reinstall': 'false',
-    'allow-downgrade': 'false',
-    'config-mode': 'merge',
-    pipeline: 'upgrade',
-    order: 'vendor',
-    'resume-gate': 'after-agents',
-    'uninstall-first': 'false',
-    'agent-method': 'deploy',
-    'agents-parallel': '8',
-    'agent-timeout-seconds': '900',
-    'on-agent-failure': 'warn',
-    'allow-unprotected-gates': 'false',
-};
+/** An input's default from action.yml (src/action-defaults.ts); empty means none. */
+function defaultOf(name) {
+    return ACTION_DEFAULTS[name] || undefined;
+}
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function inputs_describe(value) {
     if (typeof value !== 'string')
@@ -54724,7 +54836,7 @@ function getSettings(env = process.env) {
     const read = (name, mode = 'value') => {
         const lines = mode === 'value' ? [] : lib_core/* getMultilineInput */.q3(name);
         const value = mode === 'value'
-            ? lib_core/* getInput */.V4(name).trim() || DEFAULTS[name]
+            ? lib_core/* getInput */.V4(name).trim() || defaultOf(name)
             : lines
                 .flatMap((l) => l.split(mode === 'list' ? ',' : /\s+/))
                 .map((s) => s.trim())
@@ -54749,6 +54861,8 @@ function getSettings(env = process.env) {
         problems.push(`input '${name}' has the value ${inputs_describe(lib_core/* getInput */.V4(name).trim())}: ${which}${fix}.`);
         return undefined;
     };
+    /** An input with a default; a refused value reads as it only so the rest are still read (the run fails). */
+    const readOr = (name) => read(name) ?? INPUTS[name].schema.parse(defaultOf(name));
     const passwords = {};
     for (const [kind, name] of Object.entries(SECRET_INPUTS)) {
         const secret = readSecret(name);
@@ -54761,34 +54875,34 @@ function getSettings(env = process.env) {
     }
     const role = read('role');
     const dryRun = read('dry-run') === 'true';
-    const shellInput = read('shell');
+    const shellInput = readOr('shell');
     const overrides = {
         scheduler: read('scheduler-service'),
         server: read('server-service'),
         executor: read('executor-service'),
     };
     const configPatterns = read('config-files', 'list') ?? [...DEFAULT_CONFIG_PATTERNS];
-    const serviceTimeout = read('service-timeout-seconds') ?? 180;
-    const roleTimeout = read('role-timeout-seconds') ?? 600;
-    const callTimeout = read('call-timeout-seconds') ?? 300;
+    const serviceTimeout = readOr('service-timeout-seconds');
+    const roleTimeout = readOr('role-timeout-seconds');
+    const callTimeout = readOr('call-timeout-seconds');
     const targetVersion = read('target-version') ?? null;
-    const installFolder = read('install-folder') ?? DEFAULT_INSTALL_FOLDER;
-    const stateFolder = read('state-folder') ?? DEFAULT_STATE_FOLDER;
+    const installFolder = readOr('install-folder');
+    const stateFolder = readOr('state-folder');
     const runFolderInput = read('run-folder');
     const maintenance = {
-        resource: read('maintenance-resource') ?? DEFAULT_MAINTENANCE_RESOURCE,
-        jamsServer: read('jams-server') ?? 'localhost',
-        drainTimeoutMs: (read('drain-timeout-seconds') ?? 3600) * 1000,
-        onDrainTimeout: read('on-drain-timeout') ?? 'fail',
+        resource: readOr('maintenance-resource'),
+        jamsServer: readOr('jams-server'),
+        drainTimeoutMs: readOr('drain-timeout-seconds') * 1000,
+        onDrainTimeout: readOr('on-drain-timeout'),
         create: read('create-maintenance-resource') === 'true',
     };
     const database = {
         server: read('sql-server') ?? null,
         name: read('sql-database') ?? null,
-        auth: read('sql-auth') ?? 'windows',
+        auth: readOr('sql-auth'),
         user: read('sql-user') ?? null,
         password: readSecret('sql-password'),
-        timeoutSeconds: read('backup-timeout-seconds') ?? 3600,
+        timeoutSeconds: readOr('backup-timeout-seconds'),
     };
     if (database.auth === 'sql' && (!database.user || !database.password)) {
         problems.push("input 'sql-auth' is 'sql' but 'sql-user' or 'sql-password' is empty: give both (the password as a secret), " +
@@ -54797,24 +54911,24 @@ function getSettings(env = process.env) {
     const backupPath = read('backup-path') ?? null;
     const snapshot = {
         script: read('snapshot-script') ?? null,
-        timeoutSeconds: read('snapshot-timeout-seconds') ?? 900,
+        timeoutSeconds: readOr('snapshot-timeout-seconds'),
     };
-    const minFreeGb = read('min-free-gb') ?? 10;
+    const minFreeGb = readOr('min-free-gb');
     const requireBackup = read('require-backup') !== 'false';
     const upgrade = {
         installerPath: read('installer-path') ?? null,
         installerSha256: read('installer-sha256') ?? null,
         installerArguments: read('installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
-        installTimeoutMs: (read('install-timeout-seconds') ?? 3600) * 1000,
+        installTimeoutMs: readOr('install-timeout-seconds') * 1000,
         allowReinstall: read('allow-reinstall') === 'true',
         // The reinstall is the rollback's way back to an older version: the downgrade is its purpose.
         allowDowngrade: read('allow-downgrade') === 'true' || stage === 'reinstall',
         primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
         uninstallFirst: read('uninstall-first') === 'true',
     };
-    const stagingTimeoutSeconds = read('staging-timeout-seconds') ?? 1800;
-    const configMode = read('config-mode') ?? 'merge';
-    const pipeline = read('pipeline') ?? 'upgrade';
+    const stagingTimeoutSeconds = readOr('staging-timeout-seconds');
+    const configMode = readOr('config-mode');
+    const pipeline = readOr('pipeline');
     const restore = { backupFile: read('restore-backup-file') ?? null };
     if (restore.backupFile && !(backupPath && windowsPathUnder(restore.backupFile, backupPath))) {
         // A restore reads only where the backup stage writes: never a file on any other server or share.
@@ -54825,8 +54939,8 @@ function getSettings(env = process.env) {
             '; name a .bak file the backup stage took (under backup-path, the JAMS_BACKUP_PATH variable), or set ' +
             'backup-path to the folder it was taken to.');
     }
-    const order = read('order') ?? 'vendor';
-    const resumeGate = read('resume-gate') ?? 'after-agents';
+    const order = readOr('order');
+    const resumeGate = readOr('resume-gate');
     if (resumeGate === 'after-primary' && order !== 'resume-after-primary') {
         problems.push(`input 'resume-gate' has the value 'after-primary' but 'order' is '${order}': the vendor's order upgrades the ` +
             'secondary inside the downtime, so jobs resume after the agents. Use resume-gate: after-agents, or ' +
@@ -54846,10 +54960,10 @@ function getSettings(env = process.env) {
     }
     const agents = {
         patterns: read('agents', 'list') ?? [],
-        method: read('agent-method') ?? 'deploy',
-        parallel: read('agents-parallel') ?? 8,
-        timeoutMs: (read('agent-timeout-seconds') ?? 900) * 1000,
-        onFailure: read('on-agent-failure') ?? 'warn',
+        method: readOr('agent-method'),
+        parallel: readOr('agents-parallel'),
+        timeoutMs: readOr('agent-timeout-seconds') * 1000,
+        onFailure: readOr('on-agent-failure'),
         clients: read('clients', 'list') ?? [],
         msiSigner: read('agent-msi-signer') ?? null,
         hostsAllowed: read('agent-hosts-allowed', 'list') ?? null,
@@ -54895,7 +55009,7 @@ function getSettings(env = process.env) {
     const gateProtection = read('gate-protection') ?? null;
     if (problems.length > 0 || stage === undefined || role === undefined)
         throw new InputError(problems);
-    const lab = env['JAMS_UPGRADE_LAB']?.trim() || null;
+    const lab = env[LAB_VARIABLE]?.trim() || null;
     const runRoot = runFolderInput ?? (0,external_node_path_namespaceObject.join)(env['RUNNER_TEMP'] ?? process.cwd(), 'jams-upgrade');
     const serviceCandidates = Object.fromEntries(Object.keys(SERVICE_NAME_CANDIDATES).map((kind) => {
         const override = overrides[kind];
@@ -54907,7 +55021,7 @@ function getSettings(env = process.env) {
         role,
         dryRun,
         runFolder,
-        shell: resolveShell(shellInput ?? 'auto'),
+        shell: resolveShell(shellInput),
         installFolder,
         stateFolder,
         serviceCandidates,
@@ -54915,7 +55029,7 @@ function getSettings(env = process.env) {
         serviceTimeoutMs: serviceTimeout * 1000,
         roleTimeoutMs: roleTimeout * 1000,
         callTimeoutMs: callTimeout * 1000,
-        pollIntervalMs: lab ? 400 : 2000,
+        pollIntervalMs: POLL_INTERVAL_MS,
         targetVersion,
         maintenance,
         database,
@@ -54974,8 +55088,6 @@ function noHost(stage) {
     });
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/node-powershell/dist/index.js
@@ -55321,7 +55433,6 @@ function describeMerge(result) {
 
 
 
-
 /** A primitive that ran and threw inside PowerShell: the host is alive, the operation failed. */
 class PrimitiveError extends Error {
     command;
@@ -55351,14 +55462,16 @@ const SECRET_REPLY_FIELDS = {
 };
 /** Keys whose value is a secret in any argument or reply, whatever the primitive. */
 const SECRET_KEYS = /^(password|pwd|secret|token|connectionString|startPassword)$/i;
-/** The folder lab sessions write their platform-file coverage into (npm run coverage:ps). */
-const COVERAGE_VARIABLE = 'JAMS_UPGRADE_PS_COVERAGE';
 function withoutInputs(env) {
     return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('INPUT_')));
 }
 /** Base64 of UTF-8 JSON: the only form in which a value ever reaches PowerShell text. */
 function encodeArgs(args) {
     return Buffer.from(JSON.stringify(args ?? {}), 'utf8').toString('base64');
+}
+/** PowerShell that sets `$<variable>` to `values`, decoded from base64 JSON. */
+function decoded(variable, values) {
+    return `$${variable} = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(values)}'))); `;
 }
 /**
  * One long-lived PowerShell process running the jams-upgrade module. Each call sends one line that names
@@ -55368,26 +55481,11 @@ class PowerShellSession {
     options;
     shell;
     exited;
-    /** Lab sessions record the platform file's line coverage when JAMS_UPGRADE_PS_COVERAGE names a folder. */
-    coverage = false;
-    /** The lab folder and node this session simulates; useLab changes them before the next call. */
-    lab;
-    retarget = false;
     marker = `JU-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
     /** The shell's absolute path, resolved once per session (never a bare name the working folder could answer). */
     executable;
     constructor(options) {
         this.options = options;
-        this.lab = options.lab;
-    }
-    /** Points a lab session at another lab folder or node, from its next call on (tests keep one session across labs). */
-    useLab(folder, node) {
-        if (!this.lab)
-            throw new Error('useLab: this is not a lab session.');
-        if (this.lab.folder === folder && this.lab.node === node)
-            return;
-        this.lab = { ...this.lab, folder, node };
-        this.retarget = this.shell !== undefined;
     }
     /** Starts the process and imports the module; a missing executable becomes a clear error here. */
     async start() {
@@ -55403,13 +55501,8 @@ class PowerShellSession {
             if (this.shell)
                 return;
         }
-        const lab = this.lab;
-        this.retarget = false;
-        for (const file of [
-            this.options.modulePath,
-            this.options.platformPath,
-            ...(lab ? [lab.fakes, lab.seams] : []),
-        ]) {
+        const hooks = this.options.hooks;
+        for (const file of [this.options.modulePath, this.options.platformPath, ...(hooks?.files ?? [])]) {
             if (!(0,external_node_fs_namespaceObject.existsSync)(file))
                 throw new SessionError(`The PowerShell module file ${file} is missing.`);
         }
@@ -55439,22 +55532,18 @@ class PowerShellSession {
         // A spawn failure rejects this promise; without a handler it would be an unhandled rejection.
         const exitPromise = shell.exitPromise;
         exitPromise.then(() => (this.exited ??= new SessionError(`${this.options.shell} exited.`)), (err) => (this.exited ??= this.died(err)));
-        this.coverage = lab !== undefined && !!process.env[COVERAGE_VARIABLE];
         const setup = {
             module: this.options.modulePath,
             platform: this.options.platformPath,
             options: JSON.stringify(this.options.platformOptions),
-            seams: lab?.seams ?? '',
-            ...(lab ? { fakes: lab.fakes, folder: lab.folder, node: lab.node } : {}),
-            ...(lab ? { coverage: (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(lab.fakes), 'Lab.Coverage.ps1') } : {}),
+            seams: hooks?.seams ?? '',
         };
+        const first = hooks?.start();
         const line = `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
-            `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
-            (lab ? `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` : '') +
-            // Coverage loads an instrumented copy of the platform file (lab/ps/Lab.Coverage.ps1).
-            (this.coverage ? `. $ju.coverage; $ju.platform = Start-LabCoverage -Script $ju.platform; ` : '') +
+            decoded('ju', setup) +
+            (first ? `${decoded('juHook', first.values ?? {})}${first.script}; ` : '') +
             `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking -Force; ` +
-            `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
+            this.ok();
         const reply = await this.send('Import-Module', line);
         if (!reply.ok)
             throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
@@ -55467,15 +55556,11 @@ class PowerShellSession {
         if (!COMMAND_NAME.test(command))
             throw new Error(`Refusing to call '${command}': not a primitive name.`);
         await this.start();
-        if (this.retarget && this.lab) {
-            this.retarget = false;
-            const target = encodeArgs({ folder: this.lab.folder, node: this.lab.node });
-            const line = `$t = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${target}'))); ` +
-                `Set-LabTarget -Folder $t.folder -Node $t.node; ` +
-                `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
-            const reply = await this.send('Set-LabTarget', line);
+        const before = this.options.hooks?.beforeCall();
+        if (before) {
+            const reply = await this.send('the session hook', this.hookLine(before));
             if (!reply.ok)
-                throw new SessionError('The lab session could not be pointed at its new lab.');
+                throw new SessionError(`The session hook failed: ${reply.error?.message}`);
         }
         const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
         this.options.transcript?.(`> ${command} ${this.redacted(args, secrets)}`);
@@ -55509,11 +55594,19 @@ class PowerShellSession {
     async dispose() {
         const shell = this.shell;
         this.shell = undefined;
-        if (shell && this.coverage && !this.exited) {
-            await this.send('Save-LabCoverage', 'Save-LabCoverage -Folder $env:JAMS_UPGRADE_PS_COVERAGE', 10_000, shell).catch(() => undefined);
-        }
+        const last = shell && !this.exited ? this.options.hooks?.exit() : null;
+        if (last)
+            await this.send('the exit hook', this.hookLine(last), 10_000, shell).catch(() => undefined);
         if (shell)
             await shell.dispose().catch(() => undefined);
+    }
+    /** A hook's step as one line: its values as data, its script, then the envelope. */
+    hookLine(step) {
+        return `${decoded('juHook', step.values ?? {})}${step.script}; ${this.ok()}`;
+    }
+    /** The envelope of a line that only has to run. */
+    ok() {
+        return `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
     }
     async send(what, line, timeoutMs = this.options.callTimeoutMs, shell = this.shell) {
         if (!shell)
@@ -55572,26 +55665,14 @@ class PowerShellSession {
 
 
 
-
 /** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
 const GRACE_MS = 60_000;
-/**
- * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle,
- * src/host/ps and lab/ in the repository (tests, bench).
- */
+/** Finds the PowerShell files next to the running code: dist/ps in the bundle, src/host/ps in the repository. */
 function assetPaths() {
-    const here = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    const bundled = { ps: (0,external_node_path_namespaceObject.join)(here, 'ps'), lab: (0,external_node_path_namespaceObject.join)(here, 'lab', 'ps') };
-    const source = { ps: (0,external_node_path_namespaceObject.join)(here, 'ps'), lab: (0,external_node_path_namespaceObject.resolve)(here, '..', '..', 'lab', 'ps') };
-    const base = (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(bundled.lab, 'Lab.Fakes.ps1')) ? bundled : source;
-    return {
-        module: (0,external_node_path_namespaceObject.join)(base.ps, 'JamsUpgrade.psm1'),
-        windows: (0,external_node_path_namespaceObject.join)(base.ps, 'Platform.Windows.ps1'),
-        labFakes: (0,external_node_path_namespaceObject.join)(base.lab, 'Lab.Fakes.ps1'),
-        labSeams: (0,external_node_path_namespaceObject.join)(base.lab, 'Lab.Seams.ps1'),
-    };
+    const ps = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'ps');
+    return { module: (0,external_node_path_namespaceObject.join)(ps, 'JamsUpgrade.psm1'), windows: (0,external_node_path_namespaceObject.join)(ps, 'Platform.Windows.ps1') };
 }
-/** The session a host of these options runs: the module, the platform file and, in the lab, the lab's files. */
+/** The session a host of these options runs: the module, the platform file and, in the lab, the lab's hooks. */
 function sessionOptions(options) {
     const paths = assetPaths();
     return {
@@ -55599,7 +55680,7 @@ function sessionOptions(options) {
         modulePath: paths.module,
         platformPath: paths.windows,
         platformOptions: { installFolder: options.installFolder, stateFolder: options.stateFolder ?? '' },
-        lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
+        hooks: options.hooks,
         callTimeoutMs: options.callTimeoutMs,
         secretEnv: options.secretEnv,
         transcript: options.transcript,
@@ -55885,7 +55966,7 @@ function runInfo(env = process.env) {
 ;// CONCATENATED MODULE: ./src/build-info.ts
 // Generated by scripts/build-info.mjs, the first step of `npm run package`: do not edit. `source` is a
 // digest of src/ (less this file), package.json, package-lock.json and action.yml; a test checks it is fresh.
-const BUILD_INFO = { version: '0.1.0', source: 'a1311396e87c' };
+const BUILD_INFO = { version: '0.1.0', source: '590b3c45c5d2' };
 
 ;// CONCATENATED MODULE: ./src/report/records.ts
 
@@ -59383,7 +59464,7 @@ var dist_bundle_VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
 var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
-var dist_bundle_DEFAULTS = {
+var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
   headers: {
@@ -59717,7 +59798,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 
 // pkg/dist-src/index.js
-var endpoint = withDefaults(null, dist_bundle_DEFAULTS);
+var endpoint = withDefaults(null, DEFAULTS);
 
 
 ;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
@@ -67947,6 +68028,7 @@ const STAGES = {
 
 
 
+
 /** What the stage's PowerShell host is built from: the settings, and the stage's transcript. */
 function hostOptions(settings, transcript) {
     return {
@@ -67954,7 +68036,7 @@ function hostOptions(settings, transcript) {
         installFolder: settings.installFolder,
         stateFolder: settings.stateFolder,
         callTimeoutMs: settings.callTimeoutMs,
-        lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+        hooks: settings.labFolder ? installedLab().session(settings.labFolder, settings.role) : undefined,
         secretEnv: secretEnv(settings),
         transcript,
     };
@@ -67980,10 +68062,17 @@ async function run(makeHost = powerShellHost) {
     let settings;
     try {
         settings = getSettings();
+        if (settings.labFolder) {
+            // The lab comes from the repository beside dist/, never from the bundle; its timing is its profile's.
+            const lab = await loadLab(process.env[LAB_VARIABLE] ?? '');
+            settings = { ...settings, ...lab.profile(settings.labFolder) };
+        }
     }
     catch (err) {
         lib_core/* setOutput */.uH('status', 'failed');
-        lib_core/* setFailed */.C1(err instanceof InputError ? err.message : `Could not read the inputs: ${err.message}`);
+        lib_core/* setFailed */.C1(err instanceof InputError || err instanceof LabRefusedError
+            ? err.message
+            : `Could not read the inputs: ${err.message}`);
         return;
     }
     const stage = STAGES[settings.stage];

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PowerShellHost } from '../src/host/powershell-host.js';
 import { DEFAULT_STATE_FOLDER } from '../src/jams/unverified.js';
+import { labSession } from './lab-hook.mjs';
 
 export interface LabService {
   status: string;
@@ -135,6 +136,12 @@ export interface LabState {
     agentDeployMs: number;
     /** How long an installer started on a remote host (agent MSI, JAMS setup) runs. */
     remoteInstallMs: number;
+    /**
+     * The action's longest pause between two looks while it waits (Settings.pollIntervalMs; 2 s on a real host):
+     * the lab answers in well under a second. Read by lab/lab-hook.mjs; absent in a lab made before it, which then
+     * runs with default-state.json's.
+     */
+    pollIntervalMs?: number;
   };
   accounts: Record<string, { passwordSha256: string }>;
   nodes: { primary: LabNode; secondary: LabNode };
@@ -532,7 +539,7 @@ export async function createLab(
     shell,
     installFolder: 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler',
     callTimeoutMs: 60_000,
-    lab: { folder, node: 'primary' },
+    hooks: labSession(folder, 'primary'),
   });
   try {
     await host.platform();
@@ -631,8 +638,10 @@ export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> =
     services: {},
     agentDeployMs: 200,
     remoteInstallMs: 150,
+    pollIntervalMs: 400,
   },
-  realistic: scaled(REAL_PAIR, 60),
+  // The action's pause stays the lab's: the scaled delays are still seconds, not the real pair's minutes.
+  realistic: { ...scaled(REAL_PAIR, 60), pollIntervalMs: 400 },
 };
 
 export function setTiming(folder: string, timing: Partial<LabState['timing']>): void {

@@ -1,15 +1,8 @@
-// Copies the PowerShell module and the lab next to the ncc bundle: the action runs dist/, not src/.
+// Copies the PowerShell module next to the ncc bundle: the action runs dist/, not src/. dist/ holds only what runs on a
+// host; the lab stays in the repository (lab/, beside dist/ in a clone), where JAMS_UPGRADE_LAB loads it from.
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
-for (const [from, to] of [
-  ['src/host/ps', 'dist/ps'],
-  ['lab', 'dist/lab'],
-]) {
-  rmSync(to, { recursive: true, force: true });
-  mkdirSync(to, { recursive: true });
-  // The vendor's surface (lab/jams-surface) is test data, not something a host runs.
-  cpSync(from, to, {
-    recursive: true,
-    filter: (src) => !/\.(ts|md)$/.test(src) && !/jams-surface/.test(src),
-  });
-}
+rmSync('dist/lab', { recursive: true, force: true });
+rmSync('dist/ps', { recursive: true, force: true });
+mkdirSync('dist/ps', { recursive: true });
+cpSync('src/host/ps', 'dist/ps', { recursive: true, filter: (src) => !/\.(ts|md)$/.test(src) });

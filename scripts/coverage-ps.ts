@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { COVERAGE_VARIABLE } from '../src/host/powershell-session.js';
+import { COVERAGE_VARIABLE } from '../lab/lab-hook.mjs';
 
 const PLATFORM = 'src/host/ps/Platform.Windows.ps1';
 const { values: args } = parseArgs({ options: { report: { type: 'string' } } });

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { AgentSettings, Settings, UpgradeSettings } from './settings.js';
 import type { ShellKind } from './host/powershell-session.js';
+import { LAB_VARIABLE } from './host/session-hooks.js';
 import {
   hasControlCharacter,
   hostName,
@@ -22,12 +23,10 @@ import { installerArgumentProblem, isInstallerPath } from './jams/installer.js';
 import type { ServiceKind } from './jams/services.js';
 import {
   DEFAULT_CONFIG_PATTERNS,
-  DEFAULT_INSTALL_FOLDER,
-  DEFAULT_MAINTENANCE_RESOURCE,
   DEFAULT_INSTALLER_ARGUMENTS,
-  DEFAULT_STATE_FOLDER,
   SERVICE_NAME_CANDIDATES,
 } from './jams/unverified.js';
+import { ACTION_DEFAULTS } from './action-defaults.js';
 import { GATE_PROTECTIONS } from './gate-protection.js';
 import { STAGE_NAMES } from './stages/names.js';
 import { RESUME_GATES, UPGRADE_ORDERS } from './jams/upgrade-order.js';
@@ -43,6 +42,9 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** The longest pause between two looks at a real host; the lab sets its own (its timing profile). */
+export const POLL_INTERVAL_MS = 2000;
 
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
@@ -258,38 +260,19 @@ const SECRET_INPUTS = { scheduler: 'scheduler-password', server: 'server-passwor
 
 type InputName = keyof typeof INPUTS;
 
-const DEFAULTS: Partial<Record<InputName, string>> = {
-  role: 'primary',
-  'dry-run': 'false',
-  shell: 'auto',
-  'service-timeout-seconds': '180',
-  'role-timeout-seconds': '600',
-  'call-timeout-seconds': '300',
-  'maintenance-resource': DEFAULT_MAINTENANCE_RESOURCE,
-  'jams-server': 'localhost',
-  'drain-timeout-seconds': '3600',
-  'on-drain-timeout': 'fail',
-  'create-maintenance-resource': 'false',
-  'sql-auth': 'windows',
-  'backup-timeout-seconds': '3600',
-  'snapshot-timeout-seconds': '900',
-  'min-free-gb': '10',
-  'require-backup': 'true',
-  'install-timeout-seconds': '3600',
-  'staging-timeout-seconds': '1800',
-  'allow-reinstall': 'false',
-  'allow-downgrade': 'false',
-  'config-mode': 'merge',
-  pipeline: 'upgrade',
-  order: 'vendor',
-  'resume-gate': 'after-agents',
-  'uninstall-first': 'false',
-  'agent-method': 'deploy',
-  'agents-parallel': '8',
-  'agent-timeout-seconds': '900',
-  'on-agent-failure': 'warn',
-  'allow-unprotected-gates': 'false',
-};
+/** The inputs action.yml gives a non-empty default: read, they always have a value. */
+type DefaultedInput = {
+  [N in InputName]: N extends keyof typeof ACTION_DEFAULTS
+    ? (typeof ACTION_DEFAULTS)[N] extends ''
+      ? never
+      : N
+    : never;
+}[InputName];
+
+/** An input's default from action.yml (src/action-defaults.ts); empty means none. */
+function defaultOf(name: InputName): string | undefined {
+  return (ACTION_DEFAULTS as Readonly<Record<string, string>>)[name] || undefined;
+}
 
 /** A value as a refusal quotes it: control characters made visible (JSON), a very long value shortened. */
 function describe(value: unknown): string {
@@ -313,7 +296,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const lines = mode === 'value' ? [] : core.getMultilineInput(name);
     const value =
       mode === 'value'
-        ? core.getInput(name).trim() || DEFAULTS[name]
+        ? core.getInput(name).trim() || defaultOf(name)
         : lines
             .flatMap((l) => l.split(mode === 'list' ? ',' : /\s+/))
             .map((s) => s.trim())
@@ -338,6 +321,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems.push(`input '${name}' has the value ${describe(core.getInput(name).trim())}: ${which}${fix}.`);
     return undefined;
   };
+  /** An input with a default; a refused value reads as it only so the rest are still read (the run fails). */
+  const readOr = <N extends DefaultedInput>(name: N): z.infer<(typeof INPUTS)[N]['schema']> =>
+    read(name) ?? (INPUTS[name].schema.parse(defaultOf(name)) as z.infer<(typeof INPUTS)[N]['schema']>);
   const passwords: Settings['passwords'] = {};
   for (const [kind, name] of Object.entries(SECRET_INPUTS) as [keyof typeof SECRET_INPUTS, string][]) {
     const secret = readSecret(name);
@@ -350,34 +336,34 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const role = read('role');
   const dryRun = read('dry-run') === 'true';
-  const shellInput = read('shell');
+  const shellInput = readOr('shell');
   const overrides: Record<ServiceKind, string | undefined> = {
     scheduler: read('scheduler-service'),
     server: read('server-service'),
     executor: read('executor-service'),
   };
   const configPatterns = read('config-files', 'list') ?? [...DEFAULT_CONFIG_PATTERNS];
-  const serviceTimeout = read('service-timeout-seconds') ?? 180;
-  const roleTimeout = read('role-timeout-seconds') ?? 600;
-  const callTimeout = read('call-timeout-seconds') ?? 300;
+  const serviceTimeout = readOr('service-timeout-seconds');
+  const roleTimeout = readOr('role-timeout-seconds');
+  const callTimeout = readOr('call-timeout-seconds');
   const targetVersion = read('target-version') ?? null;
-  const installFolder = read('install-folder') ?? DEFAULT_INSTALL_FOLDER;
-  const stateFolder = read('state-folder') ?? DEFAULT_STATE_FOLDER;
+  const installFolder = readOr('install-folder');
+  const stateFolder = readOr('state-folder');
   const runFolderInput = read('run-folder');
   const maintenance = {
-    resource: read('maintenance-resource') ?? DEFAULT_MAINTENANCE_RESOURCE,
-    jamsServer: read('jams-server') ?? 'localhost',
-    drainTimeoutMs: (read('drain-timeout-seconds') ?? 3600) * 1000,
-    onDrainTimeout: read('on-drain-timeout') ?? 'fail',
+    resource: readOr('maintenance-resource'),
+    jamsServer: readOr('jams-server'),
+    drainTimeoutMs: readOr('drain-timeout-seconds') * 1000,
+    onDrainTimeout: readOr('on-drain-timeout'),
     create: read('create-maintenance-resource') === 'true',
   };
   const database = {
     server: read('sql-server') ?? null,
     name: read('sql-database') ?? null,
-    auth: read('sql-auth') ?? 'windows',
+    auth: readOr('sql-auth'),
     user: read('sql-user') ?? null,
     password: readSecret('sql-password'),
-    timeoutSeconds: read('backup-timeout-seconds') ?? 3600,
+    timeoutSeconds: readOr('backup-timeout-seconds'),
   };
   if (database.auth === 'sql' && (!database.user || !database.password)) {
     problems.push(
@@ -388,24 +374,24 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const backupPath = read('backup-path') ?? null;
   const snapshot = {
     script: read('snapshot-script') ?? null,
-    timeoutSeconds: read('snapshot-timeout-seconds') ?? 900,
+    timeoutSeconds: readOr('snapshot-timeout-seconds'),
   };
-  const minFreeGb = read('min-free-gb') ?? 10;
+  const minFreeGb = readOr('min-free-gb');
   const requireBackup = read('require-backup') !== 'false';
   const upgrade: UpgradeSettings = {
     installerPath: read('installer-path') ?? null,
     installerSha256: read('installer-sha256') ?? null,
     installerArguments: read('installer-arguments', 'words') ?? [...DEFAULT_INSTALLER_ARGUMENTS],
-    installTimeoutMs: (read('install-timeout-seconds') ?? 3600) * 1000,
+    installTimeoutMs: readOr('install-timeout-seconds') * 1000,
     allowReinstall: read('allow-reinstall') === 'true',
     // The reinstall is the rollback's way back to an older version: the downgrade is its purpose.
     allowDowngrade: read('allow-downgrade') === 'true' || stage === 'reinstall',
     primaryUpgradedVersion: read('primary-upgraded-version') ?? null,
     uninstallFirst: read('uninstall-first') === 'true',
   };
-  const stagingTimeoutSeconds = read('staging-timeout-seconds') ?? 1800;
-  const configMode = read('config-mode') ?? 'merge';
-  const pipeline = read('pipeline') ?? 'upgrade';
+  const stagingTimeoutSeconds = readOr('staging-timeout-seconds');
+  const configMode = readOr('config-mode');
+  const pipeline = readOr('pipeline');
   const restore = { backupFile: read('restore-backup-file') ?? null };
   if (restore.backupFile && !(backupPath && windowsPathUnder(restore.backupFile, backupPath))) {
     // A restore reads only where the backup stage writes: never a file on any other server or share.
@@ -418,8 +404,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         'backup-path to the folder it was taken to.',
     );
   }
-  const order = read('order') ?? 'vendor';
-  const resumeGate = read('resume-gate') ?? 'after-agents';
+  const order = readOr('order');
+  const resumeGate = readOr('resume-gate');
   if (resumeGate === 'after-primary' && order !== 'resume-after-primary') {
     problems.push(
       `input 'resume-gate' has the value 'after-primary' but 'order' is '${order}': the vendor's order upgrades the ` +
@@ -443,10 +429,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const agents: AgentSettings = {
     patterns: read('agents', 'list') ?? [],
-    method: read('agent-method') ?? 'deploy',
-    parallel: read('agents-parallel') ?? 8,
-    timeoutMs: (read('agent-timeout-seconds') ?? 900) * 1000,
-    onFailure: read('on-agent-failure') ?? 'warn',
+    method: readOr('agent-method'),
+    parallel: readOr('agents-parallel'),
+    timeoutMs: readOr('agent-timeout-seconds') * 1000,
+    onFailure: readOr('on-agent-failure'),
     clients: read('clients', 'list') ?? [],
     msiSigner: read('agent-msi-signer') ?? null,
     hostsAllowed: read('agent-hosts-allowed', 'list') ?? null,
@@ -501,7 +487,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
-  const lab = env['JAMS_UPGRADE_LAB']?.trim() || null;
+  const lab = env[LAB_VARIABLE]?.trim() || null;
   const runRoot = runFolderInput ?? join(env['RUNNER_TEMP'] ?? process.cwd(), 'jams-upgrade');
   const serviceCandidates = Object.fromEntries(
     (Object.keys(SERVICE_NAME_CANDIDATES) as ServiceKind[]).map((kind) => {
@@ -516,7 +502,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     role,
     dryRun,
     runFolder,
-    shell: resolveShell(shellInput ?? 'auto'),
+    shell: resolveShell(shellInput),
     installFolder,
     stateFolder,
     serviceCandidates,
@@ -524,7 +510,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     serviceTimeoutMs: serviceTimeout * 1000,
     roleTimeoutMs: roleTimeout * 1000,
     callTimeoutMs: callTimeout * 1000,
-    pollIntervalMs: lab ? 400 : 2000,
+    pollIntervalMs: POLL_INTERVAL_MS,
     targetVersion,
     maintenance,
     database,

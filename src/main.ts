@@ -6,6 +6,7 @@ import type { Settings } from './settings.js';
 import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
 import { noHost } from './host/no-host.js';
 import { PowerShellHost, type PowerShellHostOptions } from './host/powershell-host.js';
+import { installedLab, LAB_VARIABLE, LabRefusedError, loadLab } from './host/session-hooks.js';
 import type { WindowRecord } from './jams/maintenance.js';
 import { PASSWORD_VARIABLES } from './jams/accounts.js';
 import { readRoles } from './jams/roles.js';
@@ -28,7 +29,7 @@ export function hostOptions(settings: Settings, transcript: (line: string) => vo
     installFolder: settings.installFolder,
     stateFolder: settings.stateFolder,
     callTimeoutMs: settings.callTimeoutMs,
-    lab: settings.labFolder ? { folder: settings.labFolder, node: settings.role } : undefined,
+    hooks: settings.labFolder ? installedLab().session(settings.labFolder, settings.role) : undefined,
     secretEnv: secretEnv(settings),
     transcript,
   };
@@ -56,10 +57,17 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
   let settings: Settings;
   try {
     settings = getSettings();
+    if (settings.labFolder) {
+      // The lab comes from the repository beside dist/, never from the bundle; its timing is its profile's.
+      const lab = await loadLab(process.env[LAB_VARIABLE] ?? '');
+      settings = { ...settings, ...lab.profile(settings.labFolder) };
+    }
   } catch (err) {
     core.setOutput('status', 'failed');
     core.setFailed(
-      err instanceof InputError ? err.message : `Could not read the inputs: ${(err as Error).message}`,
+      err instanceof InputError || err instanceof LabRefusedError
+        ? err.message
+        : `Could not read the inputs: ${(err as Error).message}`,
     );
     return;
   }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOutputs } from '../../lab/runner.js';
 import { TIMING_PROFILES, cloneLab, createLab, setTiming } from '../../lab/control.js';
+import { labSession, type LabSessionHooks } from '../../lab/lab-hook.mjs';
 import { PowerShellHost, sessionOptions } from '../../src/host/powershell-host.js';
 import { PowerShellSession } from '../../src/host/powershell-session.js';
 import { hostOptions, powerShellHost, run, type HostFactory } from '../../src/main.js';
@@ -89,7 +90,11 @@ export async function freshLab(
  */
 const sessions = new Map<
   string,
-  { session: PowerShellSession; transcript: { write: (line: string) => void } }
+  {
+    session: PowerShellSession;
+    hooks: LabSessionHooks | undefined;
+    transcript: { write: (line: string) => void };
+  }
 >();
 
 const keptSession: HostFactory = (settings, transcript) => {
@@ -104,14 +109,16 @@ const keptSession: HostFactory = (settings, transcript) => {
   let kept = sessions.get(key);
   if (!kept) {
     const sink = { write: transcript };
+    const hooks = settings.labFolder ? labSession(settings.labFolder, settings.role) : undefined;
     kept = {
-      session: new PowerShellSession(sessionOptions({ ...options, transcript: (l) => sink.write(l) })),
+      session: new PowerShellSession(sessionOptions({ ...options, hooks, transcript: (l) => sink.write(l) })),
+      hooks,
       transcript: sink,
     };
     sessions.set(key, kept);
   }
   kept.transcript.write = transcript;
-  if (options.lab) kept.session.useLab(options.lab.folder, options.lab.node);
+  if (settings.labFolder) kept.hooks?.useLab(settings.labFolder, settings.role);
   const host = new PowerShellHost(options, kept.session);
   return new Proxy(host, {
     get: (target, name, receiver) =>

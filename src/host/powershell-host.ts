@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   AgentProgress,
@@ -30,6 +29,7 @@ import type {
   UninstallEntry,
 } from './host.js';
 import { PowerShellSession, type SessionOptions, type ShellKind } from './powershell-session.js';
+import type { SessionHooks } from './session-hooks.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { FailoverStatus } from '../jams/roles.js';
 import type { VersionSources } from '../jams/version.js';
@@ -47,31 +47,20 @@ export interface PowerShellHostOptions {
   /** The state folder (state-folder): the module keeps it writable by administrators alone. */
   stateFolder?: string;
   callTimeoutMs: number;
-  /** The lab folder when JAMS_UPGRADE_LAB is set; never set on a real host. */
-  lab?: { folder: string; node: 'primary' | 'secondary' };
+  /** The lab's additions to the session when JAMS_UPGRADE_LAB is set; never set on a real host. */
+  hooks?: SessionHooks;
   /** Secrets for the PowerShell process's environment; primitives receive only the variable names. */
   secretEnv?: Record<string, string>;
   transcript?: (line: string) => void;
 }
 
-/**
- * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle,
- * src/host/ps and lab/ in the repository (tests, bench).
- */
-export function assetPaths(): { module: string; windows: string; labFakes: string; labSeams: string } {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = { ps: join(here, 'ps'), lab: join(here, 'lab', 'ps') };
-  const source = { ps: join(here, 'ps'), lab: resolve(here, '..', '..', 'lab', 'ps') };
-  const base = existsSync(join(bundled.lab, 'Lab.Fakes.ps1')) ? bundled : source;
-  return {
-    module: join(base.ps, 'JamsUpgrade.psm1'),
-    windows: join(base.ps, 'Platform.Windows.ps1'),
-    labFakes: join(base.lab, 'Lab.Fakes.ps1'),
-    labSeams: join(base.lab, 'Lab.Seams.ps1'),
-  };
+/** Finds the PowerShell files next to the running code: dist/ps in the bundle, src/host/ps in the repository. */
+export function assetPaths(): { module: string; windows: string } {
+  const ps = join(dirname(fileURLToPath(import.meta.url)), 'ps');
+  return { module: join(ps, 'JamsUpgrade.psm1'), windows: join(ps, 'Platform.Windows.ps1') };
 }
 
-/** The session a host of these options runs: the module, the platform file and, in the lab, the lab's files. */
+/** The session a host of these options runs: the module, the platform file and, in the lab, the lab's hooks. */
 export function sessionOptions(options: PowerShellHostOptions): SessionOptions {
   const paths = assetPaths();
   return {
@@ -79,7 +68,7 @@ export function sessionOptions(options: PowerShellHostOptions): SessionOptions {
     modulePath: paths.module,
     platformPath: paths.windows,
     platformOptions: { installFolder: options.installFolder, stateFolder: options.stateFolder ?? '' },
-    lab: options.lab && { fakes: paths.labFakes, seams: paths.labSeams, ...options.lab },
+    hooks: options.hooks,
     callTimeoutMs: options.callTimeoutMs,
     secretEnv: options.secretEnv,
     transcript: options.transcript,

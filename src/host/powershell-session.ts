@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { PowerShell } from 'node-powershell';
 import { resolveShellExecutable } from './shell-path.js';
+import type { HookStep, SessionHooks } from './session-hooks.js';
 import { redactConnectionPasswords, SECRET_MARKER } from '../jams/config-merge.js';
 
 /** Which PowerShell runs the module: Windows PowerShell 5.1 (`powershell`) or PowerShell 7 (`pwsh`). */
@@ -14,11 +14,8 @@ export interface SessionOptions {
   modulePath: string;
   platformPath: string;
   platformOptions: Record<string, unknown>;
-  /**
-   * The lab (only with JAMS_UPGRADE_LAB set): its fakes of the Windows cmdlets are loaded first, at the global scope,
-   * and its seams file replaces the platform file's Seam* functions.
-   */
-  lab?: { fakes: string; seams: string; folder: string; node: 'primary' | 'secondary' };
+  /** Additions the lab makes (only with JAMS_UPGRADE_LAB set); none on a real host. */
+  hooks?: SessionHooks;
   /** Upper bound for one primitive call; a call past it kills the session. */
   callTimeoutMs: number;
   /**
@@ -63,9 +60,6 @@ export const SECRET_REPLY_FIELDS: Readonly<Record<string, readonly string[]>> = 
 /** Keys whose value is a secret in any argument or reply, whatever the primitive. */
 const SECRET_KEYS = /^(password|pwd|secret|token|connectionString|startPassword)$/i;
 
-/** The folder lab sessions write their platform-file coverage into (npm run coverage:ps). */
-export const COVERAGE_VARIABLE = 'JAMS_UPGRADE_PS_COVERAGE';
-
 interface Envelope {
   ok: boolean;
   data?: unknown;
@@ -81,6 +75,11 @@ export function encodeArgs(args: unknown): string {
   return Buffer.from(JSON.stringify(args ?? {}), 'utf8').toString('base64');
 }
 
+/** PowerShell that sets `$<variable>` to `values`, decoded from base64 JSON. */
+function decoded(variable: string, values: unknown): string {
+  return `$${variable} = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(values)}'))); `;
+}
+
 /**
  * One long-lived PowerShell process running the jams-upgrade module. Each call sends one line that names
  * a primitive and carries its arguments as base64 JSON, and reads back one JSON envelope between markers.
@@ -88,26 +87,11 @@ export function encodeArgs(args: unknown): string {
 export class PowerShellSession {
   private shell: PowerShell | undefined;
   private exited: Error | undefined;
-  /** Lab sessions record the platform file's line coverage when JAMS_UPGRADE_PS_COVERAGE names a folder. */
-  private coverage = false;
-  /** The lab folder and node this session simulates; useLab changes them before the next call. */
-  private lab: SessionOptions['lab'];
-  private retarget = false;
   private readonly marker = `JU-${randomBytes(8).toString('hex')}`;
   /** The shell's absolute path, resolved once per session (never a bare name the working folder could answer). */
   private executable: string | undefined;
 
-  constructor(private readonly options: SessionOptions) {
-    this.lab = options.lab;
-  }
-
-  /** Points a lab session at another lab folder or node, from its next call on (tests keep one session across labs). */
-  useLab(folder: string, node: 'primary' | 'secondary'): void {
-    if (!this.lab) throw new Error('useLab: this is not a lab session.');
-    if (this.lab.folder === folder && this.lab.node === node) return;
-    this.lab = { ...this.lab, folder, node };
-    this.retarget = this.shell !== undefined;
-  }
+  constructor(private readonly options: SessionOptions) {}
 
   /** Starts the process and imports the module; a missing executable becomes a clear error here. */
   async start(): Promise<void> {
@@ -120,13 +104,8 @@ export class PowerShellSession {
       }
       if (this.shell) return;
     }
-    const lab = this.lab;
-    this.retarget = false;
-    for (const file of [
-      this.options.modulePath,
-      this.options.platformPath,
-      ...(lab ? [lab.fakes, lab.seams] : []),
-    ]) {
+    const hooks = this.options.hooks;
+    for (const file of [this.options.modulePath, this.options.platformPath, ...(hooks?.files ?? [])]) {
       if (!existsSync(file)) throw new SessionError(`The PowerShell module file ${file} is missing.`);
     }
     this.exited = undefined;
@@ -156,23 +135,19 @@ export class PowerShellSession {
       () => (this.exited ??= new SessionError(`${this.options.shell} exited.`)),
       (err: Error) => (this.exited ??= this.died(err)),
     );
-    this.coverage = lab !== undefined && !!process.env[COVERAGE_VARIABLE];
     const setup = {
       module: this.options.modulePath,
       platform: this.options.platformPath,
       options: JSON.stringify(this.options.platformOptions),
-      seams: lab?.seams ?? '',
-      ...(lab ? { fakes: lab.fakes, folder: lab.folder, node: lab.node } : {}),
-      ...(lab ? { coverage: join(dirname(lab.fakes), 'Lab.Coverage.ps1') } : {}),
+      seams: hooks?.seams ?? '',
     };
+    const first = hooks?.start();
     const line =
       `[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ErrorActionPreference = 'Stop'; ` +
-      `$ju = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeArgs(setup)}'))); ` +
-      (lab ? `. $ju.fakes -Folder $ju.folder -Node $ju.node; ` : '') +
-      // Coverage loads an instrumented copy of the platform file (lab/ps/Lab.Coverage.ps1).
-      (this.coverage ? `. $ju.coverage; $ju.platform = Start-LabCoverage -Script $ju.platform; ` : '') +
+      decoded('ju', setup) +
+      (first ? `${decoded('juHook', first.values ?? {})}${first.script}; ` : '') +
       `Import-Module -Name $ju.module -ArgumentList $ju.platform, $ju.options, $ju.seams -DisableNameChecking -Force; ` +
-      `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
+      this.ok();
     const reply = await this.send('Import-Module', line);
     if (!reply.ok) throw new SessionError(`The jams-upgrade module did not load: ${reply.error?.message}`);
   }
@@ -189,15 +164,10 @@ export class PowerShellSession {
   ): Promise<T> {
     if (!COMMAND_NAME.test(command)) throw new Error(`Refusing to call '${command}': not a primitive name.`);
     await this.start();
-    if (this.retarget && this.lab) {
-      this.retarget = false;
-      const target = encodeArgs({ folder: this.lab.folder, node: this.lab.node });
-      const line =
-        `$t = ConvertFrom-Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${target}'))); ` +
-        `Set-LabTarget -Folder $t.folder -Node $t.node; ` +
-        `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
-      const reply = await this.send('Set-LabTarget', line);
-      if (!reply.ok) throw new SessionError('The lab session could not be pointed at its new lab.');
+    const before = this.options.hooks?.beforeCall();
+    if (before) {
+      const reply = await this.send('the session hook', this.hookLine(before));
+      if (!reply.ok) throw new SessionError(`The session hook failed: ${reply.error?.message}`);
     }
     const line = `Invoke-JuCall -Command '${command}' -ArgsBase64 '${encodeArgs(args)}' -Marker '${this.marker}'`;
     this.options.transcript?.(`> ${command} ${this.redacted(args, secrets)}`);
@@ -235,15 +205,19 @@ export class PowerShellSession {
   async dispose(): Promise<void> {
     const shell = this.shell;
     this.shell = undefined;
-    if (shell && this.coverage && !this.exited) {
-      await this.send(
-        'Save-LabCoverage',
-        'Save-LabCoverage -Folder $env:JAMS_UPGRADE_PS_COVERAGE',
-        10_000,
-        shell,
-      ).catch(() => undefined);
-    }
+    const last = shell && !this.exited ? this.options.hooks?.exit() : null;
+    if (last) await this.send('the exit hook', this.hookLine(last), 10_000, shell).catch(() => undefined);
     if (shell) await shell.dispose().catch(() => undefined);
+  }
+
+  /** A hook's step as one line: its values as data, its script, then the envelope. */
+  private hookLine(step: HookStep): string {
+    return `${decoded('juHook', step.values ?? {})}${step.script}; ${this.ok()}`;
+  }
+
+  /** The envelope of a line that only has to run. */
+  private ok(): string {
+    return `[Console]::Out.WriteLine('${this.marker}'); [Console]::Out.WriteLine('{"ok":true}'); [Console]::Out.WriteLine('${this.marker}')`;
   }
 
   private async send(

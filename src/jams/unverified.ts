@@ -5,6 +5,7 @@
  * check on one; docs/unverified.md is the checklist, and src/host/ps/Platform.Windows.ps1 holds the
  * matching PowerShell-side calls. Names here can be overridden by action inputs.
  */
+import { ACTION_DEFAULTS } from '../action-defaults.js';
 import type { ServiceKind } from './services.js';
 
 /**
@@ -17,11 +18,14 @@ export const SERVICE_NAME_CANDIDATES: Readonly<Record<ServiceKind, readonly stri
   scheduler: ['JAMSScheduler'],
 };
 
-/** CHECK: the install folder of the Scheduler component (the procedure names it; the drive may differ). */
-export const DEFAULT_INSTALL_FOLDER = 'C:\\Program Files\\MVPSI\\JAMS\\Scheduler';
+/**
+ * CHECK: the install folder of the Scheduler component (the procedure names it; the drive may differ). The value is
+ * the install-folder input's default in action.yml, like the two below.
+ */
+export const DEFAULT_INSTALL_FOLDER = ACTION_DEFAULTS['install-folder'];
 
 /** Where jams-upgrade keeps durable host-side records (Log On As accounts). Not JAMS's; ours. */
-export const DEFAULT_STATE_FOLDER = 'C:\\ProgramData\\jams-upgrade';
+export const DEFAULT_STATE_FOLDER = ACTION_DEFAULTS['state-folder'];
 
 /**
  * The files in the Scheduler folder that carry customisations worth saving.
@@ -52,7 +56,7 @@ export const BUILTIN_ACCOUNTS = ['localsystem', 'nt authority\\system', '.\\loca
  * the `maintenance-resource` input.
  * CHECK: `Get-ChildItem JAMS::localhost\Resources` on the primary lists the name in use.
  */
-export const DEFAULT_MAINTENANCE_RESOURCE = 'Maintenance_Window';
+export const DEFAULT_MAINTENANCE_RESOURCE = ACTION_DEFAULTS['maintenance-resource'];
 
 /** The KB's Quantity Available for a new maintenance resource, used only by create-maintenance-resource. */
 export const NEW_MAINTENANCE_QUANTITY = 999999;
