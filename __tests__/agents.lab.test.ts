@@ -10,8 +10,8 @@ import {
   upgradedPair,
   writeLabInstaller,
 } from '../lab/control.js';
-import type { AgentRow, AgentsData } from '../src/report/agents.js';
 import { describeOnPosix, freshLab, runStage, type StageResult } from './helpers/run-stage.js';
+import type { AgentRow, AgentsData } from '../src/stage-data.js';
 
 // The agents stage against the lab's agents and workstations: real pwsh, the platform file, the lab's JAMS module, its
 // deploy jobs and its remote hosts.

@@ -10,10 +10,12 @@ import {
   type DeployProgress,
 } from '../src/jams/agents.js';
 import { problemsWith, settingsWith } from './helpers/inputs.js';
-import { agentNextSteps, agentsMarkdown, countRows, type AgentRow } from '../src/report/agents.js';
-import { agentHostsOutput, hostAllowed, reachedHosts } from '../src/tasks/agent-hosts.js';
+import { agentNextSteps, agentsMarkdown, countRows } from '../src/report/agents.js';
+import { hostAllowed, reachedHosts } from '../src/tasks/agent-hosts.js';
+import { agentHostsOutput } from '../src/stage-data.js';
 import { runPool, type Flight, type PoolWork } from '../src/tasks/bounded-pool.js';
 import { agentsData } from './helpers/records.js';
+import type { AgentRow } from '../src/stage-data.js';
 
 // The agents stage's JAMS knowledge, its pool and its inputs, without PowerShell.
 

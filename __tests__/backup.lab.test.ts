@@ -39,7 +39,7 @@ describe('backup on the primary', () => {
     expect(r.exitCode).toBe(0);
     const file = shareFile(`JAMS_${key}.bak`);
     const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex').toUpperCase();
-    const db = (r.record.data['backup'] as { database: Record<string, unknown> }).database;
+    const db = r.record.data.backup?.database;
     expect(db).toMatchObject({
       server: 'SQL01',
       database: 'JAMS',
@@ -58,7 +58,7 @@ describe('backup on the primary', () => {
       },
       backupSetSql: BACKUP_SET_SQL,
     });
-    expect(db['backupMs']).toEqual(expect.any(Number));
+    expect(db?.backupMs).toEqual(expect.any(Number));
     expect(r.record.data['database']).toMatchObject({
       source: expect.stringMatching(/common\.config \(connection string JAMSDatabase\)/),
     });
@@ -200,7 +200,7 @@ describe('the snapshot hook', () => {
     expect(readFileSync(labPath(lab, 'secondary', 'C:\\Hooks\\snapshots.log'), 'utf8').trim()).toBe(
       `snapshot of JAMS-SEC (secondary) for run ${runId}; secret variables seen: 0`,
     );
-    const snapshot = (r.record.data['backup'] as { snapshot: Record<string, unknown> }).snapshot;
+    const snapshot = r.record.data.backup?.snapshot;
     expect(snapshot).toMatchObject({
       ok: true,
       timedOut: false,

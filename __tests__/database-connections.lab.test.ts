@@ -2,7 +2,7 @@ import { beforeEach, expect, test } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { editLab, labPath, readLab } from '../lab/control.js';
-import type { DatabaseConnections } from '../src/host/host.js';
+import type { StageRecord } from '../src/report/record.js';
 import { DEFAULT_INSTALL_FOLDER } from '../src/jams/unverified.js';
 import { freshLab, runStage } from './helpers/run-stage.js';
 
@@ -38,8 +38,7 @@ const preflight = (extra: Record<string, string> = {}) =>
   runStage(lab, runs, { stage: 'preflight', role: 'primary', ...extra });
 const backup = (extra: Record<string, string> = {}) =>
   runStage(lab, runs, { stage: 'backup', role: 'primary', 'backup-path': SHARE, ...extra });
-const connections = (r: { record: { data: Record<string, unknown> } }) =>
-  (r.record.data['databaseConnections'] as DatabaseConnections).connections;
+const connections = (r: { record: StageRecord }) => r.record.data.databaseConnections?.connections;
 
 /**
  * What the stage wrote of common.config's connections: its record, log and summary, and the transcript's lines of the

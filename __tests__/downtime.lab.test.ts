@@ -9,8 +9,9 @@ import {
   writeLabInstaller,
   type LabInstaller,
 } from '../lab/control.js';
-import type { StagingData, StagingRecord } from '../src/tasks/installer-staging.js';
+import type { StagingRecord } from '../src/tasks/installer-staging.js';
 import { describeOnPosix, freshLab, runStage } from './helpers/run-stage.js';
+import type { StagingData } from '../src/stage-data.js';
 
 // The installer staged on the host before the downtime (preflight), run from there (upgrade), cleared by verify.
 let lab: string;

@@ -10,12 +10,12 @@ import { StageContext, StageError } from '../src/stage-context.js';
 import {
   gatesStage,
   type EnvironmentAnswer,
-  type GatesData,
   type GetEnvironment,
   type RepoRef,
 } from '../src/stages/gates.js';
 import { settingsWith } from './helpers/inputs.js';
 import { runStage, tempDir } from './helpers/run-stage.js';
+import type { GatesData } from '../src/stage-data.js';
 
 // The gates stage: before anything else, the environment whose required reviewers approve the gates must have one.
 // GitHub is a fake request function here: no network.

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { editLab, injectFault, labPath, readLab } from '../lab/control.js';
-import type { Verdict } from '../src/jams/contract.js';
+import type { StageRecord } from '../src/report/record.js';
 import type { RoleView } from '../src/jams/roles.js';
 import { describeOnPosix, freshLab, killGroup, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
@@ -13,9 +13,8 @@ let runs: string;
 const ACCOUNTS = 'C:\\ProgramData\\jams-upgrade\\logon-accounts.json';
 const preflight = (role = 'primary', extra: Record<string, string> = {}) =>
   runStage(lab, runs, { stage: 'preflight', role, ...extra });
-const verdicts = (r: { record: { data: Record<string, unknown> } }) => r.record.data['contract'] as Verdict[];
-const verdict = (r: { record: { data: Record<string, unknown> } }, id: string) =>
-  verdicts(r).find((v) => v.id === id);
+const verdicts = (r: { record: StageRecord }) => r.record.data.contract ?? [];
+const verdict = (r: { record: StageRecord }, id: string) => verdicts(r).find((v) => v.id === id);
 /** The stage log's lines, in the order the stage wrote them. */
 const stageLog = (role = 'primary') =>
   readFileSync(join(runs, `preflight-${role}`, 'stage.log'), 'utf8').split('\n');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { STEPS, type GateStep } from '../src/pipeline.js';
 import { gateApprovals } from '../src/report/approvals.js';
 import { buildAudit, type AuditInput } from '../src/report/audit.js';
-import { formatSeconds, renderAudit } from '../src/report/audit-markdown.js';
+import { renderAudit } from '../src/report/audit-markdown.js';
+import { formatSeconds } from '../src/report/markdown.js';
 import { measureDowntime, measureMaintenanceWindow } from '../src/report/downtime.js';
 import { readRunFacts, type ActionsApi, type RunFacts } from '../src/report/github-run.js';
 import { describeRecordsRead, readRecords, recordsRead } from '../src/report/records.js';
@@ -553,7 +554,12 @@ describe('the gate check in the report', () => {
         ? {
             ...r,
             data: {
-              gates: { ...gatesData(), verdict: 'unprotected', reviewers: [], preventSelfReview: false },
+              gates: {
+                ...gatesData(),
+                verdict: 'unprotected' as const,
+                reviewers: [],
+                preventSelfReview: false,
+              },
             },
           }
         : r,

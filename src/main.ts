@@ -7,18 +7,12 @@ import { SQL_PASSWORD_VARIABLE, type Host } from './host/host.js';
 import { noHost } from './host/no-host.js';
 import { PowerShellHost, type PowerShellHostOptions } from './host/powershell-host.js';
 import { installedLab, LAB_VARIABLE, LabRefusedError, loadLab } from './host/session-hooks.js';
-import type { WindowRecord } from './jams/maintenance.js';
 import { PASSWORD_VARIABLES } from './jams/accounts.js';
-import { readRoles } from './jams/roles.js';
 import { RunFolder, runInfo, type StageRecord } from './report/record.js';
 import { headline, writeSummary } from './report/summary.js';
-import type { AgentsData } from './report/agents.js';
-import { agentHostsOutput, type AgentHostsData } from './tasks/agent-hosts.js';
-import type { BackupRecord } from './tasks/backup-record.js';
 import { StageContext, StageError } from './stage-context.js';
-import type { GatesData } from './stages/gates.js';
 import { STAGES } from './stages/registry.js';
-import type { UpgradeData } from './stages/upgrade.js';
+import { dataOutputs } from './stage-data.js';
 
 export type HostFactory = (settings: Settings, transcript: (line: string) => void) => Host;
 
@@ -134,8 +128,7 @@ export async function run(makeHost: HostFactory = powerShellHost): Promise<void>
 
 /** The gates of this run are unprotected: as the gates job found them (gate-protection), or as this gates stage did. */
 export function gatesUnprotected(settings: Settings, record: StageRecord): boolean {
-  const gates = record.data['gates'] as GatesData | undefined;
-  return settings.gateProtection === 'unprotected' || gates?.verdict === 'unprotected';
+  return settings.gateProtection === 'unprotected' || record.data.gates?.verdict === 'unprotected';
 }
 
 /**
@@ -176,38 +169,6 @@ async function connect(ctx: StageContext, host: Host): Promise<void> {
 function setOutputs(record: StageRecord, recordPath: string): void {
   core.setOutput('status', record.dryRun && record.status === 'succeeded' ? 'dry-run' : record.status);
   core.setOutput('record-path', recordPath);
-  const installed = record.data['installedVersion'] as { version: string } | null | undefined;
-  if (installed) core.setOutput('installed-version', installed.version);
-  const roles = record.data['roles'] as ReturnType<typeof readRoles> | undefined;
-  if (roles) core.setOutput('node-role', roles.self);
   if (record.servicesAfter) core.setOutput('services', JSON.stringify(record.servicesAfter));
-  const backup = record.data['backup'] as BackupRecord | undefined;
-  if (backup?.database?.verified) core.setOutput('backup-file', backup.database.file);
-  const window = record.data['maintenance'] as { recorded?: WindowRecord | null } | undefined;
-  if (window?.recorded) core.setOutput('maintenance-quantity', String(window.recorded.quantity));
-  const upgrade = record.data['upgrade'] as UpgradeData | undefined;
-  if (upgrade) {
-    core.setOutput('reboot-required', String(upgrade.rebootRequired));
-    if (upgrade.versionBefore) core.setOutput('version-before', upgrade.versionBefore);
-    if (upgrade.versionAfter) core.setOutput('version-after', upgrade.versionAfter);
-  }
-  const agentHosts = record.data['agentHosts'] as AgentHostsData | undefined;
-  if (agentHosts) core.setOutput('agent-hosts', agentHostsOutput(agentHosts));
-  const orderPlan = record.data['orderPlan'];
-  if (typeof orderPlan === 'string') core.setOutput('order-plan', orderPlan);
-  const restorePlan = record.data['restorePlan'] as { show: Record<string, string> } | undefined;
-  if (restorePlan) core.setOutput('restore-plan', JSON.stringify(restorePlan.show));
-  const agents = record.data['agents'] as AgentsData | undefined;
-  if (agents) {
-    for (const kind of ['upgraded', 'skipped', 'failed', 'manual'] as const) {
-      core.setOutput(`agents-${kind}`, String(agents.counts[kind]));
-    }
-  }
-  const gates = record.data['gates'] as GatesData | undefined;
-  if (gates && gates.verdict !== 'refused') core.setOutput('gate-protection', gates.verdict);
-  const report = record.data['report'] as { path: string; result: string } | undefined;
-  if (report) {
-    core.setOutput('report-path', report.path);
-    core.setOutput('result', report.result);
-  }
+  for (const [name, value] of dataOutputs(record.data)) core.setOutput(name, value);
 }

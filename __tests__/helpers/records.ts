@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { ServiceState } from '../../src/jams/services.js';
 import type { ActionEntry, PhaseMark, PhaseName, StageRecord } from '../../src/report/record.js';
 import type { FoundRecord } from '../../src/report/records.js';
-import { countRows, type AgentRow, type AgentsData } from '../../src/report/agents.js';
-import type { GatesData } from '../../src/stages/gates.js';
+import { countRows } from '../../src/report/agents.js';
+import type { AgentRow, AgentsData, GatesData, StageData } from '../../src/stage-data.js';
 
 /** A time `s` seconds after 02:00:00 on the fixture day. */
 export const at = (s: number): string => new Date(Date.UTC(2026, 10, 25, 2, 0, s)).toISOString();
@@ -17,9 +17,10 @@ export function stageRecord(
   role: 'primary' | 'secondary' | 'none',
   from: number,
   to: number,
-  extra: Partial<StageRecord> & { attempt?: number } = {},
+  // Fixtures give only the data fields a test reads, as an older build's records may.
+  extra: Partial<Omit<StageRecord, 'data'>> & { attempt?: number; data?: object } = {},
 ): StageRecord {
-  const { attempt = 1, ...rest } = extra;
+  const { attempt = 1, data = {}, ...rest } = extra;
   return {
     tool: 'jams-upgrade',
     stage,
@@ -44,7 +45,7 @@ export function stageRecord(
     status: 'succeeded',
     actions: [],
     warnings: [],
-    data: {},
+    data: data as StageData,
     ...rest,
   };
 }

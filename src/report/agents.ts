@@ -1,40 +1,8 @@
 // The agents stage's record of each agent and desktop client, and how it is shown: the same columns in the stage's job
 // summary (summary.ts) and in the audit report's "Agents and clients" section.
-import { formatSeconds, table } from './audit-markdown.js';
+import { formatSeconds, table } from './markdown.js';
 import { byTime, type FoundRecord } from './records.js';
-
-export type RowResult = 'upgraded' | 'skipped' | 'failed' | 'manual' | 'would';
-
-/** One agent or desktop client, as the agents stage left it. */
-export interface AgentRow {
-  kind: 'agent' | 'client';
-  name: string;
-  /** An agent's type and platform; "desktop client" for a workstation. */
-  type: string;
-  host: string;
-  versionBefore: string | null;
-  versionAfter: string | null;
-  method: 'deploy' | 'msi' | 'installer' | null;
-  seconds: number | null;
-  result: RowResult;
-  detail: string;
-  /** What a person does, for an item left to one (manual) or that failed. */
-  manualStep: string | null;
-  /** The installer's log in the run folder. */
-  log: string | null;
-}
-
-export interface AgentsData {
-  server: string;
-  method: 'deploy' | 'msi';
-  parallel: number;
-  targetVersion: string | null;
-  rows: AgentRow[];
-  counts: Record<RowResult, number>;
-  /** Said when no desktop client was named: that they must be upgraded, and how. */
-  clientsNote: string | null;
-  progress: string[];
-}
+import type { RowResult, AgentRow, AgentsData } from '../stage-data.js';
 
 const RESULT_WORDS: Record<RowResult, string> = {
   upgraded: 'upgraded',
@@ -109,8 +77,8 @@ export function agentsMarkdown(data: AgentsData): string {
 
 /** The agents stage's latest record, for the audit report. */
 export function latestAgents(records: readonly FoundRecord[]): AgentsData | null {
-  const found = records.filter((r) => r.record.stage === 'agents' && r.record.data['agents']).sort(byTime);
-  return (found[found.length - 1]?.record.data['agents'] as AgentsData | undefined) ?? null;
+  const found = records.filter((r) => r.record.stage === 'agents' && r.record.data.agents).sort(byTime);
+  return found[found.length - 1]?.record.data.agents ?? null;
 }
 
 /** The report's next step for the agents and clients a person still has to upgrade. */

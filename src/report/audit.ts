@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
 import { actionsRan, type ActionsRan } from './action-identity.js';
-import { agentNextSteps, latestAgents, type AgentsData } from './agents.js';
+import { agentNextSteps, latestAgents } from './agents.js';
 import { latestGateCheck } from './gate-check.js';
-import type { GatesData } from '../stages/gates.js';
 import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
 import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
@@ -24,6 +23,7 @@ import type { StageRecord } from './record.js';
 import { recordsRead, type FoundRecord, type RecordsRead } from './records.js';
 import { buildTimeline, overallResult, type TimelineRow } from './timeline.js';
 import { versionsByHost, type HostVersions } from './versions.js';
+import type { AgentsData, GatesData } from '../stage-data.js';
 
 /** The audit record of one upgrade run: report.json, and the job summary rendered from it. */
 export interface AuditReport {

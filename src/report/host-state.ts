@@ -27,14 +27,14 @@ export function hostStates(records: readonly FoundRecord[]): HostState[] {
   return (['primary', 'secondary'] as const).map((role) => {
     const seen = records.filter((r) => r.record.role === role && r.record.servicesAfter?.length).sort(byTime);
     const last = seen[seen.length - 1]?.record;
-    const roles = last?.data['roles'] as { selfLabel?: unknown } | undefined;
+    const roles = last?.data.roles;
     return {
       role,
       host: last?.host?.computerName ?? null,
       seenBy: last ? `${last.stage} (${last.role})` : null,
       seenAt: last?.finishedAt ?? null,
       services: (last?.servicesAfter ?? []).map((s) => ({ name: s.name, status: s.status })),
-      failoverRole: typeof roles?.selfLabel === 'string' ? roles.selfLabel : null,
+      failoverRole: roles?.selfLabel ?? null,
     };
   });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { PlatformInfo } from '../host/host.js';
 import type { ServiceState } from '../jams/services.js';
 import type { ActionIdentity } from './action-identity.js';
+import type { StageData } from '../stage-data.js';
 
 export interface ActionEntry {
   at: string;
@@ -64,7 +65,8 @@ export interface StageRecord {
   /** The phases the breakdown shows, in the order they began; older records have none. */
   phases?: PhaseMark[];
   warnings: string[];
-  data: Record<string, unknown>;
+  /** What the stage found and did, by key (src/stage-data.ts). */
+  data: StageData;
   failure?: Failure;
 }
 

@@ -32,28 +32,13 @@ export interface RollbackSummary {
   }[];
 }
 
-interface RestoreData {
-  file?: string;
-  database?: string;
-  server?: string;
-  sha256?: string;
-  takenAt?: string | null;
-  backupRunKey?: string | null;
-  explicit?: boolean;
-  phase?: string;
-  finishedAt?: string;
-  durationMs?: number;
-  messages?: string[];
-}
-
 const latest = (records: FoundRecord[]): FoundRecord | undefined => [...records].sort(byTime).pop();
 
 /** The rollback's own facts, from the restore, reinstall and preflight (primary) records of the run. */
 export function summarizeRollback(records: readonly FoundRecord[]): RollbackSummary {
   const restoreRecord = latest(recordsOf(records, 'restore', 'primary'))?.record;
-  const data = restoreRecord?.data['restore'] as RestoreData | undefined;
-  const plan = latest(recordsOf(records, 'preflight', 'primary'))?.record.data['restorePlan'] as
-    { source?: RestoreData } | undefined;
+  const data = restoreRecord?.data.restore;
+  const plan = latest(recordsOf(records, 'preflight', 'primary'))?.record.data.restorePlan;
   const source = data?.file ? data : plan?.source;
   const skipped = restoreRecord?.actions.some(
     (a) => a.what === 'restore database' && a.outcome === 'skipped',
@@ -95,14 +80,9 @@ export function summarizeRollback(records: readonly FoundRecord[]): RollbackSumm
     reinstall: (['primary', 'secondary'] as const).map((role) => {
       const all = recordsOf(records, 'reinstall', role);
       const r = latest(all)?.record;
-      const upgrade = r?.data['upgrade'] as
-        { versionBefore?: string | null; versionAfter?: string | null; install?: string } | undefined;
+      const upgrade = r?.data.upgrade;
       // A re-run after the uninstall leaves none of its own: the earlier attempt's record tells it.
-      const uninstall = [...all].reverse().find((f) => f.record.data['uninstall'])?.record.data[
-        'uninstall'
-      ] as
-        | { name?: string; version?: string; productCode?: string; phase?: string; exitCode?: number | null }
-        | undefined;
+      const uninstall = [...all].reverse().find((f) => f.record.data.uninstall)?.record.data.uninstall;
       return {
         role,
         host: r?.host?.computerName ?? null,

@@ -1,41 +1,11 @@
 import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
-import type { Verdict } from '../jams/contract.js';
 import type { ServiceState } from '../jams/services.js';
-import { AGENT_COLUMNS, agentCells, headlineOf, STEPS_TITLE, type AgentsData } from './agents.js';
+import { AGENT_COLUMNS, agentCells, headlineOf, STEPS_TITLE } from './agents.js';
 import type { StageRecord } from './record.js';
+import type { InstallerKindData, UpgradeData } from '../stage-data.js';
 
-/** The parts of record.data the summary shows when a stage left them (upgrade, and start's config reapply). */
-interface UpgradeView {
-  versionBefore: string | null;
-  versionAfter: string | null;
-  install: string;
-  installer?: { path: string; sha256: string | null; signer: string | null };
-  exitCode?: number | null;
-  exitMeaning?: string;
-  rebootRequired: boolean;
-  log?: string;
-  errorLine?: { line: number; text: string } | null;
-  accounts?: { service: string; recorded: string; before: string; after: string; outcome: string }[];
-}
-
-/** An installer's kind as preflight (installerKind) or the agents stage (clientInstallerKind) read it. */
-interface KindView {
-  path: string;
-  kind: string | null;
-  evidence: string | null;
-  arguments: string;
-  input: string;
-  suits: boolean | null;
-}
-
-interface ConfigView {
-  mode: string;
-  savedIn: string;
-  files: { name: string; action: string; diff: string[] }[];
-}
-
-function upgradeRows(u: UpgradeView): string[][] {
+function upgradeRows(u: UpgradeData): string[][] {
   const rows = [
     ['Version', `${u.versionBefore ?? '?'} -> ${u.versionAfter ?? '?'}`],
     ['Installer', `${u.install}${u.installer ? `: ${u.installer.path}` : ''}`],
@@ -111,7 +81,7 @@ export async function writeSummary(
       ...record.actions.map((a) => [a.what, a.target, a.outcome, a.detail ?? '']),
     ]);
   }
-  const upgrade = record.data['upgrade'] as UpgradeView | undefined;
+  const upgrade = record.data.upgrade;
   if (upgrade) {
     s.addHeading(record.stage === 'reinstall' ? 'Reinstall' : 'Upgrade', 4).addTable(upgradeRows(upgrade));
     if (upgrade.accounts?.length) {
@@ -124,7 +94,7 @@ export async function writeSummary(
       ]);
     }
   }
-  const config = record.data['configReapply'] as ConfigView | undefined;
+  const config = record.data.configReapply;
   if (config) {
     s.addHeading(`Config customisations (config-mode ${config.mode})`, 4);
     s.addRaw(`<p>Saved copies: <code>${config.savedIn}</code></p>`, true);
@@ -137,7 +107,7 @@ export async function writeSummary(
       ]),
     ]);
   }
-  const agents = record.data['agents'] as AgentsData | undefined;
+  const agents = record.data.agents;
   if (agents) {
     s.addHeading('Agents and desktop clients', 4);
     s.addRaw(`<p>${escape(headlineOf(agents, (t) => t))}</p>`, true);
@@ -155,9 +125,9 @@ export async function writeSummary(
     if (agents.clientsNote) s.addRaw(`<p>${escape(agents.clientsNote)}</p>`, true);
     if (agents.progress.length) s.addCodeBlock(agents.progress.join('\n'));
   }
-  const kinds = ['installerKind', 'clientInstallerKind']
-    .map((key) => record.data[key] as KindView | undefined)
-    .filter((k): k is KindView => k !== undefined);
+  const kinds = [record.data.installerKind, record.data.clientInstallerKind].filter(
+    (k): k is InstallerKindData => k !== undefined,
+  );
   if (kinds.length) {
     s.addHeading('Installer kind (read from its bytes)', 4);
     s.addTable([
@@ -171,7 +141,7 @@ export async function writeSummary(
       ]),
     ]);
   }
-  const contract = record.data['contract'] as Verdict[] | undefined;
+  const contract = record.data.contract;
   if (contract) {
     s.addHeading('What this host shows (the unverified assumptions, docs/unverified.md)', 4);
     s.addTable([

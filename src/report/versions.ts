@@ -11,12 +11,7 @@ export interface HostVersions {
   rebootRequired: boolean;
 }
 
-function field(data: Record<string, unknown>, key: string, member: string): unknown {
-  const value = data[key];
-  return value && typeof value === 'object' ? (value as Record<string, unknown>)[member] : undefined;
-}
-
-const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+const text = (v: string | null | undefined): string | null => v || null;
 
 /**
  * The JAMS version on each host before and after: preflight's reading first (before anything changed) and
@@ -25,15 +20,15 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : nu
 export function versionsByHost(records: readonly FoundRecord[]): HostVersions[] {
   return (['primary', 'secondary'] as const).map((role) => {
     const preflight = recordsOf(records, 'preflight', role).map((r) =>
-      text(field(r.record.data, 'installedVersion', 'version')),
+      text(r.record.data.installedVersion?.version),
     );
     const verify = recordsOf(records, 'verify', role).map((r) =>
-      text(field(r.record.data, 'installedVersion', 'version')),
+      text(r.record.data.installedVersion?.version),
     );
     // A rollback's reinstall records the same facts as an upgrade.
     const upgrade = [...recordsOf(records, 'upgrade', role), ...recordsOf(records, 'reinstall', role)];
-    const upgradeBefore = upgrade.map((r) => text(field(r.record.data, 'upgrade', 'versionBefore')));
-    const upgradeAfter = upgrade.map((r) => text(field(r.record.data, 'upgrade', 'versionAfter')));
+    const upgradeBefore = upgrade.map((r) => text(r.record.data.upgrade?.versionBefore));
+    const upgradeAfter = upgrade.map((r) => text(r.record.data.upgrade?.versionAfter));
     const first = (list: (string | null)[]) => list.find((v) => v !== null) ?? null;
     const last = (list: (string | null)[]) => first([...list].reverse());
     const before = first(preflight) ?? first(upgradeBefore);
@@ -47,7 +42,7 @@ export function versionsByHost(records: readonly FoundRecord[]): HostVersions[] 
       source:
         `before: ${first(preflight) ? 'preflight' : before ? 'upgrade' : 'not read'}; ` +
         `after: ${last(verify) ? 'verify' : after ? 'upgrade' : 'not read'}`,
-      rebootRequired: upgrade.some((r) => field(r.record.data, 'upgrade', 'rebootRequired') === true),
+      rebootRequired: upgrade.some((r) => r.record.data.upgrade?.rebootRequired === true),
     };
   });
 }

@@ -10,7 +10,7 @@ import {
 } from '../jams/agents.js';
 import { AGENT_SERVICE_NAME } from '../jams/unverified.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
-import { countRows, type AgentRow, type AgentsData } from '../report/agents.js';
+import { countRows } from '../report/agents.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { deployWork } from '../tasks/agent-deploy.js';
 import { reachedHosts, refuseUnlisted } from '../tasks/agent-hosts.js';
@@ -20,6 +20,7 @@ import { clientWork, planClients, type ClientPlan } from '../tasks/desktop-clien
 import { checkInstallerFile } from '../tasks/installer-check.js';
 import { checkInstallerKind } from '../tasks/installer-kind.js';
 import { hostLabel } from '../tasks/services.js';
+import type { AgentRow, AgentsData } from '../stage-data.js';
 
 /**
  * The procedure's "Run the installer on any remote Agents or Desktop Client", on the primary after verify and before
@@ -40,7 +41,7 @@ export const agents: Stage = {
       clientsNote: null,
       progress: [],
     };
-    ctx.record.data['agents'] = data;
+    ctx.record.data.agents = data;
     const remote = new Set<string>();
     try {
       if (settings.patterns.length === 0 && settings.clients.length === 0) {
@@ -121,7 +122,7 @@ async function schedulerVersion(ctx: StageContext): Promise<string> {
   const wanted = ctx.settings.targetVersion
     ? (parseJamsVersion(ctx.settings.targetVersion)?.version ?? null)
     : null;
-  ctx.record.data['installedVersion'] = installed;
+  ctx.record.data.installedVersion = installed;
   if (wanted && installed?.version !== wanted) {
     const error = new StageError(
       `The scheduler on ${hostLabel(ctx)} runs ${installed?.version ?? 'an unreadable version'}, and target-version is ` +

@@ -25,7 +25,7 @@ export const backup: Stage = {
     }
     const target = primary ? await resolveDatabase(ctx) : null;
     if (target) {
-      ctx.record.data['database'] = {
+      ctx.record.data.database = {
         server: target.server,
         database: target.database,
         auth: target.auth,
@@ -49,8 +49,8 @@ export const backup: Stage = {
       config: null,
       snapshot: null,
     };
-    ctx.record.data['backup'] = entry;
-    ctx.record.data['backupRecordPath'] = stored.path;
+    ctx.record.data.backup = entry;
+    ctx.record.data.backupRecordPath = stored.path;
     const persist = async (): Promise<void> => {
       if (ctx.settings.dryRun) return;
       await ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry });

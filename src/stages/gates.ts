@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { GateProtection } from '../gate-protection.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import type { GateRule, GatesData } from '../stage-data.js';
 
 /** The parts of the answer to GET /repos/{owner}/{repo}/environments/{environment_name} the gates stage reads. */
 export interface EnvironmentAnswer {
@@ -36,36 +37,6 @@ export function octokitGetEnvironment(token: string): GetEnvironment {
     });
     return data as EnvironmentAnswer;
   };
-}
-
-/** One protection rule as the record keeps it. */
-export interface GateRule {
-  type: string;
-  reviewers?: string[];
-  preventSelfReview?: boolean;
-  waitTimerMinutes?: number;
-}
-
-/** What the gates stage leaves in its record (data.gates), for the report. */
-export interface GatesData {
-  /** The gate environment's name; empty when none was given (only a local rehearsal may leave it out). */
-  environment: string;
-  /** owner/repo, or null when no repository was known (a local rehearsal). */
-  repository: string | null;
-  /** Whether GitHub answered with the environment (its rules below). */
-  rulesRead: boolean;
-  /** The environment's protection rules as GitHub listed them; empty when they were not read. */
-  rules: GateRule[];
-  /** Who may approve the gates (users by login, teams by slug); empty when nobody has to. */
-  reviewers: string[];
-  /** Whether the dispatcher is kept from approving their own run; null when not read or not protected. */
-  preventSelfReview: boolean | null;
-  /** Whether administrators may bypass the rules (the environment's setting); null when not read. */
-  canAdminsBypass: boolean | null;
-  allowUnprotected: boolean;
-  /** The stage's gate-protection output, or refused: the stage failed, and reason says why. */
-  verdict: GateProtection | 'refused';
-  reason: string;
 }
 
 const NOTHING_CHANGED = 'Nothing was changed: no host was read and the upgrade did not start.';
@@ -311,7 +282,7 @@ export function gatesStage(deps: GatesDeps = {}): Stage {
         verdict: 'refused',
         reason: '',
       };
-      ctx.record.data['gates'] = data;
+      ctx.record.data.gates = data;
       if (ctx.settings.dryRun) {
         ctx.log.info('[dry-run] the gate check only reads: it runs, and refuses, as in a real run');
       }

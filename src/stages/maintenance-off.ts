@@ -1,5 +1,6 @@
 import { decideOpen, MAINTENANCE_RECORD_FILE } from '../jams/maintenance.js';
 import { StageError, type Stage } from '../stage-context.js';
+import type { MaintenanceData } from '../stage-data.js';
 import { readResource, readWindowRecord, requirePrimary } from '../tasks/maintenance-window.js';
 import { hostLabel } from '../tasks/services.js';
 
@@ -21,14 +22,14 @@ export const maintenanceOff: Stage = {
     }
     const current = state.quantityAvailable ?? 0;
     const stored = await readWindowRecord(ctx);
-    const data: Record<string, unknown> = {
+    const data: MaintenanceData = {
       server,
       resource: name,
       quantityBefore: current,
       recorded: stored.record ?? null,
       recordPath: stored.path,
     };
-    ctx.record.data['maintenance'] = data;
+    ctx.record.data.maintenance = data;
     const decision = decideOpen(current, stored.record);
     const markRestored = () =>
       stored.record && !stored.record.restoredAt
@@ -94,6 +95,6 @@ export const maintenanceOff: Stage = {
         );
         break;
     }
-    data['quantityAfter'] = ctx.settings.dryRun ? current : state.quantityAvailable;
+    data.quantityAfter = ctx.settings.dryRun ? current : state.quantityAvailable;
   },
 };

@@ -8,6 +8,7 @@ import {
 } from '../jams/maintenance.js';
 import { NEW_MAINTENANCE_QUANTITY } from '../jams/unverified.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
+import type { MaintenanceData } from '../stage-data.js';
 import { readResource, readWindowRecord, requirePrimary, setupSteps } from '../tasks/maintenance-window.js';
 import { windowNeedsNoClosing } from '../tasks/rollback-window.js';
 import { hostLabel } from '../tasks/services.js';
@@ -25,13 +26,13 @@ export const maintenanceOn: Stage = {
     let state = await ensureResource(ctx, await readResource(ctx));
     const before = state.quantityAvailable ?? 0;
     const stored = await readWindowRecord(ctx);
-    const data: Record<string, unknown> = {
+    const data: MaintenanceData = {
       server,
       resource: name,
       quantityBefore: before,
       recordPath: stored.path,
     };
-    ctx.record.data['maintenance'] = data;
+    ctx.record.data.maintenance = data;
     ctx.log.info(`${name} on ${server}: Quantity Available ${before}, required by the root folder`);
 
     const decision = decideClose(before, stored.record);
@@ -44,7 +45,7 @@ export const maintenanceOn: Stage = {
         computerName: ctx.record.host?.computerName ?? '',
         ...(ctx.record.run['id'] === undefined ? {} : { runId: String(ctx.record.run['id']) }),
       };
-      data['recorded'] = record;
+      data.recorded = record;
       // The record is durable before the quantity changes: a failure in between leaves the window open.
       await ctx.change(
         'record maintenance quantity',
@@ -66,7 +67,7 @@ export const maintenanceOn: Stage = {
         },
       );
     } else if (decision.action === 'already-closed') {
-      data['recorded'] = decision.record;
+      data.recorded = decision.record;
       ctx.skip(
         'close maintenance window',
         `${name} on ${server}`,
@@ -79,7 +80,7 @@ export const maintenanceOn: Stage = {
       );
       ctx.skip('close maintenance window', `${name} on ${server}`, 'already 0, no record to keep');
     }
-    data['quantityAfter'] = ctx.settings.dryRun ? before : state.quantityAvailable;
+    data.quantityAfter = ctx.settings.dryRun ? before : state.quantityAvailable;
     await drain(ctx, data);
   },
 };
@@ -129,7 +130,7 @@ async function ensureResource(ctx: StageContext, found: ResourceState): Promise<
 }
 
 /** Waits for the executing entries, printing how many remain and which, whenever that changes. */
-async function drain(ctx: StageContext, data: Record<string, unknown>): Promise<void> {
+async function drain(ctx: StageContext, data: MaintenanceData): Promise<void> {
   const { jamsServer: server, resource: name, drainTimeoutMs, onDrainTimeout } = ctx.settings.maintenance;
   let shown = '';
   const read = async (): Promise<ExecutingEntry[]> => {
@@ -144,7 +145,7 @@ async function drain(ctx: StageContext, data: Record<string, unknown>): Promise<
     return entries;
   };
   const first = await read();
-  data['executingAtStart'] = first;
+  data.executingAtStart = first;
   if (ctx.settings.dryRun) {
     if (first.length)
       ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
@@ -159,8 +160,8 @@ async function drain(ctx: StageContext, data: Record<string, unknown>): Promise<
       `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`,
   );
   draining.end();
-  data['drained'] = waited.ok;
-  data['stillExecuting'] = waited.value;
+  data.drained = waited.ok;
+  data.stillExecuting = waited.value;
   if (waited.ok) return;
   const names = describeEntries(waited.value.map((e) => e.name));
   const message = `${waited.value.length} entries still execute ${drainTimeoutMs / 1000} s after the window closed: ${names}`;
@@ -173,7 +174,7 @@ async function drain(ctx: StageContext, data: Record<string, unknown>): Promise<
   throw new StageError(
     `${message}.`,
     `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
-      `recorded in ${String(data['recordPath'])}): no new job starts. Still executing: ${names}.`,
+      `recorded in ${String(data.recordPath)}): no new job starts. Still executing: ${names}.`,
     'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
       'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.',
   );

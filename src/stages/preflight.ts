@@ -74,7 +74,7 @@ export const preflight: Stage = {
     if (roles.self === 'Unknown') ctx.log.warn(`The failover role could not be read: ${roles.selfLabel}.`);
 
     const installed = pickInstalledVersion(await ctx.host.installedVersion());
-    ctx.record.data['installedVersion'] = installed;
+    ctx.record.data.installedVersion = installed;
     if (installed) ctx.log.info(`installed JAMS version ${installed.version} (${installed.source})`);
     else
       ctx.log.warn(
@@ -95,7 +95,7 @@ export const preflight: Stage = {
     await reviewQueuePermissions(ctx, installed?.version ?? null, roles);
 
     const config = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
-    ctx.record.data['configFiles'] = config;
+    ctx.record.data.configFiles = config;
     if (!config.exists) {
       throw new StageError(
         `The JAMS Scheduler folder ${ctx.settings.installFolder} does not exist on ${hostLabel(ctx)}.`,
@@ -110,7 +110,7 @@ export const preflight: Stage = {
     if (ctx.settings.role === 'primary') {
       const target = await resolveDatabase(ctx, 'Nothing was changed.');
       const { server, database, auth, source, form } = target;
-      ctx.record.data['database'] = { server, database, auth, source, form };
+      ctx.record.data.database = { server, database, auth, source, form };
       ctx.log.info(`JAMS database: ${describeTarget(target)}`);
     }
 
@@ -164,7 +164,7 @@ async function recordAccounts(
   states: Awaited<ReturnType<typeof readServices>>,
 ): Promise<void> {
   const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
-  ctx.record.data['logOnAs'] = accounts;
+  ctx.record.data.logOnAs = accounts;
   const stored = await ctx.host.readState<AccountRecord>(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
   if (shouldKeepStoredRecord(stored.data, accounts)) {
     ctx.log.warn(
@@ -172,7 +172,7 @@ async function recordAccounts(
         'this looks like a node an upgrade already reset. The stored record is kept for the restore.',
     );
     ctx.skip('record Log On As accounts', stored.path, 'kept the earlier record');
-    ctx.record.data['logOnAsRecord'] = stored.data;
+    ctx.record.data.logOnAsRecord = stored.data;
     return;
   }
   const record: AccountRecord = {
@@ -181,7 +181,7 @@ async function recordAccounts(
     computerName: ctx.record.host?.computerName ?? '',
     accounts,
   };
-  ctx.record.data['logOnAsRecord'] = record;
+  ctx.record.data.logOnAsRecord = record;
   await ctx.change(
     'record Log On As accounts',
     `${ctx.settings.stateFolder}\\${ACCOUNT_RECORD_FILE}`,

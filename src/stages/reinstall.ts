@@ -67,7 +67,7 @@ async function finishAfterUninstall(ctx: StageContext): Promise<'none' | 'ran' |
     updatedAt: '',
   };
   const outcome = await runInstaller(ctx, names, base);
-  ctx.record.data['installAfterUninstall'] = outcome;
+  ctx.record.data.installAfterUninstall = outcome;
   if (!outcome) return 'would';
   if (outcome.outcome === 'failure') await failInstall(ctx, names, outcome);
   return 'ran';

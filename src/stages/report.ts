@@ -57,7 +57,7 @@ export const report: Stage = {
     writeFileSync(jsonPath, `${JSON.stringify(audit, null, 2)}\n`);
     writeFileSync(join(ctx.folder, REPORT_MARKDOWN), markdown);
     ctx.summarySections.push(markdown);
-    ctx.record.data['report'] = { path: jsonPath, result: audit.result };
+    ctx.record.data.report = { path: jsonPath, result: audit.result };
     ctx.log.info(`${audit.pipeline} result: ${audit.result}; report: ${jsonPath}`);
     // Outside GitHub (the lab) a missing approval history is expected; in a workflow run it needs fixing.
     if (audit.approvals.note) (run ? ctx.log.warn : ctx.log.info)(audit.approvals.note);

@@ -33,7 +33,7 @@ export const restore: Stage = {
     const stored = await readRollbackRecord(ctx);
     const earlier = stored.entry.restore;
     if (earlier?.phase === 'restored') {
-      ctx.record.data['restore'] = earlier;
+      ctx.record.data.restore = earlier;
       ctx.skip(
         'restore database',
         `${earlier.database} on ${earlier.server} from ${earlier.file}`,
@@ -56,7 +56,7 @@ export const restore: Stage = {
       );
     }
     const check = await ctx.host.verifyBackup(plan.target, plan.source.file);
-    ctx.record.data['restoreCheck'] = check;
+    ctx.record.data.restoreCheck = check;
     if (check.sha256 !== plan.source.sha256) {
       throw new StageError(
         `The backup ${plan.source.file} changed while it was checked: SHA-256 ${check.sha256}, recorded ${plan.source.sha256}.`,
@@ -91,7 +91,7 @@ async function requireJamsStopped(
           `the peer could not be named (${describeRoles(roles)}), so its JAMS Server cannot be proven stopped`,
         ]),
   ];
-  ctx.record.data['jamsStopped'] = { thisNode: running.length === 0, peer: peer ?? null };
+  ctx.record.data.jamsStopped = { thisNode: running.length === 0, peer: peer ?? null };
   if (problems.length === 0) {
     ctx.log.info(`no JAMS service runs: ${describeRoles(roles)}`);
     return;
@@ -122,7 +122,7 @@ async function restoreDatabase(
     phase: 'restoring',
     startedAt: new Date().toISOString(),
   };
-  ctx.record.data['restore'] = {
+  ctx.record.data.restore = {
     ...record,
     phase: ctx.settings.dryRun ? 'would' : record.phase,
     show: shown,
@@ -165,7 +165,7 @@ async function restoreDatabase(
     messages: done.messages,
   };
   await stored.save({ ...stored.entry, restore: restored });
-  ctx.record.data['restore'] = { ...restored, show: shown };
+  ctx.record.data.restore = { ...restored, show: shown };
   ctx.log.info(
     `restored ${target.database} on ${target.server} from ${source.file} in ${seconds(done.durationMs)}; recorded in ` +
       `${ctx.settings.stateFolder}\\${ROLLBACK_RECORD_FILE}. Everything JAMS recorded after ${shown['takenAt']} is gone ` +

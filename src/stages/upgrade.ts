@@ -4,7 +4,7 @@ import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.j
 import { saveConfigFiles, runKey } from '../tasks/config-files.js';
 import { refuseUnlessDryRun, StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkInstallerFile } from '../tasks/installer-check.js';
-import { runInstaller, type InstallOutcome } from '../tasks/installer-run.js';
+import { runInstaller } from '../tasks/installer-run.js';
 import { stagedInstaller } from '../tasks/installer-staging.js';
 import {
   checkPasswords,
@@ -27,23 +27,7 @@ import {
 } from '../tasks/upgrade-record.js';
 import { planDowngrade, runUninstallFirst } from '../tasks/uninstall-first.js';
 import { requirePrimaryRunning } from '../tasks/upgrade-order.js';
-
-/** What the record, the outputs and the summary show of an upgrade. */
-export interface UpgradeData {
-  targetVersion: string | null;
-  versionBefore: string | null;
-  installedAtStart: string | null;
-  versionAfter: string | null;
-  install: 'ran' | 'skipped' | 'would' | 'failed' | 'not started';
-  installer?: Omit<InstallerInfo, 'exists' | 'readable' | 'reason'>;
-  exitCode?: number | null;
-  exitMeaning?: string;
-  rebootRequired: boolean;
-  log?: string;
-  errorLine?: { line: number; text: string } | null;
-  commandLine?: string | null;
-  accounts?: { service: string; recorded: string; before: string; after: string; outcome: string }[];
-}
+import type { InstallOutcome, UpgradeData } from '../stage-data.js';
 
 /**
  * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
@@ -60,7 +44,7 @@ export const upgrade: Stage = {
       install: 'not started',
       rebootRequired: false,
     };
-    ctx.record.data['upgrade'] = data;
+    ctx.record.data.upgrade = data;
     const names = await resolveServices(ctx);
     const before = await readServices(ctx, names);
     ctx.record.servicesBefore = Object.values(before);
@@ -189,7 +173,7 @@ export const upgrade: Stage = {
 
     const after = pickInstalledVersion(await ctx.host.installedVersion());
     data.versionAfter = after?.version ?? null;
-    ctx.record.data['installedVersion'] = after;
+    ctx.record.data.installedVersion = after;
     if (!ctx.settings.dryRun && after?.version !== target) {
       throw new StageError(
         `After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`,
@@ -301,7 +285,7 @@ export function requirePrimaryUpgraded(ctx: StageContext, target: string): void 
       ),
     );
   }
-  ctx.record.data['primaryUpgradedVersion'] = reported;
+  ctx.record.data.primaryUpgradedVersion = reported;
 }
 
 /** An installer started by an earlier attempt that still runs must end before anything else happens. */

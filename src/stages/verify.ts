@@ -5,13 +5,7 @@ import { StageError, type Stage } from '../stage-context.js';
 import { removeEarlierStagedCopies } from '../tasks/installer-staging.js';
 import { describeRoles, readRoleView } from '../tasks/roles.js';
 import { describeStates, hostLabel, readServices, resolveServices } from '../tasks/services.js';
-
-interface Check {
-  check: string;
-  expected: string;
-  actual: string;
-  ok: boolean;
-}
+import type { VerifyCheck } from '../stage-data.js';
 
 /**
  * The procedure's last check: the primary is Running (active), the secondary is in Backup Mode (standby),
@@ -24,7 +18,7 @@ export const verify: Stage = {
     const states = await readServices(ctx, names);
     ctx.record.servicesBefore = Object.values(states);
     ctx.record.servicesAfter = Object.values(states);
-    const checks: Check[] = [];
+    const checks: VerifyCheck[] = [];
 
     for (const kind of Object.keys(states) as ServiceKind[]) {
       const status = states[kind].status ?? 'missing';
@@ -59,7 +53,7 @@ export const verify: Stage = {
     });
 
     const installed = pickInstalledVersion(await ctx.host.installedVersion());
-    ctx.record.data['installedVersion'] = installed;
+    ctx.record.data.installedVersion = installed;
     if (ctx.settings.targetVersion) {
       const ok =
         installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
@@ -72,7 +66,7 @@ export const verify: Stage = {
         ok: ok || dryRunOnly,
       });
     }
-    ctx.record.data['checks'] = checks;
+    ctx.record.data.checks = checks;
     for (const c of checks)
       ctx.log.info(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: expected ${c.expected}, found ${c.actual}`);
 

@@ -3,22 +3,7 @@
 // agents stage, before any change.
 import { agentHost, globMatch, planAgent, selectAgents, type AgentInfo } from '../jams/agents.js';
 import { StageError, type StageContext } from '../stage-context.js';
-
-/** One machine the agents stage would reach, and how. */
-export interface ReachedHost {
-  host: string;
-  /** The agent definition or the clients input that names it. */
-  source: string;
-  how: string;
-}
-
-export interface AgentHostsData {
-  hosts: ReachedHost[];
-  /** agent-hosts-allowed, or null: any host. */
-  allowed: string[] | null;
-  /** Why the list may be short (JAMS could not be read, names JAMS does not define). */
-  notes: string[];
-}
+import type { ReachedHost, AgentHostsData } from '../stage-data.js';
 
 /** Whether agent-hosts-allowed lets the stage reach `host`: a name or a * ? pattern, case-insensitive. */
 export function hostAllowed(host: string, allowed: readonly string[] | null): boolean {
@@ -64,7 +49,7 @@ export async function listAgentHosts(ctx: StageContext): Promise<AgentHostsData 
   if (ctx.settings.role !== 'primary' || ctx.settings.pipeline !== 'upgrade') return null;
   if (settings.patterns.length === 0 && settings.clients.length === 0) {
     const none: AgentHostsData = { hosts: [], allowed: settings.hostsAllowed, notes: [] };
-    ctx.record.data['agentHosts'] = none;
+    ctx.record.data.agentHosts = none;
     return none;
   }
   const server = ctx.settings.maintenance.jamsServer;
@@ -93,7 +78,7 @@ export async function listAgentHosts(ctx: StageContext): Promise<AgentHostsData 
     allowed: settings.hostsAllowed,
     notes,
   };
-  ctx.record.data['agentHosts'] = data;
+  ctx.record.data.agentHosts = data;
   for (const note of notes) ctx.log.warn(note);
   ctx.log.info(
     `the agents stage will reach ${data.hosts.length} host(s): ${data.hosts.map((h) => h.host).join(', ') || 'none'}`,
@@ -107,15 +92,6 @@ export async function listAgentHosts(ctx: StageContext): Promise<AgentHostsData 
     );
   }
   return data;
-}
-
-/**
- * The agent-hosts output the downtime gate prints: the host names, comma-separated, or none. Any character a host name
- * does not have becomes ?, so a name JAMS holds cannot carry markup or a command into the gate's log and summary.
- */
-export function agentHostsOutput(data: AgentHostsData): string {
-  if (data.hosts.length === 0) return 'none';
-  return [...new Set(data.hosts.map((h) => h.host.replace(/[^A-Za-z0-9._-]/g, '?')))].join(', ');
 }
 
 /** A table cell: host data cannot end the cell or the row, nor carry markup. */

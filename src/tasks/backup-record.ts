@@ -91,7 +91,7 @@ export async function requireVerifiedBackup(
   const key = runKey(ctx);
   const stored = await readBackupRecords(ctx);
   const entry = stored.all[key];
-  ctx.record.data['backupCheck'] = { runKey: key, path: stored.path, found: entry ?? null };
+  ctx.record.data.backupCheck = { runKey: key, path: stored.path, found: entry ?? null };
   const reason = missingBackup(entry, ctx.settings.role);
   if (!reason) {
     ctx.log.info(

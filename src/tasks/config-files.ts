@@ -33,7 +33,7 @@ export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | n
   const existing = stored.data?.[key];
   if (existing) {
     ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
-    ctx.record.data['configSave'] = existing;
+    ctx.record.data.configSave = existing;
     return existing;
   }
   const listing = await ctx.host.files(ctx.settings.installFolder, ctx.settings.configPatterns);
@@ -67,6 +67,6 @@ export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | n
     }
     return `${copied.files.length} files, SHA-256 verified`;
   });
-  ctx.record.data['configSave'] = save;
+  ctx.record.data.configSave = save;
   return save;
 }

@@ -111,7 +111,7 @@ export async function planConfigReapply(ctx: StageContext): Promise<ConfigReappl
     files,
     pending: files.some((f) => f.action === 'merge' || f.action === 'replace'),
   };
-  ctx.record.data['configReapply'] = {
+  ctx.record.data.configReapply = {
     mode,
     savedIn: save.folder,
     savedFor: save.runKey,

@@ -77,7 +77,7 @@ export async function resolveDatabase(
   let form: ConnectionForm | null = null;
   if (!server || !database) {
     const found = await ctx.host.databaseConnections(ctx.settings.installFolder);
-    ctx.record.data['databaseConnections'] = found;
+    ctx.record.data.databaseConnections = found;
     const refuse = (why: string): never => {
       throw new StageError(
         `The JAMS database could not be read from ${found.path}: ${why}.`,

@@ -19,7 +19,7 @@ export async function checkFreeSpace(
     return;
   }
   const found = await ctx.host.freeSpace(folders.map((f) => f.path));
-  ctx.record.data['freeSpace'] = found;
+  ctx.record.data.freeSpace = found;
   const rootOf = (i: number) => found[i]?.root ?? found[i]?.path;
   const extraOn = (root: string | undefined) =>
     folders.reduce((sum, f, i) => sum + (rootOf(i) === root ? (f.extraBytes ?? 0) : 0), 0);

@@ -15,15 +15,15 @@ export async function checkContract(ctx: StageContext): Promise<Verdict[]> {
     resource: maintenance.resource,
     server: maintenance.jamsServer,
   });
-  ctx.record.data['contract'] = [];
-  ctx.record.data['contractObserved'] = observed;
+  ctx.record.data.contract = [];
+  ctx.record.data.contractObserved = observed;
   for (const v of verdicts) recordVerdict(ctx, v);
   return verdicts;
 }
 
 /** Adds one verdict to the record's contract section, and warns when it does not hold. */
 export function recordVerdict(ctx: StageContext, v: Verdict): void {
-  const recorded = (ctx.record.data['contract'] ??= []) as Verdict[];
+  const recorded = (ctx.record.data.contract ??= []);
   recorded.push(v);
   if (v.holds === false) {
     ctx.log.warn(

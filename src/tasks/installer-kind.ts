@@ -1,24 +1,12 @@
 // Which kind of setup an installer is, read on the host from its bytes, and whether its arguments suit that kind: a
 // setup that ignores its quiet switch shows its UI and waits until install-timeout-seconds, in the downtime.
-import { INSTALLER_KIND_LABELS, installerKindMismatch, type InstallerKind } from '../jams/installer.js';
+import { INSTALLER_KIND_LABELS, installerKindMismatch } from '../jams/installer.js';
 import { judgeInstallerKind } from '../jams/contract.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { recordVerdict } from './host-contract.js';
 import type { StagingPlan } from './installer-staging.js';
 import { hostLabel } from './services.js';
-
-/** What the record and the summary show: the installer, its kind, why, and whether its arguments suit it. */
-export interface InstallerKindData {
-  path: string;
-  kind: InstallerKind | null;
-  evidence: string | null;
-  /** The PE's section names, as read. */
-  sections: string[];
-  arguments: string;
-  /** The input that sets the arguments. */
-  input: string;
-  suits: boolean | null;
-}
+import type { InstallerKindData } from '../stage-data.js';
 
 export interface KindCheck {
   path: string;

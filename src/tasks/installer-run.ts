@@ -6,16 +6,7 @@ import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
 import type { ServiceNames } from '../jams/services.js';
 import { saveUpgradeRecord, type HostUpgradeRecord } from './upgrade-record.js';
-
-export interface InstallOutcome {
-  exitCode: number | null;
-  outcome: 'success' | 'reboot' | 'failure';
-  meaning: string;
-  log: string;
-  commandLine: string | null;
-  /** The log line that reports the error, on a failure. */
-  errorLine: { line: number; text: string } | null;
-}
+import type { InstallOutcome } from '../stage-data.js';
 
 /**
  * Runs the installer unattended and waits for it within install-timeout-seconds, keeping the host record up

@@ -6,6 +6,7 @@ import { parseJamsVersion } from '../jams/version.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { runKey } from './config-files.js';
 import { hostLabel } from './services.js';
+import type { StagingData } from '../stage-data.js';
 
 /** The host's record of its staged installers, in the state folder. */
 export const STAGING_RECORD_FILE = 'installer-staging.json';
@@ -41,15 +42,6 @@ export interface StagingPlan {
   record: StagingRecord;
 }
 
-/** What the record, the summary and the report show of the staging. */
-export interface StagingData {
-  source: string;
-  path: string | null;
-  outcome: 'staged' | 'already staged' | 'would stage' | 'not staged' | 'runs the staged copy';
-  size?: number;
-  copyMs?: number;
-}
-
 /** 12.3 MB, 840.0 KB: an installer's size as the summary shows it. */
 function size(bytes: number): string {
   return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
@@ -76,7 +68,7 @@ async function saveStagingRecord(ctx: StageContext, record: StagingRecord): Prom
 }
 
 function setData(ctx: StageContext, data: StagingData): void {
-  ctx.record.data['installerStaging'] = data;
+  ctx.record.data.installerStaging = data;
 }
 
 /**

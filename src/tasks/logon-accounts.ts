@@ -53,7 +53,7 @@ export async function readAccountRecord(
       computerName: ctx.record.host?.computerName ?? '',
       accounts: Object.fromEntries(Object.values(current).map((s) => [s.name, s.account ?? ''])),
     };
-    ctx.record.data['logOnAsRecord'] = planned;
+    ctx.record.data.logOnAsRecord = planned;
     return planned;
   }
   if (!stored.data) {
@@ -77,7 +77,7 @@ export async function readAccountRecord(
       `Check the 'state-folder' input (it must be local to each host), run preflight on ${computer}, then re-run this job.`,
     );
   }
-  ctx.record.data['logOnAsRecord'] = stored.data;
+  ctx.record.data.logOnAsRecord = stored.data;
   return stored.data;
 }
 
@@ -162,7 +162,7 @@ export async function checkPasswords(ctx: StageContext, plan: readonly AccountRe
       );
     }
   }
-  ctx.record.data['passwordsChecked'] = [...seen];
+  ctx.record.data.passwordsChecked = [...seen];
 }
 
 /**

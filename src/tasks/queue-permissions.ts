@@ -15,7 +15,7 @@ export async function reviewQueuePermissions(
   roles: RoleView,
 ): Promise<void> {
   const permissions = await ctx.host.queuePermissions(JAMS_QUEUES);
-  ctx.record.data['queuePermissions'] = permissions;
+  ctx.record.data.queuePermissions = permissions;
   const lines: string[] = [];
   if (!permissions.available) {
     ctx.log.info(
@@ -32,14 +32,14 @@ export async function reviewQueuePermissions(
 
   const target = ctx.settings.targetVersion;
   if (!installed || !target) {
-    ctx.record.data['mqNote'] = { applies: null, from: installed, to: target };
+    ctx.record.data.mqNote = { applies: null, from: installed, to: target };
     ctx.log.info(
       `The ${MQ_NOTE_VERSION} Message Queue note was not checked: ${installed ? "set the 'target-version' input" : 'the installed version is unknown'}.`,
     );
     return;
   }
   const applies = mqNoteApplies(installed, target);
-  ctx.record.data['mqNote'] = { applies, from: installed, to: target };
+  ctx.record.data.mqNote = { applies, from: installed, to: target };
   if (!applies) return;
   const peers = roles.peers.map((p) => p.name).join(', ') || 'the other scheduler';
   ctx.log.warn(

@@ -182,7 +182,7 @@ export async function planRestore(
         'checking the file.',
     );
   }
-  ctx.record.data['restorePlan'] = { ...plan, show: shownNow };
+  ctx.record.data.restorePlan = { ...plan, show: shownNow };
   ctx.log.info(
     `backup to restore: ${source.file} (${size(source.size)}, SHA-256 ${source.sha256}, taken ${source.takenAt ?? 'at an unknown time'}) ` +
       `into ${target.database} on ${target.server}; found in ${found.foundIn}`,
@@ -236,7 +236,7 @@ async function proveHeader(
   }
   const want = recorded as BackupSetFacts;
   const header = await ctx.host.backupHeader(target, source.file);
-  ctx.record.data['restoreHeader'] = header;
+  ctx.record.data.restoreHeader = header;
   const sets = header.sets;
   const got = sets[0];
   const mismatches: string[] = [];

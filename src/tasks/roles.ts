@@ -5,7 +5,7 @@ import type { StageContext } from '../stage-context.js';
 /** Reads this node's failover role (and its peers') and keeps the latest view in the record. */
 export async function readRoleView(ctx: StageContext): Promise<RoleView> {
   const view = readRoles(await ctx.host.failoverStatus());
-  ctx.record.data['roles'] = view;
+  ctx.record.data.roles = view;
   return view;
 }
 

@@ -27,7 +27,7 @@ export async function resolveServices(ctx: StageContext): Promise<ServiceNames> 
         `("Get-Service 'JAMS *' | Select-Object Name, DisplayName"), then re-run this job.`,
     );
   }
-  ctx.record.data['services'] = found;
+  ctx.record.data.services = found;
   return found as ServiceNames;
 }
 

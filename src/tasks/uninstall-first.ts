@@ -13,13 +13,7 @@ import { readRollbackRecord, type UninstallRecord } from './rollback-record.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
 import type { HostUpgradeRecord } from './upgrade-record.js';
-
-export interface DowngradePlan {
-  /** The config save from before the upgrade away from the version returned to: start puts it back whole. */
-  configSaveKey: string | null;
-  /** What the uninstaller removes first; null when uninstall-first is off or the installed version is not newer. */
-  uninstall: { productCode: string; name: string; version: string } | null;
-}
+import type { DowngradePlan } from '../stage-data.js';
 
 /**
  * The save of the config files from before the upgrade that left the version `target`: the upgrade record names it
@@ -53,7 +47,7 @@ export async function planDowngrade(
 ): Promise<DowngradePlan> {
   const { record, installed, target, willInstall } = facts;
   const plan: DowngradePlan = { configSaveKey: configSaveFor(record, target, runKey(ctx)), uninstall: null };
-  ctx.record.data['downgrade'] = plan;
+  ctx.record.data.downgrade = plan;
   const newer = (parseJamsVersion(installed)?.compare(target) ?? 0) > 0;
   if (willInstall && !plan.configSaveKey) {
     ctx.log.warn(
@@ -121,7 +115,7 @@ export async function runUninstallFirst(
     finishedAt: null,
     phase: 'uninstalling',
   };
-  ctx.record.data['uninstall'] = ctx.settings.dryRun ? { ...record, phase: 'would' } : record;
+  ctx.record.data.uninstall = ctx.settings.dryRun ? { ...record, phase: 'would' } : record;
   let failure: string | null = null;
   await ctx
     .change(

@@ -14,7 +14,7 @@ export function afterThePrimary(ctx: StageContext): boolean {
 /** Preflight: the order and what it assumes, in the log, the summary and the order-plan output the downtime gate shows. */
 export function stateOrder(ctx: StageContext): void {
   const plan = describeOrder(ctx.settings.order, ctx.settings.resumeGate);
-  ctx.record.data['orderPlan'] = plan;
+  ctx.record.data.orderPlan = plan;
   ctx.log.info(plan);
   ctx.summarySections.push(`#### The upgrade's order\n\n${plan}`);
 }
