@@ -33,12 +33,6 @@ export function neutralizeCommands(text: string): string {
   return text.replace(/(^|[\r\n\u2028\u2029])([^\S\r\n\u2028\u2029]*)(?=::|##\[)/g, '$1$2| ');
 }
 
-/** In a dry-run, a precondition that only an earlier stage's real changes can meet is reported, not fatal. */
-export function refuseUnlessDryRun(ctx: StageContext, error: StageError): void {
-  if (!ctx.settings.dryRun) throw error;
-  ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
-}
-
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -77,6 +71,41 @@ export class StageContext {
       this.record.warnings.push(message);
     },
   };
+
+  /** Whether this run only shows what it would change. Stages read it to label their records, never to skip a change. */
+  get dryRun(): boolean {
+    return this.settings.dryRun;
+  }
+
+  /**
+   * A precondition that fails: a real run stops with `error`; a dry-run says what a real run would refuse and goes on,
+   * since only an earlier stage's real changes (which a dry-run does not make) could meet it.
+   */
+  refuse(error: StageError): void {
+    if (!this.settings.dryRun) throw error;
+    this.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+  }
+
+  /**
+   * A step a real run takes around its changes (a wait for a service to settle, a check of what a change did). A dry-run
+   * changed nothing, so there is nothing to read: the step is skipped with a line saying so. Returns the step's value,
+   * or undefined in a dry-run.
+   */
+  async aroundChanges<T>(what: string, step: () => Promise<T>): Promise<T | undefined> {
+    if (this.settings.dryRun) {
+      this.log.info(`[dry-run] would ${what}`);
+      return undefined;
+    }
+    return step();
+  }
+
+  /**
+   * The host's own record of what this run did (state-folder records a re-run reads): written in a real run, not in a
+   * dry-run, which did nothing to record. Not listed among the actions: the change it records is.
+   */
+  async keepRecord(write: () => Promise<unknown>): Promise<void> {
+    if (!this.settings.dryRun) await write();
+  }
 
   /**
    * Every change goes through here: in a dry run it is printed and recorded as "would", never made.

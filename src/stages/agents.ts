@@ -130,8 +130,7 @@ async function schedulerVersion(ctx: StageContext): Promise<string> {
       'Nothing was changed.',
       'Run upgrade, start and verify for both hosts first (verify checks the version), then re-run this job.',
     );
-    if (!ctx.settings.dryRun) throw error;
-    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+    ctx.refuse(error);
     return wanted;
   }
   if (!installed) {
@@ -276,7 +275,7 @@ async function upgrade<I extends AgentInfo | string>(
   const target = (item: I) =>
     `${rowOf(item).name} (${rowOf(item).versionBefore ?? 'no version'} -> ${data.targetVersion})`;
   if (items.length === 0) return;
-  if (ctx.settings.dryRun) {
+  if (ctx.dryRun) {
     for (const item of items) await ctx.change(what, target(item), () => Promise.resolve());
     return;
   }
@@ -359,7 +358,7 @@ function reportOutcome(ctx: StageContext, data: AgentsData): void {
   const c = data.counts;
   ctx.log.info(
     `agents and clients: ${c.upgraded} upgraded, ${c.skipped} skipped, ${c.failed} failed, ${c.manual} need a manual step` +
-      `${ctx.settings.dryRun ? `, ${c.would} would be upgraded` : ''}`,
+      `${ctx.dryRun ? `, ${c.would} would be upgraded` : ''}`,
   );
   if (failed.length > 0 && ctx.settings.agents.onFailure === 'fail') {
     throw new StageError(

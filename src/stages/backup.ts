@@ -51,10 +51,10 @@ export const backup: Stage = {
     };
     ctx.record.data.backup = entry;
     ctx.record.data.backupRecordPath = stored.path;
-    const persist = async (): Promise<void> => {
-      if (ctx.settings.dryRun) return;
-      await ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry });
-    };
+    const persist = () =>
+      ctx.keepRecord(() =>
+        ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry }),
+      );
 
     await saveConfig(ctx, entry, folder, key);
     await persist();
@@ -71,13 +71,14 @@ export const backup: Stage = {
         await persist();
       });
     }
-    if (ctx.settings.dryRun) return;
-    entry.complete = true;
-    entry.finishedAt = new Date().toISOString();
-    await persist();
     // The record stays in the state folder only: a file next to the backup, on a share others can write, is never
-    // trusted by a restore.
-    ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
+    // trusted by a restore. A dry-run backed nothing up, so it marks nothing complete.
+    await ctx.keepRecord(async () => {
+      entry.complete = true;
+      entry.finishedAt = new Date().toISOString();
+      await ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry });
+      ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
+    });
   },
 };
 

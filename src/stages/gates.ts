@@ -283,7 +283,7 @@ export function gatesStage(deps: GatesDeps = {}): Stage {
         reason: '',
       };
       ctx.record.data.gates = data;
-      if (ctx.settings.dryRun) {
+      if (ctx.dryRun) {
         ctx.log.info('[dry-run] the gate check only reads: it runs, and refuses, as in a real run');
       }
       try {
@@ -292,7 +292,7 @@ export function gatesStage(deps: GatesDeps = {}): Stage {
         data.reason = (err as Error).message;
         throw err;
       } finally {
-        ctx.summarySections.push(gatesMarkdown(data, ctx.settings.dryRun));
+        ctx.summarySections.push(gatesMarkdown(data, ctx.dryRun));
       }
     },
   };

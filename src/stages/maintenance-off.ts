@@ -66,7 +66,7 @@ export const maintenanceOff: Stage = {
           `${name} on ${server}`,
           `already at the recorded ${decision.quantity}`,
         );
-        if (!ctx.settings.dryRun) await markRestored();
+        await ctx.keepRecord(markRestored);
         break;
       case 'changed-by-hand':
         ctx.log.warn(
@@ -95,6 +95,6 @@ export const maintenanceOff: Stage = {
         );
         break;
     }
-    data.quantityAfter = ctx.settings.dryRun ? current : state.quantityAvailable;
+    data.quantityAfter = ctx.dryRun ? current : state.quantityAvailable;
   },
 };

@@ -80,7 +80,7 @@ export const maintenanceOn: Stage = {
       );
       ctx.skip('close maintenance window', `${name} on ${server}`, 'already 0, no record to keep');
     }
-    data.quantityAfter = ctx.settings.dryRun ? before : state.quantityAvailable;
+    data.quantityAfter = ctx.dryRun ? before : state.quantityAvailable;
     await drain(ctx, data);
   },
 };
@@ -94,8 +94,9 @@ async function ensureResource(ctx: StageContext, found: ResourceState): Promise<
     : `The JAMS server ${server} has no resource ${name}, the maintenance window this stage closes.`;
   if (!create) throw new StageError(problem, 'Nothing was changed: jobs keep starting.', setupSteps(name));
   let state = found;
+  let made: boolean;
   if (!found.exists) {
-    await ctx.change(
+    made = await ctx.change(
       'create maintenance resource',
       `${name} on ${server}, Quantity Available ${NEW_MAINTENANCE_QUANTITY}, required (1) by the root folder`,
       async () => {
@@ -103,7 +104,7 @@ async function ensureResource(ctx: StageContext, found: ResourceState): Promise<
       },
     );
   } else {
-    await ctx.change(
+    made = await ctx.change(
       'require maintenance resource',
       `root folder requires ${name} (quantity 1) on ${server}`,
       async () => {
@@ -111,7 +112,8 @@ async function ensureResource(ctx: StageContext, found: ResourceState): Promise<
       },
     );
   }
-  if (ctx.settings.dryRun) {
+  // A dry-run made neither change: it goes on with the resource as the change would leave it.
+  if (!made) {
     return {
       ...found,
       exists: true,
@@ -146,36 +148,36 @@ async function drain(ctx: StageContext, data: MaintenanceData): Promise<void> {
   };
   const first = await read();
   data.executingAtStart = first;
-  if (ctx.settings.dryRun) {
-    if (first.length)
-      ctx.log.info(`[dry-run] would wait up to ${drainTimeoutMs / 1000} s for them to finish`);
-    return;
-  }
-  const draining = ctx.phase('drain');
-  const waited = await ctx.waitFor(
-    read,
-    (e) => e.length === 0,
-    drainTimeoutMs,
-    (e, ms) =>
-      `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`,
-  );
-  draining.end();
-  data.drained = waited.ok;
-  data.stillExecuting = waited.value;
-  if (waited.ok) return;
-  const names = describeEntries(waited.value.map((e) => e.name));
-  const message = `${waited.value.length} entries still execute ${drainTimeoutMs / 1000} s after the window closed: ${names}`;
-  if (onDrainTimeout === 'continue') {
-    ctx.log.warn(
-      `${message}. on-drain-timeout is continue: the upgrade goes on, and they may fail when the services stop.`,
-    );
-    return;
-  }
-  throw new StageError(
-    `${message}.`,
-    `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
-      `recorded in ${String(data.recordPath)}): no new job starts. Still executing: ${names}.`,
-    'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
-      'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.',
+  await ctx.aroundChanges(
+    `wait up to ${drainTimeoutMs / 1000} s for the executing entries to finish`,
+    async () => {
+      const draining = ctx.phase('drain');
+      const waited = await ctx.waitFor(
+        read,
+        (e) => e.length === 0,
+        drainTimeoutMs,
+        (e, ms) =>
+          `waiting for ${e.length} executing entries (${Math.round(ms / 1000)} s): ${describeEntries(e.map((x) => x.name))}`,
+      );
+      draining.end();
+      data.drained = waited.ok;
+      data.stillExecuting = waited.value;
+      if (waited.ok) return;
+      const names = describeEntries(waited.value.map((e) => e.name));
+      const message = `${waited.value.length} entries still execute ${drainTimeoutMs / 1000} s after the window closed: ${names}`;
+      if (onDrainTimeout === 'continue') {
+        ctx.log.warn(
+          `${message}. on-drain-timeout is continue: the upgrade goes on, and they may fail when the services stop.`,
+        );
+        return;
+      }
+      throw new StageError(
+        `${message}.`,
+        `The maintenance window is closed on ${hostLabel(ctx)} (${name} Quantity Available 0; the quantity before it is ` +
+          `recorded in ${String(data.recordPath)}): no new job starts. Still executing: ${names}.`,
+        'Wait for them or end them in the JAMS Client (Monitor), then re-run this job: it finds the window closed and only ' +
+          'waits. To go on while they run, set on-drain-timeout: continue. To give up the upgrade, run maintenance-off.',
+      );
+    },
   );
 }

@@ -103,8 +103,7 @@ async function requireJamsStopped(
     'Run the stop stage on the primary and then the secondary (the rollback workflow does), make sure nothing starts ' +
       'them again, then re-run this job.',
   );
-  if (!ctx.settings.dryRun) throw error;
-  ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+  ctx.refuse(error);
 }
 
 /** The RESTORE itself, recorded on the host before it is sent and after it ends. */
@@ -124,7 +123,7 @@ async function restoreDatabase(
   };
   ctx.record.data.restore = {
     ...record,
-    phase: ctx.settings.dryRun ? 'would' : record.phase,
+    phase: ctx.dryRun ? 'would' : record.phase,
     show: shown,
   };
   let run: SqlRun | null = null;

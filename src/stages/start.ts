@@ -98,7 +98,9 @@ export const start: Stage = {
 
     starting.end();
 
-    if (!ctx.settings.dryRun) {
+    // As found, unless a real run reads them again once the role is reached.
+    ctx.record.servicesAfter = Object.values(before);
+    await ctx.aroundChanges(`wait for ${hostLabel(ctx)} to report ${want}`, async () => {
       ctx.log.info(`waiting for ${hostLabel(ctx)} to report ${want}`);
       const reaching = ctx.phase('role');
       const waited = await ctx.waitFor(
@@ -123,8 +125,6 @@ export const start: Stage = {
         );
       }
       ctx.log.info(`${hostLabel(ctx)} reports ${waited.value.selfLabel}`);
-    } else {
-      ctx.record.servicesAfter = Object.values(before);
-    }
+    });
   },
 };

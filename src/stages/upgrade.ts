@@ -2,7 +2,7 @@ import type { InstallerInfo } from '../host/host.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
 import { saveConfigFiles, runKey } from '../tasks/config-files.js';
-import { refuseUnlessDryRun, StageError, type Stage, type StageContext } from '../stage-context.js';
+import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkInstallerFile } from '../tasks/installer-check.js';
 import { runInstaller } from '../tasks/installer-run.js';
 import { stagedInstaller } from '../tasks/installer-staging.js';
@@ -174,14 +174,15 @@ export const upgrade: Stage = {
     const after = pickInstalledVersion(await ctx.host.installedVersion());
     data.versionAfter = after?.version ?? null;
     ctx.record.data.installedVersion = after;
-    if (!ctx.settings.dryRun && after?.version !== target) {
+    await ctx.aroundChanges(`check that ${target} is installed`, async () => {
+      if (after?.version === target) return;
       throw new StageError(
         `After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`,
         `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`,
         `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
           `the installer again (give allow-reinstall: true if the version shown is ${target} already).`,
       );
-    }
+    });
     // The installer's run updated the host record; the final one keeps its install details.
     const latest = (await readUpgradeRecord(ctx)).data;
     const done: HostUpgradeRecord = {
@@ -266,8 +267,7 @@ export function requirePrimaryUpgraded(ctx: StageContext, target: string): void 
     'Run the upgrade stage on the primary first. In the workflow, give this job `needs: <the primary upgrade job>` ' +
     'and `primary-upgraded-version: ${{ needs.<job>.outputs.version-after }}`; then re-run this job.';
   if (!reported) {
-    refuseUnlessDryRun(
-      ctx,
+    ctx.refuse(
       new StageError(
         "The primary's upgrade is not recorded: 'primary-upgraded-version' is empty, and the procedure upgrades the " +
           'primary before the secondary.',
@@ -276,8 +276,7 @@ export function requirePrimaryUpgraded(ctx: StageContext, target: string): void 
       ),
     );
   } else if (parseJamsVersion(reported)?.compare(target) !== 0) {
-    refuseUnlessDryRun(
-      ctx,
+    ctx.refuse(
       new StageError(
         `The primary reports version ${reported} after its upgrade, and this installer is ${target}.`,
         'Nothing was changed.',
@@ -297,8 +296,7 @@ export async function requireNoInstallerRunning(
   if (record?.phase !== 'installing' || !record.install) return;
   const status = await ctx.host.installerStatus(record.install.processId, record.install.startedAt);
   if (status.running) {
-    refuseUnlessDryRun(
-      ctx,
+    ctx.refuse(
       new StageError(
         `The JAMS installer started at ${record.install.startedAt} (process ${record.install.processId}) is still ` +
           `running on ${hostLabel(ctx)}.`,
@@ -355,8 +353,7 @@ function skipReason(
 function requireStopped(ctx: StageContext, states: Record<ServiceKind, ServiceState>): void {
   const running = Object.values(states).filter((s) => s.status !== 'Stopped');
   if (running.length === 0) return;
-  refuseUnlessDryRun(
-    ctx,
+  ctx.refuse(
     new StageError(
       `${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: the installer must not ` +
         'run while a JAMS service runs.',

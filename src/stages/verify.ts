@@ -58,7 +58,7 @@ export const verify: Stage = {
       const ok =
         installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
       // A dry-run of the pipeline installed nothing: the version is shown, not judged.
-      const dryRunOnly = !ok && ctx.settings.dryRun;
+      const dryRunOnly = !ok && ctx.dryRun;
       checks.push({
         check: 'installed version',
         expected: ctx.settings.targetVersion,

@@ -72,8 +72,7 @@ async function checkMsiSigner(
       "Set agent-msi-signer (the JAMS_AGENT_MSI_SIGNER variable of the hosts environment) to the vendor's certificate " +
         'thumbprint or subject, or run the upgrade stage on this host first; then re-run this job.',
     );
-    if (!ctx.settings.dryRun) throw error;
-    ctx.log.warn(`[dry-run] a real run would stop here: ${error.message}`);
+    ctx.refuse(error);
     return;
   }
   if (!signerMatches(expected, msi)) {

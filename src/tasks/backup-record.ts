@@ -99,15 +99,13 @@ export async function requireVerifiedBackup(
     );
     return;
   }
-  if (ctx.settings.dryRun) {
-    ctx.log.warn(`[dry-run] stop would refuse: ${reason} (${stored.path}, ${key}).`);
-    return;
-  }
   ctx.record.servicesAfter = Object.values(states);
-  throw new StageError(
-    `Refusing to stop the JAMS services on ${hostLabel(ctx)}: ${reason} (${stored.path}, ${key}).`,
-    `${describeStates(hostLabel(ctx), states)} Nothing was stopped.`,
-    `Run the backup stage for this run on this host (role: ${ctx.settings.role}) until it ends with a verified backup, ` +
-      'then re-run this job. To stop without a backup, set require-backup: false.',
+  ctx.refuse(
+    new StageError(
+      `Refusing to stop the JAMS services on ${hostLabel(ctx)}: ${reason} (${stored.path}, ${key}).`,
+      `${describeStates(hostLabel(ctx), states)} Nothing was stopped.`,
+      `Run the backup stage for this run on this host (role: ${ctx.settings.role}) until it ends with a verified backup, ` +
+        'then re-run this job. To stop without a backup, set require-backup: false.',
+    ),
   );
 }

@@ -43,11 +43,17 @@ export async function readAccountRecord(
   current: Record<ServiceKind, ServiceState>,
 ): Promise<AccountRecord> {
   const stored = await ctx.host.readState<AccountRecord>(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
-  if (!stored.data && ctx.settings.dryRun) {
-    ctx.log.warn(
-      `There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): this dry-run plans ` +
-        'with the accounts the services run as now. A real run needs preflight first.',
+  if (!stored.data) {
+    ctx.refuse(
+      new StageError(
+        `There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): ${stored.path} is ` +
+          'missing, so the accounts the upgrade resets could not be put back.',
+        'Nothing was changed.',
+        'Run the preflight stage for this host before the services are stopped (it records the accounts), then ' +
+          're-run this job.',
+      ),
     );
+    ctx.log.info('[dry-run] planning with the accounts the services run as now');
     const planned: AccountRecord = {
       recordedAt: new Date().toISOString(),
       computerName: ctx.record.host?.computerName ?? '',
@@ -55,15 +61,6 @@ export async function readAccountRecord(
     };
     ctx.record.data.logOnAsRecord = planned;
     return planned;
-  }
-  if (!stored.data) {
-    throw new StageError(
-      `There is no Log On As record on ${hostLabel(ctx)} (${stored.path}): the accounts the upgrade resets could ` +
-        'not be put back.',
-      'Nothing was changed.',
-      'Run the preflight stage for this host before the services are stopped (it records the accounts), then re-run ' +
-        'this job.',
-    );
   }
   const computer = ctx.record.host?.computerName;
   if (
@@ -213,23 +210,23 @@ export async function restoreAccounts(
     });
     outcomes.push({ service, recorded, before, after: before, outcome: changed ? 'restored' : 'would' });
   }
-  if (ctx.settings.dryRun) return outcomes;
-
-  const after = await readServices(ctx, names);
-  restoring.end();
-  ctx.record.servicesAfter = Object.values(after);
-  for (const o of outcomes) {
-    const kind = KINDS.find((k) => names[k] === o.service) as ServiceKind;
-    o.after = after[kind].account ?? '';
-  }
-  const wrong = outcomes.filter((o) => !sameAccount(o.after, o.recorded));
-  if (wrong.length > 0) {
-    throw new StageError(
-      `After the restore, ${wrong.map((o) => `${o.service} runs as ${o.after}, not ${o.recorded}`).join('; ')} on ` +
-        `${hostLabel(ctx)}.`,
-      `${describeStates(hostLabel(ctx), after)} JAMS is upgraded; the Log On As accounts are not all restored.`,
-      'Set the account in services.msc (Log On tab) or find what changes it back, then re-run this job.',
-    );
-  }
+  await ctx.aroundChanges('check the Log On As accounts after the restore', async () => {
+    const after = await readServices(ctx, names);
+    restoring.end();
+    ctx.record.servicesAfter = Object.values(after);
+    for (const o of outcomes) {
+      const kind = KINDS.find((k) => names[k] === o.service) as ServiceKind;
+      o.after = after[kind].account ?? '';
+    }
+    const wrong = outcomes.filter((o) => !sameAccount(o.after, o.recorded));
+    if (wrong.length > 0) {
+      throw new StageError(
+        `After the restore, ${wrong.map((o) => `${o.service} runs as ${o.after}, not ${o.recorded}`).join('; ')} on ` +
+          `${hostLabel(ctx)}.`,
+        `${describeStates(hostLabel(ctx), after)} JAMS is upgraded; the Log On As accounts are not all restored.`,
+        'Set the account in services.msc (Log On tab) or find what changes it back, then re-run this job.',
+      );
+    }
+  });
   return outcomes;
 }

@@ -70,16 +70,19 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
     const dependents = (state?.dependentServices ?? []).filter((d) => Object.values(names).includes(d));
     const settling = [name, ...dependents];
     const starting = dependents.length ? await ctx.host.serviceStates(settling) : [state];
-    if (starting.some((s) => s?.status === 'StartPending') && !ctx.settings.dryRun) {
-      ctx.log.info(
-        `${settling.join(', ')}: waiting for the service that is starting to settle before the stop`,
-      );
-      const settled = await ctx.waitFor(
-        () => ctx.host.serviceStates(settling),
-        (s) => s.every((x) => x.status !== 'StartPending'),
-        ctx.settings.serviceTimeoutMs,
-      );
-      state = settled.value[0];
+    if (starting.some((s) => s?.status === 'StartPending')) {
+      state =
+        (await ctx.aroundChanges(`wait for ${settling.join(', ')} to settle before the stop`, async () => {
+          ctx.log.info(
+            `${settling.join(', ')}: waiting for the service that is starting to settle before the stop`,
+          );
+          const settled = await ctx.waitFor(
+            () => ctx.host.serviceStates(settling),
+            (s) => s.every((x) => x.status !== 'StartPending'),
+            ctx.settings.serviceTimeoutMs,
+          );
+          return settled.value[0];
+        })) ?? state;
     }
     if (state?.status === 'Stopped') {
       ctx.skip('stop', label, 'already stopped');
@@ -139,13 +142,15 @@ export async function stopJamsServices(ctx: StageContext, names: ServiceNames): 
   const after = await readServices(ctx, names);
   ctx.record.servicesAfter = Object.values(after);
   const running = Object.values(after).filter((s) => s.status !== 'Stopped');
-  if (!ctx.settings.dryRun && running.length > 0) {
-    throw new StageError(
-      `After the stop, ${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: ` +
-        `something started it again.`,
-      describeStates(hostLabel(ctx), after),
-      'Check for a recovery action or a monitoring tool that restarts JAMS services, disable it for the ' +
-        'upgrade, then re-run this job.',
-    );
-  }
+  await ctx.aroundChanges('check that every service stayed stopped', async () => {
+    if (running.length > 0) {
+      throw new StageError(
+        `After the stop, ${running.map((s) => `${s.name} is ${s.status}`).join('; ')} on ${hostLabel(ctx)}: ` +
+          `something started it again.`,
+        describeStates(hostLabel(ctx), after),
+        'Check for a recovery action or a monitoring tool that restarts JAMS services, disable it for the ' +
+          'upgrade, then re-run this job.',
+      );
+    }
+  });
 }

@@ -115,7 +115,7 @@ export async function runUninstallFirst(
     finishedAt: null,
     phase: 'uninstalling',
   };
-  ctx.record.data.uninstall = ctx.settings.dryRun ? { ...record, phase: 'would' } : record;
+  ctx.record.data.uninstall = ctx.dryRun ? { ...record, phase: 'would' } : record;
   let failure: string | null = null;
   await ctx
     .change(

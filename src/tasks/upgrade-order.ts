@@ -1,7 +1,7 @@
 // The order the pair is upgraded in, on the host: preflight states it, and with resume-after-primary the secondary
 // proves the primary is back before its install and says, when it fails, that the primary keeps running.
 import { describeOrder } from '../jams/upgrade-order.js';
-import { refuseUnlessDryRun, StageError, type Stage, type StageContext } from '../stage-context.js';
+import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { describeRoles, readRoleView } from './roles.js';
 import { hostLabel } from './services.js';
 
@@ -27,8 +27,7 @@ export async function requirePrimaryRunning(ctx: StageContext): Promise<void> {
   if (!afterThePrimary(ctx)) return;
   const roles = await readRoleView(ctx);
   if (roles.peers.some((p) => p.role === 'Active')) return;
-  refuseUnlessDryRun(
-    ctx,
+  ctx.refuse(
     new StageError(
       `order: resume-after-primary upgrades the secondary once the primary is Running again, and it is not: ` +
         `${describeRoles(roles)}.`,
