@@ -55,8 +55,8 @@ export interface PowerShellHostOptions {
 }
 
 /**
- * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle,
- * src/host/ps and lab/ in the repository (tests, bench).
+ * Finds the PowerShell files next to the running code: dist/ps and dist/lab in the bundle, src/host/ps and lab/ in the
+ * repository (tests, bench). `windows` is the joined platform file in the bundle and the platform folder in source.
  */
 export function assetPaths(): { module: string; windows: string; labFakes: string; labSeams: string } {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -65,7 +65,9 @@ export function assetPaths(): { module: string; windows: string; labFakes: strin
   const base = existsSync(join(bundled.lab, 'Lab.Fakes.ps1')) ? bundled : source;
   return {
     module: join(base.ps, 'JamsUpgrade.psm1'),
-    windows: join(base.ps, 'Platform.Windows.ps1'),
+    windows: existsSync(join(base.ps, 'Platform.Windows.ps1'))
+      ? join(base.ps, 'Platform.Windows.ps1')
+      : join(base.ps, 'platform'),
     labFakes: join(base.lab, 'Lab.Fakes.ps1'),
     labSeams: join(base.lab, 'Lab.Seams.ps1'),
   };
@@ -157,8 +159,18 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuInstallerKind', { Path: path });
   }
 
-  startInstaller(path: string, args: readonly string[], sha256: string): Promise<InstallerProcess> {
-    return this.session.call('Start-JuInstaller', { Path: path, Arguments: args, ExpectSha256: sha256 });
+  startInstaller(
+    path: string,
+    args: readonly string[],
+    sha256: string,
+    log: string,
+  ): Promise<InstallerProcess> {
+    return this.session.call('Start-JuInstaller', {
+      Path: path,
+      Arguments: args,
+      ExpectSha256: sha256,
+      Log: log,
+    });
   }
 
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus> {
@@ -284,8 +296,8 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuUninstallEntries');
   }
 
-  startUninstaller(productCode: string, args: readonly string[]): Promise<InstallerProcess> {
-    return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args });
+  startUninstaller(productCode: string, args: readonly string[], log: string): Promise<InstallerProcess> {
+    return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args, Log: log });
   }
 
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult> {
