@@ -75,7 +75,7 @@ function kinds(files: Record<string, string>, seams: string[] = []): Record<stri
     [
       'Set-StrictMode -Version 2.0',
       "$ErrorActionPreference = 'Stop'",
-      '. ./src/host/ps/Platform.Windows.ps1',
+      "foreach ($f in (Get-ChildItem -Path ./src/host/ps/platform -Filter '*.ps1')) { . $f.FullName }",
       ...seams.map((s) => `. ${s}`),
       `$cases = [ordered]@{ ${cases} }`,
       '$out = [ordered]@{}',

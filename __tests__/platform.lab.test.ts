@@ -7,7 +7,7 @@ import type { StageRecord } from '../src/report/record.js';
 import type { RoleView } from '../src/jams/roles.js';
 import { describeOnPosix, freshLab, killGroup, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
-// Platform.Windows.ps1 itself, against the lab's fakes of the cmdlets and modules it calls.
+// The platform (src/host/ps/platform/*.ps1) itself, against the lab's fakes of the cmdlets and modules it calls.
 let lab: string;
 let runs: string;
 const ACCOUNTS = 'C:\\ProgramData\\jams-upgrade\\logon-accounts.json';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The module runs on Windows PowerShell 5.1 on the hosts; pwsh here parses it and rejects PS7-only syntax.
@@ -29,9 +29,15 @@ function powershellFiles(dir: string): string[] {
 }
 
 describe('Windows PowerShell 5.1 compatibility', () => {
-  test('the module, the platform files and the lab use no PS7-only syntax and are ASCII', () => {
-    const files = [...powershellFiles('src/host/ps'), ...powershellFiles('lab')];
-    expect(files.length).toBeGreaterThanOrEqual(3);
+  test('the module, the platform files, the lab and the joined files of dist/ps use no PS7-only syntax and are ASCII', () => {
+    const source = powershellFiles('src/host/ps');
+    // Every concern file: the module, module/*.ps1 and platform/*.ps1.
+    expect(source.filter((f) => /[\\/](module|platform)[\\/]/.test(f)).length).toBeGreaterThanOrEqual(20);
+    const files = [
+      ...source,
+      ...powershellFiles('lab'),
+      ...(existsSync('dist/ps') ? powershellFiles('dist/ps') : []),
+    ];
     expect(check(files)).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
-# Line coverage of the platform file while the lab runs it (npm run coverage:ps). The session dot-sources this file
-# when JAMS_UPGRADE_PS_COVERAGE names a folder and loads an instrumented copy of the platform file instead of the
-# file itself: before each statement of a Platform* function's own blocks, on the same line (so line numbers hold), a
-# call records the line. Breakpoints would put the whole session in debug mode; a counter costs one HashSet.Add.
+# Line coverage of the platform while the lab runs it (npm run coverage:ps). The session dot-sources this file when
+# JAMS_UPGRADE_PS_COVERAGE names a folder and loads an instrumented copy of the platform (its folder of concern files,
+# or the one joined file) instead: before each statement of a Platform* function's own blocks, on the same line (so
+# line numbers hold), a call records '<file>:<line>'. Breakpoints would put the whole session in debug mode; a counter
+# costs one HashSet.Add.
 # Windows PowerShell 5.1 compatible.
 
 function global:Get-LabCoverageStatements {
@@ -28,39 +29,61 @@ function global:Get-LabCoverageStatements {
     return $found.ToArray()
 }
 
+function global:Get-LabCoverageFiles {
+    # The platform's files: the .ps1 files of a folder in ordinal name order, or the one file.
+    param([string]$Script)
+    if (-not [System.IO.Directory]::Exists($Script)) { return , @((Resolve-Path -LiteralPath $Script).Path) }
+    $files = [System.IO.Directory]::GetFiles((Resolve-Path -LiteralPath $Script).Path, '*.ps1')
+    [System.Array]::Sort($files, [System.StringComparer]::Ordinal)
+    return , $files
+}
+
 function global:Get-LabCoverageLines {
-    # The lines where a counted statement starts: what "N of M lines run" counts.
+    # The lines where a counted statement starts, as '<file>:<line>' (file name only): what "N of M lines run" counts.
     param([string]$Script)
     $lines = @{}
-    foreach ($s in (Get-LabCoverageStatements -Script $Script)) { $lines[[string]$s.statement.Extent.StartLineNumber] = $s.function }
+    foreach ($file in (Get-LabCoverageFiles -Script $Script)) {
+        $name = [System.IO.Path]::GetFileName($file)
+        foreach ($s in (Get-LabCoverageStatements -Script $file)) { $lines[$name + ':' + $s.statement.Extent.StartLineNumber] = $s.function }
+    }
     return $lines
 }
 
 function global:Start-LabCoverage {
-    # Returns the instrumented copy the session loads in place of $Script. Building it costs a session about a second,
-    # so it is built once per machine and version of $Script and of this file, and kept in the temp folder.
+    # Returns the instrumented copy the session loads in place of $Script (a folder for a folder). Building it costs a
+    # session about a second, so it is built once per machine and version of the platform and of this file, and kept in
+    # the temp folder.
     param([string]$Script)
-    $global:JuCoverage = @{ script = $Script; hits = (New-Object 'System.Collections.Generic.HashSet[int]') }
-    $text = [System.IO.File]::ReadAllText($Script)
+    $global:JuCoverage = @{ script = $Script; hits = (New-Object 'System.Collections.Generic.HashSet[string]') }
+    $files = Get-LabCoverageFiles -Script $Script
+    $all = New-Object System.Text.StringBuilder
+    foreach ($file in $files) { [void]$all.Append([System.IO.Path]::GetFileName($file)).Append([System.IO.File]::ReadAllText($file)) }
+    [void]$all.Append([System.IO.File]::ReadAllText($MyInvocation.MyCommand.ScriptBlock.File))
     $sha = [System.Security.Cryptography.SHA256]::Create()
-    $bytes = [System.Text.Encoding]::UTF8.GetBytes($text + [System.IO.File]::ReadAllText($MyInvocation.MyCommand.ScriptBlock.File))
-    $key = ([System.BitConverter]::ToString($sha.ComputeHash($bytes))).Replace('-', '').Substring(0, 16)
+    $key = ([System.BitConverter]::ToString($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($all.ToString())))).Replace('-', '').Substring(0, 16)
     $sha.Dispose()
     $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('ju-coverage-' + $key)
-    $copy = Join-Path $folder ([System.IO.Path]::GetFileName($Script))
-    if ([System.IO.File]::Exists($copy)) { return $copy }
-    $offsets = @(Get-LabCoverageStatements -Script $Script | ForEach-Object { $_.statement.Extent } |
-            Sort-Object -Property StartOffset -Descending)
-    $builder = New-Object System.Text.StringBuilder($text)
-    foreach ($e in $offsets) {
-        [void]$builder.Insert($e.StartOffset, ('[void]$global:JuCoverage.hits.Add({0}); ' -f $e.StartLineNumber))
+    $result = Join-Path $folder ([System.IO.Path]::GetFileName($Script.TrimEnd('\', '/')))
+    $root = $folder
+    if ([System.IO.Directory]::Exists($Script)) { $root = $result }
+    if ([System.IO.File]::Exists((Join-Path $root ('.done')))) { return $result }
+    [void][System.IO.Directory]::CreateDirectory($root)
+    foreach ($file in $files) {
+        $name = [System.IO.Path]::GetFileName($file)
+        $offsets = @(Get-LabCoverageStatements -Script $file | ForEach-Object { $_.statement.Extent } |
+                Sort-Object -Property StartOffset -Descending)
+        $builder = New-Object System.Text.StringBuilder([System.IO.File]::ReadAllText($file))
+        foreach ($e in $offsets) {
+            [void]$builder.Insert($e.StartOffset, ("[void]`$global:JuCoverage.hits.Add('{0}:{1}'); " -f $name, $e.StartLineNumber))
+        }
+        # Sessions start in parallel: each writes its own file, and the first rename wins.
+        $copy = Join-Path $root $name
+        $temp = $copy + '.' + $PID + '.tmp'
+        [System.IO.File]::WriteAllText($temp, $builder.ToString(), (New-Object System.Text.UTF8Encoding($true)))
+        try { [System.IO.File]::Move($temp, $copy) } catch [System.IO.IOException] { [System.IO.File]::Delete($temp) }
     }
-    [void][System.IO.Directory]::CreateDirectory($folder)
-    # Sessions start in parallel: each writes its own file, and the first rename wins.
-    $temp = $copy + '.' + $PID + '.tmp'
-    [System.IO.File]::WriteAllText($temp, $builder.ToString(), (New-Object System.Text.UTF8Encoding($true)))
-    try { [System.IO.File]::Move($temp, $copy) } catch [System.IO.IOException] { [System.IO.File]::Delete($temp) }
-    return $copy
+    [System.IO.File]::WriteAllText((Join-Path $root '.done'), '')
+    return $result
 }
 
 function global:Save-LabCoverage {

@@ -1,4 +1,4 @@
-# The lab's stand-ins for the Windows cmdlets that src/host/ps/Platform.Windows.ps1 calls. The session dot-sources this
+# The lab's stand-ins for the Windows cmdlets that src/host/ps/platform/*.ps1 calls. The session dot-sources this
 # file at the global scope before it imports the module (only with JAMS_UPGRADE_LAB set), so these functions shadow the
 # cmdlets of the same name, and the lab's JAMS and MSMQ modules come first on the module path. The platform file then
 # runs unchanged against the simulated pair. Each fake says what public evidence its shape follows.

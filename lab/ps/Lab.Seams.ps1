@@ -1,4 +1,4 @@
-# The lab's stand-ins for the Seam* functions of src/host/ps/Platform.Windows.ps1: the only code there that cannot run
+# The lab's stand-ins for the Seam* functions of src/host/ps/platform/Seams.ps1: the only code there that cannot run
 # off Windows (COM, WindowsIdentity, PrincipalContext, a real SQL Server, drive letters and UNC shares). The module
 # dot-sources this file after the platform file (only with JAMS_UPGRADE_LAB set), so these replace exactly those.
 # Windows PowerShell 5.1 compatible, ASCII only.
@@ -88,7 +88,7 @@ function SeamInvokeSql {
     # of lab time, outside the lab's lock, then ONLINE from that file). Like the platform's, it builds the connection
     # string itself, so the password is read from this process's environment and never passed as a parameter.
     param([string]$Server, [string]$Auth, [string]$User, [string]$PasswordVariable, [string]$Sql, [System.Collections.IDictionary]$Parameters, [int]$TimeoutSeconds, [switch]$Rows)
-    $connection = New-JuSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
+    $connection = PlatformSqlConnectionString -Server $Server -Auth $Auth -User $User -PasswordVariable $PasswordVariable
     $outcome = LabSqlStatement -ConnectionString $connection -Sql $Sql -Parameters $Parameters
     if ($outcome -is [hashtable] -and $outcome.ContainsKey('rows')) { return $outcome }
     if ($outcome -isnot [hashtable] -or -not $outcome.ContainsKey('restoring')) { return [ordered]@{ messages = @($outcome); rows = @() } }

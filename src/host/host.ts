@@ -303,10 +303,16 @@ export interface Host {
   /** Which kind of setup the installer is, read from its first bytes; nothing runs or loads it. */
   installerKind(path: string): Promise<InstallerKindInfo>;
   /**
-   * Starts the installer with these arguments (quoted on the host) and returns at once. The file is hashed through the
-   * handle that stays open until the process has ended: a file whose SHA-256 is not `sha256` is refused, unstarted.
+   * Starts the installer with these arguments and returns at once; the host fills {log} with `log` and quotes them.
+   * The file is hashed through the handle that stays open until the process has ended: a file whose SHA-256 is not
+   * `sha256` is refused, unstarted.
    */
-  startInstaller(path: string, args: readonly string[], sha256: string): Promise<InstallerProcess>;
+  startInstaller(
+    path: string,
+    args: readonly string[],
+    sha256: string,
+    log: string,
+  ): Promise<InstallerProcess>;
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
   /** Whether a file exists and its size, without reading it (a large file on a share is read once, by the copy). */
   fileFacts(path: string): Promise<FileFacts>;
@@ -351,8 +357,8 @@ export interface Host {
   backupHeader(target: SqlTarget, path: string): Promise<BackupHeader>;
   /** The Uninstall entries whose DisplayName starts with JAMS, with their UninstallString. */
   uninstallEntries(): Promise<UninstallEntry[]>;
-  /** Starts msiexec /x <productCode> with these arguments (quoted on the host) and returns at once. */
-  startUninstaller(productCode: string, args: readonly string[]): Promise<InstallerProcess>;
+  /** Starts msiexec /x <productCode> with these arguments ({log} filled with `log` and quoted on the host); returns at once. */
+  startUninstaller(productCode: string, args: readonly string[], log: string): Promise<InstallerProcess>;
   /** Runs a PowerShell script with named parameters in its own runspace, bounded by a timeout. */
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult>;
   freeSpace(paths: readonly string[]): Promise<FreeSpace[]>;

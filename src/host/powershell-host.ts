@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -54,10 +55,17 @@ export interface PowerShellHostOptions {
   transcript?: (line: string) => void;
 }
 
-/** Finds the PowerShell files next to the running code: dist/ps in the bundle, src/host/ps in the repository. */
+/**
+ * Finds the PowerShell files next to the running code: dist/ps in the bundle, src/host/ps in the repository. `windows`
+ * is the joined platform file in the bundle and the platform folder in source.
+ */
 export function assetPaths(): { module: string; windows: string } {
   const ps = join(dirname(fileURLToPath(import.meta.url)), 'ps');
-  return { module: join(ps, 'JamsUpgrade.psm1'), windows: join(ps, 'Platform.Windows.ps1') };
+  const joined = join(ps, 'Platform.Windows.ps1');
+  return {
+    module: join(ps, 'JamsUpgrade.psm1'),
+    windows: existsSync(joined) ? joined : join(ps, 'platform'),
+  };
 }
 
 /** The session a host of these options runs: the module, the platform file and, in the lab, the lab's hooks. */
@@ -146,8 +154,18 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuInstallerKind', { Path: path });
   }
 
-  startInstaller(path: string, args: readonly string[], sha256: string): Promise<InstallerProcess> {
-    return this.session.call('Start-JuInstaller', { Path: path, Arguments: args, ExpectSha256: sha256 });
+  startInstaller(
+    path: string,
+    args: readonly string[],
+    sha256: string,
+    log: string,
+  ): Promise<InstallerProcess> {
+    return this.session.call('Start-JuInstaller', {
+      Path: path,
+      Arguments: args,
+      ExpectSha256: sha256,
+      Log: log,
+    });
   }
 
   installerStatus(processId: number, startedAt: string): Promise<InstallerStatus> {
@@ -273,8 +291,8 @@ export class PowerShellHost implements Host {
     return this.session.call('Get-JuUninstallEntries');
   }
 
-  startUninstaller(productCode: string, args: readonly string[]): Promise<InstallerProcess> {
-    return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args });
+  startUninstaller(productCode: string, args: readonly string[], log: string): Promise<InstallerProcess> {
+    return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args, Log: log });
   }
 
   runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult> {

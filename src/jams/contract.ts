@@ -74,7 +74,7 @@ interface Assumption {
 }
 
 /**
- * The members of the vendor's MVPSI.JAMS types that src/host/ps/Platform.Windows.ps1 reads or calls, by type. Each is
+ * The members of the vendor's MVPSI.JAMS types that src/host/ps/platform/*.ps1 reads or calls, by type. Each is
  * in JAMSShr.dll 7.3 and 7.5 (__tests__/jams-surface.pwsh.test.ts); the probes below check a host shows them.
  */
 export const JAMS_MEMBERS = {

@@ -42,11 +42,6 @@ export function installerArgumentProblem(args: readonly string[]): string | null
   return null;
 }
 
-/** The argument list with the log placeholder filled in; quoting happens on the host. */
-export function installerArguments(template: readonly string[], logPath: string): string[] {
-  return template.map((a) => (a === LOG_PLACEHOLDER ? logPath : a));
-}
-
 export interface ExitClass {
   outcome: 'success' | 'reboot' | 'failure';
   meaning: string;

@@ -2,7 +2,7 @@
  * UNVERIFIED JAMS AND WINDOWS FACTS, kept in one place on the Node side.
  *
  * No session that wrote jams-upgrade could see a real JAMS install. Each value below carries the thing to
- * check on one; docs/unverified.md is the checklist, and src/host/ps/Platform.Windows.ps1 holds the
+ * check on one; docs/unverified.md is the checklist, and src/host/ps/platform/*.ps1 holds the
  * matching PowerShell-side calls. Names here can be overridden by action inputs.
  */
 import { ACTION_DEFAULTS } from '../action-defaults.js';

@@ -1,7 +1,7 @@
 // Runs the JAMS installer unattended and waits for it, keeping the host's upgrade record current.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyExitCode, decodeLog, findErrorLine, installerArguments } from '../jams/installer.js';
+import { classifyExitCode, decodeLog, findErrorLine } from '../jams/installer.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
 import type { ServiceNames } from '../jams/services.js';
@@ -19,7 +19,8 @@ export async function runInstaller(
   base: HostUpgradeRecord,
 ): Promise<InstallOutcome | null> {
   const log = join(ctx.folder, `jams-installer-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-  const args = installerArguments(ctx.settings.upgrade.installerArguments, log);
+  // The host fills {log} (PlatformCommandLine, the one place placeholders are filled).
+  const args = ctx.settings.upgrade.installerArguments;
   const timeoutMs = ctx.settings.upgrade.installTimeoutMs;
   let result: InstallOutcome | null = null;
   try {
@@ -29,7 +30,7 @@ export async function runInstaller(
       async () => {
         await saveUpgradeRecord(ctx, { ...base, phase: 'installing', install: null });
         const installing = ctx.phase('installer');
-        const started = await ctx.host.startInstaller(base.installer.path, args, base.installer.sha256);
+        const started = await ctx.host.startInstaller(base.installer.path, args, base.installer.sha256, log);
         const install: NonNullable<HostUpgradeRecord['install']> = {
           processId: started.processId,
           startedAt: started.startedAt,

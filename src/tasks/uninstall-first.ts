@@ -2,7 +2,7 @@
 // returned to, and, with uninstall-first, the newer version's own uninstaller run before the older installer.
 import { join } from 'node:path';
 import type { AccountRecord } from '../jams/accounts.js';
-import { classifyExitCode, LOG_PLACEHOLDER } from '../jams/installer.js';
+import { classifyExitCode } from '../jams/installer.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
 import { parseJamsVersion } from '../jams/version.js';
 import { pickUninstallEntry, UNINSTALL_ARGUMENTS } from '../jams/uninstall.js';
@@ -104,7 +104,8 @@ export async function runUninstallFirst(
     }
   }
   const log = join(ctx.folder, `jams-uninstall-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-  const args = UNINSTALL_ARGUMENTS.map((a) => (a === LOG_PLACEHOLDER ? log : a));
+  // The host fills {log} (PlatformCommandLine, the one place placeholders are filled).
+  const args = UNINSTALL_ARGUMENTS;
   const record: UninstallRecord = {
     ...product,
     log,
@@ -120,10 +121,10 @@ export async function runUninstallFirst(
   await ctx
     .change(
       "run the installed version's uninstaller",
-      `msiexec /x ${product.productCode} ${args.join(' ')} (${product.name} ${product.version})`,
+      `msiexec /x ${product.productCode} ${args.join(' ')}, {log} ${log} (${product.name} ${product.version})`,
       async () => {
         await stored.save({ ...stored.entry, uninstall: record });
-        const started = await ctx.host.startUninstaller(product.productCode, args);
+        const started = await ctx.host.startUninstaller(product.productCode, args, log);
         Object.assign(record, {
           processId: started.processId,
           startedAt: started.startedAt,

@@ -1,4 +1,4 @@
-# The lab's JAMS module: the cmdlets, provider paths and types src/host/ps/Platform.Windows.ps1 uses, over the lab's
+# The lab's JAMS module: the cmdlets, provider paths and types src/host/ps/platform/*.ps1 uses, over the lab's
 # pair. The .NET types (MVPSI.JAMS.cs) follow the vendor's JAMSShr.dll, checked against lab/jams-surface/; what the
 # vendor exposes through its PowerShell module (the JAMS:: provider, Get-JAMSFailoverStatus, Get-JAMSEntry) follows the
 # vendor's public scripts, each cited below. The real module registers a JAMS provider; this one stands in for it with

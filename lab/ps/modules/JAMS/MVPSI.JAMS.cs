@@ -1,4 +1,4 @@
-// The lab's stand-ins for the JAMS .NET types src/host/ps/Platform.Windows.ps1 meets. Every public type, member and
+// The lab's stand-ins for the JAMS .NET types src/host/ps/platform/*.ps1 meets. Every public type, member and
 // enum value here is in the vendor's own JAMSShr.dll (7.3.381 and 7.5.2.30) with the same type and shape:
 // lab/jams-surface/*.json holds that surface, and __tests__/jams-surface.test.ts fails on anything invented. The lab's
 // plumbing (how Load, Find, Deploy and Update reach the lab's state) is named Lab* or is not public.
