@@ -8,9 +8,9 @@ import {
   versionStanding,
   type AgentInfo,
   type DeployProgress,
-} from '../src/jams/agents.js';
+} from '../src/jams/agent-rules.js';
 import { problemsWith, settingsWith } from './helpers/inputs.js';
-import { agentNextSteps, agentsMarkdown, countRows } from '../src/report/agents.js';
+import { agentNextSteps, agentsMarkdown, countRows } from '../src/report/agents-section.js';
 import { hostAllowed, reachedHosts } from '../src/tasks/agent-hosts.js';
 import { agentHostsOutput } from '../src/stage-data.js';
 import { runPool, type Flight, type PoolWork } from '../src/tasks/bounded-pool.js';

@@ -1,6 +1,6 @@
 // The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
 import type { ShellKind } from './host/powershell-session.js';
-import type { AgentMethod } from './jams/agents.js';
+import type { AgentMethod } from './jams/agent-rules.js';
 import type { GateProtection } from './gate-protection.js';
 import type { HostRole } from './jams/roles.js';
 import type { PipelineName } from './pipeline.js';

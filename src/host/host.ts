@@ -4,7 +4,7 @@ import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
 import type { ContractObservation } from '../jams/contract.js';
-import type { AgentInfo } from '../jams/agents.js';
+import type { AgentInfo } from '../jams/agent-rules.js';
 import type { InstallerKind } from '../jams/installer.js';
 
 export interface PlatformInfo {

@@ -37,7 +37,7 @@ import type { VersionSources } from '../jams/version.js';
 import type { ResourceState } from '../jams/maintenance.js';
 import type { QueuePermissions } from '../jams/mq-permissions.js';
 import type { ContractObservation } from '../jams/contract.js';
-import type { AgentInfo } from '../jams/agents.js';
+import type { AgentInfo } from '../jams/agent-rules.js';
 
 /** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
 const GRACE_MS = 60_000;

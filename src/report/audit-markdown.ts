@@ -1,4 +1,4 @@
-import { agentsMarkdown } from './agents.js';
+import { agentsMarkdown } from './agents-section.js';
 import { describeBuild } from './action-identity.js';
 import type { AuditReport } from './audit.js';
 import type { Breakdown, GateWait } from './breakdown.js';

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { actionsRan, type ActionsRan } from './action-identity.js';
-import { agentNextSteps, latestAgents } from './agents.js';
+import { agentNextSteps, latestAgents } from './agents-section.js';
 import { latestGateCheck } from './gate-check.js';
 import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
 import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import type { ServiceState } from '../jams/services.js';
-import { AGENT_COLUMNS, agentCells, headlineOf, STEPS_TITLE } from './agents.js';
+import { AGENT_COLUMNS, agentCells, headlineOf, STEPS_TITLE } from './agents-section.js';
 import type { StageRecord } from './record.js';
 import type { InstallerKindData, UpgradeData } from '../stage-data.js';
 

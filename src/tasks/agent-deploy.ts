@@ -6,7 +6,7 @@ import {
   judgeDeploy,
   type AgentInfo,
   type ItemOutcome,
-} from '../jams/agents.js';
+} from '../jams/agent-rules.js';
 import { DEPLOY_HELD_GRACE_MS } from '../jams/unverified.js';
 import type { StageContext } from '../stage-context.js';
 import type { PoolWork } from './bounded-pool.js';

@@ -1,7 +1,7 @@
 // The machines the agents stage reaches (each agent's host, each workstation): listed by preflight for the downtime
 // gate, and checked against agent-hosts-allowed (a trust root of the protected environment) there and again by the
 // agents stage, before any change.
-import { agentHost, globMatch, planAgent, selectAgents, type AgentInfo } from '../jams/agents.js';
+import { agentHost, globMatch, planAgent, selectAgents, type AgentInfo } from '../jams/agent-rules.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import type { ReachedHost, AgentHostsData } from '../stage-data.js';
 

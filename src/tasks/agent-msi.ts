@@ -1,6 +1,6 @@
 // Windows agents upgraded without their deploy job: the upgraded scheduler's agent MSI, run over WinRM on each agent's
 // machine, then the JAMSAgent service running and JAMS seeing the agent online on the new version.
-import { agentHost, versionStanding, type AgentInfo, type ItemOutcome } from '../jams/agents.js';
+import { agentHost, versionStanding, type AgentInfo, type ItemOutcome } from '../jams/agent-rules.js';
 import { AGENT_MSI_ARGUMENTS, AGENT_MSI_NAME, AGENT_SERVICE_NAME } from '../jams/unverified.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import type { PoolWork } from './bounded-pool.js';

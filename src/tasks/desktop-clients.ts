@@ -1,6 +1,6 @@
 // The desktop clients (the JAMS Client on workstations): part of the main JAMS installer, which runs on each named
 // workstation over WinRM like the agent MSI, and is done when the host shows the new version.
-import { clientVersion, versionStanding, type ItemOutcome } from '../jams/agents.js';
+import { clientVersion, versionStanding, type ItemOutcome } from '../jams/agent-rules.js';
 import type { RemoteStatus } from '../host/host.js';
 import type { StageContext } from '../stage-context.js';
 import type { PoolWork } from './bounded-pool.js';

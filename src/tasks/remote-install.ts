@@ -4,7 +4,7 @@
 // done once `verify` sees the new version.
 import { join } from 'node:path';
 import type { RemoteStatus } from '../host/host.js';
-import type { ItemOutcome } from '../jams/agents.js';
+import type { ItemOutcome } from '../jams/agent-rules.js';
 import { classifyExitCode } from '../jams/installer.js';
 import { AGENT_SERVICE_NAME } from '../jams/unverified.js';
 import type { StageContext } from '../stage-context.js';
