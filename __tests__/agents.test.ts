@@ -10,7 +10,8 @@ import {
   type DeployProgress,
 } from '../src/jams/agent-rules.js';
 import { problemsWith, settingsWith } from './helpers/inputs.js';
-import { agentNextSteps, agentsMarkdown, countRows } from '../src/report/agents-section.js';
+import { agentNextSteps, agentsMarkdown } from '../src/report/agents-section.js';
+import { countRows } from '../src/stage-data.js';
 import { hostAllowed, reachedHosts } from '../src/tasks/agent-hosts.js';
 import { agentHostsOutput } from '../src/stage-data.js';
 import { runPool, type Flight, type PoolWork } from '../src/tasks/bounded-pool.js';

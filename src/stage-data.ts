@@ -285,6 +285,13 @@ export function agentHostsOutput(data: AgentHostsData): string {
   return [...new Set(data.hosts.map((h) => h.host.replace(/[^A-Za-z0-9._-]/g, '?')))].join(', ');
 }
 
+/** How many agents and clients ended each way (the agents-* outputs and the headline). */
+export function countRows(rows: readonly AgentRow[]): Record<RowResult, number> {
+  const counts = { upgraded: 0, skipped: 0, failed: 0, manual: 0, would: 0 };
+  for (const row of rows) counts[row.result]++;
+  return counts;
+}
+
 const agentCount = (kind: RowResult) => (d: StageData) =>
   d.agents ? String(d.agents.counts[kind]) : undefined;
 

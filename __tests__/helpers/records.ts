@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServiceState } from '../../src/jams/services.js';
 import type { ActionEntry, PhaseMark, PhaseName, StageRecord } from '../../src/report/record.js';
 import type { FoundRecord } from '../../src/report/records.js';
-import { countRows } from '../../src/report/agents-section.js';
+import { countRows } from '../../src/stage-data.js';
 import type { AgentRow, AgentsData, GatesData, StageData } from '../../src/stage-data.js';
 
 /** A time `s` seconds after 02:00:00 on the fixture day. */

@@ -12,12 +12,6 @@ const RESULT_WORDS: Record<RowResult, string> = {
   would: 'would be upgraded',
 };
 
-export function countRows(rows: readonly AgentRow[]): Record<RowResult, number> {
-  const counts = { upgraded: 0, skipped: 0, failed: 0, manual: 0, would: 0 };
-  for (const row of rows) counts[row.result]++;
-  return counts;
-}
-
 export const AGENT_COLUMNS = [
   'Name',
   'Type or host',

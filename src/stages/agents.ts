@@ -10,7 +10,7 @@ import {
 } from '../jams/agent-rules.js';
 import { AGENT_SERVICE_NAME } from '../jams/unverified.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
-import { countRows } from '../report/agents-section.js';
+import { countRows } from '../stage-data.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { deployWork } from '../tasks/agent-deploy.js';
 import { reachedHosts, refuseUnlisted } from '../tasks/agent-hosts.js';
