@@ -3,12 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labSession } from '../lab/lab-hook.mjs';
 import { assetPaths } from '../src/host/powershell-host.js';
-import {
-  PowerShellSession,
-  PrimitiveError,
-  SessionError,
-  type ShellKind,
-} from '../src/host/powershell-session.js';
+import { PowerShellSession, PrimitiveError, SessionError } from '../src/host/powershell-session.js';
+import type { ShellKind } from '../src/host/shell-path.js';
 import { tempDir, testShell } from './helpers/run-stage.js';
 
 const sessions: PowerShellSession[] = [];

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { AgentSettings, Settings, UpgradeSettings } from './settings.js';
-import type { ShellKind } from './host/powershell-session.js';
+import type { ShellKind } from './host/shell-path.js';
 import { LAB_VARIABLE } from './host/session-hooks.js';
 import {
   hasControlCharacter,

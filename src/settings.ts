@@ -1,5 +1,5 @@
 // The settings a stage runs with: built once from the action's inputs by src/inputs.ts, read by everything below it.
-import type { ShellKind } from './host/powershell-session.js';
+import type { ShellKind } from './host/shell-path.js';
 import type { AgentMethod } from './jams/agent-rules.js';
 import type { GateProtection } from './gate-protection.js';
 import type { HostRole } from './jams/roles.js';

@@ -29,7 +29,8 @@ import type {
   TextFile,
   UninstallEntry,
 } from './host.js';
-import { PowerShellSession, type SessionOptions, type ShellKind } from './powershell-session.js';
+import { PowerShellSession, type SessionOptions } from './powershell-session.js';
+import type { ShellKind } from './shell-path.js';
 import type { SessionHooks } from './session-hooks.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { FailoverStatus } from '../jams/roles.js';

@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { PowerShell } from 'node-powershell';
-import { resolveShellExecutable } from './shell-path.js';
+import { resolveShellExecutable, type ShellKind } from './shell-path.js';
 import type { HookStep, SessionHooks } from './session-hooks.js';
 import { redactConnectionPasswords, SECRET_MARKER } from '../jams/config-merge.js';
-
-/** Which PowerShell runs the module: Windows PowerShell 5.1 (`powershell`) or PowerShell 7 (`pwsh`). */
-export type ShellKind = 'powershell' | 'pwsh';
 
 export interface SessionOptions {
   shell: ShellKind;

@@ -2,7 +2,9 @@
 // (the runner's workspace, which the repository's files fill) before PATH.
 import { which } from '@actions/io';
 import { posix, win32 } from 'node:path';
-import type { ShellKind } from './powershell-session.js';
+
+/** Which PowerShell runs the module: Windows PowerShell 5.1 (`powershell`) or PowerShell 7 (`pwsh`). */
+export type ShellKind = 'powershell' | 'pwsh';
 
 /** The shell input's executable could not be found, or lies where the repository's files could have put it. */
 export class ShellPathError extends Error {

@@ -1,19 +1,7 @@
 // Which build of the action ran each stage: one version per run, or a warning naming which stage ran which.
 import { BUILD_INFO } from '../build-info.js';
+import type { ActionIdentity } from './record.js';
 import { attemptOf, byTime, type FoundRecord } from './records.js';
-
-/** The action's identity, recorded by every stage (StageRecord.action). */
-export interface ActionIdentity {
-  /** package.json's version. */
-  version: string;
-  /** The first 12 hex digits of SHA-256 over the build's inputs (scripts/build-info.mjs). */
-  source: string;
-  /**
-   * `owner/repo@ref` from GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF, which the runner sets for a
-   * `uses: owner/repo@ref` step (the commit, when callers pin by SHA); null when absent (a local `uses: ./`, the lab).
-   */
-  ref: string | null;
-}
 
 /** This process's identity: baked into the build (src/build-info.ts), and the ref the runner names. */
 export function actionIdentity(

@@ -2,8 +2,20 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlatformInfo } from '../host/host.js';
 import type { ServiceState } from '../jams/services.js';
-import type { ActionIdentity } from './action-identity.js';
 import type { StageData } from '../stage-data.js';
+
+/** The action's identity, recorded by every stage (StageRecord.action). */
+export interface ActionIdentity {
+  /** package.json's version. */
+  version: string;
+  /** The first 12 hex digits of SHA-256 over the build's inputs (scripts/build-info.mjs). */
+  source: string;
+  /**
+   * `owner/repo@ref` from GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF, which the runner sets for a
+   * `uses: owner/repo@ref` step (the commit, when callers pin by SHA); null when absent (a local `uses: ./`, the lab).
+   */
+  ref: string | null;
+}
 
 export interface ActionEntry {
   at: string;
