@@ -12,8 +12,12 @@ const COPY_ASSETS = resolve('scripts/copy-assets.mjs');
 describe('the lab out of the product', () => {
   test("npm run package's last step copies the PowerShell module into dist/ and no lab (a stale dist/lab is removed)", () => {
     const root = tempDir('package');
-    mkdirSync(join(root, 'src', 'host', 'ps'), { recursive: true });
-    writeFileSync(join(root, 'src', 'host', 'ps', 'JamsUpgrade.psm1'), '# module\n');
+    const ps = join(root, 'src', 'host', 'ps');
+    mkdirSync(join(ps, 'module'), { recursive: true });
+    mkdirSync(join(ps, 'platform'), { recursive: true });
+    writeFileSync(join(ps, 'JamsUpgrade.psm1'), '# module\n# <module>\n# </module>\n');
+    writeFileSync(join(ps, 'module', 'Dispatcher.ps1'), '# dispatcher\n');
+    writeFileSync(join(ps, 'platform', 'Services.ps1'), '# services\n');
     mkdirSync(join(root, 'lab', 'ps'), { recursive: true });
     writeFileSync(join(root, 'lab', 'ps', 'Lab.Fakes.ps1'), '# fakes\n');
     mkdirSync(join(root, 'dist', 'lab', 'ps'), { recursive: true });
@@ -21,7 +25,10 @@ describe('the lab out of the product', () => {
     const r = spawnSync(process.execPath, [COPY_ASSETS], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(readdirSync(join(root, 'dist')).sort()).toEqual(['ps']);
-    expect(readdirSync(join(root, 'dist', 'ps'))).toEqual(['JamsUpgrade.psm1']);
+    expect(readdirSync(join(root, 'dist', 'ps')).sort()).toEqual([
+      'JamsUpgrade.psm1',
+      'Platform.Windows.ps1',
+    ]);
   });
 
   test('the built dist/ has no lab/, and its bundle none of the lab session code', () => {
