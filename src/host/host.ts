@@ -1,11 +1,6 @@
-import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
-import type { FailoverStatus } from '../jams/roles.js';
-import type { VersionSources } from '../jams/version.js';
-import type { ResourceState } from '../jams/maintenance.js';
-import type { QueuePermissions } from '../jams/mq-permissions.js';
-import type { ContractObservation } from '../jams/contract.js';
-import type { AgentInfo } from '../jams/agent-rules.js';
+import type { ServiceKind, ServiceNames } from '../jams/services.js';
 import type { InstallerKind } from '../jams/installer.js';
+import type { Forwarded } from './calls.js';
 
 export interface PlatformInfo {
   platform: 'windows' | 'lab';
@@ -272,126 +267,12 @@ export interface FoundServices {
 }
 
 /**
- * What a stage may ask of the scheduler host. It reads or changes one thing per call and makes no decisions;
- * the stages decide. The PowerShell implementation is the only one the action uses.
+ * What a stage may ask of the scheduler host: one method per call declared in calls.ts, and readState, written by hand
+ * over its declared call. The PowerShell implementation is the only one the action uses.
  */
-export interface Host {
-  platform(): Promise<PlatformInfo>;
-  /** The first candidate name of each kind that exists, and every service whose display name starts with JAMS. */
-  findServices(candidates: Record<ServiceKind, readonly string[]>): Promise<FoundServices>;
-  serviceStates(names: readonly string[]): Promise<ServiceState[]>;
-  /** Requests a stop (dependents stop too) and returns at once. */
-  stopService(name: string): Promise<ServiceState>;
-  startService(name: string): Promise<ServiceState>;
-  failoverStatus(): Promise<FailoverStatus>;
-  installedVersion(): Promise<VersionSources>;
-  files(
-    folder: string,
-    include: readonly string[],
-  ): Promise<{ folder: string; exists: boolean; files: FileEntry[] }>;
-  /** Copies named files between folders on the host, each copy proven by its SHA-256. */
-  copyFiles(source: string, destination: string, names: readonly string[]): Promise<CopiedFiles>;
-  readTextFiles(folder: string, names: readonly string[]): Promise<TextFile[]>;
-  /** Replaces a text file atomically, refusing when its SHA-256 is no longer `expectSha256`. */
-  writeTextFile(
-    folder: string,
-    name: string,
-    text: string,
-    options: { bom: boolean; expectSha256: string },
-  ): Promise<{ path: string; sha256: string }>;
-  installer(path: string): Promise<InstallerInfo>;
-  /** Which kind of setup the installer is, read from its first bytes; nothing runs or loads it. */
-  installerKind(path: string): Promise<InstallerKindInfo>;
-  /**
-   * Starts the installer with these arguments and returns at once; the host fills {log} with `log` and quotes them.
-   * The file is hashed through the handle that stays open until the process has ended: a file whose SHA-256 is not
-   * `sha256` is refused, unstarted.
-   */
-  startInstaller(
-    path: string,
-    args: readonly string[],
-    sha256: string,
-    log: string,
-  ): Promise<InstallerProcess>;
-  installerStatus(processId: number, startedAt: string): Promise<InstallerStatus>;
-  /** Whether a file exists and its size, without reading it (a large file on a share is read once, by the copy). */
-  fileFacts(path: string): Promise<FileFacts>;
-  /**
-   * Copies an installer to `folder\name`, keeping it only when its SHA-256 is `expectSha256`; the call may take up
-   * to `timeoutSeconds`.
-   */
-  copyInstaller(
-    source: string,
-    folder: string,
-    name: string,
-    expectSha256: string,
-    timeoutSeconds: number,
-  ): Promise<StagedCopy>;
-  /** Removes the staged installer folder `root\key` (key: 16 hex digits), and nothing else. */
-  removeStagedInstaller(root: string, key: string): Promise<{ path: string; removed: boolean }>;
-  /** Checks an account's password, read on the host from the named environment variable. */
-  testCredential(account: string, passwordVariable: string): Promise<CredentialCheck>;
-  /** Sets a service's Log On As; the password (if any) is read on the host from the named variable. */
-  setServiceAccount(
-    name: string,
-    account: string,
-    passwordVariable: string | null,
-  ): Promise<{ returnValue: number; service: ServiceState }>;
-  saveState(folder: string, name: string, data: unknown): Promise<{ path: string }>;
+export interface Host extends Forwarded {
+  /** The state file's JSON, parsed as the caller's type; null when there is none. */
   readState<T>(folder: string, name: string): Promise<{ path: string; data: T | null }>;
-  /** The maintenance-window resource on a JAMS server, and whether the root folder requires it. */
-  resource(server: string, name: string): Promise<ResourceState>;
-  createResource(server: string, name: string, quantity: number): Promise<ResourceState>;
-  requireAtRoot(server: string, name: string): Promise<ResourceState>;
-  setResourceQuantity(server: string, name: string, quantity: number): Promise<ResourceState>;
-  executingEntries(server: string): Promise<ExecutingEntry[]>;
-  /** The connection strings of common.config in the Scheduler folder. */
-  databaseConnections(folder: string): Promise<DatabaseConnections>;
-  /** A copy-only backup with checksums to `path`, as SQL Server sees the path; the file's size and SHA-256. */
-  backupDatabase(target: SqlTarget, path: string): Promise<SqlOutcome>;
-  /** RESTORE VERIFYONLY with checksums, then the file's size and SHA-256 again. */
-  verifyBackup(target: SqlTarget, path: string): Promise<SqlOutcome>;
-  /** RESTORE DATABASE ... WITH REPLACE, CHECKSUM from `path`, as SQL Server sees the path. */
-  restoreDatabase(target: SqlTarget, path: string, expectSha256: string): Promise<SqlRun>;
-  /** RESTORE HEADERONLY of a backup file: the sets it holds, as SQL Server reads them, and the file's SHA-256. */
-  backupHeader(target: SqlTarget, path: string): Promise<BackupHeader>;
-  /** The Uninstall entries whose DisplayName starts with JAMS, with their UninstallString. */
-  uninstallEntries(): Promise<UninstallEntry[]>;
-  /** Starts msiexec /x <productCode> with these arguments ({log} filled with `log` and quoted on the host); returns at once. */
-  startUninstaller(productCode: string, args: readonly string[], log: string): Promise<InstallerProcess>;
-  /** Runs a PowerShell script with named parameters in its own runspace, bounded by a timeout. */
-  runHook(path: string, parameters: Record<string, string>, timeoutSeconds: number): Promise<HookResult>;
-  freeSpace(paths: readonly string[]): Promise<FreeSpace[]>;
-  queuePermissions(names: readonly string[]): Promise<QueuePermissions>;
-  /** The agent definitions of a JAMS server. */
-  agents(server: string): Promise<AgentInfo[]>;
-  /** Submits each agent's deploy job (the JAMS Client's Deploy), one after the other, and returns at once. */
-  deployAgents(server: string, names: readonly string[]): Promise<DeployStarted[]>;
-  /** The agents and deploy entries named, in one look. */
-  agentProgress(server: string, names: readonly string[], entries: readonly number[]): Promise<AgentProgress>;
-  /** Each remote host in one fan-out (a remoting session is opened the first time); never throws for one host. */
-  remoteStatus(computers: readonly string[], agentService: string): Promise<RemoteStatus[]>;
-  /**
-   * Copies an installer package to a remote host, checks its SHA-256 there and starts it (through msiexec, or the
-   * package itself) with these arguments, {package} and {log} filled in with the remote paths; returns at once.
-   */
-  startRemoteInstall(
-    computer: string,
-    pkg: { path: string; sha256: string },
-    runner: 'msiexec' | 'package',
-    args: readonly string[],
-    logName: string,
-  ): Promise<RemoteInstallStarted>;
-  /** Copies a file from a remote host into a folder of this runner. */
-  receiveRemoteFile(
-    computer: string,
-    remotePath: string,
-    destination: string,
-  ): Promise<{ path: string; size: number }>;
-  /** Removes the packages this stage copied and closes the sessions. */
-  closeRemote(computers: readonly string[]): Promise<{ computerName: string; error: string | null }[]>;
-  /** What the host shows for each unverified assumption: member names and non-secret samples. Read-only. */
-  contract(server: string, resource: string, queues: readonly string[]): Promise<ContractObservation>;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,8 @@ import { PowerShell } from 'node-powershell';
 import { resolveShellExecutable, type ShellKind } from './shell-path.js';
 import type { HookStep, SessionHooks } from './session-hooks.js';
 import { redactConnectionPasswords, SECRET_MARKER } from '../jams/config-merge.js';
+// Each primitive's secret reply fields come from its declaration, so a direct call is redacted too.
+import { SECRET_REPLY_FIELDS } from './calls.js';
 
 export interface SessionOptions {
   shell: ShellKind;
@@ -46,14 +48,6 @@ export class SessionError extends Error {
 
 const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
 
-/**
- * The reply fields of each primitive that may carry a secret (a config file's text can hold connection-string
- * passwords and secret appSettings): the transcript, an artifact, shows them as the marker, as it shows the secret
- * arguments a caller names.
- */
-export const SECRET_REPLY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  'Read-JuTextFiles': ['text'],
-};
 /** Keys whose value is a secret in any argument or reply, whatever the primitive. */
 const SECRET_KEYS = /^(password|pwd|secret|token|connectionString|startPassword)$/i;
 
