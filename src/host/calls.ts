@@ -27,7 +27,7 @@ import type {
   StagedCopy,
   TextFile,
   UninstallEntry,
-} from './host.js';
+} from './host-types.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { FailoverStatus } from '../jams/roles.js';
 import type { VersionSources } from '../jams/version.js';

@@ -1,6 +1,6 @@
 // The installed JAMS version's own uninstaller, for a rollback whose installer refuses to install over a newer version:
 // which Uninstall entry it is, and the Windows Installer product code that is the only value msiexec is given.
-import type { UninstallEntry } from '../host/host.js';
+import type { UninstallEntry } from '../host/host-types.js';
 import { parseJamsVersion } from './version.js';
 
 /**
