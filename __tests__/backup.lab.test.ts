@@ -182,7 +182,9 @@ describe('backup on the primary', () => {
     ]);
     const stop = await runStage(lab, runs, { stage: 'stop', role: 'primary', 'dry-run': 'true' });
     expect(stop.exitCode).toBe(0);
-    expect(stop.record.warnings.join('\n')).toMatch(/\[dry-run\] a real run would stop here: Refusing to stop the JAMS services on .*: no backup was taken/);
+    expect(stop.record.warnings.join('\n')).toMatch(
+      /\[dry-run\] a real run would stop here: Refusing to stop the JAMS services on .*: no backup was taken/,
+    );
   });
 });
 
