@@ -12,6 +12,7 @@ import {
 } from '../lab/control.js';
 import { describeOnPosix, freshLab, runStage, type StageResult } from './helpers/run-stage.js';
 import type { AgentRow, AgentsData } from '../src/stage-data.js';
+import type { HostUpgradeRecord } from '../src/state/upgrade-record.js';
 
 // The agents stage against the lab's agents and workstations: real pwsh, the platform file, the lab's JAMS module, its
 // deploy jobs and its remote hosts.
@@ -168,9 +169,18 @@ describe('agents: the msi method over WinRM', () => {
     writeFileSync(
       record,
       JSON.stringify({
+        computerName: 'SCHED01',
+        runKey: 'run-1',
         targetVersion: TARGET,
+        versionBefore: '7.2.100',
+        versionAfter: TARGET,
         installer: { path: '\\\\FILES\\jams\\setup.exe', sha256: '', version: TARGET, signer: LAB_SIGNER },
-      }),
+        phase: 'completed',
+        install: null,
+        configSaveKey: null,
+        configReappliedAt: null,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      } satisfies HostUpgradeRecord),
     );
     const r = await run({ agents: 'APP01,FILE01,LNX01', 'agent-method': 'msi' });
     expect(r.exitCode).toBe(0);

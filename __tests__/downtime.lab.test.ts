@@ -9,7 +9,7 @@ import {
   writeLabInstaller,
   type LabInstaller,
 } from '../lab/control.js';
-import type { StagingRecord } from '../src/tasks/installer-staging.js';
+import type { StagingRecord } from '../src/state/installer-staging.js';
 import { describeOnPosix, freshLab, runStage } from './helpers/run-stage.js';
 import type { StagingData } from '../src/stage-data.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { decideClose, decideOpen, describeEntries, type WindowRecord } from '../src/jams/maintenance.js';
+import { decideClose, decideOpen, describeEntries } from '../src/jams/maintenance.js';
+import type { WindowRecord } from '../src/state/maintenance-window.js';
 
 const record: WindowRecord = {
   server: 'localhost',

@@ -15,9 +15,9 @@ import {
 } from '../lab/control.js';
 import { labSession } from '../lab/lab-hook.mjs';
 import { PowerShellHost } from '../src/host/powershell-host.js';
-import type { BackupRecord } from '../src/tasks/backup-record.js';
-import type { RollbackRecord } from '../src/tasks/rollback-record.js';
-import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
+import type { BackupRecord } from '../src/state/backup-record.js';
+import type { RollbackRecord } from '../src/state/rollback-record.js';
+import type { HostUpgradeRecord } from '../src/state/upgrade-record.js';
 import { describeOnPosix, freshLab, killGroup, runStage, tempDir, testShell } from './helpers/run-stage.js';
 
 // The way back (docs/rollback.md): the restore stage against the lab's SQL stand-in, and the reinstall of the previous

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { UninstallEntry } from '../src/host/host.js';
 import { msiProductCode, pickUninstallEntry } from '../src/jams/uninstall.js';
 import { configSaveFor } from '../src/tasks/uninstall-first.js';
-import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
+import type { HostUpgradeRecord } from '../src/state/upgrade-record.js';
 
 // uninstall-first runs nothing but msiexec /x <product code>: which entry, and which code, is decided here.
 const CODE = '{6C8A1E2B-7F4D-4B8E-9A51-3D2C7E0B9F11}';

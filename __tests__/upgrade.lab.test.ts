@@ -10,7 +10,7 @@ import {
   writeLabInstaller,
   type LabInstaller,
 } from '../lab/control.js';
-import type { HostUpgradeRecord } from '../src/tasks/upgrade-record.js';
+import type { HostUpgradeRecord } from '../src/state/upgrade-record.js';
 import { describeOnPosix, freshLab, runStage, tempDir, type StageResult } from './helpers/run-stage.js';
 import { FAST, upgradeInputsWith } from './helpers/upgrade-inputs.js';
 

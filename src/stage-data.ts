@@ -13,17 +13,17 @@ import type {
   SqlOutcome,
   SqlTarget,
 } from './host/host.js';
-import type { AccountRecord } from './jams/accounts.js';
 import type { ConfigChange } from './jams/config-merge.js';
 import type { ContractObservation, Verdict } from './jams/contract.js';
 import type { InstallerKind } from './jams/installer.js';
-import type { WindowRecord } from './jams/maintenance.js';
 import type { QueuePermissions } from './jams/mq-permissions.js';
 import type { NodeRole, RoleView } from './jams/roles.js';
 import type { ServiceKind } from './jams/services.js';
-import type { BackupRecord } from './tasks/backup-record.js';
-import type { ConfigSave } from './tasks/config-files.js';
-import type { RestoreRecord, RestoreSource, UninstallRecord } from './tasks/rollback-record.js';
+import type { AccountRecord } from './state/logon-accounts.js';
+import type { BackupRecord } from './state/backup-record.js';
+import type { ConfigSave } from './state/config-saved.js';
+import type { WindowRecord } from './state/maintenance-window.js';
+import type { RestoreRecord, RestoreSource, UninstallRecord } from './state/rollback-record.js';
 
 /** One protection rule as the record keeps it. */
 export interface GateRule {

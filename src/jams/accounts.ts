@@ -1,14 +1,5 @@
+import type { AccountRecord } from '../state/logon-accounts.js';
 import { BUILTIN_ACCOUNTS } from './unverified.js';
-
-/** The Log On As accounts of one node, as recorded before the upgrade resets them to LocalSystem. */
-export interface AccountRecord {
-  recordedAt: string;
-  runId?: string;
-  computerName: string;
-  accounts: Record<string, string>;
-}
-
-export const ACCOUNT_RECORD_FILE = 'logon-accounts.json';
 
 export function isBuiltinAccount(account: string): boolean {
   return BUILTIN_ACCOUNTS.includes(account.trim().toLowerCase());

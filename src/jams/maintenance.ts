@@ -1,11 +1,10 @@
 /**
  * The JAMS maintenance window (vendor KB "Creating a Maintenance Window in JAMS"): a Resource the root folder
  * requires. Quantity Available 0 holds every new job; executing jobs finish. The quantity before the window
- * is kept in a durable record on the host, so maintenance-off restores that number and not a constant.
+ * is kept in a durable record on the host (src/state/maintenance-window.ts), so maintenance-off restores that number
+ * and not a constant.
  */
-
-/** The record file in the state folder. */
-export const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
+import type { WindowRecord } from '../state/maintenance-window.js';
 
 /** The resource as Get-JuResource reports it. */
 export interface ResourceState {
@@ -16,20 +15,6 @@ export interface ResourceState {
   requiredByRoot: boolean;
   rootQuantityRequired: number | null;
 }
-
-/** What maintenance-on saw before it closed the window. Its quantity is never 0. */
-export interface WindowRecord {
-  server: string;
-  resource: string;
-  quantity: number;
-  recordedAt: string;
-  computerName: string;
-  runId?: string;
-  restoredAt?: string;
-}
-
-/** All windows this host has recorded, by windowKey(). */
-export type WindowRecords = Record<string, WindowRecord>;
 
 export function windowKey(server: string, resource: string): string {
   return `${server}\\${resource}`.toLowerCase();

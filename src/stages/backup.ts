@@ -1,5 +1,5 @@
-import { BACKUP_RECORD_FILE, readBackupRecords, type BackupRecord } from '../tasks/backup-record.js';
-import { runKey, saveConfigFiles } from '../tasks/config-files.js';
+import { readBackupRecords, type BackupRecord } from '../state/backup-record.js';
+import { saveConfigFiles } from '../tasks/config-files.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { backUpDatabase, describeTarget, resolveDatabase, windowsJoin } from '../tasks/database-backup.js';
 import { checkFreeSpace } from '../tasks/disk-space.js';
@@ -37,9 +37,9 @@ export const backup: Stage = {
     await proveHookExists(ctx);
     if (folder) await checkFreeSpace(ctx, [{ path: folder, purpose: 'the backup' }]);
 
-    const key = runKey(ctx);
     const stored = await readBackupRecords(ctx);
-    const entry: BackupRecord = stored.all[key] ?? {
+    const key = stored.key;
+    const entry: BackupRecord = stored.entry ?? {
       runKey: key,
       role: ctx.settings.role,
       computerName: ctx.record.host?.computerName ?? '',
@@ -51,10 +51,7 @@ export const backup: Stage = {
     };
     ctx.record.data.backup = entry;
     ctx.record.data.backupRecordPath = stored.path;
-    const persist = () =>
-      ctx.keepRecord(() =>
-        ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry }),
-      );
+    const persist = () => ctx.keepRecord(() => stored.save(entry));
 
     await saveConfig(ctx, entry, folder, key);
     await persist();
@@ -76,7 +73,7 @@ export const backup: Stage = {
     await ctx.keepRecord(async () => {
       entry.complete = true;
       entry.finishedAt = new Date().toISOString();
-      await ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry });
+      await stored.save(entry);
       ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
     });
   },

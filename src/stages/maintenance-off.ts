@@ -1,7 +1,8 @@
-import { decideOpen, MAINTENANCE_RECORD_FILE } from '../jams/maintenance.js';
+import { decideOpen } from '../jams/maintenance.js';
+import { readWindowRecord } from '../state/maintenance-window.js';
 import { StageError, type Stage } from '../stage-context.js';
 import type { MaintenanceData } from '../stage-data.js';
-import { readResource, readWindowRecord, requirePrimary } from '../tasks/maintenance-window.js';
+import { readResource, requirePrimary } from '../tasks/maintenance-window.js';
 import { hostLabel } from '../tasks/services.js';
 
 /**
@@ -33,10 +34,7 @@ export const maintenanceOff: Stage = {
     const decision = decideOpen(current, stored.record);
     const markRestored = () =>
       stored.record && !stored.record.restoredAt
-        ? ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
-            ...stored.all,
-            [stored.key]: { ...stored.record, restoredAt: new Date().toISOString() },
-          })
+        ? stored.save({ ...stored.record, restoredAt: new Date().toISOString() })
         : Promise.resolve();
 
     switch (decision.action) {

@@ -1,15 +1,10 @@
 import type { ExecutingEntry } from '../host/host.js';
-import {
-  decideClose,
-  describeEntries,
-  MAINTENANCE_RECORD_FILE,
-  type ResourceState,
-  type WindowRecord,
-} from '../jams/maintenance.js';
+import { decideClose, describeEntries, type ResourceState } from '../jams/maintenance.js';
+import { readWindowRecord, type WindowRecord } from '../state/maintenance-window.js';
 import { NEW_MAINTENANCE_QUANTITY } from '../jams/unverified.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import type { MaintenanceData } from '../stage-data.js';
-import { readResource, readWindowRecord, requirePrimary, setupSteps } from '../tasks/maintenance-window.js';
+import { readResource, requirePrimary, setupSteps } from '../tasks/maintenance-window.js';
 import { windowNeedsNoClosing } from '../tasks/rollback-window.js';
 import { hostLabel } from '../tasks/services.js';
 
@@ -50,11 +45,7 @@ export const maintenanceOn: Stage = {
       await ctx.change(
         'record maintenance quantity',
         `${name} Quantity Available ${before} in ${stored.path}`,
-        () =>
-          ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
-            ...stored.all,
-            [stored.key]: record,
-          }),
+        () => stored.save(record),
       );
       await ctx.change(
         'close maintenance window',

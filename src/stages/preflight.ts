@@ -1,4 +1,10 @@
-import { ACCOUNT_RECORD_FILE, shouldKeepStoredRecord, type AccountRecord } from '../jams/accounts.js';
+import { shouldKeepStoredRecord } from '../jams/accounts.js';
+import {
+  ACCOUNT_RECORD_FILE,
+  readLogOnAsRecord,
+  saveLogOnAsRecord,
+  type AccountRecord,
+} from '../state/logon-accounts.js';
 import { SERVICE_LABELS, type ServiceKind } from '../jams/services.js';
 import { SUPPORTED_MAJOR, pickInstalledVersion, parseJamsVersion } from '../jams/version.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
@@ -165,7 +171,7 @@ async function recordAccounts(
 ): Promise<void> {
   const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
   ctx.record.data.logOnAs = accounts;
-  const stored = await ctx.host.readState<AccountRecord>(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+  const stored = await readLogOnAsRecord(ctx);
   if (shouldKeepStoredRecord(stored.data, accounts)) {
     ctx.log.warn(
       `Services run as LocalSystem where ${stored.path} (recorded ${stored.data?.recordedAt}) has real accounts: ` +
@@ -186,8 +192,7 @@ async function recordAccounts(
     'record Log On As accounts',
     `${ctx.settings.stateFolder}\\${ACCOUNT_RECORD_FILE}`,
     async () => {
-      const saved = await ctx.host.saveState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE, record);
-      return `saved to ${saved.path}`;
+      return `saved to ${await saveLogOnAsRecord(ctx, record)}`;
     },
   );
 }

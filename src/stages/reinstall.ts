@@ -2,10 +2,10 @@ import { pickInstalledVersion } from '../jams/version.js';
 import type { ServiceNames } from '../jams/services.js';
 import { runInstaller } from '../tasks/installer-run.js';
 import { stagedInstaller } from '../tasks/installer-staging.js';
-import { readRollbackRecord } from '../tasks/rollback-record.js';
+import { readRollbackRecord } from '../state/rollback-record.js';
 import { runKey } from '../tasks/config-files.js';
 import { configSaveFor } from '../tasks/uninstall-first.js';
-import { readUpgradeRecord, type HostUpgradeRecord } from '../tasks/upgrade-record.js';
+import { readUpgradeRecord, type HostUpgradeRecord } from '../state/upgrade-record.js';
 import { hostLabel } from '../tasks/services.js';
 import type { Stage, StageContext } from '../stage-context.js';
 import {
@@ -14,8 +14,8 @@ import {
   requireElevation,
   requireNoInstallerRunning,
   requirePrimaryUpgraded,
+  installTarget,
   targetVersion,
-  upgrade,
 } from './upgrade.js';
 
 /**
@@ -27,7 +27,7 @@ import {
 export const reinstall: Stage = {
   async run(ctx) {
     if ((await finishAfterUninstall(ctx)) === 'would') return;
-    await upgrade.run(ctx);
+    await installTarget(ctx, { rollback: true });
   },
 };
 

@@ -1,6 +1,6 @@
 import { describeRestore, planRestore, type RestorePlan } from '../tasks/restore-plan.js';
 import { messageOf, seconds } from '../tasks/database-backup.js';
-import { readRollbackRecord, ROLLBACK_RECORD_FILE, type RestoreRecord } from '../tasks/rollback-record.js';
+import { readRollbackRecord, ROLLBACK_RECORD_FILE, type RestoreRecord } from '../state/rollback-record.js';
 import type { ServiceKind, ServiceState } from '../jams/services.js';
 import type { SqlRun } from '../host/host.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';

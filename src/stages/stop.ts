@@ -1,4 +1,4 @@
-import { requireVerifiedBackup } from '../tasks/backup-record.js';
+import { requireVerifiedBackup } from '../tasks/backup-check.js';
 import type { Stage } from '../stage-context.js';
 import { readServices, resolveServices, stopJamsServices } from '../tasks/services.js';
 

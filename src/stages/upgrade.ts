@@ -24,7 +24,7 @@ import {
   readUpgradeRecord,
   saveUpgradeRecord,
   type HostUpgradeRecord,
-} from '../tasks/upgrade-record.js';
+} from '../state/upgrade-record.js';
 import { planDowngrade, runUninstallFirst } from '../tasks/uninstall-first.js';
 import { requirePrimaryRunning } from '../tasks/upgrade-order.js';
 import type { InstallOutcome, UpgradeData } from '../stage-data.js';
@@ -35,175 +35,185 @@ import type { InstallOutcome, UpgradeData } from '../stage-data.js';
  * first change; a re-run goes on from whatever point the last run reached.
  */
 export const upgrade: Stage = {
-  async run(ctx) {
-    const data: UpgradeData = {
-      targetVersion: null,
-      versionBefore: null,
-      installedAtStart: null,
-      versionAfter: null,
-      install: 'not started',
-      rebootRequired: false,
-    };
-    ctx.record.data.upgrade = data;
-    const names = await resolveServices(ctx);
-    const before = await readServices(ctx, names);
-    ctx.record.servicesBefore = Object.values(before);
-    ctx.record.servicesAfter = Object.values(before);
-
-    // Preconditions: nothing below changes anything until the installer decision is made.
-    requireElevation(ctx);
-    const accounts = await readAccountRecord(ctx, before);
-    const checking = ctx.phase('installer-check');
-    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
-    checking.end();
-    const installerVersion = installer.version;
-    data.installer = {
-      path: installer.path,
-      size: installer.size,
-      sha256: installer.sha256,
-      version: installerVersion,
-      versionSource: installer.versionSource,
-      signature: installer.signature,
-      signer: installer.signer,
-      signatureMessage: installer.signatureMessage,
-    };
-    const target = targetVersion(ctx, installerVersion);
-    data.targetVersion = target;
-    const installed = pickInstalledVersion(await ctx.host.installedVersion());
-    if (!installed) {
-      throw new StageError(
-        `The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`,
-        'Nothing was changed.',
-        'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.',
-      );
-    }
-    data.installedAtStart = installed.version;
-    const hostRecord = (await readUpgradeRecord(ctx)).data;
-    const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
-    data.versionBefore = sameTarget?.versionBefore ?? installed.version;
-    requirePrimaryUpgraded(ctx, target);
-    await requirePrimaryRunning(ctx);
-    await requireNoInstallerRunning(ctx, names, hostRecord);
-    const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
-    if (willInstall) requireStopped(ctx, before);
-    const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
-    await checkPasswords(ctx, plan);
-    // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
-    const downgrade =
-      ctx.settings.stage === 'reinstall'
-        ? await planDowngrade(ctx, {
-            record: hostRecord,
-            installed: installed.version,
-            target,
-            willInstall,
-            names,
-            accounts,
-            states: before,
-          })
-        : null;
-
-    const installerRecord = {
-      path: installer.path,
-      sha256: installer.sha256 ?? '',
-      version: installerVersion,
-      signer: installer.signer,
-      signerThumbprint: installer.signerThumbprint ?? null,
-    };
-    let base: HostUpgradeRecord = sameTarget ?? {
-      computerName: ctx.record.host?.computerName ?? '',
-      runKey: runKey(ctx),
-      targetVersion: target,
-      versionBefore: installed.version,
-      versionAfter: null,
-      installer: installerRecord,
-      phase: 'completed',
-      install: null,
-      configSaveKey: downgrade?.configSaveKey ?? null,
-      configReappliedAt: null,
-      updatedAt: '',
-    };
-
-    if (willInstall) {
-      const save = await saveConfigFiles(ctx);
-      base = {
-        ...base,
-        runKey: runKey(ctx),
-        versionBefore: data.versionBefore,
-        installer: installerRecord,
-        configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
-        configReappliedAt: null,
-      };
-      if (downgrade) await runUninstallFirst(ctx, names, downgrade);
-      const outcome = await runInstaller(ctx, names, base);
-      data.install = outcome ? 'ran' : 'would';
-      if (outcome) {
-        Object.assign(data, {
-          exitCode: outcome.exitCode,
-          exitMeaning: outcome.meaning,
-          log: outcome.log,
-          errorLine: outcome.errorLine,
-          commandLine: outcome.commandLine,
-          rebootRequired: outcome.outcome === 'reboot',
-        });
-        if (outcome.outcome === 'failure') {
-          data.install = 'failed';
-          await failInstall(ctx, names, outcome);
-        }
-        if (outcome.outcome === 'reboot') {
-          ctx.log.warn(
-            `The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
-              'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
-              "at boot, so a reboot before the start stage would run them with the installer's config files.",
-          );
-        }
-      }
-    } else {
-      ctx.skip(
-        'run the JAMS installer',
-        installer.path,
-        skipReason(ctx, installed.version, target, sameTarget),
-      );
-      data.install = 'skipped';
-    }
-
-    // After the install (or when it was done already): the services stopped, the accounts back.
-    await stopJamsServices(ctx, names);
-    const restored = await restoreAccounts(ctx, names, accounts);
-    data.accounts = restored;
-
-    const after = pickInstalledVersion(await ctx.host.installedVersion());
-    data.versionAfter = after?.version ?? null;
-    ctx.record.data.installedVersion = after;
-    await ctx.aroundChanges(`check that ${target} is installed`, async () => {
-      if (after?.version === target) return;
-      throw new StageError(
-        `After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`,
-        `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`,
-        `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
-          `the installer again (give allow-reinstall: true if the version shown is ${target} already).`,
-      );
-    });
-    // The installer's run updated the host record; the final one keeps its install details.
-    const latest = (await readUpgradeRecord(ctx)).data;
-    const done: HostUpgradeRecord = {
-      ...(latest?.targetVersion === target ? latest : base),
-      phase: 'completed',
-      versionAfter: after?.version ?? null,
-    };
-    await ctx.change(
-      'record the upgrade',
-      `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`,
-      async () => {
-        const path = await saveUpgradeRecord(ctx, done);
-        return `saved to ${path}`;
-      },
-    );
-    ctx.log.info(
-      `JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
-        restored.map((a) => `${a.service} ${a.after}`).join(', '),
-    );
-  },
+  run: (ctx) => installTarget(ctx, { rollback: false }),
 };
+
+/** How the install is run: what the upgrade stage and the rollback's reinstall stage do differently. */
+export interface InstallOptions {
+  /**
+   * The rollback's reinstall: the config save of the upgrade being undone is the one start puts back, the newer
+   * version is removed first when uninstall-first asks, and a downgrade is the rollback's, not allow-downgrade's.
+   */
+  rollback: boolean;
+}
+
+/**
+ * The upgrade flow, shared by the upgrade stage and the rollback's reinstall stage: the installer run unattended towards
+ * the target, the services stopped again, the Log On As accounts restored, the host's upgrade record kept.
+ */
+export async function installTarget(ctx: StageContext, options: InstallOptions): Promise<void> {
+  const data: UpgradeData = {
+    targetVersion: null,
+    versionBefore: null,
+    installedAtStart: null,
+    versionAfter: null,
+    install: 'not started',
+    rebootRequired: false,
+  };
+  ctx.record.data.upgrade = data;
+  const names = await resolveServices(ctx);
+  const before = await readServices(ctx, names);
+  ctx.record.servicesBefore = Object.values(before);
+  ctx.record.servicesAfter = Object.values(before);
+
+  // Preconditions: nothing below changes anything until the installer decision is made.
+  requireElevation(ctx);
+  const accounts = await readAccountRecord(ctx, before);
+  const checking = ctx.phase('installer-check');
+  const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+  checking.end();
+  const installerVersion = installer.version;
+  data.installer = {
+    path: installer.path,
+    size: installer.size,
+    sha256: installer.sha256,
+    version: installerVersion,
+    versionSource: installer.versionSource,
+    signature: installer.signature,
+    signer: installer.signer,
+    signatureMessage: installer.signatureMessage,
+  };
+  const target = targetVersion(ctx, installerVersion);
+  data.targetVersion = target;
+  const installed = pickInstalledVersion(await ctx.host.installedVersion());
+  if (!installed) {
+    throw new StageError(
+      `The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`,
+      'Nothing was changed.',
+      'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.',
+    );
+  }
+  data.installedAtStart = installed.version;
+  const hostRecord = (await readUpgradeRecord(ctx)).data;
+  const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
+  data.versionBefore = sameTarget?.versionBefore ?? installed.version;
+  requirePrimaryUpgraded(ctx, target);
+  await requirePrimaryRunning(ctx);
+  await requireNoInstallerRunning(ctx, names, hostRecord);
+  const willInstall = decideInstall(ctx, installed.version, target, sameTarget, options);
+  if (willInstall) requireStopped(ctx, before);
+  const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
+  await checkPasswords(ctx, plan);
+  // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
+  const downgrade = options.rollback
+    ? await planDowngrade(ctx, {
+        record: hostRecord,
+        installed: installed.version,
+        target,
+        willInstall,
+        names,
+        accounts,
+        states: before,
+      })
+    : null;
+
+  const installerRecord = {
+    path: installer.path,
+    sha256: installer.sha256 ?? '',
+    version: installerVersion,
+    signer: installer.signer,
+    signerThumbprint: installer.signerThumbprint ?? null,
+  };
+  let base: HostUpgradeRecord = sameTarget ?? {
+    computerName: ctx.record.host?.computerName ?? '',
+    runKey: runKey(ctx),
+    targetVersion: target,
+    versionBefore: installed.version,
+    versionAfter: null,
+    installer: installerRecord,
+    phase: 'completed',
+    install: null,
+    configSaveKey: downgrade?.configSaveKey ?? null,
+    configReappliedAt: null,
+    updatedAt: '',
+  };
+
+  if (willInstall) {
+    const save = await saveConfigFiles(ctx);
+    base = {
+      ...base,
+      runKey: runKey(ctx),
+      versionBefore: data.versionBefore,
+      installer: installerRecord,
+      configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
+      configReappliedAt: null,
+    };
+    if (downgrade) await runUninstallFirst(ctx, names, downgrade);
+    const outcome = await runInstaller(ctx, names, base);
+    data.install = outcome ? 'ran' : 'would';
+    if (outcome) {
+      Object.assign(data, {
+        exitCode: outcome.exitCode,
+        exitMeaning: outcome.meaning,
+        log: outcome.log,
+        errorLine: outcome.errorLine,
+        commandLine: outcome.commandLine,
+        rebootRequired: outcome.outcome === 'reboot',
+      });
+      if (outcome.outcome === 'failure') {
+        data.install = 'failed';
+        await failInstall(ctx, names, outcome);
+      }
+      if (outcome.outcome === 'reboot') {
+        ctx.log.warn(
+          `The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
+            'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
+            "at boot, so a reboot before the start stage would run them with the installer's config files.",
+        );
+      }
+    }
+  } else {
+    ctx.skip(
+      'run the JAMS installer',
+      installer.path,
+      skipReason(ctx, installed.version, target, sameTarget),
+    );
+    data.install = 'skipped';
+  }
+
+  // After the install (or when it was done already): the services stopped, the accounts back.
+  await stopJamsServices(ctx, names);
+  const restored = await restoreAccounts(ctx, names, accounts);
+  data.accounts = restored;
+
+  const after = pickInstalledVersion(await ctx.host.installedVersion());
+  data.versionAfter = after?.version ?? null;
+  ctx.record.data.installedVersion = after;
+  await ctx.aroundChanges(`check that ${target} is installed`, async () => {
+    if (after?.version === target) return;
+    throw new StageError(
+      `After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`,
+      `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`,
+      `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
+        `the installer again (give allow-reinstall: true if the version shown is ${target} already).`,
+    );
+  });
+  // The installer's run updated the host record; the final one keeps its install details.
+  const latest = (await readUpgradeRecord(ctx)).data;
+  const done: HostUpgradeRecord = {
+    ...(latest?.targetVersion === target ? latest : base),
+    phase: 'completed',
+    versionAfter: after?.version ?? null,
+  };
+  await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
+    const path = await saveUpgradeRecord(ctx, done);
+    return `saved to ${path}`;
+  });
+  ctx.log.info(
+    `JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
+      restored.map((a) => `${a.service} ${a.after}`).join(', '),
+  );
+}
 
 export function requireElevation(ctx: StageContext): void {
   const platform = ctx.record.host;
@@ -318,6 +328,7 @@ function decideInstall(
   installed: string,
   target: string,
   record: HostUpgradeRecord | null,
+  options: InstallOptions,
 ): boolean {
   const order = parseJamsVersion(installed)?.compare(target) ?? -1;
   if (order < 0) return true;
@@ -333,7 +344,7 @@ function decideInstall(
         'set allow-downgrade: true.',
     );
   }
-  const why = ctx.settings.stage === 'reinstall' ? 'the rollback' : 'allow-downgrade is true';
+  const why = options.rollback ? 'the rollback' : 'allow-downgrade is true';
   ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (${why}).`);
   return true;
 }

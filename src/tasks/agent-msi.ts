@@ -6,7 +6,7 @@ import { StageError, type StageContext } from '../stage-context.js';
 import type { PoolWork } from './bounded-pool.js';
 import { checkInstallerFile } from './installer-check.js';
 import { remoteInstallWork, type Verified } from './remote-install.js';
-import { readUpgradeRecord } from './upgrade-record.js';
+import { readUpgradeRecord } from '../state/upgrade-record.js';
 
 /** The agent MSI the upgraded scheduler ships: signed, and of the scheduler's version. */
 export async function checkAgentMsi(

@@ -1,23 +1,13 @@
 // The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CopiedFiles } from '../host/host.js';
 import { redactConfigText } from '../jams/config-merge.js';
 import type { StageContext } from '../stage-context.js';
-
-export const CONFIG_SAVE_MANIFEST = 'config-saved.json';
-
-export interface ConfigSave extends CopiedFiles {
-  savedAt: string;
-  runKey: string;
-  installFolder: string;
-}
+import { readConfigSaves, type ConfigSave } from '../state/config-saved.js';
+import { runKey } from '../state/state-file.js';
 
 /** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
-export function runKey(ctx: StageContext): string {
-  const id = ctx.record.run['id'];
-  return id === undefined ? 'local' : `run-${String(id)}`;
-}
+export { runKey };
 
 /**
  * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
@@ -26,11 +16,8 @@ export function runKey(ctx: StageContext): string {
  */
 export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | null> {
   const key = runKey(ctx);
-  const stored = await ctx.host.readState<Record<string, ConfigSave>>(
-    ctx.settings.stateFolder,
-    CONFIG_SAVE_MANIFEST,
-  );
-  const existing = stored.data?.[key];
+  const stored = await readConfigSaves(ctx, key);
+  const existing = stored.entry;
   if (existing) {
     ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
     ctx.record.data.configSave = existing;
@@ -54,10 +41,7 @@ export async function saveConfigFiles(ctx: StageContext): Promise<ConfigSave | n
       runKey: key,
       installFolder: ctx.settings.installFolder,
     };
-    await ctx.host.saveState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST, {
-      ...(stored.data ?? {}),
-      [key]: save,
-    });
+    await stored.save(save);
     const local = join(ctx.folder, 'config');
     mkdirSync(local, { recursive: true });
     // The run folder becomes an artifact: its copies have their passwords replaced by a marker. The host's copy in

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TextFile } from '../host/host.js';
 import { ConfigMergeError, describeMerge, mergeConfig, type ConfigChange } from '../jams/config-merge.js';
-import { CONFIG_SAVE_MANIFEST, type ConfigSave } from './config-files.js';
+import { readConfigSaves, type ConfigSave } from '../state/config-saved.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { hostLabel } from './services.js';
 import {
@@ -11,7 +11,7 @@ import {
   readUpgradeRecord,
   saveUpgradeRecord,
   type HostUpgradeRecord,
-} from './upgrade-record.js';
+} from '../state/upgrade-record.js';
 
 /** One saved file and what reapplying it does to the file the new version installed. */
 export interface ConfigFilePlan {
@@ -70,11 +70,8 @@ export async function planConfigReapply(ctx: StageContext): Promise<ConfigReappl
     );
     return null;
   }
-  const manifest = await ctx.host.readState<Record<string, ConfigSave>>(
-    ctx.settings.stateFolder,
-    CONFIG_SAVE_MANIFEST,
-  );
-  const save = manifest.data?.[upgrade.configSaveKey];
+  const manifest = await readConfigSaves(ctx, upgrade.configSaveKey);
+  const save = manifest.entry;
   if (!save) {
     throw new StageError(
       `The config files saved before the upgrade (${upgrade.configSaveKey}) are not in ${manifest.path}.`,

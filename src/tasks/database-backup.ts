@@ -7,7 +7,7 @@ import {
   type SqlTarget,
 } from '../host/host.js';
 import { DATABASE_CONNECTION_NAMES } from '../jams/unverified.js';
-import type { DatabaseBackup } from './backup-record.js';
+import type { DatabaseBackup } from '../state/backup-record.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { hostLabel } from './services.js';
 

@@ -5,7 +5,7 @@ import { classifyExitCode, decodeLog, findErrorLine } from '../jams/installer.js
 import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
 import type { ServiceNames } from '../jams/services.js';
-import { saveUpgradeRecord, type HostUpgradeRecord } from './upgrade-record.js';
+import { saveUpgradeRecord, type HostUpgradeRecord } from '../state/upgrade-record.js';
 import type { InstallOutcome } from '../stage-data.js';
 
 /**

@@ -7,27 +7,13 @@ import { StageError, type StageContext } from '../stage-context.js';
 import { runKey } from './config-files.js';
 import { hostLabel } from './services.js';
 import type { StagingData } from '../stage-data.js';
-
-/** The host's record of its staged installers, in the state folder. */
-export const STAGING_RECORD_FILE = 'installer-staging.json';
-
-/** One installer copy on the host's disk. */
-export interface StagedInstaller {
-  /** The first 16 hex digits of its SHA-256: the name of its folder under <state-folder>\installers. */
-  key: string;
-  path: string;
-  source: string;
-  sha256: string;
-  size: number;
-  stagedAt: string;
-  /** The run that needs it: the one that staged it, or a later one that found it staged and kept it. */
-  runKey: string;
-  claimedAt: string;
-}
-
-export interface StagingRecord {
-  copies: StagedInstaller[];
-}
+import {
+  readStagingRecord,
+  saveStagingRecord,
+  STAGING_RECORD_FILE,
+  type StagedInstaller,
+  type StagingRecord,
+} from '../state/installer-staging.js';
 
 /** What preflight will stage, worked out before any write. */
 export interface StagingPlan {
@@ -56,15 +42,6 @@ function stagingRoot(ctx: StageContext): string {
 export function stagedName(installerPath: string): string {
   const leaf = installerPath.slice(installerPath.lastIndexOf('\\') + 1);
   return leaf.replace(/[^A-Za-z0-9_.+() -]/g, '_').replace(/^[^A-Za-z0-9_]/, '_');
-}
-
-async function readStagingRecord(ctx: StageContext): Promise<{ path: string; record: StagingRecord }> {
-  const stored = await ctx.host.readState<StagingRecord>(ctx.settings.stateFolder, STAGING_RECORD_FILE);
-  return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
-}
-
-async function saveStagingRecord(ctx: StageContext, record: StagingRecord): Promise<string> {
-  return (await ctx.host.saveState(ctx.settings.stateFolder, STAGING_RECORD_FILE, record)).path;
 }
 
 function setData(ctx: StageContext, data: StagingData): void {

@@ -1,13 +1,12 @@
 // The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
 import {
-  ACCOUNT_RECORD_FILE,
   PASSWORD_VARIABLES,
   describeChangeResult,
   isBuiltinAccount,
   isPasswordless,
   sameAccount,
-  type AccountRecord,
 } from '../jams/accounts.js';
+import { ACCOUNT_RECORD_FILE, readLogOnAsRecord, type AccountRecord } from '../state/logon-accounts.js';
 import { describeService, type ServiceKind, type ServiceNames, type ServiceState } from '../jams/services.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
@@ -42,7 +41,7 @@ export async function readAccountRecord(
   ctx: StageContext,
   current: Record<ServiceKind, ServiceState>,
 ): Promise<AccountRecord> {
-  const stored = await ctx.host.readState<AccountRecord>(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+  const stored = await readLogOnAsRecord(ctx);
   if (!stored.data) {
     ctx.refuse(
       new StageError(

@@ -1,10 +1,5 @@
-// The maintenance window's resource and its record on the primary, shared by maintenance-on and maintenance-off.
-import {
-  MAINTENANCE_RECORD_FILE,
-  windowKey,
-  type WindowRecord,
-  type WindowRecords,
-} from '../jams/maintenance.js';
+// The maintenance window's resource on the primary, shared by maintenance-on and maintenance-off (its record on the
+// host is src/state/maintenance-window.ts).
 import type { ResourceState } from '../jams/maintenance.js';
 import { PrimitiveError } from '../host/powershell-session.js';
 import { StageError, type StageContext } from '../stage-context.js';
@@ -36,17 +31,6 @@ export async function readResource(ctx: StageContext): Promise<ResourceState> {
         'or report the shape if your JAMS version differs, then re-run this job.',
     );
   }
-}
-
-/** The recorded windows on this host, and this resource's record if there is one. */
-export async function readWindowRecord(
-  ctx: StageContext,
-): Promise<{ path: string; all: WindowRecords; key: string; record: WindowRecord | undefined }> {
-  const { jamsServer, resource } = ctx.settings.maintenance;
-  const stored = await ctx.host.readState<WindowRecords>(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE);
-  const key = windowKey(jamsServer, resource);
-  const all = stored.data ?? {};
-  return { path: stored.path, all, key, record: all[key] };
 }
 
 /** The KB's set-up, for messages that ask the user to create the window. */

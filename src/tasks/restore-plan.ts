@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import type { BackupSetFacts, SqlTarget } from '../host/host.js';
 import { parseJamsVersion } from '../jams/version.js';
-import { readBackupRecords, type DatabaseBackup } from './backup-record.js';
+import { readBackupRecords, type DatabaseBackup } from '../state/backup-record.js';
 import { resolveDatabase, seconds, size } from './database-backup.js';
-import { readRollbackRecord, type RestoreRecord, type RestoreSource } from './rollback-record.js';
+import { readRollbackRecord, type RestoreRecord, type RestoreSource } from '../state/rollback-record.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { hostLabel } from './services.js';
-import { readUpgradeRecord, type HostUpgradeRecord } from './upgrade-record.js';
+import { readUpgradeRecord, type HostUpgradeRecord } from '../state/upgrade-record.js';
 
 export interface RestorePlan {
   source: RestoreSource;

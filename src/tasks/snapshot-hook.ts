@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HookResult } from '../host/host.js';
-import type { SnapshotRun } from './backup-record.js';
+import type { SnapshotRun } from '../state/backup-record.js';
 import { StageError, type StageContext } from '../stage-context.js';
 
 /**

@@ -1,7 +1,7 @@
 // The rollback's reinstall of the previous version over a newer one: which saved config files belong to the version
 // returned to, and, with uninstall-first, the newer version's own uninstaller run before the older installer.
 import { join } from 'node:path';
-import type { AccountRecord } from '../jams/accounts.js';
+import type { AccountRecord } from '../state/logon-accounts.js';
 import { classifyExitCode } from '../jams/installer.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
 import { parseJamsVersion } from '../jams/version.js';
@@ -9,10 +9,10 @@ import { pickUninstallEntry, UNINSTALL_ARGUMENTS } from '../jams/uninstall.js';
 import { runKey } from './config-files.js';
 import { readErrorLine } from './installer-run.js';
 import { checkPasswords, planAccountRestore } from './logon-accounts.js';
-import { readRollbackRecord, type UninstallRecord } from './rollback-record.js';
+import { readRollbackRecord, type UninstallRecord } from '../state/rollback-record.js';
 import { StageError, type StageContext } from '../stage-context.js';
 import { describeStates, hostLabel, readServices } from './services.js';
-import type { HostUpgradeRecord } from './upgrade-record.js';
+import type { HostUpgradeRecord } from '../state/upgrade-record.js';
 import type { DowngradePlan } from '../stage-data.js';
 
 /**

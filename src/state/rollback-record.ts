@@ -1,8 +1,11 @@
-// The rollback's own record on each host, one entry per rollback run: the database restore (primary) and the
-// uninstall of the newer version, so a re-run goes on from where the last attempt stopped and never repeats either.
+// The rollback record (rollback-record.json): the rollback's own record on each host, one entry per rollback run: the
+// database restore (primary) and the uninstall of the newer version, so a re-run goes on from where the last attempt
+// stopped and never repeats either.
+import { z } from 'zod';
 import type { BackupSetFacts } from '../host/host.js';
-import { runKey } from './config-files.js';
 import type { StageContext } from '../stage-context.js';
+import { BackupSetSchema } from './backup-record.js';
+import { readKeyed, runKey, type StateFile } from './state-file.js';
 
 /** The record's file name in the state folder. */
 export const ROLLBACK_RECORD_FILE = 'rollback-record.json';
@@ -56,25 +59,68 @@ export interface RollbackRecord {
   uninstall?: UninstallRecord;
 }
 
+const RestoreRecordSchema = z.looseObject({
+  server: z.string(),
+  database: z.string(),
+  file: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  takenAt: z.string().nullable(),
+  backupMs: z.number().nullable(),
+  backupRunKey: z.string().nullable(),
+  explicit: z.boolean(),
+  backupSet: BackupSetSchema.nullable().optional(),
+  sql: z.string(),
+  phase: z.enum(['restoring', 'restored', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  messages: z.array(z.string()).optional(),
+  error: z.string().optional(),
+});
+
+const UninstallRecordSchema = z.looseObject({
+  productCode: z.string(),
+  name: z.string(),
+  version: z.string(),
+  log: z.string(),
+  processId: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  commandLine: z.string().nullable(),
+  exitCode: z.number().nullable(),
+  finishedAt: z.string().nullable(),
+  phase: z.enum(['uninstalling', 'uninstalled', 'failed']),
+});
+
+const FILE: StateFile<Record<string, RollbackRecord>> = {
+  name: ROLLBACK_RECORD_FILE,
+  title: 'rollback record',
+  schema: z.record(
+    z.string(),
+    z.looseObject({
+      runKey: z.string(),
+      restore: RestoreRecordSchema.optional(),
+      uninstall: UninstallRecordSchema.optional(),
+    }),
+  ),
+  ifRemoved:
+    'a re-run of this rollback then no longer knows that it restored the database or uninstalled the newer version: ' +
+    'check both by hand first',
+};
+
 /** This rollback run's entry on this host, and a save that keeps every other run's. */
 export async function readRollbackRecord(ctx: StageContext): Promise<{
   path: string;
   entry: RollbackRecord;
   save: (entry: RollbackRecord) => Promise<void>;
 }> {
-  const key = runKey(ctx);
-  const stored = await ctx.host.readState<Record<string, RollbackRecord>>(
-    ctx.settings.stateFolder,
-    ROLLBACK_RECORD_FILE,
-  );
-  const all = stored.data ?? {};
+  const stored = await readKeyed(ctx, FILE, runKey(ctx));
   return {
     path: stored.path,
-    entry: all[key] ?? { runKey: key },
+    entry: stored.entry ?? { runKey: stored.key },
     // Callers save inside ctx.change, so a dry-run writes nothing.
     save: async (entry) => {
-      all[key] = entry;
-      await ctx.host.saveState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE, all);
+      await stored.save(entry);
     },
   };
 }
