@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5157);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9546);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5157:
+/***/ 9546:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49451,7 +49451,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -53032,7 +53032,7 @@ const ZodNumber = /*@__PURE__*/ $constructor("ZodNumber", (inst, def) => {
     },
 }));
 function schemas_number(params) {
-    return core._number(ZodNumber, params);
+    return _number(ZodNumber, params);
 }
 const ZodNumberFormat = /*@__PURE__*/ $constructor("ZodNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -53302,7 +53302,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
@@ -55067,7 +55067,7 @@ function resolveShell(choice) {
     return process.platform === 'win32' ? 'powershell' : 'pwsh';
 }
 
-;// CONCATENATED MODULE: ./src/host/host.ts
+;// CONCATENATED MODULE: ./src/host/host-types.ts
 /** The PowerShell process's environment variable that carries the SQL login's password. */
 const SQL_PASSWORD_VARIABLE = 'JU_SQL_PASSWORD';
 
@@ -55083,6 +55083,233 @@ function noHost(stage) {
             : () => Promise.reject(new Error(`The ${stage} stage has no JAMS host, yet it called ${String(name)}().`)),
     });
 }
+
+;// CONCATENATED MODULE: ./src/host/calls.ts
+function primitive(command, args = () => ({}), options = {}) {
+    return {
+        command,
+        args,
+        secretArgs: options.secretArgs ?? [],
+        secretReply: options.secretReply ?? [],
+        timeoutMs: options.timeoutMs,
+        returns() {
+            return this;
+        },
+    };
+}
+/** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
+const GRACE_MS = 60_000;
+/** The arguments of the SQL primitives: the password travels only as the name of an environment variable. */
+const sqlArgs = (target, path) => ({
+    Server: target.server,
+    Database: target.database,
+    Auth: target.auth,
+    User: target.user ?? '',
+    PasswordVariable: target.passwordVariable ?? '',
+    TimeoutSeconds: target.timeoutSeconds,
+    Path: path,
+});
+const sqlTimeout = (target) => target.timeoutSeconds * 1000 + GRACE_MS;
+/**
+ * What a stage may ask of the scheduler host, by Host method name. Each reads or changes one thing and makes no
+ * decisions; the stages decide.
+ */
+const HOST_CALLS = {
+    platform: primitive('Get-JuPlatform').returns(),
+    /** The first candidate name of each kind that exists, and every service whose display name starts with JAMS. */
+    findServices: primitive('Find-JuServices', (candidates) => ({
+        Candidates: candidates,
+    })).returns(),
+    serviceStates: primitive('Get-JuServiceStates', (names) => ({ Names: names })).returns(),
+    /** Requests a stop (dependents stop too) and returns at once. */
+    stopService: primitive('Stop-JuService', (name) => ({ Name: name })).returns(),
+    startService: primitive('Start-JuService', (name) => ({ Name: name })).returns(),
+    failoverStatus: primitive('Get-JuNodeRole').returns(),
+    installedVersion: primitive('Get-JuInstalledVersion').returns(),
+    files: primitive('Get-JuFiles', (folder, include) => ({
+        Folder: folder,
+        Include: include,
+    })).returns(),
+    /** Copies named files between folders on the host, each copy proven by its SHA-256. */
+    copyFiles: primitive('Copy-JuFiles', (source, destination, names) => ({
+        Source: source,
+        Destination: destination,
+        Names: names,
+    })).returns(),
+    /** A config file's text can hold connection-string passwords and secret appSettings: kept out of the transcript. */
+    readTextFiles: primitive('Read-JuTextFiles', (folder, names) => ({ Folder: folder, Names: names }), { secretReply: ['text'] }).returns(),
+    /** Replaces a text file atomically, refusing when its SHA-256 is no longer `expectSha256`. */
+    writeTextFile: primitive('Write-JuTextFile', (folder, name, text, options) => ({
+        Folder: folder,
+        Name: name,
+        Text: text,
+        Bom: options.bom,
+        ExpectSha256: options.expectSha256,
+    }), { secretArgs: ['Text'] }).returns(),
+    installer: primitive('Get-JuInstaller', (path) => ({ Path: path })).returns(),
+    /** Which kind of setup the installer is, read from its first bytes; nothing runs or loads it. */
+    installerKind: primitive('Get-JuInstallerKind', (path) => ({
+        Path: path,
+    })).returns(),
+    /**
+     * Starts the installer with these arguments and returns at once; the host fills {log} with `log` and quotes them.
+     * The file is hashed through the handle that stays open until the process has ended: a file whose SHA-256 is not
+     * `sha256` is refused, unstarted.
+     */
+    startInstaller: primitive('Start-JuInstaller', (path, args, sha256, log) => ({
+        Path: path,
+        Arguments: args,
+        ExpectSha256: sha256,
+        Log: log,
+    })).returns(),
+    installerStatus: primitive('Get-JuInstallerStatus', (processId, startedAt) => ({
+        ProcessId: processId,
+        StartedAt: startedAt,
+    })).returns(),
+    /** Whether a file exists and its size, without reading it (a large file on a share is read once, by the copy). */
+    fileFacts: primitive('Get-JuFileFacts', (path) => ({ Path: path })).returns(),
+    /**
+     * Copies an installer to `folder\name`, keeping it only when its SHA-256 is `expectSha256`; the call may take up
+     * to `timeoutSeconds`.
+     */
+    copyInstaller: primitive('Copy-JuInstaller', (source, folder, name, expectSha256, _timeoutSeconds) => ({
+        Source: source,
+        Folder: folder,
+        Name: name,
+        ExpectSha256: expectSha256,
+    }), { timeoutMs: (_source, _folder, _name, _sha256, timeoutSeconds) => timeoutSeconds * 1000 }).returns(),
+    /** Removes the staged installer folder `root\key` (key: 16 hex digits), and nothing else. */
+    removeStagedInstaller: primitive('Remove-JuStagedInstaller', (root, key) => ({
+        Root: root,
+        Key: key,
+    })).returns(),
+    /** Checks an account's password, read on the host from the named environment variable. */
+    testCredential: primitive('Test-JuCredential', (account, passwordVariable) => ({
+        Account: account,
+        PasswordVariable: passwordVariable,
+    })).returns(),
+    /** Sets a service's Log On As; the password (if any) is read on the host from the named variable. */
+    setServiceAccount: primitive('Set-JuServiceAccount', (name, account, passwordVariable) => ({
+        Name: name,
+        Account: account,
+        PasswordVariable: passwordVariable ?? '',
+    })).returns(),
+    saveState: primitive('Save-JuStateFile', (folder, name, data) => ({
+        Folder: folder,
+        Name: name,
+        Json: JSON.stringify(data, null, 2),
+    })).returns(),
+    /** Hand-written in the Host (it parses the JSON, typed by the caller): this is the primitive's own reply. */
+    readState: primitive('Read-JuStateFile', (folder, name) => ({
+        Folder: folder,
+        Name: name,
+    })).returns(),
+    /** The maintenance-window resource on a JAMS server, and whether the root folder requires it. */
+    resource: primitive('Get-JuResource', (server, name) => ({
+        Server: server,
+        Name: name,
+    })).returns(),
+    createResource: primitive('New-JuResource', (server, name, quantity) => ({
+        Server: server,
+        Name: name,
+        Quantity: quantity,
+    })).returns(),
+    requireAtRoot: primitive('Add-JuRootRequirement', (server, name) => ({
+        Server: server,
+        Name: name,
+    })).returns(),
+    setResourceQuantity: primitive('Set-JuResourceQuantity', (server, name, quantity) => ({
+        Server: server,
+        Name: name,
+        Quantity: quantity,
+    })).returns(),
+    executingEntries: primitive('Get-JuExecutingEntries', (server) => ({ Server: server })).returns(),
+    /** The connection strings of common.config in the Scheduler folder. */
+    databaseConnections: primitive('Get-JuDatabaseConnections', (folder) => ({
+        Folder: folder,
+    })).returns(),
+    /** A copy-only backup with checksums to `path`, as SQL Server sees the path; the file's size and SHA-256. */
+    backupDatabase: primitive('Backup-JuDatabase', sqlArgs, { timeoutMs: sqlTimeout }).returns(),
+    /** RESTORE VERIFYONLY with checksums, then the file's size and SHA-256 again. */
+    verifyBackup: primitive('Test-JuDatabaseBackup', sqlArgs, { timeoutMs: sqlTimeout }).returns(),
+    /** RESTORE DATABASE ... WITH REPLACE, CHECKSUM from `path`, as SQL Server sees the path. */
+    restoreDatabase: primitive('Restore-JuDatabase', (target, path, expectSha256) => ({
+        ...sqlArgs(target, path),
+        ExpectSha256: expectSha256,
+    }), { timeoutMs: sqlTimeout }).returns(),
+    /** RESTORE HEADERONLY of a backup file: the sets it holds, as SQL Server reads them, and the file's SHA-256. */
+    backupHeader: primitive('Get-JuBackupHeader', sqlArgs, { timeoutMs: sqlTimeout }).returns(),
+    /** The Uninstall entries whose DisplayName starts with JAMS, with their UninstallString. */
+    uninstallEntries: primitive('Get-JuUninstallEntries').returns(),
+    /** Starts msiexec /x <productCode> with these arguments ({log} filled with `log` and quoted on the host); returns at once. */
+    startUninstaller: primitive('Start-JuUninstaller', (productCode, args, log) => ({
+        ProductCode: productCode,
+        Arguments: args,
+        Log: log,
+    })).returns(),
+    /** Runs a PowerShell script with named parameters in its own runspace, bounded by a timeout. */
+    runHook: primitive('Invoke-JuHook', (path, parameters, timeoutSeconds) => ({
+        Path: path,
+        Parameters: parameters,
+        TimeoutSeconds: timeoutSeconds,
+    }), { timeoutMs: (_path, _parameters, timeoutSeconds) => timeoutSeconds * 1000 + GRACE_MS }).returns(),
+    freeSpace: primitive('Get-JuFreeSpace', (paths) => ({ Paths: paths })).returns(),
+    queuePermissions: primitive('Get-JuQueuePermissions', (names) => ({
+        Names: names,
+    })).returns(),
+    /** The agent definitions of a JAMS server. */
+    agents: primitive('Get-JuAgents', (server) => ({ Server: server })).returns(),
+    /** Submits each agent's deploy job (the JAMS Client's Deploy), one after the other, and returns at once. */
+    deployAgents: primitive('Start-JuAgentDeploys', (server, names) => ({
+        Server: server,
+        Names: names,
+    })).returns(),
+    /** The agents and deploy entries named, in one look. */
+    agentProgress: primitive('Get-JuAgentProgress', (server, names, entries) => ({
+        Server: server,
+        Names: names,
+        Entries: entries,
+    })).returns(),
+    /** Each remote host in one fan-out (a remoting session is opened the first time); never throws for one host. */
+    remoteStatus: primitive('Get-JuRemoteStatus', (computers, agentService) => ({
+        ComputerNames: computers,
+        AgentService: agentService,
+    })).returns(),
+    /**
+     * Copies an installer package to a remote host, checks its SHA-256 there and starts it (through msiexec, or the
+     * package itself) with these arguments, {package} and {log} filled in with the remote paths; returns at once.
+     */
+    startRemoteInstall: primitive('Start-JuRemoteInstall', (computer, pkg, runner, args, logName) => ({
+        ComputerName: computer,
+        Package: pkg.path,
+        Sha256: pkg.sha256,
+        Runner: runner,
+        Arguments: args,
+        LogName: logName,
+    })).returns(),
+    /** Copies a file from a remote host into a folder of this runner. */
+    receiveRemoteFile: primitive('Receive-JuRemoteFile', (computer, remotePath, destination) => ({
+        ComputerName: computer,
+        RemotePath: remotePath,
+        Destination: destination,
+    })).returns(),
+    /** Removes the packages this stage copied and closes the sessions. */
+    closeRemote: primitive('Close-JuRemoteSessions', (computers) => ({
+        ComputerNames: computers,
+    })).returns(),
+    /** What the host shows for each unverified assumption: member names and non-secret samples. Read-only. */
+    contract: primitive('Get-JuContract', (server, resource, queues) => ({
+        Server: server,
+        Resource: resource,
+        Queues: queues,
+    })).returns(),
+};
+/** The methods the host writes by hand, each over its declared call: readState parses JSON into a caller's type. */
+const HAND_WRITTEN = ['readState'];
+/** The reply fields each primitive keeps out of the transcript, by primitive name. */
+const SECRET_REPLY_FIELDS = Object.fromEntries(Object.values(HOST_CALLS)
+    .filter((c) => c.secretReply.length > 0)
+    .map((c) => [c.command, c.secretReply]));
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -55429,6 +55656,8 @@ function describeMerge(result) {
 
 
 
+// Each primitive's secret reply fields come from its declaration, so a direct call is redacted too.
+
 /** A primitive that ran and threw inside PowerShell: the host is alive, the operation failed. */
 class PrimitiveError extends Error {
     command;
@@ -55448,14 +55677,6 @@ class SessionError extends Error {
     }
 }
 const COMMAND_NAME = /^[A-Za-z]+-Ju[A-Za-z]+$/;
-/**
- * The reply fields of each primitive that may carry a secret (a config file's text can hold connection-string
- * passwords and secret appSettings): the transcript, an artifact, shows them as the marker, as it shows the secret
- * arguments a caller names.
- */
-const SECRET_REPLY_FIELDS = {
-    'Read-JuTextFiles': ['text'],
-};
 /** Keys whose value is a secret in any argument or reply, whatever the primitive. */
 const SECRET_KEYS = /^(password|pwd|secret|token|connectionString|startPassword)$/i;
 function withoutInputs(env) {
@@ -55662,8 +55883,7 @@ class PowerShellSession {
 
 
 
-/** Time PowerShell gets beyond a bounded operation's own timeout before the session is given up. */
-const GRACE_MS = 60_000;
+
 /**
  * Finds the PowerShell files next to the running code: dist/ps in the bundle, src/host/ps in the repository. `windows`
  * is the joined platform file in the bundle and the platform folder in source.
@@ -55690,192 +55910,39 @@ function sessionOptions(options) {
         transcript: options.transcript,
     };
 }
-class PowerShellHost {
+/** One method per declared call: its arguments become the primitive's, and its reply is returned as it came. */
+function forwarders(session) {
+    const methods = {};
+    for (const [method, call] of Object.entries(HOST_CALLS)) {
+        if (HAND_WRITTEN.includes(method))
+            continue;
+        methods[method] = (...args) => session.call(call.command, call.args(...args), call.secretArgs, call.timeoutMs?.(...args));
+    }
+    return methods;
+}
+/** The forwarders as a base class, so PowerShellHost keeps its constructor and adds only what is written by hand. */
+const Forwarders = function (session) {
+    Object.assign(this, forwarders(session));
+};
+class PowerShellHost extends Forwarders {
     session;
     /** A session of its own, or one a caller keeps across hosts (tests). */
     constructor(options, session = new PowerShellSession(sessionOptions(options))) {
+        super(session);
         this.session = session;
     }
-    platform() {
-        return this.session.call('Get-JuPlatform');
-    }
-    findServices(candidates) {
-        return this.session.call('Find-JuServices', { Candidates: candidates });
-    }
-    serviceStates(names) {
-        return this.session.call('Get-JuServiceStates', { Names: names });
-    }
-    stopService(name) {
-        return this.session.call('Stop-JuService', { Name: name });
-    }
-    startService(name) {
-        return this.session.call('Start-JuService', { Name: name });
-    }
-    failoverStatus() {
-        return this.session.call('Get-JuNodeRole');
-    }
-    installedVersion() {
-        return this.session.call('Get-JuInstalledVersion');
-    }
-    files(folder, include) {
-        return this.session.call('Get-JuFiles', { Folder: folder, Include: include });
-    }
-    copyFiles(source, destination, names) {
-        return this.session.call('Copy-JuFiles', { Source: source, Destination: destination, Names: names });
-    }
-    readTextFiles(folder, names) {
-        return this.session.call('Read-JuTextFiles', { Folder: folder, Names: names });
-    }
-    writeTextFile(folder, name, text, options) {
-        return this.session.call('Write-JuTextFile', { Folder: folder, Name: name, Text: text, Bom: options.bom, ExpectSha256: options.expectSha256 }, ['Text']);
-    }
-    installer(path) {
-        return this.session.call('Get-JuInstaller', { Path: path });
-    }
-    installerKind(path) {
-        return this.session.call('Get-JuInstallerKind', { Path: path });
-    }
-    startInstaller(path, args, sha256, log) {
-        return this.session.call('Start-JuInstaller', {
-            Path: path,
-            Arguments: args,
-            ExpectSha256: sha256,
-            Log: log,
-        });
-    }
-    installerStatus(processId, startedAt) {
-        return this.session.call('Get-JuInstallerStatus', { ProcessId: processId, StartedAt: startedAt });
-    }
-    fileFacts(path) {
-        return this.session.call('Get-JuFileFacts', { Path: path });
-    }
-    copyInstaller(source, folder, name, expectSha256, timeoutSeconds) {
-        return this.session.call('Copy-JuInstaller', { Source: source, Folder: folder, Name: name, ExpectSha256: expectSha256 }, [], timeoutSeconds * 1000);
-    }
-    removeStagedInstaller(root, key) {
-        return this.session.call('Remove-JuStagedInstaller', { Root: root, Key: key });
-    }
-    testCredential(account, passwordVariable) {
-        return this.session.call('Test-JuCredential', { Account: account, PasswordVariable: passwordVariable });
-    }
-    setServiceAccount(name, account, passwordVariable) {
-        return this.session.call('Set-JuServiceAccount', {
-            Name: name,
-            Account: account,
-            PasswordVariable: passwordVariable ?? '',
-        });
-    }
-    saveState(folder, name, data) {
-        return this.session.call('Save-JuStateFile', {
-            Folder: folder,
-            Name: name,
-            Json: JSON.stringify(data, null, 2),
-        });
-    }
     async readState(folder, name) {
-        const found = await this.session.call('Read-JuStateFile', { Folder: folder, Name: name });
+        const call = HOST_CALLS.readState;
+        const found = await this.session.call(call.command, call.args(folder, name));
         return { path: found.path, data: found.exists && found.json ? JSON.parse(found.json) : null };
-    }
-    resource(server, name) {
-        return this.session.call('Get-JuResource', { Server: server, Name: name });
-    }
-    createResource(server, name, quantity) {
-        return this.session.call('New-JuResource', { Server: server, Name: name, Quantity: quantity });
-    }
-    requireAtRoot(server, name) {
-        return this.session.call('Add-JuRootRequirement', { Server: server, Name: name });
-    }
-    setResourceQuantity(server, name, quantity) {
-        return this.session.call('Set-JuResourceQuantity', { Server: server, Name: name, Quantity: quantity });
-    }
-    executingEntries(server) {
-        return this.session.call('Get-JuExecutingEntries', { Server: server });
-    }
-    databaseConnections(folder) {
-        return this.session.call('Get-JuDatabaseConnections', { Folder: folder });
-    }
-    backupDatabase(target, path) {
-        return this.session.call('Backup-JuDatabase', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
-    }
-    verifyBackup(target, path) {
-        return this.session.call('Test-JuDatabaseBackup', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
-    }
-    restoreDatabase(target, path, expectSha256) {
-        return this.session.call('Restore-JuDatabase', { ...sqlArgs(target, path), ExpectSha256: expectSha256 }, [], target.timeoutSeconds * 1000 + GRACE_MS);
-    }
-    backupHeader(target, path) {
-        return this.session.call('Get-JuBackupHeader', sqlArgs(target, path), [], target.timeoutSeconds * 1000 + GRACE_MS);
-    }
-    uninstallEntries() {
-        return this.session.call('Get-JuUninstallEntries');
-    }
-    startUninstaller(productCode, args, log) {
-        return this.session.call('Start-JuUninstaller', { ProductCode: productCode, Arguments: args, Log: log });
-    }
-    runHook(path, parameters, timeoutSeconds) {
-        return this.session.call('Invoke-JuHook', { Path: path, Parameters: parameters, TimeoutSeconds: timeoutSeconds }, [], timeoutSeconds * 1000 + GRACE_MS);
-    }
-    freeSpace(paths) {
-        return this.session.call('Get-JuFreeSpace', { Paths: paths });
-    }
-    queuePermissions(names) {
-        return this.session.call('Get-JuQueuePermissions', { Names: names });
-    }
-    agents(server) {
-        return this.session.call('Get-JuAgents', { Server: server });
-    }
-    deployAgents(server, names) {
-        return this.session.call('Start-JuAgentDeploys', { Server: server, Names: names });
-    }
-    agentProgress(server, names, entries) {
-        return this.session.call('Get-JuAgentProgress', { Server: server, Names: names, Entries: entries });
-    }
-    remoteStatus(computers, agentService) {
-        return this.session.call('Get-JuRemoteStatus', { ComputerNames: computers, AgentService: agentService });
-    }
-    startRemoteInstall(computer, pkg, runner, args, logName) {
-        return this.session.call('Start-JuRemoteInstall', {
-            ComputerName: computer,
-            Package: pkg.path,
-            Sha256: pkg.sha256,
-            Runner: runner,
-            Arguments: args,
-            LogName: logName,
-        });
-    }
-    receiveRemoteFile(computer, remotePath, destination) {
-        return this.session.call('Receive-JuRemoteFile', {
-            ComputerName: computer,
-            RemotePath: remotePath,
-            Destination: destination,
-        });
-    }
-    closeRemote(computers) {
-        return this.session.call('Close-JuRemoteSessions', { ComputerNames: computers });
-    }
-    contract(server, resource, queues) {
-        return this.session.call('Get-JuContract', { Server: server, Resource: resource, Queues: queues });
     }
     close() {
         return this.session.dispose();
     }
 }
-/** The arguments of the SQL primitives: the password travels only as the name of an environment variable. */
-function sqlArgs(target, path) {
-    return {
-        Server: target.server,
-        Database: target.database,
-        Auth: target.auth,
-        User: target.user ?? '',
-        PasswordVariable: target.passwordVariable ?? '',
-        TimeoutSeconds: target.timeoutSeconds,
-        Path: path,
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/jams/accounts.ts
 
-const ACCOUNT_RECORD_FILE = 'logon-accounts.json';
 function isBuiltinAccount(account) {
     return BUILTIN_ACCOUNTS.includes(account.trim().toLowerCase());
 }
@@ -56108,7 +56175,7 @@ function describeRecordsRead(read) {
             : ''));
 }
 
-;// CONCATENATED MODULE: ./src/report/agents.ts
+;// CONCATENATED MODULE: ./src/report/agents-section.ts
 // The agents stage's record of each agent and desktop client, and how it is shown: the same columns in the stage's job
 // summary (summary.ts) and in the audit report's "Agents and clients" section.
 
@@ -56120,12 +56187,6 @@ const RESULT_WORDS = {
     manual: 'need a manual step',
     would: 'would be upgraded',
 };
-function countRows(rows) {
-    const counts = { upgraded: 0, skipped: 0, failed: 0, manual: 0, would: 0 };
-    for (const row of rows)
-        counts[row.result]++;
-    return counts;
-}
 const AGENT_COLUMNS = [
     'Name',
     'Type or host',
@@ -56357,7 +56418,7 @@ function summary_escape(text) {
 ;// CONCATENATED MODULE: ./src/build-info.ts
 // Generated by scripts/build-info.mjs, the first step of `npm run package`: do not edit. `source` is a
 // digest of src/ (less this file), package.json, package-lock.json and action.yml; a test checks it is fresh.
-const BUILD_INFO = { version: '0.1.0', source: '23d759ad2854' };
+const BUILD_INFO = { version: '0.1.0', source: 'cd50c9e0ca5f' };
 
 ;// CONCATENATED MODULE: ./src/report/action-identity.ts
 // Which build of the action ran each stage: one version per run, or a warning naming which stage ran which.
@@ -56606,7 +56667,7 @@ function rank(source) {
     return source === 'uninstall-key' ? 0 : 1;
 }
 
-;// CONCATENATED MODULE: ./src/jams/agents.ts
+;// CONCATENATED MODULE: ./src/jams/agent-rules.ts
 // JAMS agents: which ones a method can upgrade, the manual step for the others, and how a deploy is judged. No I/O.
 
 
@@ -56808,6 +56869,55 @@ function judgeDeploy(p, target, elapsedMs, timeoutMs, heldForMs, heldGraceMs) {
 function clientVersion(products) {
     const product = products.find((p) => !p.name.startsWith(AGENT_PRODUCT_PREFIX));
     return product?.version || null;
+}
+
+;// CONCATENATED MODULE: ./src/stage-data.ts
+/** agent-hosts: the hosts, comma-separated, each cut to the characters a host name has ("none" when there are none). */
+function agentHostsOutput(data) {
+    if (data.hosts.length === 0)
+        return 'none';
+    return [...new Set(data.hosts.map((h) => h.host.replace(/[^A-Za-z0-9._-]/g, '?')))].join(', ');
+}
+/** How many agents and clients ended each way (the agents-* outputs and the headline). */
+function countRows(rows) {
+    const counts = { upgraded: 0, skipped: 0, failed: 0, manual: 0, would: 0 };
+    for (const row of rows)
+        counts[row.result]++;
+    return counts;
+}
+const agentCount = (kind) => (d) => d.agents ? String(d.agents.counts[kind]) : undefined;
+/**
+ * The action's outputs that come from a stage's data, each read from the one key it shows; a stage sets those its data
+ * holds. Every stage also sets status, record-path and services (COMMON_OUTPUTS). A test ties both lists to action.yml's
+ * outputs and to the workflows' job outputs.
+ */
+const DATA_OUTPUTS = {
+    'installed-version': (d) => d.installedVersion?.version,
+    'node-role': (d) => d.roles?.self,
+    'backup-file': (d) => (d.backup?.database?.verified ? d.backup.database.file : undefined),
+    'maintenance-quantity': (d) => d.maintenance?.recorded ? String(d.maintenance.recorded.quantity) : undefined,
+    'reboot-required': (d) => (d.upgrade ? String(d.upgrade.rebootRequired) : undefined),
+    'version-before': (d) => d.upgrade?.versionBefore ?? undefined,
+    'version-after': (d) => d.upgrade?.versionAfter ?? undefined,
+    'agent-hosts': (d) => (d.agentHosts ? agentHostsOutput(d.agentHosts) : undefined),
+    'order-plan': (d) => d.orderPlan,
+    'restore-plan': (d) => (d.restorePlan ? JSON.stringify(d.restorePlan.show) : undefined),
+    'agents-upgraded': agentCount('upgraded'),
+    'agents-skipped': agentCount('skipped'),
+    'agents-failed': agentCount('failed'),
+    'agents-manual': agentCount('manual'),
+    'gate-protection': (d) => (d.gates && d.gates.verdict !== 'refused' ? d.gates.verdict : undefined),
+    'report-path': (d) => d.report?.path,
+    result: (d) => d.report?.result,
+};
+/** The outputs every stage sets from its record rather than its data. */
+const COMMON_OUTPUTS = (/* unused pure expression or super */ null && (['status', 'record-path', 'services']));
+/** The outputs this data sets, by name; a value the data does not hold is left out (the output stays unset). */
+function dataOutputs(data) {
+    return Object.keys(DATA_OUTPUTS).flatMap((name) => {
+        const value = DATA_OUTPUTS[name](data);
+        return value === undefined || value === '' ? [] : [[name, value]];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/agent-deploy.ts
@@ -57146,19 +57256,118 @@ async function checkInstallerFile(ctx, file) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tasks/upgrade-record.ts
+;// CONCATENATED MODULE: ./src/state/state-file.ts
+
+/**
+ * The run a keyed record's entry belongs to: one entry per workflow run, so a re-run of the run finds what it did and
+ * never overwrites an earlier run's entry.
+ */
+function runKey(ctx) {
+    const id = ctx.record.run['id'];
+    return id === undefined ? 'local' : `run-${String(id)}`;
+}
+/** The first few problems zod found, each with where in the record it is. */
+function describeIssues(error) {
+    const shown = error.issues.slice(0, 3).map((i) => {
+        const where = i.path.map(String).join('.');
+        return `${where || 'the record'}: ${i.message}`;
+    });
+    const more = error.issues.length > shown.length ? ` (and ${error.issues.length - shown.length} more)` : '';
+    return `${shown.join('; ')}${more}`;
+}
+function unreadable(ctx, file, path, problem) {
+    // The label hostLabel (src/tasks/services.ts) gives: src/state imports nothing from tasks.
+    const host = `${ctx.record.host?.computerName ?? 'this host'} (${ctx.settings.role})`;
+    return new StageError(`The ${file.title} ${path} on ${host} is not of the shape jams-upgrade writes: ${problem}.`, `${path} is left as it is.`, `Open ${path} on the host: it was edited by hand, or written by another version or tool. Put the value named ` +
+        `back as jams-upgrade wrote it (the record's shape is in src/state of jams-upgrade), or move the file aside ` +
+        `(${file.ifRemoved}); then re-run this job.`);
+}
+/**
+ * The record in the state folder, checked against its schema. A file that is not JSON, or not of the record's shape,
+ * stops the stage with one error naming the file, what is wrong and what to do.
+ */
+async function readStateFile(ctx, file) {
+    const folder = ctx.settings.stateFolder;
+    let stored;
+    try {
+        stored = await ctx.host.readState(folder, file.name);
+    }
+    catch (err) {
+        if (!(err instanceof SyntaxError))
+            throw err;
+        throw unreadable(ctx, file, `${folder}\\${file.name}`, `it is not JSON (${err.message})`);
+    }
+    if (stored.data === null || stored.data === undefined)
+        return { path: stored.path, data: null };
+    const parsed = file.schema.safeParse(stored.data);
+    if (!parsed.success)
+        throw unreadable(ctx, file, stored.path, describeIssues(parsed.error));
+    return { path: stored.path, data: parsed.data };
+}
+/** Writes the record whole; returns its path on the host. Callers write inside ctx.change or ctx.keepRecord. */
+async function saveStateFile(ctx, file, data) {
+    return (await ctx.host.saveState(ctx.settings.stateFolder, file.name, data)).path;
+}
+/** Reads a keyed record and picks one key's entry; its save writes the map back with that entry. */
+async function readKeyed(ctx, file, key) {
+    const stored = await readStateFile(ctx, file);
+    const all = stored.data ?? {};
+    return {
+        path: stored.path,
+        all,
+        key,
+        entry: all[key],
+        save: (entry) => saveStateFile(ctx, file, { ...all, [key]: entry }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/state/upgrade-record.ts
+// The upgrade record (upgrade-record.json): the upgrade's own record on the host, which a re-run, the start stage, the
+// agents stage and a rollback go on.
+
+
 /** The record's file name in the state folder. */
 const UPGRADE_RECORD_FILE = 'upgrade-record.json';
-async function readUpgradeRecord(ctx) {
-    return ctx.host.readState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE);
+const UpgradeRecordSchema = looseObject({
+    computerName: schemas_string(),
+    runKey: schemas_string(),
+    targetVersion: schemas_string(),
+    versionBefore: schemas_string().nullable(),
+    versionAfter: schemas_string().nullable(),
+    installer: looseObject({
+        path: schemas_string(),
+        sha256: schemas_string(),
+        version: schemas_string().nullable(),
+        signer: schemas_string().nullable().optional(),
+        signerThumbprint: schemas_string().nullable().optional(),
+    }),
+    phase: schemas_enum(['installing', 'install-failed', 'installed', 'completed']),
+    install: looseObject({
+        processId: schemas_number(),
+        startedAt: schemas_string(),
+        log: schemas_string(),
+        exitCode: schemas_number().nullable(),
+        finishedAt: schemas_string().nullable(),
+        rebootRequired: schemas_boolean(),
+    })
+        .nullable(),
+    configSaveKey: schemas_string().nullable(),
+    configReappliedAt: schemas_string().nullable(),
+    updatedAt: schemas_string(),
+});
+const FILE = {
+    name: UPGRADE_RECORD_FILE,
+    title: 'upgrade record',
+    schema: UpgradeRecordSchema,
+    ifRemoved: 'a re-run of upgrade then starts from the installed version, start no longer reapplies the saved config files, ' +
+        'and a rollback no longer knows which upgrade attempt it undoes',
+};
+function readUpgradeRecord(ctx) {
+    return readStateFile(ctx, FILE);
 }
-/** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
-async function saveUpgradeRecord(ctx, record) {
-    const saved = await ctx.host.saveState(ctx.settings.stateFolder, UPGRADE_RECORD_FILE, {
-        ...record,
-        updatedAt: new Date().toISOString(),
-    });
-    return saved.path;
+/** Saves the record, stamped with the time; callers do it inside ctx.change, so a dry-run writes nothing. */
+function saveUpgradeRecord(ctx, record) {
+    return saveStateFile(ctx, FILE, { ...record, updatedAt: new Date().toISOString() });
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/installer-run.ts
@@ -58336,17 +58545,107 @@ function reportOutcome(ctx, data) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/state/backup-record.ts
+// The backup record (backup-record.json): one entry per run, what the backup stage proved on this host; stop requires
+// a complete one before it stops anything, and a rollback finds the backup it restores in it.
+
+
+/** The backup record in the state folder: one entry per run, so stop can prove a verified backup exists. */
+const BACKUP_RECORD_FILE = 'backup-record.json';
+const BackupSetSchema = looseObject({
+    databaseName: schemas_string(),
+    serverName: schemas_string(),
+    guid: schemas_string(),
+    finishedAt: schemas_string(),
+});
+const DatabaseBackupSchema = looseObject({
+    server: schemas_string(),
+    database: schemas_string(),
+    file: schemas_string(),
+    size: schemas_number(),
+    sha256: schemas_string(),
+    sql: schemas_string(),
+    takenAt: schemas_string(),
+    backupMs: schemas_number(),
+    messages: array(schemas_string()),
+    verified: schemas_boolean(),
+    verifiedAt: schemas_string().optional(),
+    verifyMs: schemas_number().optional(),
+    verifyMessages: array(schemas_string()).optional(),
+    verifyError: schemas_string().optional(),
+    backupSet: BackupSetSchema.nullable().optional(),
+    backupSetSql: schemas_string().optional(),
+});
+const SnapshotRunSchema = looseObject({
+    path: schemas_string(),
+    ok: schemas_boolean(),
+    timedOut: schemas_boolean(),
+    exitCode: schemas_number().nullable(),
+    durationMs: schemas_number(),
+    output: array(schemas_string()),
+    errors: array(schemas_string()),
+    parameters: record(schemas_string(), schemas_string()),
+    ranAt: schemas_string(),
+});
+const BackupRecordSchema = looseObject({
+    runKey: schemas_string(),
+    role: schemas_string(),
+    computerName: schemas_string(),
+    startedAt: schemas_string(),
+    finishedAt: schemas_string().optional(),
+    complete: schemas_boolean(),
+    database: DatabaseBackupSchema.nullable(),
+    config: looseObject({ folder: schemas_string(), files: array(schemas_string()), backupFolder: schemas_string().optional() })
+        .nullable(),
+    snapshot: SnapshotRunSchema.nullable(),
+});
+const backup_record_FILE = {
+    name: BACKUP_RECORD_FILE,
+    title: 'backup record',
+    schema: record(schemas_string(), BackupRecordSchema),
+    ifRemoved: 'the backup stage then backs up again for this run, and a rollback no longer finds the backups it recorded',
+};
+/**
+ * Every run's backup on this host (all), this run's entry, and its save: the backup stage saves in ctx.keepRecord, so a
+ * dry-run records nothing.
+ */
+function readBackupRecords(ctx, key = runKey(ctx)) {
+    return readKeyed(ctx, backup_record_FILE, key);
+}
+
+;// CONCATENATED MODULE: ./src/state/config-saved.ts
+// The config-save manifest (config-saved.json): one entry per run, the customised config files saved under the state
+// folder before anything changed them (each copy proven by SHA-256); start puts them back after the upgrade.
+
+
+const CONFIG_SAVE_MANIFEST = 'config-saved.json';
+const config_saved_FILE = {
+    name: CONFIG_SAVE_MANIFEST,
+    title: 'config-save manifest',
+    schema: record(schemas_string(), looseObject({
+        folder: schemas_string(),
+        files: array(looseObject({ name: schemas_string(), sha256: schemas_string(), size: schemas_number() })),
+        savedAt: schemas_string(),
+        runKey: schemas_string(),
+        installFolder: schemas_string(),
+    })),
+    ifRemoved: 'the files saved under <state-folder>\\config stay, and start can no longer find them: it then asks for ' +
+        "config-mode: none or the files copied back by hand from the job's artifact",
+};
+/** The save of one run (key), with every other run's, and the save that adds it (inside ctx.change). */
+function readConfigSaves(ctx, key) {
+    return readKeyed(ctx, config_saved_FILE, key);
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/config-files.ts
 // The one save of the config files (backup and upgrade): copied into the state folder, each copy proven by SHA-256.
 
 
 
-const CONFIG_SAVE_MANIFEST = 'config-saved.json';
+
+
 /** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
-function runKey(ctx) {
-    const id = ctx.record.run['id'];
-    return id === undefined ? 'local' : `run-${String(id)}`;
-}
+
 /**
  * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
  * the state folder (proven by SHA-256) and, passwords replaced by a marker, in this stage's run folder. The backup
@@ -58354,8 +58653,8 @@ function runKey(ctx) {
  */
 async function saveConfigFiles(ctx) {
     const key = runKey(ctx);
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST);
-    const existing = stored.data?.[key];
+    const stored = await readConfigSaves(ctx, key);
+    const existing = stored.entry;
     if (existing) {
         ctx.skip('save config files', existing.folder, `already saved at ${existing.savedAt} for this run`);
         ctx.record.data.configSave = existing;
@@ -58377,10 +58676,7 @@ async function saveConfigFiles(ctx) {
             runKey: key,
             installFolder: ctx.settings.installFolder,
         };
-        await ctx.host.saveState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST, {
-            ...(stored.data ?? {}),
-            [key]: save,
-        });
+        await stored.save(save);
         const local = (0,external_node_path_namespaceObject.join)(ctx.folder, 'config');
         (0,external_node_fs_namespaceObject.mkdirSync)(local, { recursive: true });
         // The run folder becomes an artifact: its copies have their passwords replaced by a marker. The host's copy in
@@ -58392,56 +58688,6 @@ async function saveConfigFiles(ctx) {
     });
     ctx.record.data.configSave = save;
     return save;
-}
-
-;// CONCATENATED MODULE: ./src/tasks/backup-record.ts
-
-
-
-/** The backup record in the state folder: one entry per run, so stop can prove a verified backup exists. */
-const BACKUP_RECORD_FILE = 'backup-record.json';
-async function readBackupRecords(ctx) {
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, BACKUP_RECORD_FILE);
-    return { path: stored.path, all: stored.data ?? {} };
-}
-/** Why this host may not stop yet, or null when this run's backup is complete (and verified on the primary). */
-function missingBackup(record, role) {
-    if (!record)
-        return 'no backup was taken on this host for this run';
-    if (role === 'primary' && !record.database)
-        return 'the backup of this run has no database backup';
-    if (record.database && !record.database.verified) {
-        return `the database backup ${record.database.file} is not verified${record.database.verifyError ? `: ${record.database.verifyError}` : ''}`;
-    }
-    if (!record.complete)
-        return 'the backup stage of this run did not finish';
-    return null;
-}
-/**
- * The stop stage's precondition: a complete, verified backup of this run. A dry-run only warns;
- * `require-backup: false` skips the check with a warning.
- */
-async function requireVerifiedBackup(ctx, states) {
-    if (ctx.settings.pipeline === 'rollback') {
-        ctx.skip('require a verified backup of this run', hostLabel(ctx), 'a rollback takes no backup: the restore stage proves the one it restores, which preflight showed at the rollback gate');
-        return;
-    }
-    if (!ctx.settings.requireBackup) {
-        ctx.log.warn('require-backup is false: stopping without checking for a verified backup of this run.');
-        return;
-    }
-    const key = runKey(ctx);
-    const stored = await readBackupRecords(ctx);
-    const entry = stored.all[key];
-    ctx.record.data.backupCheck = { runKey: key, path: stored.path, found: entry ?? null };
-    const reason = missingBackup(entry, ctx.settings.role);
-    if (!reason) {
-        ctx.log.info(`backup of ${key} on this host: ${entry?.database ? `${entry.database.file} verified at ${entry.database.verifiedAt}` : 'config files saved'}`);
-        return;
-    }
-    ctx.record.servicesAfter = Object.values(states);
-    ctx.refuse(new StageError(`Refusing to stop the JAMS services on ${hostLabel(ctx)}: ${reason} (${stored.path}, ${key}).`, `${describeStates(hostLabel(ctx), states)} Nothing was stopped.`, `Run the backup stage for this run on this host (role: ${ctx.settings.role}) until it ends with a verified backup, ` +
-        'then re-run this job. To stop without a backup, set require-backup: false.'));
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/database-backup.ts
@@ -58792,9 +59038,9 @@ const backup = {
         await proveHookExists(ctx);
         if (folder)
             await checkFreeSpace(ctx, [{ path: folder, purpose: 'the backup' }]);
-        const key = runKey(ctx);
         const stored = await readBackupRecords(ctx);
-        const entry = stored.all[key] ?? {
+        const key = stored.key;
+        const entry = stored.entry ?? {
             runKey: key,
             role: ctx.settings.role,
             computerName: ctx.record.host?.computerName ?? '',
@@ -58806,7 +59052,7 @@ const backup = {
         };
         ctx.record.data.backup = entry;
         ctx.record.data.backupRecordPath = stored.path;
-        const persist = () => ctx.keepRecord(() => ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry }));
+        const persist = () => ctx.keepRecord(() => stored.save(entry));
         await saveConfig(ctx, entry, folder, key);
         await persist();
         if (target && folder) {
@@ -58827,7 +59073,7 @@ const backup = {
         await ctx.keepRecord(async () => {
             entry.complete = true;
             entry.finishedAt = new Date().toISOString();
-            await ctx.host.saveState(ctx.settings.stateFolder, BACKUP_RECORD_FILE, { ...stored.all, [key]: entry });
+            await stored.save(entry);
             ctx.log.info(`backup record of ${key} saved in ${stored.path}`);
         });
     },
@@ -64107,10 +64353,9 @@ const gates = gatesStage();
 /**
  * The JAMS maintenance window (vendor KB "Creating a Maintenance Window in JAMS"): a Resource the root folder
  * requires. Quantity Available 0 holds every new job; executing jobs finish. The quantity before the window
- * is kept in a durable record on the host, so maintenance-off restores that number and not a constant.
+ * is kept in a durable record on the host (src/state/maintenance-window.ts), so maintenance-off restores that number
+ * and not a constant.
  */
-/** The record file in the state folder. */
-const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
 function windowKey(server, resource) {
     return `${server}\\${resource}`.toLowerCase();
 }
@@ -64140,9 +64385,37 @@ function describeEntries(names, max = 20) {
     return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-;// CONCATENATED MODULE: ./src/tasks/maintenance-window.ts
-// The maintenance window's resource and its record on the primary, shared by maintenance-on and maintenance-off.
+;// CONCATENATED MODULE: ./src/state/maintenance-window.ts
+// The maintenance-window record (maintenance-window.json), on the primary: the resource's Quantity Available before
+// maintenance-on closed the window, so maintenance-off restores that number and not a constant. One entry per window.
 
+
+
+/** The record file in the state folder. */
+const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
+const maintenance_window_FILE = {
+    name: MAINTENANCE_RECORD_FILE,
+    title: 'maintenance-window record',
+    schema: record(schemas_string(), looseObject({
+        server: schemas_string(),
+        resource: schemas_string(),
+        quantity: schemas_number(),
+        recordedAt: schemas_string(),
+        computerName: schemas_string(),
+        runId: schemas_string().optional(),
+        restoredAt: schemas_string().optional(),
+    })),
+    ifRemoved: "maintenance-off then no longer knows the window's quantity before it was closed: note it (the KB uses 999999) " +
+        'and set it by hand if the window is still closed',
+};
+/** The recorded windows on this host, this resource's record if there is one, and the save of this resource's. */
+async function readWindowRecord(ctx) {
+    const { jamsServer, resource } = ctx.settings.maintenance;
+    const stored = await readKeyed(ctx, maintenance_window_FILE, windowKey(jamsServer, resource));
+    return { path: stored.path, all: stored.all, key: stored.key, record: stored.entry, save: stored.save };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/maintenance-window.ts
 
 
 /** The maintenance window is one JAMS-wide resource: only the primary's jobs open and close it. */
@@ -64166,14 +64439,6 @@ async function readResource(ctx) {
             'or report the shape if your JAMS version differs, then re-run this job.');
     }
 }
-/** The recorded windows on this host, and this resource's record if there is one. */
-async function readWindowRecord(ctx) {
-    const { jamsServer, resource } = ctx.settings.maintenance;
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE);
-    const key = windowKey(jamsServer, resource);
-    const all = stored.data ?? {};
-    return { path: stored.path, all, key, record: all[key] };
-}
 /** The KB's set-up, for messages that ask the user to create the window. */
 function setupSteps(resource) {
     return (`In the JAMS Client: Resources > New, name it ${resource}, Quantity Available 999999; then open the root ` +
@@ -64183,6 +64448,7 @@ function setupSteps(resource) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/maintenance-off.ts
+
 
 
 
@@ -64211,10 +64477,7 @@ const maintenanceOff = {
         ctx.record.data.maintenance = data;
         const decision = decideOpen(current, stored.record);
         const markRestored = () => stored.record && !stored.record.restoredAt
-            ? ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
-                ...stored.all,
-                [stored.key]: { ...stored.record, restoredAt: new Date().toISOString() },
-            })
+            ? stored.save({ ...stored.record, restoredAt: new Date().toISOString() })
             : Promise.resolve();
         switch (decision.action) {
             case 'no-record':
@@ -64343,6 +64606,7 @@ async function windowNeedsNoClosing(ctx) {
 
 
 
+
 /**
  * The procedure's "Create a maintenance window and allow currently running Jobs to complete": records the
  * resource's Quantity Available on the host, sets it to 0 so no new job starts, then waits for the executing
@@ -64377,10 +64641,7 @@ const maintenanceOn = {
             };
             data.recorded = record;
             // The record is durable before the quantity changes: a failure in between leaves the window open.
-            await ctx.change('record maintenance quantity', `${name} Quantity Available ${before} in ${stored.path}`, () => ctx.host.saveState(ctx.settings.stateFolder, MAINTENANCE_RECORD_FILE, {
-                ...stored.all,
-                [stored.key]: record,
-            }));
+            await ctx.change('record maintenance quantity', `${name} Quantity Available ${before} in ${stored.path}`, () => stored.save(record));
             await ctx.change('close maintenance window', `${name} Quantity Available ${before} -> 0 on ${server}`, async () => {
                 state = await ctx.host.setResourceQuantity(server, name, 0);
                 if (state.quantityAvailable !== 0) {
@@ -64472,14 +64733,74 @@ async function drain(ctx, data) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/state/logon-accounts.ts
+// The Log On As record (logon-accounts.json): the accounts each JAMS service ran as before the upgrade, saved by
+// preflight and read back by upgrade, which puts them back after the installer resets them to LocalSystem.
+
+
+const ACCOUNT_RECORD_FILE = 'logon-accounts.json';
+const AccountRecordSchema = looseObject({
+    recordedAt: schemas_string(),
+    runId: schemas_string().optional(),
+    computerName: schemas_string(),
+    accounts: record(schemas_string(), schemas_string()),
+});
+const logon_accounts_FILE = {
+    name: ACCOUNT_RECORD_FILE,
+    title: 'Log On As record',
+    schema: AccountRecordSchema,
+    ifRemoved: 'preflight then records the accounts the services run as now: run it before the services are stopped',
+};
+function readLogOnAsRecord(ctx) {
+    return readStateFile(ctx, logon_accounts_FILE);
+}
+/** Saves the record; the caller does it inside ctx.change, so a dry-run writes nothing. */
+function saveLogOnAsRecord(ctx, record) {
+    return saveStateFile(ctx, logon_accounts_FILE, record);
+}
+
+;// CONCATENATED MODULE: ./src/state/installer-staging.ts
+// The installer-staging record (installer-staging.json): the installer copies preflight staged on the host's own disk,
+// which upgrade runs and verify clears once a later run no longer needs them.
+
+
+/** The host's record of its staged installers, in the state folder. */
+const STAGING_RECORD_FILE = 'installer-staging.json';
+const installer_staging_FILE = {
+    name: STAGING_RECORD_FILE,
+    title: 'installer-staging record',
+    schema: looseObject({
+        copies: array(looseObject({
+            key: schemas_string(),
+            path: schemas_string(),
+            source: schemas_string(),
+            sha256: schemas_string(),
+            size: schemas_number(),
+            stagedAt: schemas_string(),
+            runKey: schemas_string(),
+            claimedAt: schemas_string(),
+        })),
+    }),
+    ifRemoved: 'preflight then stages the installer again, and the copies staged earlier stay under <state-folder>\\installers ' +
+        'until you delete them',
+};
+/** The staged copies on this host; none when nothing was staged yet. */
+async function readStagingRecord(ctx) {
+    const stored = await readStateFile(ctx, installer_staging_FILE);
+    return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
+}
+/** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
+function saveStagingRecord(ctx, record) {
+    return saveStateFile(ctx, installer_staging_FILE, record);
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/installer-staging.ts
 
 
 
 
 
-/** The host's record of its staged installers, in the state folder. */
-const STAGING_RECORD_FILE = 'installer-staging.json';
+
 /** 12.3 MB, 840.0 KB: an installer's size as the summary shows it. */
 function installer_staging_size(bytes) {
     return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
@@ -64492,13 +64813,6 @@ function stagingRoot(ctx) {
 function stagedName(installerPath) {
     const leaf = installerPath.slice(installerPath.lastIndexOf('\\') + 1);
     return leaf.replace(/[^A-Za-z0-9_.+() -]/g, '_').replace(/^[^A-Za-z0-9_]/, '_');
-}
-async function readStagingRecord(ctx) {
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, STAGING_RECORD_FILE);
-    return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
-}
-async function saveStagingRecord(ctx, record) {
-    return (await ctx.host.saveState(ctx.settings.stateFolder, STAGING_RECORD_FILE, record)).path;
 }
 function setData(ctx, data) {
     ctx.record.data.installerStaging = data;
@@ -64756,22 +65070,66 @@ async function reviewQueuePermissions(ctx, installed, roles) {
         `otherwise their service account. ${lines.length ? `On this host: ${lines.join('; ')}.` : 'The queues could not be read on this host.'}`);
 }
 
-;// CONCATENATED MODULE: ./src/tasks/rollback-record.ts
+;// CONCATENATED MODULE: ./src/state/rollback-record.ts
+// The rollback record (rollback-record.json): the rollback's own record on each host, one entry per rollback run: the
+// database restore (primary) and the uninstall of the newer version, so a re-run goes on from where the last attempt
+// stopped and never repeats either.
+
+
 
 /** The record's file name in the state folder. */
 const ROLLBACK_RECORD_FILE = 'rollback-record.json';
+const RestoreRecordSchema = looseObject({
+    server: schemas_string(),
+    database: schemas_string(),
+    file: schemas_string(),
+    size: schemas_number(),
+    sha256: schemas_string(),
+    takenAt: schemas_string().nullable(),
+    backupMs: schemas_number().nullable(),
+    backupRunKey: schemas_string().nullable(),
+    explicit: schemas_boolean(),
+    backupSet: BackupSetSchema.nullable().optional(),
+    sql: schemas_string(),
+    phase: schemas_enum(['restoring', 'restored', 'failed']),
+    startedAt: schemas_string(),
+    finishedAt: schemas_string().optional(),
+    durationMs: schemas_number().optional(),
+    messages: array(schemas_string()).optional(),
+    error: schemas_string().optional(),
+});
+const UninstallRecordSchema = looseObject({
+    productCode: schemas_string(),
+    name: schemas_string(),
+    version: schemas_string(),
+    log: schemas_string(),
+    processId: schemas_number().nullable(),
+    startedAt: schemas_string().nullable(),
+    commandLine: schemas_string().nullable(),
+    exitCode: schemas_number().nullable(),
+    finishedAt: schemas_string().nullable(),
+    phase: schemas_enum(['uninstalling', 'uninstalled', 'failed']),
+});
+const rollback_record_FILE = {
+    name: ROLLBACK_RECORD_FILE,
+    title: 'rollback record',
+    schema: record(schemas_string(), looseObject({
+        runKey: schemas_string(),
+        restore: RestoreRecordSchema.optional(),
+        uninstall: UninstallRecordSchema.optional(),
+    })),
+    ifRemoved: 'a re-run of this rollback then no longer knows that it restored the database or uninstalled the newer version: ' +
+        'check both by hand first',
+};
 /** This rollback run's entry on this host, and a save that keeps every other run's. */
 async function readRollbackRecord(ctx) {
-    const key = runKey(ctx);
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE);
-    const all = stored.data ?? {};
+    const stored = await readKeyed(ctx, rollback_record_FILE, runKey(ctx));
     return {
         path: stored.path,
-        entry: all[key] ?? { runKey: key },
+        entry: stored.entry ?? { runKey: stored.key },
         // Callers save inside ctx.change, so a dry-run writes nothing.
         save: async (entry) => {
-            all[key] = entry;
-            await ctx.host.saveState(ctx.settings.stateFolder, ROLLBACK_RECORD_FILE, all);
+            await stored.save(entry);
         },
     };
 }
@@ -65160,6 +65518,7 @@ async function describePrimary(ctx) {
 
 
 
+
 /**
  * Read-only look at the node before any downtime: services, Log On As accounts (recorded durably for the
  * restore), installed version, failover roles, the config files, the Message Queue note and the free space
@@ -65269,7 +65628,7 @@ function refuseUnsupportedJams(ctx, installed, contract) {
 async function recordAccounts(ctx, states) {
     const accounts = Object.fromEntries(Object.values(states).map((s) => [s.name, s.account ?? '']));
     ctx.record.data.logOnAs = accounts;
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    const stored = await readLogOnAsRecord(ctx);
     if (shouldKeepStoredRecord(stored.data, accounts)) {
         ctx.log.warn(`Services run as LocalSystem where ${stored.path} (recorded ${stored.data?.recordedAt}) has real accounts: ` +
             'this looks like a node an upgrade already reset. The stored record is kept for the restore.');
@@ -65285,13 +65644,13 @@ async function recordAccounts(ctx, states) {
     };
     ctx.record.data.logOnAsRecord = record;
     await ctx.change('record Log On As accounts', `${ctx.settings.stateFolder}\\${ACCOUNT_RECORD_FILE}`, async () => {
-        const saved = await ctx.host.saveState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE, record);
-        return `saved to ${saved.path}`;
+        return `saved to ${await saveLogOnAsRecord(ctx, record)}`;
     });
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/logon-accounts.ts
 // The Log On As accounts: the recorded ones read back, passwords checked, restored after the installer.
+
 
 
 
@@ -65306,7 +65665,7 @@ const PASSWORD_INPUT = { scheduler: 'scheduler-password', server: 'server-passwo
  * what that preflight would have recorded, and says so.
  */
 async function readAccountRecord(ctx, current) {
-    const stored = await ctx.host.readState(ctx.settings.stateFolder, ACCOUNT_RECORD_FILE);
+    const stored = await readLogOnAsRecord(ctx);
     if (!stored.data) {
         ctx.refuse(new StageError(`There is no Log On As record on ${hostLabel(ctx)} yet (a dry-run preflight writes none): ${stored.path} is ` +
             'missing, so the accounts the upgrade resets could not be put back.', 'Nothing was changed.', 'Run the preflight stage for this host before the services are stopped (it records the accounts), then ' +
@@ -65583,153 +65942,158 @@ async function runUninstallFirst(ctx, names, plan) {
  * first change; a re-run goes on from whatever point the last run reached.
  */
 const upgrade_upgrade = {
-    async run(ctx) {
-        const data = {
-            targetVersion: null,
-            versionBefore: null,
-            installedAtStart: null,
-            versionAfter: null,
-            install: 'not started',
-            rebootRequired: false,
-        };
-        ctx.record.data.upgrade = data;
-        const names = await resolveServices(ctx);
-        const before = await readServices(ctx, names);
-        ctx.record.servicesBefore = Object.values(before);
-        ctx.record.servicesAfter = Object.values(before);
-        // Preconditions: nothing below changes anything until the installer decision is made.
-        requireElevation(ctx);
-        const accounts = await readAccountRecord(ctx, before);
-        const checking = ctx.phase('installer-check');
-        const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
-        checking.end();
-        const installerVersion = installer.version;
-        data.installer = {
-            path: installer.path,
-            size: installer.size,
-            sha256: installer.sha256,
-            version: installerVersion,
-            versionSource: installer.versionSource,
-            signature: installer.signature,
-            signer: installer.signer,
-            signatureMessage: installer.signatureMessage,
-        };
-        const target = targetVersion(ctx, installerVersion);
-        data.targetVersion = target;
-        const installed = pickInstalledVersion(await ctx.host.installedVersion());
-        if (!installed) {
-            throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.');
-        }
-        data.installedAtStart = installed.version;
-        const hostRecord = (await readUpgradeRecord(ctx)).data;
-        const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
-        data.versionBefore = sameTarget?.versionBefore ?? installed.version;
-        requirePrimaryUpgraded(ctx, target);
-        await requirePrimaryRunning(ctx);
-        await requireNoInstallerRunning(ctx, names, hostRecord);
-        const willInstall = decideInstall(ctx, installed.version, target, sameTarget);
-        if (willInstall)
-            requireStopped(ctx, before);
-        const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
-        await checkPasswords(ctx, plan);
-        // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
-        const downgrade = ctx.settings.stage === 'reinstall'
-            ? await planDowngrade(ctx, {
-                record: hostRecord,
-                installed: installed.version,
-                target,
-                willInstall,
-                names,
-                accounts,
-                states: before,
-            })
-            : null;
-        const installerRecord = {
-            path: installer.path,
-            sha256: installer.sha256 ?? '',
-            version: installerVersion,
-            signer: installer.signer,
-            signerThumbprint: installer.signerThumbprint ?? null,
-        };
-        let base = sameTarget ?? {
-            computerName: ctx.record.host?.computerName ?? '',
+    run: (ctx) => installTarget(ctx, { rollback: false }),
+};
+/**
+ * The upgrade flow, shared by the upgrade stage and the rollback's reinstall stage: the installer run unattended towards
+ * the target, the services stopped again, the Log On As accounts restored, the host's upgrade record kept.
+ */
+async function installTarget(ctx, options) {
+    const data = {
+        targetVersion: null,
+        versionBefore: null,
+        installedAtStart: null,
+        versionAfter: null,
+        install: 'not started',
+        rebootRequired: false,
+    };
+    ctx.record.data.upgrade = data;
+    const names = await resolveServices(ctx);
+    const before = await readServices(ctx, names);
+    ctx.record.servicesBefore = Object.values(before);
+    ctx.record.servicesAfter = Object.values(before);
+    // Preconditions: nothing below changes anything until the installer decision is made.
+    requireElevation(ctx);
+    const accounts = await readAccountRecord(ctx, before);
+    const checking = ctx.phase('installer-check');
+    const installer = await checkInstaller(ctx, await stagedInstaller(ctx));
+    checking.end();
+    const installerVersion = installer.version;
+    data.installer = {
+        path: installer.path,
+        size: installer.size,
+        sha256: installer.sha256,
+        version: installerVersion,
+        versionSource: installer.versionSource,
+        signature: installer.signature,
+        signer: installer.signer,
+        signatureMessage: installer.signatureMessage,
+    };
+    const target = targetVersion(ctx, installerVersion);
+    data.targetVersion = target;
+    const installed = pickInstalledVersion(await ctx.host.installedVersion());
+    if (!installed) {
+        throw new StageError(`The installed JAMS version on ${hostLabel(ctx)} could not be read, so an upgrade cannot be told from a downgrade.`, 'Nothing was changed.', 'Check that JAMS is installed in the install folder (JAMSScheduler.exe) and listed under Programs and Features, then re-run this job.');
+    }
+    data.installedAtStart = installed.version;
+    const hostRecord = (await readUpgradeRecord(ctx)).data;
+    const sameTarget = hostRecord?.targetVersion === target ? hostRecord : null;
+    data.versionBefore = sameTarget?.versionBefore ?? installed.version;
+    requirePrimaryUpgraded(ctx, target);
+    await requirePrimaryRunning(ctx);
+    await requireNoInstallerRunning(ctx, names, hostRecord);
+    const willInstall = decideInstall(ctx, installed.version, target, sameTarget, options);
+    if (willInstall)
+        requireStopped(ctx, before);
+    const plan = planAccountRestore(ctx, names, accounts, before, willInstall);
+    await checkPasswords(ctx, plan);
+    // The rollback's reinstall: the config save to put back, and the newer version removed first (uninstall-first).
+    const downgrade = options.rollback
+        ? await planDowngrade(ctx, {
+            record: hostRecord,
+            installed: installed.version,
+            target,
+            willInstall,
+            names,
+            accounts,
+            states: before,
+        })
+        : null;
+    const installerRecord = {
+        path: installer.path,
+        sha256: installer.sha256 ?? '',
+        version: installerVersion,
+        signer: installer.signer,
+        signerThumbprint: installer.signerThumbprint ?? null,
+    };
+    let base = sameTarget ?? {
+        computerName: ctx.record.host?.computerName ?? '',
+        runKey: runKey(ctx),
+        targetVersion: target,
+        versionBefore: installed.version,
+        versionAfter: null,
+        installer: installerRecord,
+        phase: 'completed',
+        install: null,
+        configSaveKey: downgrade?.configSaveKey ?? null,
+        configReappliedAt: null,
+        updatedAt: '',
+    };
+    if (willInstall) {
+        const save = await saveConfigFiles(ctx);
+        base = {
+            ...base,
             runKey: runKey(ctx),
-            targetVersion: target,
-            versionBefore: installed.version,
-            versionAfter: null,
+            versionBefore: data.versionBefore,
             installer: installerRecord,
-            phase: 'completed',
-            install: null,
-            configSaveKey: downgrade?.configSaveKey ?? null,
+            configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
             configReappliedAt: null,
-            updatedAt: '',
         };
-        if (willInstall) {
-            const save = await saveConfigFiles(ctx);
-            base = {
-                ...base,
-                runKey: runKey(ctx),
-                versionBefore: data.versionBefore,
-                installer: installerRecord,
-                configSaveKey: downgrade ? downgrade.configSaveKey : (save?.runKey ?? null),
-                configReappliedAt: null,
-            };
-            if (downgrade)
-                await runUninstallFirst(ctx, names, downgrade);
-            const outcome = await runInstaller(ctx, names, base);
-            data.install = outcome ? 'ran' : 'would';
-            if (outcome) {
-                Object.assign(data, {
-                    exitCode: outcome.exitCode,
-                    exitMeaning: outcome.meaning,
-                    log: outcome.log,
-                    errorLine: outcome.errorLine,
-                    commandLine: outcome.commandLine,
-                    rebootRequired: outcome.outcome === 'reboot',
-                });
-                if (outcome.outcome === 'failure') {
-                    data.install = 'failed';
-                    await failInstall(ctx, names, outcome);
-                }
-                if (outcome.outcome === 'reboot') {
-                    ctx.log.warn(`The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
-                        'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
-                        "at boot, so a reboot before the start stage would run them with the installer's config files.");
-                }
+        if (downgrade)
+            await runUninstallFirst(ctx, names, downgrade);
+        const outcome = await runInstaller(ctx, names, base);
+        data.install = outcome ? 'ran' : 'would';
+        if (outcome) {
+            Object.assign(data, {
+                exitCode: outcome.exitCode,
+                exitMeaning: outcome.meaning,
+                log: outcome.log,
+                errorLine: outcome.errorLine,
+                commandLine: outcome.commandLine,
+                rebootRequired: outcome.outcome === 'reboot',
+            });
+            if (outcome.outcome === 'failure') {
+                data.install = 'failed';
+                await failInstall(ctx, names, outcome);
+            }
+            if (outcome.outcome === 'reboot') {
+                ctx.log.warn(`The installer on ${hostLabel(ctx)} asks for a reboot (exit code ${outcome.exitCode}: ${outcome.meaning}). ` +
+                    'jams-upgrade does not reboot: reboot the host yourself once verify has passed. The JAMS services start ' +
+                    "at boot, so a reboot before the start stage would run them with the installer's config files.");
             }
         }
-        else {
-            ctx.skip('run the JAMS installer', installer.path, skipReason(ctx, installed.version, target, sameTarget));
-            data.install = 'skipped';
-        }
-        // After the install (or when it was done already): the services stopped, the accounts back.
-        await stopJamsServices(ctx, names);
-        const restored = await restoreAccounts(ctx, names, accounts);
-        data.accounts = restored;
-        const after = pickInstalledVersion(await ctx.host.installedVersion());
-        data.versionAfter = after?.version ?? null;
-        ctx.record.data.installedVersion = after;
-        await ctx.aroundChanges(`check that ${target} is installed`, async () => {
-            if (after?.version === target)
-                return;
-            throw new StageError(`After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`, `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
-                `the installer again (give allow-reinstall: true if the version shown is ${target} already).`);
-        });
-        // The installer's run updated the host record; the final one keeps its install details.
-        const latest = (await readUpgradeRecord(ctx)).data;
-        const done = {
-            ...(latest?.targetVersion === target ? latest : base),
-            phase: 'completed',
-            versionAfter: after?.version ?? null,
-        };
-        await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
-            const path = await saveUpgradeRecord(ctx, done);
-            return `saved to ${path}`;
-        });
-        ctx.log.info(`JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
-            restored.map((a) => `${a.service} ${a.after}`).join(', '));
-    },
-};
+    }
+    else {
+        ctx.skip('run the JAMS installer', installer.path, skipReason(ctx, installed.version, target, sameTarget));
+        data.install = 'skipped';
+    }
+    // After the install (or when it was done already): the services stopped, the accounts back.
+    await stopJamsServices(ctx, names);
+    const restored = await restoreAccounts(ctx, names, accounts);
+    data.accounts = restored;
+    const after = pickInstalledVersion(await ctx.host.installedVersion());
+    data.versionAfter = after?.version ?? null;
+    ctx.record.data.installedVersion = after;
+    await ctx.aroundChanges(`check that ${target} is installed`, async () => {
+        if (after?.version === target)
+            return;
+        throw new StageError(`After the installer on ${hostLabel(ctx)} the installed version is ${after?.version ?? 'unreadable'}, not ${target}.`, `${describeStates(hostLabel(ctx), await readServices(ctx, names))} The services are stopped and the accounts restored.`, `Read the installer log in this job's artifact and Programs and Features on the host; re-run this job to run ` +
+            `the installer again (give allow-reinstall: true if the version shown is ${target} already).`);
+    });
+    // The installer's run updated the host record; the final one keeps its install details.
+    const latest = (await readUpgradeRecord(ctx)).data;
+    const done = {
+        ...(latest?.targetVersion === target ? latest : base),
+        phase: 'completed',
+        versionAfter: after?.version ?? null,
+    };
+    await ctx.change('record the upgrade', `${ctx.settings.stateFolder}\\${UPGRADE_RECORD_FILE}`, async () => {
+        const path = await saveUpgradeRecord(ctx, done);
+        return `saved to ${path}`;
+    });
+    ctx.log.info(`JAMS on ${hostLabel(ctx)}: ${data.versionBefore} -> ${data.versionAfter}; accounts: ` +
+        restored.map((a) => `${a.service} ${a.after}`).join(', '));
+}
 function requireElevation(ctx) {
     const platform = ctx.record.host;
     if (platform?.platform === 'windows' && !platform.isAdmin) {
@@ -65796,7 +66160,7 @@ async function requireNoInstallerRunning(ctx, names, record) {
         `${status.exitCode === null ? '' : ` with exit code ${status.exitCode}`}; going on from the installed version`);
 }
 /** Install when the target is newer; the same version only with allow-reinstall, an older one only with allow-downgrade. */
-function decideInstall(ctx, installed, target, record) {
+function decideInstall(ctx, installed, target, record, options) {
     const order = parseJamsVersion(installed)?.compare(target) ?? -1;
     if (order < 0)
         return true;
@@ -65808,7 +66172,7 @@ function decideInstall(ctx, installed, target, record) {
         throw new StageError(`The installer is version ${target}, older than the installed ${installed} on ${hostLabel(ctx)}: a downgrade is refused.`, 'Nothing was changed.', 'Use the installer of a newer version. To downgrade on purpose (after restoring the database of that version), ' +
             'set allow-downgrade: true.');
     }
-    const why = ctx.settings.stage === 'reinstall' ? 'the rollback' : 'allow-downgrade is true';
+    const why = options.rollback ? 'the rollback' : 'allow-downgrade is true';
     ctx.log.warn(`Downgrading ${hostLabel(ctx)} from ${installed} to ${target} (${why}).`);
     return true;
 }
@@ -65879,7 +66243,7 @@ const reinstall = {
     async run(ctx) {
         if ((await finishAfterUninstall(ctx)) === 'would')
             return;
-        await upgrade_upgrade.run(ctx);
+        await installTarget(ctx, { rollback: true });
     },
 };
 /**
@@ -67666,8 +68030,8 @@ async function planConfigReapply(ctx) {
         ctx.log.warn(`No config files were saved before the upgrade of ${hostLabel(ctx)}: there is nothing to reapply.`);
         return null;
     }
-    const manifest = await ctx.host.readState(ctx.settings.stateFolder, CONFIG_SAVE_MANIFEST);
-    const save = manifest.data?.[upgrade.configSaveKey];
+    const manifest = await readConfigSaves(ctx, upgrade.configSaveKey);
+    const save = manifest.entry;
     if (!save) {
         throw new StageError(`The config files saved before the upgrade (${upgrade.configSaveKey}) are not in ${manifest.path}.`, 'Nothing was started.', "Copy the customised files back by hand from the upgrade job's artifact (config/ folder), or set " +
             'config-mode: none to start with the installed files; then re-run this job.');
@@ -67901,6 +68265,50 @@ const start = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/tasks/backup-check.ts
+// What stop checks before it stops anything: a complete, verified backup of this run in the backup record.
+
+
+
+/** Why this host may not stop yet, or null when this run's backup is complete (and verified on the primary). */
+function missingBackup(record, role) {
+    if (!record)
+        return 'no backup was taken on this host for this run';
+    if (role === 'primary' && !record.database)
+        return 'the backup of this run has no database backup';
+    if (record.database && !record.database.verified) {
+        return `the database backup ${record.database.file} is not verified${record.database.verifyError ? `: ${record.database.verifyError}` : ''}`;
+    }
+    if (!record.complete)
+        return 'the backup stage of this run did not finish';
+    return null;
+}
+/**
+ * The stop stage's precondition: a complete, verified backup of this run. A dry-run only warns;
+ * `require-backup: false` skips the check with a warning.
+ */
+async function requireVerifiedBackup(ctx, states) {
+    if (ctx.settings.pipeline === 'rollback') {
+        ctx.skip('require a verified backup of this run', hostLabel(ctx), 'a rollback takes no backup: the restore stage proves the one it restores, which preflight showed at the rollback gate');
+        return;
+    }
+    if (!ctx.settings.requireBackup) {
+        ctx.log.warn('require-backup is false: stopping without checking for a verified backup of this run.');
+        return;
+    }
+    const stored = await readBackupRecords(ctx);
+    const { key, entry } = stored;
+    ctx.record.data.backupCheck = { runKey: key, path: stored.path, found: entry ?? null };
+    const reason = missingBackup(entry, ctx.settings.role);
+    if (!reason) {
+        ctx.log.info(`backup of ${key} on this host: ${entry?.database ? `${entry.database.file} verified at ${entry.database.verifiedAt}` : 'config files saved'}`);
+        return;
+    }
+    ctx.record.servicesAfter = Object.values(states);
+    ctx.refuse(new StageError(`Refusing to stop the JAMS services on ${hostLabel(ctx)}: ${reason} (${stored.path}, ${key}).`, `${describeStates(hostLabel(ctx), states)} Nothing was stopped.`, `Run the backup stage for this run on this host (role: ${ctx.settings.role}) until it ends with a verified backup, ` +
+        'then re-run this job. To stop without a backup, set require-backup: false.'));
+}
+
 ;// CONCATENATED MODULE: ./src/stages/stop.ts
 
 
@@ -68028,48 +68436,6 @@ const STAGES = {
     reinstall: reinstall,
     report: report_report,
 };
-
-;// CONCATENATED MODULE: ./src/stage-data.ts
-/** agent-hosts: the hosts, comma-separated, each cut to the characters a host name has ("none" when there are none). */
-function agentHostsOutput(data) {
-    if (data.hosts.length === 0)
-        return 'none';
-    return [...new Set(data.hosts.map((h) => h.host.replace(/[^A-Za-z0-9._-]/g, '?')))].join(', ');
-}
-const agentCount = (kind) => (d) => d.agents ? String(d.agents.counts[kind]) : undefined;
-/**
- * The action's outputs that come from a stage's data, each read from the one key it shows; a stage sets those its data
- * holds. Every stage also sets status, record-path and services (COMMON_OUTPUTS). A test ties both lists to action.yml's
- * outputs and to the workflows' job outputs.
- */
-const DATA_OUTPUTS = {
-    'installed-version': (d) => d.installedVersion?.version,
-    'node-role': (d) => d.roles?.self,
-    'backup-file': (d) => (d.backup?.database?.verified ? d.backup.database.file : undefined),
-    'maintenance-quantity': (d) => d.maintenance?.recorded ? String(d.maintenance.recorded.quantity) : undefined,
-    'reboot-required': (d) => (d.upgrade ? String(d.upgrade.rebootRequired) : undefined),
-    'version-before': (d) => d.upgrade?.versionBefore ?? undefined,
-    'version-after': (d) => d.upgrade?.versionAfter ?? undefined,
-    'agent-hosts': (d) => (d.agentHosts ? agentHostsOutput(d.agentHosts) : undefined),
-    'order-plan': (d) => d.orderPlan,
-    'restore-plan': (d) => (d.restorePlan ? JSON.stringify(d.restorePlan.show) : undefined),
-    'agents-upgraded': agentCount('upgraded'),
-    'agents-skipped': agentCount('skipped'),
-    'agents-failed': agentCount('failed'),
-    'agents-manual': agentCount('manual'),
-    'gate-protection': (d) => (d.gates && d.gates.verdict !== 'refused' ? d.gates.verdict : undefined),
-    'report-path': (d) => d.report?.path,
-    result: (d) => d.report?.result,
-};
-/** The outputs every stage sets from its record rather than its data. */
-const COMMON_OUTPUTS = (/* unused pure expression or super */ null && (['status', 'record-path', 'services']));
-/** The outputs this data sets, by name; a value the data does not hold is left out (the output stays unset). */
-function dataOutputs(data) {
-    return Object.keys(DATA_OUTPUTS).flatMap((name) => {
-        const value = DATA_OUTPUTS[name](data);
-        return value === undefined || value === '' ? [] : [[name, value]];
-    });
-}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 

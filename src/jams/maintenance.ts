@@ -4,7 +4,17 @@
  * is kept in a durable record on the host (src/state/maintenance-window.ts), so maintenance-off restores that number
  * and not a constant.
  */
-import type { WindowRecord } from '../state/maintenance-window.js';
+
+/** What maintenance-on saw before it closed the window. Its quantity is never 0. */
+export interface WindowRecord {
+  server: string;
+  resource: string;
+  quantity: number;
+  recordedAt: string;
+  computerName: string;
+  runId?: string;
+  restoredAt?: string;
+}
 
 /** The resource as Get-JuResource reports it. */
 export interface ResourceState {

@@ -1,23 +1,14 @@
 // The maintenance-window record (maintenance-window.json), on the primary: the resource's Quantity Available before
 // maintenance-on closed the window, so maintenance-off restores that number and not a constant. One entry per window.
 import { z } from 'zod';
-import { windowKey } from '../jams/maintenance.js';
+import { windowKey, type WindowRecord } from '../jams/maintenance.js';
 import type { StageContext } from '../stage-context.js';
 import { readKeyed, type StateFile } from './state-file.js';
 
 /** The record file in the state folder. */
 export const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
 
-/** What maintenance-on saw before it closed the window. Its quantity is never 0. */
-export interface WindowRecord {
-  server: string;
-  resource: string;
-  quantity: number;
-  recordedAt: string;
-  computerName: string;
-  runId?: string;
-  restoredAt?: string;
-}
+export type { WindowRecord };
 
 /** All windows this host has recorded, by windowKey(). */
 export type WindowRecords = Record<string, WindowRecord>;
