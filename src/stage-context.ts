@@ -2,26 +2,13 @@ import * as core from '@actions/core';
 import type { Host } from './host/host.js';
 import { actionIdentity } from './report/action-identity.js';
 import type { Settings } from './settings.js';
-import type { Failure, PhaseMark, PhaseName, RunFolder, StageRecord } from './report/record.js';
+import type { PhaseMark, PhaseName, RunFolder, StageRecord } from './report/record.js';
+import { StageError } from './stage-error.js';
+
+export { StageError };
 
 /** The first pause between two looks in ctx.waitFor; each next one doubles, up to pollIntervalMs. */
 const FIRST_POLL_MS = 50;
-
-/** A stage that failed on purpose: says what the host was left in and what to do next. */
-export class StageError extends Error {
-  constructor(
-    message: string,
-    readonly hostState: string,
-    readonly nextStep: string,
-  ) {
-    super(message);
-    this.name = 'StageError';
-  }
-
-  toFailure(): Failure {
-    return { message: this.message, hostState: this.hostState, nextStep: this.nextStep };
-  }
-}
 
 /**
  * A line the runner would read as a workflow command (`::set-output ...`, `::add-mask::`, `::stop-commands::`, or the

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { PlatformInfo } from '../host/host.js';
 import type { ServiceState } from '../jams/services.js';
 import type { StageData } from '../stage-data.js';
+import type { Failure } from '../stage-error.js';
 
 /** The action's identity, recorded by every stage (StageRecord.action). */
 export interface ActionIdentity {
@@ -47,13 +48,6 @@ export interface PhaseMark {
   startedAt: string;
   /** Missing when the stage ended inside the phase (it failed there): the report ends it with the stage. */
   endedAt?: string;
-}
-
-export interface Failure {
-  message: string;
-  /** What each host was left in, in words an operator can act on. */
-  hostState: string;
-  nextStep: string;
 }
 
 /** The JSON record each stage leaves in its run folder; the report stage reads these back. */

@@ -2,8 +2,7 @@
 // a complete one before it stops anything, and a rollback finds the backup it restores in it.
 import { z } from 'zod';
 import type { BackupSetFacts, HookResult } from '../host/host.js';
-import type { StageContext } from '../stage-context.js';
-import { readKeyed, runKey, type KeyedRead, type StateFile } from './state-file.js';
+import { readKeyed, runKey, type KeyedRead, type StateFile, type StateAccess } from './state-file.js';
 
 /** The backup record in the state folder: one entry per run, so stop can prove a verified backup exists. */
 export const BACKUP_RECORD_FILE = 'backup-record.json';
@@ -116,6 +115,6 @@ const FILE: StateFile<BackupRecords> = {
  * Every run's backup on this host (all), this run's entry, and its save: the backup stage saves in ctx.keepRecord, so a
  * dry-run records nothing.
  */
-export function readBackupRecords(ctx: StageContext, key = runKey(ctx)): Promise<KeyedRead<BackupRecord>> {
+export function readBackupRecords(ctx: StateAccess, key = runKey(ctx)): Promise<KeyedRead<BackupRecord>> {
   return readKeyed(ctx, FILE, key);
 }

@@ -2,8 +2,7 @@
 // folder before anything changed them (each copy proven by SHA-256); start puts them back after the upgrade.
 import { z } from 'zod';
 import type { CopiedFiles } from '../host/host.js';
-import type { StageContext } from '../stage-context.js';
-import { readKeyed, type KeyedRead, type StateFile } from './state-file.js';
+import { readKeyed, type KeyedRead, type StateFile, type StateAccess } from './state-file.js';
 
 export const CONFIG_SAVE_MANIFEST = 'config-saved.json';
 
@@ -32,6 +31,6 @@ const FILE: StateFile<Record<string, ConfigSave>> = {
 };
 
 /** The save of one run (key), with every other run's, and the save that adds it (inside ctx.change). */
-export function readConfigSaves(ctx: StageContext, key: string): Promise<KeyedRead<ConfigSave>> {
+export function readConfigSaves(ctx: StateAccess, key: string): Promise<KeyedRead<ConfigSave>> {
   return readKeyed(ctx, FILE, key);
 }

@@ -1,8 +1,7 @@
 // The installer-staging record (installer-staging.json): the installer copies preflight staged on the host's own disk,
 // which upgrade runs and verify clears once a later run no longer needs them.
 import { z } from 'zod';
-import type { StageContext } from '../stage-context.js';
-import { readStateFile, saveStateFile, type StateFile } from './state-file.js';
+import { readStateFile, saveStateFile, type StateFile, type StateAccess } from './state-file.js';
 
 /** The host's record of its staged installers, in the state folder. */
 export const STAGING_RECORD_FILE = 'installer-staging.json';
@@ -48,12 +47,12 @@ const FILE: StateFile<StagingRecord> = {
 };
 
 /** The staged copies on this host; none when nothing was staged yet. */
-export async function readStagingRecord(ctx: StageContext): Promise<{ path: string; record: StagingRecord }> {
+export async function readStagingRecord(ctx: StateAccess): Promise<{ path: string; record: StagingRecord }> {
   const stored = await readStateFile(ctx, FILE);
   return { path: stored.path, record: { copies: stored.data?.copies ?? [] } };
 }
 
 /** Saves the record; callers do it inside ctx.change, so a dry-run writes nothing. */
-export function saveStagingRecord(ctx: StageContext, record: StagingRecord): Promise<string> {
+export function saveStagingRecord(ctx: StateAccess, record: StagingRecord): Promise<string> {
   return saveStateFile(ctx, FILE, record);
 }

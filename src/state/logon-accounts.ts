@@ -1,8 +1,13 @@
 // The Log On As record (logon-accounts.json): the accounts each JAMS service ran as before the upgrade, saved by
 // preflight and read back by upgrade, which puts them back after the installer resets them to LocalSystem.
 import { z } from 'zod';
-import type { StageContext } from '../stage-context.js';
-import { readStateFile, saveStateFile, type StateFile, type StateRead } from './state-file.js';
+import {
+  readStateFile,
+  saveStateFile,
+  type StateFile,
+  type StateRead,
+  type StateAccess,
+} from './state-file.js';
 
 export const ACCOUNT_RECORD_FILE = 'logon-accounts.json';
 
@@ -30,11 +35,11 @@ const FILE: StateFile<AccountRecord> = {
     'preflight then records the accounts the services run as now: run it before the services are stopped',
 };
 
-export function readLogOnAsRecord(ctx: StageContext): Promise<StateRead<AccountRecord>> {
+export function readLogOnAsRecord(ctx: StateAccess): Promise<StateRead<AccountRecord>> {
   return readStateFile(ctx, FILE);
 }
 
 /** Saves the record; the caller does it inside ctx.change, so a dry-run writes nothing. */
-export function saveLogOnAsRecord(ctx: StageContext, record: AccountRecord): Promise<string> {
+export function saveLogOnAsRecord(ctx: StateAccess, record: AccountRecord): Promise<string> {
   return saveStateFile(ctx, FILE, record);
 }

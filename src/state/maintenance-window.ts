@@ -2,8 +2,7 @@
 // maintenance-on closed the window, so maintenance-off restores that number and not a constant. One entry per window.
 import { z } from 'zod';
 import { windowKey, type WindowRecord } from '../jams/maintenance.js';
-import type { StageContext } from '../stage-context.js';
-import { readKeyed, type StateFile } from './state-file.js';
+import { readKeyed, type StateFile, type StateAccess } from './state-file.js';
 
 /** The record file in the state folder. */
 export const MAINTENANCE_RECORD_FILE = 'maintenance-window.json';
@@ -34,7 +33,7 @@ const FILE: StateFile<WindowRecords> = {
 };
 
 /** The recorded windows on this host, this resource's record if there is one, and the save of this resource's. */
-export async function readWindowRecord(ctx: StageContext): Promise<{
+export async function readWindowRecord(ctx: StateAccess): Promise<{
   path: string;
   all: WindowRecords;
   key: string;

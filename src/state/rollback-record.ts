@@ -3,9 +3,8 @@
 // stopped and never repeats either.
 import { z } from 'zod';
 import type { BackupSetFacts } from '../host/host.js';
-import type { StageContext } from '../stage-context.js';
 import { BackupSetSchema } from './backup-record.js';
-import { readKeyed, runKey, type StateFile } from './state-file.js';
+import { readKeyed, runKey, type StateFile, type StateAccess } from './state-file.js';
 
 /** The record's file name in the state folder. */
 export const ROLLBACK_RECORD_FILE = 'rollback-record.json';
@@ -109,7 +108,7 @@ const FILE: StateFile<Record<string, RollbackRecord>> = {
 };
 
 /** This rollback run's entry on this host, and a save that keeps every other run's. */
-export async function readRollbackRecord(ctx: StageContext): Promise<{
+export async function readRollbackRecord(ctx: StateAccess): Promise<{
   path: string;
   entry: RollbackRecord;
   save: (entry: RollbackRecord) => Promise<void>;

@@ -1,13 +1,28 @@
 // The one door to the host's state folder: a record file read and checked against its schema, or written back whole.
 // Only the modules of src/state call ctx.host.readState and saveState (__tests__/host-state.test.ts checks it).
 import type { z } from 'zod';
-import { StageError, type StageContext } from '../stage-context.js';
+import type { Host, PlatformInfo } from '../host/host.js';
+import type { Settings } from '../settings.js';
+import { StageError } from '../stage-error.js';
+
+/**
+ * What a state module needs of the stage (StateAccess is one): the host's state calls, the settings, and which run
+ * and host this is. Narrower than StateAccess, so the records' types do not depend on the context that carries them.
+ */
+export interface StateAccess {
+  readonly host: Pick<Host, 'readState' | 'saveState'>;
+  readonly settings: Settings;
+  readonly record: {
+    readonly run: Record<string, string | number | undefined>;
+    readonly host?: PlatformInfo;
+  };
+}
 
 /**
  * The run a keyed record's entry belongs to: one entry per workflow run, so a re-run of the run finds what it did and
  * never overwrites an earlier run's entry.
  */
-export function runKey(ctx: StageContext): string {
+export function runKey(ctx: StateAccess): string {
   const id = ctx.record.run['id'];
   return id === undefined ? 'local' : `run-${String(id)}`;
 }
@@ -40,7 +55,7 @@ function describeIssues(error: z.ZodError): string {
   return `${shown.join('; ')}${more}`;
 }
 
-function unreadable(ctx: StageContext, file: StateFile<unknown>, path: string, problem: string): StageError {
+function unreadable(ctx: StateAccess, file: StateFile<unknown>, path: string, problem: string): StageError {
   // The label hostLabel (src/tasks/services.ts) gives: src/state imports nothing from tasks.
   const host = `${ctx.record.host?.computerName ?? 'this host'} (${ctx.settings.role})`;
   return new StageError(
@@ -56,7 +71,7 @@ function unreadable(ctx: StageContext, file: StateFile<unknown>, path: string, p
  * The record in the state folder, checked against its schema. A file that is not JSON, or not of the record's shape,
  * stops the stage with one error naming the file, what is wrong and what to do.
  */
-export async function readStateFile<T>(ctx: StageContext, file: StateFile<T>): Promise<StateRead<T>> {
+export async function readStateFile<T>(ctx: StateAccess, file: StateFile<T>): Promise<StateRead<T>> {
   const folder = ctx.settings.stateFolder;
   let stored: { path: string; data: unknown };
   try {
@@ -72,7 +87,7 @@ export async function readStateFile<T>(ctx: StageContext, file: StateFile<T>): P
 }
 
 /** Writes the record whole; returns its path on the host. Callers write inside ctx.change or ctx.keepRecord. */
-export async function saveStateFile<T>(ctx: StageContext, file: StateFile<T>, data: T): Promise<string> {
+export async function saveStateFile<T>(ctx: StateAccess, file: StateFile<T>, data: T): Promise<string> {
   return (await ctx.host.saveState(ctx.settings.stateFolder, file.name, data)).path;
 }
 
@@ -88,7 +103,7 @@ export interface KeyedRead<E> {
 
 /** Reads a keyed record and picks one key's entry; its save writes the map back with that entry. */
 export async function readKeyed<E>(
-  ctx: StageContext,
+  ctx: StateAccess,
   file: StateFile<Record<string, E>>,
   key: string,
 ): Promise<KeyedRead<E>> {

@@ -1,8 +1,13 @@
 // The upgrade record (upgrade-record.json): the upgrade's own record on the host, which a re-run, the start stage, the
 // agents stage and a rollback go on.
 import { z } from 'zod';
-import type { StageContext } from '../stage-context.js';
-import { readStateFile, saveStateFile, type StateFile, type StateRead } from './state-file.js';
+import {
+  readStateFile,
+  saveStateFile,
+  type StateFile,
+  type StateRead,
+  type StateAccess,
+} from './state-file.js';
 
 /** The record's file name in the state folder. */
 export const UPGRADE_RECORD_FILE = 'upgrade-record.json';
@@ -80,11 +85,11 @@ const FILE: StateFile<HostUpgradeRecord> = {
     'and a rollback no longer knows which upgrade attempt it undoes',
 };
 
-export function readUpgradeRecord(ctx: StageContext): Promise<StateRead<HostUpgradeRecord>> {
+export function readUpgradeRecord(ctx: StateAccess): Promise<StateRead<HostUpgradeRecord>> {
   return readStateFile(ctx, FILE);
 }
 
 /** Saves the record, stamped with the time; callers do it inside ctx.change, so a dry-run writes nothing. */
-export function saveUpgradeRecord(ctx: StageContext, record: HostUpgradeRecord): Promise<string> {
+export function saveUpgradeRecord(ctx: StateAccess, record: HostUpgradeRecord): Promise<string> {
   return saveStateFile(ctx, FILE, { ...record, updatedAt: new Date().toISOString() });
 }
