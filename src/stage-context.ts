@@ -95,6 +95,19 @@ export class StageContext {
   }
 
   /**
+   * Changes made together (agents upgraded in a pool): `run` makes them and records each through change() as it goes.
+   * A dry-run records each target as "would" and does not call `run`. Returns whether they were made.
+   */
+  async changeTogether(what: string, targets: readonly string[], run: () => Promise<void>): Promise<boolean> {
+    if (this.settings.dryRun) {
+      for (const target of targets) await this.change(what, target, () => Promise.resolve());
+      return false;
+    }
+    await run();
+    return true;
+  }
+
+  /**
    * Every change goes through here: in a dry run it is printed and recorded as "would", never made.
    * Returns whether the change was made; a string the change returns is kept as its detail.
    */

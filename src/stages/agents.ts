@@ -275,10 +275,21 @@ async function upgrade<I extends AgentInfo | string>(
   const target = (item: I) =>
     `${rowOf(item).name} (${rowOf(item).versionBefore ?? 'no version'} -> ${data.targetVersion})`;
   if (items.length === 0) return;
-  if (ctx.dryRun) {
-    for (const item of items) await ctx.change(what, target(item), () => Promise.resolve());
-    return;
-  }
+  await ctx.changeTogether(what, items.map(target), () =>
+    runUpgrades(ctx, data, items, rowOf, work, what, target),
+  );
+}
+
+/** The pool that upgrades the items (each recorded through ctx.change as it goes), and each row's outcome. */
+async function runUpgrades<I extends AgentInfo | string>(
+  ctx: StageContext,
+  data: AgentsData,
+  items: I[],
+  rowOf: (item: I) => AgentRow,
+  work: PoolWork<I, unknown, ItemOutcome>,
+  what: string,
+  target: (item: I) => string,
+): Promise<void> {
   const recorded = recordedWork(ctx, what, target, (r: ItemOutcome) => r, work);
   const phase = ctx.phase(typeof items[0] === 'string' ? 'clients' : 'agents');
   const results = await runPool(items, recorded.work, {
