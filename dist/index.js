@@ -56067,118 +56067,9 @@ function table(header, rows) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/records.ts
-
-
-
-// Only the fields the report relies on are checked; the rest of a record passes through untouched.
-const RECORD = object({
-    tool: literal('jams-upgrade'),
-    stage: schemas_string(),
-    role: schemas_string(),
-    dryRun: schemas_boolean(),
-    status: schemas_enum(['running', 'succeeded', 'failed']),
-    startedAt: schemas_string(),
-    finishedAt: schemas_string().optional(),
-    run: record(schemas_string(), unknown()),
-    actions: array(object({ at: schemas_string(), what: schemas_string(), outcome: schemas_string() }).passthrough()),
-    data: record(schemas_string(), unknown()),
-})
-    .passthrough();
-/**
- * Every record.json under `folder` (the downloaded artifacts, one folder each, or a run folder), except the
- * report's own. Unreadable files are reported, not fatal: the report says what it could not read.
- */
-function readRecords(folder) {
-    const records = [];
-    const problems = [];
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'record.json');
-    }
-    catch (err) {
-        return {
-            records,
-            problems: [`The records folder ${folder} could not be read: ${err.message}`],
-        };
-    }
-    for (const file of files.sort()) {
-        const path = (0,external_node_path_namespaceObject.relative)(folder, (0,external_node_path_namespaceObject.join)(folder, file)).split(external_node_path_namespaceObject.sep).join('/');
-        let parsed;
-        try {
-            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
-        }
-        catch (err) {
-            problems.push(`${path} is not JSON: ${err.message}`);
-            continue;
-        }
-        const checked = RECORD.safeParse(parsed);
-        if (!checked.success) {
-            problems.push(`${path} is not a jams-upgrade stage record: ${checked.error.issues[0]?.message ?? 'invalid'}`);
-            continue;
-        }
-        const record = checked.data;
-        if (record.stage === 'report')
-            continue;
-        const parts = path.split('/');
-        records.push({ record, path, artifact: parts.length > 2 ? (parts[0] ?? null) : null });
-    }
-    return { records, problems };
-}
-/** The run attempt in an artifact's name (jams-upgrade-<stage>-<role>-attempt-<N>, src/pipeline.ts artifactName). */
-function attemptOfArtifact(artifact) {
-    const n = Number(/-attempt-(\d+)$/.exec(artifact ?? '')?.[1]);
-    return Number.isInteger(n) && n > 0 ? n : null;
-}
-/** The run attempt a record belongs to: its own run.attempt, else its artifact's name, else 1 (not a workflow run). */
-function attemptOf(record, artifact = null) {
-    const attempt = Number(record.run['attempt']);
-    return Number.isInteger(attempt) && attempt > 0 ? attempt : (attemptOfArtifact(artifact) ?? 1);
-}
-const attemptOfFound = (f) => attemptOf(f.record, f.artifact);
-/**
- * Oldest first: by run attempt, then start time. So where a stage and role left records in several attempts, the
- * last is the latest attempt's, whatever the runners' clocks say: the report shows that one (timeline.recordsOf).
- */
-function byTime(a, b) {
-    return attemptOfFound(a) - attemptOfFound(b) || a.record.startedAt.localeCompare(b.record.startedAt);
-}
-const titleOf = (r) => (r.role === 'none' ? r.stage : `${r.stage} (${r.role})`);
-function recordsRead(records) {
-    const counts = new Map();
-    const byStep = new Map();
-    for (const f of [...records].sort(byTime)) {
-        const attempt = attemptOfFound(f);
-        counts.set(attempt, (counts.get(attempt) ?? 0) + 1);
-        const title = titleOf(f.record);
-        byStep.set(title, (byStep.get(title) ?? new Set()).add(attempt));
-    }
-    return {
-        attempts: [...counts].sort(([a], [b]) => a - b).map(([attempt, n]) => ({ attempt, records: n })),
-        superseded: [...byStep]
-            .filter(([, attempts]) => attempts.size > 1)
-            .map(([title, attempts]) => {
-            const all = [...attempts].sort((a, b) => a - b);
-            return { title, shown: all[all.length - 1] ?? 1, others: all.slice(0, -1) };
-        }),
-    };
-}
-/** "Records read: attempt 1 (6 stages), attempt 2 (9 stages)." and which attempt each re-run step is shown from. */
-function describeRecordsRead(read) {
-    if (!read.attempts.length)
-        return 'Records read: none.';
-    const list = read.attempts.map((a) => `attempt ${a.attempt} (${a.records} stage${a.records === 1 ? '' : 's'})`);
-    const shown = read.superseded.map((s) => `${s.title} from attempt ${s.shown} (also ran in ${s.others.map((n) => `attempt ${n}`).join(', ')})`);
-    return (`Records read: ${list.join(', ')}.` +
-        (shown.length
-            ? ` A step run in more than one attempt is shown from its latest: ${shown.join('; ')}.`
-            : ''));
-}
-
 ;// CONCATENATED MODULE: ./src/report/agents-section.ts
 // The agents stage's record of each agent and desktop client, and how it is shown: the same columns in the stage's job
 // summary (summary.ts) and in the audit report's "Agents and clients" section.
-
 
 const RESULT_WORDS = {
     upgraded: 'upgraded',
@@ -56234,11 +56125,6 @@ function agentsMarkdown(data) {
     if (data.clientsNote)
         out.push(data.clientsNote);
     return out.join('\n\n');
-}
-/** The agents stage's latest record, for the audit report. */
-function latestAgents(records) {
-    const found = records.filter((r) => r.record.stage === 'agents' && r.record.data.agents).sort(byTime);
-    return found[found.length - 1]?.record.data.agents ?? null;
 }
 /** The report's next step for the agents and clients a person still has to upgrade. */
 function agentNextSteps(data) {
@@ -56418,7 +56304,121 @@ function summary_escape(text) {
 ;// CONCATENATED MODULE: ./src/build-info.ts
 // Generated by scripts/build-info.mjs, the first step of `npm run package`: do not edit. `source` is a
 // digest of src/ (less this file), package.json, package-lock.json and action.yml; a test checks it is fresh.
-const BUILD_INFO = { version: '0.1.0', source: '0fcb464f3898' };
+const BUILD_INFO = { version: '0.1.0', source: '11094e453d95' };
+
+;// CONCATENATED MODULE: ./src/report/records.ts
+
+
+
+// Only the fields the report relies on are checked; the rest of a record passes through untouched.
+const RECORD = object({
+    tool: literal('jams-upgrade'),
+    stage: schemas_string(),
+    role: schemas_string(),
+    dryRun: schemas_boolean(),
+    status: schemas_enum(['running', 'succeeded', 'failed']),
+    startedAt: schemas_string(),
+    finishedAt: schemas_string().optional(),
+    run: record(schemas_string(), unknown()),
+    actions: array(object({ at: schemas_string(), what: schemas_string(), outcome: schemas_string() }).passthrough()),
+    data: record(schemas_string(), unknown()),
+})
+    .passthrough();
+/**
+ * Every record.json under `folder` (the downloaded artifacts, one folder each, or a run folder), except the
+ * report's own. Unreadable files are reported, not fatal: the report says what it could not read.
+ */
+function readRecords(folder) {
+    const records = [];
+    const problems = [];
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'record.json');
+    }
+    catch (err) {
+        return {
+            records,
+            problems: [`The records folder ${folder} could not be read: ${err.message}`],
+        };
+    }
+    for (const file of files.sort()) {
+        const path = (0,external_node_path_namespaceObject.relative)(folder, (0,external_node_path_namespaceObject.join)(folder, file)).split(external_node_path_namespaceObject.sep).join('/');
+        let parsed;
+        try {
+            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
+        }
+        catch (err) {
+            problems.push(`${path} is not JSON: ${err.message}`);
+            continue;
+        }
+        const checked = RECORD.safeParse(parsed);
+        if (!checked.success) {
+            problems.push(`${path} is not a jams-upgrade stage record: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+            continue;
+        }
+        const record = checked.data;
+        if (record.stage === 'report')
+            continue;
+        const parts = path.split('/');
+        records.push({ record, path, artifact: parts.length > 2 ? (parts[0] ?? null) : null });
+    }
+    return { records, problems };
+}
+/** The run attempt in an artifact's name (jams-upgrade-<stage>-<role>-attempt-<N>, src/pipeline.ts artifactName). */
+function attemptOfArtifact(artifact) {
+    const n = Number(/-attempt-(\d+)$/.exec(artifact ?? '')?.[1]);
+    return Number.isInteger(n) && n > 0 ? n : null;
+}
+/** The run attempt a record belongs to: its own run.attempt, else its artifact's name, else 1 (not a workflow run). */
+function attemptOf(record, artifact = null) {
+    const attempt = Number(record.run['attempt']);
+    return Number.isInteger(attempt) && attempt > 0 ? attempt : (attemptOfArtifact(artifact) ?? 1);
+}
+const attemptOfFound = (f) => attemptOf(f.record, f.artifact);
+/**
+ * Oldest first: by run attempt, then start time. So where a stage and role left records in several attempts, the
+ * last is the latest attempt's, whatever the runners' clocks say: the report shows that one (timeline.recordsOf).
+ */
+function byTime(a, b) {
+    return attemptOfFound(a) - attemptOfFound(b) || a.record.startedAt.localeCompare(b.record.startedAt);
+}
+/** Which attempts' records the report read, and for each step run in several, which attempt it shows. */
+/** What the latest record of `stage` that holds `key` left there, or null when none does. */
+function latestData(records, stage, key) {
+    const found = records.filter((r) => r.record.stage === stage && r.record.data[key]).sort(byTime);
+    return found[found.length - 1]?.record.data[key] ?? null;
+}
+const titleOf = (r) => (r.role === 'none' ? r.stage : `${r.stage} (${r.role})`);
+function recordsRead(records) {
+    const counts = new Map();
+    const byStep = new Map();
+    for (const f of [...records].sort(byTime)) {
+        const attempt = attemptOfFound(f);
+        counts.set(attempt, (counts.get(attempt) ?? 0) + 1);
+        const title = titleOf(f.record);
+        byStep.set(title, (byStep.get(title) ?? new Set()).add(attempt));
+    }
+    return {
+        attempts: [...counts].sort(([a], [b]) => a - b).map(([attempt, n]) => ({ attempt, records: n })),
+        superseded: [...byStep]
+            .filter(([, attempts]) => attempts.size > 1)
+            .map(([title, attempts]) => {
+            const all = [...attempts].sort((a, b) => a - b);
+            return { title, shown: all[all.length - 1] ?? 1, others: all.slice(0, -1) };
+        }),
+    };
+}
+/** "Records read: attempt 1 (6 stages), attempt 2 (9 stages)." and which attempt each re-run step is shown from. */
+function describeRecordsRead(read) {
+    if (!read.attempts.length)
+        return 'Records read: none.';
+    const list = read.attempts.map((a) => `attempt ${a.attempt} (${a.records} stage${a.records === 1 ? '' : 's'})`);
+    const shown = read.superseded.map((s) => `${s.title} from attempt ${s.shown} (also ran in ${s.others.map((n) => `attempt ${n}`).join(', ')})`);
+    return (`Records read: ${list.join(', ')}.` +
+        (shown.length
+            ? ` A step run in more than one attempt is shown from its latest: ${shown.join('; ')}.`
+            : ''));
+}
 
 ;// CONCATENATED MODULE: ./src/report/action-identity.ts
 // Which build of the action ran each stage: one version per run, or a warning naming which stage ran which.
@@ -58660,8 +58660,6 @@ function readConfigSaves(ctx, key) {
 
 
 
-
-/** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
 
 /**
  * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
@@ -65953,6 +65951,7 @@ async function runUninstallFirst(ctx, names, plan) {
 
 
 
+
 /**
  * The procedure's "Upgrade the Primary/Secondary Scheduler": the installer run unattended, the services the
  * installer restarted stopped again, the Log On As accounts restored. Every precondition is proven before the
@@ -66302,29 +66301,6 @@ async function finishAfterUninstall(ctx) {
     if (outcome.outcome === 'failure')
         await failInstall(ctx, names, outcome);
     return 'ran';
-}
-
-;// CONCATENATED MODULE: ./src/report/gate-check.ts
-// The gates stage's finding in the report: which environment guarded the gates, and whether anyone had to approve.
-
-/** The latest gates record's data, or null when the run left none (a run before the gates stage existed). */
-function latestGateCheck(records) {
-    const found = records.filter((r) => r.record.stage === 'gates' && r.record.data.gates).sort(byTime);
-    return found[found.length - 1]?.record.data.gates ?? null;
-}
-/** One sentence above the approvals table. */
-function gateCheckLine(data) {
-    if (!data)
-        return 'The gates stage left no record: whether the gates were protected was not checked in this run.';
-    const where = `Gate environment ${data.environment || '(none given)'}${data.repository ? ` in ${data.repository}` : ''}`;
-    const verdicts = {
-        protected: `protected: required reviewers ${data.reviewers.join(', ') || '(listed by team)'}`,
-        unprotected: '**UNPROTECTED**: no reviewer had to approve the gates (allow-unprotected-gates, lab only)',
-        unchecked: `not checked (${data.reason})`,
-        refused: `refused: ${data.reason}`,
-    };
-    const self = data.preventSelfReview === false ? '; the dispatcher could approve their own run' : '';
-    return `${where}: ${verdicts[data.verdict]}${self}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -67405,7 +67381,6 @@ function versionsByHost(records) {
 
 
 
-
 const str = (v) => (typeof v === 'string' && v ? v : null);
 function artifacts(input) {
     const { facts, records, recordsFolder } = input;
@@ -67444,7 +67419,7 @@ function buildAudit(input) {
     const withoutFailover = order === 'resume-after-primary' ? measureWithoutFailover(records, downtime, now) : null;
     const failed = failures(timeline, records);
     const gates = steps.filter((s) => s.kind === 'gate');
-    const agents = latestAgents(records);
+    const agents = latestData(records, 'agents', 'agents');
     return {
         tool: 'jams-upgrade',
         kind: 'audit-report',
@@ -67478,7 +67453,7 @@ function buildAudit(input) {
         gateWaits: gateWaits(graph, facts.jobs),
         versions: versionsByHost(records),
         agents,
-        gateCheck: latestGateCheck(records),
+        gateCheck: latestData(records, 'gates', 'gates'),
         approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
         artifacts: artifacts(input),
         failures: failed,
@@ -67493,6 +67468,22 @@ function buildAudit(input) {
             ...(records.length ? [] : [`No stage records were found in ${input.recordsFolder}.`]),
         ],
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/gate-check.ts
+/** One sentence above the approvals table. */
+function gateCheckLine(data) {
+    if (!data)
+        return 'The gates stage left no record: whether the gates were protected was not checked in this run.';
+    const where = `Gate environment ${data.environment || '(none given)'}${data.repository ? ` in ${data.repository}` : ''}`;
+    const verdicts = {
+        protected: `protected: required reviewers ${data.reviewers.join(', ') || '(listed by team)'}`,
+        unprotected: '**UNPROTECTED**: no reviewer had to approve the gates (allow-unprotected-gates, lab only)',
+        unchecked: `not checked (${data.reason})`,
+        refused: `refused: ${data.reason}`,
+    };
+    const self = data.preventSelfReview === false ? '; the dispatcher could approve their own run' : '';
+    return `${where}: ${verdicts[data.verdict]}${self}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/mermaid.ts

@@ -625,6 +625,9 @@ function scaled(timing: LabState['timing'], factor: number): LabState['timing'] 
  * to stop); `realistic` is a real pair's delays scaled down 60 times (a 10-minute install takes 10 s), so a rehearsal
  * shows the downtime's breakdown an admin will see, in minutes where the lab shows seconds.
  */
+// Every profile keeps the action's pause of default-state.json: the lab answers in seconds, not a real pair's minutes.
+const pollIntervalMs = labTemplate<LabState>().timing.pollIntervalMs;
+
 export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> = {
   test: {
     stopMs: 150,
@@ -638,10 +641,9 @@ export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> =
     services: {},
     agentDeployMs: 200,
     remoteInstallMs: 150,
-    pollIntervalMs: 400,
+    pollIntervalMs,
   },
-  // The action's pause stays the lab's: the scaled delays are still seconds, not the real pair's minutes.
-  realistic: { ...scaled(REAL_PAIR, 60), pollIntervalMs: 400 },
+  realistic: { ...scaled(REAL_PAIR, 60), pollIntervalMs },
 };
 
 export function setTiming(folder: string, timing: Partial<LabState['timing']>): void {

@@ -1,7 +1,6 @@
 // The agents stage's record of each agent and desktop client, and how it is shown: the same columns in the stage's job
 // summary (summary.ts) and in the audit report's "Agents and clients" section.
 import { formatSeconds, table } from './markdown.js';
-import { byTime, type FoundRecord } from './records.js';
 import type { RowResult, AgentRow, AgentsData } from '../stage-data.js';
 
 const RESULT_WORDS: Record<RowResult, string> = {
@@ -67,12 +66,6 @@ export function agentsMarkdown(data: AgentsData): string {
   }
   if (data.clientsNote) out.push(data.clientsNote);
   return out.join('\n\n');
-}
-
-/** The agents stage's latest record, for the audit report. */
-export function latestAgents(records: readonly FoundRecord[]): AgentsData | null {
-  const found = records.filter((r) => r.record.stage === 'agents' && r.record.data.agents).sort(byTime);
-  return found[found.length - 1]?.record.data.agents ?? null;
 }
 
 /** The report's next step for the agents and clients a person still has to upgrade. */

@@ -1,7 +1,6 @@
 import { dirname } from 'node:path';
 import { actionsRan, type ActionsRan } from './action-identity.js';
-import { agentNextSteps, latestAgents } from './agents-section.js';
-import { latestGateCheck } from './gate-check.js';
+import { agentNextSteps } from './agents-section.js';
 import { pipelineFor, type GateStep, type PipelineName } from '../pipeline.js';
 import type { ResumeGate, UpgradeOrder } from '../jams/upgrade-order.js';
 import { gateApprovals, type GateApproval } from './approvals.js';
@@ -20,7 +19,7 @@ import { failures, hostStates, type HostState, type StepFailure } from './host-s
 import { nextSteps } from './next-steps.js';
 import { summarizeRollback, type RollbackSummary } from './rollback.js';
 import type { StageRecord } from './record.js';
-import { recordsRead, type FoundRecord, type RecordsRead } from './records.js';
+import { latestData, recordsRead, type FoundRecord, type RecordsRead } from './records.js';
 import { buildTimeline, overallResult, type TimelineRow } from './timeline.js';
 import { versionsByHost, type HostVersions } from './versions.js';
 import type { AgentsData, GatesData } from '../stage-data.js';
@@ -139,7 +138,7 @@ export function buildAudit(input: AuditInput): AuditReport {
     order === 'resume-after-primary' ? measureWithoutFailover(records, downtime, now) : null;
   const failed = failures(timeline, records);
   const gates = steps.filter((s): s is GateStep => s.kind === 'gate');
-  const agents = latestAgents(records);
+  const agents = latestData(records, 'agents', 'agents');
   return {
     tool: 'jams-upgrade',
     kind: 'audit-report',
@@ -181,7 +180,7 @@ export function buildAudit(input: AuditInput): AuditReport {
     gateWaits: gateWaits(graph, facts.jobs),
     versions: versionsByHost(records),
     agents,
-    gateCheck: latestGateCheck(records),
+    gateCheck: latestData(records, 'gates', 'gates'),
     approvals: gateApprovals(gates, timeline, facts.reviews, facts.jobs),
     artifacts: artifacts(input),
     failures: failed,

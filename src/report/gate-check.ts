@@ -1,12 +1,5 @@
 // The gates stage's finding in the report: which environment guarded the gates, and whether anyone had to approve.
-import { byTime, type FoundRecord } from './records.js';
 import type { GatesData } from '../stage-data.js';
-
-/** The latest gates record's data, or null when the run left none (a run before the gates stage existed). */
-export function latestGateCheck(records: readonly FoundRecord[]): GatesData | null {
-  const found = records.filter((r) => r.record.stage === 'gates' && r.record.data.gates).sort(byTime);
-  return found[found.length - 1]?.record.data.gates ?? null;
-}
 
 /** One sentence above the approvals table. */
 export function gateCheckLine(data: GatesData | null): string {

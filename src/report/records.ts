@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { StageRecord } from './record.js';
+import type { StageData } from '../stage-data.js';
 
 /** A stage record found in the records folder, with where it was found. */
 export interface FoundRecord {
@@ -93,6 +94,16 @@ export function byTime(a: FoundRecord, b: FoundRecord): number {
 }
 
 /** Which attempts' records the report read, and for each step run in several, which attempt it shows. */
+/** What the latest record of `stage` that holds `key` left there, or null when none does. */
+export function latestData<K extends keyof StageData>(
+  records: readonly FoundRecord[],
+  stage: string,
+  key: K,
+): NonNullable<StageData[K]> | null {
+  const found = records.filter((r) => r.record.stage === stage && r.record.data[key]).sort(byTime);
+  return found[found.length - 1]?.record.data[key] ?? null;
+}
+
 export interface RecordsRead {
   attempts: { attempt: number; records: number }[];
   /** Each stage and role with records from more than one attempt: the attempt shown, and the others. */

@@ -3,7 +3,7 @@ import type { ServiceNames } from '../jams/services.js';
 import { runInstaller } from '../tasks/installer-run.js';
 import { stagedInstaller } from '../tasks/installer-staging.js';
 import { readRollbackRecord } from '../state/rollback-record.js';
-import { runKey } from '../tasks/config-files.js';
+import { runKey } from '../state/state-file.js';
 import { configSaveFor } from '../tasks/uninstall-first.js';
 import { readUpgradeRecord, type HostUpgradeRecord } from '../state/upgrade-record.js';
 import { hostLabel } from '../tasks/services.js';

@@ -1,7 +1,8 @@
 import type { InstallerInfo } from '../host/host.js';
 import { parseJamsVersion, pickInstalledVersion } from '../jams/version.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
-import { saveConfigFiles, runKey } from '../tasks/config-files.js';
+import { saveConfigFiles } from '../tasks/config-files.js';
+import { runKey } from '../state/state-file.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import { checkInstallerFile } from '../tasks/installer-check.js';
 import { runInstaller } from '../tasks/installer-run.js';

@@ -6,9 +6,6 @@ import type { StageContext } from '../stage-context.js';
 import { readConfigSaves, type ConfigSave } from '../state/config-saved.js';
 import { runKey } from '../state/state-file.js';
 
-/** The run a save belongs to: one save per workflow run, so a re-run never overwrites it with installer defaults. */
-export { runKey };
-
 /**
  * Saves the customised config files of the Scheduler folder before anything changes them: on the host under
  * the state folder (proven by SHA-256) and, passwords replaced by a marker, in this stage's run folder. The backup

@@ -4,7 +4,7 @@ import type { InstallerInfo, StagedCopy } from '../host/host.js';
 import { SessionError } from '../host/powershell-session.js';
 import { parseJamsVersion } from '../jams/version.js';
 import { StageError, type StageContext } from '../stage-context.js';
-import { runKey } from './config-files.js';
+import { runKey } from '../state/state-file.js';
 import { hostLabel } from './services.js';
 import type { StagingData } from '../stage-data.js';
 import {

@@ -6,7 +6,7 @@ import { classifyExitCode } from '../jams/installer.js';
 import type { ServiceKind, ServiceNames, ServiceState } from '../jams/services.js';
 import { parseJamsVersion } from '../jams/version.js';
 import { pickUninstallEntry, UNINSTALL_ARGUMENTS } from '../jams/uninstall.js';
-import { runKey } from './config-files.js';
+import { runKey } from '../state/state-file.js';
 import { readErrorLine } from './installer-run.js';
 import { checkPasswords, planAccountRestore } from './logon-accounts.js';
 import { readRollbackRecord, type UninstallRecord } from '../state/rollback-record.js';
