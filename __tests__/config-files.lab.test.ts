@@ -75,6 +75,8 @@ function context(dryRun = false): StageContext {
     fileShareRoot: null,
     gates: { environment: null, allowUnprotected: false },
     gateProtection: null,
+    soak: { minutes: 1440, maxFailureIncrease: 0 },
+    fleet: { rings: [] },
   };
   const record = { run: { id: '42' }, actions: [], warnings: [], data: {} } as unknown as StageRecord;
   return new StageContext(settings, host, record, new RunFolder(settings.runFolder, 'backup', 'primary'));

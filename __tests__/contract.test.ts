@@ -64,6 +64,21 @@ function healthy(): ContractObservation {
       },
     },
     entry: { ok: true, observed: { members: ['JAMSEntry', 'JobName'], sample: { JobName: 'Nightly' } } },
+    history: {
+      ok: true,
+      observed: {
+        from: '2024-05-01T09:45:00.0000000Z',
+        to: '2024-05-01T10:00:00.0000000Z',
+        count: 12,
+        first: {
+          members: ['JAMSEntry', 'JobName', 'FinalSeverity', 'CompletionTimeUTC'],
+          sample: { FinalSeverity: 'Success' },
+        },
+        earliest: '2024-05-01T09:46:10.0000000Z',
+        latest: '2024-05-01T09:59:30.0000000Z',
+        utcOffsetMinutes: 120,
+      },
+    },
     queues: {
       ok: true,
       observed: {
@@ -231,6 +246,40 @@ describe('the contract with a real host', () => {
     expect(judgeInstallerKind(null, 'the share did not answer')).toMatchObject({
       holds: null,
       seen: 'not read: the share did not answer',
+    });
+  });
+
+  test('History.Find: completions outside the window asked do not hold; none is no verdict; no probe is no verdict', () => {
+    const o = healthy();
+    expect(verdict(o, 'history')?.seen).toMatch(
+      /^members: .*; 12 completed from 2024-05-01T09:46:10.0000000Z to .* \(UTC\); this host is UTC\+120 min$/,
+    );
+    if (!o.history?.ok) throw new Error('fixture');
+    // Read as local time on a UTC+2 host: the completions JAMS answers with lie two hours before the window.
+    o.history.observed.earliest = '2024-05-01T07:46:10.0000000Z';
+    o.history.observed.latest = '2024-05-01T07:59:30.0000000Z';
+    expect(verdict(o, 'history')).toMatchObject({
+      holds: false,
+      seen: expect.stringContaining(
+        'outside it: History.Find did not read the window as UTC completion times',
+      ),
+    });
+    o.history.observed.count = 0;
+    expect(verdict(o, 'history')).toMatchObject({
+      holds: null,
+      seen: expect.stringMatching(/^no entry completed/),
+    });
+    o.history.observed.count = 3;
+    o.history.observed.first.members = ['JAMSEntry', 'CompletionTimeUTC'];
+    o.history.observed.earliest = o.history.observed.latest = '2024-05-01T09:50:00.0000000Z';
+    expect(verdict(o, 'history')).toMatchObject({
+      holds: false,
+      seen: expect.stringMatching(/^no JobName, FinalSeverity;/),
+    });
+    delete o.history;
+    expect(verdict(o, 'history')).toMatchObject({
+      holds: null,
+      seen: expect.stringMatching(/^could not look: not probed/),
     });
   });
 

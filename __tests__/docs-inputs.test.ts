@@ -23,7 +23,7 @@ const SET_BY_THE_WORKFLOW = [
 
 const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> };
 const workflowInputs = new Set(
-  ['jams-upgrade.yml', 'jams-rollback.yml'].flatMap((f) =>
+  ['jams-upgrade.yml', 'jams-rollback.yml', 'jams-fleet.yml', 'jams-status.yml'].flatMap((f) =>
     Object.keys(
       (
         parse(readFileSync(join('.github/workflows', f), 'utf8')) as {

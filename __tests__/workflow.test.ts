@@ -90,6 +90,10 @@ const WORKFLOWS: readonly (readonly [string, string, readonly Pipeline[]])[] = [
   ],
   ['.github/workflows/jams-rollback.yml', '.github/workflows/rollback-jams.yml', [ROLLBACK_PIPELINE]],
 ];
+/** The fleet's reusable workflows (__tests__/fleet-workflow.test.ts), written by the same command. */
+const FLEET_WORKFLOWS = ['.github/workflows/jams-fleet.yml', '.github/workflows/jams-status.yml'];
+/** A workflow's artifact scope: the upgrade's carries its ring in a fleet run (jams-upgrade-ring-<ring>-...). */
+const scopeOf = (file: string) => (file.endsWith('jams-upgrade.yml') ? 'ring-${{ inputs.ring }}-' : '');
 /** Every graph of every workflow, named, for the tests that hold for each. */
 const GRAPHS: readonly (readonly [string, Pipeline])[] = [
   ...UPGRADE_GRAPHS.map(
@@ -140,7 +144,9 @@ test.each(GRAPHS)('the pipeline (%s) has each job once, and the report last and 
 describe('the workflows are written from the pipeline model (npm run workflows)', () => {
   test('both reusable workflows are exactly what the model and action.yml write, byte for byte', async () => {
     const written = await renderWorkflows();
-    expect(Object.keys(written).sort()).toEqual(WORKFLOWS.map(([file]) => file).sort());
+    expect(Object.keys(written).sort()).toEqual(
+      [...WORKFLOWS.map(([file]) => file), ...FLEET_WORKFLOWS].sort(),
+    );
     for (const [file, text] of Object.entries(written))
       expect({ file, text }).toEqual({ file, text: readFileSync(file, 'utf8') });
   });
@@ -559,7 +565,7 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines
       expect(upload).toBeGreaterThan(steps.findIndex((s) => s.uses === ACTION_REF));
       expect(steps[upload]?.if).toMatch(/^(\$\{\{ )?always\(\)( \}\})?$/);
       expect(steps[upload]?.with).toMatchObject({
-        name: artifactName(step, '${{ github.run_attempt }}'),
+        name: artifactName(step, '${{ github.run_attempt }}', scopeOf(file)),
         path: actionStep(jobOf(step))?.with?.['run-folder'],
         'retention-days': '${{ inputs.log-retention-days }}',
       });
@@ -570,7 +576,8 @@ describe.each(WORKFLOWS)('%s follows the pipeline', (file, callerFile, pipelines
     const steps = jobs['report']?.steps ?? [];
     const download = steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
     expect(download?.with).toEqual({
-      pattern: `${ARTIFACT_PREFIX}*`,
+      // Its own attempts' and no other ring's: the rings of a fleet run share the run's artifacts.
+      pattern: `${ARTIFACT_PREFIX}${scopeOf(file)}*`,
       path: actionStep(jobs['report'] ?? {})?.with?.['records-folder'],
       'github-token': '${{ github.token }}',
       'run-id': '${{ github.run_id }}',

@@ -44341,7 +44341,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5527);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(621);
 
 
 // run() reports its own failures; this catches only a fault in the reporting itself.
@@ -44352,7 +44352,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5527:
+/***/ 621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54243,6 +54243,9 @@ const ACTION_DEFAULTS = {
     'gate-environment': '',
     'allow-unprotected-gates': 'false',
     'gate-protection': '',
+    'soak-minutes': '1440',
+    'soak-max-failure-increase': '0',
+    rings: '',
     'records-folder': '',
 };
 
@@ -54544,8 +54547,8 @@ function installerKindMismatch(kind, path, args, inputs) {
 ;// CONCATENATED MODULE: ./src/stages/names.ts
 /**
  * The stages the action's `stage` input accepts: gates before anything else (it checks that the approval gates are
- * protected, on the control runner), then the procedure's stages in their order, then the rollback's own two, then
- * the report.
+ * protected, on the control runner), then the procedure's stages in their order, the soak and the read-only status of a
+ * fleet, then the rollback's own two, the report, and the fleet workflows' plan and report.
  */
 const STAGE_NAMES = [
     'gates',
@@ -54558,10 +54561,467 @@ const STAGE_NAMES = [
     'verify',
     'agents',
     'maintenance-off',
+    'soak',
+    'status',
     'restore',
     'reinstall',
     'report',
+    'fleet-plan',
+    'fleet-report',
 ];
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+/** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
+const ACTION_REF = 'jams-upgrade/jams-upgrade@v1';
+/**
+ * Inputs a JAMS environment fixes (its folders, SQL Server, resource): when the caller leaves one empty, the work
+ * job reads the hosts environment's variable of the same name (variableFor), so the values live with the
+ * environment instead of in every caller.
+ */
+const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
+    'install-folder',
+    'state-folder',
+    'scheduler-service',
+    'server-service',
+    'executor-service',
+    'jams-server',
+    'backup-path',
+    'sql-server',
+    'sql-database',
+    'sql-auth',
+    'sql-user',
+    'snapshot-script',
+    'maintenance-resource',
+    'agents',
+    'agent-method',
+    'clients',
+]));
+/**
+ * Trust roots: action inputs that only the hosts environment's variables set (JAMS_FILE_SHARE_ROOT, ...), never a
+ * workflow input, so whoever starts a run cannot widen them. Each goes to every job that passes an input it bounds.
+ */
+const TRUSTED_INPUTS = {
+    'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
+    'agent-hosts-allowed': ['agents', 'clients'],
+    'agent-msi-signer': ['agent-method'],
+    'allow-unprotected-gates': ['gate-environment'],
+};
+/** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
+function variableFor(input) {
+    return `JAMS_${input.toUpperCase().replace(/-/g, '_')}`;
+}
+/** The prefix every artifact of this pipeline starts with: the report downloads by it. */
+const pipeline_ARTIFACT_PREFIX = 'jams-upgrade-';
+/** The workflow secrets and the action inputs they feed. */
+const SECRETS = {
+    scheduler: 'JAMS_SCHEDULER_PASSWORD',
+    server: 'JAMS_SERVER_PASSWORD',
+    sql: 'JAMS_SQL_PASSWORD',
+};
+const gate = (job, title, approves, shows = []) => ({
+    kind: 'gate',
+    job,
+    title,
+    approves,
+    shows,
+});
+/**
+ * What every job on a JAMS host reads, whatever its stage: how PowerShell starts and how long one call may take, where
+ * JAMS is installed, where the host's records are kept, and the services' names.
+ */
+const HOST_INPUTS = [
+    'shell',
+    'call-timeout-seconds',
+    'install-folder',
+    'state-folder',
+    'scheduler-service',
+    'server-service',
+    'executor-service',
+];
+/** The first job: it checks that the gate environment has required reviewers, and every later job reads its verdict. */
+const GATE_CHECK_JOB = 'check-gates';
+const gateProtection = { 'gate-protection': { job: GATE_CHECK_JOB, output: 'gate-protection' } };
+const stage = (name, role, options = {}) => {
+    const inputs = [...new Set([...(role ? HOST_INPUTS : []), ...(options.inputs ?? [])])];
+    return {
+        kind: 'stage',
+        job: options.job ?? (role ? `${name}-${role}` : name),
+        title: role ? `${name} (${role})` : name,
+        stage: name,
+        role,
+        inputs,
+        secrets: options.secrets ?? {},
+        fromJobs: {
+            ...(name === 'gates' || options.gateChecked === false ? {} : gateProtection),
+            ...options.fromJobs,
+        },
+        fixed: options.fixed ?? {},
+        outputs: options.outputs ?? [],
+        trusted: Object.keys(TRUSTED_INPUTS).filter((t) => (TRUSTED_INPUTS[t] ?? []).some((bounded) => inputs.includes(bounded))),
+    };
+};
+/** The gate check (stage gates), before anything else: an unprotected gate stops the run before any host is read. */
+const GATE_CHECK = [
+    stage('gates', null, { job: GATE_CHECK_JOB, inputs: ['gate-environment'], outputs: ['gate-protection'] }),
+];
+const preflightInputs = [
+    'target-version',
+    'installer-path',
+    'installer-sha256',
+    'installer-arguments',
+    'staging-timeout-seconds',
+    'backup-path',
+    'config-files',
+    'min-free-gb',
+    'maintenance-resource',
+    'jams-server',
+];
+const maintenanceInputs = [
+    'maintenance-resource',
+    'jams-server',
+    'create-maintenance-resource',
+    'drain-timeout-seconds',
+    'on-drain-timeout',
+];
+/** Both nodes save their Log On As accounts and config files; the primary also backs up the database they share. */
+const backupInputs = [
+    'backup-path',
+    'config-files',
+    'snapshot-script',
+    'snapshot-timeout-seconds',
+    'min-free-gb',
+];
+const databaseBackupInputs = [
+    ...backupInputs,
+    'sql-server',
+    'sql-database',
+    'sql-auth',
+    'sql-user',
+    'backup-timeout-seconds',
+    'require-backup',
+];
+const backupSecrets = { 'sql-password': SECRETS.sql };
+const maintenanceOffInputs = ['maintenance-resource', 'jams-server'];
+const stopInputs = ['service-timeout-seconds'];
+const upgradeInputs = [
+    'installer-path',
+    'installer-sha256',
+    'installer-arguments',
+    'target-version',
+    'install-timeout-seconds',
+    'service-timeout-seconds',
+    'allow-reinstall',
+    'allow-downgrade',
+];
+const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-password': SECRETS.server };
+const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
+const startInputs = ['service-timeout-seconds', 'role-timeout-seconds', 'config-files', 'config-mode'];
+const verifyInputs = ['target-version'];
+const agentsInputs = [
+    'target-version',
+    'jams-server',
+    'agents',
+    'agent-method',
+    'agents-parallel',
+    'agent-timeout-seconds',
+    'on-agent-failure',
+    'clients',
+    'client-installer-path',
+    'client-installer-sha256',
+    'client-installer-arguments',
+];
+/** The upgrade's stages that read the order: preflight states it, the secondary's refuse out of it, the report follows it. */
+const orderInputs = ['order', 'resume-gate'];
+const withOrder = (inputs) => [...inputs, ...orderInputs];
+/** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
+const UNTIL_PRIMARY_UPGRADED = [
+    GATE_CHECK,
+    [
+        // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
+        // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
+        stage('preflight', 'primary', {
+            inputs: withOrder([
+                ...preflightInputs,
+                'sql-server',
+                'sql-database',
+                'agents',
+                'agent-method',
+                'clients',
+            ]),
+            outputs: ['agent-hosts', 'order-plan'],
+        }),
+        stage('preflight', 'secondary', { inputs: withOrder(preflightInputs) }),
+    ],
+    [
+        gate('approve-downtime', 'approve downtime', 'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states', [
+            { job: 'preflight-primary', output: 'order-plan' },
+            { job: 'preflight-primary', output: 'agent-hosts' },
+        ]),
+    ],
+    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
+    [
+        stage('backup', 'primary', { inputs: databaseBackupInputs, secrets: backupSecrets }),
+        stage('backup', 'secondary', { inputs: backupInputs }),
+    ],
+    [stage('stop', 'primary', { inputs: stopInputs })],
+    [stage('stop', 'secondary', { inputs: stopInputs })],
+    [
+        stage('upgrade', 'primary', {
+            inputs: withOrder(upgradeInputs),
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+        }),
+    ],
+];
+/** The upgrade's jobs after the primary's install, by a job-id suffix: the orders need jobs of their own. */
+function tail(suffix) {
+    const job = (name) => `${name}${suffix}`;
+    return {
+        upgradeSecondary: stage('upgrade', 'secondary', {
+            job: job('upgrade-secondary'),
+            inputs: withOrder(upgradeInputs),
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+            fromJobs: { 'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' } },
+        }),
+        start: (role) => stage('start', role, { job: job(`start-${role}`), inputs: withOrder(startInputs) }),
+        verify: (role) => stage('verify', role, { job: job(`verify-${role}`), inputs: withOrder(verifyInputs) }),
+        agents: stage('agents', 'primary', { job: job('agents'), inputs: agentsInputs }),
+        resume: [
+            [gate(job('approve-resume'), 'approve resume', 'resuming jobs: the maintenance window closes')],
+            [
+                stage('maintenance-off', 'primary', {
+                    job: job('maintenance-off'),
+                    inputs: maintenanceOffInputs,
+                }),
+            ],
+        ],
+    };
+}
+const report = stage('report', null, { inputs: orderInputs, outputs: ['result'] });
+const vendor = tail('');
+/**
+ * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
+ * job of the group before it; the jobs inside a group may run in parallel.
+ */
+const PIPELINE = [
+    ...UNTIL_PRIMARY_UPGRADED,
+    [vendor.upgradeSecondary],
+    [vendor.start('primary')],
+    [vendor.start('secondary')],
+    [vendor.verify('primary'), vendor.verify('secondary')],
+    [vendor.agents],
+    ...vendor.resume,
+    [report],
+];
+// order: resume-after-primary. Its own jobs (suffix -rap), since a workflow cannot change a job's needs at run time.
+const rap = tail('-rap');
+const primaryBack = [[rap.start('primary')], [rap.verify('primary')]];
+const secondaryAfter = [
+    [rap.upgradeSecondary],
+    [rap.start('secondary')],
+    [rap.verify('secondary')],
+    [rap.agents],
+];
+/** resume-gate: after-primary has its own gate and maintenance-off jobs (suffix -after-primary). */
+const resumeAfterPrimary = tail('-after-primary').resume;
+/**
+ * order: resume-after-primary (docs/upgrade.md): the primary is started, verified and given back before the
+ * secondary's install, which the downtime then leaves out; the secondary comes back as standby while jobs run. By
+ * resume-gate, jobs resume after the agents (as in the vendor's order) or as soon as the primary is verified.
+ */
+const RESUME_AFTER_PRIMARY_PIPELINES = {
+    'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
+    'after-primary': [
+        ...UNTIL_PRIMARY_UPGRADED,
+        ...primaryBack,
+        ...resumeAfterPrimary,
+        ...secondaryAfter,
+        [report],
+    ],
+};
+/** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
+function upgradePipeline(order, resumeGate) {
+    return order === 'vendor' ? PIPELINE : RESUME_AFTER_PRIMARY_PIPELINES[resumeGate];
+}
+/** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
+const UPGRADE_GRAPHS = [
+    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
+    {
+        order: 'resume-after-primary',
+        resumeGate: 'after-agents',
+        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
+    },
+    {
+        order: 'resume-after-primary',
+        resumeGate: 'after-primary',
+        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
+    },
+];
+/** Every step in order. */
+const STEPS = PIPELINE.flat();
+const rollback = { pipeline: 'rollback' };
+const rollbackPreflightInputs = [
+    'target-version',
+    'installer-path',
+    'installer-sha256',
+    'installer-arguments',
+    'staging-timeout-seconds',
+    'config-files',
+    'min-free-gb',
+    'maintenance-resource',
+    'jams-server',
+];
+const restoreInputs = ['sql-server', 'sql-database', 'restore-backup-file', 'backup-path', 'target-version'];
+const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
+const rollbackStartInputs = startInputs.filter((i) => i !== 'config-mode');
+/**
+ * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
+ * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
+ * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
+ */
+const ROLLBACK_PIPELINE = [
+    GATE_CHECK,
+    [
+        stage('preflight', 'primary', {
+            inputs: [
+                ...rollbackPreflightInputs,
+                'sql-server',
+                'sql-database',
+                'restore-backup-file',
+                'backup-path',
+            ],
+            fixed: rollback,
+            outputs: ['restore-plan'],
+        }),
+        stage('preflight', 'secondary', { inputs: rollbackPreflightInputs, fixed: rollback }),
+    ],
+    [
+        gate('approve-rollback', 'approve rollback', 'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version', [{ job: 'preflight-primary', output: 'restore-plan' }]),
+    ],
+    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
+    [stage('stop', 'primary', { inputs: stopInputs, fixed: rollback })],
+    [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
+    [
+        stage('restore', 'primary', {
+            inputs: [...restoreInputs, 'sql-auth', 'sql-user', 'backup-timeout-seconds'],
+            secrets: backupSecrets,
+        }),
+    ],
+    [
+        stage('reinstall', 'primary', {
+            inputs: reinstallInputs,
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+        }),
+    ],
+    [
+        stage('reinstall', 'secondary', {
+            inputs: reinstallInputs,
+            secrets: upgradeSecrets,
+            outputs: upgradeOutputs,
+            fromJobs: { 'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' } },
+        }),
+    ],
+    // The saved files belong to the version returned to: they go back whole.
+    [stage('start', 'primary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
+    [stage('start', 'secondary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
+    [
+        stage('verify', 'primary', { inputs: verifyInputs }),
+        stage('verify', 'secondary', { inputs: verifyInputs }),
+    ],
+    [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
+    [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: maintenanceOffInputs })],
+    [stage('report', null, { fixed: rollback, outputs: ['result'] })],
+];
+/**
+ * The fleet (docs/fleet.md): jams-fleet.yml promotes one installer through rings, each ring one call of the upgrade
+ * workflow followed by its soak; jams-status.yml reads every pair. Their jobs run these steps.
+ */
+const soakInputs = [
+    'target-version',
+    'maintenance-resource',
+    'jams-server',
+    'soak-minutes',
+    'soak-max-failure-increase',
+];
+const fleetStep = (name, role, options = {}) => stage(name, role, { ...options, gateChecked: false });
+const FLEET = {
+    /** The first job of both fleet workflows: the rings input checked, one output per ring slot. */
+    plan: fleetStep('fleet-plan', null, { job: 'plan', inputs: ['rings'], outputs: ['environments'] }),
+    /** The wait between a ring's upgrade and its soak: a job on the soak environment, whose wait timer holds it. */
+    soakWait: { job: 'soak-wait', title: 'soak wait', environmentSuffix: '-soak' },
+    /** The soak on both nodes of a ring, after the wait. */
+    soak: ['primary', 'secondary'].map((role) => fleetStep('soak', role, { inputs: soakInputs })),
+    /** The read-only status of each node (jams-status.yml). */
+    status: ['primary', 'secondary'].map((role) => fleetStep('status', role, { inputs: ['jams-server'] })),
+    /** The last job: the report across the rings (or the fleet view, from status records). */
+    report: fleetStep('fleet-report', null, { job: 'report', inputs: ['rings'], outputs: ['result'] }),
+};
+/** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
+function pipelineFor(name, order = 'vendor', resumeGate = 'after-agents') {
+    return name === 'rollback' ? ROLLBACK_PIPELINE : upgradePipeline(order, resumeGate);
+}
+/** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
+function predecessors(job, pipeline = PIPELINE) {
+    const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
+    if (index < 0)
+        throw new Error(`No pipeline step has the job '${job}'.`);
+    const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);
+    if (last)
+        return pipeline
+            .flat()
+            .filter((s) => s.job !== job)
+            .map((s) => s.job);
+    return (pipeline[index - 1] ?? []).map((s) => s.job);
+}
+/**
+ * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
+ * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
+ */
+function workflowNeeds(job, pipeline = PIPELINE) {
+    const step = pipeline.flat().find((s) => s.job === job);
+    // A gate's job also warns when the gate check let an unprotected gate through.
+    const reads = step?.kind === 'stage'
+        ? Object.values(step.fromJobs).map((f) => f.job)
+        : [GATE_CHECK_JOB, ...(step?.shows ?? []).map((f) => f.job)];
+    return [...new Set([...predecessors(job, pipeline), ...reads])];
+}
+/**
+ * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
+ * artifact names are unique within a run and a re-run must keep the failed attempt's logs. A scope (ring-2-) keeps
+ * apart the rings of one fleet run, whose called workflows share the run's artifacts.
+ */
+function artifactName(step, attempt, scope = '') {
+    return `${pipeline_ARTIFACT_PREFIX}${scope}${step.stage}${step.role ? `-${step.role}` : ''}-attempt-${attempt}`;
+}
+
+;// CONCATENATED MODULE: ./src/fleet.ts
+// The fleet's shape, shared by the fleet workflow's model (src/pipeline.ts), the inputs and the fleet report: how
+// many rings a promotion has at most, and how a ring's or a node's artifacts are named so the report can tell them.
+
+/**
+ * The fleet workflow has this many ring slots (one upgrade call, one soak each); a promotion uses the first of them.
+ * Six covers development, test and production with a pair per region; GitHub runs every called workflow's jobs in one
+ * run, so each slot adds about 30 jobs.
+ */
+const MAX_RINGS = 6;
+/** The prefix of a ring's artifacts: jams-upgrade-ring-2-... (a number, so no ring's prefix starts another's). */
+function ringArtifactPrefix(ring) {
+    return `${ARTIFACT_PREFIX}ring-${ring}-`;
+}
+/** The ring an artifact's folder belongs to, or null. */
+function ringOfArtifact(folder) {
+    const m = new RegExp(`^${pipeline_ARTIFACT_PREFIX}ring-(\\d+)(-|$)`).exec(folder);
+    return m ? Number(m[1]) : null;
+}
+/** The status jobs' artifacts: jams-status-<environment>-<role>-attempt-<n>. */
+const STATUS_ARTIFACT_PREFIX = 'jams-status-';
+/** The environment and role of a status artifact's folder (the suffix is fixed, so any environment name parses). */
+function statusOfArtifact(folder) {
+    const m = /^jams-status-(.+)-(primary|secondary)(-attempt-\d+)?$/.exec(folder);
+    return m ? { environment: m[1], role: m[2] } : null;
+}
 
 ;// CONCATENATED MODULE: ./src/jams/upgrade-order.ts
 // The order the pair is upgraded in: the vendor's, or the opt-in order that gives the primary back to jobs before the
@@ -54601,6 +55061,7 @@ function describeOrder(order, gate) {
 
 
 
+
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
 class InputError extends Error {
     problems;
@@ -54614,6 +55075,10 @@ class InputError extends Error {
 }
 /** The longest pause between two looks at a real host; the lab sets its own (its timing profile). */
 const POLL_INTERVAL_MS = 2000;
+/** An environment name the fleet workflows can put in an artifact's name and a runner label. */
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** GitHub's longest environment wait timer: 30 days. */
+const MAX_WAIT_TIMER_MINUTES = 43200;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
 const SERVICE_FIX = 'give the exact short service name, such as JAMSScheduler (letters, digits, _ . and -, up to 80)';
@@ -54800,6 +55265,25 @@ const INPUTS = {
             'on one line), such as production',
     },
     'allow-unprotected-gates': { schema: schemas_enum(['true', 'false']), fix: 'use true or false' },
+    'soak-minutes': {
+        schema: coerce_number().min(0).max(MAX_WAIT_TIMER_MINUTES),
+        fix: `use minutes from 0 to ${MAX_WAIT_TIMER_MINUTES} (30 days, the longest wait timer GitHub allows), such as 1440`,
+    },
+    'soak-max-failure-increase': {
+        schema: coerce_number().min(0).max(100),
+        fix: 'use percentage points from 0 to 100: how much the failed-entry rate may rise beyond the noise (0: not at all)',
+    },
+    rings: {
+        schema: array(schemas_string().regex(ENVIRONMENT_NAME))
+            .min(1)
+            .max(MAX_RINGS)
+            .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, {
+            message: 'an environment is named twice',
+            params: { reason: true },
+        }),
+        fix: `give 1 to ${MAX_RINGS} GitHub environment names in promotion order, comma-separated or one per line, such as ` +
+            'jams-dev, jams-test, jams-prod (letters, digits, _ . and -, up to 100 each)',
+    },
     'gate-protection': {
         schema: schemas_enum(GATE_PROTECTIONS),
         fix: `pass the gates job's gate-protection output (${GATE_PROTECTIONS.join(', ')}), or leave it empty`,
@@ -55003,6 +55487,14 @@ function getSettings(env = process.env) {
             "required reviewers approve the gates (the reusable workflow's environment).");
     }
     const gateProtection = read('gate-protection') ?? null;
+    const soak = { minutes: readOr('soak-minutes'), maxFailureIncrease: readOr('soak-max-failure-increase') };
+    const rings = read('rings', 'list') ?? [];
+    if ((stage === 'fleet-plan' || stage === 'fleet-report') &&
+        rings.length === 0 &&
+        !lib_core/* getInput */.V4('rings').trim()) {
+        problems.push(`input 'rings' is empty: the ${stage} stage needs the environments of the fleet in promotion order, such as ` +
+            'jams-dev, jams-test, jams-prod.');
+    }
     if (problems.length > 0 || stage === undefined || role === undefined)
         throw new InputError(problems);
     const lab = env[LAB_VARIABLE]?.trim() || null;
@@ -55047,6 +55539,8 @@ function getSettings(env = process.env) {
         fileShareRoot,
         gates,
         gateProtection,
+        soak,
+        fleet: { rings },
     };
 }
 /**
@@ -55224,6 +55718,15 @@ const HOST_CALLS = {
         Quantity: quantity,
     })).returns(),
     executingEntries: primitive('Get-JuExecutingEntries', (server) => ({ Server: server })).returns(),
+    /**
+     * The JAMS history's entries that completed from `fromUtc` (inclusive) to `toUtc` (exclusive), both ISO 8601 with
+     * their zone, counted by final severity (soak).
+     */
+    entryHistory: primitive('Get-JuEntryHistory', (server, fromUtc, toUtc) => ({
+        Server: server,
+        From: fromUtc,
+        To: toUtc,
+    })).returns(),
     /** The connection strings of common.config in the Scheduler folder. */
     databaseConnections: primitive('Get-JuDatabaseConnections', (folder) => ({
         Folder: folder,
@@ -56225,6 +56728,20 @@ async function writeSummary(record, recordPath, markdownPath, sections = []) {
             ]);
         }
     }
+    const checks = record.data.checks;
+    if (checks?.length) {
+        // verify's checks, and the soak's (its rates and stuck entries among them).
+        s.addHeading('Checks', 4);
+        s.addTable([
+            ['Check', 'Expected', 'Found', 'Holds'].map((h) => ({ data: h, header: true })),
+            ...checks.map((c) => [
+                summary_escape(c.check),
+                summary_escape(c.expected),
+                summary_escape(c.actual),
+                c.ok ? 'yes' : '<b>NO</b>',
+            ]),
+        ]);
+    }
     const config = record.data.configReapply;
     if (config) {
         s.addHeading(`Config customisations (config-mode ${config.mode})`, 4);
@@ -56304,7 +56821,7 @@ function summary_escape(text) {
 ;// CONCATENATED MODULE: ./src/build-info.ts
 // Generated by scripts/build-info.mjs, the first step of `npm run package`: do not edit. `source` is a
 // digest of src/ (less this file), package.json, package-lock.json and action.yml; a test checks it is fresh.
-const BUILD_INFO = { version: '0.1.0', source: '11094e453d95' };
+const BUILD_INFO = { version: '0.1.0', source: '594e58950dc8' };
 
 ;// CONCATENATED MODULE: ./src/report/records.ts
 
@@ -56890,6 +57407,7 @@ function clientVersion(products) {
 }
 
 ;// CONCATENATED MODULE: ./src/stage-data.ts
+
 /** agent-hosts: the hosts, comma-separated, each cut to the characters a host name has ("none" when there are none). */
 function agentHostsOutput(data) {
     if (data.hosts.length === 0)
@@ -56904,6 +57422,13 @@ function countRows(rows) {
     return counts;
 }
 const agentCount = (kind) => (d) => d.agents ? String(d.agents.counts[kind]) : undefined;
+/** ring-1 ... ring-<MAX_RINGS>: the environment of each ring slot of the fleet workflow (empty past the last). */
+function ringOutputs() {
+    return Object.fromEntries(Array.from({ length: MAX_RINGS }, (_, i) => [
+        `ring-${i + 1}`,
+        (d) => (d.fleetPlan ? (d.fleetPlan.rings[i] ?? '') : undefined),
+    ]));
+}
 /**
  * The action's outputs that come from a stage's data, each read from the one key it shows; a stage sets those its data
  * holds. Every stage also sets status, record-path and services (COMMON_OUTPUTS). A test ties both lists to action.yml's
@@ -56926,7 +57451,9 @@ const DATA_OUTPUTS = {
     'agents-manual': agentCount('manual'),
     'gate-protection': (d) => (d.gates && d.gates.verdict !== 'refused' ? d.gates.verdict : undefined),
     'report-path': (d) => d.report?.path,
-    result: (d) => d.report?.result,
+    result: (d) => d.report?.result ?? d.fleetReport?.result,
+    environments: (d) => (d.fleetPlan ? JSON.stringify(d.fleetPlan.rings) : undefined),
+    ...ringOutputs(),
 };
 /** The outputs every stage sets from its record rather than its data. */
 const COMMON_OUTPUTS = (/* unused pure expression or super */ null && (['status', 'record-path', 'services']));
@@ -57948,8 +58475,21 @@ const JAMS_MEMBERS = {
     'MVPSI.JAMS.ElementCollection': ['Add'],
     'MVPSI.JAMS.ResourceRequirement': ['ResourceName', 'QuantityRequired'],
     'MVPSI.JAMS.Resource': ['ResourceName', 'QuantityAvailable', 'Update'],
-    'MVPSI.JAMS.Entry': ['JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity', 'FinalStatus'],
+    'MVPSI.JAMS.Entry': [
+        'JAMSEntry',
+        'JobName',
+        'CurrentState',
+        'FinalSeverity',
+        'FinalStatus',
+        'StartTimeUTC',
+        'AvgElapsedTime',
+    ],
+    'MVPSI.JAMS.DeltaTime': ['TotalSeconds'],
+    'MVPSI.JAMS.History': ['Find', 'JAMSEntry', 'JobName', 'FinalSeverity', 'CompletionTimeUTC'],
+    'MVPSI.JAMS.HistorySearchOptions': ['None'],
 };
+/** The History members the soak counts by (Get-JuEntryHistory), besides CompletionTimeUTC, which the probe reads. */
+const HISTORY_MEMBERS = ['JAMSEntry', 'JobName', 'FinalSeverity'];
 /** The agent members the agents stage reads (Get-JuAgents): the properties among JAMS_MEMBERS' Agent. */
 const AGENT_MEMBERS = JAMS_MEMBERS['MVPSI.JAMS.Agent'].filter((m) => !['Find', 'Load', 'Deploy'].includes(m));
 /** How the root-requirement verdict names a JAMS 6.x root folder (preflight refuses such a host). */
@@ -58092,6 +58632,39 @@ const ASSUMPTIONS = [
         judge: (o) => judged(o.entry, (sample) => sample.members.length
             ? shape(sample, ['JAMSEntry', 'JobName'])
             : { holds: null, seen: 'no entry to look at' }),
+    },
+    {
+        id: 'history',
+        assumption: '[MVPSI.JAMS.History]::Find with an empty selection (every job), every severity, checkCompletion only and ' +
+            'HistorySearchOptions.None lists the entries that completed between two UTC times, as History objects with ' +
+            'JAMSEntry, JobName, FinalSeverity and CompletionTimeUTC: the soak counts failed entries with it.',
+        settle: "compare the soak's counts with the JAMS Client's History view for the same window; until it holds, judge the " +
+            "soak's failure rate there (see docs/unverified.md, history)",
+        judge: (o) => judged(o.history ?? { ok: false, error: 'not probed (a record from before the history probe)' }, (h) => {
+            const window = `${h.from} to ${h.to} (UTC)`;
+            if (h.count === 0)
+                return {
+                    holds: null,
+                    seen: `no entry completed in the window ${window}` +
+                        (h.utcOffsetMinutes < 0
+                            ? ' (or History.Find read it as local time, which lies ahead of UTC here)'
+                            : ''),
+                };
+            const result = shape(h.first, HISTORY_MEMBERS);
+            const from = Date.parse(h.from);
+            const to = Date.parse(h.to);
+            const outside = [h.earliest, h.latest].some((t) => t === null || Date.parse(t) < from || Date.parse(t) > to);
+            const offset = h.utcOffsetMinutes === 0
+                ? 'this host keeps UTC, so whether History.Find reads the window as local time does not show'
+                : `this host is UTC${h.utcOffsetMinutes > 0 ? '+' : '-'}${Math.abs(h.utcOffsetMinutes)} min`;
+            return {
+                holds: result.holds && !outside,
+                seen: `${result.seen}; ${h.count} completed from ${h.earliest ?? 'no CompletionTimeUTC'} to ` +
+                    `${h.latest ?? 'no CompletionTimeUTC'} for the window ${window}` +
+                    (outside ? ', outside it: History.Find did not read the window as UTC completion times' : '') +
+                    `; ${offset}`,
+            };
+        }),
     },
     {
         id: 'agent',
@@ -59125,6 +59698,475 @@ async function proveHookExists(ctx) {
         throw new StageError(`The snapshot hook ${script} does not exist on ${hostLabel(ctx)}.`, 'Nothing was changed.', "Copy the hook script to that path on this host, or correct the 'snapshot-script' input.");
     }
 }
+
+;// CONCATENATED MODULE: ./src/stages/fleet-plan.ts
+
+/**
+ * The fleet workflows' first job: the rings input, checked (src/inputs.ts), as one output per ring slot (ring-1 ...)
+ * and as a JSON list (environments) for the status matrix. It needs no JAMS host and changes nothing.
+ */
+const fleetPlan = {
+    hostless: true,
+    async run(ctx) {
+        const { rings } = ctx.settings.fleet;
+        ctx.record.data.fleetPlan = { rings };
+        rings.forEach((ring, i) => ctx.log.info(`ring ${i + 1}: ${ring}`));
+        ctx.log.info(`${rings.length} of ${MAX_RINGS} ring slot(s) used; each ring starts only after the one before it soaked healthy`);
+        ctx.summarySections.push([
+            '### Fleet plan',
+            '',
+            '| Ring | Environment |',
+            '| --- | --- |',
+            ...rings.map((r, i) => `| ${i + 1} | ${r} |`),
+        ].join('\n'));
+    },
+};
+
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
+/** A fenced ```mermaid block, as GitHub renders it. */
+function mermaidBlock(diagram) {
+    return ['```mermaid', diagram, '```'].join('\n');
+}
+/** Text that would end the code fence, start a Mermaid directive or comment (%%), or break the line. */
+function common(text) {
+    return text
+        .replace(/`/g, "'")
+        .replace(/%%+/g, '%')
+        .replace(/[\r\n\u2028\u2029\t]+/g, ' ');
+}
+/**
+ * Words the gantt's lexer reads as a statement at the start of a line (`section x`, `title x`, a date): a task named
+ * so would not be a task.
+ */
+const GANTT_STATEMENT = /^(dateFormat|inclusiveEndDates|topAxis|axisFormat|tickInterval|includes|excludes|todayMarker|weekday|weekend|title|accTitle|accDescr|section|click|call|href|callback|displayMode|\d{4}-\d{2}-\d{2})/i;
+/**
+ * A gantt task's name: the grammar ends it at a colon (the task's data follows), reads `#` and `;` as the end of a
+ * statement, and starts a comment at `%%`; those become ' -', '' and ','.
+ */
+function ganttLabel(text) {
+    const label = common(text)
+        .replace(/:/g, ' -')
+        .replace(/#/g, '')
+        .replace(/;/g, ',')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!label)
+        return '-';
+    return GANTT_STATEMENT.test(label) ? `- ${label}` : label;
+}
+/** A pie slice's label, written in double quotes: a double quote in it becomes a single one. */
+function pieLabel(text) {
+    return common(text).replace(/"/g, "'").replace(/\s+/g, ' ').trim() || '-';
+}
+/** An ISO time as the gantt's dateFormat reads it, in UTC to the second. */
+function ganttTime(iso) {
+    const ms = Date.parse(iso);
+    return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : null;
+}
+/** The dateFormat the gantt's times are written in (dayjs tokens; T is a literal). */
+const GANTT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
+/** A bar from `from` to `to` (or to `now` while open); none when the start is unknown. */
+function ganttTask(label, tags, from, to, now) {
+    const a = from ? ganttTime(from) : null;
+    const b = ganttTime(to ?? now);
+    return a && b ? [{ label, tags, from: a, to: b < a ? a : b }] : [];
+}
+const task = ganttTask;
+/** A gantt of sections of bars (sections without bars are left out); null when there is no bar at all. */
+function gantt(title, sections) {
+    const shown = sections.filter((s) => s.tasks.length);
+    if (!shown.length)
+        return null;
+    let id = 0;
+    return [
+        'gantt',
+        `  title ${ganttLabel(title)}`,
+        `  dateFormat ${GANTT_DATE_FORMAT}`,
+        '  axisFormat %H:%M',
+        '  todayMarker off',
+        ...shown.flatMap((s) => [
+            `  section ${ganttLabel(s.name)}`,
+            ...s.tasks.map((t) => `    ${ganttLabel(t.label)} :${[...t.tags, `t${++id}`, t.from, t.to].join(', ')}`),
+        ]),
+    ].join('\n');
+}
+const TAGS = {
+    succeeded: ['done'],
+    passed: ['done'],
+    failed: ['crit'],
+    interrupted: ['crit'],
+    'not approved': ['crit'],
+};
+/** The timeline as a gantt: one task per job that ran, per gate wait measured, and the downtime; null with none. */
+function timelineGantt(input) {
+    const { now } = input;
+    const jobs = input.timeline
+        .filter((r) => r.kind !== 'gate')
+        .flatMap((r) => task(`${r.title}${r.dryRun ? ' (dry-run)' : ''}`, TAGS[r.status] ?? [], r.startedAt, r.finishedAt ?? (r.startedAt ? now : null), now));
+    const gates = input.timeline
+        .filter((r) => r.kind === 'gate')
+        .flatMap((r) => {
+        const wait = input.gateWaits.find((w) => w.job === r.job && w.from && w.to);
+        return wait
+            ? task(`${r.title}, waiting for reviewers`, ['active'], wait.from, wait.to, now)
+            : task(r.title, TAGS[r.status] ?? [], r.startedAt, r.finishedAt, now);
+    });
+    const spans = [
+        { span: input.downtime, name: 'downtime: JAMS stopped' },
+        ...(input.withoutFailover ? [{ span: input.withoutFailover, name: 'the pair without failover' }] : []),
+    ].flatMap(({ span, name }) => task(`${name}${span.open ? ' (still open)' : ''}`, ['crit'], span.from, span.to, now));
+    return gantt('Timeline (UTC)', [
+        { name: 'Jobs', tasks: jobs },
+        { name: 'Gates', tasks: gates },
+        { name: 'Downtime', tasks: spans },
+    ]);
+}
+/** A breakdown part as the bar chart names it: where, then what. */
+const partLabel = (p) => (p.where ? `${p.where}: ${p.part}` : p.part);
+/** A pie shows this many slices at most; the parts past them, and any under 2 % of the span, are one slice. */
+const PIE_SLICES = 8;
+/** A breakdown as a pie of seconds, longest first; null when nothing took any time (no downtime). */
+function breakdownPie(b, title) {
+    const timed = b.parts.filter((p) => Math.round(p.ms / 100) > 0);
+    const total = timed.reduce((sum, p) => sum + p.ms, 0);
+    const shown = timed.filter((p, i) => i < PIE_SLICES && p.ms >= total * 0.02);
+    const rest = timed.slice(shown.length);
+    return pie(`${title} (seconds)`, [
+        ...shown.map((p) => ({ label: partLabel(p), value: Math.round(p.ms / 100) / 10 })),
+        ...(rest.length === 1 && rest[0]
+            ? [{ label: partLabel(rest[0]), value: Math.round(rest[0].ms / 100) / 10 }]
+            : rest.length
+                ? [
+                    {
+                        label: `${rest.length} smaller parts (the table lists each)`,
+                        value: Math.round(rest.reduce((sum, p) => sum + p.ms, 0) / 100) / 10,
+                    },
+                ]
+                : []),
+    ]);
+}
+/** A pie of slices; null without any. Two slices that read alike stay apart (Mermaid keeps the first of a label). */
+function pie(title, slices) {
+    if (!slices.length)
+        return null;
+    const seen = new Set();
+    const lines = slices.map(({ label: name, value }) => {
+        let label = pieLabel(name);
+        for (let n = 2; seen.has(label); n++)
+            label = `${pieLabel(name)} (${n})`;
+        seen.add(label);
+        return `  "${label}" : ${value.toFixed(1)}`;
+    });
+    return ['pie showData', `  title ${pieLabel(title)}`, ...lines].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/fleet-promotion.ts
+// The fleet report of a promotion (jams-fleet.yml): each ring's upgrade report and soak records, read from the
+// downloaded artifacts (jams-upgrade-ring-<n>-...), as one table, one gantt of the whole promotion, and the ring that
+// stopped it with why.
+
+
+
+
+
+
+/** The latest audit report (report.json) under each ring's artifacts, by ring. */
+function ringReports(folder) {
+    const found = new Map();
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(folder, { recursive: true, encoding: 'utf8' }).filter((f) => (0,external_node_path_namespaceObject.basename)(f) === 'report.json');
+    }
+    catch {
+        return found;
+    }
+    for (const file of files) {
+        const ring = ringOfArtifact(file.split(external_node_path_namespaceObject.sep)[0] ?? '');
+        if (ring === null)
+            continue;
+        try {
+            const audit = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(folder, file), 'utf8'));
+            if (audit.kind !== 'audit-report')
+                continue;
+            const known = found.get(ring);
+            if (!known || known.generatedAt < audit.generatedAt)
+                found.set(ring, audit);
+        }
+        catch {
+            // An unreadable report leaves the ring without one; its records still show.
+        }
+    }
+    return found;
+}
+/** The latest soak record of each role in the ring. */
+function ringSoaks(records) {
+    const latest = new Map();
+    for (const r of [...records].sort(byTime))
+        if (r.record.stage === 'soak')
+            latest.set(r.record.role, r);
+    return [...latest.values()].map(({ record }) => ({
+        role: record.role,
+        status: record.status,
+        startedAt: record.startedAt,
+        finishedAt: record.finishedAt ?? null,
+        data: record.data.soak ?? null,
+        failure: record.failure?.message ?? null,
+    }));
+}
+function ringRow(ring, environment, audit, soaks) {
+    const upgrade = audit
+        ? {
+            result: audit.result,
+            dryRun: audit.dryRun,
+            from: audit.timeline.find((t) => t.startedAt)?.startedAt ?? null,
+            to: audit.generatedAt,
+            downtimeSeconds: audit.downtime.seconds,
+            windowSeconds: audit.maintenanceWindow.seconds,
+            gates: audit.approvals.gates.map((g) => `${g.title}: ${g.state}${g.by ? ` by ${g.by}` : ''}`),
+            versions: audit.versions.map((v) => `${v.role} ${v.before ?? '?'} -> ${v.after ?? '?'}`),
+        }
+        : null;
+    const base = { ring, environment, upgrade, soak: soaks };
+    if (!audit && !soaks.length)
+        return { ...base, result: 'not started', why: null };
+    if (audit && audit.result !== 'succeeded') {
+        const failure = audit.failures[0];
+        return {
+            ...base,
+            result: audit.result === 'failed' ? 'upgrade failed' : 'incomplete',
+            why: failure ? `${failure.title}: ${failure.message}` : `the upgrade's report says ${audit.result}`,
+        };
+    }
+    const failed = soaks.find((s) => s.status !== 'succeeded');
+    if (failed) {
+        return {
+            ...base,
+            result: 'soak failed',
+            why: `soak (${failed.role}): ${failed.failure ?? failed.status}`,
+        };
+    }
+    if (!audit)
+        return { ...base, result: 'incomplete', why: 'no report of the upgrade was found' };
+    if (soaks.length < 2)
+        return { ...base, result: 'incomplete', why: 'the soak has not judged both nodes' };
+    return { ...base, result: 'succeeded', why: null };
+}
+/** Builds the promotion's report from the records folder (records: every stage record found under it). */
+function buildPromotion(folder, records, rings, now) {
+    const reports = ringReports(folder);
+    const rows = rings.map((environment, i) => {
+        const ring = i + 1;
+        const own = records.filter((r) => r.artifact !== null && ringOfArtifact(r.artifact) === ring);
+        return ringRow(ring, environment, reports.get(ring), ringSoaks(own));
+    });
+    const stop = rows.find((r) => r.result !== 'succeeded');
+    const stoppedAt = stop && stop.result !== 'not started' && stop.result !== 'incomplete'
+        ? { ring: stop.ring, environment: stop.environment, why: stop.why ?? stop.result }
+        : null;
+    return {
+        kind: 'fleet-promotion',
+        generatedAt: now,
+        result: stoppedAt ? 'stopped' : stop ? 'incomplete' : 'succeeded',
+        stoppedAt,
+        rings: rows,
+    };
+}
+/** The soak in a cell: how long, the rates and what failed. */
+function soakCell(soaks) {
+    if (!soaks.length)
+        return 'not run';
+    const primary = soaks.find((s) => s.role === 'primary')?.data;
+    const rates = primary?.rates;
+    const failed = soaks.flatMap((s) => (s.data?.checks ?? []).filter((c) => !c.ok).map((c) => `${s.role}: ${c.check}`));
+    return [
+        primary?.soakedMinutes !== undefined ? `${primary.soakedMinutes} min` : null,
+        rates
+            ? `failed entries ${rates.before.percent ?? '-'} % before, ${rates.during.percent ?? '-'} % during ` +
+                `(${rates.during.failed} of ${rates.during.completed}; noise ${rates.noise} points)`
+            : null,
+        failed.length
+            ? `**failed**: ${failed.join('; ')}`
+            : soaks.every((s) => s.status === 'succeeded')
+                ? 'healthy'
+                : null,
+    ]
+        .filter(Boolean)
+        .join('; ');
+}
+/** The gantt of the promotion: per ring its upgrade, downtime, the soak's wait and the soak's checks. */
+function promotionGantt(p) {
+    const sections = p.rings.map((r) => {
+        const tasks = [];
+        const tag = r.result === 'succeeded' ? ['done'] : r.result === 'not started' ? [] : ['crit'];
+        if (r.upgrade)
+            tasks.push(...ganttTask('upgrade', r.upgrade.result === 'succeeded' ? ['done'] : ['crit'], r.upgrade.from, r.upgrade.to, p.generatedAt));
+        const first = [...r.soak].sort((a, b) => a.startedAt.localeCompare(b.startedAt))[0];
+        if (r.upgrade?.to && first)
+            tasks.push(...ganttTask('soak wait', ['active'], r.upgrade.to, first.startedAt, p.generatedAt));
+        for (const s of r.soak)
+            tasks.push(...ganttTask(`soak check (${s.role})`, tag, s.startedAt, s.finishedAt, p.generatedAt));
+        return { name: `ring ${r.ring} ${r.environment}`, tasks };
+    });
+    return gantt('Promotion (UTC)', sections);
+}
+function renderPromotion(p) {
+    const headline = p.result === 'succeeded'
+        ? `Every ring upgraded and soaked healthy (${p.rings.length}).`
+        : p.stoppedAt
+            ? `The promotion stopped at ring ${p.stoppedAt.ring} (${p.stoppedAt.environment}): ${p.stoppedAt.why.replace(/\.$/, '')}. ` +
+                'No later ring was started.'
+            : 'The promotion is incomplete: a ring has not finished (see the table).';
+    const rows = p.rings.map((r) => [
+        r.ring,
+        r.environment,
+        r.result === 'succeeded' ? r.result : `**${r.result}**`,
+        r.upgrade ? `${r.upgrade.versions.join(', ') || '-'}${r.upgrade.dryRun ? ' (dry-run)' : ''}` : '-',
+        r.upgrade ? formatSeconds(r.upgrade.downtimeSeconds) : '-',
+        r.upgrade ? formatSeconds(r.upgrade.windowSeconds) : '-',
+        r.upgrade ? r.upgrade.gates.join('; ') || '-' : '-',
+        soakCell(r.soak),
+    ]);
+    const picture = promotionGantt(p);
+    return [
+        '## JAMS fleet promotion',
+        '',
+        `**Result: ${p.result}.** ${headline}`,
+        '',
+        table(['Ring', 'Environment', 'Result', 'Versions', 'Downtime', 'Window', 'Gates', 'Soak'], rows),
+        '',
+        ...(picture ? [mermaidBlock(picture), ''] : []),
+        ...p.rings.filter((r) => r.why).map((r) => `- Ring ${r.ring} (${r.environment}): ${r.why}`),
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/fleet-status.ts
+// The fleet view (jams-status.yml): every listed environment's nodes from their status records
+// (jams-status-<environment>-<role>-...), as one table with each node's drift from the newest version in the fleet,
+// and one picture (the nodes by installed version).
+
+
+
+
+
+function buildStatus(records, environments, now) {
+    const latest = new Map();
+    for (const r of [...records].sort(byTime)) {
+        const of = r.record.stage === 'status' && r.artifact ? statusOfArtifact(r.artifact) : null;
+        if (of && of.role === r.record.role)
+            latest.set(`${of.environment}\n${of.role}`, r);
+    }
+    const nodes = environments.flatMap((environment) => ['primary', 'secondary'].map((role) => {
+        const found = latest.get(`${environment}\n${role}`)?.record;
+        return {
+            environment,
+            role,
+            host: found?.host?.computerName ?? null,
+            read: !found
+                ? 'missing'
+                : found.status === 'succeeded'
+                    ? 'read'
+                    : 'failed',
+            status: found?.data.status ?? null,
+            drift: 'unknown',
+            failure: found?.failure?.message ?? null,
+        };
+    }));
+    const versions = nodes.flatMap((n) => (n.status?.version ? [n.status.version] : []));
+    const newest = versions.sort((a, b) => parseJamsVersion(b)?.compare(parseJamsVersion(a) ?? '0.0.0') ?? 0)[0] ?? null;
+    for (const n of nodes) {
+        const v = n.status?.version;
+        if (!v || !newest)
+            continue;
+        n.drift =
+            parseJamsVersion(v)?.compare(parseJamsVersion(newest) ?? v) === 0 ? 'newest' : `behind ${newest}`;
+    }
+    return { kind: 'fleet-status', generatedAt: now, newest, nodes };
+}
+/** The agents' versions in a cell: how many run each version. */
+function agentsCell(status) {
+    if (!status?.agents)
+        return '';
+    if (!status.agents.length)
+        return 'none';
+    const counts = new Map();
+    for (const a of status.agents)
+        counts.set(a.version ?? 'unknown', (counts.get(a.version ?? 'unknown') ?? 0) + 1);
+    return [...counts].map(([v, n]) => `${v} x${n}`).join(', ');
+}
+function renderStatus(s) {
+    const rows = s.nodes.map((n) => [
+        n.environment,
+        n.role,
+        n.host ?? '',
+        n.status?.version ?? (n.read === 'missing' ? 'no record' : `not read: ${n.failure ?? 'failed'}`),
+        n.status?.roleLabel ?? '',
+        n.drift === 'newest' || n.drift === 'unknown' ? n.drift : `**${n.drift}**`,
+        agentsCell(n.status),
+        n.status?.lastUpgrade
+            ? `${n.status.lastUpgrade.phase} to ${n.status.lastUpgrade.targetVersion} at ${formatTime(n.status.lastUpgrade.at)}`
+            : n.status
+                ? 'none recorded'
+                : '',
+    ]);
+    const byVersion = new Map();
+    for (const n of s.nodes) {
+        const key = n.status?.version ?? 'not read';
+        byVersion.set(key, (byVersion.get(key) ?? 0) + 1);
+    }
+    const picture = pie('JAMS nodes by installed version', [...byVersion].map(([label, value]) => ({ label, value })));
+    const behind = s.nodes.filter((n) => n.drift.startsWith('behind')).length;
+    return [
+        '## JAMS fleet status',
+        '',
+        `Newest version in the fleet: **${s.newest ?? 'none read'}**. ${behind} of ${s.nodes.length} node(s) behind it; ` +
+            `${s.nodes.filter((n) => n.read !== 'read').length} not read.`,
+        '',
+        table(['Environment', 'Node', 'Host', 'Version', 'Role', 'Drift', 'Agents', 'Last upgrade'], rows),
+        '',
+        ...(picture ? [mermaidBlock(picture), ''] : []),
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/stages/fleet-report.ts
+
+
+
+
+
+const FLEET_REPORT_JSON = 'fleet-report.json';
+const FLEET_REPORT_MARKDOWN = 'fleet-report.md';
+/**
+ * The last job of the fleet workflows, on any runner: across the environments in rings, the promotion's report (each
+ * ring's upgrade report and soak) or, from status records, the fleet view. Writes fleet-report.json, fleet-report.md
+ * and the job summary. It reports a stopped promotion; it fails only when it cannot write the report.
+ */
+const fleetReport = {
+    hostless: true,
+    async run(ctx) {
+        const { recordsFolder } = ctx.settings.report;
+        const { rings } = ctx.settings.fleet;
+        const { records, problems } = readRecords(recordsFolder);
+        problems.forEach((p) => ctx.log.warn(p));
+        ctx.log.info(`read ${records.length} stage record(s) from ${recordsFolder}`);
+        const now = new Date().toISOString();
+        const status = records.some((r) => r.record.stage === 'status');
+        const built = status
+            ? buildStatus(records, rings, now)
+            : buildPromotion(recordsFolder, records, rings, now);
+        const markdown = built.kind === 'fleet-status' ? renderStatus(built) : renderPromotion(built);
+        const path = (0,external_node_path_namespaceObject.join)(ctx.folder, FLEET_REPORT_JSON);
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(built, null, 2)}\n`);
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(ctx.folder, FLEET_REPORT_MARKDOWN), markdown);
+        ctx.summarySections.push(markdown);
+        const result = built.kind === 'fleet-status' ? 'read' : built.result;
+        const stoppedAt = built.kind === 'fleet-promotion' && built.stoppedAt
+            ? `ring ${built.stoppedAt.ring} (${built.stoppedAt.environment})`
+            : null;
+        ctx.record.data.fleetReport = { path, result, stoppedAt };
+        ctx.log.info(`fleet ${built.kind === 'fleet-status' ? 'status' : 'promotion'}: ${result}${stoppedAt ? `, stopped at ${stoppedAt}` : ''}; report: ${path}`);
+    },
+};
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -65704,7 +66746,7 @@ async function readAccountRecord(ctx, current) {
     return stored.data;
 }
 /** The secret input whose password belongs to an account, as the variable name PowerShell reads. */
-function variableFor(ctx, names, record, account) {
+function logon_accounts_variableFor(ctx, names, record, account) {
     const kinds = ['scheduler', 'server'].filter((k) => ctx.settings.passwords[k] !== undefined && sameAccount(record.accounts[names[k]], account));
     if (kinds.length === 2 && ctx.settings.passwords.scheduler !== ctx.settings.passwords.server) {
         throw new StageError(`'scheduler-password' and 'server-password' differ, and both services run as ${account}.`, 'Nothing was changed.', `Give the password of ${account} in both inputs (or in one of them), then re-run this job.`);
@@ -65727,7 +66769,7 @@ function planAccountRestore(ctx, names, record, current, willInstall, hostState 
         const reset = willInstall && RESET_BY_UPGRADE.includes(kind) && !isBuiltinAccount(account);
         if (!reset && sameAccount(current[kind].account, account))
             continue;
-        const variable = isPasswordless(account) ? null : variableFor(ctx, names, record, account);
+        const variable = isPasswordless(account) ? null : logon_accounts_variableFor(ctx, names, record, account);
         if (!isPasswordless(account) && !variable) {
             const input = kind === 'executor' ? "'scheduler-password' or 'server-password'" : `'${PASSWORD_INPUT[kind]}'`;
             throw new StageError(`${describeService(kind, service)} must run as ${account} after the upgrade, and no password for it was ` +
@@ -66301,404 +67343,6 @@ async function finishAfterUninstall(ctx) {
     if (outcome.outcome === 'failure')
         await failInstall(ctx, names, outcome);
     return 'ran';
-}
-
-;// CONCATENATED MODULE: ./src/pipeline.ts
-/** How the reusable workflow's jobs reference this action; forks and release branches change this one line. */
-const ACTION_REF = 'jams-upgrade/jams-upgrade@v1';
-/**
- * Inputs a JAMS environment fixes (its folders, SQL Server, resource): when the caller leaves one empty, the work
- * job reads the hosts environment's variable of the same name (variableFor), so the values live with the
- * environment instead of in every caller.
- */
-const ENVIRONMENT_INPUTS = (/* unused pure expression or super */ null && ([
-    'install-folder',
-    'state-folder',
-    'scheduler-service',
-    'server-service',
-    'executor-service',
-    'jams-server',
-    'backup-path',
-    'sql-server',
-    'sql-database',
-    'sql-auth',
-    'sql-user',
-    'snapshot-script',
-    'maintenance-resource',
-    'agents',
-    'agent-method',
-    'clients',
-]));
-/**
- * Trust roots: action inputs that only the hosts environment's variables set (JAMS_FILE_SHARE_ROOT, ...), never a
- * workflow input, so whoever starts a run cannot widen them. Each goes to every job that passes an input it bounds.
- */
-const TRUSTED_INPUTS = {
-    'file-share-root': ['installer-path', 'client-installer-path', 'restore-backup-file'],
-    'agent-hosts-allowed': ['agents', 'clients'],
-    'agent-msi-signer': ['agent-method'],
-    'allow-unprotected-gates': ['gate-environment'],
-};
-/** The environment variable an input falls back to: backup-path -> JAMS_BACKUP_PATH. */
-function pipeline_variableFor(input) {
-    return `JAMS_${input.toUpperCase().replace(/-/g, '_')}`;
-}
-/** The prefix every artifact of this pipeline starts with: the report downloads by it. */
-const ARTIFACT_PREFIX = 'jams-upgrade-';
-/** The workflow secrets and the action inputs they feed. */
-const SECRETS = {
-    scheduler: 'JAMS_SCHEDULER_PASSWORD',
-    server: 'JAMS_SERVER_PASSWORD',
-    sql: 'JAMS_SQL_PASSWORD',
-};
-const gate = (job, title, approves, shows = []) => ({
-    kind: 'gate',
-    job,
-    title,
-    approves,
-    shows,
-});
-/**
- * What every job on a JAMS host reads, whatever its stage: how PowerShell starts and how long one call may take, where
- * JAMS is installed, where the host's records are kept, and the services' names.
- */
-const HOST_INPUTS = [
-    'shell',
-    'call-timeout-seconds',
-    'install-folder',
-    'state-folder',
-    'scheduler-service',
-    'server-service',
-    'executor-service',
-];
-/** The first job: it checks that the gate environment has required reviewers, and every later job reads its verdict. */
-const GATE_CHECK_JOB = 'check-gates';
-const gateProtection = { 'gate-protection': { job: GATE_CHECK_JOB, output: 'gate-protection' } };
-const stage = (name, role, options = {}) => {
-    const inputs = [...new Set([...(role ? HOST_INPUTS : []), ...(options.inputs ?? [])])];
-    return {
-        kind: 'stage',
-        job: options.job ?? (role ? `${name}-${role}` : name),
-        title: role ? `${name} (${role})` : name,
-        stage: name,
-        role,
-        inputs,
-        secrets: options.secrets ?? {},
-        fromJobs: { ...(name === 'gates' ? {} : gateProtection), ...options.fromJobs },
-        fixed: options.fixed ?? {},
-        outputs: options.outputs ?? [],
-        trusted: Object.keys(TRUSTED_INPUTS).filter((t) => (TRUSTED_INPUTS[t] ?? []).some((bounded) => inputs.includes(bounded))),
-    };
-};
-/** The gate check (stage gates), before anything else: an unprotected gate stops the run before any host is read. */
-const GATE_CHECK = [
-    stage('gates', null, { job: GATE_CHECK_JOB, inputs: ['gate-environment'], outputs: ['gate-protection'] }),
-];
-const preflightInputs = [
-    'target-version',
-    'installer-path',
-    'installer-sha256',
-    'installer-arguments',
-    'staging-timeout-seconds',
-    'backup-path',
-    'config-files',
-    'min-free-gb',
-    'maintenance-resource',
-    'jams-server',
-];
-const maintenanceInputs = [
-    'maintenance-resource',
-    'jams-server',
-    'create-maintenance-resource',
-    'drain-timeout-seconds',
-    'on-drain-timeout',
-];
-/** Both nodes save their Log On As accounts and config files; the primary also backs up the database they share. */
-const backupInputs = [
-    'backup-path',
-    'config-files',
-    'snapshot-script',
-    'snapshot-timeout-seconds',
-    'min-free-gb',
-];
-const databaseBackupInputs = [
-    ...backupInputs,
-    'sql-server',
-    'sql-database',
-    'sql-auth',
-    'sql-user',
-    'backup-timeout-seconds',
-    'require-backup',
-];
-const backupSecrets = { 'sql-password': SECRETS.sql };
-const maintenanceOffInputs = ['maintenance-resource', 'jams-server'];
-const stopInputs = ['service-timeout-seconds'];
-const upgradeInputs = [
-    'installer-path',
-    'installer-sha256',
-    'installer-arguments',
-    'target-version',
-    'install-timeout-seconds',
-    'service-timeout-seconds',
-    'allow-reinstall',
-    'allow-downgrade',
-];
-const upgradeSecrets = { 'scheduler-password': SECRETS.scheduler, 'server-password': SECRETS.server };
-const upgradeOutputs = ['version-before', 'version-after', 'reboot-required'];
-const startInputs = ['service-timeout-seconds', 'role-timeout-seconds', 'config-files', 'config-mode'];
-const verifyInputs = ['target-version'];
-const agentsInputs = [
-    'target-version',
-    'jams-server',
-    'agents',
-    'agent-method',
-    'agents-parallel',
-    'agent-timeout-seconds',
-    'on-agent-failure',
-    'clients',
-    'client-installer-path',
-    'client-installer-sha256',
-    'client-installer-arguments',
-];
-/** The upgrade's stages that read the order: preflight states it, the secondary's refuse out of it, the report follows it. */
-const orderInputs = ['order', 'resume-gate'];
-const withOrder = (inputs) => [...inputs, ...orderInputs];
-/** Preflight to the primary's upgrade: the same in both orders (the stops and the first install, inside the downtime). */
-const UNTIL_PRIMARY_UPGRADED = [
-    GATE_CHECK,
-    [
-        // The primary proves the JAMS database the backup will use (the inputs, else common.config), lists the hosts the
-        // agents stage will reach (output agent-hosts) and states the order (output order-plan), which the downtime gate shows.
-        stage('preflight', 'primary', {
-            inputs: withOrder([
-                ...preflightInputs,
-                'sql-server',
-                'sql-database',
-                'agents',
-                'agent-method',
-                'clients',
-            ]),
-            outputs: ['agent-hosts', 'order-plan'],
-        }),
-        stage('preflight', 'secondary', { inputs: withOrder(preflightInputs) }),
-    ],
-    [
-        gate('approve-downtime', 'approve downtime', 'stopping JAMS: the maintenance window, the backups and the upgrade, in the order preflight (primary) states', [
-            { job: 'preflight-primary', output: 'order-plan' },
-            { job: 'preflight-primary', output: 'agent-hosts' },
-        ]),
-    ],
-    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs })],
-    [
-        stage('backup', 'primary', { inputs: databaseBackupInputs, secrets: backupSecrets }),
-        stage('backup', 'secondary', { inputs: backupInputs }),
-    ],
-    [stage('stop', 'primary', { inputs: stopInputs })],
-    [stage('stop', 'secondary', { inputs: stopInputs })],
-    [
-        stage('upgrade', 'primary', {
-            inputs: withOrder(upgradeInputs),
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-        }),
-    ],
-];
-/** The upgrade's jobs after the primary's install, by a job-id suffix: the orders need jobs of their own. */
-function tail(suffix) {
-    const job = (name) => `${name}${suffix}`;
-    return {
-        upgradeSecondary: stage('upgrade', 'secondary', {
-            job: job('upgrade-secondary'),
-            inputs: withOrder(upgradeInputs),
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-            fromJobs: { 'primary-upgraded-version': { job: 'upgrade-primary', output: 'version-after' } },
-        }),
-        start: (role) => stage('start', role, { job: job(`start-${role}`), inputs: withOrder(startInputs) }),
-        verify: (role) => stage('verify', role, { job: job(`verify-${role}`), inputs: withOrder(verifyInputs) }),
-        agents: stage('agents', 'primary', { job: job('agents'), inputs: agentsInputs }),
-        resume: [
-            [gate(job('approve-resume'), 'approve resume', 'resuming jobs: the maintenance window closes')],
-            [
-                stage('maintenance-off', 'primary', {
-                    job: job('maintenance-off'),
-                    inputs: maintenanceOffInputs,
-                }),
-            ],
-        ],
-    };
-}
-const report = stage('report', null, { inputs: orderInputs, outputs: ['result'] });
-const vendor = tail('');
-/**
- * The procedure's order (docs/procedure.md traces each step to its job). Each group runs after every
- * job of the group before it; the jobs inside a group may run in parallel.
- */
-const PIPELINE = [
-    ...UNTIL_PRIMARY_UPGRADED,
-    [vendor.upgradeSecondary],
-    [vendor.start('primary')],
-    [vendor.start('secondary')],
-    [vendor.verify('primary'), vendor.verify('secondary')],
-    [vendor.agents],
-    ...vendor.resume,
-    [report],
-];
-// order: resume-after-primary. Its own jobs (suffix -rap), since a workflow cannot change a job's needs at run time.
-const rap = tail('-rap');
-const primaryBack = [[rap.start('primary')], [rap.verify('primary')]];
-const secondaryAfter = [
-    [rap.upgradeSecondary],
-    [rap.start('secondary')],
-    [rap.verify('secondary')],
-    [rap.agents],
-];
-/** resume-gate: after-primary has its own gate and maintenance-off jobs (suffix -after-primary). */
-const resumeAfterPrimary = tail('-after-primary').resume;
-/**
- * order: resume-after-primary (docs/upgrade.md): the primary is started, verified and given back before the
- * secondary's install, which the downtime then leaves out; the secondary comes back as standby while jobs run. By
- * resume-gate, jobs resume after the agents (as in the vendor's order) or as soon as the primary is verified.
- */
-const RESUME_AFTER_PRIMARY_PIPELINES = {
-    'after-agents': [...UNTIL_PRIMARY_UPGRADED, ...primaryBack, ...secondaryAfter, ...rap.resume, [report]],
-    'after-primary': [
-        ...UNTIL_PRIMARY_UPGRADED,
-        ...primaryBack,
-        ...resumeAfterPrimary,
-        ...secondaryAfter,
-        [report],
-    ],
-};
-/** The upgrade's graph for an order and a resume gate (the vendor's order has its gate after the agents only). */
-function upgradePipeline(order, resumeGate) {
-    return order === 'vendor' ? PIPELINE : RESUME_AFTER_PRIMARY_PIPELINES[resumeGate];
-}
-/** Every graph the upgrade workflow runs, by the inputs that choose it: .github/workflows/jams-upgrade.yml has them all. */
-const UPGRADE_GRAPHS = [
-    { order: 'vendor', resumeGate: 'after-agents', pipeline: PIPELINE },
-    {
-        order: 'resume-after-primary',
-        resumeGate: 'after-agents',
-        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-agents'],
-    },
-    {
-        order: 'resume-after-primary',
-        resumeGate: 'after-primary',
-        pipeline: RESUME_AFTER_PRIMARY_PIPELINES['after-primary'],
-    },
-];
-/** Every step in order. */
-const STEPS = PIPELINE.flat();
-const rollback = { pipeline: 'rollback' };
-const rollbackPreflightInputs = [
-    'target-version',
-    'installer-path',
-    'installer-sha256',
-    'installer-arguments',
-    'staging-timeout-seconds',
-    'config-files',
-    'min-free-gb',
-    'maintenance-resource',
-    'jams-server',
-];
-const restoreInputs = ['sql-server', 'sql-database', 'restore-backup-file', 'backup-path', 'target-version'];
-const reinstallInputs = [...upgradeInputs, 'uninstall-first'];
-const rollbackStartInputs = startInputs.filter((i) => i !== 'config-mode');
-/**
- * The way back after an upgrade (docs/rollback.md): the database restored from the upgrade run's verified backup, and
- * the previous version reinstalled on both nodes, in the upgrade's own order. Preflight on the primary finds the backup
- * (output restore-plan), which the rollback gate shows; the rest reuses the upgrade's stages.
- */
-const ROLLBACK_PIPELINE = [
-    GATE_CHECK,
-    [
-        stage('preflight', 'primary', {
-            inputs: [
-                ...rollbackPreflightInputs,
-                'sql-server',
-                'sql-database',
-                'restore-backup-file',
-                'backup-path',
-            ],
-            fixed: rollback,
-            outputs: ['restore-plan'],
-        }),
-        stage('preflight', 'secondary', { inputs: rollbackPreflightInputs, fixed: rollback }),
-    ],
-    [
-        gate('approve-rollback', 'approve rollback', 'stopping JAMS to restore the database backup preflight (primary) names and reinstall the previous version', [{ job: 'preflight-primary', output: 'restore-plan' }]),
-    ],
-    [stage('maintenance-on', 'primary', { job: 'maintenance-on', inputs: maintenanceInputs, fixed: rollback })],
-    [stage('stop', 'primary', { inputs: stopInputs, fixed: rollback })],
-    [stage('stop', 'secondary', { inputs: stopInputs, fixed: rollback })],
-    [
-        stage('restore', 'primary', {
-            inputs: [...restoreInputs, 'sql-auth', 'sql-user', 'backup-timeout-seconds'],
-            secrets: backupSecrets,
-        }),
-    ],
-    [
-        stage('reinstall', 'primary', {
-            inputs: reinstallInputs,
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-        }),
-    ],
-    [
-        stage('reinstall', 'secondary', {
-            inputs: reinstallInputs,
-            secrets: upgradeSecrets,
-            outputs: upgradeOutputs,
-            fromJobs: { 'primary-upgraded-version': { job: 'reinstall-primary', output: 'version-after' } },
-        }),
-    ],
-    // The saved files belong to the version returned to: they go back whole.
-    [stage('start', 'primary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
-    [stage('start', 'secondary', { inputs: rollbackStartInputs, fixed: { 'config-mode': 'replace' } })],
-    [
-        stage('verify', 'primary', { inputs: verifyInputs }),
-        stage('verify', 'secondary', { inputs: verifyInputs }),
-    ],
-    [gate('approve-resume', 'approve resume', 'resuming jobs: the maintenance window closes')],
-    [stage('maintenance-off', 'primary', { job: 'maintenance-off', inputs: maintenanceOffInputs })],
-    [stage('report', null, { fixed: rollback, outputs: ['result'] })],
-];
-/** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
-function pipelineFor(name, order = 'vendor', resumeGate = 'after-agents') {
-    return name === 'rollback' ? ROLLBACK_PIPELINE : upgradePipeline(order, resumeGate);
-}
-/** The jobs a step's job needs: every job of the group before it (the report needs every job, see the workflow). */
-function predecessors(job, pipeline = PIPELINE) {
-    const index = pipeline.findIndex((group) => group.some((s) => s.job === job));
-    if (index < 0)
-        throw new Error(`No pipeline step has the job '${job}'.`);
-    const last = pipeline[pipeline.length - 1]?.some((s) => s.job === job);
-    if (last)
-        return pipeline
-            .flat()
-            .filter((s) => s.job !== job)
-            .map((s) => s.job);
-    return (pipeline[index - 1] ?? []).map((s) => s.job);
-}
-/**
- * A job's needs in the workflow: its predecessors, and the jobs whose outputs it reads (GitHub gives only a direct
- * need's outputs), such as upgrade-primary for the secondary's upgrade after the primary's start and verify.
- */
-function workflowNeeds(job, pipeline = PIPELINE) {
-    const step = pipeline.flat().find((s) => s.job === job);
-    // A gate's job also warns when the gate check let an unprotected gate through.
-    const reads = step?.kind === 'stage'
-        ? Object.values(step.fromJobs).map((f) => f.job)
-        : [GATE_CHECK_JOB, ...(step?.shows ?? []).map((f) => f.job)];
-    return [...new Set([...predecessors(job, pipeline), ...reads])];
-}
-/**
- * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
- * artifact names are unique within a run and a re-run must keep the failed attempt's logs.
- */
-function artifactName(step, attempt) {
-    return `${ARTIFACT_PREFIX}${step.stage}${step.role ? `-${step.role}` : ''}-attempt-${attempt}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/github-run.ts
@@ -67486,133 +68130,6 @@ function gateCheckLine(data) {
     return `${where}: ${verdicts[data.verdict]}${self}.`;
 }
 
-;// CONCATENATED MODULE: ./src/report/mermaid.ts
-/** A fenced ```mermaid block, as GitHub renders it. */
-function mermaidBlock(diagram) {
-    return ['```mermaid', diagram, '```'].join('\n');
-}
-/** Text that would end the code fence, start a Mermaid directive or comment (%%), or break the line. */
-function common(text) {
-    return text
-        .replace(/`/g, "'")
-        .replace(/%%+/g, '%')
-        .replace(/[\r\n\u2028\u2029\t]+/g, ' ');
-}
-/**
- * Words the gantt's lexer reads as a statement at the start of a line (`section x`, `title x`, a date): a task named
- * so would not be a task.
- */
-const GANTT_STATEMENT = /^(dateFormat|inclusiveEndDates|topAxis|axisFormat|tickInterval|includes|excludes|todayMarker|weekday|weekend|title|accTitle|accDescr|section|click|call|href|callback|displayMode|\d{4}-\d{2}-\d{2})/i;
-/**
- * A gantt task's name: the grammar ends it at a colon (the task's data follows), reads `#` and `;` as the end of a
- * statement, and starts a comment at `%%`; those become ' -', '' and ','.
- */
-function ganttLabel(text) {
-    const label = common(text)
-        .replace(/:/g, ' -')
-        .replace(/#/g, '')
-        .replace(/;/g, ',')
-        .replace(/\s+/g, ' ')
-        .trim();
-    if (!label)
-        return '-';
-    return GANTT_STATEMENT.test(label) ? `- ${label}` : label;
-}
-/** A pie slice's label, written in double quotes: a double quote in it becomes a single one. */
-function pieLabel(text) {
-    return common(text).replace(/"/g, "'").replace(/\s+/g, ' ').trim() || '-';
-}
-/** An ISO time as the gantt's dateFormat reads it, in UTC to the second. */
-function ganttTime(iso) {
-    const ms = Date.parse(iso);
-    return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : null;
-}
-/** The dateFormat the gantt's times are written in (dayjs tokens; T is a literal). */
-const GANTT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
-function task(label, tags, from, to, now) {
-    const a = from ? ganttTime(from) : null;
-    const b = ganttTime(to ?? now);
-    return a && b ? [{ label, tags, from: a, to: b < a ? a : b }] : [];
-}
-const TAGS = {
-    succeeded: ['done'],
-    passed: ['done'],
-    failed: ['crit'],
-    interrupted: ['crit'],
-    'not approved': ['crit'],
-};
-/** The timeline as a gantt: one task per job that ran, per gate wait measured, and the downtime; null with none. */
-function timelineGantt(input) {
-    const { now } = input;
-    const jobs = input.timeline
-        .filter((r) => r.kind !== 'gate')
-        .flatMap((r) => task(`${r.title}${r.dryRun ? ' (dry-run)' : ''}`, TAGS[r.status] ?? [], r.startedAt, r.finishedAt ?? (r.startedAt ? now : null), now));
-    const gates = input.timeline
-        .filter((r) => r.kind === 'gate')
-        .flatMap((r) => {
-        const wait = input.gateWaits.find((w) => w.job === r.job && w.from && w.to);
-        return wait
-            ? task(`${r.title}, waiting for reviewers`, ['active'], wait.from, wait.to, now)
-            : task(r.title, TAGS[r.status] ?? [], r.startedAt, r.finishedAt, now);
-    });
-    const spans = [
-        { span: input.downtime, name: 'downtime: JAMS stopped' },
-        ...(input.withoutFailover ? [{ span: input.withoutFailover, name: 'the pair without failover' }] : []),
-    ].flatMap(({ span, name }) => task(`${name}${span.open ? ' (still open)' : ''}`, ['crit'], span.from, span.to, now));
-    const sections = [
-        { name: 'Jobs', tasks: jobs },
-        { name: 'Gates', tasks: gates },
-        { name: 'Downtime', tasks: spans },
-    ].filter((s) => s.tasks.length);
-    if (!sections.length)
-        return null;
-    let id = 0;
-    return [
-        'gantt',
-        '  title Timeline (UTC)',
-        `  dateFormat ${GANTT_DATE_FORMAT}`,
-        '  axisFormat %H:%M',
-        '  todayMarker off',
-        ...sections.flatMap((s) => [
-            `  section ${s.name}`,
-            ...s.tasks.map((t) => `    ${ganttLabel(t.label)} :${[...t.tags, `t${++id}`, t.from, t.to].join(', ')}`),
-        ]),
-    ].join('\n');
-}
-/** A breakdown part as the bar chart names it: where, then what. */
-const partLabel = (p) => (p.where ? `${p.where}: ${p.part}` : p.part);
-/** A pie shows this many slices at most; the parts past them, and any under 2 % of the span, are one slice. */
-const PIE_SLICES = 8;
-/** A breakdown as a pie of seconds, longest first; null when nothing took any time (no downtime). */
-function breakdownPie(b, title) {
-    const timed = b.parts.filter((p) => Math.round(p.ms / 100) > 0);
-    const total = timed.reduce((sum, p) => sum + p.ms, 0);
-    const shown = timed.filter((p, i) => i < PIE_SLICES && p.ms >= total * 0.02);
-    const rest = timed.slice(shown.length);
-    const seen = new Set();
-    const slice = (name, ms) => {
-        let label = pieLabel(name);
-        // Mermaid keeps the first of two slices with one label: two parts that read alike stay apart.
-        for (let n = 2; seen.has(label); n++)
-            label = `${pieLabel(name)} (${n})`;
-        seen.add(label);
-        return `  "${label}" : ${(Math.round(ms / 100) / 10).toFixed(1)}`;
-    };
-    const slices = [
-        ...shown.map((p) => slice(partLabel(p), p.ms)),
-        ...(rest.length === 1 && rest[0]
-            ? [slice(partLabel(rest[0]), rest[0].ms)]
-            : rest.length
-                ? [
-                    slice(`${rest.length} smaller parts (the table lists each)`, rest.reduce((sum, p) => sum + p.ms, 0)),
-                ]
-                : []),
-    ];
-    if (!slices.length)
-        return null;
-    return ['pie showData', `  title ${pieLabel(title)} (seconds)`, ...slices].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/report/audit-markdown.ts
 
 
@@ -68000,6 +68517,260 @@ async function restoreDatabase(ctx, plan, stored, earlier) {
         'with the restore.');
 }
 
+;// CONCATENATED MODULE: ./src/jams/soak-health.ts
+/** The z-value of the noise margin: a rise smaller than 1.96 standard errors is what chance gives 1 time in 20. */
+const NOISE_Z = 1.96;
+const round = (n) => Math.round(n * 100) / 100;
+function rateWindow(history) {
+    const { from, to, completed, failed } = history;
+    return { from, to, completed, failed, percent: completed ? round((100 * failed) / completed) : null };
+}
+/**
+ * The noise of the difference between two failure rates, in percentage points: NOISE_Z standard errors of a
+ * two-proportion test with the pooled rate. 0 when a window is empty or no entry failed in either.
+ */
+function noiseMargin(before, during) {
+    const n1 = before.completed;
+    const n2 = during.completed;
+    if (!n1 || !n2)
+        return 0;
+    const p = (before.failed + during.failed) / (n1 + n2);
+    return round(100 * NOISE_Z * Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)));
+}
+/**
+ * The failed-entry rate during the soak against the window before the upgrade. The soak fails when the rate rose by
+ * more than the noise plus `allowed` points, or when nothing completed during the soak though entries did before (the
+ * scheduler may not be running jobs). With no completion in either window there is nothing to compare, and it passes.
+ */
+function compareFailureRates(beforeHistory, duringHistory, allowed) {
+    const before = rateWindow(beforeHistory);
+    const during = rateWindow(duringHistory);
+    const noise = noiseMargin(before, during);
+    const shown = (w) => `${w.failed} of ${w.completed} failed${w.percent === null ? '' : ` (${w.percent} %)`}`;
+    const base = { before, during, noise, allowed };
+    if (during.completed === 0) {
+        const idle = before.completed === 0;
+        return {
+            ...base,
+            increase: null,
+            ok: idle,
+            reason: idle
+                ? 'no entry completed before the upgrade or during the soak: there is nothing to compare'
+                : `no entry completed during the soak, though ${before.completed} did in as long before the upgrade`,
+        };
+    }
+    if (before.percent === null) {
+        return {
+            ...base,
+            increase: null,
+            ok: true,
+            reason: `during the soak ${shown(during)}; no entry completed in as long before the upgrade to compare with`,
+        };
+    }
+    const increase = round((during.percent ?? 0) - before.percent);
+    const ok = increase <= noise + allowed;
+    return {
+        ...base,
+        increase,
+        ok,
+        reason: `during the soak ${shown(during)}, before the upgrade ${shown(before)}: ` +
+            `${increase >= 0 ? 'up' : 'down'} ${Math.abs(increase)} points, ` +
+            `${ok ? 'within' : 'beyond'} the noise of ${noise} points${allowed ? ` plus the ${allowed} allowed` : ''}`,
+    };
+}
+/** An entry executing longer than this many times its job's average is stuck. */
+const STUCK_FACTOR = 3;
+/** ... and longer than its average plus this: a 20-second job running a minute is not stuck. */
+const STUCK_MARGIN_SECONDS = 600;
+/** Entries executing past their usual time; an entry JAMS gives no start or average for is not judged. */
+function stuckEntries(entries, now) {
+    return entries.flatMap((e) => {
+        const started = e.startedAt ? Date.parse(e.startedAt) : NaN;
+        const average = e.averageSeconds ?? null;
+        if (Number.isNaN(started) || average === null || average <= 0)
+            return [];
+        const runningSeconds = Math.round((now.getTime() - started) / 1000);
+        const limit = Math.max(STUCK_FACTOR * average, average + STUCK_MARGIN_SECONDS);
+        return runningSeconds > limit
+            ? [{ entry: e.entry, name: e.name, runningSeconds, averageSeconds: average }]
+            : [];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tasks/node-checks.ts
+// The checks verify makes on a node, also the soak's: the three services run, the failover role is the node's,
+// exactly one node is active, and the installed version is the target. Read-only.
+
+
+
+
+
+/** Reads the node and judges it; the services go into the record and the checks into data.checks. */
+async function checkNode(ctx) {
+    const names = await resolveServices(ctx);
+    const states = await readServices(ctx, names);
+    ctx.record.servicesBefore = Object.values(states);
+    ctx.record.servicesAfter = Object.values(states);
+    const checks = [];
+    for (const kind of Object.keys(states)) {
+        const status = states[kind].status ?? 'missing';
+        checks.push({
+            check: `${SERVICE_LABELS[kind]} running`,
+            expected: 'Running',
+            actual: status,
+            ok: status === 'Running',
+        });
+    }
+    const want = expectedRole(ctx.settings.role);
+    const roles = await readRoleView(ctx);
+    checks.push({
+        check: 'failover role',
+        expected: want,
+        actual: `${roles.self} (${roles.selfLabel})`,
+        ok: roles.self === want,
+    });
+    const activeNodes = [
+        ...(roles.self === 'Active' ? ['this node'] : []),
+        ...roles.peers.filter((p) => p.role === 'Active').map((p) => p.name),
+    ];
+    checks.push({
+        check: 'exactly one active node',
+        expected: '1 node Running',
+        actual: roles.peers.length || roles.self !== 'Unknown'
+            ? `${activeNodes.length} (${activeNodes.join(', ') || 'none'})`
+            : 'unknown',
+        ok: activeNodes.length === 1,
+    });
+    const installed = pickInstalledVersion(await ctx.host.installedVersion());
+    ctx.record.data.installedVersion = installed;
+    if (ctx.settings.targetVersion) {
+        const ok = installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
+        // A dry-run of the pipeline installed nothing: the version is shown, not judged.
+        const dryRunOnly = !ok && ctx.dryRun;
+        checks.push({
+            check: 'installed version',
+            expected: ctx.settings.targetVersion,
+            actual: `${installed?.version ?? 'unreadable'}${dryRunOnly ? ' (dry-run: nothing was installed, so not judged)' : ''}`,
+            ok: ok || dryRunOnly,
+        });
+    }
+    ctx.record.data.checks = checks;
+    checks.forEach((c) => logCheck(ctx, c));
+    return { checks, states, roles, activeNodes };
+}
+/** One check in the stage's log: ok or FAIL, what was expected and what was found. */
+function logCheck(ctx, c) {
+    ctx.log.info(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: expected ${c.expected}, found ${c.actual}`);
+}
+
+;// CONCATENATED MODULE: ./src/stages/soak.ts
+
+
+
+
+
+
+
+const MINUTE_MS = 60_000;
+const minutes = (ms) => Math.round((ms / MINUTE_MS) * 10) / 10;
+/**
+ * After a ring's upgrade, and after the soak environment's wait timer (docs/fleet.md): is the pair still healthy? On
+ * each node the verify checks; on the primary also the maintenance window back at its recorded quantity, the soak's
+ * length proven from the window's reopening, no entry stuck executing, and the failed-entry rate during the soak
+ * against as long before the upgrade. Read-only; a failed check stops the promotion with its numbers.
+ */
+const soak = {
+    async run(ctx) {
+        const node = await checkNode(ctx);
+        const checks = [...node.checks];
+        const data = { requiredMinutes: ctx.settings.soak.minutes, checks };
+        ctx.record.data.soak = data;
+        if (ctx.settings.role === 'primary') {
+            await primaryHealth(ctx, data);
+            checks.slice(node.checks.length).forEach((c) => logCheck(ctx, c));
+        }
+        // The summary's checks table shows them all, the primary's health among them.
+        ctx.record.data.checks = checks;
+        const failed = checks.filter((c) => !c.ok);
+        if (failed.length === 0) {
+            ctx.log.info(`soak: ${hostLabel(ctx)} is healthy after ${data.soakedMinutes ?? '?'} minute(s)`);
+            return;
+        }
+        ctx.refuse(new StageError(`The soak found ${hostLabel(ctx)} unhealthy: ${failed.map((c) => `${c.check}: ${c.actual} (expected ${c.expected})`).join('; ')}.`, `JAMS runs on ${hostLabel(ctx)} as the upgrade left it: nothing was changed. ` +
+            `${describeStates(hostLabel(ctx), node.states)} Failover: ${describeRoles(node.roles)}.`, 'The promotion stops here: no later ring starts. Look into what the failed checks name (the JAMS Monitor and ' +
+            'History for the failed entries). Re-run this soak job once fixed (it only reads), or roll this pair back ' +
+            'with the rollback workflow (docs/rollback.md).'));
+    },
+};
+/** The primary's part: the window, the soak's length, stuck entries and the failure rate. */
+async function primaryHealth(ctx, data) {
+    const { checks } = data;
+    const { jamsServer: server, resource } = ctx.settings.maintenance;
+    const now = new Date();
+    const stored = await readWindowRecord(ctx);
+    const window = stored.record;
+    const state = await readResource(ctx);
+    data.window = {
+        resource,
+        recordedQuantity: window?.quantity ?? null,
+        quantity: state.quantityAvailable,
+        closedAt: window?.recordedAt ?? null,
+        reopenedAt: window?.restoredAt ?? null,
+    };
+    checks.push({
+        check: 'maintenance window back at its recorded quantity',
+        expected: window ? `${resource} at ${window.quantity}` : `a record of ${resource} in ${stored.path}`,
+        actual: window
+            ? `${state.quantityAvailable ?? 'missing'}`
+            : 'no record: this host has not run maintenance-on',
+        ok: window !== undefined && state.quantityAvailable === window.quantity,
+    });
+    if (!window?.restoredAt) {
+        checks.push({
+            check: 'soaked since the window reopened',
+            expected: `${ctx.settings.soak.minutes} minute(s)`,
+            actual: 'the window has not been reopened (maintenance-off)',
+            ok: false,
+        });
+        return;
+    }
+    // The soak is measured from the window's reopening, whatever timer GitHub waited: a short timer is caught here.
+    const reopened = Date.parse(window.restoredAt);
+    const soakedMs = now.getTime() - reopened;
+    data.soakedMinutes = minutes(soakedMs);
+    checks.push({
+        check: 'soaked since the window reopened',
+        expected: `at least ${ctx.settings.soak.minutes} minute(s)`,
+        actual: `${data.soakedMinutes} minute(s), since ${window.restoredAt}`,
+        ok: soakedMs >= ctx.settings.soak.minutes * MINUTE_MS,
+    });
+    const stuck = stuckEntries(await ctx.host.executingEntries(server), now);
+    data.stuck = stuck;
+    checks.push({
+        check: 'no entry stuck executing',
+        expected: 'none past 3 times its average (and its average plus 10 minutes)',
+        actual: stuck.length
+            ? stuck
+                .map((s) => `${s.entry} ${s.name} running ${s.runningSeconds} s, average ${s.averageSeconds} s`)
+                .join(', ')
+            : 'none',
+        ok: stuck.length === 0,
+    });
+    // As long before the window closed as the soak has lasted: the same length of time, before any change.
+    const closed = Date.parse(window.recordedAt);
+    const iso = (ms) => new Date(ms).toISOString();
+    const before = await ctx.host.entryHistory(server, iso(closed - soakedMs), window.recordedAt);
+    const during = await ctx.host.entryHistory(server, window.restoredAt, now.toISOString());
+    const rates = compareFailureRates(before, during, ctx.settings.soak.maxFailureIncrease);
+    data.rates = rates;
+    checks.push({
+        check: 'failed-entry rate',
+        expected: `no rise beyond the noise${rates.allowed ? ` plus ${rates.allowed} points` : ''}`,
+        actual: rates.reason,
+        ok: rates.ok,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/config-reapply.ts
 // start's reapply of the config customisations saved before the upgrade, into the new version's files.
 
@@ -68273,6 +69044,51 @@ const start = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/stages/status.ts
+
+
+
+
+/**
+ * One node's place in the fleet view (jams-status.yml): its installed version, its failover role, the services, the
+ * last upgrade record on the host, and on the primary the agents' versions. It only reads: no gate, no change.
+ */
+const status_status = {
+    async run(ctx) {
+        const installed = pickInstalledVersion(await ctx.host.installedVersion());
+        ctx.record.data.installedVersion = installed;
+        const roles = await readRoleView(ctx);
+        const states = await readServices(ctx, await resolveServices(ctx));
+        ctx.record.servicesAfter = Object.values(states);
+        const upgrade = (await readUpgradeRecord(ctx)).data;
+        const data = {
+            version: installed?.version ?? null,
+            role: roles.self,
+            roleLabel: roles.selfLabel,
+            services: Object.fromEntries(Object.entries(states).map(([kind, s]) => [kind, s.status ?? 'missing'])),
+            lastUpgrade: upgrade
+                ? {
+                    targetVersion: upgrade.targetVersion,
+                    versionBefore: upgrade.versionBefore,
+                    phase: upgrade.phase,
+                    at: upgrade.updatedAt,
+                    runKey: upgrade.runKey,
+                }
+                : null,
+            agents: null,
+        };
+        // The agents are the JAMS server's: the primary lists them, once for the pair.
+        if (ctx.settings.role === 'primary') {
+            const agents = await ctx.host.agents(ctx.settings.maintenance.jamsServer);
+            data.agents = agents.map((a) => ({ name: a.name, version: a.version, online: a.online }));
+        }
+        ctx.record.data.status = data;
+        ctx.log.info(`${ctx.settings.role}: JAMS ${data.version ?? 'not found'}, ${data.roleLabel}; last upgrade: ` +
+            `${data.lastUpgrade ? `${data.lastUpgrade.phase} towards ${data.lastUpgrade.targetVersion} at ${data.lastUpgrade.at}` : 'none recorded'}` +
+            `${data.agents ? `; ${data.agents.length} agent(s)` : ''}`);
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/tasks/backup-check.ts
 // What stop checks before it stops anything: a complete, verified backup of this run in the backup record.
 
@@ -68340,8 +69156,6 @@ const stop = {
 
 
 
-
-
 /**
  * The procedure's last check: the primary is Running (active), the secondary is in Backup Mode (standby),
  * all three services run, and the version is the target. Read-only; every failed check is reported. Once all pass, the
@@ -68349,56 +69163,7 @@ const stop = {
  */
 const verify = {
     async run(ctx) {
-        const names = await resolveServices(ctx);
-        const states = await readServices(ctx, names);
-        ctx.record.servicesBefore = Object.values(states);
-        ctx.record.servicesAfter = Object.values(states);
-        const checks = [];
-        for (const kind of Object.keys(states)) {
-            const status = states[kind].status ?? 'missing';
-            checks.push({
-                check: `${SERVICE_LABELS[kind]} running`,
-                expected: 'Running',
-                actual: status,
-                ok: status === 'Running',
-            });
-        }
-        const want = expectedRole(ctx.settings.role);
-        const roles = await readRoleView(ctx);
-        checks.push({
-            check: 'failover role',
-            expected: want,
-            actual: `${roles.self} (${roles.selfLabel})`,
-            ok: roles.self === want,
-        });
-        const activeNodes = [
-            ...(roles.self === 'Active' ? ['this node'] : []),
-            ...roles.peers.filter((p) => p.role === 'Active').map((p) => p.name),
-        ];
-        checks.push({
-            check: 'exactly one active node',
-            expected: '1 node Running',
-            actual: roles.peers.length || roles.self !== 'Unknown'
-                ? `${activeNodes.length} (${activeNodes.join(', ') || 'none'})`
-                : 'unknown',
-            ok: activeNodes.length === 1,
-        });
-        const installed = pickInstalledVersion(await ctx.host.installedVersion());
-        ctx.record.data.installedVersion = installed;
-        if (ctx.settings.targetVersion) {
-            const ok = installed !== null && installed.version === parseJamsVersion(ctx.settings.targetVersion)?.version;
-            // A dry-run of the pipeline installed nothing: the version is shown, not judged.
-            const dryRunOnly = !ok && ctx.dryRun;
-            checks.push({
-                check: 'installed version',
-                expected: ctx.settings.targetVersion,
-                actual: `${installed?.version ?? 'unreadable'}${dryRunOnly ? ' (dry-run: nothing was installed, so not judged)' : ''}`,
-                ok: ok || dryRunOnly,
-            });
-        }
-        ctx.record.data.checks = checks;
-        for (const c of checks)
-            ctx.log.info(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: expected ${c.expected}, found ${c.actual}`);
+        const { checks, states, roles, activeNodes } = await checkNode(ctx);
         const failed = checks.filter((c) => !c.ok);
         if (failed.length > 0) {
             const splitBrain = activeNodes.length > 1;
@@ -68428,6 +69193,10 @@ const verify = {
 
 
 
+
+
+
+
 const STAGES = {
     gates: gates,
     preflight: preflight,
@@ -68440,9 +69209,13 @@ const STAGES = {
     verify: keepingThePrimary(verify),
     agents: agents,
     'maintenance-off': maintenanceOff,
+    soak: soak,
+    status: status_status,
     restore: restore,
     reinstall: reinstall,
     report: report_report,
+    'fleet-plan': fleetPlan,
+    'fleet-report': fleetReport,
 };
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -106,6 +106,8 @@ export interface LabEntry {
   finishAt: number | null;
   /** Ends after this many reads of the executing entries: a drain that does not depend on the clock. */
   finishAfterReads?: number;
+  /** When it started executing (Unix ms), where its finishAt does not tell (a stuck entry); Entry.StartTimeUTC. */
+  startedAt?: number;
 }
 
 /** One call the SQL stand-in received: the T-SQL text and its parameters, as SQL Server would see them. */
@@ -136,6 +138,12 @@ export interface LabState {
     agentDeployMs: number;
     /** How long an installer started on a remote host (agent MSI, JAMS setup) runs. */
     remoteInstallMs: number;
+    /**
+     * The lab's job stream, which History.Find answers (lab/ps/modules/JAMS/MVPSI.JAMS.cs): one completion every this
+     * many ms, completion k (k = floor(Unix ms / period)) failing with severity Error when k % 25 == 0, and, with the
+     * fault failure-rate, every second one from the moment the lab's installer put a newer JAMS on the primary.
+     */
+    historyPeriodMs: number;
     /**
      * The action's longest pause between two looks while it waits (Settings.pollIntervalMs; 2 s on a real host):
      * the lab answers in well under a second. Read by lab/lab-hook.mjs; absent in a lab made before it, which then
@@ -192,6 +200,13 @@ export interface LabState {
   security?: Record<string, LabSecurity>;
   /** Deploy jobs inherit the root folder's maintenance window and wait for resources while it is closed. */
   deployHeldByWindow?: boolean;
+  /**
+   * When the lab's installer first put a version newer than default-state.json's on the primary (Unix ms); null or
+   * absent before, and after an install of that version or an older one (lab/ps/Lab.State.ps1 LabNoteVersionOnPrimary).
+   */
+  newVersionOnPrimaryAt?: number | null;
+  /** Fault failure-rate: from newVersionOnPrimaryAt on, every second completion of the job stream fails. */
+  failureRateAfterUpgrade?: boolean;
 }
 
 export interface LabAgent {
@@ -308,7 +323,13 @@ export const FAULTS: Record<string, LabFault> = {
   },
   'stuck-job': {
     description: 'the entry Nightly-Billing keeps executing and never finishes',
-    apply: (s) => s.entries.filter((e) => e.name === 'Nightly-Billing').forEach((e) => (e.finishAt = null)),
+    apply: (s) =>
+      s.entries
+        .filter((e) => e.name === 'Nightly-Billing')
+        .forEach((e) => {
+          if (e.finishAt !== null) e.startedAt ??= e.finishAt - e.runsForMs;
+          e.finishAt = null;
+        }),
   },
   'backup-fails': {
     description: 'SQL Server fails the BACKUP DATABASE (disk full)',
@@ -426,6 +447,12 @@ export const FAULTS: Record<string, LabFault> = {
   'agent-msi-1603': {
     description: "msiexec ends with 1603 (fatal error) on agent FILE01's machine and changes nothing",
     apply: (s) => (hostFaults(s, 'file01.corp.example').installerExitCode = 1603),
+  },
+  'failure-rate': {
+    description:
+      "jobs fail more often on the new version: from the moment the lab's installer puts a newer JAMS on the primary, " +
+      'every second completion of the JAMS history fails (severity Error), against 1 in 25 before',
+    apply: (s) => (s.failureRateAfterUpgrade = true),
   },
   'deploy-held': {
     description: "deploy jobs inherit the root folder's maintenance window and wait while it is closed",
@@ -585,6 +612,8 @@ const REAL_PAIR: LabState['timing'] = {
   shareMsPerMb: 2_000,
   agentDeployMs: 3 * 60_000,
   remoteInstallMs: 2 * 60_000,
+  // A busy pair: 300 jobs an hour.
+  historyPeriodMs: 12_000,
   services: {
     'JAMS Executor': { stopMs: 20_000, startMs: 20_000 },
     'JAMS Server': { stopMs: 30_000, startMs: 40_000 },
@@ -616,6 +645,7 @@ function scaled(timing: LabState['timing'], factor: number): LabState['timing'] 
     services,
     agentDeployMs: ms(timing.agentDeployMs),
     remoteInstallMs: ms(timing.remoteInstallMs),
+    historyPeriodMs: ms(timing.historyPeriodMs),
   };
 }
 
@@ -641,6 +671,7 @@ export const TIMING_PROFILES: Record<'test' | 'realistic', LabState['timing']> =
     services: {},
     agentDeployMs: 200,
     remoteInstallMs: 150,
+    historyPeriodMs: 200,
     pollIntervalMs,
   },
   realistic: { ...scaled(REAL_PAIR, 60), pollIntervalMs },

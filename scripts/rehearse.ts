@@ -3,75 +3,20 @@
 // pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts, the graph --order and
 // --resume-gate choose), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
 // Each stage's summary is printed; the run folders and the reports stay in ./rehearsal.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
-import { convert } from 'html-to-text';
 import * as control from '../lab/control.js';
-import { INSTALLER_SHARE, LAB_PASSWORD, writeLabInstaller } from '../lab/control.js';
-import { runBuiltAction } from '../lab/runner.js';
+import { writeLabInstaller } from '../lab/control.js';
 import type { AuditReport } from '../src/report/audit.js';
-import { pipelineFor, type PipelineName, type StageStep } from '../src/pipeline.js';
 import {
   RESUME_GATES,
   UPGRADE_ORDERS,
   type ResumeGate,
   type UpgradeOrder,
 } from '../src/jams/upgrade-order.js';
-import { REPORT_MARKDOWN } from '../src/stages/report.js';
-
-const TARGET_VERSION = '7.4.0';
-/** The lab pair's own version, the one a rollback returns to. */
-const PREVIOUS_VERSION = '7.2.100';
-
-/**
- * The one table of stage inputs for the rehearsal, by action input name. Each stage gets the ones its pipeline
- * step names (src/pipeline.ts), exactly as the workflow passes them.
- */
-function rehearsalInputs(labFolder: string): Record<string, string> {
-  const installer = writeLabInstaller(labFolder, TARGET_VERSION);
-  return {
-    'target-version': TARGET_VERSION,
-    'installer-path': installer.windowsPath,
-    'installer-sha256': installer.sha256,
-    'staging-timeout-seconds': '120',
-    'install-folder': '',
-    'install-timeout-seconds': '120',
-    'backup-path': '\\\\FILES\\backup\\jams',
-    'sql-server': 'SQL01',
-    'sql-database': 'JAMS',
-    'sql-auth': 'windows',
-    'sql-user': '',
-    'sql-password': '',
-    'snapshot-script': '',
-    'maintenance-resource': 'Maintenance_Window',
-    'drain-timeout-seconds': '60',
-    'service-timeout-seconds': '30',
-    'role-timeout-seconds': '60',
-    'scheduler-password': LAB_PASSWORD,
-    'server-password': LAB_PASSWORD,
-    agents: 'all',
-    'agent-method': 'deploy',
-    'agents-parallel': '8',
-    'agent-timeout-seconds': '60',
-    'on-agent-failure': 'warn',
-    // The desktop clients get the installer the scheduler was upgraded with.
-    clients: 'ws01.corp.example, ws02.corp.example',
-    'client-installer-path': installer.windowsPath,
-    'client-installer-sha256': installer.sha256,
-    'client-installer-arguments': '',
-    // The trust roots, as the hosts environment's variables give them (JAMS_FILE_SHARE_ROOT, ...).
-    'file-share-root': `\\\\${INSTALLER_SHARE}`,
-    'agent-hosts-allowed': '*.corp.example',
-    'agent-msi-signer': '',
-    // The gate check has no GitHub here (no token): it says so and checks nothing.
-    'gate-environment': 'jams-lab',
-    'allow-unprotected-gates': '',
-    order: args.order ?? 'vendor',
-    'resume-gate': args['resume-gate'] ?? 'after-agents',
-  };
-}
+import { PREVIOUS_VERSION, rehearsalInputs, rule, runPipeline, type Rehearsal } from './rehearsal-run.js';
+import { rehearseFleet } from './rehearse-fleet.js';
 
 /** The rollback's own inputs over the upgrade's: the previous version's installer, and its removal of the newer one. */
 function rollbackInputs(labFolder: string, upgrade: Record<string, string>): Record<string, string> {
@@ -99,6 +44,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'rehearsal' },
     /** A folder for each step's stdout, stderr and outputs, as the runner's job log would show them. */
     logs: { type: 'string' },
+    fleet: { type: 'string' },
+    status: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -106,8 +53,10 @@ const faults = Object.entries(control.FAULTS)
   .map(([name, f]) => `  ${`${name}${f.node ? '[@node]' : ''}`.padEnd(34)} ${f.description}`)
   .join('\n');
 const profiles = Object.keys(control.TIMING_PROFILES).join(', ');
+const fleetMode = args.fleet !== undefined || args.status !== undefined;
 const fault = args.fault === undefined ? null : control.resolveFault(args.fault);
-const badFault = args.fault !== undefined && !fault;
+// A fleet rehearsal's fault names a ring instead of a node (installer-1603@test): it checks its own.
+const badFault = !fleetMode && args.fault !== undefined && !fault;
 const badProfile = args.profile !== undefined && !(args.profile in control.TIMING_PROFILES);
 const badOrder = args.order !== undefined && !(UPGRADE_ORDERS as readonly string[]).includes(args.order);
 const badGate =
@@ -124,7 +73,12 @@ if (args.help || badFault || badProfile || badOrder || badGate) {
       'npm run rehearse [-- --fault <name>[@node]] [--order <order>] [--resume-gate <gate>]',
       '                 [--then-rollback | --rollback-only] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]',
       '                 [--logs <folder>]',
+      'npm run rehearse -- --fleet <env>,<env>,... [--fault <name>@<env>] [--profile <name>] [--dry-run] [--out <folder>]',
+      'npm run rehearse -- --status <env>,<env>,... [--out <folder>]',
       '',
+      '  --fleet           promote one installer through a lab pair per environment, in order, each soaked before the',
+      '                    next (docs/fleet.md); a fault @<env> lands on that pair only',
+      '  --status          the fleet view of a lab pair per environment (the first upgraded, to show drift)',
       `  --order           the upgrade's order (${UPGRADE_ORDERS.join(', ')}; docs/upgrade.md)`,
       `  --resume-gate     where approve resume comes (${RESUME_GATES.join(', ')}; after-primary needs`,
       '                    --order resume-after-primary)',
@@ -141,348 +95,260 @@ if (args.help || badFault || badProfile || badOrder || badGate) {
   );
   process.exit(args.help ? 0 : 2);
 }
-const rollbackMode = args['then-rollback'] || args['rollback-only'];
+/** The rehearsal of one pair: the upgrade, and on request the rollback after it. */
+async function rehearsePair(): Promise<void> {
+  const rollbackMode = args['then-rollback'] || args['rollback-only'];
 
-const out = resolve(args.out);
-const labFolder = join(out, 'lab');
-const entry = resolve('dist/index.js');
-if (!existsSync(entry)) {
-  console.error('dist/index.js is missing: run `npm run package` first.');
-  process.exit(2);
-}
-
-const rule = (title: string) => console.log(`\n${'='.repeat(100)}\n${title}\n${'='.repeat(100)}`);
-/** summary.md is the job summary's HTML: shown as text with its tables. */
-const asText = (html: string) =>
-  convert(html, {
-    wordwrap: 120,
-    selectors: [
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-    ],
-  });
-
-/** One workflow run of a pipeline: its own run folder and run id, as two workflow runs on GitHub have. */
-interface Phase {
-  pipeline: PipelineName;
-  runFolder: string;
-  runId: string;
-  dryRun: boolean;
-  /** One line per step instead of each summary. */
-  quiet: boolean;
-  table: Record<string, string>;
-  outputs: Map<string, Record<string, string>>;
-}
-
-function inputsFor(step: StageStep, phase: Phase) {
-  const inputs: Record<string, string> = {
-    stage: step.stage,
-    ...(step.role ? { role: step.role } : {}),
-    'dry-run': String(phase.dryRun),
-    'run-folder': phase.runFolder,
-    ...step.fixed,
-  };
-  for (const name of [...step.inputs, ...step.trusted, ...Object.keys(step.secrets)]) {
-    inputs[name] = phase.table[name] ?? '';
+  const out = resolve(args.out);
+  const labFolder = join(out, 'lab');
+  const entry = resolve('dist/index.js');
+  if (!existsSync(entry)) {
+    console.error('dist/index.js is missing: run `npm run package` first.');
+    process.exit(2);
   }
-  for (const [name, from] of Object.entries(step.fromJobs)) {
-    inputs[name] = phase.outputs.get(from.job)?.[from.output] ?? '';
-  }
-  if (args['no-stage'] && step.stage === 'preflight') inputs['staging-timeout-seconds'] = '0';
-  return inputs;
-}
 
-function runStep(step: StageStep, phase: Phase) {
-  if (!phase.quiet) rule(`${phase.pipeline}: ${step.title}: node dist/index.js`);
-  const r = runBuiltAction(inputsFor(step, phase), {
+  control.useLabDotnetEnv();
+  // The PowerShell the action's shell: auto picks, so the lab is created by the same one.
+  await control.createLab(labFolder, process.platform === 'win32' ? 'powershell' : 'pwsh');
+  const upgradeRuns = join(out, 'runs');
+  console.log(
+    `LAB: a fresh simulated JAMS pair in ${relative('.', labFolder)}; run folders in ${relative('.', upgradeRuns)}`,
+  );
+  if (args.profile) {
+    const profile = args.profile as keyof typeof control.TIMING_PROFILES;
+    control.setTiming(labFolder, control.TIMING_PROFILES[profile]);
+    console.log(`TIMING: the ${profile} profile (lab/control.ts TIMING_PROFILES)`);
+  }
+  if (args.fault) {
+    control.injectFault(labFolder, args.fault);
+    console.log(`FAULT injected: ${args.fault}: ${fault?.description}`);
+  }
+  // After the fault: one that changes the nodes' files (secret-in-config) changes the pair the rollback returns to.
+  const before = control.snapshotPair(labFolder);
+  const order = (args.order ?? 'vendor') as UpgradeOrder;
+  const resumeGate = (args['resume-gate'] ?? 'after-agents') as ResumeGate;
+  const rehearsal: Rehearsal = {
     entry,
-    env: {
-      JAMS_UPGRADE_LAB: labFolder,
-      GITHUB_RUN_ID: phase.runId,
-      GITHUB_ACTOR: userInfo().username,
-      GITHUB_TRIGGERING_ACTOR: userInfo().username,
-      GITHUB_WORKFLOW: `npm run rehearse (${phase.pipeline})`,
-      GITHUB_JOB: step.job,
+    labFolder,
+    order,
+    resumeGate,
+    noStage: args['no-stage'],
+    logs: args.logs,
+  };
+  const upgradeTable = rehearsalInputs(labFolder, order, resumeGate);
+  const upgrade = runPipeline(
+    {
+      pipeline: 'upgrade',
+      runFolder: upgradeRuns,
+      runId: '1001',
+      dryRun: args['dry-run'] && !rollbackMode,
+      quiet: args['rollback-only'],
+      table: upgradeTable,
+      outputs: new Map(),
     },
-  });
-  phase.outputs.set(step.job, r.outputs);
-  if (args.logs) {
-    mkdirSync(args.logs, { recursive: true });
-    const name = `${phase.pipeline}-${step.job}`;
-    writeFileSync(join(args.logs, `${name}.stdout.log`), r.stdout);
-    writeFileSync(join(args.logs, `${name}.stderr.log`), r.stderr);
-    writeFileSync(join(args.logs, `${name}.outputs.json`), JSON.stringify(r.outputs, null, 2));
-  }
-  const folder = join(phase.runFolder, step.role ? `${step.stage}-${step.role}` : step.stage);
-  const summary = join(folder, step.role ? 'summary.md' : REPORT_MARKDOWN);
-  if (phase.quiet) {
-    console.log(
-      `${phase.pipeline}: ${step.title}: exit ${r.status}, status ${r.outputs['status'] ?? 'none'}`,
-    );
-    return r.status === 0;
-  }
-  if (existsSync(summary)) {
-    const text = readFileSync(summary, 'utf8');
-    console.log(step.role ? asText(text) : text);
-  } else {
-    // No summary (the inputs were refused): the action's own error lines say why.
-    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::'));
-    console.log(errors.map((l) => l.replace(/^::error::/, '').replace(/%0A/g, '\n')).join('\n') || r.stderr);
-  }
-  console.log(
-    `-> exit ${r.status}, status ${r.outputs['status'] ?? 'none'}; logs in ${relative('.', folder)}`,
+    rehearsal,
   );
-  return r.status === 0;
-}
+  const upgradeLine = `${upgrade.failed ? `the upgrade FAILED at ${upgrade.failed}` : 'the upgrade succeeded'}; its report says: ${upgrade.result ?? 'no report'}`;
 
-/** The pipeline's steps in order; the first failed stage stops it, and the report runs anyway, as in the workflow. */
-function runPipeline(phase: Phase): { failed: string | null; result: string | undefined } {
-  rmSync(phase.runFolder, { recursive: true, force: true });
-  const steps = pipelineFor(
-    phase.pipeline,
-    (args.order ?? 'vendor') as UpgradeOrder,
-    (args['resume-gate'] ?? 'after-agents') as ResumeGate,
-  ).flat();
-  const report = steps.find((s): s is StageStep => s.kind === 'stage' && s.stage === 'report');
-  let failed: string | null = null;
-  for (const step of steps) {
-    if (step === report) continue;
-    if (failed) {
-      if (!phase.quiet) console.log(`-- ${step.title}: not run, ${failed} failed`);
-      continue;
+  const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
+    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+  /** The rollback of what the upgrade left, and the evidence that the pair is back as it was before the upgrade. */
+  function rehearseRollback(): boolean {
+    rule(`THEN THE ROLLBACK: ${upgradeLine}`);
+    const forge = args.fault ? control.resolveFault(args.fault)?.beforeRollback : undefined;
+    if (args.fault && forge) {
+      forge(labFolder);
+      console.log(`FAULT acting now: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
+    } else if (args.fault) {
+      control.clearFaults(labFolder);
+      console.log(
+        `FAULT cleared: ${args.fault} came with the new version, and the rollback returns to ${PREVIOUS_VERSION}.`,
+      );
     }
-    if (step.kind === 'gate') {
-      if (phase.quiet) continue;
-      rule(`${phase.pipeline}: ${step.title}: AUTO-APPROVED by the rehearsal`);
-      console.log(`In a workflow run, a reviewer of the protected environment approves ${step.approves}.`);
-      // The downtime gate's job shows the order preflight (primary) states (output order-plan).
-      const order = phase.outputs.get('preflight-primary')?.['order-plan'];
-      if (step.job === 'approve-downtime' && order) console.log(order);
-      // The rollback gate's job shows the backup from preflight (primary)'s restore-plan output.
-      const plan = phase.outputs.get('preflight-primary')?.['restore-plan'];
-      if (step.job === 'approve-rollback' && plan) {
-        const shown = JSON.parse(plan) as Record<string, string>;
-        for (const [key, value] of Object.entries(shown)) console.log(`  ${key.padEnd(12)} ${value}`);
-      }
-      continue;
+    const rollbackRuns = join(out, 'rollback-runs');
+    const rollback = runPipeline(
+      {
+        pipeline: 'rollback',
+        runFolder: rollbackRuns,
+        runId: '1002',
+        dryRun: args['dry-run'],
+        quiet: false,
+        table: rollbackInputs(labFolder, upgradeTable),
+        outputs: new Map(),
+      },
+      rehearsal,
+    );
+
+    if (args['dry-run']) {
+      // verify reads the pair as it is, and a dry run changed nothing: it fails on the version, as it should.
+      const shown = !rollback.failed || rollback.failed.startsWith('verify');
+      rule(
+        `${shown ? 'REHEARSAL SUCCEEDED' : `REHEARSAL FAILED at ${rollback.failed}`} (dry run of the rollback): the ` +
+          'restore and reinstall summaries above show what it would do; nothing was changed, so verify finds the pair ' +
+          'as the upgrade left it',
+      );
+      console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
+      return shown;
     }
-    if (!runStep(step, phase)) failed = step.title;
-  }
-  if (report) runStep(report, phase);
-  return { failed, result: report ? phase.outputs.get(report.job)?.['result'] : undefined };
-}
 
-control.useLabDotnetEnv();
-// The PowerShell the action's shell: auto picks, so the lab is created by the same one.
-await control.createLab(labFolder, process.platform === 'win32' ? 'powershell' : 'pwsh');
-const upgradeRuns = join(out, 'runs');
-console.log(
-  `LAB: a fresh simulated JAMS pair in ${relative('.', labFolder)}; run folders in ${relative('.', upgradeRuns)}`,
-);
-if (args.profile) {
-  const profile = args.profile as keyof typeof control.TIMING_PROFILES;
-  control.setTiming(labFolder, control.TIMING_PROFILES[profile]);
-  console.log(`TIMING: the ${profile} profile (lab/control.ts TIMING_PROFILES)`);
-}
-if (args.fault) {
-  control.injectFault(labFolder, args.fault);
-  console.log(`FAULT injected: ${args.fault}: ${fault?.description}`);
-}
-// After the fault: one that changes the nodes' files (secret-in-config) changes the pair the rollback returns to.
-const before = control.snapshotPair(labFolder);
-const upgradeTable = rehearsalInputs(labFolder);
-const upgrade = runPipeline({
-  pipeline: 'upgrade',
-  runFolder: upgradeRuns,
-  runId: '1001',
-  dryRun: args['dry-run'] && !rollbackMode,
-  quiet: args['rollback-only'],
-  table: upgradeTable,
-  outputs: new Map(),
-});
-const upgradeLine = `${upgrade.failed ? `the upgrade FAILED at ${upgrade.failed}` : 'the upgrade succeeded'}; its report says: ${upgrade.result ?? 'no report'}`;
+    if (forge) {
+      // A fault the rollback must refuse: it stops before the restore, and the database is untouched.
+      rule('EVIDENCE: the rollback refused the backup and restored nothing');
+      const sql = control.readLab(labFolder).sql;
+      const checks = [
+        {
+          what: 'the rollback stopped before the restore',
+          ok: rollback.failed !== null && /^(preflight|restore)/.test(rollback.failed),
+          seen: rollback.failed ?? 'it did not stop',
+        },
+        {
+          what: 'the SQL stand-in received no RESTORE DATABASE',
+          ok: !sql.log.some((c) => c.sql.startsWith('RESTORE DATABASE')),
+          seen: `${sql.log.filter((c) => c.sql.startsWith('RESTORE DATABASE')).length} RESTORE DATABASE`,
+        },
+        {
+          what: 'no database was restored',
+          ok: Object.keys(sql.restored).length === 0,
+          seen: Object.keys(sql.restored).join(', ') || 'none',
+        },
+      ];
+      for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.seen}`);
+      const refused = checks.every((c) => c.ok);
+      rule(
+        `${refused ? 'REHEARSAL SUCCEEDED: the rollback refused the forged backup' : 'REHEARSAL FAILED: the forged backup was not refused before the restore'}; ` +
+          `the rollback's report says: ${rollback.result ?? 'no report'}`,
+      );
+      console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
+      return refused;
+    }
 
-const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
-  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
-
-/** The rollback of what the upgrade left, and the evidence that the pair is back as it was before the upgrade. */
-function rehearseRollback(): boolean {
-  rule(`THEN THE ROLLBACK: ${upgradeLine}`);
-  const forge = args.fault ? control.resolveFault(args.fault)?.beforeRollback : undefined;
-  if (args.fault && forge) {
-    forge(labFolder);
-    console.log(`FAULT acting now: ${args.fault}: ${control.FAULTS[args.fault]?.description}`);
-  } else if (args.fault) {
-    control.clearFaults(labFolder);
-    console.log(
-      `FAULT cleared: ${args.fault} came with the new version, and the rollback returns to ${PREVIOUS_VERSION}.`,
-    );
-  }
-  const rollbackRuns = join(out, 'rollback-runs');
-  const rollback = runPipeline({
-    pipeline: 'rollback',
-    runFolder: rollbackRuns,
-    runId: '1002',
-    dryRun: args['dry-run'],
-    quiet: false,
-    table: rollbackInputs(labFolder, upgradeTable),
-    outputs: new Map(),
-  });
-
-  if (args['dry-run']) {
-    // verify reads the pair as it is, and a dry run changed nothing: it fails on the version, as it should.
-    const shown = !rollback.failed || rollback.failed.startsWith('verify');
-    rule(
-      `${shown ? 'REHEARSAL SUCCEEDED' : `REHEARSAL FAILED at ${rollback.failed}`} (dry run of the rollback): the ` +
-        'restore and reinstall summaries above show what it would do; nothing was changed, so verify finds the pair ' +
-        'as the upgrade left it',
-    );
-    console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
-    return shown;
-  }
-
-  if (forge) {
-    // A fault the rollback must refuse: it stops before the restore, and the database is untouched.
-    rule('EVIDENCE: the rollback refused the backup and restored nothing');
-    const sql = control.readLab(labFolder).sql;
-    const checks = [
-      {
-        what: 'the rollback stopped before the restore',
-        ok: rollback.failed !== null && /^(preflight|restore)/.test(rollback.failed),
-        seen: rollback.failed ?? 'it did not stop',
-      },
-      {
-        what: 'the SQL stand-in received no RESTORE DATABASE',
-        ok: !sql.log.some((c) => c.sql.startsWith('RESTORE DATABASE')),
-        seen: `${sql.log.filter((c) => c.sql.startsWith('RESTORE DATABASE')).length} RESTORE DATABASE`,
-      },
-      {
-        what: 'no database was restored',
-        ok: Object.keys(sql.restored).length === 0,
-        seen: Object.keys(sql.restored).join(', ') || 'none',
-      },
-    ];
-    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.seen}`);
-    const refused = checks.every((c) => c.ok);
-    rule(
-      `${refused ? 'REHEARSAL SUCCEEDED: the rollback refused the forged backup' : 'REHEARSAL FAILED: the forged backup was not refused before the restore'}; ` +
-        `the rollback's report says: ${rollback.result ?? 'no report'}`,
-    );
-    console.log(`Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}`);
-    return refused;
-  }
-
-  // The evidence: the pair as it was before the upgrade, and the RESTORE the SQL stand-in received.
-  rule('EVIDENCE: the pair before the upgrade and after the rollback');
-  const after = control.snapshotPair(labFolder);
-  const checks: { what: string; ok: boolean; seen: string }[] = [];
-  for (const node of ['primary', 'secondary'] as const) {
-    const want = node === 'primary' ? 'Active' : 'Standby';
-    checks.push({
-      what: `${node}: version ${PREVIOUS_VERSION}`,
-      ok: after[node].version === PREVIOUS_VERSION,
-      seen: after[node].version || 'not installed',
-    });
-    checks.push({
-      what: `${node}: failover role ${want}`,
-      ok: after[node].role === want,
-      seen: after[node].role,
-    });
-    checks.push({
-      what: `${node}: Log On As as before the upgrade`,
-      ok: sameEntries(after[node].accounts, before[node].accounts),
-      seen: Object.entries(after[node].accounts)
-        .map(([s, a]) => `${s} ${a}`)
-        .join(', '),
-    });
-    for (const [name, sha] of Object.entries(before[node].config)) {
+    // The evidence: the pair as it was before the upgrade, and the RESTORE the SQL stand-in received.
+    rule('EVIDENCE: the pair before the upgrade and after the rollback');
+    const after = control.snapshotPair(labFolder);
+    const checks: { what: string; ok: boolean; seen: string }[] = [];
+    for (const node of ['primary', 'secondary'] as const) {
+      const want = node === 'primary' ? 'Active' : 'Standby';
       checks.push({
-        what: `${node}: ${name} as before the upgrade`,
-        ok: after[node].config[name] === sha,
-        seen: after[node].config[name] ?? 'missing',
+        what: `${node}: version ${PREVIOUS_VERSION}`,
+        ok: after[node].version === PREVIOUS_VERSION,
+        seen: after[node].version || 'not installed',
       });
+      checks.push({
+        what: `${node}: failover role ${want}`,
+        ok: after[node].role === want,
+        seen: after[node].role,
+      });
+      checks.push({
+        what: `${node}: Log On As as before the upgrade`,
+        ok: sameEntries(after[node].accounts, before[node].accounts),
+        seen: Object.entries(after[node].accounts)
+          .map(([s, a]) => `${s} ${a}`)
+          .join(', '),
+      });
+      for (const [name, sha] of Object.entries(before[node].config)) {
+        checks.push({
+          what: `${node}: ${name} as before the upgrade`,
+          ok: after[node].config[name] === sha,
+          seen: after[node].config[name] ?? 'missing',
+        });
+      }
+    }
+    const sql = control.readLab(labFolder).sql;
+    const restores = sql.log.filter((c) => c.sql.startsWith('RESTORE DATABASE'));
+    checks.push({
+      what: 'the SQL stand-in received the RESTORE with its parameters',
+      ok: restores.length === 1,
+      seen:
+        restores
+          .map(
+            (c) =>
+              `${c.sql} with ${Object.entries(c.parameters)
+                .map(([k, v]) => `@${k} = '${v}'`)
+                .join(', ')} (from ${c.node})`,
+          )
+          .join('; ') || 'no RESTORE',
+    });
+    const restored = Object.entries(sql.restored).map(([db, r]) => `${db} ${r.state} from ${r.file}`);
+    checks.push({
+      what: 'the database is ONLINE from that backup',
+      ok: restored.length === 1 && restored[0]?.includes('ONLINE') === true,
+      seen: restored.join('; ') || 'nothing restored',
+    });
+    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.seen}`);
+
+    const proven = !rollback.failed && checks.every((c) => c.ok);
+    rule(
+      `${proven ? 'REHEARSAL SUCCEEDED' : `REHEARSAL FAILED${rollback.failed ? ` at ${rollback.failed}` : ': the evidence does not hold'}`}; ` +
+        `${upgradeLine}; the rollback's report says: ${rollback.result ?? 'no report'}`,
+    );
+    console.log(
+      `Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}  ` +
+        `Reports: ${relative('.', join(upgradeRuns, 'report', 'report.json'))}, ${relative('.', join(rollbackRuns, 'report', 'report.json'))}`,
+    );
+    return proven;
+  }
+
+  /** The downtime the upgrade's report measured, and its longest part. */
+  function printDowntime(runFolder: string): void {
+    const reportFile = join(runFolder, 'report', 'report.json');
+    if (!existsSync(reportFile)) return;
+    const audit = JSON.parse(readFileSync(reportFile, 'utf8')) as AuditReport;
+    const parts = audit.downtimeBreakdown.parts;
+    if (!parts.length) return;
+    const sum = parts.reduce((total, p) => total + p.ms, 0) / 1000;
+    rule(
+      `DOWNTIME ${audit.downtime.seconds} s (measured); its ${parts.length} parts add up to ${sum.toFixed(1)} s` +
+        `; the longest: ${parts[0]?.where ? `${parts[0].where}: ` : ''}${parts[0]?.part}`,
+    );
+    const after = audit.withoutFailover;
+    if (after?.from) {
+      console.log(
+        `AFTER THE DOWNTIME, the pair without failover: ${after.seconds} s${after.open ? ' so far, still open' : ''} ` +
+          `(order ${audit.order}): ${after.note}`,
+      );
     }
   }
-  const sql = control.readLab(labFolder).sql;
-  const restores = sql.log.filter((c) => c.sql.startsWith('RESTORE DATABASE'));
-  checks.push({
-    what: 'the SQL stand-in received the RESTORE with its parameters',
-    ok: restores.length === 1,
-    seen:
-      restores
-        .map(
-          (c) =>
-            `${c.sql} with ${Object.entries(c.parameters)
-              .map(([k, v]) => `@${k} = '${v}'`)
-              .join(', ')} (from ${c.node})`,
-        )
-        .join('; ') || 'no RESTORE',
-  });
-  const restored = Object.entries(sql.restored).map(([db, r]) => `${db} ${r.state} from ${r.file}`);
-  checks.push({
-    what: 'the database is ONLINE from that backup',
-    ok: restored.length === 1 && restored[0]?.includes('ONLINE') === true,
-    seen: restored.join('; ') || 'nothing restored',
-  });
-  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.seen}`);
 
-  const proven = !rollback.failed && checks.every((c) => c.ok);
-  rule(
-    `${proven ? 'REHEARSAL SUCCEEDED' : `REHEARSAL FAILED${rollback.failed ? ` at ${rollback.failed}` : ': the evidence does not hold'}`}; ` +
-      `${upgradeLine}; the rollback's report says: ${rollback.result ?? 'no report'}`,
-  );
-  console.log(
-    `Run folders: ${relative('.', upgradeRuns)}, ${relative('.', rollbackRuns)}  ` +
-      `Reports: ${relative('.', join(upgradeRuns, 'report', 'report.json'))}, ${relative('.', join(rollbackRuns, 'report', 'report.json'))}`,
-  );
-  return proven;
-}
+  /** The pair as the lab holds it after the upgrade: each node's version and failover role. */
+  function printPair(): void {
+    const pair = control.snapshotPair(labFolder);
+    const node = (n: 'primary' | 'secondary') => `${n} ${pair[n].version || 'not installed'} ${pair[n].role}`;
+    console.log(`PAIR after the upgrade: ${node('primary')}; ${node('secondary')}`);
+  }
 
-/** The downtime the upgrade's report measured, and its longest part. */
-function printDowntime(runFolder: string): void {
-  const reportFile = join(runFolder, 'report', 'report.json');
-  if (!existsSync(reportFile)) return;
-  const audit = JSON.parse(readFileSync(reportFile, 'utf8')) as AuditReport;
-  const parts = audit.downtimeBreakdown.parts;
-  if (!parts.length) return;
-  const sum = parts.reduce((total, p) => total + p.ms, 0) / 1000;
-  rule(
-    `DOWNTIME ${audit.downtime.seconds} s (measured); its ${parts.length} parts add up to ${sum.toFixed(1)} s` +
-      `; the longest: ${parts[0]?.where ? `${parts[0].where}: ` : ''}${parts[0]?.part}`,
-  );
-  const after = audit.withoutFailover;
-  if (after?.from) {
-    console.log(
-      `AFTER THE DOWNTIME, the pair without failover: ${after.seconds} s${after.open ? ' so far, still open' : ''} ` +
-        `(order ${audit.order}): ${after.note}`,
+  if (!rollbackMode) {
+    printDowntime(upgradeRuns);
+    printPair();
+    rule(
+      upgrade.failed
+        ? `REHEARSAL FAILED at ${upgrade.failed}; the report says: ${upgrade.result ?? 'no report'}`
+        : `REHEARSAL SUCCEEDED; the report says: ${upgrade.result ?? 'no report'}`,
     );
+    console.log(
+      `Run folders: ${relative('.', upgradeRuns)}  Report: ${relative('.', join(upgradeRuns, 'report', 'report.json'))}`,
+    );
+    process.exitCode = upgrade.failed ? 1 : 0;
+  } else if (args['rollback-only'] && upgrade.failed) {
+    console.log(
+      `--rollback-only rolls back a pair that upgraded fine, and ${upgradeLine}: see the run folders.`,
+    );
+    process.exitCode = 1;
+  } else {
+    process.exitCode = rehearseRollback() ? 0 : 1;
   }
 }
 
-/** The pair as the lab holds it after the upgrade: each node's version and failover role. */
-function printPair(): void {
-  const pair = control.snapshotPair(labFolder);
-  const node = (n: 'primary' | 'secondary') => `${n} ${pair[n].version || 'not installed'} ${pair[n].role}`;
-  console.log(`PAIR after the upgrade: ${node('primary')}; ${node('secondary')}`);
-}
-
-if (!rollbackMode) {
-  printDowntime(upgradeRuns);
-  printPair();
-  rule(
-    upgrade.failed
-      ? `REHEARSAL FAILED at ${upgrade.failed}; the report says: ${upgrade.result ?? 'no report'}`
-      : `REHEARSAL SUCCEEDED; the report says: ${upgrade.result ?? 'no report'}`,
-  );
-  console.log(
-    `Run folders: ${relative('.', upgradeRuns)}  Report: ${relative('.', join(upgradeRuns, 'report', 'report.json'))}`,
-  );
-  process.exitCode = upgrade.failed ? 1 : 0;
-} else if (args['rollback-only'] && upgrade.failed) {
-  console.log(
-    `--rollback-only rolls back a pair that upgraded fine, and ${upgradeLine}: see the run folders.`,
-  );
-  process.exitCode = 1;
+if (args.fleet !== undefined || args.status !== undefined) {
+  process.exitCode = await rehearseFleet({
+    rings: args.fleet ?? args.status ?? '',
+    mode: args.fleet !== undefined ? 'promote' : 'status',
+    fault: args.fault ?? null,
+    profile: (args.profile ?? null) as keyof typeof control.TIMING_PROFILES | null,
+    dryRun: args['dry-run'],
+    out: resolve(args.out),
+    logs: args.logs,
+  });
 } else {
-  process.exitCode = rehearseRollback() ? 0 : 1;
+  await rehearsePair();
 }

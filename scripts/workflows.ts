@@ -1,42 +1,35 @@
-// Writes the two reusable workflows from the pipeline model (src/pipeline.ts) and action.yml: `npm run workflows`
-// writes them, `npm run workflows -- --check` fails when the committed ones differ (.ci/run runs it).
+// Writes the reusable workflows from the pipeline model (src/pipeline.ts) and action.yml: the pair's upgrade and
+// rollback here, the fleet's (scripts/fleet-workflows.ts) beside them. `npm run workflows` writes them, `npm run workflows -- --check` fails when the committed ones differ (.ci/run runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { format } from 'prettier';
-import { Document, Scalar, parse } from 'yaml';
+import { Document } from 'yaml';
 import {
-  ACTION_REF,
-  ARTIFACT_PREFIX,
-  ENVIRONMENT_INPUTS,
   GATE_CHECK_JOB,
   ROLLBACK_PIPELINE,
   SECRETS,
-  TRUSTED_INPUTS,
   UPGRADE_GRAPHS,
   artifactName,
-  variableFor,
   workflowNeeds,
   type GateStep,
   type Pipeline,
-  type StageStep,
   type Step,
 } from '../src/pipeline.js';
-
-interface ActionInput {
-  description: string;
-  default?: string;
-}
-
-const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, ActionInput> };
-
-/** Action inputs a job fills itself, never from a workflow input of the same name. */
-const FILLED_BY_JOB: Readonly<Record<string, string>> = {
-  'gate-environment': '${{ inputs.environment }}',
-  'github-token': '${{ github.token }}',
-};
-
-const HOSTS_ENVIRONMENT = "${{ inputs.hosts-environment || format('{0}-hosts', inputs.environment) }}";
-const RUN_FOLDER = '${{ runner.temp }}/jams-upgrade';
-const RECORDS_FOLDER = '${{ runner.temp }}/jams-upgrade-records';
+import { ringArtifactPrefix } from '../src/fleet.js';
+import { renderFleetWorkflows } from './fleet-workflows.js';
+import {
+  GENERATED,
+  PAIR_TARGET,
+  action,
+  expr,
+  exposedInputs,
+  folded,
+  render,
+  secretDescription,
+  stageJob,
+  workflowInput,
+  wrap,
+  type JobPlan,
+  type JobTarget,
+} from './workflow-jobs.js';
 
 /** The workflow's own inputs: where the pair's jobs run and how long they may take and be kept. */
 const WORKFLOW_INPUTS = {
@@ -87,6 +80,9 @@ const WORKFLOW_INPUTS = {
   },
 } as const;
 
+/** The upgrade workflow's artifact scope: its ring in a fleet run. */
+const RING_SCOPE = `ring-${expr('inputs.ring')}-`;
+
 /** One reusable workflow: its graphs (by the inputs that choose them), and what only it says. */
 interface WorkflowSpec {
   file: string;
@@ -95,6 +91,10 @@ interface WorkflowSpec {
   graphs: readonly { when: Readonly<Record<string, string>>; pipeline: Pipeline }[];
   /** Workflow inputs the caller must give. */
   required: readonly string[];
+  /** Where its jobs run and how their artifacts are named. */
+  target: JobTarget;
+  /** Inputs of its own, after the pair's (before) ones. */
+  own?: Readonly<Record<string, { description: string; type: string; default: unknown }>>;
 }
 
 const SPECS: readonly WorkflowSpec[] = [
@@ -110,6 +110,20 @@ const SPECS: readonly WorkflowSpec[] = [
       pipeline: g.pipeline,
     })),
     required: ['installer-path', 'installer-sha256', 'target-version'],
+    target: {
+      ...PAIR_TARGET,
+      artifact: (step) => artifactName(step, expr('github.run_attempt'), RING_SCOPE),
+      recordsPattern: `${ringArtifactPrefix(expr('inputs.ring'))}*`,
+    },
+    own: {
+      ring: {
+        description:
+          "This pair's ring in a fleet promotion (jams-fleet.yml sets it; 1 when the pair is upgraded alone). Its " +
+          'artifacts are named jams-upgrade-ring-<ring>-..., so the rings of one fleet run keep theirs apart.',
+        type: 'number',
+        default: 1,
+      },
+    },
   },
   {
     file: '.github/workflows/jams-rollback.yml',
@@ -120,60 +134,9 @@ const SPECS: readonly WorkflowSpec[] = [
       "runners, the two environments and the secrets are the upgrade's (docs/setup.md).",
     graphs: [{ when: {}, pipeline: ROLLBACK_PIPELINE }],
     required: ['installer-path', 'installer-sha256', 'target-version'],
+    target: PAIR_TARGET,
   },
 ];
-
-const GENERATED =
-  'Written by `npm run workflows` from src/pipeline.ts and action.yml: change those and run it, never this file.';
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-const expr = (text: string) => `\${{ ${text} }}`;
-
-/** The workflow input an action input becomes: the action's description and default, typed as the caller writes it. */
-function workflowInput(name: string, required: boolean): Record<string, unknown> {
-  const input = action.inputs[name];
-  if (!input) throw new Error(`The pipeline passes '${name}', which action.yml does not declare.`);
-  const fallback = input.default ?? '';
-  let description = oneLine(input.description);
-  if (ENVIRONMENT_INPUTS.includes(name)) {
-    description += ` Left empty here, the hosts environment's variable ${variableFor(name)} gives it; with both empty, ${
-      fallback ? `the action's default (${fallback})` : 'the action does as above for empty'
-    }.`;
-  }
-  return typed(folded(description), name, fallback, required);
-}
-
-/** A long description as a folded block (>-), as people write them. */
-function folded(text: string): string | Scalar {
-  if (text.length <= 90) return text;
-  const scalar = new Scalar(text);
-  scalar.type = Scalar.BLOCK_FOLDED;
-  return scalar;
-}
-
-function typed(description: string | Scalar, name: string, fallback: string, required: boolean) {
-  if (required) return { description, type: 'string', required: true };
-  if (ENVIRONMENT_INPUTS.includes(name)) return { description, type: 'string', default: '' };
-  if (fallback === 'true' || fallback === 'false')
-    return { description, type: 'boolean', default: fallback === 'true' };
-  if (/^\d+$/.test(fallback)) return { description, type: 'number', default: Number(fallback) };
-  return { description, type: 'string', default: fallback };
-}
-
-/** The value a job gives an action input. */
-function valueOf(name: string): string {
-  if (name in FILLED_BY_JOB) return FILLED_BY_JOB[name] as string;
-  if (ENVIRONMENT_INPUTS.includes(name)) return expr(`inputs.${name} || vars.${variableFor(name)}`);
-  return expr(`inputs.${name}`);
-}
-
-/** The action inputs a workflow exposes: every input its stages read that no job fills and no variable alone sets. */
-function exposedInputs(steps: readonly StageStep[]): string[] {
-  const read = new Set(['dry-run', ...steps.flatMap((s) => s.inputs)]);
-  return Object.keys(action.inputs).filter(
-    (name) => read.has(name) && !(name in FILLED_BY_JOB) && !(name in TRUSTED_INPUTS),
-  );
-}
 
 type When = Readonly<Record<string, string>>;
 
@@ -201,12 +164,6 @@ function onGraphs(all: readonly When[], these: readonly When[], keys: readonly s
     return [...here, ...(deeper ? [deeper.includes('||') ? `(${deeper})` : deeper] : [])].join(' && ');
   });
   return orOf(parts.filter(Boolean));
-}
-
-interface JobPlan {
-  step: Step;
-  needs: string[];
-  if?: string;
 }
 
 /**
@@ -253,72 +210,6 @@ function planJobs(spec: WorkflowSpec): JobPlan[] {
 
 const orOf = (clauses: readonly string[]) =>
   clauses.length === 1 ? (clauses[0] as string) : clauses.map((c) => `(${c})`).join(' || ');
-
-const uploadStep = (step: StageStep) => ({
-  name: 'keep the run folder as an artifact',
-  if: expr('always()'),
-  uses: 'actions/upload-artifact@v6',
-  with: {
-    name: artifactName(step, expr('github.run_attempt')),
-    path: RUN_FOLDER,
-    'retention-days': expr('inputs.log-retention-days'),
-    'if-no-files-found': 'warn',
-  },
-});
-
-function stageJob(step: StageStep, plan: JobPlan, isReport: boolean): Record<string, unknown> {
-  const isGateCheck = step.job === GATE_CHECK_JOB;
-  const withInputs: Record<string, string> = {
-    stage: step.stage,
-    ...(step.role ? { role: step.role } : {}),
-    'dry-run': expr('inputs.dry-run'),
-    'run-folder': RUN_FOLDER,
-  };
-  for (const name of step.inputs) withInputs[name] = valueOf(name);
-  for (const name of step.trusted) withInputs[name] = expr(`vars.${variableFor(name)}`);
-  for (const [name, secret] of Object.entries(step.secrets)) withInputs[name] = expr(`secrets.${secret}`);
-  for (const [name, from] of Object.entries(step.fromJobs))
-    withInputs[name] = expr(`needs.${from.job}.outputs.${from.output}`);
-  Object.assign(withInputs, step.fixed);
-  if (isReport) {
-    withInputs['records-folder'] = RECORDS_FOLDER;
-    withInputs['github-token'] = FILLED_BY_JOB['github-token'] as string;
-  }
-  if (isGateCheck) withInputs['github-token'] = FILLED_BY_JOB['github-token'] as string;
-
-  const runner = step.role ? `${step.role}-runner` : 'control-runner';
-  const stageStep = {
-    id: 'stage',
-    ...(isReport ? { if: expr('always()') } : {}),
-    uses: ACTION_REF,
-    with: withInputs,
-  };
-  const download = {
-    // With the token and the run's id, the download reads the artifacts of every attempt, not only this one's.
-    name: 'download the stage records of every attempt',
-    uses: 'actions/download-artifact@v7',
-    with: {
-      pattern: `${ARTIFACT_PREFIX}*`,
-      path: RECORDS_FOLDER,
-      'github-token': expr('github.token'),
-      'run-id': expr('github.run_id'),
-    },
-  };
-  return {
-    name: step.title,
-    ...(plan.needs.length ? { needs: plan.needs } : {}),
-    ...(plan.if ? { if: expr(plan.if) } : {}),
-    'runs-on': expr(`fromJSON(inputs.${runner})`),
-    // The work jobs and the gate check read the hosts environment's secrets and variables; the report needs none.
-    ...(isReport ? {} : { environment: HOSTS_ENVIRONMENT }),
-    'timeout-minutes': isReport ? 15 : isGateCheck ? 5 : expr('inputs.job-timeout-minutes'),
-    ...(isReport || isGateCheck ? { permissions: { actions: 'read', contents: 'read' } } : {}),
-    ...(step.outputs.length
-      ? { outputs: Object.fromEntries(step.outputs.map((o) => [o, expr(`steps.stage.outputs.${o}`)])) }
-      : {}),
-    steps: [...(isReport ? [download] : []), stageStep, uploadStep(step)],
-  };
-}
 
 /** What a gate's job writes once approved: what was approved, the outputs it shows, and an unprotected gate. */
 const SHOWN: Readonly<Record<string, { env: Record<string, string>; lines: string[] }>> = {
@@ -402,6 +293,8 @@ function workflow(spec: WorkflowSpec): Document {
       { ...v, description: folded(v.description) },
     ]),
   );
+  for (const [k, v] of Object.entries(spec.own ?? {}))
+    inputs[k] = { ...v, description: folded(v.description) };
   for (const name of exposedInputs(stages)) inputs[name] = workflowInput(name, spec.required.includes(name));
   for (const [k, v] of Object.entries(WORKFLOW_INPUTS.after))
     inputs[k] = { ...v, description: folded(v.description) };
@@ -431,7 +324,7 @@ function workflow(spec: WorkflowSpec): Document {
     jobs: Object.fromEntries(
       plans.map((p) => [
         p.step.job,
-        p.step.kind === 'gate' ? gateJob(p.step, p) : stageJob(p.step, p, p.step.job === report),
+        p.step.kind === 'gate' ? gateJob(p.step, p) : stageJob(p.step, p, p.step.job === report, spec.target),
       ]),
     ),
   });
@@ -448,37 +341,18 @@ function workflow(spec: WorkflowSpec): Document {
   return doc;
 }
 
-/** A comment's text in lines of at most 110 characters (each starts with a space after the #). */
-function wrap(text: string): string {
-  const lines: string[] = [];
-  for (const word of text.split(' ')) {
-    const last = lines.length - 1;
-    if (last >= 0 && `${lines[last]} ${word}`.length <= 108) lines[last] = `${lines[last]} ${word}`;
-    else lines.push(word);
-  }
-  return lines.map((l) => ` ${l}`).join('\n');
-}
-
-function secretDescription(secret: string): string {
-  const input = Object.entries(SECRET_INPUTS).find(([, s]) => s === secret)?.[0];
-  return oneLine(action.inputs[input ?? '']?.description ?? secret);
-}
-
-/** Action inputs fed from each secret. */
-const SECRET_INPUTS: Readonly<Record<string, string>> = {
-  'scheduler-password': SECRETS.scheduler,
-  'server-password': SECRETS.server,
-  'sql-password': SECRETS.sql,
-};
-
-/** Each reusable workflow's text, as `npm run workflows` writes it. */
+/** Each generated workflow's text, as `npm run workflows` writes it: the pair's two and the fleet's two. */
 export async function renderWorkflows(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  let upgradeInputs: Record<string, Record<string, unknown>> = {};
   for (const spec of SPECS) {
-    const text = workflow(spec).toString({ lineWidth: 110, minContentWidth: 60 });
-    out[spec.file] = await format(text, { parser: 'yaml', singleQuote: true, printWidth: 110 });
+    const doc = workflow(spec);
+    out[spec.file] = await render(doc);
+    if (spec.name === 'jams-upgrade')
+      upgradeInputs = (doc.toJS() as { on: { workflow_call: { inputs: typeof upgradeInputs } } }).on
+        .workflow_call.inputs;
   }
-  return out;
+  return { ...out, ...(await renderFleetWorkflows(upgradeInputs)) };
 }
 
 if (process.argv[1]?.endsWith('workflows.ts')) {
@@ -501,6 +375,6 @@ if (process.argv[1]?.endsWith('workflows.ts')) {
       console.log(`wrote ${file}`);
     }
   }
-  if (check && !stale) console.log('workflows: both match the pipeline model');
+  if (check && !stale) console.log('workflows: all four match the pipeline model');
   process.exitCode = stale ? 1 : 0;
 }

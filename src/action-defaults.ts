@@ -62,5 +62,8 @@ export const ACTION_DEFAULTS = {
   'gate-environment': '',
   'allow-unprotected-gates': 'false',
   'gate-protection': '',
+  'soak-minutes': '1440',
+  'soak-max-failure-increase': '0',
+  rings: '',
   'records-folder': '',
 } as const;

@@ -29,6 +29,7 @@ import {
 import { ACTION_DEFAULTS } from './action-defaults.js';
 import { GATE_PROTECTIONS } from './gate-protection.js';
 import { STAGE_NAMES } from './stages/names.js';
+import { MAX_RINGS } from './fleet.js';
 import { RESUME_GATES, UPGRADE_ORDERS } from './jams/upgrade-order.js';
 
 /** A bad input: names the input, the value and the fix. All of them are reported together. */
@@ -45,6 +46,11 @@ export class InputError extends Error {
 
 /** The longest pause between two looks at a real host; the lab sets its own (its timing profile). */
 export const POLL_INTERVAL_MS = 2000;
+
+/** An environment name the fleet workflows can put in an artifact's name and a runner label. */
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** GitHub's longest environment wait timer: 30 days. */
+export const MAX_WAIT_TIMER_MINUTES = 43200;
 
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 const PATTERN = /^[A-Za-z0-9_.*?-]{1,100}$/;
@@ -246,6 +252,27 @@ const INPUTS = {
       'on one line), such as production',
   },
   'allow-unprotected-gates': { schema: z.enum(['true', 'false']), fix: 'use true or false' },
+  'soak-minutes': {
+    schema: z.coerce.number().min(0).max(MAX_WAIT_TIMER_MINUTES),
+    fix: `use minutes from 0 to ${MAX_WAIT_TIMER_MINUTES} (30 days, the longest wait timer GitHub allows), such as 1440`,
+  },
+  'soak-max-failure-increase': {
+    schema: z.coerce.number().min(0).max(100),
+    fix: 'use percentage points from 0 to 100: how much the failed-entry rate may rise beyond the noise (0: not at all)',
+  },
+  rings: {
+    schema: z
+      .array(z.string().regex(ENVIRONMENT_NAME))
+      .min(1)
+      .max(MAX_RINGS)
+      .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, {
+        message: 'an environment is named twice',
+        params: { reason: true },
+      }),
+    fix:
+      `give 1 to ${MAX_RINGS} GitHub environment names in promotion order, comma-separated or one per line, such as ` +
+      'jams-dev, jams-test, jams-prod (letters, digits, _ . and -, up to 100 each)',
+  },
   'gate-protection': {
     schema: z.enum(GATE_PROTECTIONS),
     fix: `pass the gates job's gate-protection output (${GATE_PROTECTIONS.join(', ')}), or leave it empty`,
@@ -484,6 +511,18 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
   const gateProtection = read('gate-protection') ?? null;
+  const soak = { minutes: readOr('soak-minutes'), maxFailureIncrease: readOr('soak-max-failure-increase') };
+  const rings = read('rings', 'list') ?? [];
+  if (
+    (stage === 'fleet-plan' || stage === 'fleet-report') &&
+    rings.length === 0 &&
+    !core.getInput('rings').trim()
+  ) {
+    problems.push(
+      `input 'rings' is empty: the ${stage} stage needs the environments of the fleet in promotion order, such as ` +
+        'jams-dev, jams-test, jams-prod.',
+    );
+  }
 
   if (problems.length > 0 || stage === undefined || role === undefined) throw new InputError(problems);
 
@@ -532,6 +571,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     fileShareRoot,
     gates,
     gateProtection,
+    soak,
+    fleet: { rings },
   };
 }
 

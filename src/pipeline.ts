@@ -125,7 +125,10 @@ const gateProtection = { 'gate-protection': { job: GATE_CHECK_JOB, output: 'gate
 const stage = (
   name: string,
   role: HostRole | null,
-  options: Partial<Pick<StageStep, 'job' | 'inputs' | 'secrets' | 'fromJobs' | 'outputs' | 'fixed'>> = {},
+  options: Partial<Pick<StageStep, 'job' | 'inputs' | 'secrets' | 'fromJobs' | 'outputs' | 'fixed'>> & {
+    /** false: a job of the fleet workflows, which have no gate check of their own (each ring's call has one). */
+    gateChecked?: boolean;
+  } = {},
 ): StageStep => {
   const inputs = [...new Set([...(role ? HOST_INPUTS : []), ...(options.inputs ?? [])])];
   return {
@@ -136,7 +139,10 @@ const stage = (
     role,
     inputs,
     secrets: options.secrets ?? {},
-    fromJobs: { ...(name === 'gates' ? {} : gateProtection), ...options.fromJobs },
+    fromJobs: {
+      ...(name === 'gates' || options.gateChecked === false ? {} : gateProtection),
+      ...options.fromJobs,
+    },
     fixed: options.fixed ?? {},
     outputs: options.outputs ?? [],
     trusted: Object.keys(TRUSTED_INPUTS).filter((t) =>
@@ -446,6 +452,35 @@ export const ROLLBACK_PIPELINE: Pipeline = [
   [stage('report', null, { fixed: rollback, outputs: ['result'] })],
 ];
 
+/**
+ * The fleet (docs/fleet.md): jams-fleet.yml promotes one installer through rings, each ring one call of the upgrade
+ * workflow followed by its soak; jams-status.yml reads every pair. Their jobs run these steps.
+ */
+const soakInputs = [
+  'target-version',
+  'maintenance-resource',
+  'jams-server',
+  'soak-minutes',
+  'soak-max-failure-increase',
+];
+const fleetStep = (name: string, role: HostRole | null, options: Parameters<typeof stage>[2] = {}) =>
+  stage(name, role, { ...options, gateChecked: false });
+
+export const FLEET = {
+  /** The first job of both fleet workflows: the rings input checked, one output per ring slot. */
+  plan: fleetStep('fleet-plan', null, { job: 'plan', inputs: ['rings'], outputs: ['environments'] }),
+  /** The wait between a ring's upgrade and its soak: a job on the soak environment, whose wait timer holds it. */
+  soakWait: { job: 'soak-wait', title: 'soak wait', environmentSuffix: '-soak' },
+  /** The soak on both nodes of a ring, after the wait. */
+  soak: (['primary', 'secondary'] as const).map((role) => fleetStep('soak', role, { inputs: soakInputs })),
+  /** The read-only status of each node (jams-status.yml). */
+  status: (['primary', 'secondary'] as const).map((role) =>
+    fleetStep('status', role, { inputs: ['jams-server'] }),
+  ),
+  /** The last job: the report across the rings (or the fleet view, from status records). */
+  report: fleetStep('fleet-report', null, { job: 'report', inputs: ['rings'], outputs: ['result'] }),
+} as const;
+
 export type PipelineName = 'upgrade' | 'rollback';
 
 /** Each pipeline by the name the action's `pipeline` input gives it; the upgrade's in the order its inputs choose. */
@@ -486,8 +521,9 @@ export function workflowNeeds(job: string, pipeline: Pipeline = PIPELINE): strin
 
 /**
  * The artifact a stage job uploads its run folder as: the stage and the role, and the run attempt, because
- * artifact names are unique within a run and a re-run must keep the failed attempt's logs.
+ * artifact names are unique within a run and a re-run must keep the failed attempt's logs. A scope (ring-2-) keeps
+ * apart the rings of one fleet run, whose called workflows share the run's artifacts.
  */
-export function artifactName(step: StageStep, attempt: string): string {
-  return `${ARTIFACT_PREFIX}${step.stage}${step.role ? `-${step.role}` : ''}-attempt-${attempt}`;
+export function artifactName(step: StageStep, attempt: string, scope = ''): string {
+  return `${ARTIFACT_PREFIX}${scope}${step.stage}${step.role ? `-${step.role}` : ''}-attempt-${attempt}`;
 }

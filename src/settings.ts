@@ -64,6 +64,10 @@ export interface Settings {
    * allow-unprotected-gates, a trust root from the hosts environment that lets a lab run with unprotected gates.
    */
   gates: { environment: string | null; allowUnprotected: boolean };
+  /** The soak stage: how long the pair must have run since the window reopened, and the failure rise it tolerates. */
+  soak: { minutes: number; maxFailureIncrease: number };
+  /** The fleet stages: the environments in promotion order (rings). */
+  fleet: { rings: string[] };
   /** The gates job's verdict as the later jobs pass it in (gate-protection); null: not known. */
   gateProtection: GateProtection | null;
   /** Set only by the JAMS_UPGRADE_LAB environment variable, never by an input. */

@@ -2,6 +2,7 @@
 // stages write, and main.ts, the job summary and the report read without casts. Records from older builds may lack any
 // key, so every key is optional.
 import type { GateProtection } from './gate-protection.js';
+import { MAX_RINGS } from './fleet.js';
 import type {
   BackupHeader,
   ConnectionForm,
@@ -18,6 +19,7 @@ import type { ContractObservation, Verdict } from './jams/contract.js';
 import type { InstallerKind } from './jams/installer.js';
 import type { QueuePermissions } from './jams/mq-permissions.js';
 import type { NodeRole, RoleView } from './jams/roles.js';
+import type { RateVerdict, StuckEntry } from './jams/soak-health.js';
 import type { ServiceKind } from './jams/services.js';
 import type { AccountRecord } from './state/logon-accounts.js';
 import type { BackupRecord } from './state/backup-record.js';
@@ -197,6 +199,47 @@ export interface VerifyCheck {
   ok: boolean;
 }
 
+/** What the soak stage found (data.soak): the verify checks, and on the primary the window, stuck entries and rates. */
+export interface SoakData {
+  /** soak-minutes: how long the pair must have run since the window reopened. */
+  requiredMinutes: number;
+  /** How long it has, on the primary; absent on the secondary or with no reopening recorded. */
+  soakedMinutes?: number;
+  checks: VerifyCheck[];
+  window?: {
+    resource: string;
+    recordedQuantity: number | null;
+    quantity: number | null;
+    closedAt: string | null;
+    reopenedAt: string | null;
+  };
+  stuck?: StuckEntry[];
+  rates?: RateVerdict;
+}
+
+/** One node in the fleet view (data.status). */
+export interface StatusData {
+  version: string | null;
+  role: NodeRole;
+  roleLabel: string;
+  services: Record<string, string>;
+  /** The host's upgrade record, or null when this host has none. */
+  lastUpgrade: {
+    targetVersion: string;
+    versionBefore: string | null;
+    phase: string;
+    at: string;
+    runKey: string;
+  } | null;
+  /** On the primary, the JAMS server's agents; null on the secondary. */
+  agents: { name: string; version: string | null; online: boolean }[] | null;
+}
+
+/** The fleet's rings in promotion order (data.fleetPlan), from the rings input. */
+export interface FleetPlanData {
+  rings: string[];
+}
+
 /** The restore stage's RESTORE: as planned (would, in a dry-run), sent, or ended. */
 export type RestoreData = Omit<RestoreRecord, 'phase'> & {
   phase: RestoreRecord['phase'] | 'would';
@@ -275,6 +318,13 @@ export interface StageData {
   restore?: RestoreData;
   restoreCheck?: SqlOutcome;
   jamsStopped?: { thisNode: boolean; peer: { name: string; role: NodeRole; label: string } | null };
+  // soak
+  soak?: SoakData;
+  // status
+  status?: StatusData;
+  // fleet-plan, fleet-report
+  fleetPlan?: FleetPlanData;
+  fleetReport?: { path: string; result: string; stoppedAt: string | null };
   // report
   report?: { path: string; result: 'succeeded' | 'failed' | 'incomplete' };
 }
@@ -294,6 +344,16 @@ export function countRows(rows: readonly AgentRow[]): Record<RowResult, number> 
 
 const agentCount = (kind: RowResult) => (d: StageData) =>
   d.agents ? String(d.agents.counts[kind]) : undefined;
+
+/** ring-1 ... ring-<MAX_RINGS>: the environment of each ring slot of the fleet workflow (empty past the last). */
+function ringOutputs(): Record<`ring-${number}`, (d: StageData) => string | undefined> {
+  return Object.fromEntries(
+    Array.from({ length: MAX_RINGS }, (_, i) => [
+      `ring-${i + 1}`,
+      (d: StageData) => (d.fleetPlan ? (d.fleetPlan.rings[i] ?? '') : undefined),
+    ]),
+  );
+}
 
 /**
  * The action's outputs that come from a stage's data, each read from the one key it shows; a stage sets those its data
@@ -318,7 +378,9 @@ export const DATA_OUTPUTS = {
   'agents-manual': agentCount('manual'),
   'gate-protection': (d) => (d.gates && d.gates.verdict !== 'refused' ? d.gates.verdict : undefined),
   'report-path': (d) => d.report?.path,
-  result: (d) => d.report?.result,
+  result: (d) => d.report?.result ?? d.fleetReport?.result,
+  environments: (d) => (d.fleetPlan ? JSON.stringify(d.fleetPlan.rings) : undefined),
+  ...ringOutputs(),
 } satisfies Record<string, (data: StageData) => string | undefined>;
 
 export type DataOutput = keyof typeof DATA_OUTPUTS;

@@ -383,8 +383,8 @@ $script:Commands = @(
     'Get-JuPlatform', 'Get-JuServiceStates', 'Find-JuServices', 'Stop-JuService', 'Start-JuService',
     'Get-JuNodeRole', 'Get-JuInstalledVersion', 'Get-JuFiles', 'Save-JuStateFile', 'Read-JuStateFile',
     'Copy-JuFiles', 'Read-JuTextFiles', 'Get-JuResource', 'New-JuResource', 'Add-JuRootRequirement',
-    'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuDatabaseConnections', 'Backup-JuDatabase',
-    'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
+    'Set-JuResourceQuantity', 'Get-JuExecutingEntries', 'Get-JuEntryHistory', 'Get-JuDatabaseConnections',
+    'Backup-JuDatabase', 'Test-JuDatabaseBackup', 'Invoke-JuHook', 'Get-JuFreeSpace', 'Get-JuQueuePermissions',
     'Write-JuTextFile', 'Get-JuInstaller', 'Start-JuInstaller',
     'Get-JuInstallerStatus', 'Test-JuCredential', 'Set-JuServiceAccount', 'Get-JuContract',
     'Restore-JuDatabase', 'Get-JuUninstallEntries', 'Start-JuUninstaller',
@@ -1026,7 +1026,7 @@ function Get-JuInstallerStatus {
 }
 
 # ---- module/Resources.ps1 ----
-# JAMS resources and entries: the maintenance resource and the executing entries.
+# JAMS resources and entries: the maintenance resource, the executing entries and the history's completions.
 # Dot-sourced by JamsUpgrade.psm1; npm run package joins the folder into one file in dist/ps. Windows PowerShell 5.1
 # compatible, ASCII only.
 
@@ -1117,11 +1117,38 @@ function Get-JuExecutingEntries {
     .PARAMETER Server
     The JAMS server (a plain host name).
     .OUTPUTS
-    One item per entry (entry number, job name, state).
+    One item per entry: entry (the number), name, startedAt (UTC, ISO 8601, or null), averageSeconds (or null).
     #>
     param([string]$Server)
     Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
     return , @(PlatformGetExecutingEntries -Server $Server)
+}
+
+function Get-JuEntryHistory {
+    <#
+    .SYNOPSIS
+    The JAMS history's entries that completed in a window, counted by final severity.
+    .PARAMETER Server
+    The JAMS server (a plain host name).
+    .PARAMETER From
+    The window's start (ISO 8601 with its zone; counted from it, inclusive).
+    .PARAMETER To
+    The window's end (ISO 8601 with its zone; counted up to it, exclusive).
+    .OUTPUTS
+    from, to (UTC, ISO 8601), completed, failed (Error and Fatal) and bySeverity.
+    #>
+
+    # Half-open windows, so a caller that reads [a, b) then [b, c) counts each completion once.
+    # From and To untyped: PowerShell 7 hands an ISO 8601 string over as a DateTime (ConvertFrom-JuUtcText).
+    param([string]$Server, $From, $To)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    $start = ConvertFrom-JuUtcText -Value $From -What 'From'
+    $end = ConvertFrom-JuUtcText -Value $To -What 'To'
+    if ($end -lt $start) {
+        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+        throw "The window ends ($($end.ToString('o', $invariant))) before it starts ($($start.ToString('o', $invariant)))."
+    }
+    return PlatformGetEntryHistory -Server $Server -From $start -To $end
 }
 
 # ---- module/Services.ps1 ----
@@ -1498,6 +1525,28 @@ function Assert-JuAccount {
 function Assert-JuPattern {
     param([string]$Value, [string]$Pattern, [string]$What)
     if ($Value -notmatch $Pattern) { throw "$What '$Value' is not a plain name (letters, digits, '_', '.', '-')." }
+}
+
+function ConvertFrom-JuUtcText {
+    # An ISO 8601 time with its zone (2024-05-01T10:00:00.000Z, or an offset) as a UTC DateTime, read the same whatever
+    # the host's culture. A time without a zone would be read in the host's zone: refused. PowerShell 7's ConvertFrom-Json
+    # has already made an ISO 8601 string a DateTime (Utc, Local for an offset, Unspecified without a zone); 5.1's has not.
+    param($Value, [string]$What)
+    $parsed = [DateTime]::MinValue
+    if ($Value -is [DateTime]) { $parsed = $Value }
+    else {
+        $formats = [string[]]@('yyyy-MM-ddTHH:mm:ssK', 'yyyy-MM-ddTHH:mm:ss.FFFFFFFK')
+        $styles = [System.Globalization.DateTimeStyles]::RoundtripKind
+        if (-not [DateTime]::TryParseExact([string]$Value, $formats, [System.Globalization.CultureInfo]::InvariantCulture, $styles, [ref]$parsed)) {
+            $parsed = [DateTime]::MinValue
+        }
+    }
+    if ($parsed -eq [DateTime]::MinValue -or $parsed.Kind -eq [DateTimeKind]::Unspecified) {
+        $shown = [string]$Value
+        if ($Value -is [DateTime]) { $shown = $Value.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture) }
+        throw "$What '$shown' is not an ISO 8601 time with its zone (e.g. 2024-05-01T10:00:00Z)."
+    }
+    return $parsed.ToUniversalTime()
 }
 
 

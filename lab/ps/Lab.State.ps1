@@ -363,6 +363,7 @@ function LabCompleteInstall {
     if ($Code -ne 0 -and $Code -ne 3010 -and $Code -ne 1641) { return }
     LabAddProduct -Node $node
     $node.version = $Version
+    if ($NodeName -eq 'primary') { LabNoteVersionOnPrimary -State $State -Version $Version }
     foreach ($svcName in @($node.services.Keys)) {
         $svc = $node.services[$svcName]
         if ($svc.displayName -eq 'JAMS Scheduler' -or $svc.displayName -eq 'JAMS Server') {
@@ -374,6 +375,17 @@ function LabCompleteInstall {
     foreach ($svcName in @($node.services.Keys)) {
         if ($node.services[$svcName].status -eq 'Stopped') { LabRequestStart -State $State -Node $node -Name $svcName }
     }
+}
+
+function LabNoteVersionOnPrimary {
+    # When the primary first ran a version newer than the lab's starting one (default-state.json): the moment the fault
+    # failure-rate makes every second completion of the job stream fail from. An install of the starting version or an
+    # older one (a rollback) clears it.
+    param([hashtable]$State, [string]$Version)
+    $newer = $false
+    try { $newer = [version]$Version -gt [version][string](LabTemplate).node.version } catch { $newer = $false }
+    if (-not $newer) { $State.newVersionOnPrimaryAt = $null; return }
+    if (-not $State.ContainsKey('newVersionOnPrimaryAt') -or $null -eq $State.newVersionOnPrimaryAt) { $State.newVersionOnPrimaryAt = LabNow }
 }
 
 function LabAddProduct {

@@ -8,6 +8,7 @@ import type {
   CredentialCheck,
   DatabaseConnections,
   DeployStarted,
+  EntryHistory,
   ExecutingEntry,
   FileEntry,
   FileFacts,
@@ -240,6 +241,15 @@ export const HOST_CALLS = {
   executingEntries: primitive('Get-JuExecutingEntries', (server: string) => ({ Server: server })).returns<
     ExecutingEntry[]
   >(),
+  /**
+   * The JAMS history's entries that completed from `fromUtc` (inclusive) to `toUtc` (exclusive), both ISO 8601 with
+   * their zone, counted by final severity (soak).
+   */
+  entryHistory: primitive('Get-JuEntryHistory', (server: string, fromUtc: string, toUtc: string) => ({
+    Server: server,
+    From: fromUtc,
+    To: toUtc,
+  })).returns<EntryHistory>(),
   /** The connection strings of common.config in the Scheduler folder. */
   databaseConnections: primitive('Get-JuDatabaseConnections', (folder: string) => ({
     Folder: folder,

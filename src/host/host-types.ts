@@ -28,6 +28,13 @@ export interface CopiedFiles {
 export interface ExecutingEntry {
   entry: string;
   name: string;
+  /** When it started executing (UTC, ISO 8601 'o'), from the entry's StartTimeUTC; null when JAMS gives none. */
+  startedAt?: string | null;
+  /**
+   * Its job's average run in whole seconds (the entry's AvgElapsedTime.TotalSeconds); null when JAMS gives none or 0
+   * (no run to average yet).
+   */
+  averageSeconds?: number | null;
 }
 
 /** How a connection string reaches SQL Server: SqlClient, the OLE DB driver (Provider=) or ODBC (Driver= or DSN=). */
@@ -265,4 +272,20 @@ export interface RemoteInstallStarted {
 export interface FoundServices {
   found: Record<ServiceKind, string | null>;
   jamsServices: { name: string; displayName: string; status: string }[];
+}
+
+/**
+ * The JAMS history's entries that completed in a window, counted by final severity (History.Find, then their
+ * CompletionTimeUTC): from inclusive, to exclusive, so consecutive windows count each completion once.
+ */
+export interface EntryHistory {
+  /** The window asked for (UTC, ISO 8601 'o': 2024-05-01T10:00:00.0000000Z). */
+  from: string;
+  to: string;
+  /** Entries that completed in the window. */
+  completed: number;
+  /** Of them, those that ended with severity Error or Fatal. */
+  failed: number;
+  /** The completed entries by their FinalSeverity (MVPSI.JAMS.Severity's names). */
+  bySeverity: Record<'Success' | 'Info' | 'Warning' | 'Error' | 'Fatal', number>;
 }

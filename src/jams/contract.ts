@@ -35,6 +35,12 @@ export interface ContractObservation {
   /** The resource, the root folder, and the first ResourceRequirement among the root folder's Elements. */
   resource: Probe<{ exists: boolean; item: Sample; root: Sample; request: Sample }>;
   entry: Probe<Sample>;
+  /**
+   * What History.Find answered for the 15 minutes before `to`, unfiltered (platform/History.ps1): how many, the first's
+   * members, the earliest and latest CompletionTimeUTC (UTC, ISO 8601), and the host's UTC offset in minutes.
+   * Absent in an observation recorded before the probe existed.
+   */
+  history?: Probe<HistoryObservation>;
   queues: Probe<{ queues: { name: string; exists: boolean }[]; ace: Sample } | null>;
   /**
    * The first agent definition, the names of the Properties entries the agents carry (and which of them the platform
@@ -48,6 +54,17 @@ export interface ContractObservation {
     load: boolean;
     deploy: boolean;
   } | null>;
+}
+
+/** The history probe's observation (PlatformHistoryProbe). */
+export interface HistoryObservation {
+  from: string;
+  to: string;
+  count: number;
+  first: Sample;
+  earliest: string | null;
+  latest: string | null;
+  utcOffsetMinutes: number;
 }
 
 /** What the judge knows besides the observation: the names the run is configured with. */
@@ -97,8 +114,22 @@ export const JAMS_MEMBERS = {
   'MVPSI.JAMS.ElementCollection': ['Add'],
   'MVPSI.JAMS.ResourceRequirement': ['ResourceName', 'QuantityRequired'],
   'MVPSI.JAMS.Resource': ['ResourceName', 'QuantityAvailable', 'Update'],
-  'MVPSI.JAMS.Entry': ['JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity', 'FinalStatus'],
+  'MVPSI.JAMS.Entry': [
+    'JAMSEntry',
+    'JobName',
+    'CurrentState',
+    'FinalSeverity',
+    'FinalStatus',
+    'StartTimeUTC',
+    'AvgElapsedTime',
+  ],
+  'MVPSI.JAMS.DeltaTime': ['TotalSeconds'],
+  'MVPSI.JAMS.History': ['Find', 'JAMSEntry', 'JobName', 'FinalSeverity', 'CompletionTimeUTC'],
+  'MVPSI.JAMS.HistorySearchOptions': ['None'],
 } as const satisfies Record<string, readonly string[]>;
+
+/** The History members the soak counts by (Get-JuEntryHistory), besides CompletionTimeUTC, which the probe reads. */
+const HISTORY_MEMBERS = ['JAMSEntry', 'JobName', 'FinalSeverity'] as const;
 
 /** The agent members the agents stage reads (Get-JuAgents): the properties among JAMS_MEMBERS' Agent. */
 const AGENT_MEMBERS = JAMS_MEMBERS['MVPSI.JAMS.Agent'].filter((m) => !['Find', 'Load', 'Deploy'].includes(m));
@@ -272,6 +303,50 @@ export const ASSUMPTIONS: readonly Assumption[] = [
         sample.members.length
           ? shape(sample, ['JAMSEntry', 'JobName'])
           : { holds: null, seen: 'no entry to look at' },
+      ),
+  },
+  {
+    id: 'history',
+    assumption:
+      '[MVPSI.JAMS.History]::Find with an empty selection (every job), every severity, checkCompletion only and ' +
+      'HistorySearchOptions.None lists the entries that completed between two UTC times, as History objects with ' +
+      'JAMSEntry, JobName, FinalSeverity and CompletionTimeUTC: the soak counts failed entries with it.',
+    settle:
+      "compare the soak's counts with the JAMS Client's History view for the same window; until it holds, judge the " +
+      "soak's failure rate there (see docs/unverified.md, history)",
+    judge: (o) =>
+      judged(
+        o.history ?? { ok: false, error: 'not probed (a record from before the history probe)' },
+        (h) => {
+          const window = `${h.from} to ${h.to} (UTC)`;
+          if (h.count === 0)
+            return {
+              holds: null,
+              seen:
+                `no entry completed in the window ${window}` +
+                (h.utcOffsetMinutes < 0
+                  ? ' (or History.Find read it as local time, which lies ahead of UTC here)'
+                  : ''),
+            };
+          const result = shape(h.first, HISTORY_MEMBERS);
+          const from = Date.parse(h.from);
+          const to = Date.parse(h.to);
+          const outside = [h.earliest, h.latest].some(
+            (t) => t === null || Date.parse(t) < from || Date.parse(t) > to,
+          );
+          const offset =
+            h.utcOffsetMinutes === 0
+              ? 'this host keeps UTC, so whether History.Find reads the window as local time does not show'
+              : `this host is UTC${h.utcOffsetMinutes > 0 ? '+' : '-'}${Math.abs(h.utcOffsetMinutes)} min`;
+          return {
+            holds: result.holds && !outside,
+            seen:
+              `${result.seen}; ${h.count} completed from ${h.earliest ?? 'no CompletionTimeUTC'} to ` +
+              `${h.latest ?? 'no CompletionTimeUTC'} for the window ${window}` +
+              (outside ? ', outside it: History.Find did not read the window as UTC completion times' : '') +
+              `; ${offset}`,
+          };
+        },
       ),
   },
   {

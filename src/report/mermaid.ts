@@ -65,17 +65,49 @@ function ganttTime(iso: string): string | null {
 /** The dateFormat the gantt's times are written in (dayjs tokens; T is a literal). */
 export const GANTT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
 
-interface Task {
+/** One bar of a gantt: its label, Mermaid's tags (done, crit, active), and its span in the gantt's dateFormat. */
+export interface GanttTask {
   label: string;
   tags: string[];
   from: string;
   to: string;
 }
 
-function task(label: string, tags: string[], from: string | null, to: string | null, now: string): Task[] {
+/** A bar from `from` to `to` (or to `now` while open); none when the start is unknown. */
+export function ganttTask(
+  label: string,
+  tags: string[],
+  from: string | null,
+  to: string | null,
+  now: string,
+): GanttTask[] {
   const a = from ? ganttTime(from) : null;
   const b = ganttTime(to ?? now);
   return a && b ? [{ label, tags, from: a, to: b < a ? a : b }] : [];
+}
+const task = ganttTask;
+
+/** A gantt of sections of bars (sections without bars are left out); null when there is no bar at all. */
+export function gantt(
+  title: string,
+  sections: readonly { name: string; tasks: GanttTask[] }[],
+): string | null {
+  const shown = sections.filter((s) => s.tasks.length);
+  if (!shown.length) return null;
+  let id = 0;
+  return [
+    'gantt',
+    `  title ${ganttLabel(title)}`,
+    `  dateFormat ${GANTT_DATE_FORMAT}`,
+    '  axisFormat %H:%M',
+    '  todayMarker off',
+    ...shown.flatMap((s) => [
+      `  section ${ganttLabel(s.name)}`,
+      ...s.tasks.map(
+        (t) => `    ${ganttLabel(t.label)} :${[...t.tags, `t${++id}`, t.from, t.to].join(', ')}`,
+      ),
+    ]),
+  ].join('\n');
 }
 
 const TAGS: Partial<Record<TimelineRow['status'], string[]>> = {
@@ -114,26 +146,11 @@ export function timelineGantt(input: GanttInput): string | null {
   ].flatMap(({ span, name }) =>
     task(`${name}${span.open ? ' (still open)' : ''}`, ['crit'], span.from, span.to, now),
   );
-  const sections = [
+  return gantt('Timeline (UTC)', [
     { name: 'Jobs', tasks: jobs },
     { name: 'Gates', tasks: gates },
     { name: 'Downtime', tasks: spans },
-  ].filter((s) => s.tasks.length);
-  if (!sections.length) return null;
-  let id = 0;
-  return [
-    'gantt',
-    '  title Timeline (UTC)',
-    `  dateFormat ${GANTT_DATE_FORMAT}`,
-    '  axisFormat %H:%M',
-    '  todayMarker off',
-    ...sections.flatMap((s) => [
-      `  section ${s.name}`,
-      ...s.tasks.map(
-        (t) => `    ${ganttLabel(t.label)} :${[...t.tags, `t${++id}`, t.from, t.to].join(', ')}`,
-      ),
-    ]),
-  ].join('\n');
+  ]);
 }
 
 /** A breakdown part as the bar chart names it: where, then what. */
@@ -148,27 +165,30 @@ export function breakdownPie(b: Breakdown, title: string): string | null {
   const total = timed.reduce((sum, p) => sum + p.ms, 0);
   const shown = timed.filter((p, i) => i < PIE_SLICES && p.ms >= total * 0.02);
   const rest = timed.slice(shown.length);
-  const seen = new Set<string>();
-  const slice = (name: string, ms: number) => {
-    let label = pieLabel(name);
-    // Mermaid keeps the first of two slices with one label: two parts that read alike stay apart.
-    for (let n = 2; seen.has(label); n++) label = `${pieLabel(name)} (${n})`;
-    seen.add(label);
-    return `  "${label}" : ${(Math.round(ms / 100) / 10).toFixed(1)}`;
-  };
-  const slices = [
-    ...shown.map((p) => slice(partLabel(p), p.ms)),
+  return pie(`${title} (seconds)`, [
+    ...shown.map((p) => ({ label: partLabel(p), value: Math.round(p.ms / 100) / 10 })),
     ...(rest.length === 1 && rest[0]
-      ? [slice(partLabel(rest[0]), rest[0].ms)]
+      ? [{ label: partLabel(rest[0]), value: Math.round(rest[0].ms / 100) / 10 }]
       : rest.length
         ? [
-            slice(
-              `${rest.length} smaller parts (the table lists each)`,
-              rest.reduce((sum, p) => sum + p.ms, 0),
-            ),
+            {
+              label: `${rest.length} smaller parts (the table lists each)`,
+              value: Math.round(rest.reduce((sum, p) => sum + p.ms, 0) / 100) / 10,
+            },
           ]
         : []),
-  ];
+  ]);
+}
+
+/** A pie of slices; null without any. Two slices that read alike stay apart (Mermaid keeps the first of a label). */
+export function pie(title: string, slices: readonly { label: string; value: number }[]): string | null {
   if (!slices.length) return null;
-  return ['pie showData', `  title ${pieLabel(title)} (seconds)`, ...slices].join('\n');
+  const seen = new Set<string>();
+  const lines = slices.map(({ label: name, value }) => {
+    let label = pieLabel(name);
+    for (let n = 2; seen.has(label); n++) label = `${pieLabel(name)} (${n})`;
+    seen.add(label);
+    return `  "${label}" : ${value.toFixed(1)}`;
+  });
+  return ['pie showData', `  title ${pieLabel(title)}`, ...lines].join('\n');
 }

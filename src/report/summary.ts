@@ -94,6 +94,20 @@ export async function writeSummary(
       ]);
     }
   }
+  const checks = record.data.checks;
+  if (checks?.length) {
+    // verify's checks, and the soak's (its rates and stuck entries among them).
+    s.addHeading('Checks', 4);
+    s.addTable([
+      ['Check', 'Expected', 'Found', 'Holds'].map((h) => ({ data: h, header: true })),
+      ...checks.map((c) => [
+        escape(c.check),
+        escape(c.expected),
+        escape(c.actual),
+        c.ok ? 'yes' : '<b>NO</b>',
+      ]),
+    ]);
+  }
   const config = record.data.configReapply;
   if (config) {
     s.addHeading(`Config customisations (config-mode ${config.mode})`, 4);

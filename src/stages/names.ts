@@ -1,7 +1,7 @@
 /**
  * The stages the action's `stage` input accepts: gates before anything else (it checks that the approval gates are
- * protected, on the control runner), then the procedure's stages in their order, then the rollback's own two, then
- * the report.
+ * protected, on the control runner), then the procedure's stages in their order, the soak and the read-only status of a
+ * fleet, then the rollback's own two, the report, and the fleet workflows' plan and report.
  */
 export const STAGE_NAMES = [
   'gates',
@@ -14,9 +14,13 @@ export const STAGE_NAMES = [
   'verify',
   'agents',
   'maintenance-off',
+  'soak',
+  'status',
   'restore',
   'reinstall',
   'report',
+  'fleet-plan',
+  'fleet-report',
 ] as const;
 
 export type StageName = (typeof STAGE_NAMES)[number];

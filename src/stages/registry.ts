@@ -1,5 +1,7 @@
 import { agents } from './agents.js';
 import { backup } from './backup.js';
+import { fleetPlan } from './fleet-plan.js';
+import { fleetReport } from './fleet-report.js';
 import { gates } from './gates.js';
 import type { Stage } from '../stage-context.js';
 import { maintenanceOff } from './maintenance-off.js';
@@ -9,7 +11,9 @@ import { preflight } from './preflight.js';
 import { reinstall } from './reinstall.js';
 import { report } from './report.js';
 import { restore } from './restore.js';
+import { soak } from './soak.js';
 import { start } from './start.js';
+import { status } from './status.js';
 import { stop } from './stop.js';
 import { upgrade } from './upgrade.js';
 import { verify } from './verify.js';
@@ -27,7 +31,11 @@ export const STAGES: Readonly<Record<StageName, Stage>> = {
   verify: keepingThePrimary(verify),
   agents,
   'maintenance-off': maintenanceOff,
+  soak,
+  status,
   restore,
   reinstall,
   report,
+  'fleet-plan': fleetPlan,
+  'fleet-report': fleetReport,
 };

@@ -73,10 +73,21 @@ function Get-JAMSFailoverStatus {
     }
 }
 
+function LabEntryStart {
+    # When a lab entry started executing (Unix ms), or $null: its startedAt, else its end less its run; a scheduled or
+    # held entry has not started.
+    param([hashtable]$Entry)
+    if ($Entry.ContainsKey('startedAt') -and $null -ne $Entry.startedAt) { return [long]$Entry.startedAt }
+    if (@('Scheduled', 'ResourceWait') -contains [string]$Entry.state) { return $null }
+    if ($Entry.ContainsKey('finishAt') -and $null -ne $Entry.finishAt) { return [long]$Entry.finishAt - [long]$Entry.runsForMs }
+    return $null
+}
+
 function Get-JAMSEntry {
     # Get-JAMSEntry -Server <s> -State Executing (public scripts, which read .JAMSEntry and .FinalStatus of its output),
     # as MVPSI.JAMS.Entry objects (JAMSShr.dll: JAMSEntry, JobName, CurrentState an EntryState, FinalSeverity a Severity,
-    # FinalStatus). A completed entry may show CompletedKept (the EntryState after Completed) with the fault keptEntries.
+    # FinalStatus, StartTimeUTC a DateTime, AvgElapsedTime a DeltaTime). A completed entry may show CompletedKept (the
+    # EntryState after Completed) with the fault keptEntries.
     [CmdletBinding()]
     param([string]$Server = 'localhost', [string]$State)
     $list = {
@@ -99,6 +110,10 @@ function Get-JAMSEntry {
                 $entry.CurrentState = [MVPSI.JAMS.EntryState]$shown
                 if (-not [string]::IsNullOrEmpty([string]$e.severity)) { $entry.FinalSeverity = [MVPSI.JAMS.Severity][string]$e.severity }
                 $entry.FinalStatus = [string]$e.status
+                $started = LabEntryStart $e
+                if ($null -ne $started) { $entry.StartTimeUTC = [DateTimeOffset]::FromUnixTimeMilliseconds($started).UtcDateTime }
+                # The job's average run: the lab's entries run for runsForMs.
+                $entry.AvgElapsedTime = [MVPSI.JAMS.DeltaTime]::LabFromSeconds([int][Math]::Round([long]$e.runsForMs / 1000.0))
                 $entry
             }
         }
@@ -262,6 +277,26 @@ function global:LabAgentObject {
         $agent.Properties.Add('DeployCredential', [string]$def.deployCredential)
     }
     return $agent
+}
+
+# History.Find answers from the lab's job stream (MVPSI.JAMS.cs): one completion every timing.historyPeriodMs, in the
+# JAMS database both nodes share, so either node's JAMS Server answers it, while it runs. With the fault failure-rate,
+# every second completion fails from the moment the lab's installer put a newer JAMS on the primary
+# (newVersionOnPrimaryAt, lab/ps/Lab.State.ps1 LabCompleteInstall).
+[MVPSI.JAMS.History]::LabStreamOf = [Func[string, long[]]] {
+    param($server)
+    $stream = LabWithState -ReadOnly {
+        param($s)
+        [void](LabJamsNode -State $s -Server $server)
+        $period = [long]200
+        if ($s.timing.ContainsKey('historyPeriodMs') -and $null -ne $s.timing.historyPeriodMs) { $period = [long]$s.timing.historyPeriodMs }
+        $degradedFrom = [long]-1
+        if ($s.ContainsKey('failureRateAfterUpgrade') -and $s.failureRateAfterUpgrade -and $s.ContainsKey('newVersionOnPrimaryAt') -and $null -ne $s.newVersionOnPrimaryAt) {
+            $degradedFrom = [long]$s.newVersionOnPrimaryAt
+        }
+        , [long[]]@($period, $degradedFrom)
+    }
+    , [long[]]@($stream)
 }
 
 # Agent.Load, Agent.Find and Agent.Deploy call back into the lab, on the JAMS server the agent was loaded from.

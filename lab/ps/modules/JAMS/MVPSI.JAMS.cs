@@ -1,7 +1,8 @@
 // The lab's stand-ins for the JAMS .NET types src/host/ps/platform/*.ps1 meets. Every public type, member and
 // enum value here is in the vendor's own JAMSShr.dll (7.3.381 and 7.5.2.30) with the same type and shape:
 // lab/jams-surface/*.json holds that surface, and __tests__/jams-surface.test.ts fails on anything invented. The lab's
-// plumbing (how Load, Find, Deploy and Update reach the lab's state) is named Lab* or is not public.
+// plumbing (how Load, Find, Deploy and Update reach the lab's state, the job stream behind History.Find) is named Lab*
+// or is not public.
 // C# 5, so Windows PowerShell 5.1's compiler takes it too.
 using System;
 using System.Collections;
@@ -30,6 +31,21 @@ namespace MVPSI.JAMS
     public enum FailoverRole { Unknown = 0, Standalone = 1, Primary = 2, Secondary = 3 }
 
     public enum Severity { Success = 0, Info = 1, Warning = 2, Error = 3, Fatal = 4 }
+
+    public enum HistorySearchOptions { None = 0, SearchArchive = 1 }
+
+    // An elapsed time (Entry.AvgElapsedTime). What its public constructors' int means is not known, so the lab builds
+    // one with LabFromSeconds.
+    public struct DeltaTime
+    {
+        private readonly int _seconds;
+
+        private DeltaTime(int seconds, bool lab) { _seconds = seconds; }
+
+        public int TotalSeconds { get { return _seconds; } }
+
+        public static DeltaTime LabFromSeconds(int seconds) { return new DeltaTime(seconds, true); }
+    }
 
     public class Server
     {
@@ -183,6 +199,77 @@ namespace MVPSI.JAMS
         public EntryState CurrentState { get; set; }
         public Severity FinalSeverity { get; set; }
         public string FinalStatus { get; set; }
+        public DateTime StartTimeUTC { get; set; }
+        public DeltaTime AvgElapsedTime { get; set; }
+    }
+
+    // A criterion of History.Find. JAMS's constructors take a HistorySelectionField and a ComparisonOperator, which the
+    // lab does not fake: it answers an empty selection only, so it has no public constructor.
+    public class HistorySelection
+    {
+        private HistorySelection() { }
+    }
+
+    // A completed entry in the JAMS history (History.Find). The lab's history is a synthetic job stream: completion k
+    // ends at k * period (Unix ms) and fails (Error) when k % 25 == 0, or, from the degraded moment on, when k is even.
+    // LabStreamOf answers for a server name { period in ms, the degraded moment in Unix ms or -1 for never }.
+    public class History
+    {
+        public History() { }
+
+        public int JAMSEntry { get; set; }
+        public string JobName { get; set; }
+        public Severity FinalSeverity { get; set; }
+        public DateTime CompletionTimeUTC { get; set; }
+
+        public static Func<string, long[]> LabStreamOf;
+
+        private static readonly string[] LabJobs =
+            { "Nightly-Billing", "GL-Close", "Hourly-Sync", "Invoice-Export", "Report-Daily" };
+
+        private static long LabUnixMs(DateTime value)
+        {
+            // The lab reads the window as UTC (a Local time is converted, an Unspecified one taken as UTC); whether
+            // JAMS does is unverified (docs/unverified.md, history).
+            DateTime utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
+            return (utc.Ticks - 621355968000000000L) / 10000L;
+        }
+
+        public static ICollection<History> Find(IEnumerable<HistorySelection> historySelection, DateTime startDate,
+            DateTime endDate, bool includeSuccess, bool includeInfo, bool includeWarning, bool includeError,
+            bool includeFatal, bool checkSched, bool checkHold, bool checkStart, bool checkCompletion,
+            HistorySearchOptions searchOptions, Server js)
+        {
+            if (historySelection != null && historySelection.GetEnumerator().MoveNext())
+                throw new NotSupportedException("Lab: History.Find answers an empty selection only.");
+            if (checkSched || checkHold || checkStart || !checkCompletion)
+                throw new NotSupportedException("Lab: History.Find answers checkCompletion only.");
+            long[] stream = LabStreamOf(js.Name);
+            long period = stream[0] > 0 ? stream[0] : 200;
+            long degradedFrom = stream[1];
+            long start = LabUnixMs(startDate);
+            long end = Math.Min(LabUnixMs(endDate), (DateTime.UtcNow.Ticks - 621355968000000000L) / 10000L);
+            List<History> found = new List<History>();
+            if (end < start) return found;
+            long first = (start + period - 1) / period;
+            long last = end / period;
+            if (last - first > 2000000)
+                throw new NotSupportedException("Lab: History.Find over more than 2,000,000 completions.");
+            for (long k = first; k <= last; k++)
+            {
+                long at = k * period;
+                bool fails = k % 25 == 0 || (degradedFrom >= 0 && at >= degradedFrom && k % 2 == 0);
+                Severity severity = fails ? Severity.Error : Severity.Success;
+                if (fails ? !includeError : !includeSuccess) continue;
+                History h = new History();
+                h.JAMSEntry = (int)(k % 1000000) + 100000;
+                h.JobName = LabJobs[(int)(k % LabJobs.Length)];
+                h.FinalSeverity = severity;
+                h.CompletionTimeUTC = new DateTime(621355968000000000L + at * 10000L, DateTimeKind.Utc);
+                found.Add(h);
+            }
+            return found;
+        }
     }
 
     // An agent definition. Its deploy job, deploy credential and address are entries of Properties, not members.

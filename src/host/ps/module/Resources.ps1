@@ -1,4 +1,4 @@
-# JAMS resources and entries: the maintenance resource and the executing entries.
+# JAMS resources and entries: the maintenance resource, the executing entries and the history's completions.
 # Dot-sourced by JamsUpgrade.psm1; npm run package joins the folder into one file in dist/ps. Windows PowerShell 5.1
 # compatible, ASCII only.
 
@@ -89,9 +89,36 @@ function Get-JuExecutingEntries {
     .PARAMETER Server
     The JAMS server (a plain host name).
     .OUTPUTS
-    One item per entry (entry number, job name, state).
+    One item per entry: entry (the number), name, startedAt (UTC, ISO 8601, or null), averageSeconds (or null).
     #>
     param([string]$Server)
     Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
     return , @(PlatformGetExecutingEntries -Server $Server)
+}
+
+function Get-JuEntryHistory {
+    <#
+    .SYNOPSIS
+    The JAMS history's entries that completed in a window, counted by final severity.
+    .PARAMETER Server
+    The JAMS server (a plain host name).
+    .PARAMETER From
+    The window's start (ISO 8601 with its zone; counted from it, inclusive).
+    .PARAMETER To
+    The window's end (ISO 8601 with its zone; counted up to it, exclusive).
+    .OUTPUTS
+    from, to (UTC, ISO 8601), completed, failed (Error and Fatal) and bySeverity.
+    #>
+
+    # Half-open windows, so a caller that reads [a, b) then [b, c) counts each completion once.
+    # From and To untyped: PowerShell 7 hands an ISO 8601 string over as a DateTime (ConvertFrom-JuUtcText).
+    param([string]$Server, $From, $To)
+    Assert-JuPattern $Server $script:ServerNamePattern 'JAMS server'
+    $start = ConvertFrom-JuUtcText -Value $From -What 'From'
+    $end = ConvertFrom-JuUtcText -Value $To -What 'To'
+    if ($end -lt $start) {
+        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+        throw "The window ends ($($end.ToString('o', $invariant))) before it starts ($($start.ToString('o', $invariant)))."
+    }
+    return PlatformGetEntryHistory -Server $Server -From $start -To $end
 }

@@ -69,3 +69,25 @@ function Assert-JuPattern {
     param([string]$Value, [string]$Pattern, [string]$What)
     if ($Value -notmatch $Pattern) { throw "$What '$Value' is not a plain name (letters, digits, '_', '.', '-')." }
 }
+
+function ConvertFrom-JuUtcText {
+    # An ISO 8601 time with its zone (2024-05-01T10:00:00.000Z, or an offset) as a UTC DateTime, read the same whatever
+    # the host's culture. A time without a zone would be read in the host's zone: refused. PowerShell 7's ConvertFrom-Json
+    # has already made an ISO 8601 string a DateTime (Utc, Local for an offset, Unspecified without a zone); 5.1's has not.
+    param($Value, [string]$What)
+    $parsed = [DateTime]::MinValue
+    if ($Value -is [DateTime]) { $parsed = $Value }
+    else {
+        $formats = [string[]]@('yyyy-MM-ddTHH:mm:ssK', 'yyyy-MM-ddTHH:mm:ss.FFFFFFFK')
+        $styles = [System.Globalization.DateTimeStyles]::RoundtripKind
+        if (-not [DateTime]::TryParseExact([string]$Value, $formats, [System.Globalization.CultureInfo]::InvariantCulture, $styles, [ref]$parsed)) {
+            $parsed = [DateTime]::MinValue
+        }
+    }
+    if ($parsed -eq [DateTime]::MinValue -or $parsed.Kind -eq [DateTimeKind]::Unspecified) {
+        $shown = [string]$Value
+        if ($Value -is [DateTime]) { $shown = $Value.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture) }
+        throw "$What '$shown' is not an ISO 8601 time with its zone (e.g. 2024-05-01T10:00:00Z)."
+    }
+    return $parsed.ToUniversalTime()
+}

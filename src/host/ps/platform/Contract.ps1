@@ -74,8 +74,10 @@ function PlatformProbeContract {
         PlatformJams
         # The call the maintenance window makes; an unfiltered Get-JAMSEntry could list a whole day's schedule.
         $entry = @(Get-JAMSEntry -Server $Server -State Executing -ErrorAction Stop) | Select-Object -First 1
-        PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity')
+        PlatformSample $entry @('JAMSEntry', 'JobName', 'CurrentState', 'FinalSeverity', 'StartTimeUTC')
     }
+    # The call the soak counts failures with, over the last 15 minutes (History.ps1).
+    $contract['history'] = PlatformProbe { PlatformHistoryProbe -Server $Server }
     $contract['queues'] = PlatformProbe {
         $found = New-Object System.Collections.ArrayList
         foreach ($name in $Queues) {

@@ -1,4 +1,5 @@
-# JAMS resources and entries: the maintenance resource, the root folder's requirement, the executing entries.
+# JAMS resources and entries: the maintenance resource, the root folder's requirement, the executing entries (their
+# history: History.ps1).
 # Dot-sourced by JamsUpgrade.psm1; npm run package joins the folder into one file in dist/ps. Windows PowerShell 5.1
 # compatible, ASCII only.
 
@@ -145,11 +146,22 @@ function PlatformAddRootRequirement {
 }
 
 function PlatformEntryView {
-    # An MVPSI.JAMS.Entry: JAMSEntry (the number) and JobName (JAMSShr.dll 7.x).
+    # An MVPSI.JAMS.Entry (JAMSShr.dll 7.3 and 7.5): JAMSEntry (the number), JobName, StartTimeUTC (a DateTime) and
+    # AvgElapsedTime (an MVPSI.JAMS.DeltaTime, whose TotalSeconds is an Int32).
+    # CHECK: StartTimeUTC is when the entry started executing, in UTC (DateTime.MinValue, read as none, before it starts).
+    # CHECK: AvgElapsedTime is the average run of the entry's job, 0 while the job has no run to average (read as none).
     param($Entry)
+    $averageSeconds = $null
+    $average = PlatformProperty $Entry @('AvgElapsedTime')
+    if ($null -ne $average -and $null -ne $average.PSObject.Properties['TotalSeconds']) {
+        $seconds = [int]$average.TotalSeconds
+        if ($seconds -gt 0) { $averageSeconds = $seconds }
+    }
     return [ordered]@{
-        entry = [string](PlatformProperty $Entry @('JAMSEntry', 'Entry'))
-        name  = [string](PlatformProperty $Entry @('JobName', 'DisplayName', 'Name'))
+        entry          = [string](PlatformProperty $Entry @('JAMSEntry', 'Entry'))
+        name           = [string](PlatformProperty $Entry @('JobName', 'DisplayName', 'Name'))
+        startedAt      = (PlatformUtcText (PlatformProperty $Entry @('StartTimeUTC')))
+        averageSeconds = $averageSeconds
     }
 }
 
