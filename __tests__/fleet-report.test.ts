@@ -147,11 +147,16 @@ describe('the fleet report of a promotion', () => {
     );
   });
 
-  test('a ring still soaking is incomplete, not stopped', () => {
+  test('a ring whose soak never ran (a rejected soak wait, a cancelled run) is where it stopped', () => {
     const p = promotion((f) => writeRing(f, 1, audit('succeeded', 0, 900), []));
-    expect(p.result).toBe('incomplete');
-    expect(p.stoppedAt).toBeNull();
-    expect(p.rings[0]).toMatchObject({ result: 'incomplete', why: 'the soak has not judged both nodes' });
+    expect(p.result).toBe('stopped');
+    expect(p.stoppedAt).toEqual({ ring: 1, environment: 'dev', why: 'the soak has not judged both nodes' });
+    expect(p.rings.map((r) => r.result)).toEqual(['incomplete', 'not started', 'not started']);
+  });
+
+  test('with no record of any ring, the promotion is incomplete, not stopped', () => {
+    const p = promotion(() => undefined);
+    expect(p).toMatchObject({ result: 'incomplete', stoppedAt: null });
   });
 
   test("one ring's artifacts never count for another: ring 1 is not ring 10", () => {

@@ -27,6 +27,7 @@ interface Job {
   strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> };
   steps?: Step[];
   outputs?: Record<string, string>;
+  permissions?: Record<string, string>;
   'timeout-minutes'?: unknown;
 }
 interface Workflow {
@@ -127,6 +128,12 @@ describe('.github/workflows/jams-fleet.yml promotes ring after ring', () => {
       'environments',
       ...slots.map((n) => `ring-${n}`),
     ]);
+    // It reads each ring's soak environment (its wait timer) with the run's token before ring 1 starts.
+    expect(stageOf(fleet.jobs['plan'])?.with).toMatchObject({
+      'soak-minutes': '${{ inputs.soak-minutes }}',
+      'github-token': '${{ github.token }}',
+    });
+    expect(fleet.jobs['plan']?.permissions).toEqual({ actions: 'read', contents: 'read' });
     const report = fleet.jobs['report'];
     expect(report?.needs).toEqual(Object.keys(fleet.jobs).filter((j) => j !== 'report'));
     expect(report?.if).toBe('${{ always() }}');

@@ -7,12 +7,8 @@ import { gatesUnprotected, type HostFactory } from '../src/main.js';
 import { RunFolder, type StageRecord } from '../src/report/record.js';
 import type { Settings } from '../src/settings.js';
 import { StageContext, StageError } from '../src/stage-context.js';
-import {
-  gatesStage,
-  type EnvironmentAnswer,
-  type GetEnvironment,
-  type RepoRef,
-} from '../src/stages/gates.js';
+import type { EnvironmentAnswer, GetEnvironment, RepoRef } from '../src/github-environment.js';
+import { gatesStage } from '../src/stages/gates.js';
 import { settingsWith } from './helpers/inputs.js';
 import { runStage, tempDir } from './helpers/run-stage.js';
 import type { GatesData } from '../src/stage-data.js';

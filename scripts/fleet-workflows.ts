@@ -208,13 +208,7 @@ function fleetWorkflow(upgradeInputs: Record<string, Record<string, unknown>>): 
     concurrency: { group: 'jams-fleet', 'cancel-in-progress': false },
     permissions: { contents: 'read', actions: 'read' },
     jobs: Object.fromEntries([
-      [
-        'plan',
-        {
-          ...(stageJob(planStep, { step: planStep, needs: [] }, false, CONTROL) as object),
-          'timeout-minutes': 5,
-        },
-      ],
+      ['plan', readingEnvironments(stageJob(planStep, { step: planStep, needs: [] }, false, CONTROL))],
       ...ringJobList,
       ['report', report],
     ]),
@@ -287,6 +281,14 @@ function statusWorkflow(): Document {
   return doc;
 }
 
+/** The fleet's plan: it reads each ring's soak environment (its wait timer) with the run's token, before ring 1. */
+function readingEnvironments(job: unknown): Record<string, unknown> {
+  const j = job as Record<string, unknown> & { steps: { id?: string; with?: Record<string, unknown> }[] };
+  const stage = j.steps.find((s) => s.id === 'stage');
+  if (stage?.with) stage.with['github-token'] = expr('github.token');
+  return { ...j, 'timeout-minutes': 5, permissions: { actions: 'read', contents: 'read' } };
+}
+
 /**
  * A status workflow's job: it only reads, so it has no dry-run input (always false) and no job-timeout-minutes; its
  * input environments is what the plan and the report read as their rings.
@@ -296,6 +298,8 @@ function readOnly(job: unknown, minutes: number): Record<string, unknown> {
   for (const step of j.steps) {
     if (step.id !== 'stage' || !step.with) continue;
     if ('rings' in step.with) step.with['rings'] = expr('inputs.environments');
+    // The fleet view has no soak: its plan reads no soak environment.
+    if ('soak-minutes' in step.with) step.with['soak-minutes'] = '0';
     step.with['dry-run'] = 'false';
   }
   return { ...j, 'timeout-minutes': minutes };

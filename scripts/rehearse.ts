@@ -2,7 +2,8 @@
 // --rollback-only] [--profile <name>] [--no-stage] [--dry-run] [--out <folder>]`: the whole upgrade against a fresh lab
 // pair, through the built action (dist/), in the pipeline's order (src/pipeline.ts, the graph --order and
 // --resume-gate choose), and on request the rollback after it (docs/rollback.md). Gates are approved automatically.
-// Each stage's summary is printed; the run folders and the reports stay in ./rehearsal.
+// Each stage's summary is printed; the run folders and the reports stay in ./rehearsal. `--fleet <env>,...` and
+// `--status <env>,...` rehearse the fleet workflows instead (scripts/rehearse-fleet.ts, docs/fleet.md).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -95,6 +96,7 @@ if (args.help || badFault || badProfile || badOrder || badGate) {
   );
   process.exit(args.help ? 0 : 2);
 }
+
 /** The rehearsal of one pair: the upgrade, and on request the rollback after it. */
 async function rehearsePair(): Promise<void> {
   const rollbackMode = args['then-rollback'] || args['rollback-only'];
@@ -339,7 +341,7 @@ async function rehearsePair(): Promise<void> {
   }
 }
 
-if (args.fleet !== undefined || args.status !== undefined) {
+if (fleetMode) {
   process.exitCode = await rehearseFleet({
     rings: args.fleet ?? args.status ?? '',
     mode: args.fleet !== undefined ? 'promote' : 'status',

@@ -467,8 +467,12 @@ const fleetStep = (name: string, role: HostRole | null, options: Parameters<type
   stage(name, role, { ...options, gateChecked: false });
 
 export const FLEET = {
-  /** The first job of both fleet workflows: the rings input checked, one output per ring slot. */
-  plan: fleetStep('fleet-plan', null, { job: 'plan', inputs: ['rings'], outputs: ['environments'] }),
+  /** The first job of both fleet workflows: the rings checked (and their soak timers), one output per ring slot. */
+  plan: fleetStep('fleet-plan', null, {
+    job: 'plan',
+    inputs: ['rings', 'soak-minutes'],
+    outputs: ['environments'],
+  }),
   /** The wait between a ring's upgrade and its soak: a job on the soak environment, whose wait timer holds it. */
   soakWait: { job: 'soak-wait', title: 'soak wait', environmentSuffix: '-soak' },
   /** The soak on both nodes of a ring, after the wait. */

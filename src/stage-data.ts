@@ -235,9 +235,23 @@ export interface StatusData {
   agents: { name: string; version: string | null; online: boolean }[] | null;
 }
 
-/** The fleet's rings in promotion order (data.fleetPlan), from the rings input. */
+/** A ring's soak environment as the fleet plan read it: its wait timer against soak-minutes. */
+export interface SoakTimer {
+  ring: string;
+  environment: string;
+  /** The environment's wait timer; null when it has none or does not exist. */
+  waitMinutes: number | null;
+  ok: boolean;
+  reason: string;
+}
+
+/** The fleet's rings in promotion order (data.fleetPlan), from the rings input, and their soak environments. */
 export interface FleetPlanData {
   rings: string[];
+  /** Each ring's soak environment, when the plan read them. */
+  soakTimers?: SoakTimer[];
+  /** Why the soak environments were not read. */
+  soakCheck?: string;
 }
 
 /** The restore stage's RESTORE: as planned (would, in a dry-run), sent, or ended. */

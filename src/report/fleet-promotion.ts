@@ -143,9 +143,11 @@ export function buildPromotion(
     const own = records.filter((r) => r.artifact !== null && ringOfArtifact(r.artifact) === ring);
     return ringRow(ring, environment, reports.get(ring), ringSoaks(own));
   });
+  // The report runs once every ring job has ended: a ring that did not succeed (an incomplete one too: a rejected
+  // gate, a cancelled run, a soak that never ran) is where the promotion stopped.
   const stop = rows.find((r) => r.result !== 'succeeded');
   const stoppedAt =
-    stop && stop.result !== 'not started' && stop.result !== 'incomplete'
+    stop && stop.result !== 'not started'
       ? { ring: stop.ring, environment: stop.environment, why: stop.why ?? stop.result }
       : null;
   return {
@@ -213,7 +215,7 @@ export function renderPromotion(p: FleetPromotion): string {
       : p.stoppedAt
         ? `The promotion stopped at ring ${p.stoppedAt.ring} (${p.stoppedAt.environment}): ${p.stoppedAt.why.replace(/\.$/, '')}. ` +
           'No later ring was started.'
-        : 'The promotion is incomplete: a ring has not finished (see the table).';
+        : 'The promotion is incomplete: no ring left a record to read (see the table).';
   const rows = p.rings.map((r) => [
     r.ring,
     r.environment,

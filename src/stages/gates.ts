@@ -1,50 +1,17 @@
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import type { GateProtection } from '../gate-protection.js';
+import {
+  PERMISSION_FIX,
+  currentRepo,
+  octokitGetEnvironment,
+  type EnvironmentAnswer,
+  type GetEnvironment,
+  type ProtectionRule,
+} from '../github-environment.js';
 import { StageError, type Stage, type StageContext } from '../stage-context.js';
 import type { GateRule, GatesData } from '../stage-data.js';
 
-/** The parts of the answer to GET /repos/{owner}/{repo}/environments/{environment_name} the gates stage reads. */
-export interface EnvironmentAnswer {
-  name?: string;
-  can_admins_bypass?: boolean;
-  protection_rules?: ProtectionRule[];
-}
-
-export interface ProtectionRule {
-  type: string;
-  prevent_self_review?: boolean;
-  wait_timer?: number;
-  reviewers?: { type?: string; reviewer?: { login?: string; slug?: string; name?: string | null } | null }[];
-}
-
-export interface RepoRef {
-  owner: string;
-  repo: string;
-}
-
-/** Reads one environment of a repository; a refusal throws the API's error, with its HTTP status. */
-export type GetEnvironment = (repo: RepoRef, environmentName: string) => Promise<EnvironmentAnswer>;
-
-/** The request through octokit, as the report reads the run (GITHUB_API_URL is honoured by getOctokit). */
-export function octokitGetEnvironment(token: string): GetEnvironment {
-  const octokit = github.getOctokit(token);
-  return async ({ owner, repo }, environmentName) => {
-    const { data } = await octokit.rest.repos.getEnvironment({
-      owner,
-      repo,
-      environment_name: environmentName,
-    });
-    return data as EnvironmentAnswer;
-  };
-}
-
 const NOTHING_CHANGED = 'Nothing was changed: no host was read and the upgrade did not start.';
-/** GitHub's REST docs: "Get an environment" needs the Actions repository permission (read) of a token. */
-const PERMISSION_FIX =
-  'For the GITHUB_TOKEN, grant `actions: read` in the `permissions:` of the calling workflow (the job that calls the ' +
-  'reusable workflow); a fine-grained token needs the repository permission Actions: Read. Then re-run the gates job.';
-
 const reviewerName = (r: NonNullable<ProtectionRule['reviewers']>[number]): string => {
   const who = r.reviewer;
   if (r.type === 'Team') return `${who?.slug ?? who?.name ?? '?'} (team)`;
@@ -161,15 +128,6 @@ export interface GatesDeps {
   api?: (token: string) => GetEnvironment;
   /** The runner's environment (GITHUB_ACTIONS); process.env by default. */
   env?: NodeJS.ProcessEnv;
-}
-
-/** The repository the run belongs to (github.context.repo, from GITHUB_REPOSITORY), or null. */
-function currentRepo(): RepoRef | null {
-  try {
-    return github.context.repo;
-  } catch {
-    return null;
-  }
 }
 
 async function check(ctx: StageContext, data: GatesData, deps: GatesDeps): Promise<GateProtection> {

@@ -31,7 +31,9 @@ export const soak: Stage = {
     ctx.record.data.checks = checks;
     const failed = checks.filter((c) => !c.ok);
     if (failed.length === 0) {
-      ctx.log.info(`soak: ${hostLabel(ctx)} is healthy after ${data.soakedMinutes ?? '?'} minute(s)`);
+      const after =
+        data.soakedMinutes === undefined ? '' : ` ${data.soakedMinutes} minute(s) after the window reopened`;
+      ctx.log.info(`soak: ${hostLabel(ctx)} is healthy${after}`);
       return;
     }
     ctx.refuse(
