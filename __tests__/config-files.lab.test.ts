@@ -2,14 +2,13 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labPath } from '../lab/control.js';
-import { labSession } from '../lab/lab-hook.mjs';
-import { PowerShellHost } from '../src/host/powershell-host.js';
+import type { PowerShellHost } from '../src/host/powershell-host.js';
 import { RunFolder, type StageRecord } from '../src/report/record.js';
 import { StageContext } from '../src/stage-context.js';
 import { saveConfigFiles } from '../src/tasks/config-files.js';
 import { DEFAULT_INSTALL_FOLDER, SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
 import type { Settings } from '../src/settings.js';
-import { freshLab, tempDir, testShell } from './helpers/run-stage.js';
+import { freshLab, labHost, tempDir, testShell } from './helpers/run-stage.js';
 
 let lab: string;
 let host: PowerShellHost;
@@ -84,12 +83,7 @@ function context(dryRun = false): StageContext {
 
 beforeEach(async () => {
   ({ lab } = await freshLab());
-  host = new PowerShellHost({
-    shell: testShell(),
-    installFolder: DEFAULT_INSTALL_FOLDER,
-    callTimeoutMs: 30000,
-    hooks: labSession(lab, 'primary'),
-  });
+  host = labHost(lab);
 });
 
 afterEach(() => host.close());

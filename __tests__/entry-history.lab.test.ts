@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { editLab, injectFault, readLab, setTiming, writeLabInstaller } from '../lab/control.js';
-import { labSession } from '../lab/lab-hook.mjs';
 import type { EntryHistory } from '../src/host/host-types.js';
-import { PowerShellHost } from '../src/host/powershell-host.js';
+import type { PowerShellHost } from '../src/host/powershell-host.js';
 import { judgeContract } from '../src/jams/contract.js';
-import { DEFAULT_INSTALL_FOLDER, SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
-import { describeOnPosix, freshLab, tempDir, testShell } from './helpers/run-stage.js';
+import { SERVICE_NAME_CANDIDATES } from '../src/jams/unverified.js';
+import { describeOnPosix, freshLab, labHost, tempDir } from './helpers/run-stage.js';
 
 // The soak's host calls against the lab: Get-JuEntryHistory over the lab's job stream (History.Find), and the executing
 // entries' start and average.
@@ -15,12 +14,7 @@ let host: PowerShellHost;
 
 beforeEach(async () => {
   ({ lab } = await freshLab());
-  host = new PowerShellHost({
-    shell: testShell(),
-    installFolder: DEFAULT_INSTALL_FOLDER,
-    callTimeoutMs: 30000,
-    hooks: labSession(lab, 'primary'),
-  });
+  host = labHost(lab);
 });
 
 afterEach(() => host.close());

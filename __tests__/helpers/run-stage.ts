@@ -18,6 +18,7 @@ import { TIMING_PROFILES, cloneLab, createLab, setTiming } from '../../lab/contr
 import { labSession, type LabSessionHooks } from '../../lab/lab-hook.mjs';
 import { PowerShellHost, sessionOptions } from '../../src/host/powershell-host.js';
 import { PowerShellSession } from '../../src/host/powershell-session.js';
+import { DEFAULT_INSTALL_FOLDER } from '../../src/jams/unverified.js';
 import { hostOptions, powerShellHost, run, type HostFactory } from '../../src/main.js';
 import type { StageRecord } from '../../src/report/record.js';
 
@@ -80,6 +81,16 @@ export async function freshLab(
   cloneLab(await templateLab(), lab);
   if ((options.timing ?? 'test') === 'test') setTiming(lab, TIMING_PROFILES.test);
   return { lab, runs: tempDir('run') };
+}
+
+/** A PowerShell host on the lab's primary, for a test that calls the host directly; close it after the test. */
+export function labHost(lab: string, installFolder = DEFAULT_INSTALL_FOLDER): PowerShellHost {
+  return new PowerShellHost({
+    shell: testShell(),
+    installFolder,
+    callTimeoutMs: 30_000,
+    hooks: labSession(lab, 'primary'),
+  });
 }
 
 /**
