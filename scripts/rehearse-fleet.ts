@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as control from '../lab/control.js';
 import { MAX_RINGS } from '../src/fleet.js';
+import { environmentName } from '../src/input-schemas.js';
 import { FLEET, type StageStep } from '../src/pipeline.js';
 import type { FleetPromotion } from '../src/report/fleet-promotion.js';
 import type { FleetStatus } from '../src/report/fleet-status.js';
@@ -56,7 +57,7 @@ function plan(
     .filter(Boolean);
   if (!rings.length || rings.length > MAX_RINGS)
     return `--${o.mode === 'promote' ? 'fleet' : 'status'} '${o.rings}': give 1 to ${MAX_RINGS} environments, comma-separated.`;
-  const bad = rings.find((r) => !/^[A-Za-z0-9_.-]{1,100}$/.test(r));
+  const bad = rings.find((r) => !environmentName.safeParse(r).success);
   if (bad) return `The environment '${bad}' has characters other than letters, digits, _ . and -.`;
   if (new Set(rings).size !== rings.length) return `'${o.rings}' names an environment twice.`;
   if (!o.fault) return { rings, fault: null };

@@ -147,6 +147,9 @@ export const runnerPath = withReason(z.string(), (value) => {
  * A Windows service's short name. The service manager takes up to 256 characters without / or \, but Get-Service
  * -Name reads * ? [ ] as wildcards and the JAMS services have plain names, so only letters, digits, _ . - pass.
  */
+/** A GitHub environment name the fleet workflows can put in an artifact's name and a runner label. */
+export const environmentName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
+
 export const serviceName = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/);
 
 /**

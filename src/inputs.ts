@@ -6,6 +6,7 @@ import type { ShellKind } from './host/shell-path.js';
 import { LAB_VARIABLE } from './host/session-hooks.js';
 import {
   hasControlCharacter,
+  environmentName,
   hostName,
   jamsAgentPattern,
   jamsName,
@@ -47,8 +48,6 @@ export class InputError extends Error {
 /** The longest pause between two looks at a real host; the lab sets its own (its timing profile). */
 export const POLL_INTERVAL_MS = 2000;
 
-/** An environment name the fleet workflows can put in an artifact's name and a runner label. */
-const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** GitHub's longest environment wait timer: 30 days. */
 export const MAX_WAIT_TIMER_MINUTES = 43200;
 
@@ -262,7 +261,7 @@ const INPUTS = {
   },
   rings: {
     schema: z
-      .array(z.string().regex(ENVIRONMENT_NAME))
+      .array(environmentName)
       .min(1)
       .max(MAX_RINGS)
       .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, {

@@ -199,13 +199,15 @@ export interface VerifyCheck {
   ok: boolean;
 }
 
-/** What the soak stage found (data.soak): the verify checks, and on the primary the window, stuck entries and rates. */
+/**
+ * What the soak stage found (data.soak) on the primary: the window, stuck entries and rates. Its checks, the verify
+ * checks and on the primary those of these, are the record's data.checks.
+ */
 export interface SoakData {
   /** soak-minutes: how long the pair must have run since the window reopened. */
   requiredMinutes: number;
   /** How long it has, on the primary; absent on the secondary or with no reopening recorded. */
   soakedMinutes?: number;
-  checks: VerifyCheck[];
   window?: {
     resource: string;
     recordedQuantity: number | null;

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import { ringOfArtifact } from '../fleet.js';
-import type { SoakData } from '../stage-data.js';
+import type { SoakData, VerifyCheck } from '../stage-data.js';
 import type { AuditReport } from './audit.js';
 import { formatSeconds, table } from './markdown.js';
 import { gantt, ganttTask, mermaidBlock, type GanttTask } from './mermaid.js';
@@ -18,6 +18,7 @@ export interface RingSoak {
   startedAt: string;
   finishedAt: string | null;
   data: SoakData | null;
+  checks: VerifyCheck[];
   failure: string | null;
 }
 
@@ -85,6 +86,7 @@ function ringSoaks(records: readonly FoundRecord[]): RingSoak[] {
     startedAt: record.startedAt,
     finishedAt: record.finishedAt ?? null,
     data: record.data.soak ?? null,
+    checks: record.data.checks ?? [],
     failure: record.failure?.message ?? null,
   }));
 }
@@ -164,9 +166,7 @@ function soakCell(soaks: readonly RingSoak[]): string {
   if (!soaks.length) return 'not run';
   const primary = soaks.find((s) => s.role === 'primary')?.data;
   const rates = primary?.rates;
-  const failed = soaks.flatMap((s) =>
-    (s.data?.checks ?? []).filter((c) => !c.ok).map((c) => `${s.role}: ${c.check}`),
-  );
+  const failed = soaks.flatMap((s) => s.checks.filter((c) => !c.ok).map((c) => `${s.role}: ${c.check}`));
   return [
     primary?.soakedMinutes !== undefined ? `${primary.soakedMinutes} min` : null,
     rates

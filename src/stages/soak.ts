@@ -18,17 +18,16 @@ const minutes = (ms: number) => Math.round((ms / MINUTE_MS) * 10) / 10;
  */
 export const soak: Stage = {
   async run(ctx) {
+    // The node's checks are the record's data.checks (the summary's table): the primary's health joins them.
     const node = await checkNode(ctx);
-    const checks: VerifyCheck[] = [...node.checks];
-    const data: SoakData = { requiredMinutes: ctx.settings.soak.minutes, checks };
+    const { checks } = node;
+    const data: SoakData = { requiredMinutes: ctx.settings.soak.minutes };
     ctx.record.data.soak = data;
     if (ctx.settings.role === 'primary') {
-      await primaryHealth(ctx, data);
-      checks.slice(node.checks.length).forEach((c) => logCheck(ctx, c));
+      const verified = checks.length;
+      await primaryHealth(ctx, data, checks);
+      checks.slice(verified).forEach((c) => logCheck(ctx, c));
     }
-
-    // The summary's checks table shows them all, the primary's health among them.
-    ctx.record.data.checks = checks;
     const failed = checks.filter((c) => !c.ok);
     if (failed.length === 0) {
       const after =
@@ -50,8 +49,7 @@ export const soak: Stage = {
 };
 
 /** The primary's part: the window, the soak's length, stuck entries and the failure rate. */
-async function primaryHealth(ctx: StageContext, data: SoakData): Promise<void> {
-  const { checks } = data;
+async function primaryHealth(ctx: StageContext, data: SoakData, checks: VerifyCheck[]): Promise<void> {
   const { jamsServer: server, resource } = ctx.settings.maintenance;
   const now = new Date();
   const stored = await readWindowRecord(ctx);
